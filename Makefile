@@ -1,0 +1,46 @@
+# Gaoxin — the two commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := gaoxin.site.settings
+
+.PHONY: demo test lint typecheck serve load-demo messages lock clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: $(BIN)/.installed
+
+## Set everything up on the embedded SQLite database, load the demo zone and start the server.
+demo: $(BIN)/.installed
+	$(BIN)/gaoxin migrate --no-input
+	$(BIN)/gaoxin demo --if-empty
+	$(BIN)/gaoxin collectstatic --no-input --verbosity 0
+	@$(BIN)/gaoxin demo --logins
+	@echo "Gaoxin is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/gaoxin runserver 127.0.0.1:$(PORT) --insecure
+
+## Run the whole suite: architecture contracts, lint, types, tests.
+test: $(BIN)/.installed
+	$(BIN)/lint-imports
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src/gaoxin/analysis
+	$(BIN)/pytest -q
+
+## Recompile the translation catalogues (pure Python, no system gettext needed).
+messages: $(BIN)/.installed
+	$(BIN)/gaoxin compilecatalogues
+
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^gaoxin' > requirements.lock.new
+	(echo '# Exact versions for Python 3.11 (pip freeze of a working environment). Update with `make lock`.'; cat requirements.lock.new) > requirements.lock
+	rm requirements.lock.new
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 staticfiles

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "gaoxin.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from gaoxin.accounts.services import ensure_roles
+
+        post_migrate.connect(lambda sender, **kw: ensure_roles(), sender=self, weak=False)

@@ -1,0 +1,108 @@
+"""Write the generated demo zone and the demo logins to the database, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from gaoxin.accounts.choices import Role
+from gaoxin.accounts.models import User
+from gaoxin.accounts.services import create_user, ensure_roles
+from gaoxin.demo.zone import generate
+from gaoxin.places.models import Community, Facility, FacilityType, ResidentialArea, Street, WalkEdge, Zone
+from gaoxin.places.services import sync_facility_types
+
+# Demo logins: published in the README and printed by `make demo`; for a demo database only.
+DEMO_PASSWORD = "gaoxin-demo-2026"
+DEMO_USERS: list[tuple[str, str, list[Role], str | None]] = [
+    ("admin", "系统管理员", [Role.ZONE_ADMIN], None),
+    ("planner", "规划员 李明", [Role.PLANNER], None),
+    ("guanghe", "洸河街道 王芳", [Role.STREET_STAFF], "370871001"),
+    ("liuxing", "柳行街道 张伟", [Role.STREET_STAFF], "370871002"),
+    ("doctor", "家庭医生 刘洋", [Role.DOCTOR], None),
+    ("resident", "居民 陈静", [Role.RESIDENT], None),
+    ("park", "园区服务 赵强", [Role.PARK_STAFF], None),
+    ("enterprise", "企业 孙丽", [Role.ENTERPRISE], None),
+    ("leader", "领导 周涛", [Role.LEADERSHIP], None),
+    ("auditor", "审计员 吴敏", [Role.AUDITOR], None),
+]
+
+
+def is_loaded() -> bool:
+    return Zone.objects.exists()
+
+
+@transaction.atomic
+def load_demo(seed: int = 20261127) -> dict[str, int]:
+    """Replace every place of the registry with the generated demo zone and create the demo users."""
+    sync_facility_types()
+    ensure_roles()
+    WalkEdge.objects.all().delete()
+    Facility.objects.all().delete()
+    ResidentialArea.objects.all().delete()
+    User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).delete()
+    Community.objects.all().delete()
+    Street.objects.all().delete()
+    Zone.objects.all().delete()
+
+    demo = generate(seed)
+    zone = Zone.objects.create(synthetic_geometry=True, **demo.zone)
+    streets = {s["code"]: Street.objects.create(zone=zone, **s) for s in demo.streets}
+    communities = {}
+    for c in demo.communities:
+        values = {k: v for k, v in c.items() if k not in ("street", "urban")}
+        communities[c["code"]] = Community.objects.create(street=streets[c["street"]], **values)
+    ResidentialArea.objects.bulk_create(
+        [
+            ResidentialArea(
+                community=communities[a["community"]],
+                street=communities[a["community"]].street,
+                population=sum(
+                    a[k]
+                    for k in (
+                        "pop_0_2",
+                        "pop_3_5",
+                        "pop_6_11",
+                        "pop_12_14",
+                        "pop_15_59",
+                        "pop_60_64",
+                        "pop_65_plus",
+                    )
+                ),
+                **{k: v for k, v in a.items() if k != "community"},
+            )
+            for a in demo.areas
+        ]
+    )
+    types = {t.code: t for t in FacilityType.objects.all()}
+    Facility.objects.bulk_create(
+        [
+            Facility(
+                type=types[f["type"]],
+                street=streets[f["street"]],
+                community=communities.get(f["community"]) if f["community"] else None,
+                opened_on=dt.date.fromisoformat(f["opened_on"]) if f["opened_on"] else None,
+                **{k: v for k, v in f.items() if k not in ("type", "street", "community", "opened_on")},
+            )
+            for f in demo.facilities
+        ]
+    )
+    WalkEdge.objects.bulk_create([WalkEdge(zone=zone, **e) for e in demo.edges], batch_size=2000)
+    for username, display, roles, street_code in DEMO_USERS:
+        create_user(
+            username,
+            DEMO_PASSWORD,
+            roles=roles,
+            display_name=display,
+            street_id=streets[street_code].pk if street_code else None,
+            is_staff=Role.ZONE_ADMIN in roles,
+            is_superuser=username == "admin",
+        )
+    return {
+        "streets": len(streets),
+        "communities": len(communities),
+        "areas": len(demo.areas),
+        "facilities": len(demo.facilities),
+        "edges": len(demo.edges),
+    }

@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from gaoxin.places.models import (
+    Community,
+    Facility,
+    FacilityType,
+    ImportBatch,
+    ResidentialArea,
+    Street,
+    WalkEdge,
+    Zone,
+)
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "synthetic_geometry")
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "zone")
+    search_fields = ("code", "name")
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "street", "kind")
+    list_filter = ("street", "kind")
+    search_fields = ("code", "name")
+
+
+@admin.register(ResidentialArea)
+class ResidentialAreaAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "community", "street", "population", "status")
+    list_filter = ("street", "status")
+    search_fields = ("code", "name")
+    list_select_related = ("community", "street")
+    readonly_fields = ("street", "population")
+
+
+@admin.register(FacilityType)
+class FacilityTypeAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_zh",
+        "name_en",
+        "service_class",
+        "tier",
+        "radius_m",
+        "mandatory",
+        "capacity_unit",
+    )
+    list_filter = ("service_class", "tier")
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "type", "street", "status", "capacity")
+    list_filter = ("street", "type__service_class", "status")
+    search_fields = ("code", "name", "address")
+    list_select_related = ("type", "street")
+    autocomplete_fields = ("street",)
+
+
+@admin.register(WalkEdge)
+class WalkEdgeAdmin(admin.ModelAdmin):
+    list_display = ("id", "zone", "highway", "name")
+    list_filter = ("highway",)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("filename", "dataset", "status", "created_by", "created_at", "applied_at")
+    list_filter = ("dataset", "status")
+    exclude = ("content",)
+    readonly_fields = (
+        "dataset",
+        "file_format",
+        "filename",
+        "coordinate_system",
+        "status",
+        "problems",
+        "summary",
+        "created_by",
+        "applied_at",
+    )

@@ -1,0 +1,77 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ServiceClass(models.TextChoices):
+    """The six classes of the 一刻钟社区服务圈 plus education and elderly care (DESIGN.md glossary)."""
+
+    GOVERNMENT = "government", _("Government services")
+    CONVENIENCE = "convenience", _("Convenience services")
+    HEALTH = "health", _("Health")
+    CULTURE_SPORTS = "culture_sports", _("Culture and sports")
+    SAFETY = "safety", _("Safety")
+    WELFARE = "welfare", _("Public welfare")
+    EDUCATION = "education", _("Education")
+    ELDERCARE = "eldercare", _("Elderly care")
+
+
+class Tier(models.TextChoices):
+    """Life-circle tiers of GB 50180-2018 Table 3.0.4."""
+
+    MIN15 = "15min", _("15-minute circle")
+    MIN10 = "10min", _("10-minute circle")
+    MIN5 = "5min", _("5-minute circle")
+    BLOCK = "block", _("Residential block")
+
+
+class CapacityUnit(models.TextChoices):
+    NONE = "", _("none")
+    PLACES = "places", _("places")
+    BEDS = "beds", _("beds")
+    SEATS = "seats", _("seats")
+
+
+class AreaStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class FacilityStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class CommunityKind(models.TextChoices):
+    """From the 3-digit suffix of the 12-digit statistical code (统计用区划代码 rules, jining.md §1.3)."""
+
+    URBAN = "urban", _("Urban community (居委会)")
+    VILLAGE = "village", _("Village (村委会)")
+    URBAN_LIKE = "urban_like", _("Urban-like unit (类似居委会)")
+    VILLAGE_LIKE = "village_like", _("Village-like unit (类似村委会)")
+
+
+class ImportDataset(models.TextChoices):
+    STREETS = "streets", _("Streets")
+    COMMUNITIES = "communities", _("Communities")
+    AREAS = "areas", _("Residential areas")
+    FACILITIES = "facilities", _("Facilities")
+
+
+class FileFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (xlsx)"
+    GEOJSON = "geojson", "GeoJSON"
+
+
+class ImportStatus(models.TextChoices):
+    INVALID = "invalid", _("Rejected: problems found")
+    VALIDATED = "validated", _("Validated, waiting for confirmation")
+    APPLIED = "applied", _("Applied")
+
+
+class CoordinateSystem(models.TextChoices):
+    WGS84 = "wgs84", _("WGS-84 (GPS, OpenStreetMap)")
+    GCJ02 = "gcj02", _("GCJ-02 (Amap / Tencent maps)")

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.accounts.models import User
+from gaoxin.places import access
+from gaoxin.places.choices import CoordinateSystem, FileFormat, ImportDataset
+from gaoxin.places.models import Community, Facility, ResidentialArea
+
+
+class FacilityForm(forms.ModelForm):
+    class Meta:
+        model = Facility
+        fields = [
+            "code",
+            "name",
+            "type",
+            "street",
+            "community",
+            "lon",
+            "lat",
+            "entrance_lon",
+            "entrance_lat",
+            "address",
+            "capacity",
+            "floor_area_m2",
+            "land_area_m2",
+            "status",
+            "planned_year",
+            "opened_on",
+            "closed_on",
+            "operator",
+        ]
+        widgets = {
+            "opened_on": forms.DateInput(attrs={"type": "date"}),
+            "closed_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        streets = access.streets_for_edit(user)
+        self.fields["street"].queryset = streets  # type: ignore[attr-defined]
+        self.fields["community"].queryset = Community.objects.filter(street__in=streets)  # type: ignore[attr-defined]
+
+
+class AreaForm(forms.ModelForm):
+    class Meta:
+        model = ResidentialArea
+        fields = [
+            "code",
+            "name",
+            "community",
+            "center_lon",
+            "center_lat",
+            "households",
+            "pop_0_2",
+            "pop_3_5",
+            "pop_6_11",
+            "pop_12_14",
+            "pop_15_59",
+            "pop_60_64",
+            "pop_65_plus",
+            "status",
+            "construction_year",
+            "delivery_year",
+        ]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.filter(street__in=access.streets_for_edit(user))  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        # street is derived from the community on save; validate everything else.
+        self._meta.exclude = ("street",)
+        super()._post_clean()
+
+
+class ImportForm(forms.Form):
+    dataset = forms.ChoiceField(
+        label=_("Data"), choices=ImportDataset.choices, initial=ImportDataset.FACILITIES
+    )
+    file = forms.FileField(label=_("File (CSV, xlsx or GeoJSON)"))
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=[("", _("From the file name")), *FileFormat.choices], required=False
+    )
+    coordinate_system = forms.ChoiceField(
+        label=_("Coordinates in the file"), choices=CoordinateSystem.choices, initial=CoordinateSystem.WGS84
+    )
+
+    def clean(self) -> dict[str, Any]:
+        from django.conf import settings
+
+        from gaoxin.common.tabular import format_for_filename
+
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > settings.GAOXIN_IMPORT_MAX_BYTES:
+                self.add_error(
+                    "file",
+                    _("The file is larger than %(n)s MB.")
+                    % {"n": settings.GAOXIN_IMPORT_MAX_BYTES // 1024 // 1024},
+                )
+            fmt = data.get("file_format") or format_for_filename(upload.name)
+            if not fmt:
+                self.add_error("file_format", _("Cannot tell the format from the file name; choose it."))
+            data["file_format"] = fmt
+        return data

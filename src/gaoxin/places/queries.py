@@ -1,0 +1,261 @@
+"""Named reads shared by pages, the API and commands."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from gaoxin.common import tabular
+from gaoxin.places.choices import FacilityStatus, ImportDataset, ServiceClass
+from gaoxin.places.datasets import COLUMNS
+from gaoxin.places.models import AGE_BANDS, Community, Facility, ResidentialArea, Street
+
+
+def facilities() -> QuerySet[Facility]:
+    return Facility.objects.select_related("type", "street", "community")
+
+
+def areas() -> QuerySet[ResidentialArea]:
+    return ResidentialArea.objects.select_related("community", "street")
+
+
+def communities() -> QuerySet[Community]:
+    return Community.objects.select_related("street").annotate(
+        area_count=Count("residential_areas", distinct=True),
+    )
+
+
+def street_figures() -> list[dict[str, Any]]:
+    """Per street: communities, residential areas, households, population (total, 0-5, 60+) and open
+    facilities per service class, in four queries whatever the number of streets."""
+    streets = list(
+        Street.objects.order_by("code").annotate(community_count=Count("communities", distinct=True))
+    )
+    pop = {
+        row["street_id"]: row
+        for row in ResidentialArea.objects.values("street_id").annotate(
+            areas=Count("id"),
+            households=Sum("households"),
+            population=Sum("population"),
+            children=Sum("pop_3_5"),
+            elderly=Sum("pop_60_64") + Sum("pop_65_plus"),
+            planned=Count("id", filter=~Q(status="delivered")),
+        )
+    }
+    per_class: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Facility.objects.filter(status=FacilityStatus.OPEN)
+        .values("street_id", "type__service_class")
+        .annotate(n=Count("id"))
+    ):
+        per_class[row["street_id"]][row["type__service_class"]] = row["n"]
+    out = []
+    for s in streets:
+        p = pop.get(s.pk, {})
+        out.append(
+            {
+                "street": s,
+                "communities": s.community_count,
+                "areas": p.get("areas", 0),
+                "households": p.get("households") or 0,
+                "population": p.get("population") or 0,
+                "children_3_5": p.get("children") or 0,
+                "elderly_60": p.get("elderly") or 0,
+                "planned_areas": p.get("planned", 0),
+                "facilities": [per_class[s.pk].get(c.value, 0) for c in ServiceClass],
+                "facility_total": sum(per_class[s.pk].values()),
+            }
+        )
+    return out
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def _point(lon: float | None, lat: float | None) -> dict[str, Any] | None:
+    if lon is None or lat is None:
+        return None
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def export_rows(dataset: str, *, street_id: int | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and rows of a dataset as import reads them back (round trip)."""
+    columns = [c.name for c in COLUMNS[dataset]]
+    rows: list[dict[str, Any]] = []
+    if dataset == ImportDataset.STREETS:
+        for s in Street.objects.order_by("code"):
+            rows.append(
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "center_lon": s.center_lon,
+                    "center_lat": s.center_lat,
+                    "boundary": s.boundary,
+                    tabular.GEOMETRY_KEY: s.boundary or _point(s.center_lon, s.center_lat),
+                }
+            )
+    elif dataset == ImportDataset.COMMUNITIES:
+        qs = Community.objects.select_related("street").order_by("code")
+        if street_id:
+            qs = qs.filter(street_id=street_id)
+        for c in qs:
+            rows.append(
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "center_lon": c.center_lon,
+                    "center_lat": c.center_lat,
+                    "boundary": c.boundary,
+                    tabular.GEOMETRY_KEY: c.boundary or _point(c.center_lon, c.center_lat),
+                }
+            )
+    elif dataset == ImportDataset.AREAS:
+        qs_a = areas().order_by("code")
+        if street_id:
+            qs_a = qs_a.filter(street_id=street_id)
+        for a in qs_a:
+            row = {
+                "code": a.code,
+                "name": a.name,
+                "community": a.community.code,
+                "center_lon": a.center_lon,
+                "center_lat": a.center_lat,
+                "polygon": a.polygon,
+                "gates": a.gates,
+                "households": a.households,
+                "status": a.status,
+                "construction_year": a.construction_year,
+                "delivery_year": a.delivery_year,
+                tabular.GEOMETRY_KEY: a.polygon or _point(a.center_lon, a.center_lat),
+            }
+            row.update({band: getattr(a, band) for band, _l in AGE_BANDS})
+            rows.append(row)
+    elif dataset == ImportDataset.FACILITIES:
+        qs_f = facilities().order_by("code")
+        if street_id:
+            qs_f = qs_f.filter(street_id=street_id)
+        for f in qs_f:
+            rows.append(
+                {
+                    "code": f.code,
+                    "name": f.name,
+                    "type": f.type.code,
+                    "street": f.street.code,
+                    "community": f.community.code if f.community else "",
+                    "lon": f.lon,
+                    "lat": f.lat,
+                    "entrance_lon": f.entrance_lon,
+                    "entrance_lat": f.entrance_lat,
+                    "address": f.address,
+                    "capacity": f.capacity,
+                    "floor_area_m2": f.floor_area_m2,
+                    "land_area_m2": f.land_area_m2,
+                    "status": f.status,
+                    "planned_year": f.planned_year,
+                    "opened_on": f.opened_on.isoformat() if f.opened_on else None,
+                    "closed_on": f.closed_on.isoformat() if f.closed_on else None,
+                    "operator": f.operator,
+                    tabular.GEOMETRY_KEY: _point(f.lon, f.lat),
+                }
+            )
+    return columns, rows
+
+
+def export_file(dataset: str, file_format: str, *, street_id: int | None = None) -> bytes:
+    columns, rows = export_rows(dataset, street_id=street_id)
+    if file_format == "csv":
+        return tabular.write_csv(columns, rows)
+    if file_format == "xlsx":
+        for row in rows:
+            for key in ("floor_area_m2", "land_area_m2"):
+                if row.get(key) is not None:
+                    row[key] = float(row[key])
+        return tabular.write_xlsx(columns, rows, title=dataset)
+    if file_format == "geojson":
+        geo_columns = [c for c in columns if c not in ("boundary", "polygon")]
+        for row in rows:
+            for key in ("floor_area_m2", "land_area_m2"):
+                if row.get(key) is not None:
+                    row[key] = float(row[key])
+        return tabular.write_geojson(geo_columns, rows)
+    raise ValueError(file_format)
+
+
+# --- map layers -----------------------------------------------------------------------------------
+
+
+def map_layers() -> dict[str, Any]:
+    """GeoJSON FeatureCollections for the map page: streets, communities, residential areas, facilities."""
+
+    def fc(features: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"type": "FeatureCollection", "features": features}
+
+    streets = [
+        {
+            "type": "Feature",
+            "geometry": s.boundary,
+            "properties": {"id": s.pk, "code": s.code, "name": s.name},
+        }
+        for s in Street.objects.exclude(boundary=None).order_by("code")
+    ]
+    comms = [
+        {
+            "type": "Feature",
+            "geometry": c.boundary or _point(c.center_lon, c.center_lat),
+            "properties": {
+                "id": c.pk,
+                "code": c.code,
+                "name": c.name,
+                "street": c.street.name,
+                "kind": c.get_kind_display(),
+            },
+        }
+        for c in Community.objects.select_related("street").order_by("code")
+        if c.boundary or c.center_lon is not None
+    ]
+    area_features = [
+        {
+            "type": "Feature",
+            "geometry": a.polygon or _point(a.center_lon, a.center_lat),
+            "properties": {
+                "id": a.pk,
+                "code": a.code,
+                "name": a.name,
+                "community": a.community.name,
+                "street": a.street.name,
+                "population": a.population,
+                "households": a.households,
+                "status": a.status,
+                "status_label": str(a.get_status_display()),
+                "gates": a.gates,
+            },
+        }
+        for a in areas().order_by("code")
+    ]
+    facility_features = [
+        {
+            "type": "Feature",
+            "geometry": _point(f.lon, f.lat),
+            "properties": {
+                "id": f.pk,
+                "code": f.code,
+                "name": f.name,
+                "type": f.type.code,
+                "type_label": f.type.label,
+                "class": f.type.service_class,
+                "street": f.street.name,
+                "status": f.status,
+                "status_label": str(f.get_status_display()),
+                "capacity": f.capacity,
+            },
+        }
+        for f in facilities().order_by("code")
+    ]
+    return {
+        "streets": fc(streets),
+        "communities": fc(comms),
+        "areas": fc(area_features),
+        "facilities": fc(facility_features),
+    }

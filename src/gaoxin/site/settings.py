@@ -1,0 +1,152 @@
+"""Django settings for Gaoxin. Every value that differs between machines comes from the
+environment through the typed helpers in `gaoxin.common.env`; `.env.example` lists them all."""
+
+from __future__ import annotations
+
+import importlib.util
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/gaoxin
+BASE_DIR = Path(env_str("GAOXIN_HOME", str(PACKAGE_DIR.parent.parent)))  # the checkout
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
+
+
+def _secret_key() -> str:
+    """Use GAOXIN_SECRET_KEY; otherwise a random key kept in var/ (never in the repository)."""
+    key = env_str("GAOXIN_SECRET_KEY", "")
+    if key:
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("GAOXIN_DEBUG", True)
+ALLOWED_HOSTS = env_list("GAOXIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
+    "gaoxin.common",
+    "gaoxin.accounts",
+    "gaoxin.places",
+    "gaoxin.site",
+    "gaoxin.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gaoxin.site.urls"
+WSGI_APPLICATION = "gaoxin.site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "gaoxin.site.context.site_context",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", "sqlite:///" + str(VAR_DIR / "gaoxin.sqlite3")),
+        conn_max_age=env_int("GAOXIN_DB_CONN_MAX_AGE", 0, minimum=0),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = env_int("GAOXIN_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Chinese first: zh-hans is the default, English is available.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(
+    exist_ok=True
+)  # collectstatic fills it for production; WhiteNoise serves from the finders meanwhile
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+
+def _package_static(package: str) -> Path:
+    """The static folder of an installed package, found without importing it (django-leaflet's
+    __init__ pulls in GeoDjango, which needs GDAL; we only want its copy of Leaflet)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImproperlyConfigured(f"package {package!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+# Leaflet 1.9 ships inside the django-leaflet wheel: served locally, no CDN.
+STATICFILES_DIRS = [_package_static("leaflet")]
+
+# Maps draw the zone's own layers; a tile layer is used only when an intranet tile server is configured.
+GAOXIN_MAP_TILE_URL = env_str("GAOXIN_MAP_TILE_URL", "")
+GAOXIN_MAP_TILE_ATTRIBUTION = env_str("GAOXIN_MAP_TILE_ATTRIBUTION", "")
+# Largest file accepted by the import page, in bytes.
+GAOXIN_IMPORT_MAX_BYTES = env_int("GAOXIN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_IMPORT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_IMPORT_MAX_BYTES + 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("GAOXIN_LOG_LEVEL", "WARNING")},
+}

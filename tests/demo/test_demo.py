@@ -1,0 +1,29 @@
+from gaoxin.demo.load import load_demo
+from gaoxin.demo.zone import TARGET_POPULATION, generate
+from gaoxin.places.models import Community, Facility, ResidentialArea, WalkEdge
+
+
+def test_generator_is_deterministic():
+    a, b = generate(7), generate(7)
+    assert a.facilities == b.facilities and a.areas == b.areas and a.edges == b.edges
+
+
+def test_demo_zone_has_the_real_communities_and_realistic_population():
+    demo = generate()
+    assert len(demo.streets) == 5 and len(demo.communities) == 123  # jining.md §1.2-1.3
+    total = sum(sum(a[k] for k in a if k.startswith("pop_")) for a in demo.areas)
+    assert abs(total - TARGET_POPULATION) / TARGET_POPULATION < 0.01
+
+
+def test_demo_has_gaps_some_communities_lack_a_kindergarten():
+    demo = generate()
+    with_kg = {f["community"] for f in demo.facilities if f["type"] == "kindergarten"}
+    assert 0 < len(with_kg) < len(demo.communities)
+
+
+def test_demo_loads_into_the_database(db):
+    counts = load_demo()
+    assert Community.objects.get(code="370871002007").name == "崇文社区"
+    assert ResidentialArea.objects.count() == counts["areas"]
+    assert Facility.objects.count() == counts["facilities"]
+    assert WalkEdge.objects.count() == counts["edges"] > 1000

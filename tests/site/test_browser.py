@@ -1,0 +1,100 @@
+"""End to end in headless Chromium (Debian's `chromium`, installed by .ci/run): log in, open the map,
+see the zone's layers, filter a class, import a file with a bad row, fix it, see the new facility."""
+
+import os
+import shutil
+
+import pytest
+
+from gaoxin.places.models import Facility
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (CI installs it)",
+    ),
+]
+
+
+@pytest.fixture
+def page(live_server):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
+        "true"  # Playwright's sync API runs an event loop in this thread
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        pg = browser.new_page(viewport={"width": 1280, "height": 800})
+        external: list[str] = []
+        pg.on(
+            "request",
+            lambda r: (
+                external.append(r.url)
+                if not r.url.startswith(live_server.url) and not r.url.startswith("data:")
+                else None
+            ),
+        )
+        pg.external_requests = external
+        yield pg
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def login(page, live_server, username):
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "a-Strong-test-pass-42")
+    page.click("button.primary")
+    page.wait_for_url(live_server.url + "/")
+
+
+def test_map_shows_layers_filters_and_an_import(page, live_server, planner, tmp_path):
+    login(page, live_server, "planner")
+    page.goto(live_server.url + "/places/map/")
+    page.wait_for_selector("#map[data-loaded='2']")
+    assert page.locator(".leaflet-interactive").count() >= 4  # 2 areas + 2 kindergartens
+    assert page.locator("[data-count=education]").inner_text() == "2"
+    page.uncheck("input[data-class=education]")
+    assert page.locator("[data-count=education]").inner_text() == "0"
+    page.check("input[data-class=education]")
+
+    bad = tmp_path / "facilities.csv"
+    bad.write_text(
+        "编码,名称,类型,街道,经度,纬度\nF-E2E,新建幼儿园,幼儿园,洸河街道,116.6455,35.4155\nF-E2E-2,坏行,幼儿园,洸河街道,116.64,\n",
+        encoding="utf-8",
+    )
+    page.goto(live_server.url + "/places/import/")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("button.primary")
+    page.wait_for_selector("#problems")
+    assert "3" in page.locator("#problems tbody tr td").first.inner_text()
+    assert not Facility.objects.filter(code="F-E2E").exists()
+
+    bad.write_text(
+        "编码,名称,类型,街道,经度,纬度\nF-E2E,新建幼儿园,幼儿园,洸河街道,116.6455,35.4155\n", encoding="utf-8"
+    )
+    page.goto(live_server.url + "/places/import/")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("button.primary")
+    page.click("#confirm-import")
+    page.wait_for_selector("#import-status.s-applied")
+    assert Facility.objects.filter(code="F-E2E").exists()
+
+    page.goto(live_server.url + "/places/map/#facility-%d" % Facility.objects.get(code="F-E2E").pk)
+    page.wait_for_selector(".leaflet-popup-content")
+    assert "新建幼儿园" in page.locator(".leaflet-popup-content").inner_text()
+    assert page.external_requests == []
