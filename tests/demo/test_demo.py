@@ -27,3 +27,11 @@ def test_demo_loads_into_the_database(db):
     assert ResidentialArea.objects.count() == counts["areas"]
     assert Facility.objects.count() == counts["facilities"]
     assert WalkEdge.objects.count() == counts["edges"] > 1000
+
+
+def test_every_demo_facility_lies_inside_the_zone():
+    from shapely.geometry import Point, shape
+
+    demo = generate()
+    outline = shape(demo.zone["boundary"])
+    assert all(outline.contains(Point(f["lon"], f["lat"])) for f in demo.facilities)

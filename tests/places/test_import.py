@@ -277,3 +277,10 @@ def test_invalid_upload_keeps_its_problems_and_cannot_be_applied(zone, planner):
     assert batch.problems == [{"row": 2, "field": "lon", "message": "abc is not a number."}]
     with pytest.raises(ImportRejected):
         apply_import(actor=planner, batch=ImportBatch.objects.get(pk=batch.pk))
+
+
+def test_problems_are_reported_in_chinese_by_default(zone):
+    bad = HEADER + "F-X,颠倒,kindergarten,370871001,,35.41,116.64,100,open\n"
+    with override("zh-hans"), pytest.raises(ImportRejected) as exc:
+        run(facilities_csv(bad))
+    assert exc.value.problems[0].message == "纬度 116.64 超出 -90..90 范围。 经纬度似乎填反了。"

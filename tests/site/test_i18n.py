@@ -26,3 +26,8 @@ def test_every_chinese_message_is_translated_and_compiled():
         compiled = {e.msgid: e.msgstr for e in mo}
         stale = [e.msgid for e in po if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
         assert stale == [], "run `make messages` to recompile the catalogue"
+
+
+def test_chinese_even_when_the_browser_asks_for_english(client_of, planner):
+    html = client_of(planner).get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "分街道概况" in html

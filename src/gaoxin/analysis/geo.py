@@ -40,9 +40,9 @@ def check_lon_lat(lon: float, lat: float) -> None:
     if not (math.isfinite(lon) and math.isfinite(lat)):
         raise CoordinateError("coordinate_not_finite", "longitude and latitude must be finite numbers")
     if not -180.0 <= lon <= 180.0:
-        raise CoordinateError("longitude_range", f"longitude {lon} is outside -180..180")
+        raise CoordinateError("longitude_range", f"longitude {lon} is outside -180..180", value=lon)
     if not -90.0 <= lat <= 90.0:
-        raise CoordinateError("latitude_range", f"latitude {lat} is outside -90..90")
+        raise CoordinateError("latitude_range", f"latitude {lat} is outside -90..90", value=lat)
 
 
 def in_china(lon: float, lat: float) -> bool:
@@ -142,16 +142,15 @@ def parse_polygon(geometry: object) -> BaseGeometry:
     try:
         shape_ = shapely.geometry.shape(geometry)
     except (ValueError, TypeError, IndexError, AttributeError, shapely.errors.GEOSException) as exc:
-        raise CoordinateError("polygon_malformed", f"malformed polygon: {exc}") from None
+        raise CoordinateError("polygon_malformed", f"malformed polygon: {exc}", reason=str(exc)) from None
     if shape_.is_empty:
         raise CoordinateError("polygon_empty", "the polygon is empty")
     minx, miny, maxx, maxy = shape_.bounds
     check_lon_lat(minx, miny)
     check_lon_lat(maxx, maxy)
     if not shape_.is_valid:
-        raise CoordinateError(
-            "polygon_invalid", f"invalid polygon: {shapely.validation.explain_validity(shape_)}"
-        )
+        reason = shapely.validation.explain_validity(shape_)
+        raise CoordinateError("polygon_invalid", f"invalid polygon: {reason}", reason=reason)
     return shape_
 
 

@@ -376,6 +376,7 @@ def generate(seed: int = 20261127) -> DemoZone:
 
 # Facility plan per street: (type, how many, anchor: street|community|area, share of anchors served).
 def _facilities(demo: DemoZone, rng: random.Random) -> None:
+    zone_outline = Polygon(ZONE_OUTLINE)
     named = {
         ("370871001", "middle_school"): ["洸河中学"],
         ("370871002", "middle_school"): ["柳行中学"],
@@ -511,7 +512,7 @@ def _facilities(demo: DemoZone, rng: random.Random) -> None:
                 )
             else:
                 name = f"{anchor_name.replace('社区', '').replace('居委会', '')}{type_names[ftype]}"
-            p = Point(point.x + rng.gauss(0, spread), point.y + rng.gauss(0, spread))
+            p = _random_point_in(zone_outline, rng, near=point, spread=spread)
             status = "open"
             if rng.random() < 0.05:
                 status = rng.choice(["planned", "under_construction"])

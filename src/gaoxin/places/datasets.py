@@ -23,6 +23,7 @@ from gaoxin.analysis.errors import CoordinateError
 from gaoxin.analysis.geo import check_lon_lat, gcj02_to_wgs84, parse_point, parse_polygon, transform_lon_lat
 from gaoxin.common.tabular import GEOMETRY_KEY, Row
 from gaoxin.places.choices import AreaStatus, CoordinateSystem, FacilityStatus, ImportDataset
+from gaoxin.places.messages import describe
 from gaoxin.places.models import AGE_BANDS, Community, Facility, FacilityType, ResidentialArea, Street, Zone
 
 # How far outside the zone's boundary a point may lie before it is called a bad coordinate
@@ -289,7 +290,7 @@ class RowReader:
             try:
                 lon, lat = parse_point(geometry)
             except CoordinateError as exc:
-                self.problem("geometry", exc.message)
+                self.problem("geometry", describe(exc))
                 return None
         else:
             if not self.has(lon_name) and not self.has(lat_name):
@@ -310,7 +311,7 @@ class RowReader:
                 hint = ""
                 if -90 <= lon <= 90 and abs(lat) > 90:
                     hint = " " + _("Longitude and latitude look swapped.")
-                self.problem(lon_name, exc.message + hint)
+                self.problem(lon_name, describe(exc) + hint)
                 return None
         lon, lat = self._convert(lon, lat)
         if not self._inside_zone(lon_name, lon, lat):
@@ -335,7 +336,7 @@ class RowReader:
         try:
             shape_ = parse_polygon(value)
         except CoordinateError as exc:
-            self.problem(field_name, exc.message)
+            self.problem(field_name, describe(exc))
             return None
         if self.lookups.gcj02:
             shape_ = transform_lon_lat(shape_, gcj02_to_wgs84)

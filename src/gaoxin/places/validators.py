@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.analysis.errors import CoordinateError
 from gaoxin.analysis.geo import check_lon_lat, parse_polygon
+from gaoxin.places.messages import describe
 
 # GB/T 2260 county code (6 digits) extended by the statistical division codes (统计用区划代码):
 # 9 digits for a street/township, 12 digits for a community/village (jining.md §1.3).
@@ -40,9 +41,7 @@ def validate_lon_lat(lon: float | None, lat: float | None, field: str = "locatio
     try:
         check_lon_lat(lon, lat)
     except CoordinateError as exc:
-        raise ValidationError(
-            {field: _("Invalid coordinate: %(reason)s") % {"reason": exc.message}}
-        ) from None
+        raise ValidationError({field: describe(exc)}) from None
 
 
 def validate_polygon_geojson(value: object) -> None:
@@ -51,9 +50,7 @@ def validate_polygon_geojson(value: object) -> None:
     try:
         parse_polygon(value)
     except CoordinateError as exc:
-        raise ValidationError(
-            _("Invalid polygon: %(reason)s") % {"reason": exc.message}, code=exc.code
-        ) from None
+        raise ValidationError(describe(exc), code=exc.code) from None
 
 
 def validate_gates(value: object) -> None:

@@ -11,6 +11,7 @@
   };
   var AREA_COLORS = { delivered: "#f1c40f", under_construction: "#e67e22", planned: "#95a5a6" };
   var map = L.map(el, { zoomSnap: 0.25 });
+  map.attributionControl.setPrefix("Leaflet");
   window.gaoxinMap = map;
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);

@@ -1,0 +1,16 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+
+class ChineseFirstMiddleware:
+    """Chinese is the default whatever the browser asks for: the language comes from the user's
+    explicit choice (the language cookie set by the switcher) or else LANGUAGE_CODE (zh-hans).
+    Placed before LocaleMiddleware, it hides the browser's Accept-Language header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
