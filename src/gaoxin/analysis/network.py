@@ -1,0 +1,158 @@
+"""The walking network as compressed sparse arrays (CSR), lengths in metres in a projected CRS.
+
+Built from polylines in WGS-84 lon/lat (an edge list is a list of two-point polylines; GeoJSON
+LineStrings are polylines). Endpoints closer than ``node_tolerance_m`` are merged into one node.
+Self-loops (an edge whose two ends merge) are dropped; parallel edges keep the shortest. Only the
+largest connected component is kept; what was dropped is reported in :class:`Network`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.sparse.csgraph import connected_components
+
+from gaoxin.analysis.errors import AnalysisError
+from gaoxin.analysis.geo import UTM_50N, to_projected
+
+Polyline = Sequence[Sequence[float]]
+
+
+@dataclass(frozen=True)
+class Network:
+    """An undirected walking network.
+
+    ``x_m``/``y_m`` are node coordinates in ``crs``; edge ``i`` joins ``edge_u[i]`` and ``edge_v[i]``
+    with length ``edge_length_m[i]`` along ``edge_coords[i]`` (projected vertices, from u to v).
+    """
+
+    x_m: NDArray[np.float64]
+    y_m: NDArray[np.float64]
+    edge_u: NDArray[np.int64]
+    edge_v: NDArray[np.int64]
+    edge_length_m: NDArray[np.float64]
+    edge_coords: tuple[NDArray[np.float64], ...]
+    crs: str
+    dropped_nodes: int
+    dropped_edges: int
+    self_loops: int
+
+    @property
+    def n_nodes(self) -> int:
+        return int(self.x_m.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.edge_u.shape[0])
+
+    def csr(self) -> sp.csr_matrix:
+        """Symmetric CSR adjacency with lengths in metres as weights."""
+        return _symmetric_csr(self.n_nodes, self.edge_u, self.edge_v, self.edge_length_m)
+
+
+# Explicit zero weights are not edges for scipy's csgraph; a zero-length link gets this instead.
+EPSILON_M = 1e-9
+
+
+def _symmetric_csr(
+    n: int, u: NDArray[np.int64], v: NDArray[np.int64], w: NDArray[np.float64]
+) -> sp.csr_matrix:
+    rows = np.concatenate([u, v])
+    cols = np.concatenate([v, u])
+    data = np.maximum(np.concatenate([w, w]), EPSILON_M)
+    # Parallel edges: keep the shortest (coo → csr would sum duplicates).
+    order = np.lexsort((data, cols, rows))
+    rows, cols, data = rows[order], cols[order], data[order]
+    first = np.ones(rows.shape[0], dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    return sp.csr_matrix((data[first], (rows[first], cols[first])), shape=(n, n))
+
+
+def _polyline_length(coords: NDArray[np.float64]) -> float:
+    return float(np.hypot(np.diff(coords[:, 0]), np.diff(coords[:, 1])).sum())
+
+
+def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_tolerance_m: float = 0.5) -> Network:
+    """Build a network from polylines of WGS-84 ``[lon, lat]`` vertices.
+
+    Raises :class:`AnalysisError` for an empty input, a polyline with fewer than two vertices, or a
+    coordinate that is not finite or out of range.
+    """
+    if node_tolerance_m <= 0:
+        raise AnalysisError("tolerance", "node_tolerance_m must be positive")
+    if len(lines) == 0:
+        raise AnalysisError("empty_network", "the network has no edges")
+    projected: list[NDArray[np.float64]] = []
+    for i, line in enumerate(lines):
+        arr = np.asarray(line, dtype=np.float64)
+        if arr.ndim != 2 or arr.shape[0] < 2 or arr.shape[1] < 2:
+            raise AnalysisError("bad_line", f"line {i} needs at least two [lon, lat] vertices")
+        lon, lat = arr[:, 0], arr[:, 1]
+        if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
+            raise AnalysisError(
+                "coordinate_not_finite", f"line {i} has a coordinate that is not a finite number"
+            )
+        if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
+            raise AnalysisError("coordinate_range", f"line {i} has a coordinate outside the lon/lat range")
+        x, y = to_projected(lon, lat, crs=crs)
+        projected.append(np.column_stack([x, y]))
+
+    ends = np.array([[c[0, 0], c[0, 1], c[-1, 0], c[-1, 1]] for c in projected]).reshape(-1, 2)
+    keys = np.round(ends / node_tolerance_m).astype(np.int64)
+    _uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    u_all, v_all = inverse[0::2], inverse[1::2]
+    n_all = int(inverse.max()) + 1
+    node_xy = np.zeros((n_all, 2))
+    node_xy[inverse] = ends
+
+    loops = u_all == v_all
+    keep_edges = ~loops
+    u, v = u_all[keep_edges], v_all[keep_edges]
+    coords = [c for c, k in zip(projected, keep_edges, strict=True) if k]
+    if len(coords) == 0:
+        raise AnalysisError("empty_network", "every edge is a self-loop; the network is empty")
+    lengths = np.array([_polyline_length(c) for c in coords])
+
+    graph = _symmetric_csr(n_all, u, v, lengths)
+    _n_comp, labels = connected_components(graph, directed=False)
+    used = np.zeros(n_all, dtype=bool)
+    used[u] = True
+    used[v] = True
+    counts = np.bincount(labels[used], minlength=labels.max() + 1)
+    biggest = int(np.argmax(counts))
+    keep_nodes = (labels == biggest) & used
+    new_index = np.full(n_all, -1, dtype=np.int64)
+    new_index[keep_nodes] = np.arange(int(keep_nodes.sum()))
+    in_main = keep_nodes[u]
+    return Network(
+        x_m=node_xy[keep_nodes, 0].copy(),
+        y_m=node_xy[keep_nodes, 1].copy(),
+        edge_u=new_index[u[in_main]],
+        edge_v=new_index[v[in_main]],
+        edge_length_m=lengths[in_main],
+        edge_coords=tuple(c for c, k in zip(coords, in_main, strict=True) if k),
+        crs=crs,
+        dropped_nodes=int((used & ~keep_nodes).sum()),
+        dropped_edges=int((~in_main).sum()),
+        self_loops=int(loops.sum()),
+    )
+
+
+def lines_from_geojson(collection: dict[str, Any]) -> list[list[list[float]]]:
+    """The LineString and MultiLineString parts of a GeoJSON FeatureCollection, as polylines."""
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise AnalysisError("geojson_type", "expected a GeoJSON FeatureCollection")
+    lines: list[list[list[float]]] = []
+    for feature in collection.get("features", []):
+        geometry = (feature or {}).get("geometry") or {}
+        if geometry.get("type") == "LineString":
+            lines.append(geometry["coordinates"])
+        elif geometry.get("type") == "MultiLineString":
+            lines.extend(geometry["coordinates"])
+    return lines

@@ -1,0 +1,254 @@
+"""The accessibility engine against a straightforward networkx Dijkstra reference (to 0.01 m)."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import LineString, Point
+
+from gaoxin.analysis.access import counts, minutes, nearest, snap
+from gaoxin.analysis.errors import AnalysisError
+from gaoxin.analysis.geo import to_lon_lat, to_projected
+from gaoxin.analysis.network import build_network, lines_from_geojson
+
+BASE_X, BASE_Y = to_projected([116.64], [35.41])
+BASE_X, BASE_Y = float(BASE_X[0]), float(BASE_Y[0])
+
+
+def lonlat(x: float, y: float) -> list[float]:
+    lon, lat = to_lon_lat([BASE_X + x], [BASE_Y + y])
+    return [float(lon[0]), float(lat[0])]
+
+
+@st.composite
+def random_network(draw):
+    """A connected random network (a random spanning tree plus extra edges) in metres around Jining,
+    with origins and facilities placed on random edges."""
+    n = draw(st.integers(3, 14))
+    xy = [(draw(st.floats(0, 2000)), draw(st.floats(0, 2000))) for _ in range(n)]
+    xy = list(dict.fromkeys((round(x), round(y)) for x, y in xy))  # distinct nodes
+    n = len(xy)
+    if n < 2:
+        xy, n = [(0, 0), (500, 0)], 2
+    edges = {(i, draw(st.integers(0, i - 1))) for i in range(1, n)}
+    extra = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=2 * n))
+    edges |= {(a, b) for a, b in extra if a != b and (b, a) not in edges}
+    edges_l = sorted(edges)
+
+    # Degenerate geometry makes the answer ambiguous, not wrong: skip edges that run through a third
+    # node (overlapping streets) and points that lie within 1 m of another edge (crossings).
+    segs = [LineString([xy[a], xy[b]]) for a, b in edges_l]
+    for (a, b), seg in zip(edges_l, segs, strict=True):
+        assume(all(seg.distance(Point(xy[c])) > 1.0 for c in range(n) if c not in (a, b)))
+
+    def points(count):
+        out = []
+        for _ in range(count):
+            e = draw(st.integers(0, len(edges_l) - 1))
+            f = draw(st.floats(0.05, 0.95))
+            (x1, y1), (x2, y2) = xy[edges_l[e][0]], xy[edges_l[e][1]]
+            p = Point(x1 + f * (x2 - x1), y1 + f * (y2 - y1))
+            assume(all(other.distance(p) > 1.0 for j, other in enumerate(segs) if j != e))
+            out.append((e, f))
+        return out
+
+    return (
+        xy,
+        edges_l,
+        points(draw(st.integers(1, 8))),
+        points(draw(st.integers(1, 8))),
+        draw(st.integers(1, 3)),
+    )
+
+
+def reference(xy, edges, origins, facilities, fac_cats, n_cats, cutoff):
+    g = nx.Graph()
+    for a, b in edges:
+        length = math.dist(xy[a], xy[b])
+        if g.has_edge(a, b):
+            length = min(length, g[a][b]["w"])
+        g.add_edge(a, b, w=length)
+    dist_from = {v: nx.single_source_dijkstra_path_length(g, v, weight="w") for v in g.nodes}
+
+    def d_point(p, q):
+        (e1, f1), (e2, f2) = p, q
+        a, b = edges[e1]
+        c, d = edges[e2]
+        l1, l2 = math.dist(xy[a], xy[b]), math.dist(xy[c], xy[d])
+        best = math.inf
+        for end1, t1 in ((a, f1 * l1), (b, (1 - f1) * l1)):
+            for end2, t2 in ((c, f2 * l2), (d, (1 - f2) * l2)):
+                best = min(best, t1 + dist_from[end1][end2] + t2)
+        if e1 == e2:
+            best = min(best, abs(f1 - f2) * l1)
+        return best
+
+    out = np.full((len(origins), n_cats), np.inf)
+    for i, o in enumerate(origins):
+        for j, f in enumerate(facilities):
+            d = d_point(o, f)
+            if d <= cutoff:
+                out[i, fac_cats[j]] = min(out[i, fac_cats[j]], d)
+    return out, d_point
+
+
+def place(xy, edges, pts):
+    coords = []
+    for e, f in pts:
+        a, b = edges[e]
+        (x1, y1), (x2, y2) = xy[a], xy[b]
+        coords.append(lonlat(x1 + f * (x2 - x1), y1 + f * (y2 - y1)))
+    arr = np.array(coords)
+    return arr[:, 0], arr[:, 1]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow]
+)
+@given(random_network(), st.data())
+def test_nearest_equals_networkx_reference_on_random_networks(case, data):
+    xy, edges, origins, facilities, n_cats = case
+    cats = np.array([data.draw(st.integers(0, n_cats - 1)) for _ in facilities])
+    cutoff = data.draw(st.floats(100, 5000))
+    net = build_network([[lonlat(*xy[a]), lonlat(*xy[b])] for a, b in edges])
+    so = snap(net, *place(xy, edges, origins))
+    sf = snap(net, *place(xy, edges, facilities))
+    assert so.reachable.all() and sf.reachable.all()
+    result = nearest(net, so, sf, cats, n_categories=n_cats, cutoff_m=cutoff)
+    expected, d_point = reference(xy, edges, origins, facilities, cats, n_cats, cutoff)
+    assert np.isinf(result.distance_m).tolist() == np.isinf(expected).tolist()
+    finite = np.isfinite(expected)
+    np.testing.assert_allclose(result.distance_m[finite], expected[finite], atol=0.01)
+    # The facility reported is one at that distance.
+    for i, k in zip(*np.nonzero(finite), strict=True):
+        j = result.facility[i, k]
+        assert cats[j] == k and abs(d_point(origins[i], facilities[j]) - expected[i, k]) < 0.01
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow]
+)
+@given(random_network(), st.data())
+def test_counts_equal_networkx_reference(case, data):
+    xy, edges, origins, facilities, n_cats = case
+    cats = np.array([data.draw(st.integers(0, n_cats - 1)) for _ in facilities])
+    weights = np.array([data.draw(st.integers(0, 300)) for _ in facilities], dtype=float)
+    thresholds = np.array([300.0, 500.0, 1000.0])
+    net = build_network([[lonlat(*xy[a]), lonlat(*xy[b])] for a, b in edges])
+    so = snap(net, *place(xy, edges, origins))
+    sf = snap(net, *place(xy, edges, facilities))
+    result = counts(net, so, sf, cats, n_categories=n_cats, thresholds_m=thresholds, weights=weights)
+    _, d_point = reference(xy, edges, origins, facilities, cats, n_cats, 1e9)
+    for i, o in enumerate(origins):
+        for t, thr in enumerate(thresholds):
+            for k in range(n_cats):
+                # points exactly at a threshold are ambiguous to 1e-6 m; the drawn ones never are in practice
+                members = [j for j, f in enumerate(facilities) if cats[j] == k and d_point(o, f) <= thr]
+                assert result.count[i, k, t] == len(members)
+                assert result.weight[i, k, t] == pytest.approx(weights[members].sum())
+
+
+def straight(*xs):
+    return [lonlat(x, 0) for x in xs]
+
+
+def test_two_points_on_one_edge_walk_along_it_not_via_the_ends():
+    net = build_network([straight(0, 1000)])
+    o = snap(net, *np.array([lonlat(400, 0)]).T)
+    f = snap(net, *np.array([lonlat(450, 0)]).T)
+    r = nearest(net, o, f, np.array([0]), n_categories=1, cutoff_m=2000)
+    assert r.distance_m[0, 0] == pytest.approx(50.0, abs=0.01)
+
+
+def test_snapping_uses_the_nearest_point_on_the_edge_and_its_partial_lengths():
+    net = build_network([straight(0, 1000)])
+    s = snap(net, *np.array([lonlat(250, 40)]).T)
+    assert s.reachable[0] and s.distance_m[0] == pytest.approx(40, abs=0.01)
+    assert s.offset_m[0] == pytest.approx(250, abs=0.01)
+    assert net.edge_length_m[0] - s.offset_m[0] == pytest.approx(750, abs=0.01)
+
+
+def test_a_point_beyond_the_tolerance_is_unreachable_with_its_distance():
+    net = build_network([straight(0, 1000)])
+    s = snap(net, *np.array([lonlat(500, 450)]).T, tolerance_m=300)
+    assert not s.reachable[0] and s.distance_m[0] == pytest.approx(450, abs=0.01)
+    r = nearest(net, s, snap(net, *np.array([lonlat(10, 0)]).T), np.array([0]), n_categories=1, cutoff_m=5000)
+    assert np.isinf(r.distance_m[0, 0]) and r.facility[0, 0] == -1
+
+
+def test_largest_component_is_kept_and_the_rest_reported():
+    net = build_network([straight(0, 100), straight(100, 200), [lonlat(0, 5000), lonlat(50, 5000)]])
+    assert net.n_edges == 2 and net.dropped_edges == 1 and net.dropped_nodes == 2
+
+
+def test_self_loops_and_zero_length_edges_are_dropped():
+    net = build_network(
+        [straight(0, 100), [lonlat(100, 0), lonlat(100.1, 0)], straight(100, 200)], node_tolerance_m=0.5
+    )
+    assert net.self_loops == 1 and net.n_edges == 2
+
+
+def test_a_category_without_facilities_is_inf_everywhere():
+    net = build_network([straight(0, 1000)])
+    o = snap(net, *np.array([lonlat(400, 0)]).T)
+    f = snap(net, *np.array([lonlat(450, 0)]).T)
+    r = nearest(net, o, f, np.array([0]), n_categories=2, cutoff_m=2000)
+    assert np.isinf(r.distance_m[0, 1]) and r.facility[0, 1] == -1
+
+
+@pytest.mark.parametrize(
+    "lines,code",
+    [
+        ([], "empty_network"),
+        ([[[116.6, 35.4]]], "bad_line"),
+        ([[[116.6, math.nan], [116.7, 35.4]]], "coordinate_not_finite"),
+        ([[[216.6, 35.4], [116.7, 35.4]]], "coordinate_range"),
+        ([[lonlat(0, 0), lonlat(0, 0.1)]], "empty_network"),
+    ],
+)
+def test_bad_networks_are_clear_errors(lines, code):
+    with pytest.raises(AnalysisError) as exc:
+        build_network(lines)
+    assert exc.value.code == code
+
+
+def test_bad_points_and_options_are_clear_errors():
+    net = build_network([straight(0, 1000)])
+    with pytest.raises(AnalysisError):
+        snap(net, np.array([math.nan]), np.array([35.4]))
+    s = snap(net, *np.array([lonlat(1, 0)]).T)
+    with pytest.raises(AnalysisError):
+        nearest(net, s, s, np.array([3]), n_categories=2, cutoff_m=100)
+    with pytest.raises(AnalysisError):
+        nearest(net, s, s, np.array([0]), n_categories=1, cutoff_m=0)
+    with pytest.raises(AnalysisError):
+        counts(net, s, s, np.array([0]), n_categories=1, thresholds_m=np.array([-5.0]))
+
+
+def test_minutes_at_walking_speed():
+    assert minutes(np.array([300.0, 1000.0])).tolist() == [5.0, pytest.approx(16.6667, abs=1e-3)]
+    assert minutes(np.array([300.0]), speed_m_s=0.5)[0] == 10.0
+
+
+def test_geojson_lines_are_read():
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": straight(0, 100)},
+                "properties": {},
+            },
+            {
+                "type": "Feature",
+                "geometry": {"type": "MultiLineString", "coordinates": [straight(100, 200)]},
+                "properties": {},
+            },
+        ],
+    }
+    assert build_network(lines_from_geojson(fc)).edge_length_m.sum() == pytest.approx(200, abs=0.01)
