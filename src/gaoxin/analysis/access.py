@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import to_projected
-from gaoxin.analysis.network import EPSILON_M, Network
+from gaoxin.analysis.network import Network, symmetric_csr
 
 DEFAULT_SNAP_TOLERANCE_M = 300.0
 # GB 50180-2018 Table 3.0.4 tiers 300/500/1000 m for 5/10/15 minutes imply about 1.0 m/s.
@@ -104,13 +104,7 @@ def _augment(network: Network, snapped: list[Snapped]) -> tuple[sp.csr_matrix, l
     u = np.concatenate([network.edge_u[~split], np.array(rows, dtype=np.int64)])
     v = np.concatenate([network.edge_v[~split], np.array(cols, dtype=np.int64)])
     w = np.concatenate([network.edge_length_m[~split], np.array(data)])
-    r, c = np.concatenate([u, v]), np.concatenate([v, u])
-    d = np.maximum(np.concatenate([w, w]), EPSILON_M)
-    order = np.lexsort((d, c, r))
-    r, c, d = r[order], c[order], d[order]
-    first = np.ones(r.shape[0], dtype=bool)
-    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
-    return sp.csr_matrix((d[first], (r[first], c[first])), shape=(n, n)), point_nodes
+    return symmetric_csr(n, u, v, w), point_nodes
 
 
 @dataclass(frozen=True)

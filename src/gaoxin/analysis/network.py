@@ -52,14 +52,14 @@ class Network:
 
     def csr(self) -> sp.csr_matrix:
         """Symmetric CSR adjacency with lengths in metres as weights."""
-        return _symmetric_csr(self.n_nodes, self.edge_u, self.edge_v, self.edge_length_m)
+        return symmetric_csr(self.n_nodes, self.edge_u, self.edge_v, self.edge_length_m)
 
 
 # Explicit zero weights are not edges for scipy's csgraph; a zero-length link gets this instead.
 EPSILON_M = 1e-9
 
 
-def _symmetric_csr(
+def symmetric_csr(
     n: int, u: NDArray[np.int64], v: NDArray[np.int64], w: NDArray[np.float64]
 ) -> sp.csr_matrix:
     rows = np.concatenate([u, v])
@@ -119,7 +119,7 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
         raise AnalysisError("empty_network", "every edge is a self-loop; the network is empty")
     lengths = np.array([_polyline_length(c) for c in coords])
 
-    graph = _symmetric_csr(n_all, u, v, lengths)
+    graph = symmetric_csr(n_all, u, v, lengths)
     _n_comp, labels = connected_components(graph, directed=False)
     used = np.zeros(n_all, dtype=bool)
     used[u] = True
