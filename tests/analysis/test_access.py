@@ -107,18 +107,26 @@ def place(xy, edges, pts):
     return arr[:, 0], arr[:, 1]
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow]
-)
-@given(random_network(), st.data())
-def test_nearest_equals_networkx_reference_on_random_networks(case, data):
+RANDOM = {"deadline": None, "suppress_health_check": [HealthCheck.filter_too_much, HealthCheck.too_slow]}
+
+
+def engine_inputs(case, data):
+    """The network, snapped origins and facilities, and a random category per facility."""
     xy, edges, origins, facilities, n_cats = case
     cats = np.array([data.draw(st.integers(0, n_cats - 1)) for _ in facilities])
-    cutoff = data.draw(st.floats(100, 5000))
     net = build_network([[lonlat(*xy[a]), lonlat(*xy[b])] for a, b in edges])
     so = snap(net, *place(xy, edges, origins))
     sf = snap(net, *place(xy, edges, facilities))
     assert so.reachable.all() and sf.reachable.all()
+    return net, so, sf, cats
+
+
+@settings(max_examples=60, **RANDOM)
+@given(random_network(), st.data())
+def test_nearest_equals_networkx_reference_on_random_networks(case, data):
+    xy, edges, origins, facilities, n_cats = case
+    net, so, sf, cats = engine_inputs(case, data)
+    cutoff = data.draw(st.floats(100, 5000))
     result = nearest(net, so, sf, cats, n_categories=n_cats, cutoff_m=cutoff)
     expected, d_point = reference(xy, edges, origins, facilities, cats, n_cats, cutoff)
     assert np.isinf(result.distance_m).tolist() == np.isinf(expected).tolist()
@@ -130,18 +138,13 @@ def test_nearest_equals_networkx_reference_on_random_networks(case, data):
         assert cats[j] == k and abs(d_point(origins[i], facilities[j]) - expected[i, k]) < 0.01
 
 
-@settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow]
-)
+@settings(max_examples=30, **RANDOM)
 @given(random_network(), st.data())
 def test_counts_equal_networkx_reference(case, data):
     xy, edges, origins, facilities, n_cats = case
-    cats = np.array([data.draw(st.integers(0, n_cats - 1)) for _ in facilities])
+    net, so, sf, cats = engine_inputs(case, data)
     weights = np.array([data.draw(st.integers(0, 300)) for _ in facilities], dtype=float)
     thresholds = np.array([300.0, 500.0, 1000.0])
-    net = build_network([[lonlat(*xy[a]), lonlat(*xy[b])] for a, b in edges])
-    so = snap(net, *place(xy, edges, origins))
-    sf = snap(net, *place(xy, edges, facilities))
     result = counts(net, so, sf, cats, n_categories=n_cats, thresholds_m=thresholds, weights=weights)
     _, d_point = reference(xy, edges, origins, facilities, cats, n_cats, 1e9)
     for i, o in enumerate(origins):
