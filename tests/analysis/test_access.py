@@ -7,11 +7,21 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
+import shapely.geometry
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from gaoxin.analysis.access import counts, minutes, nearest, snap
+from gaoxin.analysis.access import (
+    NearestResult,
+    at_nodes,
+    counts,
+    isochrone,
+    minutes,
+    nearest,
+    reachable,
+    snap,
+)
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import to_lon_lat, to_projected
 from gaoxin.analysis.network import build_network, lines_from_geojson
@@ -128,6 +138,7 @@ def test_nearest_equals_networkx_reference_on_random_networks(case, data):
     net, so, sf, cats = engine_inputs(case, data)
     cutoff = data.draw(st.floats(100, 5000))
     result = nearest(net, so, sf, cats, n_categories=n_cats, cutoff_m=cutoff)
+    result = NearestResult(result.distance_m[..., 0], result.facility[..., 0])
     expected, d_point = reference(xy, edges, origins, facilities, cats, n_cats, cutoff)
     assert np.isinf(result.distance_m).tolist() == np.isinf(expected).tolist()
     finite = np.isfinite(expected)
@@ -165,7 +176,7 @@ def test_two_points_on_one_edge_walk_along_it_not_via_the_ends():
     o = snap(net, *np.array([lonlat(400, 0)]).T)
     f = snap(net, *np.array([lonlat(450, 0)]).T)
     r = nearest(net, o, f, np.array([0]), n_categories=1, cutoff_m=2000)
-    assert r.distance_m[0, 0] == pytest.approx(50.0, abs=0.01)
+    assert r.distance_m[0, 0, 0] == pytest.approx(50.0, abs=0.01)
 
 
 def test_snapping_uses_the_nearest_point_on_the_edge_and_its_partial_lengths():
@@ -181,7 +192,7 @@ def test_a_point_beyond_the_tolerance_is_unreachable_with_its_distance():
     s = snap(net, *np.array([lonlat(500, 450)]).T, tolerance_m=300)
     assert not s.reachable[0] and s.distance_m[0] == pytest.approx(450, abs=0.01)
     r = nearest(net, s, snap(net, *np.array([lonlat(10, 0)]).T), np.array([0]), n_categories=1, cutoff_m=5000)
-    assert np.isinf(r.distance_m[0, 0]) and r.facility[0, 0] == -1
+    assert np.isinf(r.distance_m[0, 0, 0]) and r.facility[0, 0, 0] == -1
 
 
 def test_largest_component_is_kept_and_the_rest_reported():
@@ -201,7 +212,7 @@ def test_a_category_without_facilities_is_inf_everywhere():
     o = snap(net, *np.array([lonlat(400, 0)]).T)
     f = snap(net, *np.array([lonlat(450, 0)]).T)
     r = nearest(net, o, f, np.array([0]), n_categories=2, cutoff_m=2000)
-    assert np.isinf(r.distance_m[0, 1]) and r.facility[0, 1] == -1
+    assert np.isinf(r.distance_m[0, 1, 0]) and r.facility[0, 1, 0] == -1
 
 
 @pytest.mark.parametrize(
@@ -255,3 +266,49 @@ def test_geojson_lines_are_read():
         ],
     }
     assert build_network(lines_from_geojson(fc)).edge_length_m.sum() == pytest.approx(200, abs=0.01)
+
+
+@settings(max_examples=30, **RANDOM)
+@given(random_network(), st.data())
+def test_k_nearest_equals_the_sorted_reference(case, data):
+    xy, edges, origins, facilities, n_cats = case
+    net, so, sf, cats = engine_inputs(case, data)
+    k = data.draw(st.integers(1, 5))
+    result = nearest(net, so, sf, cats, n_categories=n_cats, cutoff_m=4000, k=k)
+    _, d_point = reference(xy, edges, origins, facilities, cats, n_cats, 1e9)
+    for i, o in enumerate(origins):
+        for c in range(n_cats):
+            ds = sorted(
+                d for d in (d_point(o, f) for j, f in enumerate(facilities) if cats[j] == c) if d <= 4000
+            )[:k]
+            got = result.distance_m[i, c]
+            np.testing.assert_allclose(got[: len(ds)], ds, atol=0.01)
+            assert np.isinf(got[len(ds) :]).all()
+            picked = [j for j in result.facility[i, c] if j >= 0]
+            assert len(set(picked)) == len(picked) == len(ds)  # distinct facilities
+
+
+def test_origins_at_nodes_need_no_snapping():
+    net = build_network([straight(0, 100), straight(100, 300)])
+    o = at_nodes(net, np.arange(net.n_nodes))
+    f = snap(net, *np.array([lonlat(250, 0)]).T)
+    r = nearest(net, o, f, np.array([0]), n_categories=1, cutoff_m=1000)
+    xs = np.round(net.x_m - BASE_X)
+    np.testing.assert_allclose(r.distance_m[:, 0, 0], np.abs(xs - 250), atol=0.01)
+
+
+def test_reachable_parts_of_edges_and_the_isochrone():
+    # a 1 km street with a side street at 500 m; the point is at 400 m
+    net = build_network([straight(0, 500), straight(500, 1000), [lonlat(500, 0), lonlat(500, 400)]])
+    p = snap(net, *np.array([lonlat(400, 0)]).T)
+    r = reachable(net, p, distance_m=300)
+    # the side street is reached for 200 m of its 400 m from the junction
+    side = int(np.argmax(np.isclose(net.edge_length_m, 400, atol=0.01)))
+    assert max(r.from_u[side], r.from_v[side]) == pytest.approx(0.5, abs=1e-6)
+    assert r.own_interval_m == pytest.approx((100, 500), abs=0.01)
+    poly = shapely.geometry.shape(isochrone(net, p, distance_m=300, buffer_m=20))
+    # reached: main street 100..700 m, side street 0..200 m; the buffer adds 20 m around the pieces
+    inside = [(500, 190), (500, 215), (110, 0), (85, 0), (690, 0), (715, 0)]
+    outside = [(500, 230), (70, 0), (730, 0), (300, 100)]
+    contains = [poly.contains(shapely.geometry.Point(*lonlat(x, y))) for x, y in inside + outside]
+    assert contains == [True] * len(inside) + [False] * len(outside)

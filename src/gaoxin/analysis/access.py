@@ -1,52 +1,57 @@
-"""Walking distances on a :class:`~gaoxin.analysis.network.Network`: snapping, nearest, counts.
+"""Walking distances on a :class:`~gaoxin.analysis.network.Network`.
 
-Points (residential-area gates, facility entrances) snap to the nearest point on the nearest edge
-(not the nearest node). Each snapped point becomes a node that splits its edge into two parts
-whose lengths are the partial lengths, so distances are exact along the street, including between
-two points on the same edge. Searches run once per category from all of its facilities at once
-(multi-source Dijkstra with a cutoff), never once per origin.
+Points (residential-area gates, facility entrances) snap to the nearest point on the nearest edge,
+not the nearest node. Each snapped point becomes a node that splits its edge, so distances are
+exact along the street, also between two points on one edge. Points may also be network nodes
+(:func:`at_nodes`), e.g. every node as an origin.
+
+Searches are compiled (numba, ``_kernels``): one multi-source search per category from all of its
+facilities at once, with a cutoff (never one search per origin); counts use one bounded search per
+facility that credits every origin it reaches.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 import shapely
+import shapely.geometry
+import shapely.ops
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import dijkstra
 
+from gaoxin.analysis import _kernels
 from gaoxin.analysis.errors import AnalysisError
-from gaoxin.analysis.geo import to_projected
+from gaoxin.analysis.geo import to_lon_lat, to_projected
 from gaoxin.analysis.network import Network, symmetric_csr
 
 DEFAULT_SNAP_TOLERANCE_M = 300.0
 # GB 50180-2018 Table 3.0.4 tiers 300/500/1000 m for 5/10/15 minutes imply about 1.0 m/s.
 DEFAULT_WALKING_SPEED_M_S = 1.0
+MAX_K = 5
 
 
 @dataclass(frozen=True)
 class Snapped:
-    """Points snapped onto edges: ``edge`` index, ``offset_m`` from the edge's u end along the edge,
-    ``distance_m`` from the point to the street; ``reachable`` is False beyond the tolerance (then
-    ``edge`` is -1)."""
+    """Points located on the network.
+
+    A point is either a network node (``node`` ≥ 0) or lies on ``edge`` at ``offset_m`` from the
+    edge's u end; ``distance_m`` is how far the original point was from the street. ``reachable``
+    is False for a point beyond the snapping tolerance (its ``edge`` and ``node`` are -1).
+    """
 
     edge: NDArray[np.int64]
     offset_m: NDArray[np.float64]
     distance_m: NDArray[np.float64]
     reachable: NDArray[np.bool_]
+    node: NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return int(self.edge.shape[0])
 
 
-def snap(
-    network: Network,
-    lon: NDArray[np.float64],
-    lat: NDArray[np.float64],
-    *,
-    tolerance_m: float = DEFAULT_SNAP_TOLERANCE_M,
-) -> Snapped:
-    """Snap WGS-84 points to the nearest point of the nearest edge within ``tolerance_m``."""
+def _check_points(lon: Any, lat: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     lon = np.asarray(lon, dtype=np.float64)
     lat = np.asarray(lat, dtype=np.float64)
     if lon.shape != lat.shape or lon.ndim != 1:
@@ -55,119 +60,169 @@ def snap(
         raise AnalysisError("coordinate_not_finite", "a point has a coordinate that is not a finite number")
     if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
         raise AnalysisError("coordinate_range", "a point lies outside the lon/lat range")
+    return lon, lat
+
+
+def snap(network: Network, lon: Any, lat: Any, *, tolerance_m: float = DEFAULT_SNAP_TOLERANCE_M) -> Snapped:
+    """Snap WGS-84 points to the nearest point of the nearest edge within ``tolerance_m``.
+
+    Ties between edges at the same distance go to the lowest edge index (deterministic)."""
+    lon, lat = _check_points(lon, lat)
+    if not tolerance_m > 0:
+        raise AnalysisError("tolerance", "tolerance_m must be positive")
     x, y = to_projected(lon, lat, crs=network.crs)
-    lines = shapely.linestrings(list(network.edge_coords)) if network.n_edges else np.array([])
-    tree = shapely.STRtree(lines)
+    lines = network.edge_lines()
     points = shapely.points(x, y)
     n = lon.shape[0]
     edge = np.full(n, -1, dtype=np.int64)
     distance = np.full(n, np.inf)
-    # The nearest edge of every point (ties: the lowest edge index, for determinism).
-    pairs, dists = tree.query_nearest(points, return_distance=True, all_matches=True)
-    for p, e, d in sorted(zip(pairs[0].tolist(), pairs[1].tolist(), dists.tolist(), strict=True)):
-        if edge[p] == -1:
-            edge[p], distance[p] = e, d
+    (p_idx, e_idx), dists = shapely.STRtree(lines).query_nearest(
+        points, return_distance=True, all_matches=True
+    )
+    order = np.lexsort((e_idx, p_idx))
+    p_idx, e_idx, dists = p_idx[order], e_idx[order], dists[order]
+    first = np.ones(p_idx.shape[0], dtype=bool)
+    first[1:] = p_idx[1:] != p_idx[:-1]
+    edge[p_idx[first]] = e_idx[first]
+    distance[p_idx[first]] = dists[first]
     reachable = (edge >= 0) & (distance <= tolerance_m)
     offset = np.zeros(n)
     idx = np.flatnonzero(reachable)
     if idx.size:
         offset[idx] = shapely.line_locate_point(lines[edge[idx]], points[idx])
     edge[~reachable] = -1
-    return Snapped(edge=edge, offset_m=offset, distance_m=distance, reachable=reachable)
+    return Snapped(
+        edge=edge,
+        offset_m=offset,
+        distance_m=distance,
+        reachable=reachable,
+        node=np.full(n, -1, dtype=np.int64),
+    )
 
 
-def _augment(network: Network, snapped: list[Snapped]) -> tuple[sp.csr_matrix, list[NDArray[np.int64]]]:
-    """Split each edge at the points snapped onto it; return the graph and each point's node id."""
+def at_nodes(network: Network, nodes: Any) -> Snapped:
+    """Points that are network nodes (for example every node as an origin)."""
+    ids = np.asarray(nodes, dtype=np.int64)
+    if ids.ndim != 1 or (ids.size and (ids.min() < 0 or ids.max() >= network.n_nodes)):
+        raise AnalysisError("node_index", "node ids must lie in 0..n_nodes-1")
+    n = ids.shape[0]
+    return Snapped(
+        edge=np.full(n, -1, dtype=np.int64),
+        offset_m=np.zeros(n),
+        distance_m=np.zeros(n),
+        reachable=np.ones(n, dtype=bool),
+        node=ids.copy(),
+    )
+
+
+@dataclass(frozen=True)
+class _Graph:
+    indptr: NDArray[np.int32]
+    indices: NDArray[np.int32]
+    weights: NDArray[np.float64]
+    n: int
+
+
+def _augment(network: Network, groups: list[Snapped]) -> tuple[_Graph, list[NDArray[np.int64]]]:
+    """Split each edge at the points snapped onto it (vectorised); return the CSR graph and each
+    point's node id (-1 for an unreachable point)."""
+    sizes = [len(g) for g in groups]
+    edge = np.concatenate([g.edge for g in groups]) if groups else np.zeros(0, dtype=np.int64)
+    offset = np.concatenate([g.offset_m for g in groups]) if groups else np.zeros(0)
+    node = np.concatenate([g.node for g in groups]) if groups else np.zeros(0, dtype=np.int64)
+    reach = np.concatenate([g.reachable for g in groups]) if groups else np.zeros(0, dtype=bool)
+    ids = np.where(reach & (node >= 0), node, -1)
+    on_edge = np.flatnonzero(reach & (node < 0))
     n = network.n_nodes
-    point_nodes: list[NDArray[np.int64]] = []
-    on_edge: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for s in snapped:
-        ids = np.full(s.edge.shape[0], -1, dtype=np.int64)
-        for i in np.flatnonzero(s.reachable):
-            ids[i] = n
-            on_edge[int(s.edge[i])].append((float(s.offset_m[i]), n))
-            n += 1
-        point_nodes.append(ids)
-    split = np.zeros(network.n_edges, dtype=bool)
-    rows: list[int] = []
-    cols: list[int] = []
-    data: list[float] = []
-    for e, pts in on_edge.items():
-        split[e] = True
-        pts.sort()
-        length = float(network.edge_length_m[e])
-        chain = [(0.0, int(network.edge_u[e])), *pts, (length, int(network.edge_v[e]))]
-        for (o1, a), (o2, b) in zip(chain[:-1], chain[1:], strict=True):
-            rows.append(a)
-            cols.append(b)
-            data.append(max(min(o2, length) - min(o1, length), 0.0))
-    u = np.concatenate([network.edge_u[~split], np.array(rows, dtype=np.int64)])
-    v = np.concatenate([network.edge_v[~split], np.array(cols, dtype=np.int64)])
-    w = np.concatenate([network.edge_length_m[~split], np.array(data)])
-    return symmetric_csr(n, u, v, w), point_nodes
+    ids[on_edge] = n + np.arange(on_edge.size)
+    n_total = n + on_edge.size
+    u, v, w = network.edge_u, network.edge_v, network.edge_length_m
+    if on_edge.size:
+        e = edge[on_edge]
+        length = w[e]
+        off = np.clip(offset[on_edge], 0.0, length)
+        order = np.lexsort((off, e))
+        e, off, pid = e[order], off[order], ids[on_edge][order]
+        starts = np.ones(e.size, dtype=bool)
+        starts[1:] = e[1:] != e[:-1]
+        ends = np.ones(e.size, dtype=bool)
+        ends[:-1] = e[1:] != e[:-1]
+        # u → first point, point → next point on the same edge, last point → v
+        prev_node = np.where(starts, u[e], np.roll(pid, 1))
+        prev_off = np.where(starts, 0.0, np.roll(off, 1))
+        chain_u = np.concatenate([prev_node, pid[ends]])
+        chain_v = np.concatenate([pid, v[e[ends]]])
+        chain_w = np.concatenate([off - prev_off, w[e[ends]] - off[ends]])
+        keep = np.ones(network.n_edges, dtype=bool)
+        keep[np.unique(e)] = False
+        u = np.concatenate([u[keep], chain_u])
+        v = np.concatenate([v[keep], chain_v])
+        w = np.concatenate([w[keep], np.maximum(chain_w, 0.0)])
+    csr = symmetric_csr(n_total, u, v, w)
+    graph = _Graph(
+        csr.indptr.astype(np.int64), csr.indices.astype(np.int64), csr.data.astype(np.float64), n_total
+    )
+    return graph, list(np.split(ids, np.cumsum(sizes)[:-1]))
+
+
+def _check_categories(categories: Any, n_categories: int, n_facilities: int) -> NDArray[np.int64]:
+    cats = np.asarray(categories, dtype=np.int64)
+    if cats.shape != (n_facilities,):
+        raise AnalysisError("shape", "categories must give one category per facility")
+    if n_categories < 1:
+        raise AnalysisError("category_range", "n_categories must be at least 1")
+    if n_facilities and (cats.min() < 0 or cats.max() >= n_categories):
+        raise AnalysisError("category_range", f"categories must lie in 0..{n_categories - 1}")
+    return cats
 
 
 @dataclass(frozen=True)
 class NearestResult:
-    """``distance_m[i, k]``: walking distance from origin i to the nearest facility of category k
-    (inf beyond the cutoff or when unreachable); ``facility[i, k]``: its index (-1 when none)."""
+    """``distance_m[i, k, r]``: walking distance from origin i to its (r+1)-th nearest facility of
+    category k (inf beyond the cutoff, when unreachable or when the category has fewer facilities);
+    ``facility[i, k, r]``: that facility's index (-1 when none). With k=1 the last axis has length 1;
+    ``distance_m[..., 0]`` is the nearest."""
 
     distance_m: NDArray[np.float64]
     facility: NDArray[np.int64]
-
-
-def _check_categories(
-    categories: NDArray[np.int64], n_categories: int, n_facilities: int
-) -> NDArray[np.int64]:
-    cats = np.asarray(categories, dtype=np.int64)
-    if cats.shape != (n_facilities,):
-        raise AnalysisError("shape", "categories must give one category per facility")
-    if n_facilities and (cats.min() < 0 or cats.max() >= n_categories):
-        raise AnalysisError("category_range", f"categories must lie in 0..{n_categories - 1}")
-    return cats
 
 
 def nearest(
     network: Network,
     origins: Snapped,
     facilities: Snapped,
-    categories: NDArray[np.int64],
+    categories: Any,
     *,
     n_categories: int,
     cutoff_m: float,
+    k: int = 1,
 ) -> NearestResult:
-    """Distance from every origin to the nearest facility of each category, up to ``cutoff_m``.
+    """The ``k`` (≤ 5) nearest facilities of each category from every origin, up to ``cutoff_m``.
 
-    One multi-source Dijkstra per category from all its (reachable) facilities at once. Origins or
-    facilities that did not snap give inf / -1. A category with no facility gives inf everywhere.
-    Equal distances resolve to whichever source the search settles first.
+    One multi-source search per category from all its reachable facilities at once. Origins or
+    facilities that did not snap give inf / -1; a category with no facility gives inf everywhere.
+    Facilities at equal distance come in the order the search settles them.
     """
     if not cutoff_m > 0:
         raise AnalysisError("cutoff", "cutoff_m must be positive")
-    cats = _check_categories(categories, n_categories, facilities.edge.shape[0])
+    if not 1 <= k <= MAX_K:
+        raise AnalysisError("k", f"k must lie in 1..{MAX_K}")
+    cats = _check_categories(categories, n_categories, len(facilities))
     graph, (onodes, fnodes) = _augment(network, [origins, facilities])
     n_orig = onodes.shape[0]
-    dist = np.full((n_orig, n_categories), np.inf)
-    which = np.full((n_orig, n_categories), -1, dtype=np.int64)
-    node_to_facility = {int(node): i for i, node in enumerate(fnodes) if node >= 0}
+    dist = np.full((n_orig, n_categories, k), np.inf)
+    which = np.full((n_orig, n_categories, k), -1, dtype=np.int64)
     ok = onodes >= 0
-    for k in range(n_categories):
-        sources = fnodes[(cats == k) & (fnodes >= 0)]
-        if sources.size == 0:
+    for c in range(n_categories):
+        members = np.flatnonzero((cats == c) & (fnodes >= 0))
+        if members.size == 0:
             continue
-        d, _pred, src = dijkstra(
-            graph, directed=False, indices=sources, limit=cutoff_m, min_only=True, return_predecessors=True
+        d, s = _kernels.k_nearest_sources(
+            graph.indptr, graph.indices, graph.weights, fnodes[members], k, float(cutoff_m)
         )
-        dk = d[onodes[ok]]
-        dist[ok, k] = np.where(dk <= cutoff_m, dk, np.inf)
-        sk = src[onodes[ok]]
-        which[ok, k] = np.array(
-            [
-                node_to_facility.get(int(s), -1) if np.isfinite(x) else -1
-                for s, x in zip(sk, dist[ok, k], strict=True)
-            ],
-            dtype=np.int64,
-        )
+        dist[ok, c, :] = d[onodes[ok]]
+        src = s[onodes[ok]]
+        which[ok, c, :] = np.where(src >= 0, members[np.maximum(src, 0)], -1)
     return NearestResult(distance_m=dist, facility=which)
 
 
@@ -185,41 +240,123 @@ def counts(
     network: Network,
     origins: Snapped,
     facilities: Snapped,
-    categories: NDArray[np.int64],
+    categories: Any,
     *,
     n_categories: int,
-    thresholds_m: NDArray[np.float64],
-    weights: NDArray[np.float64] | None = None,
-    batch: int = 64,
+    thresholds_m: Any,
+    weights: Any = None,
 ) -> CountsResult:
     """Number (and weight sum) of facilities of each category within each threshold of each origin."""
     thr = np.sort(np.asarray(thresholds_m, dtype=np.float64))
-    if thr.ndim != 1 or thr.size == 0 or not (thr > 0).all():
-        raise AnalysisError("thresholds", "thresholds_m must be positive distances")
-    n_fac = facilities.edge.shape[0]
+    if thr.ndim != 1 or thr.size == 0 or not (thr > 0).all() or not np.isfinite(thr).all():
+        raise AnalysisError("thresholds", "thresholds_m must be positive finite distances")
+    n_fac = len(facilities)
     cats = _check_categories(categories, n_categories, n_fac)
     w = np.ones(n_fac) if weights is None else np.asarray(weights, dtype=np.float64)
     if w.shape != (n_fac,) or not np.isfinite(w).all():
         raise AnalysisError("weights", "weights must be one finite number per facility")
     graph, (onodes, fnodes) = _augment(network, [origins, facilities])
-    n_orig = onodes.shape[0]
-    count = np.zeros((n_orig, n_categories, thr.size), dtype=np.int64)
-    weight = np.zeros((n_orig, n_categories, thr.size))
     ok = np.flatnonzero(onodes >= 0)
+    order = np.argsort(onodes[ok], kind="stable")
+    origin_ids = ok[order].astype(np.int64)
+    origin_ptr = np.zeros(graph.n + 1, dtype=np.int64)
+    np.add.at(origin_ptr, onodes[ok] + 1, 1)
+    origin_ptr = np.cumsum(origin_ptr)
     live = np.flatnonzero(fnodes >= 0)
-    for start in range(0, live.size, batch):
-        chunk = live[start : start + batch]
-        d = dijkstra(graph, directed=False, indices=fnodes[chunk], limit=float(thr[-1]))[:, onodes[ok]]
-        for row, f in enumerate(chunk):
-            within = d[row][:, None] <= thr[None, :]
-            count[ok, cats[f], :] += within
-            weight[ok, cats[f], :] += within * w[f]
-    return CountsResult(count=count, weight=weight, thresholds_m=thr)
+    count, wsum = _kernels.bounded_counts(
+        graph.indptr,
+        graph.indices,
+        graph.weights,
+        fnodes[live],
+        cats[live],
+        w[live],
+        thr,
+        origin_ptr,
+        origin_ids,
+        len(origins),
+        n_categories,
+    )
+    return CountsResult(count=count, weight=wsum, thresholds_m=thr)
 
 
-def minutes(
-    distance_m: NDArray[np.float64], *, speed_m_s: float = DEFAULT_WALKING_SPEED_M_S
-) -> NDArray[np.float64]:
+@dataclass(frozen=True)
+class Reachable:
+    """What one point reaches within ``distance_m``: every network node's distance (inf beyond),
+    and each edge's reached parts as fractions from its u end (``from_u``) and from its v end
+    (``from_v``), 1.0 when the edge is reached whole. The point's own edge is also reached from the
+    point itself: ``own_edge`` and the interval ``own_interval_m`` along it (from its u end)."""
+
+    node_distance_m: NDArray[np.float64]
+    from_u: NDArray[np.float64]
+    from_v: NDArray[np.float64]
+    distance_m: float
+    own_edge: int
+    own_interval_m: tuple[float, float]
+
+
+def reachable(network: Network, point: Snapped, *, distance_m: float) -> Reachable:
+    """The part of the network within ``distance_m`` walking of one snapped point."""
+    if len(point) != 1 or not point.reachable[0]:
+        raise AnalysisError("point", "give exactly one point that snapped onto the network")
+    if not distance_m > 0:
+        raise AnalysisError("distance", "distance_m must be positive")
+    graph, (pnode,) = _augment(network, [point])
+    d_all = _kernels.single_source(
+        graph.indptr, graph.indices, graph.weights, int(pnode[0]), float(distance_m)
+    )
+    d = d_all[: network.n_nodes]
+    length = network.edge_length_m
+    from_u = np.clip((distance_m - d[network.edge_u]) / length, 0.0, 1.0)
+    from_v = np.clip((distance_m - d[network.edge_v]) / length, 0.0, 1.0)
+    whole = from_u + from_v >= 1.0
+    from_u[whole], from_v[whole] = 1.0, 1.0
+    own_edge, interval = -1, (0.0, 0.0)
+    if point.node[0] < 0:
+        own_edge = int(point.edge[0])
+        off = float(point.offset_m[0])
+        interval = (max(0.0, off - distance_m), min(float(length[own_edge]), off + distance_m))
+    return Reachable(
+        node_distance_m=d,
+        from_u=from_u,
+        from_v=from_v,
+        distance_m=float(distance_m),
+        own_edge=own_edge,
+        own_interval_m=interval,
+    )
+
+
+def isochrone(
+    network: Network, point: Snapped, *, distance_m: float, buffer_m: float = 40.0
+) -> dict[str, Any]:
+    """A GeoJSON (WGS-84) polygon of the area within ``distance_m`` walking of one point: the reached
+    street pieces buffered by ``buffer_m`` and united (built from the edges, not a hull of nodes)."""
+    if not buffer_m > 0:
+        raise AnalysisError("buffer", "buffer_m must be positive")
+    r = reachable(network, point, distance_m=distance_m)
+    lines = network.edge_lines()
+    pieces = []
+    for e in np.flatnonzero((r.from_u > 0) | (r.from_v > 0)):
+        line = lines[e]
+        if r.from_u[e] >= 1.0:
+            pieces.append(line)
+            continue
+        if r.from_u[e] > 0:
+            pieces.append(shapely.ops.substring(line, 0.0, float(r.from_u[e]), normalized=True))
+        if r.from_v[e] > 0:
+            pieces.append(shapely.ops.substring(line, 1.0 - float(r.from_v[e]), 1.0, normalized=True))
+    if r.own_edge >= 0:
+        pieces.append(shapely.ops.substring(lines[r.own_edge], *r.own_interval_m))
+    area = shapely.union_all(shapely.buffer(np.array(pieces, dtype=object), buffer_m))
+
+    def _back(coords: NDArray[np.float64]) -> NDArray[np.float64]:
+        lon, lat = to_lon_lat(coords[:, 0], coords[:, 1], crs=network.crs)
+        return np.column_stack([lon, lat])
+
+    geometry: dict[str, Any] = shapely.geometry.mapping(shapely.transform(area, _back))
+    return geometry
+
+
+def minutes(distance_m: Any, *, speed_m_s: float = DEFAULT_WALKING_SPEED_M_S) -> NDArray[np.float64]:
     """Walking minutes for distances in metres at ``speed_m_s`` (slower for elderly and children)."""
     if not speed_m_s > 0:
         raise AnalysisError("speed", "speed_m_s must be positive")

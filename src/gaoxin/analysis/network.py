@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+import shapely
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
 
@@ -28,7 +29,8 @@ class Network:
     """An undirected walking network.
 
     ``x_m``/``y_m`` are node coordinates in ``crs``; edge ``i`` joins ``edge_u[i]`` and ``edge_v[i]``
-    with length ``edge_length_m[i]`` along ``edge_coords[i]`` (projected vertices, from u to v).
+    with length ``edge_length_m[i]`` along ``edge_coords[i]`` (projected vertices, from u to v), or
+    along the straight segment between its nodes when ``edge_coords`` is None.
     """
 
     x_m: NDArray[np.float64]
@@ -36,7 +38,7 @@ class Network:
     edge_u: NDArray[np.int64]
     edge_v: NDArray[np.int64]
     edge_length_m: NDArray[np.float64]
-    edge_coords: tuple[NDArray[np.float64], ...]
+    edge_coords: tuple[NDArray[np.float64], ...] | None
     crs: str
     dropped_nodes: int
     dropped_edges: int
@@ -53,6 +55,19 @@ class Network:
     def csr(self) -> sp.csr_matrix:
         """Symmetric CSR adjacency with lengths in metres as weights."""
         return symmetric_csr(self.n_nodes, self.edge_u, self.edge_v, self.edge_length_m)
+
+    def edge_lines(self) -> NDArray[np.object_]:
+        """Every edge as a shapely LineString in the projected CRS (from u to v)."""
+        if self.edge_coords is not None:
+            return np.asarray(shapely.linestrings(list(self.edge_coords)))
+        seg = np.stack(
+            [
+                np.column_stack([self.x_m[self.edge_u], self.y_m[self.edge_u]]),
+                np.column_stack([self.x_m[self.edge_v], self.y_m[self.edge_v]]),
+            ],
+            axis=1,
+        )
+        return np.asarray(shapely.linestrings(seg))
 
 
 # Explicit zero weights are not edges for scipy's csgraph; a zero-length link gets this instead.
@@ -119,6 +134,20 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
         raise AnalysisError("empty_network", "every edge is a self-loop; the network is empty")
     lengths = np.array([_polyline_length(c) for c in coords])
 
+    straight = all(c.shape[0] == 2 for c in coords)  # then the node coordinates say it all
+    return _keep_largest(node_xy, u, v, lengths, None if straight else coords, crs, int(loops.sum()))
+
+
+def _keep_largest(
+    node_xy: NDArray[np.float64],
+    u: NDArray[np.int64],
+    v: NDArray[np.int64],
+    lengths: NDArray[np.float64],
+    coords: list[NDArray[np.float64]] | None,
+    crs: str,
+    self_loops: int,
+) -> Network:
+    n_all = node_xy.shape[0]
     graph = symmetric_csr(n_all, u, v, lengths)
     _n_comp, labels = connected_components(graph, directed=False)
     used = np.zeros(n_all, dtype=bool)
@@ -136,12 +165,51 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
         edge_u=new_index[u[in_main]],
         edge_v=new_index[v[in_main]],
         edge_length_m=lengths[in_main],
-        edge_coords=tuple(c for c, k in zip(coords, in_main, strict=True) if k),
+        edge_coords=None if coords is None else tuple(c for c, k in zip(coords, in_main, strict=True) if k),
         crs=crs,
         dropped_nodes=int((used & ~keep_nodes).sum()),
         dropped_edges=int((~in_main).sum()),
-        self_loops=int(loops.sum()),
+        self_loops=self_loops,
     )
+
+
+def _line_of(arrays: list[NDArray[np.float64]], bad_vertex: NDArray[np.bool_]) -> int:
+    first = int(np.flatnonzero(bad_vertex)[0])
+    return int(np.searchsorted(np.cumsum([a.shape[0] for a in arrays]), first, side="right"))
+
+
+def from_arrays(
+    node_lon: NDArray[np.float64],
+    node_lat: NDArray[np.float64],
+    edge_u: NDArray[np.int64],
+    edge_v: NDArray[np.int64],
+    *,
+    crs: str = UTM_50N,
+) -> Network:
+    """Build a network from node coordinates (WGS-84) and edge index arrays, with straight edges
+    (the form pandana and most routing exports use). Same cleaning as :func:`build_network`:
+    self-loops dropped, parallel edges keep the shortest, largest component kept."""
+    lon = np.asarray(node_lon, dtype=np.float64)
+    lat = np.asarray(node_lat, dtype=np.float64)
+    u = np.asarray(edge_u, dtype=np.int64)
+    v = np.asarray(edge_v, dtype=np.int64)
+    if lon.shape != lat.shape or lon.ndim != 1 or u.shape != v.shape or u.ndim != 1:
+        raise AnalysisError("shape", "node and edge arrays must be 1-d, lon/lat and u/v of equal length")
+    if u.size == 0:
+        raise AnalysisError("empty_network", "the network has no edges")
+    if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
+        raise AnalysisError("coordinate_not_finite", "a node coordinate is not a finite number")
+    if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
+        raise AnalysisError("coordinate_range", "a node lies outside the lon/lat range")
+    if u.min() < 0 or v.min() < 0 or max(u.max(), v.max()) >= lon.size:
+        raise AnalysisError("edge_index", "an edge refers to a node that does not exist")
+    x, y = to_projected(lon, lat, crs=crs)
+    loops = u == v
+    u, v = u[~loops], v[~loops]
+    if u.size == 0:
+        raise AnalysisError("empty_network", "every edge is a self-loop; the network is empty")
+    lengths = np.hypot(x[u] - x[v], y[u] - y[v])
+    return _keep_largest(np.column_stack([x, y]), u, v, lengths, None, crs, int(loops.sum()))
 
 
 def lines_from_geojson(collection: dict[str, Any]) -> list[list[list[float]]]:
