@@ -101,6 +101,13 @@ def _transformer(source: str, target: str) -> Transformer:
     return Transformer.from_crs(source, target, always_xy=True)
 
 
+def utm_crs(lon: float, lat: float) -> str:
+    """The EPSG code of the WGS-84 UTM zone that holds (lon, lat), e.g. EPSG:32650 for Jining."""
+    check_lon_lat(lon, lat)
+    zone = min(int((lon + 180.0) // 6.0) + 1, 60)
+    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
 def to_projected(
     lon: ArrayLike, lat: ArrayLike, *, crs: str = UTM_50N
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
