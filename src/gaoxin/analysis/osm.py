@@ -96,7 +96,7 @@ def read_pbf(path: str | Path, *, crs: str | None = None) -> Network:
     try:
         processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
         for way in processor:
-            if not way.is_way() or not is_walkable(dict(way.tags)):
+            if not isinstance(way, osmium.osm.Way) or not is_walkable(dict(way.tags)):
                 continue
             previous = -1
             for node in way.nodes:
