@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := gaoxin.site.settings
 
-.PHONY: demo test lint typecheck serve load-demo messages lock clean
+.PHONY: demo test bench messages lock clean venv
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ test: $(BIN)/.installed
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy src/gaoxin/analysis
 	$(BIN)/pytest -q
+
+## Benchmarks side by side with the peer tools (pandana, the scipy kernel); writes docs/performance.md.
+## The pandana run on the 250,000-node grid builds a contraction hierarchy: expect 15+ minutes.
+bench: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
+	$(BIN)/python bench/access_bench.py --out docs/performance.md
 
 ## Recompile the translation catalogues (pure Python, no system gettext needed).
 messages: $(BIN)/.installed

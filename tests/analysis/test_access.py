@@ -19,6 +19,7 @@ from gaoxin.analysis.access import (
     isochrone,
     minutes,
     nearest,
+    prepare,
     reachable,
     snap,
 )
@@ -312,3 +313,19 @@ def test_reachable_parts_of_edges_and_the_isochrone():
     outside = [(500, 230), (70, 0), (730, 0), (300, 100)]
     contains = [poly.contains(shapely.geometry.Point(*lonlat(x, y))) for x, y in inside + outside]
     assert contains == [True] * len(inside) + [False] * len(outside)
+
+
+def test_prepared_inputs_give_the_same_answers_and_must_match():
+    net = build_network([straight(0, 500), straight(500, 1000)])
+    o = snap(net, *np.array([lonlat(100, 0), lonlat(900, 0)]).T)
+    f = snap(net, *np.array([lonlat(450, 0)]).T)
+    p = prepare(net, o, f)
+    a = nearest(net, o, f, [0], n_categories=1, cutoff_m=2000)
+    b = nearest(net, o, f, [0], n_categories=1, cutoff_m=2000, prepared=p)
+    np.testing.assert_array_equal(a.distance_m, b.distance_m)
+    assert counts(net, o, f, [0], n_categories=1, thresholds_m=[400], prepared=p).count[:, 0, 0].tolist() == [
+        1,
+        0,
+    ]
+    with pytest.raises(AnalysisError):
+        nearest(net, f, f, [0], n_categories=1, cutoff_m=2000, prepared=p)

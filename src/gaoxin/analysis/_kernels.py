@@ -10,7 +10,108 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
+
+# --- an indexed binary heap over arrays: keys ``hk``, nodes ``hv``, position ``pos[node]``
+# (-1 never seen, -2 settled, >= 0 its slot), with decrease-key; no allocation per push.
+
+
+@njit(cache=True, inline="always")
+def _push(hk, hv, pos, size, v, key):
+    i = pos[v]
+    if i == -1:
+        i = size
+        size += 1
+    elif key < hk[i]:
+        pass
+    else:
+        return size
+    while i > 0:
+        parent = (i - 1) >> 1
+        if hk[parent] <= key:
+            break
+        hk[i] = hk[parent]
+        hv[i] = hv[parent]
+        pos[hv[i]] = i
+        i = parent
+    hk[i] = key
+    hv[i] = v
+    pos[v] = i
+    return size
+
+
+@njit(cache=True, inline="always")
+def _pop(hk, hv, pos, size):
+    key0 = hk[0]
+    v0 = hv[0]
+    pos[v0] = -2
+    size -= 1
+    if size > 0:
+        key = hk[size]
+        v = hv[size]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= size:
+                break
+            if c + 1 < size and hk[c + 1] < hk[c]:
+                c += 1
+            if hk[c] >= key:
+                break
+            hk[i] = hk[c]
+            hv[i] = hv[c]
+            pos[hv[i]] = i
+            i = c
+        hk[i] = key
+        hv[i] = v
+        pos[v] = i
+    return key0, v0, size
+
+
+@njit(cache=True)
+def _nearest_one(indptr, indices, weights, sources, cutoff, dist, label):
+    n = indptr.shape[0] - 1
+    hk = np.empty(n)
+    hv = np.empty(n, dtype=np.int64)
+    pos = np.full(n, -1, dtype=np.int64)
+    size = 0
+    for s in range(sources.shape[0]):
+        v = sources[s]
+        if pos[v] == -1:
+            dist[v] = 0.0
+            label[v] = s
+            size = _push(hk, hv, pos, size, v, 0.0)
+    while size > 0:
+        d, v, size = _pop(hk, hv, pos, size)
+        for e in range(indptr[v], indptr[v + 1]):
+            u = indices[e]
+            if pos[u] == -2:
+                continue
+            nd = d + weights[e]
+            if nd <= cutoff and nd < dist[u]:
+                dist[u] = nd
+                label[u] = label[v]
+                size = _push(hk, hv, pos, size, u, nd)
+
+
+@njit(cache=True, parallel=True)
+def nearest_by_category(indptr, indices, weights, sources, category_ptr, cutoff):
+    """For every node and category, the distance to the nearest source of that category within
+    ``cutoff`` and which source (index into ``sources``). ``sources`` are grouped by category:
+    category c owns ``sources[category_ptr[c]:category_ptr[c + 1]]``. Categories run in parallel."""
+    n = indptr.shape[0] - 1
+    n_cat = category_ptr.shape[0] - 1
+    dist = np.full((n_cat, n), np.inf)
+    label = np.full((n_cat, n), -1, dtype=np.int64)
+    for c in prange(n_cat):
+        lo = category_ptr[c]
+        hi = category_ptr[c + 1]
+        if hi > lo:
+            _nearest_one(indptr, indices, weights, sources[lo:hi], cutoff, dist[c], label[c])
+            for v in range(n):
+                if label[c, v] >= 0:
+                    label[c, v] += lo
+    return dist, label
 
 
 @njit(cache=True)
@@ -52,67 +153,67 @@ def k_nearest_sources(indptr, indices, weights, sources, k, cutoff):
     return dist, src
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def bounded_counts(
     indptr,
     indices,
     weights,
     fac_nodes,
-    fac_cat,
+    category_ptr,
     fac_weight,
     thresholds,
     origin_ptr,
     origin_ids,
     n_origins,
-    n_categories,
 ):
     """Count (and sum the weight of) facilities of each category within each threshold of each origin.
 
-    One search per facility bounded by the largest threshold; ``origin_ptr``/``origin_ids`` map a
-    node to the origins located at it (CSR). ``thresholds`` must be sorted ascending.
+    One search per facility bounded by the largest threshold, crediting every origin it settles;
+    ``origin_ptr``/``origin_ids`` map a node to the origins at it (CSR). Facilities are grouped by
+    category (``category_ptr`` as in :func:`nearest_by_category`); categories run in parallel, each
+    writing only its own slice of the result. ``thresholds`` must be sorted ascending.
     """
     n = indptr.shape[0] - 1
+    n_cat = category_ptr.shape[0] - 1
     n_thr = thresholds.shape[0]
     limit = thresholds[n_thr - 1]
-    count = np.zeros((n_origins, n_categories, n_thr), dtype=np.int64)
-    wsum = np.zeros((n_origins, n_categories, n_thr))
-    dist = np.full(n, np.inf)
-    done = np.zeros(n, dtype=np.bool_)
-    touched = np.empty(n, dtype=np.int64)
-    heap = [(0.0, np.int64(0))]
-    heap.pop()
-    for f in range(fac_nodes.shape[0]):
-        n_touched = 0
-        start = fac_nodes[f]
-        cat = fac_cat[f]
-        wf = fac_weight[f]
-        dist[start] = 0.0
-        touched[n_touched] = start
-        n_touched += 1
-        heapq.heappush(heap, (0.0, start))
-        while len(heap) > 0:
-            d, v = heapq.heappop(heap)
-            if done[v]:
-                continue
-            done[v] = True
-            for o in range(origin_ptr[v], origin_ptr[v + 1]):
-                oid = origin_ids[o]
-                for t in range(n_thr):
-                    if d <= thresholds[t]:
-                        count[oid, cat, t] += 1
-                        wsum[oid, cat, t] += wf
-            for e in range(indptr[v], indptr[v + 1]):
-                u = indices[e]
-                nd = d + weights[e]
-                if nd <= limit and nd < dist[u]:
-                    if dist[u] == np.inf:
-                        touched[n_touched] = u
-                        n_touched += 1
-                    dist[u] = nd
-                    heapq.heappush(heap, (nd, u))
-        for i in range(n_touched):
-            dist[touched[i]] = np.inf
-            done[touched[i]] = False
+    count = np.zeros((n_origins, n_cat, n_thr), dtype=np.int64)
+    wsum = np.zeros((n_origins, n_cat, n_thr))
+    for c in prange(n_cat):
+        dist = np.full(n, np.inf)
+        pos = np.full(n, -1, dtype=np.int64)
+        hk = np.empty(n)
+        hv = np.empty(n, dtype=np.int64)
+        touched = np.empty(n, dtype=np.int64)
+        for f in range(category_ptr[c], category_ptr[c + 1]):
+            start = fac_nodes[f]
+            wf = fac_weight[f]
+            n_touched = 1
+            touched[0] = start
+            dist[start] = 0.0
+            size = _push(hk, hv, pos, 0, start, 0.0)
+            while size > 0:
+                d, v, size = _pop(hk, hv, pos, size)
+                for o in range(origin_ptr[v], origin_ptr[v + 1]):
+                    oid = origin_ids[o]
+                    for t in range(n_thr):
+                        if d <= thresholds[t]:
+                            count[oid, c, t] += 1
+                            wsum[oid, c, t] += wf
+                for e in range(indptr[v], indptr[v + 1]):
+                    u = indices[e]
+                    if pos[u] == -2:
+                        continue
+                    nd = d + weights[e]
+                    if nd <= limit and nd < dist[u]:
+                        if dist[u] == np.inf:
+                            touched[n_touched] = u
+                            n_touched += 1
+                        dist[u] = nd
+                        size = _push(hk, hv, pos, size, u, nd)
+            for i in range(n_touched):
+                dist[touched[i]] = np.inf
+                pos[touched[i]] = -1
     return count, wsum
 
 

@@ -165,6 +165,30 @@ def _augment(network: Network, groups: list[Snapped]) -> tuple[_Graph, list[NDAr
     return graph, list(np.split(ids, np.cumsum(sizes)[:-1]))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Origins and facilities placed in the network once (edges split at the snapped points), to be
+    reused by :func:`nearest` and :func:`counts` on the same inputs."""
+
+    graph: _Graph
+    origin_nodes: NDArray[np.int64]
+    facility_nodes: NDArray[np.int64]
+
+
+def prepare(network: Network, origins: Snapped, facilities: Snapped) -> Prepared:
+    """Place origins and facilities in the network (see :class:`Prepared`)."""
+    graph, (onodes, fnodes) = _augment(network, [origins, facilities])
+    return Prepared(graph=graph, origin_nodes=onodes, facility_nodes=fnodes)
+
+
+def _prepared(network: Network, origins: Snapped, facilities: Snapped, prepared: Prepared | None) -> Prepared:
+    if prepared is None:
+        return prepare(network, origins, facilities)
+    if prepared.origin_nodes.shape[0] != len(origins) or prepared.facility_nodes.shape[0] != len(facilities):
+        raise AnalysisError("prepared", "the prepared inputs do not match these origins and facilities")
+    return prepared
+
+
 def _check_categories(categories: Any, n_categories: int, n_facilities: int) -> NDArray[np.int64]:
     cats = np.asarray(categories, dtype=np.int64)
     if cats.shape != (n_facilities,):
@@ -196,6 +220,7 @@ def nearest(
     n_categories: int,
     cutoff_m: float,
     k: int = 1,
+    prepared: Prepared | None = None,
 ) -> NearestResult:
     """The ``k`` (≤ 5) nearest facilities of each category from every origin, up to ``cutoff_m``.
 
@@ -208,11 +233,21 @@ def nearest(
     if not 1 <= k <= MAX_K:
         raise AnalysisError("k", f"k must lie in 1..{MAX_K}")
     cats = _check_categories(categories, n_categories, len(facilities))
-    graph, (onodes, fnodes) = _augment(network, [origins, facilities])
+    p = _prepared(network, origins, facilities, prepared)
+    graph, onodes, fnodes = p.graph, p.origin_nodes, p.facility_nodes
     n_orig = onodes.shape[0]
     dist = np.full((n_orig, n_categories, k), np.inf)
     which = np.full((n_orig, n_categories, k), -1, dtype=np.int64)
     ok = onodes >= 0
+    if k == 1:
+        members, ptr = _group(cats, fnodes >= 0, n_categories)
+        d, s = _kernels.nearest_by_category(
+            graph.indptr, graph.indices, graph.weights, fnodes[members], ptr, float(cutoff_m)
+        )
+        dist[ok, :, 0] = d[:, onodes[ok]].T
+        src = s[:, onodes[ok]].T
+        which[ok, :, 0] = np.where(src >= 0, members[np.maximum(src, 0)], -1)
+        return NearestResult(distance_m=dist, facility=which)
     for c in range(n_categories):
         members = np.flatnonzero((cats == c) & (fnodes >= 0))
         if members.size == 0:
@@ -224,6 +259,17 @@ def nearest(
         src = s[onodes[ok]]
         which[ok, c, :] = np.where(src >= 0, members[np.maximum(src, 0)], -1)
     return NearestResult(distance_m=dist, facility=which)
+
+
+def _group(
+    cats: NDArray[np.int64], live: NDArray[np.bool_], n_categories: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The live facilities ordered by category, and the offsets of each category's run."""
+    members = np.flatnonzero(live)
+    members = members[np.argsort(cats[members], kind="stable")]
+    ptr = np.zeros(n_categories + 1, dtype=np.int64)
+    np.add.at(ptr, cats[members] + 1, 1)
+    return members, np.cumsum(ptr)
 
 
 @dataclass(frozen=True)
@@ -245,6 +291,7 @@ def counts(
     n_categories: int,
     thresholds_m: Any,
     weights: Any = None,
+    prepared: Prepared | None = None,
 ) -> CountsResult:
     """Number (and weight sum) of facilities of each category within each threshold of each origin."""
     thr = np.sort(np.asarray(thresholds_m, dtype=np.float64))
@@ -255,26 +302,26 @@ def counts(
     w = np.ones(n_fac) if weights is None else np.asarray(weights, dtype=np.float64)
     if w.shape != (n_fac,) or not np.isfinite(w).all():
         raise AnalysisError("weights", "weights must be one finite number per facility")
-    graph, (onodes, fnodes) = _augment(network, [origins, facilities])
+    p = _prepared(network, origins, facilities, prepared)
+    graph, onodes, fnodes = p.graph, p.origin_nodes, p.facility_nodes
     ok = np.flatnonzero(onodes >= 0)
     order = np.argsort(onodes[ok], kind="stable")
     origin_ids = ok[order].astype(np.int64)
     origin_ptr = np.zeros(graph.n + 1, dtype=np.int64)
     np.add.at(origin_ptr, onodes[ok] + 1, 1)
     origin_ptr = np.cumsum(origin_ptr)
-    live = np.flatnonzero(fnodes >= 0)
+    members, ptr = _group(cats, fnodes >= 0, n_categories)
     count, wsum = _kernels.bounded_counts(
         graph.indptr,
         graph.indices,
         graph.weights,
-        fnodes[live],
-        cats[live],
-        w[live],
+        fnodes[members],
+        ptr,
+        w[members],
         thr,
         origin_ptr,
         origin_ids,
         len(origins),
-        n_categories,
     )
     return CountsResult(count=count, weight=wsum, thresholds_m=thr)
 

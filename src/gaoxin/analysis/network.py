@@ -77,15 +77,20 @@ EPSILON_M = 1e-9
 def symmetric_csr(
     n: int, u: NDArray[np.int64], v: NDArray[np.int64], w: NDArray[np.float64]
 ) -> sp.csr_matrix:
-    rows = np.concatenate([u, v])
-    cols = np.concatenate([v, u])
-    data = np.maximum(np.concatenate([w, w]), EPSILON_M)
-    # Parallel edges: keep the shortest (coo → csr would sum duplicates).
-    order = np.lexsort((data, cols, rows))
-    rows, cols, data = rows[order], cols[order], data[order]
-    first = np.ones(rows.shape[0], dtype=bool)
-    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-    return sp.csr_matrix((data[first], (rows[first], cols[first])), shape=(n, n))
+    """Symmetric CSR adjacency of undirected edges; parallel edges keep the shortest, and a zero
+    length becomes :data:`EPSILON_M` (scipy's csgraph ignores explicit zeros)."""
+    lo = np.minimum(u, v).astype(np.int64)
+    hi = np.maximum(u, v).astype(np.int64)
+    w = np.maximum(np.asarray(w, dtype=np.float64), EPSILON_M)
+    key = lo * n + hi
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    if uniq.size != key.size:  # parallel edges: keep the shortest
+        shortest = np.full(uniq.size, np.inf)
+        np.minimum.at(shortest, inverse.reshape(-1), w)
+        lo, hi, w = lo[first], hi[first], shortest
+    rows = np.concatenate([lo, hi])
+    cols = np.concatenate([hi, lo])
+    return sp.csr_matrix((np.concatenate([w, w]), (rows, cols)), shape=(n, n))
 
 
 def _polyline_length(coords: NDArray[np.float64]) -> float:
