@@ -329,3 +329,20 @@ def test_prepared_inputs_give_the_same_answers_and_must_match():
     ]
     with pytest.raises(AnalysisError):
         nearest(net, f, f, [0], n_categories=1, cutoff_m=2000, prepared=p)
+
+
+def test_lines_meeting_at_an_interior_vertex_are_connected():
+    # the side street ends on a vertex in the middle of the main street's polyline
+    net = build_network([[lonlat(0, 0), lonlat(500, 0), lonlat(1000, 0)], [lonlat(500, 0), lonlat(500, 400)]])
+    assert net.n_edges == 3 and net.dropped_edges == 0
+    o = snap(net, *np.array([lonlat(500, 300)]).T)
+    f = snap(net, *np.array([lonlat(300, 0)]).T)
+    assert nearest(net, o, f, [0], n_categories=1, cutoff_m=2000).distance_m[0, 0, 0] == pytest.approx(
+        500, abs=0.01
+    )
+
+
+def test_crossing_lines_without_a_shared_vertex_stay_apart():
+    # a bridge: the second street crosses the first without a common vertex
+    net = build_network([straight(0, 1000), [lonlat(500, -300), lonlat(500, 300)]])
+    assert net.n_edges == 1 and net.dropped_edges == 1

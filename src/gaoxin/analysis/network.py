@@ -100,6 +100,11 @@ def _polyline_length(coords: NDArray[np.float64]) -> float:
 def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_tolerance_m: float = 0.5) -> Network:
     """Build a network from polylines of WGS-84 ``[lon, lat]`` vertices.
 
+    Vertices closer than ``node_tolerance_m`` are one point. A node is a polyline end or a vertex
+    shared by two polylines (or met twice by one): lines are split there, so streets that cross at a
+    common vertex are connected even when neither ends there (usual in GeoJSON exports). Streets that
+    cross without a shared vertex (bridges, tunnels) stay apart.
+
     Raises :class:`AnalysisError` for an empty input, a polyline with fewer than two vertices, or a
     coordinate that is not finite or out of range.
     """
@@ -107,40 +112,65 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
         raise AnalysisError("tolerance", "node_tolerance_m must be positive")
     if len(lines) == 0:
         raise AnalysisError("empty_network", "the network has no edges")
-    projected: list[NDArray[np.float64]] = []
+    arrays: list[NDArray[np.float64]] = []
     for i, line in enumerate(lines):
         arr = np.asarray(line, dtype=np.float64)
         if arr.ndim != 2 or arr.shape[0] < 2 or arr.shape[1] < 2:
             raise AnalysisError("bad_line", f"line {i} needs at least two [lon, lat] vertices")
-        lon, lat = arr[:, 0], arr[:, 1]
-        if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
-            raise AnalysisError(
-                "coordinate_not_finite", f"line {i} has a coordinate that is not a finite number"
-            )
-        if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
-            raise AnalysisError("coordinate_range", f"line {i} has a coordinate outside the lon/lat range")
-        x, y = to_projected(lon, lat, crs=crs)
-        projected.append(np.column_stack([x, y]))
+        arrays.append(arr[:, :2])
+    flat = np.concatenate(arrays)
+    sizes = np.array([a.shape[0] for a in arrays])
+    bad = np.asarray(~np.isfinite(flat).all(axis=1))
+    if bad.any():
+        raise AnalysisError(
+            "coordinate_not_finite",
+            f"line {_line_of(sizes, bad)} has a coordinate that is not a finite number",
+        )
+    bad = np.asarray((np.abs(flat[:, 0]) > 180) | (np.abs(flat[:, 1]) > 90))
+    if bad.any():
+        raise AnalysisError(
+            "coordinate_range", f"line {_line_of(sizes, bad)} has a coordinate outside the lon/lat range"
+        )
+    x, y = to_projected(flat[:, 0], flat[:, 1], crs=crs)
+    xy = np.column_stack([x, y])
 
-    ends = np.array([[c[0, 0], c[0, 1], c[-1, 0], c[-1, 1]] for c in projected]).reshape(-1, 2)
-    keys = np.round(ends / node_tolerance_m).astype(np.int64)
-    _uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    u_all, v_all = inverse[0::2], inverse[1::2]
-    n_all = int(inverse.max()) + 1
-    node_xy = np.zeros((n_all, 2))
-    node_xy[inverse] = ends
+    # One id per distinct point; a point is a node if it ends a line or occurs more than once.
+    keys = np.round(xy / node_tolerance_m).astype(np.int64)
+    _uniq, point, occurrences = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    point = point.reshape(-1)
+    ends = np.concatenate([[0], np.cumsum(sizes)])
+    is_end = np.zeros(flat.shape[0], dtype=bool)
+    is_end[ends[:-1]] = True
+    is_end[ends[1:] - 1] = True
+    is_node_point = occurrences >= 2
+    is_node_point[point[is_end]] = True
+    node_of_point = np.full(is_node_point.size, -1, dtype=np.int64)
+    node_of_point[is_node_point] = np.arange(int(is_node_point.sum()))
+    node_xy = np.zeros((int(is_node_point.sum()), 2))
+    vertex_is_node = is_node_point[point]
+    node_xy[node_of_point[point[vertex_is_node]]] = xy[vertex_is_node]
 
+    us: list[int] = []
+    vs: list[int] = []
+    coords: list[NDArray[np.float64]] = []
+    for k in range(len(arrays)):
+        lo, hi = int(ends[k]), int(ends[k + 1])
+        cut = lo + np.flatnonzero(vertex_is_node[lo:hi])
+        for a, b in zip(cut[:-1], cut[1:], strict=True):
+            us.append(int(node_of_point[point[a]]))
+            vs.append(int(node_of_point[point[b]]))
+            coords.append(xy[a : b + 1])
+    u_all, v_all = np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64)
     loops = u_all == v_all
-    keep_edges = ~loops
-    u, v = u_all[keep_edges], v_all[keep_edges]
-    coords = [c for c, k in zip(projected, keep_edges, strict=True) if k]
-    if len(coords) == 0:
+    keep = ~loops
+    if not keep.any():
         raise AnalysisError("empty_network", "every edge is a self-loop; the network is empty")
-    lengths = np.array([_polyline_length(c) for c in coords])
-
-    straight = all(c.shape[0] == 2 for c in coords)  # then the node coordinates say it all
-    return _keep_largest(node_xy, u, v, lengths, None if straight else coords, crs, int(loops.sum()))
+    kept = [c for c, k in zip(coords, keep, strict=True) if k]
+    lengths = np.array([_polyline_length(c) for c in kept])
+    straight = all(c.shape[0] == 2 for c in kept)  # then the node coordinates say it all
+    return _keep_largest(
+        node_xy, u_all[keep], v_all[keep], lengths, None if straight else kept, crs, int(loops.sum())
+    )
 
 
 def _keep_largest(
@@ -178,9 +208,10 @@ def _keep_largest(
     )
 
 
-def _line_of(arrays: list[NDArray[np.float64]], bad_vertex: NDArray[np.bool_]) -> int:
+def _line_of(sizes: NDArray[np.int64], bad_vertex: NDArray[np.bool_]) -> int:
+    """The index of the line that holds the first flagged vertex."""
     first = int(np.flatnonzero(bad_vertex)[0])
-    return int(np.searchsorted(np.cumsum([a.shape[0] for a in arrays]), first, side="right"))
+    return int(np.searchsorted(np.cumsum(sizes), first, side="right"))
 
 
 def from_arrays(

@@ -26,7 +26,7 @@ from gaoxin.places.datasets import (
     header_map,
     model_problems,
 )
-from gaoxin.places.models import Facility, FacilityType, ImportBatch, ResidentialArea, Zone
+from gaoxin.places.models import Facility, FacilityType, ImportBatch, ResidentialArea, WalkEdge, Zone
 
 # --- taxonomy ------------------------------------------------------------------------------------
 
@@ -242,6 +242,21 @@ def save_area(*, actor: User, area: ResidentialArea) -> ResidentialArea:
     area.full_clean(exclude=["street"])
     area.save()
     return area
+
+
+@transaction.atomic
+def replace_walk_network(
+    *, actor: User | None, zone: Zone, lines: list[list[list[float]]], highway: str = ""
+) -> int:
+    """Replace the zone's walking network with these polylines (WGS-84). `actor=None` is the
+    operator at the command line."""
+    if actor is not None and not access.is_zone_wide(actor):
+        raise PermissionDenied
+    WalkEdge.objects.filter(zone=zone).delete()
+    WalkEdge.objects.bulk_create(
+        [WalkEdge(zone=zone, coords=line, highway=highway) for line in lines], batch_size=5000
+    )
+    return len(lines)
 
 
 def columns_for(dataset: str) -> list[str]:

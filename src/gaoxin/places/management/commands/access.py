@@ -1,0 +1,177 @@
+"""`gaoxin access nearest|counts`: walking distances over the pure core, from files, no database.
+
+Inputs (CSV, UTF-8 or GBK; headers as below):
+  --network   an OpenStreetMap .osm.pbf file or a GeoJSON file of LineStrings
+  --origins   id, lon, lat                       (e.g. residential-area gates)
+  --facilities id, category, lon, lat[, weight]  (category: any label; weight: e.g. capacity)
+Output, one row per origin and category (nearest) or per origin, category and threshold (counts):
+  nearest: origin_id, category, rank, facility_id, distance_m, minutes   (empty when none within the cutoff)
+  counts:  origin_id, category, threshold_m, count, weight
+Points farther than --snap-tolerance from any street are reported on stderr and get empty results.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from gaoxin.analysis import access
+from gaoxin.analysis.errors import AnalysisError
+from gaoxin.analysis.geo import gcj02_to_wgs84
+from gaoxin.analysis.network import Network, build_network, lines_from_geojson
+from gaoxin.analysis.osm import read_pbf
+from gaoxin.common.tabular import TableError, read_csv
+
+
+def _network(path: Path) -> Network:
+    if path.name.endswith(".pbf"):
+        return read_pbf(path)
+    try:
+        return build_network(lines_from_geojson(json.loads(path.read_text(encoding="utf-8"))))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise AnalysisError("network_file", f"{path.name} is neither .osm.pbf nor GeoJSON: {exc}") from None
+
+
+def _points(path: Path, *, needs_category: bool, gcj02: bool) -> dict[str, Any]:
+    try:
+        rows = read_csv(path.read_bytes())
+    except (TableError, OSError) as exc:
+        raise CommandError(f"{path}: {exc}") from None
+    ids, lon, lat, cats, weights = [], [], [], [], []
+    for row in rows:
+        try:
+            x, y = float(row.cells["lon"]), float(row.cells["lat"])
+            if gcj02:
+                x, y = gcj02_to_wgs84(x, y)
+            ids.append(row.cells["id"])
+            lon.append(x)
+            lat.append(y)
+            if needs_category:
+                cats.append(row.cells["category"])
+                weights.append(float(row.cells.get("weight") or 1.0))
+        except KeyError as exc:
+            raise CommandError(f"{path}: missing column {exc} (line {row.number})") from None
+        except (ValueError, AnalysisError) as exc:
+            raise CommandError(f"{path}, line {row.number}: {exc}") from None
+    return {
+        "ids": ids,
+        "lon": np.array(lon),
+        "lat": np.array(lat),
+        "categories": cats,
+        "weights": np.array(weights),
+    }
+
+
+class Command(BaseCommand):
+    help = __doc__ or ""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("query", choices=["nearest", "counts"])
+        parser.add_argument("--network", required=True)
+        parser.add_argument("--origins", required=True)
+        parser.add_argument("--facilities", required=True)
+        parser.add_argument("--cutoff", type=float, default=1200.0, help="metres (nearest)")
+        parser.add_argument("--k", type=int, default=1, help="how many nearest per category (1-5)")
+        parser.add_argument("--thresholds", default="300,500,1000", help="metres, comma-separated (counts)")
+        parser.add_argument(
+            "--speed",
+            type=float,
+            default=access.DEFAULT_WALKING_SPEED_M_S,
+            help="walking speed in m/s for minutes",
+        )
+        parser.add_argument("--snap-tolerance", type=float, default=access.DEFAULT_SNAP_TOLERANCE_M)
+        parser.add_argument(
+            "--crs", choices=["wgs84", "gcj02"], default="wgs84", help="coordinate system of the CSV files"
+        )
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("-o", "--output", help="file to write; default standard output")
+
+    def handle(self, *args: Any, **o: Any) -> None:
+        gcj = o["crs"] == "gcj02"
+        origins = _points(Path(o["origins"]), needs_category=False, gcj02=gcj)
+        facilities = _points(Path(o["facilities"]), needs_category=True, gcj02=gcj)
+        labels = sorted(set(facilities["categories"]))
+        cat_index = np.array([labels.index(c) for c in facilities["categories"]], dtype=np.int64)
+        try:
+            net = _network(Path(o["network"]))
+            so = access.snap(net, origins["lon"], origins["lat"], tolerance_m=o["snap_tolerance"])
+            sf = access.snap(net, facilities["lon"], facilities["lat"], tolerance_m=o["snap_tolerance"])
+            for name, pts, snapped in (("origin", origins, so), ("facility", facilities, sf)):
+                for i in np.flatnonzero(~snapped.reachable):
+                    self.stderr.write(
+                        f"{name} {pts['ids'][i]} is {snapped.distance_m[i]:.0f} m from the nearest street: unreachable"
+                    )
+            prepared = access.prepare(net, so, sf)
+            if o["query"] == "nearest":
+                r = access.nearest(
+                    net,
+                    so,
+                    sf,
+                    cat_index,
+                    n_categories=len(labels),
+                    cutoff_m=o["cutoff"],
+                    k=o["k"],
+                    prepared=prepared,
+                )
+                mins = access.minutes(r.distance_m, speed_m_s=o["speed"])
+                columns = ["origin_id", "category", "rank", "facility_id", "distance_m", "minutes"]
+                rows = [
+                    [
+                        origins["ids"][i],
+                        labels[c],
+                        rank + 1,
+                        facilities["ids"][r.facility[i, c, rank]] if r.facility[i, c, rank] >= 0 else "",
+                        round(float(r.distance_m[i, c, rank]), 2)
+                        if np.isfinite(r.distance_m[i, c, rank])
+                        else "",
+                        round(float(mins[i, c, rank]), 2) if np.isfinite(mins[i, c, rank]) else "",
+                    ]
+                    for i in range(len(origins["ids"]))
+                    for c in range(len(labels))
+                    for rank in range(o["k"])
+                ]
+            else:
+                thresholds = [float(t) for t in o["thresholds"].split(",") if t.strip()]
+                cr = access.counts(
+                    net,
+                    so,
+                    sf,
+                    cat_index,
+                    n_categories=len(labels),
+                    thresholds_m=thresholds,
+                    weights=facilities["weights"],
+                    prepared=prepared,
+                )
+                columns = ["origin_id", "category", "threshold_m", "count", "weight"]
+                rows = [
+                    [
+                        origins["ids"][i],
+                        labels[c],
+                        float(t),
+                        int(cr.count[i, c, j]),
+                        round(float(cr.weight[i, c, j]), 3),
+                    ]
+                    for i in range(len(origins["ids"]))
+                    for c in range(len(labels))
+                    for j, t in enumerate(cr.thresholds_m)
+                ]
+        except (AnalysisError, ValueError) as exc:
+            raise CommandError(getattr(exc, "message", str(exc))) from None
+        if o["format"] == "json":
+            text = json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False)
+        else:
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows(rows)
+            text = buf.getvalue()
+        if o["output"]:
+            Path(o["output"]).write_text(text, encoding="utf-8")
+        else:
+            self.stdout.write(text, ending="")

