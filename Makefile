@@ -28,8 +28,8 @@ demo: $(BIN)/.installed
 ## Run the whole suite: architecture contracts, lint, types, tests.
 test: $(BIN)/.installed
 	$(BIN)/lint-imports
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src/gaoxin/analysis
 	$(BIN)/pytest -q
 

@@ -19,6 +19,7 @@ from gaoxin.analysis.access import (
     isochrone,
     minutes,
     nearest,
+    pairs_within,
     prepare,
     reachable,
     snap,
@@ -346,3 +347,12 @@ def test_crossing_lines_without_a_shared_vertex_stay_apart():
     # a bridge: the second street crosses the first without a common vertex
     net = build_network([straight(0, 1000), [lonlat(500, -300), lonlat(500, 300)]])
     assert net.n_edges == 1 and net.dropped_edges == 1
+
+
+def test_pairs_within_lists_every_origin_facility_distance():
+    net = build_network([straight(0, 1000)])
+    o = snap(net, *np.array([lonlat(100, 0), lonlat(800, 0)]).T)
+    f = snap(net, *np.array([lonlat(300, 0), lonlat(950, 0)]).T)
+    p = pairs_within(net, o, f, max_m=500)
+    got = sorted(zip(p.origin.tolist(), p.facility.tolist(), np.round(p.distance_m, 2).tolist(), strict=True))
+    assert got == [(0, 0, 200.0), (1, 0, 500.0), (1, 1, 150.0)]

@@ -218,6 +218,50 @@ def bounded_counts(
 
 
 @njit(cache=True)
+def bounded_pairs(indptr, indices, weights, fac_nodes, limit, origin_ptr, origin_ids):
+    """Every (origin, facility, distance) within ``limit``: one bounded search per facility."""
+    n = indptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    pos = np.full(n, -1, dtype=np.int64)
+    hk = np.empty(n)
+    hv = np.empty(n, dtype=np.int64)
+    touched = np.empty(n, dtype=np.int64)
+    out_o = [np.int64(0)]
+    out_f = [np.int64(0)]
+    out_d = [0.0]
+    out_o.pop()
+    out_f.pop()
+    out_d.pop()
+    for f in range(fac_nodes.shape[0]):
+        start = fac_nodes[f]
+        n_touched = 1
+        touched[0] = start
+        dist[start] = 0.0
+        size = _push(hk, hv, pos, 0, start, 0.0)
+        while size > 0:
+            d, v, size = _pop(hk, hv, pos, size)
+            for o in range(origin_ptr[v], origin_ptr[v + 1]):
+                out_o.append(origin_ids[o])
+                out_f.append(np.int64(f))
+                out_d.append(d)
+            for e in range(indptr[v], indptr[v + 1]):
+                u = indices[e]
+                if pos[u] == -2:
+                    continue
+                nd = d + weights[e]
+                if nd <= limit and nd < dist[u]:
+                    if dist[u] == np.inf:
+                        touched[n_touched] = u
+                        n_touched += 1
+                    dist[u] = nd
+                    size = _push(hk, hv, pos, size, u, nd)
+        for i in range(n_touched):
+            dist[touched[i]] = np.inf
+            pos[touched[i]] = -1
+    return np.array(out_o, dtype=np.int64), np.array(out_f, dtype=np.int64), np.array(out_d)
+
+
+@njit(cache=True)
 def single_source(indptr, indices, weights, source, cutoff):
     """Distances from one node to every node within ``cutoff`` (inf beyond)."""
     n = indptr.shape[0] - 1

@@ -303,13 +303,8 @@ def counts(
     if w.shape != (n_fac,) or not np.isfinite(w).all():
         raise AnalysisError("weights", "weights must be one finite number per facility")
     p = _prepared(network, origins, facilities, prepared)
-    graph, onodes, fnodes = p.graph, p.origin_nodes, p.facility_nodes
-    ok = np.flatnonzero(onodes >= 0)
-    order = np.argsort(onodes[ok], kind="stable")
-    origin_ids = ok[order].astype(np.int64)
-    origin_ptr = np.zeros(graph.n + 1, dtype=np.int64)
-    np.add.at(origin_ptr, onodes[ok] + 1, 1)
-    origin_ptr = np.cumsum(origin_ptr)
+    graph, fnodes = p.graph, p.facility_nodes
+    origin_ptr, origin_ids = _origin_index(p)
     members, ptr = _group(cats, fnodes >= 0, n_categories)
     count, wsum = _kernels.bounded_counts(
         graph.indptr,
@@ -324,6 +319,41 @@ def counts(
         len(origins),
     )
     return CountsResult(count=count, weight=wsum, thresholds_m=thr)
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Every origin–facility pair within a distance: ``origin[k]``, ``facility[k]``, ``distance_m[k]``."""
+
+    origin: NDArray[np.int64]
+    facility: NDArray[np.int64]
+    distance_m: NDArray[np.float64]
+
+
+def pairs_within(
+    network: Network, origins: Snapped, facilities: Snapped, *, max_m: float, prepared: Prepared | None = None
+) -> Pairs:
+    """All origin–facility walking distances up to ``max_m`` (for floating catchments)."""
+    if not max_m > 0:
+        raise AnalysisError("cutoff", "max_m must be positive")
+    p = _prepared(network, origins, facilities, prepared)
+    ptr, ids = _origin_index(p)
+    live = np.flatnonzero(p.facility_nodes >= 0)
+    o, f, d = _kernels.bounded_pairs(
+        p.graph.indptr, p.graph.indices, p.graph.weights, p.facility_nodes[live], float(max_m), ptr, ids
+    )
+    return Pairs(origin=o, facility=live[f], distance_m=d)
+
+
+def _origin_index(p: Prepared) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Which origins sit at each node of the prepared graph, as CSR (pointer, origin ids)."""
+    onodes = p.origin_nodes
+    ok = np.flatnonzero(onodes >= 0)
+    order = np.argsort(onodes[ok], kind="stable")
+    ids = ok[order].astype(np.int64)
+    ptr = np.zeros(p.graph.n + 1, dtype=np.int64)
+    np.add.at(ptr, onodes[ok] + 1, 1)
+    return np.cumsum(ptr), ids
 
 
 @dataclass(frozen=True)
