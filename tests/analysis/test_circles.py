@@ -89,3 +89,88 @@ def test_bad_inputs_are_clear_errors():
         )
     with pytest.raises(AnalysisError):
         weighted_coverage(np.array([[True]]), np.array([-1.0]), np.array([0]), 1)
+
+
+# --- evaluate(): hand-made zones ---------------------------------------------------------------
+from gaoxin.analysis.circles import CircleInputs, evaluate  # noqa: E402
+from gaoxin.analysis.geo import to_lon_lat, to_projected  # noqa: E402
+from gaoxin.analysis.network import build_network  # noqa: E402
+
+X0, Y0 = (float(a[0]) for a in to_projected([116.64], [35.41]))
+
+
+def ll(x, y):
+    lon, lat = to_lon_lat([X0 + x], [Y0 + y])
+    return [float(lon[0]), float(lat[0])]
+
+
+def inputs(gates, gate_area, facilities, items, demand=None, capacity=None):
+    """items: list of (radius, mandatory, class, norm, group); facilities: list of (x, y, item)."""
+    n_areas = max(gate_area) + 1
+    g = np.array([ll(*p) for p in gates])
+    f = np.array([ll(x, y) for x, y, _ in facilities])
+    return CircleInputs(
+        gate_area=np.array(gate_area),
+        gate_lon=g[:, 0],
+        gate_lat=g[:, 1],
+        area_population=np.full(n_areas, 1000.0),
+        area_demand=np.array(demand if demand is not None else [[100.0]] * n_areas),
+        facility_item=np.array([k for _, _, k in facilities]),
+        facility_lon=f[:, 0],
+        facility_lat=f[:, 1],
+        facility_capacity=np.array(capacity if capacity is not None else [0.0] * len(facilities)),
+        item_radius_m=np.array([i[0] for i in items], dtype=float),
+        item_mandatory=np.array([i[1] for i in items]),
+        item_class=np.array([i[2] for i in items]),
+        item_norm=np.array([i[3] for i in items], dtype=float),
+        item_group=np.array([i[4] for i in items]),
+        n_classes=2,
+    )
+
+
+STREET = build_network([[ll(0, 0), ll(1000, 0)]])
+
+
+def test_evaluate_kindergarten_at_290_m_passes_and_at_310_m_fails():
+    kg = (300.0, True, 0, np.nan, -1)
+    res = evaluate(STREET, inputs([(100, 0), (600, 0)], [0, 1], [(390, 0, 0)], [kg]))
+    assert res.distance_m[:, 0].tolist() == pytest.approx([290.0, 210.0], abs=0.01)
+    res = evaluate(STREET, inputs([(80, 0)], [0], [(390, 0, 0)], [kg]))
+    assert res.distance_m[0, 0] == pytest.approx(310.0, abs=0.01)
+    assert not res.covered[0, 0] and res.completeness[0] == 0.0
+
+
+def test_a_compound_whose_only_gate_faces_away_is_farther_than_its_centroid_suggests():
+    # main street y=0, back street y=200, joined only at x=0; the compound lies between them at x=500
+    # with its only gate on the back street. The kindergarten is on the main street at x=500: 100 m from
+    # the compound's centroid as the crow flies, 1,200 m on foot through the gate.
+    net = build_network([[ll(0, 0), ll(1000, 0)], [ll(0, 200), ll(1000, 200)], [ll(0, 0), ll(0, 200)]])
+    kg = (300.0, True, 0, np.nan, -1)
+    res = evaluate(net, inputs([(500, 200)], [0], [(500, 0, 0)], [kg]), search_factor=5)
+    assert res.distance_m[0, 0] == pytest.approx(1200.0, abs=0.01) and not res.covered[0, 0]
+    res = evaluate(net, inputs([(500, 200)], [0], [(500, 0, 0)], [kg]))  # searched to 3 x 300 m only
+    assert np.isinf(res.distance_m[0, 0]) and res.facility[0, 0] == -1
+    res = evaluate(
+        net, inputs([(500, 200), (500, 0)], [0, 0], [(500, 0, 0)], [kg])
+    )  # a second gate on the main street
+    assert res.distance_m[0, 0] == pytest.approx(0.0, abs=0.01) and res.covered[0, 0]
+
+
+def test_evaluate_counts_completeness_by_class_and_supply_ratio():
+    items = [(300.0, True, 0, 1.0, 0), (500.0, True, 1, np.nan, -1), (300.0, False, 1, np.nan, -1)]
+    facilities = [(150, 0, 0), (200, 0, 0), (900, 0, 1)]
+    res = evaluate(
+        STREET, inputs([(100, 0)], [0], facilities, items, demand=[[100.0]], capacity=[30.0, 40.0, 0.0])
+    )
+    assert res.count[0].tolist() == [2, 0, 0]
+    assert res.covered[0].tolist() == [True, False, False]
+    assert res.completeness[0] == 0.5  # one of the two mandatory items
+    assert res.class_completeness[0].tolist() == [1.0, 0.0]
+    assert res.supply_ratio[0, 0] == pytest.approx(0.7)  # 70 places for 100 children, norm 1 place per child
+    assert np.isnan(res.supply_ratio[0, 1])
+
+
+def test_a_gate_off_the_network_is_reported_not_snapped():
+    kg = (300.0, True, 0, np.nan, -1)
+    res = evaluate(STREET, inputs([(100, 0), (500, 900)], [0, 1], [(390, 0, 0)], [kg]))
+    assert res.unreachable_gates.tolist() == [1] and np.isinf(res.distance_m[1, 0])
