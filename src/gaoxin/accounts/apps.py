@@ -12,4 +12,5 @@ class AccountsConfig(AppConfig):
 
         from gaoxin.accounts.services import ensure_roles
 
-        post_migrate.connect(lambda sender, **kw: ensure_roles(), sender=self, weak=False)
+        # Every app's post_migrate (its permissions exist only after its own signal).
+        post_migrate.connect(lambda sender, **kw: ensure_roles(), weak=False)

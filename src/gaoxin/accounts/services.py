@@ -15,9 +15,23 @@ _PLACES_ALL = [
     for action in ("view", "add", "change", "delete")
 ]
 _PLACES_VIEW = [p for p in _PLACES_ALL if p.startswith("view_")]
+_LIFECIRCLE_VIEW = ["view_evaluation", "view_arearesult", "view_profile", "view_profileitem"]
+_LIFECIRCLE_RUN = [*_LIFECIRCLE_VIEW, "add_evaluation"]
+_LIFECIRCLE_PROFILES = [
+    "add_profile",
+    "change_profile",
+    "add_profileitem",
+    "change_profileitem",
+    "delete_profileitem",
+]
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.ZONE_ADMIN: _PLACES_ALL + ["add_importbatch", "view_importbatch", "change_importbatch"],
-    Role.PLANNER: _PLACES_ALL + ["add_importbatch", "view_importbatch", "change_importbatch"],
+    Role.ZONE_ADMIN: _PLACES_ALL
+    + ["add_importbatch", "view_importbatch", "change_importbatch"]
+    + _LIFECIRCLE_RUN
+    + _LIFECIRCLE_PROFILES,
+    Role.PLANNER: _PLACES_ALL
+    + ["add_importbatch", "view_importbatch", "change_importbatch"]
+    + _LIFECIRCLE_RUN,
     Role.STREET_STAFF: _PLACES_VIEW
     + [
         "add_residentialarea",
@@ -27,8 +41,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "add_importbatch",
         "view_importbatch",
         "change_importbatch",
+        *_LIFECIRCLE_VIEW,
     ],
-    Role.LEADERSHIP: _PLACES_VIEW,
+    Role.LEADERSHIP: _PLACES_VIEW + _LIFECIRCLE_VIEW,
     Role.PARK_STAFF: _PLACES_VIEW,
     Role.DOCTOR: ["view_facility", "view_facilitytype"],
     Role.RESIDENT: [],
@@ -39,7 +54,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 
 def ensure_roles() -> None:
     """Create the role groups and give each exactly its permissions (idempotent; run after migrate)."""
-    perms = {p.codename: p for p in Permission.objects.filter(content_type__app_label__in=["places"])}
+    perms = {
+        p.codename: p for p in Permission.objects.filter(content_type__app_label__in=["places", "lifecircle"])
+    }
     with transaction.atomic():
         for role, codenames in ROLE_PERMISSIONS.items():
             group, _ = Group.objects.get_or_create(name=role.value)

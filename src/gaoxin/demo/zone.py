@@ -205,7 +205,7 @@ ZONE_OUTLINE = [
     (116.605, 35.450),
 ]
 
-NETWORK_SPACING_DEG = (0.0028, 0.00225)  # ≈ 250 m east-west and north-south at 35.4° N
+NETWORK_SPACING_DEG = (0.0022, 0.0018)  # ≈ 200 m east-west and north-south at 35.4° N
 
 
 @dataclass
@@ -336,7 +336,7 @@ def generate(seed: int = 20261127) -> DemoZone:
 
     scale = TARGET_POPULATION / sum(a["weight"] for a in raw_areas)
     for n, a in enumerate(raw_areas, start=1):
-        centre = _random_point_in(a["cell"], rng, near=a["anchor"], spread=0.004)
+        centre = _random_point_in(a["cell"], rng, near=a["anchor"], spread=0.0025 if a["urban"] else 0.004)
         half_w = rng.uniform(0.0012, 0.0026) if a["urban"] else rng.uniform(0.0015, 0.003)
         half_h = half_w * rng.uniform(0.6, 1.0)
         poly = box(centre.x - half_w, centre.y - half_h, centre.x + half_w, centre.y + half_h)
@@ -404,39 +404,46 @@ def _facilities(demo: DemoZone, rng: random.Random) -> None:
         "health_center": (20, 60),
     }
     # (type, anchor, probability that an anchor gets one): gaps come from probabilities below 1.
+    # (type, anchor, probability for an urban anchor, for a village anchor): the gaps come from
+    # probabilities below 1 — dense service in the urban cores, thinner in the villages (EST).
     plan = [
-        ("street_service_center", "street", 1.0),
-        ("health_center", "street", 1.0),
-        ("culture_center", "street", 0.8),
-        ("police_station", "street", 1.0),
-        ("fire_station", "street", 0.4),
-        ("sports_hall", "street", 0.4),
-        ("nursing_home", "street", 0.6),
-        ("elderly_service_center", "street", 0.6),
-        ("emergency_shelter", "street", 0.8),
-        ("middle_school", "street", 1.0),
-        ("middle_school", "street", 0.5),
-        ("community_service_station", "community", 0.85),
-        ("health_station", "community", 0.55),
-        ("culture_station", "community", 0.6),
-        ("fitness_ground", "community", 0.7),
-        ("primary_school", "community", 0.3),
-        ("kindergarten", "community", 0.5),
-        ("fresh_market", "community", 0.35),
-        ("police_post", "community", 0.4),
-        ("recycling_point", "community", 0.6),
-        ("public_toilet", "community", 0.5),
-        ("day_care_center", "community", 0.4),
-        ("community_canteen", "community", 0.15),
-        ("mutual_aid_home", "community", 0.1),
-        ("sports_ground", "community", 0.25),
-        ("park", "community", 0.2),
-        ("charity_room", "community", 0.2),
-        ("nursery", "community", 0.15),
-        ("convenience_store", "area", 0.7),
-        ("supermarket", "area", 0.2),
-        ("pharmacy", "area", 0.3),
-        ("daily_services", "area", 0.35),
+        ("street_service_center", "street", 1.0, 1.0),
+        ("health_center", "street", 1.0, 1.0),
+        ("culture_center", "street", 0.8, 0.8),
+        ("police_station", "street", 1.0, 1.0),
+        ("fire_station", "street", 0.4, 0.4),
+        ("sports_hall", "street", 0.4, 0.4),
+        ("nursing_home", "street", 0.6, 0.6),
+        ("elderly_service_center", "street", 0.6, 0.6),
+        ("emergency_shelter", "street", 0.8, 0.8),
+        ("middle_school", "street", 1.0, 1.0),
+        ("street_service_center", "community", 0.2, 0.0),
+        ("health_center", "community", 0.25, 0.0),
+        ("culture_center", "community", 0.25, 0.0),
+        ("police_station", "community", 0.25, 0.0),
+        ("middle_school", "community", 0.3, 0.03),
+        ("elderly_service_center", "community", 0.2, 0.0),
+        ("community_service_station", "community", 0.95, 0.8),
+        ("health_station", "community", 0.7, 0.5),
+        ("culture_station", "community", 0.85, 0.5),
+        ("fitness_ground", "community", 0.9, 0.6),
+        ("primary_school", "community", 0.6, 0.2),
+        ("kindergarten", "community", 0.8, 0.3),
+        ("fresh_market", "community", 0.7, 0.2),
+        ("police_post", "community", 0.6, 0.3),
+        ("recycling_point", "community", 0.85, 0.5),
+        ("public_toilet", "community", 0.7, 0.4),
+        ("day_care_center", "community", 0.7, 0.3),
+        ("community_canteen", "community", 0.6, 0.1),
+        ("mutual_aid_home", "community", 0.0, 0.15),
+        ("sports_ground", "community", 0.4, 0.15),
+        ("park", "community", 0.4, 0.1),
+        ("charity_room", "community", 0.3, 0.1),
+        ("nursery", "community", 0.3, 0.05),
+        ("convenience_store", "area", 0.9, 0.6),
+        ("supermarket", "area", 0.3, 0.1),
+        ("pharmacy", "area", 0.5, 0.2),
+        ("daily_services", "area", 0.5, 0.3),
     ]
     type_names = {
         "street_service_center": "社区服务中心",
@@ -473,15 +480,75 @@ def _facilities(demo: DemoZone, rng: random.Random) -> None:
     }
     counters: dict[tuple[str, str], int] = {}
     communities = {c["code"]: c for c in demo.communities}
-    for ftype, anchor, share in plan:
+    areas_by_community: dict[str, list[dict[str, Any]]] = {}
+    for a in demo.areas:
+        if a["status"] == "delivered":
+            areas_by_community.setdefault(a["community"], []).append(a)
+
+    def add(
+        street_code: str,
+        ftype: str,
+        anchor: str,
+        anchor_name: str,
+        community_code: str | None,
+        point: Point,
+        spread: float,
+        always_open: bool = False,
+    ) -> None:
+        key = (street_code, ftype)
+        counters[key] = counters.get(key, 0) + 1
+        n = counters[key]
+        real = named.get(key, [])
+        if n <= len(real):
+            name = real[n - 1]
+        elif anchor == "street":
+            street_name = next(s["name"] for s in demo.streets if s["code"] == street_code)
+            name = f"{street_name.replace('街道', '')}{type_names[ftype]}" + ("" if n == 1 else f"（{n}）")
+        else:
+            name = f"{anchor_name.replace('社区', '').replace('居委会', '')}{type_names[ftype]}"
+        p = _random_point_in(zone_outline, rng, near=point, spread=spread)
+        status = "open"
+        if not always_open and rng.random() < 0.05:
+            status = rng.choice(["planned", "under_construction"])
+        lo_hi = capacities.get(ftype)
+        demo.facilities.append(
+            {
+                "code": f"F{street_code}-{ftype}-{n:03d}",
+                "name": name,
+                "type": ftype,
+                "street": street_code,
+                "community": community_code,
+                "lon": _r7(p.x),
+                "lat": _r7(p.y),
+                "capacity": rng.randint(*lo_hi) // 10 * 10 if lo_hi else None,
+                "status": status,
+                "planned_year": 2027 if status != "open" else None,
+                "opened_on": f"{rng.randint(2005, 2024)}-{rng.randint(1, 12):02d}-01"
+                if status == "open"
+                else None,
+                "operator": "济宁高新区社会事业发展局"
+                if ftype in ("kindergarten", "primary_school", "middle_school")
+                else "",
+            }
+        )
+
+    for ftype, anchor, p_urban, p_village in plan:
         if anchor == "street":
             anchors = [
-                (s["code"], s["name"], None, Point(s["center_lon"], s["center_lat"]), 0.006)
+                (s["code"], s["name"], None, Point(s["center_lon"], s["center_lat"]), 0.004, True)
                 for s in demo.streets
             ]
         elif anchor == "community":
+            # at one of the community's residential areas (services sit where people live)
             anchors = [
-                (c["street"], c["name"], c["code"], Point(c["center_lon"], c["center_lat"]), 0.003)
+                (
+                    c["street"],
+                    c["name"],
+                    c["code"],
+                    _community_spot(c, areas_by_community, rng),
+                    0.0008,
+                    c["urban"],
+                )
                 for c in demo.communities
             ]
         else:
@@ -491,56 +558,92 @@ def _facilities(demo: DemoZone, rng: random.Random) -> None:
                     a["name"],
                     a["community"],
                     Point(a["center_lon"], a["center_lat"]),
-                    0.0012,
+                    0.0008,
+                    communities[a["community"]]["urban"],
                 )
                 for a in demo.areas
                 if a["status"] == "delivered"
             ]
-        for street_code, anchor_name, community_code, point, spread in anchors:
-            if rng.random() > share:
+        for street_code, anchor_name, community_code, point, spread, urban in anchors:
+            if rng.random() > (p_urban if urban else p_village):
                 continue
-            key = (street_code, ftype)
-            counters[key] = counters.get(key, 0) + 1
-            n = counters[key]
-            real = named.get(key, [])
-            if n <= len(real):
-                name = real[n - 1]
-            elif anchor == "street":
-                street_name = next(s["name"] for s in demo.streets if s["code"] == street_code)
-                name = f"{street_name.replace('街道', '')}{type_names[ftype]}" + (
-                    "" if n == 1 else f"（{n}）"
-                )
-            else:
-                name = f"{anchor_name.replace('社区', '').replace('居委会', '')}{type_names[ftype]}"
-            p = _random_point_in(zone_outline, rng, near=point, spread=spread)
-            status = "open"
-            if rng.random() < 0.05:
-                status = rng.choice(["planned", "under_construction"])
-            lo_hi = capacities.get(ftype)
-            demo.facilities.append(
-                {
-                    "code": f"F{street_code}-{ftype}-{n:03d}",
-                    "name": name,
-                    "type": ftype,
-                    "street": street_code,
-                    "community": community_code,
-                    "lon": _r7(p.x),
-                    "lat": _r7(p.y),
-                    "capacity": rng.randint(*lo_hi) // 10 * 10 if lo_hi else None,
-                    "status": status,
-                    "planned_year": 2027 if status != "open" else None,
-                    "opened_on": f"{rng.randint(2005, 2024)}-{rng.randint(1, 12):02d}-01"
-                    if status == "open"
-                    else None,
-                    "operator": "济宁高新区社会事业发展局"
-                    if ftype in ("kindergarten", "primary_school", "middle_school")
-                    else "",
-                }
-            )
+            add(street_code, ftype, anchor, anchor_name, community_code, point, spread)
+    _pilot_facilities(demo, rng, lambda *args: add(*args, always_open=True))
+
+
+# The zone builds one standardized circle in each of 洸河, 柳行 and 王因 this year (the mission). In the
+# demo the pilot community of each of those streets is nearly complete: every 5/10-minute item at each
+# of its residential areas and the 15-minute items at its centre — except one deliberate gap each, so
+# a planner sees what is missing (EST).
+PILOT_STREETS = {
+    "370871001": "day_care_center",
+    "370871002": "kindergarten",
+    "370871004": "community_canteen",
+}
+PILOT_LOCAL = [
+    "community_service_station",
+    "fresh_market",
+    "convenience_store",
+    "culture_station",
+    "fitness_ground",
+    "community_canteen",
+    "recycling_point",
+    "kindergarten",
+    "primary_school",
+    "day_care_center",
+]
+PILOT_DISTRICT = [
+    "street_service_center",
+    "health_center",
+    "culture_center",
+    "police_station",
+    "middle_school",
+    "elderly_service_center",
+]
+
+
+def pilot_communities(demo: DemoZone) -> dict[str, str]:
+    """street code → the community with the most residential areas (urban first)."""
+    best: dict[str, tuple[tuple[bool, int], str]] = {}
+    for c in demo.communities:
+        if c["street"] not in PILOT_STREETS:
+            continue
+        n = sum(1 for a in demo.areas if a["community"] == c["code"] and a["status"] == "delivered")
+        key = (bool(c["urban"]), n)
+        if c["street"] not in best or key > best[c["street"]][0]:
+            best[c["street"]] = (key, c["code"])
+    return {street: code for street, (_k, code) in best.items()}
+
+
+def _pilot_facilities(demo: DemoZone, rng: random.Random, add: Any) -> None:
+    communities = {c["code"]: c for c in demo.communities}
+    for street, code in sorted(pilot_communities(demo).items()):
+        gap = PILOT_STREETS[street]
+        c = communities[code]
+        areas = [a for a in demo.areas if a["community"] == code and a["status"] == "delivered"]
+        for ftype in PILOT_LOCAL:
+            if ftype == gap:
+                continue
+            for a in areas:
+                gate = a["gates"][0]
+                add(street, ftype, "community", c["name"], code, Point(gate[0], gate[1]), 0.0003)
+        for ftype in PILOT_DISTRICT:
+            add(street, ftype, "community", c["name"], code, Point(c["center_lon"], c["center_lat"]), 0.0005)
+
+
+def _community_spot(
+    c: dict[str, Any], areas_by_community: dict[str, list[dict[str, Any]]], rng: random.Random
+) -> Point:
+    """One of the community's delivered residential areas (or its centre when it has none)."""
+    areas = areas_by_community.get(c["code"])
+    if not areas:
+        return Point(c["center_lon"], c["center_lat"])
+    a = rng.choice(areas)
+    return Point(a["center_lon"], a["center_lat"])
 
 
 def _network(outline: Polygon, rng: random.Random) -> list[dict[str, Any]]:
-    """A perturbed walking grid over the zone (≈250 m blocks), with the 洸府河 (a river running
+    """A perturbed walking grid over the zone (≈200 m blocks), with the 洸府河 (a river running
     north-south west of the centre; synthetic course) crossed only at bridges every ~1.5 km."""
     minx, miny, maxx, maxy = outline.bounds
     dx, dy = NETWORK_SPACING_DEG

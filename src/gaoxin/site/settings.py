@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gaoxin.common",
     "gaoxin.accounts",
     "gaoxin.places",
+    "gaoxin.lifecircle",
     "gaoxin.site",
     "gaoxin.demo",
 ]
