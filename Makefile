@@ -44,7 +44,7 @@ messages: $(BIN)/.installed
 	$(BIN)/gaoxin compilecatalogues
 
 lock:
-	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -E '^(gaoxin|pip)==' > requirements.lock.new
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -v -E '^(gaoxin|pip)==' | grep -v -i -F -x -f bench/only.txt > requirements.lock.new
 	(echo '# Exact versions for Python 3.11 (pip freeze of a working environment). Update with `make lock`.'; cat requirements.lock.new) > requirements.lock
 	rm requirements.lock.new
 

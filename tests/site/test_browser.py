@@ -111,3 +111,30 @@ def test_map_shows_layers_filters_and_an_import(page, live_server, planner, tmp_
     page.wait_for_selector(".leaflet-popup-content")
     assert "新建幼儿园" in page.locator(".leaflet-popup-content").inner_text()
     assert page.external_requests == []
+
+
+def test_circle_map_shows_gaps_and_opens_a_report(page, live_server, planner, tmp_path):
+    from gaoxin.lifecircle import services
+    from gaoxin.places.models import WalkEdge, Zone
+    from tests.lifecircle.conftest import grid_lines
+
+    zone = Zone.objects.get()
+    lines = grid_lines(116.637, 35.407) + grid_lines(116.637, 35.449) + [[[116.637, 35.413], [116.637, 35.449]]]
+    WalkEdge.objects.bulk_create([WalkEdge(zone=zone, coords=line) for line in lines])
+    services.evaluate(actor=None, zone=zone)
+    login(page, live_server, "planner")
+    page.goto(live_server.url + "/lifecircle/map/")
+    page.wait_for_selector("#map[data-loaded='2']")
+    assert page.locator("#gaps li").count() == 2
+    page.locator("#gaps a").first.click()
+    page.wait_for_selector(".leaflet-popup-content")
+    page.evaluate("() => window.gaoxinMap.closePopup()")
+    # a walking isochrone where the planner clicks: just below the area, among the test grid's streets
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 60)
+    page.wait_for_selector("#map[data-isochrone='shown']")
+    page.locator("#gaps a").first.click()
+    page.locator(".leaflet-popup-content a").first.click()
+    page.wait_for_selector("#report")
+    assert page.locator("#report tbody tr").count() > 10
+    assert page.external_requests == []

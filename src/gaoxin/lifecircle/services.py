@@ -81,6 +81,13 @@ def default_profile() -> Profile:
     return profile
 
 
+def default_profile_or_none() -> Profile | None:
+    try:
+        return default_profile()
+    except EvaluationError:
+        return None
+
+
 @transaction.atomic
 def copy_profile(*, actor: User, profile: Profile, title: str = "") -> Profile:
     """A new, editable version of a profile with the same items."""

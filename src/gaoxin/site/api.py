@@ -10,10 +10,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
+from gaoxin.lifecircle.api import router as lifecircle_router
 from gaoxin.places.api import router as places_router
 
 api = NinjaAPI(title="Gaoxin API", version="1", auth=django_auth, urls_namespace="api")
 api.add_router("/places/", places_router)
+api.add_router("/lifecircle/", lifecircle_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("places/", include("gaoxin.places.urls")),
+    path("lifecircle/", include("gaoxin.lifecircle.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,113 @@
+"""JSON endpoints of the life-circle app (the same access rules and queries as the pages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from gaoxin.lifecircle import access, queries, services
+from gaoxin.lifecircle.models import Evaluation, Profile
+from gaoxin.places.services import current_zone
+
+router = Router(tags=["lifecircle"])
+
+
+class EvaluationOut(Schema):
+    id: int
+    created_at: str
+    profile: str
+    profile_id: int
+    stale: bool
+    duration_ms: int
+    areas: int
+    areas_passing: int
+    population_passing: int
+
+
+class RunIn(Schema):
+    profile_id: int | None = None
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: str
+
+
+def _out(e: Evaluation) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "created_at": e.created_at.isoformat(),
+        "profile": str(e.profile),
+        "profile_id": e.profile_id,
+        "stale": e.stale,
+        "duration_ms": e.duration_ms,
+        "areas": e.summary.get("areas", 0),
+        "areas_passing": e.summary.get("areas_passing", 0),
+        "population_passing": e.summary.get("population_passing", 0),
+    }
+
+
+@router.get("/evaluations", response=list[EvaluationOut])
+def list_evaluations(request: HttpRequest) -> list[dict[str, Any]]:
+    access.require_view(request.user)  # type: ignore[arg-type]
+    return [_out(e) for e in Evaluation.objects.select_related("profile")[:100]]
+
+
+@router.post("/evaluations", response={201: EvaluationOut, 400: ErrorOut})
+def run_evaluation(request: HttpRequest, payload: RunIn) -> Any:
+    """Evaluate the zone now (planners). Without profile_id the zone's default profile is used."""
+    profile = get_object_or_404(Profile, pk=payload.profile_id) if payload.profile_id else None
+    try:
+        evaluation = services.evaluate(actor=request.user, zone=current_zone(), profile=profile)  # type: ignore[arg-type]
+    except services.EvaluationError as exc:
+        return Status(400, {"error": "evaluation_failed", "detail": str(exc)})
+    return Status(201, _out(evaluation))
+
+
+@router.get("/evaluations/{evaluation_id}", response=EvaluationOut)
+def get_evaluation(request: HttpRequest, evaluation_id: int) -> dict[str, Any]:
+    return _out(access.evaluation_for(request.user, evaluation_id))  # type: ignore[arg-type]
+
+
+@router.get("/evaluations/{evaluation_id}/areas")
+def area_results(request: HttpRequest, evaluation_id: int) -> list[dict[str, Any]]:
+    """Per residential area: completeness, pass/fail and per item {distance_m, facility_id, covered,
+    count, supply_ratio}. Street staff get their own street's areas only."""
+    evaluation = access.evaluation_for(request.user, evaluation_id)  # type: ignore[arg-type]
+    return [
+        {
+            "area_id": r.area_id,
+            "area_code": r.area.code,
+            "area": r.area.name,
+            "street": r.street.code,
+            "population": r.population,
+            "completeness": r.completeness,
+            "passes": r.passes,
+            "missing": r.missing,
+            "class_completeness": r.class_completeness,
+            "items": r.items,
+        }
+        for r in access.results_for(request.user, evaluation)  # type: ignore[arg-type]
+    ]
+
+
+@router.get("/evaluations/{evaluation_id}/gaps")
+def gaps(request: HttpRequest, evaluation_id: int) -> list[dict[str, Any]]:
+    """Areas that miss mandatory items, fewest missing first, with each missing item and its nearest distance."""
+    evaluation = access.evaluation_for(request.user, evaluation_id)  # type: ignore[arg-type]
+    return [
+        {
+            "area_id": g["result"].area_id,
+            "area": g["result"].area.name,
+            "street": g["result"].street.code,
+            "population": g["result"].population,
+            "missing": [
+                {"type": m["type"], "radius_m": m["radius_m"], "distance_m": m["distance_m"]}
+                for m in g["missing"]
+            ],
+        }
+        for g in queries.gaps(evaluation, access.results_for(request.user, evaluation))  # type: ignore[arg-type]
+    ]

@@ -1,0 +1,92 @@
+"""Evaluation results as xlsx (for a street or the zone) — the file a street takes to the bureau."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+from django.utils.translation import gettext as _
+from openpyxl.styles import Font, PatternFill
+
+from gaoxin.lifecircle import queries
+from gaoxin.lifecircle.models import AreaResult, Evaluation
+
+FAIL = PatternFill("solid", fgColor="FDECEA")
+PASS = PatternFill("solid", fgColor="E3F4E4")
+
+
+def results_xlsx(evaluation: Evaluation, results: list[AreaResult], title: str) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = _("Areas")[:31]
+    its = queries.items(evaluation)
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(
+        [
+            _("Profile"),
+            str(evaluation.profile),
+            _("Evaluated at"),
+            evaluation.created_at.strftime("%Y-%m-%d %H:%M"),
+        ]
+    )
+    sheet.append([])
+    header = [
+        _("Code"),
+        _("Residential area"),
+        _("Street"),
+        _("Community"),
+        _("Population"),
+        _("Completeness"),
+        _("Meets every mandatory item"),
+        _("Missing items"),
+    ]
+    header += [f"{it['label']} (≤{it['radius_m']} m)" for it in its]
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for r in results:
+        missing = "、".join(m["label"] for m in queries.missing_items(evaluation, r))
+        row: list[Any] = [
+            r.area.code,
+            r.area.name,
+            r.street.name,
+            r.area.community.name,
+            r.population,
+            r.completeness,
+            _("yes") if r.passes else _("no"),
+            missing,
+        ]
+        row += [r.items.get(it["type"], {}).get("distance_m") for it in its]
+        sheet.append(row)
+        for k, it in enumerate(its):
+            cell = sheet.cell(row=sheet.max_row, column=len(header) - len(its) + k + 1)
+            cell.fill = PASS if r.items.get(it["type"], {}).get("covered") else FAIL
+    cov = book.create_sheet(_("Coverage")[:31])
+    cov.append(
+        [
+            _("Item"),
+            _("Service class"),
+            _("Radius (m)"),
+            _("Mandatory"),
+            _("Population covered (%)"),
+            _("Areas not covered"),
+            _("Source clause"),
+        ]
+    )
+    for it in queries.coverage(evaluation, results):
+        cov.append(
+            [
+                it["label"],
+                str(it["class_label"]),
+                it["radius_m"],
+                _("yes") if it["mandatory"] else _("no"),
+                it["percent"],
+                it["uncovered_areas"],
+                it["clause"],
+            ]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

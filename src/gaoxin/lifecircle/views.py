@@ -1,0 +1,233 @@
+"""Pages of the life-circle app: thin — access, then services/queries, then render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gaoxin.analysis import access as engine
+from gaoxin.analysis.errors import AnalysisError
+from gaoxin.lifecircle import access, exports, queries, services
+from gaoxin.lifecircle.forms import RunForm
+from gaoxin.lifecircle.models import Evaluation
+from gaoxin.places.analysis import network_for_zone
+from gaoxin.places.choices import ServiceClass
+from gaoxin.places.models import Street
+from gaoxin.places.services import current_zone
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _evaluation(request: HttpRequest) -> Evaluation | None:
+    pk = request.GET.get("evaluation")
+    if pk and pk.isdigit():
+        return access.evaluation_for(request.user, int(pk))  # type: ignore[arg-type]
+    return queries.latest(current_zone())
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    access.require_view(request.user)  # type: ignore[arg-type]
+    evaluation = _evaluation(request)
+    context: dict[str, object] = {
+        "evaluation": evaluation,
+        "runs": Evaluation.objects.select_related("profile")[:20],
+        "form": RunForm(initial={"profile": services.default_profile_or_none()}),
+        "can_run": access.can_run(request.user),
+    }  # type: ignore[arg-type]
+    if evaluation is not None:
+        results = list(access.results_for(request.user, evaluation))  # type: ignore[arg-type]
+        context |= {
+            "classes": queries.class_coverage(evaluation, results),
+            "streets": queries.street_rows(evaluation, results),
+            "coverage": queries.coverage(evaluation, results),
+            "gaps": queries.gaps(evaluation, results)[:15],
+            "areas": len(results),
+            "passing": sum(r.passes for r in results),
+        }
+    return render(request, "lifecircle/index.html", context)
+
+
+@login_required
+@require_POST
+def run(request: HttpRequest) -> HttpResponse:
+    form = RunForm(request.POST)
+    if not access.can_run(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            evaluation = services.evaluate(
+                actor=request.user, zone=current_zone(), profile=form.cleaned_data["profile"]
+            )  # type: ignore[arg-type]
+        except services.EvaluationError as exc:
+            messages.error(request, str(exc))
+            return redirect("lifecircle:index")
+        messages.success(
+            request,
+            _("Evaluated %(n)s residential areas in %(ms)s ms.")
+            % {"n": evaluation.summary["areas"], "ms": evaluation.duration_ms},
+        )
+        return redirect(f"{reverse('lifecircle:index')}?evaluation={evaluation.pk}")
+    messages.error(request, _("Choose a profile."))
+    return redirect("lifecircle:index")
+
+
+@login_required
+def map_page(request: HttpRequest) -> HttpResponse:
+    access.require_view(request.user)  # type: ignore[arg-type]
+    evaluation = _evaluation(request)
+    gaps = []
+    if evaluation is not None:
+        gaps = queries.gaps(evaluation, access.results_for(request.user, evaluation))  # type: ignore[arg-type]
+    return render(
+        request,
+        "lifecircle/map.html",
+        {
+            "evaluation": evaluation,
+            "gaps": gaps,
+            "classes": ServiceClass.choices,
+            "strings": {
+                "completeness": _("Completeness"),
+                "missing": _("Missing"),
+                "report": _("Report"),
+                "walk": _("Walk"),
+                "minutes": _("min"),
+                "population": _("Population"),
+                "none": _("none"),
+            },
+        },
+    )
+
+
+@login_required
+def map_results(request: HttpRequest, pk: int) -> JsonResponse:
+    evaluation = access.evaluation_for(request.user, pk)  # type: ignore[arg-type]
+    results = access.results_for(request.user, evaluation)  # type: ignore[arg-type]
+    features = []
+    for r in results:
+        a = r.area
+        geometry = a.polygon or {"type": "Point", "coordinates": [a.center_lon, a.center_lat]}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "id": a.pk,
+                    "name": a.name,
+                    "population": r.population,
+                    "completeness": r.completeness,
+                    "passes": r.passes,
+                    "missing": [m["label"] for m in queries.missing_items(evaluation, r)],
+                    "gates": a.gates,
+                },
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+@login_required
+def isochrone(request: HttpRequest) -> JsonResponse:
+    access.require_view(request.user)  # type: ignore[arg-type]
+    try:
+        lon, lat = float(request.GET["lon"]), float(request.GET["lat"])
+        distance = min(max(float(request.GET.get("distance", 300)), 50.0), 2000.0)
+        network = network_for_zone(current_zone())  # type: ignore[arg-type]
+        point = engine.snap(network, [lon], [lat])
+        if not point.reachable[0]:
+            return JsonResponse(
+                {"error": "unreachable", "detail": _("No street within 300 m of this point.")}, status=400
+            )
+        return JsonResponse(
+            {
+                "type": "Feature",
+                "properties": {"distance_m": distance},
+                "geometry": engine.isochrone(network, point, distance_m=distance),
+            }
+        )
+    except (KeyError, ValueError, AnalysisError):
+        return JsonResponse(
+            {"error": "bad_request", "detail": _("Give lon, lat and distance as numbers.")}, status=400
+        )
+
+
+@login_required
+def area_report(request: HttpRequest, pk: int, area_id: int) -> HttpResponse:
+    evaluation = access.evaluation_for(request.user, pk)  # type: ignore[arg-type]
+    result = access.area_result_for(request.user, evaluation, area_id)  # type: ignore[arg-type]
+    rows = queries.report(evaluation, result)
+    if request.GET.get("format") == "xlsx":
+        data = exports.results_xlsx(
+            evaluation, [result], _("Life-circle report: %(a)s") % {"a": result.area.name}
+        )
+        return _download(data, f"report-{result.area.code}.xlsx", XLSX)
+    if request.GET.get("format") == "pdf":
+        from gaoxin.lifecircle.pdf import area_report_pdf
+
+        return _download(
+            area_report_pdf(evaluation, result, rows), f"report-{result.area.code}.pdf", "application/pdf"
+        )
+    return render(
+        request, "lifecircle/area_report.html", {"evaluation": evaluation, "r": result, "rows": rows}
+    )
+
+
+@login_required
+def street_page(request: HttpRequest, pk: int, street_id: int) -> HttpResponse:
+    evaluation = access.evaluation_for(request.user, pk)  # type: ignore[arg-type]
+    access.street_allowed(request.user, street_id)  # type: ignore[arg-type]
+    street = get_object_or_404(Street, pk=street_id)
+    results = [r for r in access.results_for(request.user, evaluation) if r.street_id == street.pk]  # type: ignore[arg-type]
+    communities = request.GET.getlist("community")
+    circle = [r for r in results if not communities or r.area.community.code in communities]
+    if request.GET.get("format") == "xlsx":
+        data = exports.results_xlsx(
+            evaluation, results, _("Life-circle evaluation: %(s)s") % {"s": street.name}
+        )
+        return _download(data, f"lifecircle-{street.code}.xlsx", XLSX)
+    community_choices = sorted({(r.area.community.code, r.area.community.name) for r in results})
+    return render(
+        request,
+        "lifecircle/street.html",
+        {
+            "evaluation": evaluation,
+            "street": street,
+            "results": results,
+            "coverage": queries.coverage(evaluation, results),
+            "classes": queries.class_coverage(evaluation, results),
+            "checklist": queries.checklist(evaluation, circle),
+            "community_choices": community_choices,
+            "chosen": communities,
+            "gaps": queries.gaps(evaluation, results),
+        },
+    )
+
+
+@login_required
+def compare(request: HttpRequest) -> HttpResponse:
+    access.require_view(request.user)  # type: ignore[arg-type]
+    runs = list(Evaluation.objects.select_related("profile")[:50])
+    a_id, b_id = request.GET.get("a"), request.GET.get("b")
+    context: dict[str, object] = {"runs": runs, "a_id": a_id, "b_id": b_id}
+    if a_id and b_id and a_id.isdigit() and b_id.isdigit():
+        a = access.evaluation_for(request.user, int(a_id))  # type: ignore[arg-type]
+        b = access.evaluation_for(request.user, int(b_id))  # type: ignore[arg-type]
+        context |= {
+            "a": a,
+            "b": b,
+            "cmp": queries.compare(
+                a, b, access.results_for(request.user, a), access.results_for(request.user, b)
+            ),
+        }  # type: ignore[arg-type]
+    return render(request, "lifecircle/compare.html", context)
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,47 @@
+import io
+import json
+
+from django.core.management import call_command
+
+from gaoxin.lifecircle.models import Evaluation
+
+
+def test_api_runs_and_reads_evaluations(client_of, planner, network_zone):
+    c = client_of(planner)
+    created = c.post("/api/lifecircle/evaluations", data={}, content_type="application/json")
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    assert c.get("/api/lifecircle/evaluations").json()[0]["id"] == pk
+    areas = c.get(f"/api/lifecircle/evaluations/{pk}/areas").json()
+    assert {a["area_code"] for a in areas} == {"RA-DZ-01", "RA-CW-01"}
+    gaps = c.get(f"/api/lifecircle/evaluations/{pk}/gaps").json()
+    assert all(g["missing"] for g in gaps)
+
+
+def test_api_street_staff_get_their_street_only_and_cannot_run(client_of, guanghe_staff, network_zone):
+    from gaoxin.lifecircle import services
+
+    run = services.evaluate(actor=None, zone=network_zone)
+    c = client_of(guanghe_staff)
+    assert [a["area_code"] for a in c.get(f"/api/lifecircle/evaluations/{run.pk}/areas").json()] == [
+        "RA-DZ-01"
+    ]
+    assert c.post("/api/lifecircle/evaluations", data={}, content_type="application/json").status_code == 403
+
+
+def test_api_without_network_is_a_4xx_with_a_reason(client_of, planner, zone):
+    response = client_of(planner).post(
+        "/api/lifecircle/evaluations", data={}, content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["error"] == "evaluation_failed"
+
+
+def test_command_evaluates_and_prints_json(network_zone, tmp_path, capsys):
+    call_command("lifecircle", "evaluate", "--zone", "370871", "--profile", "gb50180-2018")
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["profile"].startswith("GB 50180-2018") and len(doc["areas"]) == 2
+    out = tmp_path / "e.xlsx"
+    call_command(
+        "lifecircle", "evaluate", "--zone", "370871", "--format", "xlsx", "-o", str(out), stderr=io.StringIO()
+    )
+    assert out.read_bytes()[:2] == b"PK" and Evaluation.objects.count() == 2
