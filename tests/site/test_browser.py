@@ -119,7 +119,9 @@ def test_circle_map_shows_gaps_and_opens_a_report(page, live_server, planner, tm
     from tests.lifecircle.conftest import grid_lines
 
     zone = Zone.objects.get()
-    lines = grid_lines(116.637, 35.407) + grid_lines(116.637, 35.449) + [[[116.637, 35.413], [116.637, 35.449]]]
+    lines = (
+        grid_lines(116.637, 35.407) + grid_lines(116.637, 35.449) + [[[116.637, 35.413], [116.637, 35.449]]]
+    )
     WalkEdge.objects.bulk_create([WalkEdge(zone=zone, coords=line) for line in lines])
     services.evaluate(actor=None, zone=zone)
     login(page, live_server, "planner")
