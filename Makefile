@@ -38,6 +38,7 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python bench/access_bench.py --out docs/performance.md
+	$(BIN)/python bench/lifecircle_bench.py --append docs/performance.md
 
 ## Recompile the translation catalogues (pure Python, no system gettext needed).
 messages: $(BIN)/.installed
