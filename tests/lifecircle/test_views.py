@@ -128,3 +128,13 @@ def test_index_warns_when_results_are_stale(client_of, planner, run):
     f.name = "改名"
     f.save()
     assert 'id="stale"' in client_of(planner).get(reverse("lifecircle:index")).content.decode()
+
+
+def test_a_missing_item_proposes_a_new_facility_at_the_gate(client_of, planner, run):
+    c = client_of(planner)
+    a = area("RA-DZ-01")
+    rows = c.get(reverse("lifecircle:area_report", args=[run.pk, a.pk])).context["rows"]
+    day_care = next(r for r in rows if r["type"] == "day_care_center")
+    assert "lon=116.641" in day_care["propose"]
+    form = c.get(reverse("places:facility_create") + "?" + day_care["propose"]).context["form"]
+    assert form.initial["lon"] == "116.641" and form.initial["street"] == str(a.street_id)

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import openpyxl
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 
@@ -28,7 +29,7 @@ def results_xlsx(evaluation: Evaluation, results: list[AreaResult], title: str) 
             _("Profile"),
             str(evaluation.profile),
             _("Evaluated at"),
-            evaluation.created_at.strftime("%Y-%m-%d %H:%M"),
+            localtime(evaluation.created_at).strftime("%Y-%m-%d %H:%M"),
         ]
     )
     sheet.append([])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -26,6 +27,20 @@ def _font() -> str:
     return FONT
 
 
+def _summary_line(evaluation: Evaluation, result: AreaResult) -> str:
+    text = _(
+        "%(street)s · %(community)s · population %(pop)s · completeness %(c)s%% · profile %(p)s · evaluated %(t)s"
+    ) % {
+        "street": result.street.name,
+        "community": result.area.community.name,
+        "pop": result.population,
+        "c": round(100 * (result.completeness or 0)),
+        "p": evaluation.profile,
+        "t": localtime(evaluation.created_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    return text.replace(" · ", "，")  # the CID font has no middle dot
+
+
 def area_report_pdf(evaluation: Evaluation, result: AreaResult, rows: list[dict[str, Any]]) -> bytes:
     font = _font()
     title = ParagraphStyle("t", fontName=font, fontSize=15, leading=20)
@@ -44,20 +59,7 @@ def area_report_pdf(evaluation: Evaluation, result: AreaResult, rows: list[dict[
     story: list[Any] = [
         Paragraph(_("Life-circle report: %(a)s") % {"a": area.name}, title),
         Spacer(1, 4 * mm),
-        Paragraph(
-            _(
-                "%(street)s · %(community)s · population %(pop)s · completeness %(c)s%% · profile %(p)s · evaluated %(t)s"
-            )
-            % {
-                "street": result.street.name,
-                "community": area.community.name,
-                "pop": result.population,
-                "c": round(100 * (result.completeness or 0)),
-                "p": evaluation.profile,
-                "t": evaluation.created_at.strftime("%Y-%m-%d %H:%M"),
-            },
-            body,
-        ),
+        Paragraph(_summary_line(evaluation, result), body),
         Spacer(1, 4 * mm),
     ]
     data = [[_("Item"), _("Class"), _("Standard (m)"), _("Nearest (m)"), _("Result"), _("Nearest facility")]]

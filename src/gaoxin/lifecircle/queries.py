@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from gaoxin.lifecircle.models import AreaResult, Evaluation
 from gaoxin.places.choices import ServiceClass
-from gaoxin.places.models import Facility, Street, Zone
+from gaoxin.places.models import Facility, FacilityType, Street, Zone
 
 
 def latest(zone: Zone | None) -> Evaluation | None:
@@ -135,12 +136,33 @@ def facilities_by_id(results: Iterable[AreaResult]) -> dict[int, Facility]:
 
 
 def report(evaluation: Evaluation, result: AreaResult) -> list[dict[str, Any]]:
-    """One area's report: each item with its standard, the nearest facility and pass/fail."""
+    """One area's report: each item with its standard, the nearest facility and pass/fail, and for a
+    missing item the query string that proposes a new facility at the area's first gate."""
     facilities = facilities_by_id([result])
+    types = dict(
+        FacilityType.objects.filter(code__in=[it["type"] for it in evaluation.items]).values_list(
+            "code", "pk"
+        )
+    )
+    area = result.area
+    lon, lat = area.gate_points()[0]
     rows = []
     for it in items(evaluation):
         r = result.items.get(it["type"], {})
-        rows.append(it | r | {"facility": facilities.get(r.get("facility_id") or 0)})
+        propose = ""
+        if not r.get("covered"):
+            propose = urlencode(
+                {
+                    "type": types.get(it["type"], ""),
+                    "street": area.street_id,
+                    "community": area.community_id,
+                    "lon": round(lon, 6),
+                    "lat": round(lat, 6),
+                    "code": f"{area.code}-{it['type']}",
+                    "name": f"{area.name}{it['type_zh']}",
+                }
+            )
+        rows.append(it | r | {"facility": facilities.get(r.get("facility_id") or 0), "propose": propose})
     return rows
 
 

@@ -22,6 +22,7 @@ from gaoxin.places.forms import AreaForm, FacilityForm, ImportForm
 from gaoxin.places.models import AGE_BANDS, Facility, FacilityType, ImportBatch, Street
 
 PAGE_SIZE = 50
+PREFILL = {"code", "name", "type", "street", "community", "lon", "lat"}
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -98,7 +99,9 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _facility_form(request: HttpRequest, facility: Facility | None) -> HttpResponse:
     user = request.user
-    form = FacilityForm(request.POST or None, instance=facility, user=user)  # type: ignore[arg-type]
+    # A new facility may be proposed from elsewhere (e.g. a gap in a life-circle report): prefill it.
+    initial = {k: v for k, v in request.GET.items() if k in PREFILL} if facility is None else None
+    form = FacilityForm(request.POST or None, instance=facility, initial=initial, user=user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         saved = services.save_facility(actor=user, facility=form.save(commit=False))  # type: ignore[arg-type]
         messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
