@@ -138,3 +138,9 @@ def test_a_missing_item_proposes_a_new_facility_at_the_gate(client_of, planner, 
     assert "lon=116.641" in day_care["propose"]
     form = c.get(reverse("places:facility_create") + "?" + day_care["propose"]).context["form"]
     assert form.initial["lon"] == "116.641" and form.initial["street"] == str(a.street_id)
+
+
+def test_dashboard_charts_use_the_local_echarts(client_of, planner, run):
+    html = client_of(planner).get(reverse("lifecircle:index")).content.decode()
+    assert "/static/vendor/echarts/echarts.min.js" in html and 'id="class-chart"' in html
+    assert "https://" not in html

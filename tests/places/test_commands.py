@@ -144,3 +144,17 @@ def test_import_and_export_commands(zone, tmp_path):
     )
     with pytest.raises(CommandError):
         call_command("import", "facilities", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_access_refuses_duplicate_ids(files):
+    (files / "dup.csv").write_text("id,lon,lat\nA,116.64,35.41\nA,116.641,35.41\n")
+    with pytest.raises(CommandError, match="more than once"):
+        run(
+            "nearest",
+            "--network",
+            str(files / "net.geojson"),
+            "--origins",
+            str(files / "dup.csv"),
+            "--facilities",
+            str(files / "facilities.csv"),
+        )

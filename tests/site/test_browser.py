@@ -138,5 +138,8 @@ def test_circle_map_shows_gaps_and_opens_a_report(page, live_server, planner, tm
     page.locator("#gaps a").first.click()
     page.locator(".leaflet-popup-content a").first.click()
     page.wait_for_selector("#report")
+    report_url = page.url
     assert page.locator("#report tbody tr").count() > 10
-    assert page.external_requests == []
+    page.goto(live_server.url + "/lifecircle/")
+    page.wait_for_selector("#chart-classes[data-rendered='1'] svg")
+    assert report_url and page.external_requests == []

@@ -51,6 +51,27 @@ def index(request: HttpRequest) -> HttpResponse:
             "areas": len(results),
             "passing": sum(r.passes for r in results),
         }
+        context["class_chart"] = {
+            "type": "bars",
+            "unit": "%",
+            "max": 100,
+            "labels": [str(c["label"]) for c in context["classes"]],  # type: ignore[attr-defined]
+            "series": [{"name": _("Residents"), "values": [c["percent"] for c in context["classes"]]}],  # type: ignore[attr-defined]
+        }
+        context["street_chart"] = {
+            "type": "stacked",
+            "labels": [s["street"].name for s in context["streets"]],  # type: ignore[attr-defined]
+            "series": [
+                {
+                    "name": _("meet every mandatory item"),
+                    "values": [s["passing"] for s in context["streets"]],
+                },  # type: ignore[attr-defined]
+                {
+                    "name": _("missing items"),
+                    "values": [s["areas"] - s["passing"] for s in context["streets"]],
+                },  # type: ignore[attr-defined]
+            ],
+        }
     return render(request, "lifecircle/index.html", context)
 
 

@@ -59,6 +59,11 @@ def _points(path: Path, *, needs_category: bool, gcj02: bool) -> dict[str, Any]:
             raise CommandError(f"{path}: missing column {exc} (line {row.number})") from None
         except (ValueError, AnalysisError) as exc:
             raise CommandError(f"{path}, line {row.number}: {exc}") from None
+    duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
+    if duplicates:
+        raise CommandError(f"{path}: the id {duplicates[0]} appears more than once")
+    if not ids:
+        raise CommandError(f"{path}: no rows")
     return {
         "ids": ids,
         "lon": np.array(lon),
