@@ -1,0 +1,313 @@
+"""Facility siting by exact integer programming (HiGHS through ``scipy.optimize.milp``).
+
+Models (../shared/reference/lifecircle-standards.md §4.6):
+
+* LSCP — fewest new sites so that every demand point is within the radius of an open site;
+* MCLP — ``p`` new sites that cover the most weighted demand (e.g. residents aged 60+);
+* p-median — ``p`` new sites that minimise the total weighted distance to the nearest open site,
+  over the demand–site pairs within a maximum distance (sparse; pairs beyond it are not allowed).
+
+Inputs are sparse demand–candidate pairs with distances (from ``access.pairs_within``). Existing
+facilities are candidates fixed open (``fixed``): they count for coverage and assignment but not
+against the budget. Constraint matrices are built directly as sparse arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from gaoxin.analysis.errors import AnalysisError
+
+
+class InfeasibleError(AnalysisError):
+    """Some demand points have no candidate within reach; ``points`` lists them."""
+
+    def __init__(self, points: NDArray[np.int64]) -> None:
+        super().__init__(
+            "uncoverable", f"{points.size} demand point(s) have no candidate site within the radius"
+        )
+        self.points = points
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Demand point ``demand[k]`` is ``distance_m[k]`` from candidate ``site[k]``."""
+
+    demand: NDArray[np.int64]
+    site: NDArray[np.int64]
+    distance_m: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SitingResult:
+    """``chosen``: new sites opened (candidate indices, fixed ones excluded), in order of their
+    marginal gain; ``gain``: the weighted demand each adds in that order (coverage models) or the
+    weighted distance it saves (p-median); ``assigned[i]``: the open site serving demand point i
+    (-1 when none); ``objective``: the model's objective; ``status``: the solver's message."""
+
+    chosen: NDArray[np.int64]
+    gain: NDArray[np.float64]
+    assigned: NDArray[np.int64]
+    objective: float
+    covered_weight: float
+    status: str
+
+
+def _check(
+    pairs: Pairs, n_demand: int, n_sites: int, weights: NDArray[np.float64] | None
+) -> NDArray[np.float64]:
+    d, s, x = (np.asarray(a) for a in (pairs.demand, pairs.site, pairs.distance_m))
+    if not (d.shape == s.shape == x.shape) or d.ndim != 1:
+        raise AnalysisError("shape", "pairs must be 1-d arrays of equal length")
+    if d.size and (d.min() < 0 or d.max() >= n_demand or s.min() < 0 or s.max() >= n_sites):
+        raise AnalysisError("index", "a pair refers to a demand point or site that does not exist")
+    if not np.isfinite(x).all() or (x < 0).any():
+        raise AnalysisError("distance", "distances must be finite and not negative")
+    w = np.ones(n_demand) if weights is None else np.asarray(weights, dtype=np.float64)
+    if w.shape != (n_demand,) or (w < 0).any() or not np.isfinite(w).all():
+        raise AnalysisError("weights", "weights must be one finite, non-negative number per demand point")
+    return w
+
+
+def _fixed_mask(fixed: NDArray[np.int64] | None, n_sites: int) -> NDArray[np.bool_]:
+    mask = np.zeros(n_sites, dtype=bool)
+    if fixed is not None and len(fixed):
+        f = np.asarray(fixed, dtype=np.int64)
+        if f.min() < 0 or f.max() >= n_sites:
+            raise AnalysisError("fixed", "a fixed site does not exist")
+        mask[f] = True
+    return mask
+
+
+def _coverage_matrix(pairs: Pairs, n_demand: int, n_sites: int, radius_m: float) -> sp.csr_array:
+    keep = pairs.distance_m <= radius_m
+    a = sp.csr_array(
+        (np.ones(int(keep.sum())), (pairs.demand[keep], pairs.site[keep])), shape=(n_demand, n_sites)
+    )
+    a.sum_duplicates()
+    a.data[:] = 1.0
+    return a
+
+
+def _ordered_gains(
+    cover: sp.csr_array, chosen: NDArray[np.int64], fixed: NDArray[np.bool_], w: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Order the chosen sites greedily by the weighted demand each newly covers (after the fixed sites)."""
+    covered = (
+        np.asarray(cover[:, np.flatnonzero(fixed)].sum(axis=1)).ravel() > 0
+        if fixed.any()
+        else np.zeros(cover.shape[0], bool)
+    )
+    cols = cover.tocsc()
+    order, gains, left = [], [], list(chosen)
+    while left:
+        best, best_gain = left[0], -1.0
+        for j in left:
+            rows = cols.indices[cols.indptr[j] : cols.indptr[j + 1]]
+            g = float(w[rows][~covered[rows]].sum())
+            if g > best_gain:
+                best, best_gain = j, g
+        order.append(best)
+        gains.append(best_gain)
+        rows = cols.indices[cols.indptr[best] : cols.indptr[best + 1]]
+        covered[rows] = True
+        left.remove(best)
+    return np.array(order, dtype=np.int64), np.array(gains)
+
+
+def _assign_nearest(
+    pairs: Pairs, open_sites: NDArray[np.bool_], n_demand: int, radius_m: float
+) -> NDArray[np.int64]:
+    assigned = np.full(n_demand, -1, dtype=np.int64)
+    ok = open_sites[pairs.site] & (pairs.distance_m <= radius_m)
+    d, s, x = pairs.demand[ok], pairs.site[ok], pairs.distance_m[ok]
+    order = np.lexsort((x, d))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = d[order][1:] != d[order][:-1]
+    assigned[d[order][first]] = s[order][first]
+    return assigned
+
+
+def _total_distance(pairs: Pairs, assigned: NDArray[np.int64], w: NDArray[np.float64], n_sites: int) -> float:
+    """Σ w_i · d(i, assigned[i]) using the pair distances (the shortest pair when repeated)."""
+    key = pairs.demand * n_sites + pairs.site
+    order = np.lexsort((pairs.distance_m, key))
+    uniq, first = np.unique(key[order], return_index=True)
+    best = pairs.distance_m[order][first]
+    wanted = np.arange(assigned.size) * n_sites + assigned
+    idx = np.searchsorted(uniq, wanted)
+    return float((w * best[idx]).sum())
+
+
+def _solve(
+    c: NDArray[np.float64],
+    integrality: NDArray[np.int64],
+    bounds: Bounds,
+    constraints: list[LinearConstraint],
+) -> NDArray[np.float64]:
+    res = milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options={"disp": False})
+    if res.status != 0 or res.x is None:
+        raise AnalysisError("solver", f"the solver did not find an optimal solution: {res.message}")
+    return np.asarray(res.x)
+
+
+def lscp(
+    pairs: Pairs,
+    *,
+    n_demand: int,
+    n_sites: int,
+    radius_m: float,
+    fixed: NDArray[np.int64] | None = None,
+    weights: NDArray[np.float64] | None = None,
+) -> SitingResult:
+    """Location set covering: the fewest new sites so that every demand point with positive weight is
+    within ``radius_m`` of an open site. Raises :class:`InfeasibleError` listing the points that no
+    candidate reaches."""
+    w = _check(pairs, n_demand, n_sites, weights)
+    fixed_mask = _fixed_mask(fixed, n_sites)
+    a = _coverage_matrix(pairs, n_demand, n_sites, radius_m)
+    need = w > 0
+    reachable = np.asarray(a.sum(axis=1)).ravel() > 0
+    if (need & ~reachable).any():
+        raise InfeasibleError(np.flatnonzero(need & ~reachable))
+    rows = np.flatnonzero(need)
+    lower = np.zeros(n_sites)
+    lower[fixed_mask] = 1.0
+    c = np.where(fixed_mask, 0.0, 1.0)
+    constraints = [LinearConstraint(a[rows], lb=np.ones(rows.size), ub=np.inf)] if rows.size else []
+    x = _solve(c, np.ones(n_sites, dtype=np.int64), Bounds(lower, np.ones(n_sites)), constraints)
+    open_sites = x > 0.5
+    chosen = np.flatnonzero(open_sites & ~fixed_mask)
+    order, gains = _ordered_gains(a, chosen, fixed_mask, w)
+    return SitingResult(
+        chosen=order,
+        gain=gains,
+        assigned=_assign_nearest(pairs, open_sites, n_demand, radius_m),
+        objective=float(chosen.size),
+        covered_weight=float(w[need].sum()),
+        status="optimal",
+    )
+
+
+def mclp(
+    pairs: Pairs,
+    *,
+    n_demand: int,
+    n_sites: int,
+    radius_m: float,
+    p: int,
+    fixed: NDArray[np.int64] | None = None,
+    weights: NDArray[np.float64] | None = None,
+) -> SitingResult:
+    """Maximal covering: ``p`` new sites that cover the most weighted demand within ``radius_m``
+    (fixed sites cover too). Variables: y_j (site open, binary), z_i (point covered, 0..1);
+    max Σ w_i z_i s.t. z_i ≤ Σ_{j∈N_i} y_j, Σ_{j new} y_j = p."""
+    w = _check(pairs, n_demand, n_sites, weights)
+    fixed_mask = _fixed_mask(fixed, n_sites)
+    free = int((~fixed_mask).sum())
+    if p < 1:
+        raise AnalysisError("budget", "the budget p must be at least 1")
+    if p > free:
+        raise AnalysisError("budget", f"the budget p={p} is larger than the {free} candidate sites")
+    a = _coverage_matrix(pairs, n_demand, n_sites, radius_m)
+    # x = [y (n_sites), z (n_demand)]; minimise −Σ w z
+    c = np.concatenate([np.zeros(n_sites), -w])
+    link = sp.hstack([-a, sp.identity(n_demand, format="csr")], format="csr")  # z_i − Σ y_j ≤ 0
+    budget = sp.csr_array(
+        (np.ones(free), (np.zeros(free, dtype=np.int64), np.flatnonzero(~fixed_mask))),
+        shape=(1, n_sites + n_demand),
+    )
+    lower = np.concatenate([fixed_mask.astype(float), np.zeros(n_demand)])
+    x = _solve(
+        c,
+        np.concatenate([np.ones(n_sites, dtype=np.int64), np.zeros(n_demand, dtype=np.int64)]),
+        Bounds(lower, np.ones(n_sites + n_demand)),
+        [LinearConstraint(link, lb=-np.inf, ub=np.zeros(n_demand)), LinearConstraint(budget, lb=p, ub=p)],
+    )
+    open_sites = x[:n_sites] > 0.5
+    covered = (a @ open_sites.astype(float)) > 0
+    chosen = np.flatnonzero(open_sites & ~fixed_mask)
+    order, gains = _ordered_gains(a, chosen, fixed_mask, w)
+    value = float(w[covered].sum())
+    return SitingResult(
+        chosen=order,
+        gain=gains,
+        assigned=_assign_nearest(pairs, open_sites, n_demand, radius_m),
+        objective=value,
+        covered_weight=value,
+        status="optimal",
+    )
+
+
+def p_median(
+    pairs: Pairs,
+    *,
+    n_demand: int,
+    n_sites: int,
+    p: int,
+    fixed: NDArray[np.int64] | None = None,
+    weights: NDArray[np.float64] | None = None,
+) -> SitingResult:
+    """p-median over the given pairs: ``p`` new sites minimising Σ w_i d_ij x_ij, each demand point
+    assigned to one open site among its pairs. Raises :class:`InfeasibleError` for points without pairs."""
+    w = _check(pairs, n_demand, n_sites, weights)
+    fixed_mask = _fixed_mask(fixed, n_sites)
+    free = int((~fixed_mask).sum())
+    if p < 0 or p > free:
+        raise AnalysisError("budget", f"the budget p={p} must lie in 0..{free}")
+    has_pair = np.bincount(pairs.demand, minlength=n_demand) > 0
+    if (~has_pair).any():
+        raise InfeasibleError(np.flatnonzero(~has_pair))
+    k = pairs.demand.size
+    # x = [y (n_sites), x_k (one per pair)]
+    c = np.concatenate([np.zeros(n_sites), w[pairs.demand] * pairs.distance_m])
+    assign = sp.csr_array((np.ones(k), (pairs.demand, n_sites + np.arange(k))), shape=(n_demand, n_sites + k))
+    link = sp.csr_array(
+        (
+            np.concatenate([np.ones(k), -np.ones(k)]),
+            (
+                np.concatenate([np.arange(k), np.arange(k)]),
+                np.concatenate([n_sites + np.arange(k), pairs.site]),
+            ),
+        ),
+        shape=(k, n_sites + k),
+    )  # x_k − y_site ≤ 0
+    budget = sp.csr_array(
+        (np.ones(free), (np.zeros(free, dtype=np.int64), np.flatnonzero(~fixed_mask))), shape=(1, n_sites + k)
+    )
+    lower = np.concatenate([fixed_mask.astype(float), np.zeros(k)])
+    x = _solve(
+        c,
+        np.concatenate([np.ones(n_sites, dtype=np.int64), np.zeros(k, dtype=np.int64)]),
+        Bounds(lower, np.ones(n_sites + k)),
+        [
+            LinearConstraint(assign, lb=1, ub=1),
+            LinearConstraint(link, lb=-np.inf, ub=0),
+            LinearConstraint(budget, lb=p, ub=p),
+        ],
+    )
+    open_sites = x[:n_sites] > 0.5
+    assigned = _assign_nearest(pairs, open_sites, n_demand, np.inf)
+    objective = _total_distance(pairs, assigned, w, n_sites)
+    chosen = np.flatnonzero(open_sites & ~fixed_mask)
+    # The gain of a site: the weighted distance that closing it alone would add.
+    gains = []
+    for j in chosen:
+        others = open_sites.copy()
+        others[j] = False
+        alt = _assign_nearest(pairs, others, n_demand, np.inf)
+        gains.append(np.inf if (alt < 0).any() else _total_distance(pairs, alt, w, n_sites) - objective)
+    order = np.argsort(-np.array(gains), kind="stable") if gains else np.array([], dtype=np.int64)
+    return SitingResult(
+        chosen=chosen[order],
+        gain=np.array(gains)[order] if gains else np.array([]),
+        assigned=assigned,
+        objective=objective,
+        covered_weight=float(w.sum()),
+        status="optimal",
+    )
