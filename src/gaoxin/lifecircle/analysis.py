@@ -45,8 +45,25 @@ def item_snapshot(profile_items: Any) -> list[dict[str, Any]]:
     ]
 
 
-def load(zone: Zone, items: list[dict[str, Any]]) -> Loaded:
-    """Residential areas (with population) and open facilities of the profile's types, as arrays."""
+@dataclass(frozen=True)
+class ExtraFacility:
+    """A facility that exists only in a scenario."""
+
+    type_code: str
+    lon: float
+    lat: float
+    capacity: int
+
+
+def load(
+    zone: Zone,
+    items: list[dict[str, Any]],
+    *,
+    extra: list[ExtraFacility] | None = None,
+    closed: set[int] | None = None,
+) -> Loaded:
+    """Residential areas (with population) and open facilities of the profile's types, as arrays.
+    A scenario adds ``extra`` facilities and leaves out the ``closed`` facility ids."""
     areas = list(ResidentialArea.objects.filter(street__zone=zone, population__gt=0).order_by("pk"))
     gate_area: list[int] = []
     gate_xy: list[tuple[float, float]] = []
@@ -60,7 +77,11 @@ def load(zone: Zone, items: list[dict[str, Any]]) -> Loaded:
         .select_related("type")
         .order_by("pk")
     )
-    fxy = np.array([f.access_point for f in facilities], dtype=float).reshape(-1, 2)
+    facilities = [f for f in facilities if f.pk not in (closed or set())]
+    extras = [e for e in (extra or []) if e.type_code in item_of]
+    fxy = np.array(
+        [f.access_point for f in facilities] + [(e.lon, e.lat) for e in extras], dtype=float
+    ).reshape(-1, 2)
     gxy = np.array(gate_xy, dtype=float).reshape(-1, 2)
     demand = np.zeros((len(areas), len(GROUPS)))
     for g, group in enumerate(GROUPS):
@@ -72,10 +93,15 @@ def load(zone: Zone, items: list[dict[str, Any]]) -> Loaded:
         gate_lat=gxy[:, 1],
         area_population=np.array([a.population for a in areas], dtype=float),
         area_demand=demand,
-        facility_item=np.array([item_of[f.type.code] for f in facilities], dtype=np.int64),
+        facility_item=np.array(
+            [item_of[f.type.code] for f in facilities] + [item_of[e.type_code] for e in extras],
+            dtype=np.int64,
+        ),
         facility_lon=fxy[:, 0],
         facility_lat=fxy[:, 1],
-        facility_capacity=np.array([f.capacity or 0 for f in facilities], dtype=float),
+        facility_capacity=np.array(
+            [f.capacity or 0 for f in facilities] + [e.capacity for e in extras], dtype=float
+        ),
         item_radius_m=np.array([it["radius_m"] for it in items], dtype=float),
         item_mandatory=np.array([it["mandatory"] for it in items], dtype=bool),
         item_class=np.array([CLASSES.index(it["class"]) for it in items], dtype=np.int64),
@@ -87,7 +113,9 @@ def load(zone: Zone, items: list[dict[str, Any]]) -> Loaded:
         ),
         n_classes=len(CLASSES),
     )
-    return Loaded(inputs=inputs, areas=areas, facility_ids=[f.pk for f in facilities], items=items)
+    return Loaded(
+        inputs=inputs, areas=areas, facility_ids=[f.pk for f in facilities] + [0] * len(extras), items=items
+    )
 
 
 def _num(x: float) -> float | None:

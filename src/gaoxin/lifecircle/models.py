@@ -149,3 +149,64 @@ class AreaResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_id} in {self.evaluation_id}"
+
+
+class Scenario(TimeStamped):
+    """A what-if on top of the current registry: facilities added or closed. It never changes the
+    live registry; a planner promotes a proposed facility to a planned one explicitly."""
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="scenarios")
+    name = models.CharField(_("name"), max_length=120)
+    note = models.TextField(_("note"), blank=True)
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("profile"), on_delete=models.PROTECT, related_name="scenarios"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    closed_facilities = models.ManyToManyField(
+        "places.Facility", verbose_name=_("facilities closed in the scenario"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarios")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScenarioFacility(models.Model):
+    """A facility that exists only in a scenario (a proposed site)."""
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="added"
+    )
+    facility_type = models.ForeignKey(
+        FacilityType, verbose_name=_("facility type"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    capacity = models.PositiveIntegerField(_("capacity"), default=0)
+    gain = models.FloatField(_("residents it adds"), null=True, blank=True)
+    promoted = models.ForeignKey(
+        "places.Facility",
+        verbose_name=_("promoted to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("scenario facility")
+        verbose_name_plural = _("scenario facilities")
+
+    def __str__(self) -> str:
+        return self.name

@@ -14,13 +14,19 @@ from django.utils.translation import gettext as _
 
 from gaoxin import standards
 from gaoxin.accounts.models import User
+from gaoxin.analysis import access as engine
+from gaoxin.analysis import siting
 from gaoxin.analysis.circles import evaluate as evaluate_arrays
 from gaoxin.analysis.circles import weighted_coverage
+from gaoxin.analysis.errors import AnalysisError
+from gaoxin.analysis.geo import to_lon_lat, to_projected
 from gaoxin.lifecircle import access
-from gaoxin.lifecircle.analysis import CLASSES, area_rows, item_snapshot, load
-from gaoxin.lifecircle.models import AreaResult, Evaluation, Profile, ProfileItem
+from gaoxin.lifecircle.analysis import CLASSES, ExtraFacility, area_rows, item_snapshot, load
+from gaoxin.lifecircle.choices import DEMAND_BANDS
+from gaoxin.lifecircle.models import AreaResult, Evaluation, Profile, ProfileItem, Scenario, ScenarioFacility
 from gaoxin.places.analysis import network_for_zone
-from gaoxin.places.models import FacilityType, Zone
+from gaoxin.places.choices import FacilityStatus
+from gaoxin.places.models import Facility, FacilityType, Street, Zone
 
 BUILTIN_PROFILES = ["lifecircle_jining_2026", "lifecircle_gb50180_2018"]
 
@@ -189,3 +195,238 @@ def evaluate(*, actor: User | None, zone: Zone, profile: Profile | None = None) 
 def mark_stale_on_change(sender: Any, **kwargs: Any) -> None:
     """Signal receiver: any change to facilities, areas or the network makes stored runs stale."""
     Evaluation.objects.filter(stale=False).update(stale=True)
+
+
+# --- siting and scenarios -------------------------------------------------------------------------
+
+
+def propose_sites(
+    *,
+    actor: User,
+    zone: Zone,
+    type_code: str,
+    p: int | None,
+    street: Street | None = None,
+    profile: Profile | None = None,
+    candidate_spacing_m: float = 100.0,
+) -> dict[str, Any]:
+    """Where to build next: the ``p`` best new sites (MCLP) for a facility type, or the fewest that
+    reach everyone (LSCP, ``p`` None), within the street (or the zone). Demand: the residential areas'
+    population of the type's demand group (all residents when it has none); distances: walking, from
+    the areas' gates; candidates: street-network nodes in the street, thinned to about one per
+    ``candidate_spacing_m``; existing open facilities of the type count as fixed sites."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    profile = profile or default_profile()
+    item = profile.items.select_related("facility_type").filter(facility_type__code=type_code).first()
+    if item is None:
+        raise EvaluationError(_("The profile %(p)s has no item for this facility type.") % {"p": profile})
+    group = item.demand_group or "all"
+    areas = [a for a in load(zone, item_snapshot([item])).areas if street is None or a.street_id == street.pk]
+    if not areas:
+        raise EvaluationError(_("No residential area with population here."))
+    try:
+        network = network_for_zone(zone)
+    except ValueError as exc:
+        raise EvaluationError(
+            _("The zone has no usable walking network: %(reason)s") % {"reason": exc}
+        ) from None
+    weights = np.array([sum(getattr(a, band) for band in DEMAND_BANDS[group]) for a in areas], dtype=float)
+    gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
+    gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
+    # Candidates: network nodes near the demand, one per grid cell of candidate_spacing_m.
+    node_lon, node_lat = to_lon_lat(network.x_m, network.y_m, crs=network.crs)
+    gx, gy = to_projected(gates[:, 0], gates[:, 1], crs=network.crs)
+    reach = float(item.radius_m)
+    near = (
+        (network.x_m >= gx.min() - reach)
+        & (network.x_m <= gx.max() + reach)
+        & (network.y_m >= gy.min() - reach)
+        & (network.y_m <= gy.max() + reach)
+    )
+    cells = np.floor(np.column_stack([network.x_m, network.y_m]) / candidate_spacing_m).astype(np.int64)
+    idx = np.flatnonzero(near)
+    _cells, first = np.unique(cells[idx], axis=0, return_index=True)
+    candidates = idx[np.sort(first)]
+    existing = list(
+        Facility.objects.filter(street__zone=zone, status=FacilityStatus.OPEN, type__code=type_code)
+    )
+    origins = engine.snap(network, gates[:, 0], gates[:, 1])
+    sites = engine.at_nodes(network, candidates)
+    fixed_snap = (
+        engine.snap(network, [f.access_point[0] for f in existing], [f.access_point[1] for f in existing])
+        if existing
+        else None
+    )
+    all_sites = sites if fixed_snap is None else _concat(sites, fixed_snap)
+    n_new = len(sites)
+    pairs = engine.pairs_within(network, origins, all_sites, max_m=reach)
+    demand = gate_area[pairs.origin]
+    site_pairs = siting.Pairs(demand=demand, site=pairs.facility, distance_m=pairs.distance_m)
+    fixed = np.arange(n_new, n_new + len(existing), dtype=np.int64)
+    n_sites = n_new + len(existing)
+    try:
+        if p is None:
+            result = siting.lscp(
+                site_pairs, n_demand=len(areas), n_sites=n_sites, radius_m=reach, fixed=fixed, weights=weights
+            )
+        else:
+            result = siting.mclp(
+                site_pairs,
+                n_demand=len(areas),
+                n_sites=n_sites,
+                radius_m=reach,
+                p=p,
+                fixed=fixed,
+                weights=weights,
+            )
+    except siting.InfeasibleError as exc:
+        names = "、".join(areas[i].name for i in exc.points[:20])
+        raise EvaluationError(
+            _("No candidate site reaches these areas within %(r)s m: %(names)s")
+            % {"r": item.radius_m, "names": names}
+        ) from None
+    except AnalysisError as exc:
+        raise EvaluationError(str(exc)) from None
+    by_existing = (pairs.facility >= n_new) & (pairs.distance_m <= reach)
+    covered_before = float(weights[np.unique(demand[by_existing])].sum())
+    proposals = []
+    for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True):
+        node = int(candidates[j])
+        served = sorted({areas[i].name for i in np.flatnonzero(result.assigned == j)})
+        proposals.append(
+            {
+                "lon": round(float(node_lon[node]), 6),
+                "lat": round(float(node_lat[node]), 6),
+                "gain": round(gain),
+                "areas": served,
+            }
+        )
+    return {
+        "item": item,
+        "group": group,
+        "proposals": proposals,
+        "total_weight": float(weights.sum()),
+        "covered_after": result.covered_weight,
+        "existing": len(existing),
+        "candidates": n_new,
+        "covered_before": covered_before,
+    }
+
+
+def _concat(a: engine.Snapped, b: engine.Snapped) -> engine.Snapped:
+    return engine.Snapped(
+        edge=np.concatenate([a.edge, b.edge]),
+        offset_m=np.concatenate([a.offset_m, b.offset_m]),
+        distance_m=np.concatenate([a.distance_m, b.distance_m]),
+        reachable=np.concatenate([a.reachable, b.reachable]),
+        node=np.concatenate([a.node, b.node]),
+    )
+
+
+@transaction.atomic
+def create_scenario(
+    *,
+    actor: User,
+    zone: Zone,
+    name: str,
+    type_code: str,
+    sites: list[dict[str, Any]],
+    profile: Profile | None = None,
+) -> Scenario:
+    """A scenario with proposed sites of one type added (never touching the live registry)."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    ftype = FacilityType.objects.get(code=type_code)
+    scenario = Scenario.objects.create(
+        zone=zone, name=name[:120], profile=profile or default_profile(), created_by=actor
+    )
+    ScenarioFacility.objects.bulk_create(
+        [
+            ScenarioFacility(
+                scenario=scenario,
+                facility_type=ftype,
+                name=site.get("name") or f"{ftype.name_zh}（{_('proposed')}{k + 1}）",
+                lon=float(site["lon"]),
+                lat=float(site["lat"]),
+                capacity=int(site.get("capacity") or 0),
+                gain=site.get("gain"),
+            )
+            for k, site in enumerate(sites)
+        ]
+    )
+    return scenario
+
+
+def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
+    """Today's registry and the scenario, evaluated with the same engine and profile, side by side."""
+    if not access.can_view(actor):
+        raise PermissionDenied
+    items = item_snapshot(
+        scenario.profile.items.select_related("facility_type").order_by("facility_type__order")
+    )
+    try:
+        network = network_for_zone(scenario.zone)
+    except ValueError as exc:
+        raise EvaluationError(
+            _("The zone has no usable walking network: %(reason)s") % {"reason": exc}
+        ) from None
+    base = load(scenario.zone, items)
+    extra = [
+        ExtraFacility(f.facility_type.code, f.lon, f.lat, f.capacity)
+        for f in scenario.added.select_related("facility_type")
+    ]
+    closed = set(scenario.closed_facilities.values_list("pk", flat=True))
+    what_if = load(scenario.zone, items, extra=extra, closed=closed)
+    r0, r1 = evaluate_arrays(network, base.inputs), evaluate_arrays(network, what_if.inputs)
+    pop = base.inputs.area_population
+    total = float(pop.sum()) or 1.0
+    rows = []
+    for k, it in enumerate(items):
+        rows.append(
+            {
+                "type": it["type"],
+                "mandatory": it["mandatory"],
+                "label": it["type_zh"],
+                "radius_m": it["radius_m"],
+                "before": round(100 * float(pop[r0.covered[:, k]].sum()) / total, 1),
+                "after": round(100 * float(pop[r1.covered[:, k]].sum()) / total, 1),
+            }
+        )
+    mandatory = np.array([it["mandatory"] for it in items])
+    missing0 = (~r0.covered & mandatory).sum(axis=1)
+    missing1 = (~r1.covered & mandatory).sum(axis=1)
+    changed = [
+        {"area": a, "before": int(m0), "after": int(m1)}
+        for a, m0, m1 in zip(base.areas, missing0, missing1, strict=True)
+        if m0 != m1
+    ]
+    return {
+        "items": rows,
+        "changed": changed,
+        "passing_before": int((missing0 == 0).sum()),
+        "passing_after": int((missing1 == 0).sum()),
+        "areas": len(base.areas),
+    }
+
+
+@transaction.atomic
+def promote(*, actor: User, site: ScenarioFacility, street: Street, code: str) -> Facility:
+    """Turn a proposed site into a planned facility of the live registry."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    facility = Facility(
+        code=code,
+        name=site.name,
+        type=site.facility_type,
+        street=street,
+        lon=site.lon,
+        lat=site.lat,
+        capacity=site.capacity or None if site.facility_type.capacity_unit else None,
+        status=FacilityStatus.PLANNED,
+    )
+    facility.full_clean()
+    facility.save()
+    site.promoted = facility
+    site.save(update_fields=["promoted"])
+    return facility

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +15,11 @@ from gaoxin.analysis import access as engine
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.lifecircle import access, exports, queries, services
 from gaoxin.lifecircle.forms import RunForm
-from gaoxin.lifecircle.models import Evaluation
+from gaoxin.lifecircle.models import Evaluation, Scenario, ScenarioFacility
 from gaoxin.places.analysis import network_for_zone
 from gaoxin.places.choices import ServiceClass
 from gaoxin.places.models import Street
+from gaoxin.places.queries import street_at
 from gaoxin.places.services import current_zone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -252,3 +253,104 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- siting and scenarios -------------------------------------------------------------------------
+
+
+@login_required
+def siting_page(request: HttpRequest) -> HttpResponse:
+    """Choose a facility type, a street and a budget (or 'cover everyone'); see the proposed sites."""
+    if not access.can_run(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    profile = services.default_profile()
+    items = profile.items.select_related("facility_type").order_by("facility_type__order")
+    streets = Street.objects.order_by("code")
+    context: dict[str, object] = {"items": items, "streets": streets, "params": request.GET}
+    type_code = request.GET.get("type")
+    if type_code:
+        street = Street.objects.filter(pk=request.GET.get("street") or 0).first()
+        budget = request.GET.get("p", "")
+        p = int(budget) if budget.isdigit() else None
+        try:
+            context["proposal"] = services.propose_sites(
+                actor=request.user, zone=current_zone(), type_code=type_code, p=p, street=street
+            )  # type: ignore[arg-type]
+        except services.EvaluationError as exc:
+            context["error"] = str(exc)
+        context["street"] = street
+    return render(request, "lifecircle/siting.html", context)
+
+
+@login_required
+@require_POST
+def scenario_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_run(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    chosen = request.POST.getlist("site")
+    sites = []
+    for value in chosen:
+        try:
+            lon, lat, gain = (float(x) for x in value.split(","))
+        except ValueError:
+            continue
+        sites.append({"lon": lon, "lat": lat, "gain": gain})
+    if not sites:
+        messages.error(request, _("Choose at least one proposed site."))
+        return redirect(request.META.get("HTTP_REFERER") or reverse("lifecircle:siting"))
+    scenario = services.create_scenario(
+        actor=request.user,
+        zone=current_zone(),
+        name=request.POST.get("name") or _("New scenario"),  # type: ignore[arg-type]
+        type_code=request.POST.get("type", ""),
+        sites=sites,
+    )
+    return redirect("lifecircle:scenario", pk=scenario.pk)
+
+
+@login_required
+def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_view(request.user)  # type: ignore[arg-type]
+    scenario = get_object_or_404(Scenario.objects.select_related("profile", "zone"), pk=pk)
+    try:
+        comparison = services.compare_scenario(actor=request.user, scenario=scenario)  # type: ignore[arg-type]
+    except services.EvaluationError as exc:
+        comparison, error = None, str(exc)
+    else:
+        error = ""
+    added = list(scenario.added.select_related("facility_type", "promoted"))
+    for site in added:
+        site.street_guess = street_at(site.lon, site.lat)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "lifecircle/scenario.html",
+        {
+            "scenario": scenario,
+            "cmp": comparison,
+            "error": error,
+            "added": added,
+            "scenarios": Scenario.objects.all()[:20],
+            "streets": Street.objects.order_by("code"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def scenario_promote(request: HttpRequest, pk: int, site_id: int) -> HttpResponse:
+    site = get_object_or_404(
+        ScenarioFacility.objects.select_related("facility_type"), pk=site_id, scenario_id=pk
+    )
+    street = get_object_or_404(Street, pk=request.POST.get("street") or 0)
+    try:
+        facility = services.promote(
+            actor=request.user,
+            site=site,
+            street=street,  # type: ignore[arg-type]
+            code=request.POST.get("code") or f"P{street.code}-{site.facility_type.code}-{site.pk}",
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return redirect("lifecircle:scenario", pk=pk)
+    messages.success(request, _("%(name)s is now a planned facility.") % {"name": facility.name})
+    return redirect("places:facility_detail", pk=facility.pk)

@@ -259,3 +259,14 @@ def map_layers() -> dict[str, Any]:
         "areas": fc(area_features),
         "facilities": fc(facility_features),
     }
+
+
+def street_at(lon: float, lat: float) -> Street | None:
+    """The street whose boundary holds the point (None when no boundary does)."""
+    import shapely.geometry
+
+    point = shapely.geometry.Point(lon, lat)
+    for street in Street.objects.exclude(boundary=None):
+        if shapely.geometry.shape(street.boundary).covers(point):
+            return street
+    return None

@@ -1,0 +1,104 @@
+"""Where to build next, and scenarios, on the hand-made zone."""
+
+import pytest
+from django.urls import reverse
+
+from gaoxin.lifecircle import services
+from gaoxin.lifecircle.models import Scenario
+from gaoxin.places.models import Facility, Street
+
+
+def test_proposed_site_covers_the_area_that_lacks_a_day_care_centre(network_zone, planner):
+    guanghe = Street.objects.get(code="370871001")
+    result = services.propose_sites(
+        actor=planner, zone=network_zone, type_code="day_care_center", p=1, street=guanghe
+    )
+    assert len(result["proposals"]) == 1 and result["covered_before"] == 0
+    site = result["proposals"][0]
+    assert (
+        site["areas"] == ["东闸花园"] and site["gain"] == 300
+    )  # its residents aged 60+ (the fixture has 300 aged 65+)
+
+
+def test_cover_everyone_uses_as_few_sites_as_possible(network_zone, planner):
+    result = services.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=None)
+    assert len(result["proposals"]) == 2  # the two areas are 4.5 km apart: one site each
+    assert result["covered_after"] == result["total_weight"]
+
+
+def test_a_budget_larger_than_the_candidates_is_a_clear_error(network_zone, planner):
+    with pytest.raises(services.EvaluationError):
+        services.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=100000)
+
+
+def test_scenario_compares_with_today_and_never_touches_the_registry(network_zone, planner):
+    before = Facility.objects.count()
+    proposal = services.propose_sites(
+        actor=planner,
+        zone=network_zone,
+        type_code="day_care_center",
+        p=1,
+        street=Street.objects.get(code="370871001"),
+    )
+    scenario = services.create_scenario(
+        actor=planner,
+        zone=network_zone,
+        name="日照",
+        type_code="day_care_center",
+        sites=proposal["proposals"],
+    )
+    cmp = services.compare_scenario(actor=planner, scenario=scenario)
+    row = next(i for i in cmp["items"] if i["type"] == "day_care_center")
+    assert row["before"] == 0.0 and row["after"] > 0
+    assert [c["area"].code for c in cmp["changed"]] == ["RA-DZ-01"] and cmp["changed"][0]["after"] == cmp[
+        "changed"
+    ][0]["before"] - 1
+    assert Facility.objects.count() == before
+
+
+def test_promoting_a_proposed_site_creates_a_planned_facility(network_zone, planner):
+    scenario = services.create_scenario(
+        actor=planner,
+        zone=network_zone,
+        name="s",
+        type_code="day_care_center",
+        sites=[{"lon": 116.641, "lat": 35.4105, "gain": 300}],
+    )
+    site = scenario.added.get()
+    facility = services.promote(
+        actor=planner, site=site, street=Street.objects.get(code="370871001"), code="P-1"
+    )
+    assert facility.status == "planned" and facility.type.code == "day_care_center"
+
+
+def test_siting_pages_end_to_end(client_of, planner, network_zone):
+    c = client_of(planner)
+    guanghe = Street.objects.get(code="370871001")
+    page = c.get(reverse("lifecircle:siting"), {"type": "day_care_center", "street": guanghe.pk, "p": 1})
+    site = page.context["proposal"]["proposals"][0]
+    response = c.post(
+        reverse("lifecircle:scenario_create"),
+        {"type": "day_care_center", "name": "日照", "site": [f"{site['lon']},{site['lat']},{site['gain']}"]},
+    )
+    scenario = Scenario.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "lifecircle:scenario", args=[scenario.pk]
+    )
+    page = c.get(response["Location"])
+    assert page.context["cmp"]["passing_before"] == page.context["cmp"]["passing_after"] == 0
+    assert page.context["added"][0].street_guess is None  # the test zone's streets have no boundary
+
+
+def test_street_staff_and_residents_cannot_site(client_of, guanghe_staff, resident, network_zone):
+    assert client_of(guanghe_staff).get(reverse("lifecircle:siting")).status_code == 403
+    assert client_of(resident).get(reverse("lifecircle:siting")).status_code == 403
+
+
+def test_infeasible_cover_everyone_names_the_areas(network_zone, planner):
+    from gaoxin.places.models import ResidentialArea
+
+    area = ResidentialArea.objects.get(code="RA-CW-01")
+    area.gates = [[116.70, 35.30]]  # a gate far from every street
+    area.save()
+    with pytest.raises(services.EvaluationError, match="崇文小区"):
+        services.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=None)
