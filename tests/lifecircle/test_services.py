@@ -109,3 +109,11 @@ def test_results_follow_the_street_of_the_area(network_zone):
     run = services.evaluate(actor=None, zone=network_zone)
     liuxing = Street.objects.get(code="370871002")
     assert list(run.area_results.filter(street=liuxing).values_list("area__code", flat=True)) == ["RA-CW-01"]
+
+
+def test_replacing_the_network_marks_runs_stale(network_zone):
+    from gaoxin.places.services import replace_walk_network
+
+    run = services.evaluate(actor=None, zone=network_zone)
+    replace_walk_network(actor=None, zone=network_zone, lines=[[[116.63, 35.40], [116.64, 35.40]]])
+    assert Evaluation.objects.get(pk=run.pk).stale

@@ -12,9 +12,11 @@ class LifecircleConfig(AppConfig):
 
         from gaoxin.lifecircle import services
         from gaoxin.places.models import Facility, ResidentialArea, WalkEdge
+        from gaoxin.places.signals import network_replaced
 
         post_migrate.connect(lambda sender, **kw: services.sync_builtin_profiles(), sender=self, weak=False)
         # Editing, adding or closing a facility (or an area, or the network) makes results stale.
         for model in (Facility, ResidentialArea, WalkEdge):
             post_save.connect(services.mark_stale_on_change, sender=model, weak=False)
             post_delete.connect(services.mark_stale_on_change, sender=model, weak=False)
+        network_replaced.connect(services.mark_stale_on_change, weak=False)
