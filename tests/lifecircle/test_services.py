@@ -117,3 +117,33 @@ def test_replacing_the_network_marks_runs_stale(network_zone):
     run = services.evaluate(actor=None, zone=network_zone)
     replace_walk_network(actor=None, zone=network_zone, lines=[[[116.63, 35.40], [116.64, 35.40]]])
     assert Evaluation.objects.get(pk=run.pk).stale
+
+
+def test_a_profile_can_weigh_catchments_with_the_gaussian_decay(network_zone):
+    from gaoxin.places.models import FacilityType
+
+    area = ResidentialArea.objects.get(code="RA-DZ-01")
+    Facility.objects.create(
+        code="F-DC",
+        name="日照",
+        type=FacilityType.objects.get(code="day_care_center"),
+        street=area.street,
+        lon=area.gates[0][0] + 0.001,
+        lat=area.gates[0][1],
+        capacity=20,
+    )
+    flat = (
+        services.evaluate(actor=None, zone=network_zone)
+        .area_results.get(area=area)
+        .items["day_care_center"]["supply_ratio"]
+    )
+    profile = Profile.objects.get(name="jining-2026", version=1)
+    profile.catchment_decay = "gaussian"
+    profile.save()
+    gaussian = (
+        services.evaluate(actor=None, zone=network_zone, profile=profile)
+        .area_results.get(area=area)
+        .items["day_care_center"]["supply_ratio"]
+    )
+    # one area, one centre: the Gaussian weight cancels out (R_j and A_i carry the same weight)
+    assert flat == pytest.approx(20 / 300 / 0.02, rel=1e-3) and gaussian == pytest.approx(flat, rel=1e-3)

@@ -25,7 +25,16 @@ class ProfileItemInline(admin.TabularInline):
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ("title", "name", "version", "builtin", "based_on", "created_by", "created_at")
+    list_display = (
+        "title",
+        "name",
+        "version",
+        "builtin",
+        "catchment_decay",
+        "based_on",
+        "created_by",
+        "created_at",
+    )
     inlines = [ProfileItemInline]
     actions = ["copy_as_new_version"]
     readonly_fields = ("builtin", "based_on", "created_by")

@@ -25,6 +25,13 @@ class Profile(TimeStamped):
         _("built in"), default=False, help_text=_("Loaded from the standards files; copy it to change it.")
     )
     note = models.TextField(_("note"), blank=True)
+    catchment_decay = models.CharField(
+        _("catchment weighting"),
+        max_length=10,
+        choices=[("flat", _("flat (2SFCA)")), ("gaussian", _("Gaussian (Dai 2010)"))],
+        default="flat",
+        help_text=_("How the two-step floating catchment weighs distance within the radius."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -50,6 +50,7 @@ def sync_builtin_profiles() -> None:
                 defaults={
                     "title": data["title"],
                     "builtin": True,
+                    "catchment_decay": data.get("catchment", "flat"),
                     "note": f"standards/{Path(name).name}.toml",
                 },
             )
@@ -177,7 +178,9 @@ def evaluate(*, actor: User | None, zone: Zone, profile: Profile | None = None) 
     loaded = load(zone, items)
     if not loaded.areas:
         raise EvaluationError(_("The zone has no residential area with population."))
-    result = evaluate_arrays(network, loaded.inputs)
+    result = evaluate_arrays(
+        network, loaded.inputs, decay="gaussian" if profile.catchment_decay == "gaussian" else "flat"
+    )
     rows = area_rows(loaded, result)
     summary = _summary(loaded, result)
     with transaction.atomic():
