@@ -156,6 +156,40 @@ def _solve(
     return np.asarray(res.x)
 
 
+def _reduce_set_cover(
+    a: sp.csr_array, rows: NDArray[np.int64], cols: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Classic set-cover reductions, repeated until nothing changes; the optimum is unchanged:
+    a row whose candidate set contains another row's set is implied by it and dropped; a column whose
+    covered rows are a subset of another column's is never needed (same cost) and dropped (of two
+    equal columns the lower index stays)."""
+    while True:
+        sub = a[rows][:, cols].astype(np.float64)
+        sub.data[:] = 1.0
+        size_r = np.asarray(sub.sum(axis=1)).ravel()
+        inter = (sub @ sub.T).tocoo()
+        # row i is implied when some other row k has N_k ⊆ N_i: |N_i ∩ N_k| = |N_k| and (|N_k| < |N_i| or k < i)
+        i, k, v = inter.row, inter.col, inter.data
+        implied = (
+            (i != k) & (v == size_r[k]) & ((size_r[k] < size_r[i]) | ((size_r[k] == size_r[i]) & (k < i)))
+        )
+        drop_rows = np.zeros(rows.size, dtype=bool)
+        drop_rows[np.unique(i[implied])] = True
+        sub_c = sub.T.tocsr()
+        size_c = np.asarray(sub_c.sum(axis=1)).ravel()
+        inter_c = (sub_c @ sub_c.T).tocoo()
+        j, m, v = inter_c.row, inter_c.col, inter_c.data
+        dominated = (
+            (j != m) & (v == size_c[j]) & ((size_c[j] < size_c[m]) | ((size_c[j] == size_c[m]) & (m < j)))
+        )
+        drop_cols = np.zeros(cols.size, dtype=bool)
+        drop_cols[np.unique(j[dominated])] = True
+        drop_cols |= size_c == 0
+        if not drop_rows.any() and not drop_cols.any():
+            return rows, cols
+        rows, cols = rows[~drop_rows], cols[~drop_cols]
+
+
 def lscp(
     pairs: Pairs,
     *,
@@ -175,13 +209,20 @@ def lscp(
     reachable = np.asarray(a.sum(axis=1)).ravel() > 0
     if (need & ~reachable).any():
         raise InfeasibleError(np.flatnonzero(need & ~reachable))
-    rows = np.flatnonzero(need)
-    lower = np.zeros(n_sites)
-    lower[fixed_mask] = 1.0
-    c = np.where(fixed_mask, 0.0, 1.0)
-    constraints = [LinearConstraint(a[rows], lb=np.ones(rows.size), ub=np.inf)] if rows.size else []
-    x = _solve(c, np.ones(n_sites, dtype=np.int64), Bounds(lower, np.ones(n_sites)), constraints)
-    open_sites = x > 0.5
+    # Points a fixed site already covers need nothing more.
+    if fixed_mask.any():
+        need &= ~(np.asarray(a[:, np.flatnonzero(fixed_mask)].sum(axis=1)).ravel() > 0)
+    rows, cols = _reduce_set_cover(a, np.flatnonzero(need), np.flatnonzero(~fixed_mask))
+    open_sites = fixed_mask.copy()
+    if rows.size:
+        sub = a[rows][:, cols]
+        x = _solve(
+            np.ones(cols.size),
+            np.ones(cols.size, dtype=np.int64),
+            Bounds(np.zeros(cols.size), np.ones(cols.size)),
+            [LinearConstraint(sub, lb=np.ones(rows.size), ub=np.inf)],
+        )
+        open_sites[cols[x > 0.5]] = True
     chosen = np.flatnonzero(open_sites & ~fixed_mask)
     order, gains = _ordered_gains(a, chosen, fixed_mask, w)
     return SitingResult(
