@@ -52,19 +52,22 @@ def page(live_server):
         yield pg
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    _end_live_server_sessions()
 
 
-def _end_live_server_sessions() -> None:
-    """The live server's request threads may keep a PostgreSQL session open after the test; end them
-    so that pytest-django can drop the test database."""
+@pytest.fixture(scope="session", autouse=True)
+def _end_live_server_sessions(django_db_setup, django_db_blocker):
+    """The live server's request threads keep PostgreSQL sessions open until the process ends; end
+    them once, after the last browser test, so that pytest-django can drop the test database."""
+    yield
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 def login(page, live_server, username):
