@@ -94,6 +94,34 @@ def _nearest_one(indptr, indices, weights, sources, cutoff, dist, label):
                 size = _push(hk, hv, pos, size, u, nd)
 
 
+@njit(cache=True, inline="always")
+def _settle(indptr, indices, weights, start, limit, dist, pos, hk, hv, out_nodes, out_dist):
+    """One search from ``start`` bounded by ``limit``: writes the settled nodes and their distances in
+    settling order to ``out_nodes``/``out_dist`` and returns how many. The work arrays ``dist`` (inf)
+    and ``pos`` (-1) are restored for the settled nodes, so they can be reused without a full reset
+    (every node pushed is within the limit and so is settled before the heap empties)."""
+    n_out = 0
+    dist[start] = 0.0
+    size = _push(hk, hv, pos, 0, start, 0.0)
+    while size > 0:
+        d, v, size = _pop(hk, hv, pos, size)
+        out_nodes[n_out] = v
+        out_dist[n_out] = d
+        n_out += 1
+        for e in range(indptr[v], indptr[v + 1]):
+            u = indices[e]
+            if pos[u] == -2:
+                continue
+            nd = d + weights[e]
+            if nd <= limit and nd < dist[u]:
+                dist[u] = nd
+                size = _push(hk, hv, pos, size, u, nd)
+    for i in range(n_out):
+        dist[out_nodes[i]] = np.inf
+        pos[out_nodes[i]] = -1
+    return n_out
+
+
 @njit(cache=True, parallel=True)
 def nearest_by_category(indptr, indices, weights, sources, category_ptr, cutoff):
     """For every node and category, the distance to the nearest source of that category within
@@ -184,36 +212,22 @@ def bounded_counts(
         pos = np.full(n, -1, dtype=np.int64)
         hk = np.empty(n)
         hv = np.empty(n, dtype=np.int64)
-        touched = np.empty(n, dtype=np.int64)
+        out_nodes = np.empty(n, dtype=np.int64)
+        out_dist = np.empty(n)
         for f in range(category_ptr[c], category_ptr[c + 1]):
-            start = fac_nodes[f]
             wf = fac_weight[f]
-            n_touched = 1
-            touched[0] = start
-            dist[start] = 0.0
-            size = _push(hk, hv, pos, 0, start, 0.0)
-            while size > 0:
-                d, v, size = _pop(hk, hv, pos, size)
+            n_out = _settle(
+                indptr, indices, weights, fac_nodes[f], limit, dist, pos, hk, hv, out_nodes, out_dist
+            )
+            for s in range(n_out):
+                v = out_nodes[s]
+                d = out_dist[s]
                 for o in range(origin_ptr[v], origin_ptr[v + 1]):
                     oid = origin_ids[o]
                     for t in range(n_thr):
                         if d <= thresholds[t]:
                             count[oid, c, t] += 1
                             wsum[oid, c, t] += wf
-                for e in range(indptr[v], indptr[v + 1]):
-                    u = indices[e]
-                    if pos[u] == -2:
-                        continue
-                    nd = d + weights[e]
-                    if nd <= limit and nd < dist[u]:
-                        if dist[u] == np.inf:
-                            touched[n_touched] = u
-                            n_touched += 1
-                        dist[u] = nd
-                        size = _push(hk, hv, pos, size, u, nd)
-            for i in range(n_touched):
-                dist[touched[i]] = np.inf
-                pos[touched[i]] = -1
     return count, wsum
 
 
@@ -225,59 +239,37 @@ def bounded_pairs(indptr, indices, weights, fac_nodes, limit, origin_ptr, origin
     pos = np.full(n, -1, dtype=np.int64)
     hk = np.empty(n)
     hv = np.empty(n, dtype=np.int64)
-    touched = np.empty(n, dtype=np.int64)
-    out_o = [np.int64(0)]
-    out_f = [np.int64(0)]
-    out_d = [0.0]
-    out_o.pop()
-    out_f.pop()
-    out_d.pop()
+    out_nodes = np.empty(n, dtype=np.int64)
+    out_dist = np.empty(n)
+    pair_o = [np.int64(0)]
+    pair_f = [np.int64(0)]
+    pair_d = [0.0]
+    pair_o.pop()
+    pair_f.pop()
+    pair_d.pop()
     for f in range(fac_nodes.shape[0]):
-        start = fac_nodes[f]
-        n_touched = 1
-        touched[0] = start
-        dist[start] = 0.0
-        size = _push(hk, hv, pos, 0, start, 0.0)
-        while size > 0:
-            d, v, size = _pop(hk, hv, pos, size)
+        n_out = _settle(indptr, indices, weights, fac_nodes[f], limit, dist, pos, hk, hv, out_nodes, out_dist)
+        for s in range(n_out):
+            v = out_nodes[s]
             for o in range(origin_ptr[v], origin_ptr[v + 1]):
-                out_o.append(origin_ids[o])
-                out_f.append(np.int64(f))
-                out_d.append(d)
-            for e in range(indptr[v], indptr[v + 1]):
-                u = indices[e]
-                if pos[u] == -2:
-                    continue
-                nd = d + weights[e]
-                if nd <= limit and nd < dist[u]:
-                    if dist[u] == np.inf:
-                        touched[n_touched] = u
-                        n_touched += 1
-                    dist[u] = nd
-                    size = _push(hk, hv, pos, size, u, nd)
-        for i in range(n_touched):
-            dist[touched[i]] = np.inf
-            pos[touched[i]] = -1
-    return np.array(out_o, dtype=np.int64), np.array(out_f, dtype=np.int64), np.array(out_d)
+                pair_o.append(origin_ids[o])
+                pair_f.append(np.int64(f))
+                pair_d.append(out_dist[s])
+    return np.array(pair_o, dtype=np.int64), np.array(pair_f, dtype=np.int64), np.array(pair_d)
 
 
 @njit(cache=True)
 def single_source(indptr, indices, weights, source, cutoff):
     """Distances from one node to every node within ``cutoff`` (inf beyond)."""
     n = indptr.shape[0] - 1
+    result = np.full(n, np.inf)
     dist = np.full(n, np.inf)
-    done = np.zeros(n, dtype=np.bool_)
-    dist[source] = 0.0
-    heap = [(0.0, source)]
-    while len(heap) > 0:
-        d, v = heapq.heappop(heap)
-        if done[v]:
-            continue
-        done[v] = True
-        for e in range(indptr[v], indptr[v + 1]):
-            u = indices[e]
-            nd = d + weights[e]
-            if nd <= cutoff and nd < dist[u]:
-                dist[u] = nd
-                heapq.heappush(heap, (nd, u))
-    return dist
+    pos = np.full(n, -1, dtype=np.int64)
+    hk = np.empty(n)
+    hv = np.empty(n, dtype=np.int64)
+    out_nodes = np.empty(n, dtype=np.int64)
+    out_dist = np.empty(n)
+    n_out = _settle(indptr, indices, weights, source, cutoff, dist, pos, hk, hv, out_nodes, out_dist)
+    for s in range(n_out):
+        result[out_nodes[s]] = out_dist[s]
+    return result
