@@ -102,3 +102,25 @@ def test_infeasible_cover_everyone_names_the_areas(network_zone, planner):
     area.save()
     with pytest.raises(services.EvaluationError, match="崇文小区"):
         services.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=None)
+
+
+def test_closing_a_facility_in_a_scenario_shows_what_is_lost(client_of, planner, network_zone):
+    area = Facility.objects.get(code="F-GH-KG-1")
+    scenario = services.create_scenario(
+        actor=planner,
+        zone=network_zone,
+        name="关闭",
+        type_code="kindergarten",
+        sites=[{"lon": 116.641, "lat": 35.4102, "gain": 70}],
+    )
+    c = client_of(planner)
+    response = c.post(reverse("lifecircle:scenario_close", args=[scenario.pk]), {"code": "F-LX-KG-1"})
+    assert response.status_code == 302 and scenario.closed_facilities.get().code == "F-LX-KG-1"
+    cmp = services.compare_scenario(actor=planner, scenario=scenario)
+    kg = next(i for i in cmp["items"] if i["type"] == "kindergarten")
+    assert (
+        kg["after"] > kg["before"]
+    )  # the new kindergarten at 东闸's gate outweighs nothing lost (崇文's was not covering)
+    assert Facility.objects.get(code="F-LX-KG-1").status == "open" and area.status == "open"
+    bad = c.post(reverse("lifecircle:scenario_close", args=[scenario.pk]), {"code": "NOPE"}, follow=True)
+    assert bad.status_code == 200 and scenario.closed_facilities.count() == 1

@@ -433,3 +433,15 @@ def promote(*, actor: User, site: ScenarioFacility, street: Street, code: str) -
     site.promoted = facility
     site.save(update_fields=["promoted"])
     return facility
+
+
+@transaction.atomic
+def close_in_scenario(*, actor: User, scenario: Scenario, facility_code: str) -> Facility:
+    """Close a facility in the scenario only (the registry keeps it open)."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    facility = Facility.objects.filter(code=facility_code.strip(), street__zone=scenario.zone).first()
+    if facility is None:
+        raise EvaluationError(_("No facility with the code %(code)s in this zone.") % {"code": facility_code})
+    scenario.closed_facilities.add(facility)
+    return facility

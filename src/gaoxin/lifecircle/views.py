@@ -354,3 +354,18 @@ def scenario_promote(request: HttpRequest, pk: int, site_id: int) -> HttpRespons
         return redirect("lifecircle:scenario", pk=pk)
     messages.success(request, _("%(name)s is now a planned facility.") % {"name": facility.name})
     return redirect("places:facility_detail", pk=facility.pk)
+
+
+@login_required
+@require_POST
+def scenario_close(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(Scenario, pk=pk)
+    try:
+        facility = services.close_in_scenario(
+            actor=request.user, scenario=scenario, facility_code=request.POST.get("code", "")
+        )  # type: ignore[arg-type]
+    except services.EvaluationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(name)s is closed in this scenario.") % {"name": facility.name})
+    return redirect("lifecircle:scenario", pk=pk)
