@@ -124,3 +124,29 @@ def test_closing_a_facility_in_a_scenario_shows_what_is_lost(client_of, planner,
     assert Facility.objects.get(code="F-LX-KG-1").status == "open" and area.status == "open"
     bad = c.post(reverse("lifecircle:scenario_close", args=[scenario.pk]), {"code": "NOPE"}, follow=True)
     assert bad.status_code == 200 and scenario.closed_facilities.count() == 1
+
+
+def test_planned_housing_in_a_scenario_counts_its_residents(client_of, planner, network_zone):
+    scenario = services.create_scenario(
+        actor=planner, zone=network_zone, name="新小区", type_code="kindergarten", sites=[]
+    )
+    c = client_of(planner)
+    # 1,000 new residents right next to 崇文's kindergarten (F-LX-KG-1 at 116.644, 35.454)
+    response = c.post(
+        reverse("lifecircle:scenario_housing", args=[scenario.pk]),
+        {"name": "崇文新苑", "lon": "116.6441", "lat": "35.4541", "population": "1000"},
+    )
+    assert response.status_code == 302 and scenario.areas.get().population == 1000
+    cmp = services.compare_scenario(actor=planner, scenario=scenario)
+    assert cmp["areas_after"] == cmp["areas"] + 1
+    kg = next(i for i in cmp["items"] if i["type"] == "kindergarten")
+    assert kg["after"] == pytest.approx(100 * (1350 + 1000) / (3220 + 1000), abs=0.1)
+    planned = [ch for ch in cmp["changed"] if ch["before"] is None]
+    assert [p["area"].name for p in planned] == ["崇文新苑"]
+    bad = c.post(
+        reverse("lifecircle:scenario_housing", args=[scenario.pk]),
+        {"lon": "x", "lat": "35", "population": "5"},
+        follow=True,
+    )
+    assert bad.status_code == 200 and scenario.areas.count() == 1
+    assert c.get(reverse("lifecircle:scenario", args=[scenario.pk])).status_code == 200

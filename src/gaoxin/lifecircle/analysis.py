@@ -55,16 +55,40 @@ class ExtraFacility:
     capacity: int
 
 
+def planned_areas(
+    existing: list[ResidentialArea], planned: list[tuple[str, float, float, int]]
+) -> list[ResidentialArea]:
+    """Unsaved areas for planned housing: one gate at the given point, the population split over the
+    age bands in the proportions of the existing areas."""
+    from gaoxin.places.models import AGE_BANDS
+
+    total = sum(a.population for a in existing) or 1
+    shares = {band: sum(getattr(a, band) for a in existing) / total for band, _label in AGE_BANDS}
+    out = []
+    for name, lon, lat, population in planned:
+        area = ResidentialArea(
+            name=name, center_lon=lon, center_lat=lat, gates=[[lon, lat]], population=population
+        )
+        for band, share in shares.items():
+            setattr(area, band, round(population * share))
+        out.append(area)
+    return out
+
+
 def load(
     zone: Zone,
     items: list[dict[str, Any]],
     *,
     extra: list[ExtraFacility] | None = None,
     closed: set[int] | None = None,
+    planned_housing: list[tuple[str, float, float, int]] | None = None,
 ) -> Loaded:
     """Residential areas (with population) and open facilities of the profile's types, as arrays.
-    A scenario adds ``extra`` facilities and leaves out the ``closed`` facility ids."""
+    A scenario adds ``extra`` facilities, leaves out the ``closed`` facility ids, and adds
+    ``planned_housing`` (name, lon, lat, population) with the zone's average age structure."""
     areas = list(ResidentialArea.objects.filter(street__zone=zone, population__gt=0).order_by("pk"))
+    if planned_housing:
+        areas += planned_areas(areas, planned_housing)
     gate_area: list[int] = []
     gate_xy: list[tuple[float, float]] = []
     for i, area in enumerate(areas):

@@ -217,3 +217,23 @@ class ScenarioFacility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ScenarioArea(models.Model):
+    """Planned housing that exists only in a scenario: its population by age band is the zone's
+    average structure scaled to the given population."""
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="areas"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    population = models.PositiveIntegerField(_("population"))
+
+    class Meta:
+        verbose_name = _("planned housing in a scenario")
+        verbose_name_plural = _("planned housing in scenarios")
+
+    def __str__(self) -> str:
+        return self.name

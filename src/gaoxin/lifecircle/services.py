@@ -19,11 +19,19 @@ from gaoxin.analysis import siting
 from gaoxin.analysis.circles import evaluate as evaluate_arrays
 from gaoxin.analysis.circles import weighted_coverage
 from gaoxin.analysis.errors import AnalysisError
-from gaoxin.analysis.geo import to_lon_lat, to_projected
+from gaoxin.analysis.geo import check_lon_lat, to_lon_lat, to_projected
 from gaoxin.lifecircle import access
 from gaoxin.lifecircle.analysis import CLASSES, ExtraFacility, area_rows, item_snapshot, load
 from gaoxin.lifecircle.choices import DEMAND_BANDS
-from gaoxin.lifecircle.models import AreaResult, Evaluation, Profile, ProfileItem, Scenario, ScenarioFacility
+from gaoxin.lifecircle.models import (
+    AreaResult,
+    Evaluation,
+    Profile,
+    ProfileItem,
+    Scenario,
+    ScenarioArea,
+    ScenarioFacility,
+)
 from gaoxin.places.analysis import network_for_zone
 from gaoxin.places.choices import FacilityStatus
 from gaoxin.places.models import Facility, FacilityType, Street, Zone
@@ -380,36 +388,43 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
         for f in scenario.added.select_related("facility_type")
     ]
     closed = set(scenario.closed_facilities.values_list("pk", flat=True))
-    what_if = load(scenario.zone, items, extra=extra, closed=closed)
+    housing = [(a.name, a.lon, a.lat, a.population) for a in scenario.areas.all()]
+    what_if = load(scenario.zone, items, extra=extra, closed=closed, planned_housing=housing)
     r0, r1 = evaluate_arrays(network, base.inputs), evaluate_arrays(network, what_if.inputs)
-    pop = base.inputs.area_population
-    total = float(pop.sum()) or 1.0
-    rows = []
-    for k, it in enumerate(items):
-        rows.append(
-            {
-                "type": it["type"],
-                "mandatory": it["mandatory"],
-                "label": it["type_zh"],
-                "radius_m": it["radius_m"],
-                "before": round(100 * float(pop[r0.covered[:, k]].sum()) / total, 1),
-                "after": round(100 * float(pop[r1.covered[:, k]].sum()) / total, 1),
-            }
-        )
+    pop0, pop1 = base.inputs.area_population, what_if.inputs.area_population
+    total0, total1 = float(pop0.sum()) or 1.0, float(pop1.sum()) or 1.0
+    rows = [
+        {
+            "type": it["type"],
+            "mandatory": it["mandatory"],
+            "label": it["type_zh"],
+            "radius_m": it["radius_m"],
+            "before": round(100 * float(pop0[r0.covered[:, k]].sum()) / total0, 1),
+            "after": round(100 * float(pop1[r1.covered[:, k]].sum()) / total1, 1),
+        }
+        for k, it in enumerate(items)
+    ]
     mandatory = np.array([it["mandatory"] for it in items])
     missing0 = (~r0.covered & mandatory).sum(axis=1)
     missing1 = (~r1.covered & mandatory).sum(axis=1)
+    n = len(base.areas)
     changed = [
         {"area": a, "before": int(m0), "after": int(m1)}
-        for a, m0, m1 in zip(base.areas, missing0, missing1, strict=True)
+        for a, m0, m1 in zip(base.areas, missing0, missing1[:n], strict=True)
         if m0 != m1
+    ]
+    # planned housing exists only in the scenario: "before" is empty
+    changed += [
+        {"area": a, "before": None, "after": int(m1)}
+        for a, m1 in zip(what_if.areas[n:], missing1[n:], strict=True)
     ]
     return {
         "items": rows,
         "changed": changed,
         "passing_before": int((missing0 == 0).sum()),
         "passing_after": int((missing1 == 0).sum()),
-        "areas": len(base.areas),
+        "areas": n,
+        "areas_after": len(what_if.areas),
     }
 
 
@@ -445,3 +460,18 @@ def close_in_scenario(*, actor: User, scenario: Scenario, facility_code: str) ->
         raise EvaluationError(_("No facility with the code %(code)s in this zone.") % {"code": facility_code})
     scenario.closed_facilities.add(facility)
     return facility
+
+
+@transaction.atomic
+def add_planned_housing(
+    *, actor: User, scenario: Scenario, name: str, lon: float, lat: float, population: int
+) -> ScenarioArea:
+    """Planned housing in the scenario only (its residents count in the scenario's evaluation)."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    if population <= 0:
+        raise EvaluationError(_("Give the planned population."))
+    check_lon_lat(lon, lat)
+    return ScenarioArea.objects.create(
+        scenario=scenario, name=name[:120] or _("Planned housing"), lon=lon, lat=lat, population=population
+    )

@@ -369,3 +369,27 @@ def scenario_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s is closed in this scenario.") % {"name": facility.name})
     return redirect("lifecircle:scenario", pk=pk)
+
+
+@login_required
+@require_POST
+def scenario_housing(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(Scenario, pk=pk)
+    try:
+        lon, lat = float(request.POST.get("lon", "")), float(request.POST.get("lat", ""))
+        population = int(request.POST.get("population", "0"))
+        services.add_planned_housing(
+            actor=request.user,
+            scenario=scenario,
+            name=request.POST.get("name", ""),  # type: ignore[arg-type]
+            lon=lon,
+            lat=lat,
+            population=population,
+        )
+    except (ValueError, AnalysisError, services.EvaluationError) as exc:
+        messages.error(
+            request,
+            _("Planned housing needs a longitude, a latitude and a population: %(e)s")
+            % {"e": getattr(exc, "message", exc)},
+        )
+    return redirect("lifecircle:scenario", pk=pk)
