@@ -150,3 +150,21 @@ def test_planned_housing_in_a_scenario_counts_its_residents(client_of, planner, 
     )
     assert bad.status_code == 200 and scenario.areas.count() == 1
     assert c.get(reverse("lifecircle:scenario", args=[scenario.pk])).status_code == 200
+
+
+def test_scenario_exports_to_xlsx(client_of, planner, network_zone):
+    import io
+
+    import openpyxl
+
+    scenario = services.create_scenario(
+        actor=planner,
+        zone=network_zone,
+        name="导出",
+        type_code="day_care_center",
+        sites=[{"lon": 116.641, "lat": 35.4105, "gain": 300}],
+    )
+    response = client_of(planner).get(reverse("lifecircle:scenario", args=[scenario.pk]), {"format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.worksheets[0]["B1"].value == "导出" and book.worksheets[1].max_row == 2
+    assert book.worksheets[2]["A2"].value == "东闸花园"

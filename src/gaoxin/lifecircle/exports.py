@@ -91,3 +91,39 @@ def results_xlsx(evaluation: Evaluation, results: list[AreaResult], title: str) 
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def scenario_xlsx(scenario: Any, comparison: dict[str, Any]) -> bytes:
+    """A scenario against today: proposed facilities, closures, planned housing, coverage per item and
+    the areas that change."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = _("Scenario")[:31]
+    sheet.append([_("Scenario"), scenario.name, _("Profile"), str(scenario.profile)])
+    sheet.append([])
+    sheet.append([_("Item"), _("Radius (m)"), _("Mandatory"), _("Today (%)"), _("Scenario (%)")])
+    for row in comparison["items"]:
+        sheet.append(
+            [
+                row["label"],
+                row["radius_m"],
+                _("yes") if row["mandatory"] else _("no"),
+                row["before"],
+                row["after"],
+            ]
+        )
+    added = book.create_sheet(_("Proposed facilities")[:31])
+    added.append([_("Name"), _("Type"), _("Longitude"), _("Latitude"), _("People it adds")])
+    for f in scenario.added.select_related("facility_type"):
+        added.append([f.name, f.facility_type.name_zh, f.lon, f.lat, f.gain])
+    for f in scenario.closed_facilities.all():
+        added.append([f.name, _("closed in this scenario"), f.lon, f.lat, None])
+    for a in scenario.areas.all():
+        added.append([a.name, _("Planned housing"), a.lon, a.lat, a.population])
+    changed = book.create_sheet(_("Areas that change")[:31])
+    changed.append([_("Area"), _("Missing today"), _("Missing in the scenario")])
+    for c in comparison["changed"]:
+        changed.append([c["area"].name, c["before"], c["after"]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

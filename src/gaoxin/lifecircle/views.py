@@ -318,6 +318,8 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
         comparison, error = None, str(exc)
     else:
         error = ""
+    if comparison is not None and request.GET.get("format") == "xlsx":
+        return _download(exports.scenario_xlsx(scenario, comparison), f"scenario-{scenario.pk}.xlsx", XLSX)
     added = list(scenario.added.select_related("facility_type", "promoted"))
     for site in added:
         site.street_guess = street_at(site.lon, site.lat)  # type: ignore[attr-defined]
