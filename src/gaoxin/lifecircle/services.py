@@ -357,7 +357,7 @@ def create_scenario(
             ScenarioFacility(
                 scenario=scenario,
                 facility_type=ftype,
-                name=site.get("name") or f"{ftype.name_zh}（{_('proposed')}{k + 1}）",
+                name=site.get("name") or _("%(type)s (proposed %(n)s)") % {"type": ftype.name_zh, "n": k + 1},
                 lon=float(site["lon"]),
                 lat=float(site["lat"]),
                 capacity=int(site.get("capacity") or 0),
