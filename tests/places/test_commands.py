@@ -158,3 +158,17 @@ def test_access_refuses_duplicate_ids(files):
             "--facilities",
             str(files / "facilities.csv"),
         )
+
+
+def test_the_zone_network_is_rebuilt_when_it_changes(zone):
+    from gaoxin.places.analysis import network_for_zone
+    from gaoxin.places.services import replace_walk_network
+
+    replace_walk_network(actor=None, zone=zone, lines=[[[116.63, 35.40], [116.64, 35.40]]])
+    first = network_for_zone(zone)
+    assert network_for_zone(zone) is first  # cached for the same version
+    edge = WalkEdge.objects.get()
+    edge.coords = [[116.63, 35.40], [116.65, 35.40]]
+    edge.save()
+    second = network_for_zone(zone)
+    assert second is not first and second.edge_length_m.sum() > first.edge_length_m.sum() * 1.9

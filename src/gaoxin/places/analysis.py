@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import uuid
+
 import numpy as np
 
 from gaoxin.analysis.geo import to_lon_lat
 from gaoxin.analysis.network import Network, build_network
 from gaoxin.places.models import WalkEdge, Zone
 
+# Built networks by network version, a UUID renewed on every change and read from the database on every
+# call, so a change made by any process (or a reloaded zone) is seen by all (see bump_network_version).
+_NETWORKS: dict[uuid.UUID, Network] = {}
+
 
 def network_for_zone(zone: Zone) -> Network:
-    """The zone's stored walking network as a :class:`Network` (UTM 50N)."""
-    lines = list(
-        WalkEdge.objects.filter(zone=zone).values_list("coords", flat=True).iterator(chunk_size=5000)
-    )
-    return build_network(lines)
+    """The zone's stored walking network as a :class:`Network` (UTM 50N), built once per version."""
+    key = Zone.objects.filter(pk=zone.pk).values_list("network_version", flat=True).first() or uuid.uuid4()
+    network = _NETWORKS.get(key)
+    if network is None:
+        lines = list(
+            WalkEdge.objects.filter(zone=zone).values_list("coords", flat=True).iterator(chunk_size=5000)
+        )
+        network = build_network(lines)
+        _NETWORKS.clear()  # keep only the current network
+        _NETWORKS[key] = network
+    return network
+
+
+def bump_network_version(zone_id: int) -> None:
+    """Mark the zone's network as changed (every process rebuilds it on its next use)."""
+    Zone.objects.filter(pk=zone_id).update(network_version=uuid.uuid4())
 
 
 def network_lines(network: Network) -> list[list[list[float]]]:

@@ -6,6 +6,7 @@ Geometry is GeoJSON in WGS-84 (lon/lat), validated with shapely; no system GIS l
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +56,12 @@ class Zone(TimeStamped):
     )
     center_lon = models.FloatField(_("centre longitude"))
     center_lat = models.FloatField(_("centre latitude"))
+    network_version = models.UUIDField(
+        _("walking network version"),
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_("Renewed whenever the zone's walking network changes; keys the network cache."),
+    )
     synthetic_geometry = models.BooleanField(
         _("synthetic geometry"),
         default=False,
