@@ -33,13 +33,14 @@ test: $(BIN)/.installed
 	$(BIN)/mypy src/gaoxin/analysis
 	$(BIN)/pytest -q
 
-## Benchmarks side by side with the peer tools (pandana, the scipy kernel); writes docs/performance.md.
+## Benchmarks side by side with the peer tools (pandana, spopt, pandas); writes docs/performance.md.
 ## pandana's contraction hierarchy on the 250,000-node grid and spopt's CBC runs take long: expect 20+ minutes.
 bench: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python bench/access_bench.py --out docs/performance.md
 	$(BIN)/python bench/lifecircle_bench.py --append docs/performance.md
 	$(BIN)/python bench/siting_bench.py --append docs/performance.md
+	$(BIN)/python bench/mu_benefit_bench.py --append docs/performance.md
 
 ## Recompile the translation catalogues (pure Python, no system gettext needed).
 messages: $(BIN)/.installed
