@@ -10,42 +10,59 @@ from gaoxin.accounts.models import User
 
 # Model permissions each role holds (object-level rules, e.g. "only their own street", live in access.py).
 _PLACES_ALL = [
-    f"{action}_{model}"
+    f"places.{action}_{model}"
     for model in ("zone", "street", "community", "residentialarea", "facility", "facilitytype", "walkedge")
     for action in ("view", "add", "change", "delete")
 ]
-_PLACES_VIEW = [p for p in _PLACES_ALL if p.startswith("view_")]
-_LIFECIRCLE_VIEW = ["view_evaluation", "view_arearesult", "view_profile", "view_profileitem"]
-_LIFECIRCLE_RUN = [*_LIFECIRCLE_VIEW, "add_evaluation"]
-_LIFECIRCLE_PROFILES = [
-    "add_profile",
-    "change_profile",
-    "add_profileitem",
-    "change_profileitem",
-    "delete_profileitem",
+_PLACES_VIEW = [p for p in _PLACES_ALL if p.startswith("places.view_")]
+_PLACES_IMPORT = ["places.add_importbatch", "places.view_importbatch", "places.change_importbatch"]
+_LIFECIRCLE_VIEW = [
+    "lifecircle.view_evaluation",
+    "lifecircle.view_arearesult",
+    "lifecircle.view_profile",
+    "lifecircle.view_profileitem",
 ]
+_LIFECIRCLE_RUN = [*_LIFECIRCLE_VIEW, "lifecircle.add_evaluation"]
+_LIFECIRCLE_PROFILES = [
+    "lifecircle.add_profile",
+    "lifecircle.change_profile",
+    "lifecircle.add_profileitem",
+    "lifecircle.change_profileitem",
+    "lifecircle.delete_profileitem",
+]
+_PARKS_MODELS = (
+    "park",
+    "parkyear",
+    "enterprise",
+    "landparcel",
+    "landuse",
+    "plant",
+    "importbatch",
+    "fact",
+    "yearflag",
+    "scheme",
+    "evaluation",
+    "result",
+    "appeal",
+    "policymeasure",
+)
+_PARKS_VIEW = [f"parks.view_{m}" for m in _PARKS_MODELS]
+_PARKS_ALL = [f"parks.{a}_{m}" for m in _PARKS_MODELS for a in ("view", "add", "change", "delete")]
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.ZONE_ADMIN: _PLACES_ALL
-    + ["add_importbatch", "view_importbatch", "change_importbatch"]
-    + _LIFECIRCLE_RUN
-    + _LIFECIRCLE_PROFILES,
-    Role.PLANNER: _PLACES_ALL
-    + ["add_importbatch", "view_importbatch", "change_importbatch"]
-    + _LIFECIRCLE_RUN,
+    Role.ZONE_ADMIN: _PLACES_ALL + _PLACES_IMPORT + _LIFECIRCLE_RUN + _LIFECIRCLE_PROFILES + _PARKS_ALL,
+    Role.PLANNER: _PLACES_ALL + _PLACES_IMPORT + _LIFECIRCLE_RUN,
     Role.STREET_STAFF: _PLACES_VIEW
     + [
-        "add_residentialarea",
-        "change_residentialarea",
-        "add_facility",
-        "change_facility",
-        "add_importbatch",
-        "view_importbatch",
-        "change_importbatch",
+        "places.add_residentialarea",
+        "places.change_residentialarea",
+        "places.add_facility",
+        "places.change_facility",
+        *_PLACES_IMPORT,
         *_LIFECIRCLE_VIEW,
     ],
-    Role.LEADERSHIP: _PLACES_VIEW + _LIFECIRCLE_VIEW,
-    Role.PARK_STAFF: _PLACES_VIEW,
-    Role.DOCTOR: ["view_facility", "view_facilitytype"],
+    Role.LEADERSHIP: _PLACES_VIEW + _LIFECIRCLE_VIEW + _PARKS_VIEW,
+    Role.PARK_STAFF: _PLACES_VIEW + _PARKS_ALL,
+    Role.DOCTOR: ["places.view_facility", "places.view_facilitytype"],
     Role.RESIDENT: [],
     Role.ENTERPRISE: [],
     Role.AUDITOR: [],
@@ -54,8 +71,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 
 def ensure_roles() -> None:
     """Create the role groups and give each exactly its permissions (idempotent; run after migrate)."""
+    # Keyed by "app_label.codename": the same codename exists in several apps (view_evaluation …).
     perms = {
-        p.codename: p for p in Permission.objects.filter(content_type__app_label__in=["places", "lifecircle"])
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.filter(
+            content_type__app_label__in=["places", "lifecircle", "parks"]
+        ).select_related("content_type")
     }
     with transaction.atomic():
         for role, codenames in ROLE_PERMISSIONS.items():

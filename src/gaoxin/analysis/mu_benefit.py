@@ -124,6 +124,7 @@ class Pool:
     floor: float = 0.0
     tie_break: tuple[str, ...] = ()  # indicator codes, higher value first; then the enterprise id
     decimals: int = 2  # the published score is rounded so; ranking and ties use the rounded score
+    min_land_mu: float = 0.0  # firms with less land are not in the pool at all (规下: 占地3亩以上, §1.2)
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,7 @@ def _pool(d: Mapping[str, Any], where: str) -> Pool:
         floor=_num(d.get("floor", 0.0), f"{where} floor"),
         tie_break=tie_break,
         decimals=int(_num(d.get("decimals", 2), f"{where} decimals")),
+        min_land_mu=_num(d.get("min_land_mu", 0.0), f"{where} min_land_mu"),
     )
 
 

@@ -38,6 +38,13 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     """Replace every place of the registry with the generated demo zone and create the demo users."""
     sync_facility_types()
     ensure_roles()
+    from gaoxin.demo.parks import load_parks
+    from gaoxin.parks.models import Enterprise, Evaluation, LandParcel, Park
+
+    Evaluation.objects.all().delete()
+    Enterprise.objects.all().delete()
+    LandParcel.objects.all().delete()
+    Park.objects.all().delete()
     WalkEdge.objects.all().delete()
     Facility.objects.all().delete()
     ResidentialArea.objects.all().delete()
@@ -89,8 +96,9 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         ]
     )
     WalkEdge.objects.bulk_create([WalkEdge(zone=zone, **e) for e in demo.edges], batch_size=2000)
+    users = {}
     for username, display, roles, street_code in DEMO_USERS:
-        create_user(
+        users[username] = create_user(
             username,
             DEMO_PASSWORD,
             roles=roles,
@@ -99,7 +107,9 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
             is_staff=Role.ZONE_ADMIN in roles,
             is_superuser=username == "admin",
         )
+    park_counts = load_parks(zone, users, seed)
     return {
+        **park_counts,
         "streets": len(streets),
         "communities": len(communities),
         "areas": len(demo.areas),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gaoxin.accounts",
     "gaoxin.places",
     "gaoxin.lifecircle",
+    "gaoxin.parks",
     "gaoxin.site",
     "gaoxin.demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("places/", include("gaoxin.places.urls")),
     path("lifecircle/", include("gaoxin.lifecircle.urls")),
+    path("parks/", include("gaoxin.parks.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

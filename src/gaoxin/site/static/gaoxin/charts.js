@@ -1,5 +1,6 @@
 /* Dashboard charts (Apache ECharts, shipped in static/vendor). Each chart is a <div data-chart="id">
-   whose data is a json_script element with that id: {type: "bars"|"stacked", labels, series: [{name, values}], max}. */
+   whose data is a json_script element with that id: {type: "bars"|"stacked"|"lines", labels, series: [{name, values}], max,
+   mark} (mark: a horizontal reference line, e.g. 100 for 100亿). */
 (function () {
   "use strict";
   if (!window.echarts) return;
@@ -18,7 +19,11 @@
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? Object.assign(category, { inverse: true }) : value,
-      series: spec.series.map(function (s) {
+      series: spec.series.map(function (s, i) {
+        if (spec.type === "lines") {
+          return { name: s.name, type: "line", data: s.values, connectNulls: true,
+                   markLine: i === 0 && spec.mark ? { silent: true, symbol: "none", data: [{ yAxis: spec.mark }] } : undefined };
+        }
         return { name: s.name, type: "bar", stack: spec.type === "stacked" ? "all" : undefined, data: s.values,
                  label: horizontal ? { show: true, position: "right", formatter: "{c}" + (spec.unit || "") } : undefined };
       })

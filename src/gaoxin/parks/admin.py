@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from gaoxin.parks.models import (
+    Enterprise,
+    LandParcel,
+    LandUse,
+    Park,
+    ParkYear,
+    Plant,
+    PolicyMeasure,
+    Scheme,
+    YearFlag,
+)
+
+
+class ParkYearInline(admin.TabularInline):
+    model = ParkYear
+    extra = 0
+
+
+@admin.register(Park)
+class ParkAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "focus_industries")
+    inlines = [ParkYearInline]
+
+
+class LandUseInline(admin.TabularInline):
+    model = LandUse
+    extra = 0
+    autocomplete_fields = ["enterprise"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ("name", "uscc", "park", "industry_code", "scale", "high_tech")
+    list_filter = ("park", "scale", "high_tech")
+    search_fields = ("name", "uscc")
+    filter_horizontal = ("users",)
+
+
+@admin.register(LandParcel)
+class LandParcelAdmin(admin.ModelAdmin):
+    list_display = ("code", "park", "area_m2", "contract_start_by", "started_on", "completed_on")
+    list_filter = ("park",)
+    search_fields = ("code", "certificate")
+    inlines = [LandUseInline]
+
+
+@admin.register(Plant)
+class PlantAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "floor_area_m2")
+    filter_horizontal = ("tenants",)
+
+
+@admin.register(YearFlag)
+class YearFlagAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "year", "code", "evidence")
+    list_filter = ("year", "code")
+
+
+@admin.register(PolicyMeasure)
+class PolicyMeasureAdmin(admin.ModelAdmin):
+    list_display = ("klass", "kind", "text")
+
+
+@admin.register(Scheme)
+class SchemeAdmin(admin.ModelAdmin):
+    list_display = ("name", "version", "title", "builtin")
+    readonly_fields = ("builtin",)

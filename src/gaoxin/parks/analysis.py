@@ -1,0 +1,184 @@
+"""The one place where the parks app talks to `gaoxin.analysis.mu_benefit`: ORM rows ⇄ arrays,
+database keys ⇄ enterprise ids, reasons ⇄ translated sentences."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from gaoxin.analysis import mu_benefit as mb
+from gaoxin.parks.choices import Metric, Source
+from gaoxin.parks.models import M2_PER_MU, Enterprise, Fact, LandUse, YearFlag
+
+# Database metric (yuan, t, tce …) → the scheme's metric (万元 for money) and the divisor between them.
+SCHEME_METRICS: dict[str, tuple[str, float]] = {
+    "tax_10k_yuan": (Metric.TAX, 1e4),
+    "revenue_10k_yuan": (Metric.REVENUE, 1e4),
+    "value_added_10k_yuan": (Metric.VALUE_ADDED, 1e4),
+    "rd_10k_yuan": (Metric.RD, 1e4),
+    "employees": (Metric.EMPLOYEES, 1.0),
+    "energy_tce": (Metric.ENERGY, 1.0),
+    "electricity_kwh": (Metric.ELECTRICITY, 1.0),
+    "cod_t": (Metric.COD, 1.0),
+    "nh3n_t": (Metric.NH3N, 1.0),
+    "so2_t": (Metric.SO2, 1.0),
+    "nox_t": (Metric.NOX, 1.0),
+}
+LAND_METRIC = "land_mu"
+
+
+def parse_scheme(source: str) -> mb.Scheme:
+    """The scheme in ``source`` (TOML), or a ValidationError saying what is wrong."""
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValidationError(_("The scheme is not valid TOML: %(reason)s") % {"reason": exc}) from None
+    try:
+        scheme = mb.scheme_from_dict(data)
+    except mb.SchemeError as exc:
+        raise ValidationError(
+            _("The scheme is not consistent: %(reason)s") % {"reason": exc.message}
+        ) from None
+    except (TypeError, AttributeError, KeyError) as exc:
+        raise ValidationError(_("The scheme has an unexpected shape: %(reason)s") % {"reason": exc}) from None
+    unknown = [m for m in scheme.metrics if m not in SCHEME_METRICS and m != LAND_METRIC]
+    if unknown:
+        raise ValidationError(
+            _("The scheme uses metrics the platform does not collect: %(names)s (known: %(known)s)")
+            % {"names": ", ".join(unknown), "known": ", ".join([*SCHEME_METRICS, LAND_METRIC])}
+        )
+    return scheme
+
+
+def land_mu_by_enterprise(enterprise_ids: Iterable[int]) -> dict[int, float]:
+    rows = (
+        LandUse.objects.filter(enterprise_id__in=list(enterprise_ids))
+        .values("enterprise_id")
+        .annotate(total=Sum("area_m2"))
+    )
+    return {r["enterprise_id"]: float(r["total"] / M2_PER_MU) for r in rows}
+
+
+def best_facts(year: int, enterprise_ids: Sequence[int]) -> dict[int, dict[str, tuple[Decimal, str]]]:
+    """For each enterprise and metric of the year: the value the evaluation uses and its source.
+    A department's figure wins over the enterprise's own (§3.6: "verified values, falling back to
+    reported ones"); between departments, the first imported for that metric is kept."""
+    out: dict[int, dict[str, tuple[Decimal, str]]] = defaultdict(dict)
+    facts = Fact.objects.filter(year=year, enterprise_id__in=list(enterprise_ids)).order_by("batch_id", "pk")
+    for f in facts.values_list("enterprise_id", "metric", "source", "value"):
+        eid, metric, source, value = f
+        have = out[eid].get(metric)
+        if have is None or (have[1] == Source.SELF and source != Source.SELF):
+            out[eid][metric] = (value, source)
+    return out
+
+
+def firms_for(
+    enterprises: Sequence[Enterprise], year: int
+) -> tuple[mb.Firms, dict[int, float], dict[int, dict[str, tuple[Decimal, str]]]]:
+    """The core's input for the enterprises of one year; also the land and the facts used."""
+    ids = [e.pk for e in enterprises]
+    land = land_mu_by_enterprise(ids)
+    facts = best_facts(year, ids)
+    flags: dict[int, set[str]] = defaultdict(set)
+    for eid, code in YearFlag.objects.filter(year=year, enterprise_id__in=ids).values_list(
+        "enterprise_id", "code"
+    ):
+        flags[eid].add(code)
+    metrics: dict[str, Any] = {}
+    for code, (metric, divisor) in SCHEME_METRICS.items():
+        metrics[code] = np.array(
+            [float(facts[e][metric][0]) / divisor if metric in facts.get(e, {}) else np.nan for e in ids]
+        )
+    metrics[LAND_METRIC] = np.array([land.get(e, np.nan) for e in ids])
+    years = [e.years_in_production(year) for e in enterprises]
+    firms = mb.Firms(
+        ids=[str(e.pk) for e in enterprises],
+        pool=[e.scale for e in enterprises],
+        metrics=metrics,
+        industry=[e.industry_code for e in enterprises],
+        years_in_production=np.array([np.nan if y is None else y for y in years]),
+        flags=[frozenset(flags[e.pk] | ({"high_tech"} if e.high_tech else set())) for e in enterprises],
+    )
+    return firms, land, facts
+
+
+def _number(value: float, digits: int = 2) -> str:
+    return "—" if value != value else f"{value:,.{digits}f}"  # NaN → dash
+
+
+def reason_text(reason: Mapping[str, Any]) -> str:
+    """One reason of an enterprise's result in words (translated)."""
+    code, p = reason["code"], reason["params"]
+    if code == "excluded":
+        rule = str(p["rule"])
+        if rule == "industry":
+            return _("Class T: utilities (电力、热力、燃气及水生产和供应业) are not evaluated.")
+        if rule == "startup":
+            return _("Class T: in production for less than the start-up period.")
+        return _("Class T: excluded by the item “%(item)s”.") % {"item": rule.removeprefix("flag:")}
+    if code in ("indicator", "capped", "missing_zero", "missing_pool_mean", "missing_penalty"):
+        base = _(
+            "%(label)s: %(value)s %(unit)s against the benchmark %(benchmark)s → %(ratio)s × weight %(weight)s = %(sub)s points"
+        ) % {
+            "label": p["label"],
+            "value": _number(p["value"]),
+            "unit": p["unit"],
+            "benchmark": _number(p["benchmark"]),
+            "ratio": _number(p["ratio"], 3),
+            "weight": _number(p["weight"], 0),
+            "sub": _number(p["sub_score"]),
+        }
+        if code == "capped":
+            return base + " " + _("(capped at %(cap)s × the weight)") % {"cap": p["cap"]}
+        if code == "missing_zero":
+            return _("%(label)s: no data → 0 points") % {"label": p["label"]}
+        if code == "missing_pool_mean":
+            return _("%(label)s: no data → the pool's average sub-score, %(sub)s points") % {
+                "label": p["label"],
+                "sub": _number(p["sub_score"]),
+            }
+        if code == "missing_penalty":
+            return _("%(label)s: no data → 0 points and a penalty of %(penalty)s") % {
+                "label": p["label"],
+                "penalty": _number(p["penalty"], 1),
+            }
+        return base
+    if code == "bonus":
+        return _("Bonus: %(label)s +%(points)s") % {"label": p["label"], "points": _number(p["points"], 1)}
+    if code == "penalty":
+        return _("Penalty: %(label)s %(points)s") % {"label": p["label"], "points": _number(p["points"], 1)}
+    if code == "score":
+        return _("Total score: %(score)s") % {"score": _number(p["score"])}
+    if code == "veto":
+        return _("Class %(klass)s by veto: %(label)s") % {"klass": p["class"], "label": p["label"]}
+    if code.startswith("class_"):
+        klass = code.removeprefix("class_")
+        rule = {
+            "A": _("the top %(a)s of %(n)s firms (A ≤ 20 %%) are class A"),
+            "D": _("the last %(d)s of %(n)s firms (D ≥ 5 %%) are class D"),
+            "B": _("after the %(a)s A firms come the B quota"),
+            "C": _("between the B quota and the %(d)s D firms"),
+        }[klass] % {"a": p["a_count"], "d": p["d_count"], "n": p["n_basis"]}
+        return _("Rank %(rank)s of %(evaluated)s evaluated: %(rule)s → class %(klass)s") % {
+            "rank": p["rank"],
+            "evaluated": p["n_evaluated"],
+            "rule": rule,
+            "klass": klass,
+        }
+    if code == "tie_break":
+        return _(
+            "%(n)s firm(s) with the same score fell in another class: the tie is decided by %(by)s, then the code."
+        ) % {
+            "n": p["tied"],
+            "by": ", ".join(p["by"]),
+        }
+    return str(code)

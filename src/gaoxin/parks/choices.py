@@ -1,0 +1,80 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Scale(models.TextChoices):
+    """The two evaluation pools (鲁政字〔2019〕235号: 规上 and 规下 are ranked separately)."""
+
+    ABOVE = "above", _("above designated size (规上)")
+    BELOW = "below", _("below designated size (规下)")
+
+
+class LandRole(models.TextChoices):
+    OWNER = "owner", _("owner (land-use right holder)")
+    TENANT = "tenant", _("tenant")
+
+
+class Metric(models.TextChoices):
+    """Yearly figures of an enterprise. Money in yuan (Decimal), energy in tce (等价值), emissions in t."""
+
+    TAX = "tax_yuan", _("tax paid (yuan)")
+    REVENUE = "revenue_yuan", _("operating revenue (yuan)")
+    VALUE_ADDED = "value_added_yuan", _("industrial value added (yuan)")
+    RD = "rd_yuan", _("R&D expenditure (yuan)")
+    EMPLOYEES = "employees", _("average employees")
+    ENERGY = "energy_tce", _("energy use (tce)")
+    ELECTRICITY = "electricity_kwh", _("electricity use (kWh)")
+    COD = "cod_t", _("COD emitted (t)")
+    NH3N = "nh3n_t", _("NH3-N emitted (t)")
+    SO2 = "so2_t", _("SO2 emitted (t)")
+    NOX = "nox_t", _("NOx emitted (t)")
+
+
+class Source(models.TextChoices):
+    """Where a figure comes from. Department figures are verified; the enterprise's own are reported."""
+
+    SELF = "self", _("self-reported by the enterprise")
+    TAX = "tax", _("tax bureau")
+    STATS = "stats", _("statistics bureau")
+    POWER = "power", _("power company")
+    ECO = "eco", _("ecology and environment bureau")
+    NATRES = "natres", _("natural resources bureau")
+
+
+class Flag(models.TextChoices):
+    """Yearly facts that the scheme turns into bonus, penalty, veto or exclusion."""
+
+    HIGH_TECH = "high_tech", _("high-tech enterprise (高新技术企业)")
+    ENV_PENALTY = "env_penalty", _("environmental administrative penalty in the year")
+    MAJOR_ACCIDENT = "major_accident", _("major safety or environmental accident (veto)")
+    MAJOR_PROJECT = "major_project", _("major project under construction (class T)")
+
+
+class EvaluationStatus(models.TextChoices):
+    COLLECTING = "collecting", _("collecting data")
+    LAND_NOTICE = "land_notice", _("land areas published for objection")
+    SCORED = "scored", _("scored (draft)")
+    NOTICE = "notice", _("public notice (objections open)")
+    FINAL = "final", _("published")
+
+
+class AppealStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    UPHELD = "upheld", _("upheld")
+    REJECTED = "rejected", _("rejected")
+
+
+class Klass(models.TextChoices):
+    A = "A", _("A · priority development (优先发展类)")
+    B = "B", _("B · supported development (支持发展类)")
+    C = "C", _("C · to be improved (提升发展类)")
+    D = "D", _("D · restricted development (限制发展类)")
+    T = "T", _("T · not evaluated this year (暂不评价类)")
+
+
+class MeasureKind(models.TextChoices):
+    ELECTRICITY = "electricity", _("electricity price")
+    LAND = "land", _("land")
+    ENERGY = "energy", _("energy and emissions quota")
+    CREDIT = "credit", _("credit")
+    SUBSIDY = "subsidy", _("subsidies and awards")

@@ -1,0 +1,109 @@
+"""xlsx in the layout of a government result notice (公示名单) and the power company's list."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+
+from gaoxin.parks.choices import Klass, Scale
+from gaoxin.parks.models import Evaluation
+from gaoxin.parks.queries import surcharge_list
+
+
+def _book():  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    return openpyxl.Workbook()
+
+
+def _save(book) -> bytes:  # type: ignore[no-untyped-def]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def notice_xlsx(evaluation: Evaluation) -> bytes:
+    """One sheet per pool: a title line, then each class as a heading with its firms in rank order."""
+    from openpyxl.styles import Alignment, Font
+
+    book = _book()
+    book.remove(book.active)
+    results = list(
+        evaluation.results.select_related("enterprise", "enterprise__park").order_by("pool", "klass", "rank")
+    )
+    for pool in Scale:
+        sheet = book.create_sheet(title=str(pool.label)[:31].replace("(", "").replace(")", ""))
+        sheet.append(
+            [
+                _("%(zone)s %(year)s 亩产效益 evaluation: results")
+                % {"zone": evaluation.zone.name, "year": evaluation.year}
+            ]
+        )
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append([str(pool.label)])
+        for klass in Klass:
+            rows = [r for r in results if r.pool == pool.value and r.klass == klass.value]
+            if not rows:
+                continue
+            sheet.append([])
+            sheet.append(["%s (%s)" % (klass.label, _("%(n)s enterprises") % {"n": len(rows)})])
+            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+            sheet.append([_("No."), _("Enterprise"), _("Unified social credit code"), _("Park"), _("Score")])
+            for n, r in enumerate(rows, 1):
+                sheet.append(
+                    [
+                        n,
+                        r.enterprise.name,
+                        r.enterprise.uscc,
+                        r.enterprise.park.name if r.enterprise.park else "",
+                        float(r.score) if klass != "T" else None,
+                    ]
+                )
+        for col, width in zip("ABCDE", (8, 36, 24, 20, 10), strict=True):
+            sheet.column_dimensions[col].width = width
+        sheet["A1"].alignment = Alignment(horizontal="left")
+    return _save(book)
+
+
+def surcharge_xlsx(evaluation: Evaluation) -> bytes:
+    """The D-class list for the power company: it applies the surcharge by account number."""
+    from openpyxl.styles import Font
+
+    book = _book()
+    sheet = book.active
+    sheet.title = "D"
+    sheet.append(
+        [_("%(year)s D-class enterprises: differentiated electricity price") % {"year": evaluation.year}]
+    )
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(
+        [
+            _(
+                "鲁发改价格〔2022〕56号: +0.05 / +0.10 / +0.15 yuan/kWh in the 1st / 2nd / 3rd and later consecutive D year."
+            )
+        ]
+    )
+    header = [
+        _("No."),
+        _("Enterprise"),
+        _("Unified social credit code"),
+        _("Electricity account number"),
+        _("Consecutive D years"),
+        _("Surcharge (yuan/kWh)"),
+    ]
+    sheet.append(header)
+    for n, r in enumerate(surcharge_list(evaluation), 1):
+        sheet.append(
+            [
+                n,
+                r.enterprise.name,
+                r.enterprise.uscc,
+                r.enterprise.power_account,
+                r.consecutive_d,
+                float(r.surcharge_yuan_per_kwh),
+            ]
+        )
+    for col, width in zip("ABCDEF", (8, 36, 24, 22, 14, 16), strict=True):
+        sheet.column_dimensions[col].width = width
+    return _save(book)

@@ -1,0 +1,508 @@
+"""Parks (一区十园), enterprises, land, plants, yearly figures and the 亩产效益 evaluation.
+
+Method and sources: ../shared/reference/mu-benefit.md (§3.6 is the data model this follows).
+Money is stored in yuan (Decimal), areas in m² (mu derived: 1 mu = 10,000/15 m² ≈ 666.67 m²).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.analysis.identifiers import IdentifierError, normalize_uscc
+from gaoxin.common.models import TimeStamped
+from gaoxin.parks.choices import (
+    AppealStatus,
+    EvaluationStatus,
+    Flag,
+    Klass,
+    LandRole,
+    MeasureKind,
+    Metric,
+    Scale,
+    Source,
+)
+from gaoxin.places.models import Zone
+from gaoxin.places.validators import validate_polygon_geojson
+
+M2_PER_MU = Decimal(10000) / Decimal(15)  # 1 亩 = 10,000/15 m² (DESIGN.md glossary: 666.67 m²)
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+def validate_uscc(value: str) -> None:
+    try:
+        normalize_uscc(value)
+    except IdentifierError as exc:
+        raise ValidationError(
+            _("Not a valid unified social credit code (GB 32100): %(reason)s") % {"reason": exc.message}
+        ) from None
+
+
+class Park(TimeStamped):
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="parks")
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    area_km2 = models.DecimalField(
+        _("planned area (km²)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    focus_industries = models.CharField(_("focus industries"), max_length=200, blank=True)
+    boundary = models.JSONField(
+        _("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_polygon_geojson]
+    )
+
+    class Meta:
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ParkYear(models.Model):
+    """A park's revenue in a year: the dashboard shows which parks pass 100亿 and the trend."""
+
+    park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    revenue_yuan = models.DecimalField(_("revenue (yuan)"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("park year")
+        verbose_name_plural = _("park years")
+        ordering = ["park", "year"]
+        constraints = [models.UniqueConstraint(fields=["park", "year"], name="park_year_once")]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.park, self.year)
+
+
+class Enterprise(TimeStamped):
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    name = models.CharField(_("name"), max_length=120)
+    park = models.ForeignKey(
+        Park,
+        verbose_name=_("park"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        null=True,
+        blank=True,
+    )
+    industry_code = models.CharField(
+        _("industry (GB/T 4754)"),
+        max_length=4,
+        help_text=_("The 2-4 digit class of GB/T 4754-2017, e.g. 3411; 44-46 are utilities (class T)."),
+    )
+    scale = models.CharField(_("scale"), max_length=5, choices=Scale.choices, default=Scale.BELOW)
+    high_tech = models.BooleanField(_("high-tech enterprise"), default=False)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    production_started_on = models.DateField(_("production started on"), null=True, blank=True)
+    power_account = models.CharField(_("electricity account number"), max_length=30, blank=True)
+    water_account = models.CharField(_("water account number"), max_length=30, blank=True)
+    gas_account = models.CharField(_("gas account number"), max_length=30, blank=True)
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enterprise users"),
+        blank=True,
+        related_name="enterprises",
+        help_text=_("Logins of the enterprise: they see this enterprise's data and result only."),
+    )
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.uscc:
+            self.uscc = self.uscc.strip().upper()
+        if not self.industry_code.isdigit() or not 2 <= len(self.industry_code) <= 4:
+            raise ValidationError({"industry_code": _("A GB/T 4754 code is 2 to 4 digits.")})
+
+    def years_in_production(self, year: int) -> float | None:
+        """Full years in production at the end of ``year`` (start-up rule of the T class)."""
+        if self.production_started_on is None:
+            return None
+        return (dt.date(year, 12, 31) - self.production_started_on).days / 365.25
+
+
+class LandParcel(TimeStamped):
+    """宗地: a parcel with its grant contract. Idle and low-efficiency flags are derived (services)."""
+
+    park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="parcels")
+    code = models.CharField(_("parcel code"), max_length=40, unique=True)
+    certificate = models.CharField(_("real-estate certificate number"), max_length=60, blank=True)
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("1"))]
+    )
+    use = models.CharField(_("use"), max_length=40, default="工业用地")
+    granted_on = models.DateField(_("granted on"), null=True, blank=True)
+    contract_start_by = models.DateField(_("contracted start of construction"), null=True, blank=True)
+    contract_complete_by = models.DateField(_("contracted completion"), null=True, blank=True)
+    started_on = models.DateField(_("construction started on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    stopped_since = models.DateField(
+        _("work stopped since"),
+        null=True,
+        blank=True,
+        help_text=_("Set when construction stopped before completion."),
+    )
+    developed_share = models.DecimalField(
+        _("developed share of the required area"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    invested_share = models.DecimalField(
+        _("invested share of the total investment"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    contracted_tax_per_mu_yuan = models.DecimalField(
+        _("contracted tax per mu (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    plot_ratio = models.DecimalField(_("plot ratio"), max_digits=5, decimal_places=2, null=True, blank=True)
+    land_price_yuan = models.DecimalField(
+        _("land price (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    geometry = models.JSONField(
+        _("shape (GeoJSON)"), null=True, blank=True, validators=[validate_polygon_geojson]
+    )
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("land parcel")
+        verbose_name_plural = _("land parcels")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def area_mu(self) -> Decimal:
+        return (self.area_m2 / M2_PER_MU).quantize(Decimal("0.01"))
+
+
+class LandUse(models.Model):
+    """Which enterprise uses how much of a parcel, as owner or tenant (shared parcels, leases)."""
+
+    parcel = models.ForeignKey(
+        LandParcel, verbose_name=_("parcel"), on_delete=models.CASCADE, related_name="uses"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="land_uses"
+    )
+    role = models.CharField(_("role"), max_length=6, choices=LandRole.choices, default=LandRole.OWNER)
+    area_m2 = models.DecimalField(
+        _("area used (m²)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+
+    class Meta:
+        verbose_name = _("land use")
+        verbose_name_plural = _("land uses")
+        constraints = [models.UniqueConstraint(fields=["parcel", "enterprise"], name="land_use_once")]
+
+    def __str__(self) -> str:
+        return "%s · %s" % (self.parcel, self.enterprise)
+
+
+class Plant(TimeStamped):
+    """厂房: a building on a parcel, its owner and its tenants."""
+
+    parcel = models.ForeignKey(
+        LandParcel,
+        verbose_name=_("parcel"),
+        on_delete=models.CASCADE,
+        related_name="plants",
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(_("name"), max_length=100)
+    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=12, decimal_places=2)
+    owner = models.ForeignKey(
+        Enterprise, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="plants_owned"
+    )
+    tenants = models.ManyToManyField(
+        Enterprise, verbose_name=_("tenants"), blank=True, related_name="plants_rented"
+    )
+
+    class Meta:
+        verbose_name = _("plant")
+        verbose_name_plural = _("plants")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(TimeStamped):
+    """One uploaded department file; written only when every row is valid."""
+
+    dataset = models.CharField(_("dataset"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    filename = models.CharField(_("file name"), max_length=200)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("park data import")
+        verbose_name_plural = _("park data imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return "%s %s %s" % (self.dataset, self.year, self.filename)
+
+
+class Fact(models.Model):
+    """One figure of one enterprise for one year from one source. The evaluation reads the
+    department's (verified) figure and falls back to the enterprise's own (self-reported)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="facts"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    source = models.CharField(_("source"), max_length=6, choices=Source.choices)
+    value = models.DecimalField(
+        _("value"), max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facts",
+    )
+    row = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "metric", "source"], name="fact_once_per_source"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "metric"])]
+
+    def __str__(self) -> str:
+        return "%s %s %s=%s" % (self.enterprise_id, self.year, self.metric, self.value)
+
+    @property
+    def verified(self) -> bool:
+        return self.source != Source.SELF
+
+
+class YearFlag(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="flags"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    code = models.CharField(_("item"), max_length=20, choices=Flag.choices)
+    evidence = models.CharField(_("evidence"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("bonus / penalty item")
+        verbose_name_plural = _("bonus / penalty items")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year", "code"], name="flag_once")]
+
+    def __str__(self) -> str:
+        return "%s %s %s" % (self.enterprise_id, self.year, self.code)
+
+
+class Confirmation(models.Model):
+    """The enterprise confirmed its figures of the year (企业确认), or objected to them."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="confirmations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    confirmed = models.BooleanField(_("confirmed"), default=True)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True
+    )
+    at = models.DateTimeField(_("at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("confirmation")
+        verbose_name_plural = _("confirmations")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="confirmation_once")]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.enterprise_id, self.year)
+
+
+class Scheme(TimeStamped):
+    """An evaluation scheme as TOML (indicators, weights, benchmarks, quotas …), checked by the core
+    on every save. Built-in schemes come from standards/mu_benefit_*.toml; copy one to change it."""
+
+    name = models.SlugField(_("name"), max_length=60)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=120)
+    source = models.TextField(_("scheme (TOML)"))
+    builtin = models.BooleanField(_("built in"), default=False)
+
+    class Meta:
+        verbose_name = _("evaluation scheme")
+        verbose_name_plural = _("evaluation schemes")
+        ordering = ["name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="scheme_version_once")]
+
+    def __str__(self) -> str:
+        return "%s v%s" % (self.title, self.version)
+
+    def clean(self) -> None:
+        from gaoxin.parks.analysis import parse_scheme
+
+        parse_scheme(self.source)
+
+
+class Evaluation(TimeStamped):
+    """The year's 亩产效益 evaluation: collecting → land notice → scored → public notice → published."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="mu_evaluations"
+    )
+    year = models.PositiveSmallIntegerField(_("data year"), validators=YEAR_VALIDATORS)
+    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EvaluationStatus.choices, default=EvaluationStatus.COLLECTING
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("objection window (days)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    land_notice_on = models.DateField(_("land areas published on"), null=True, blank=True)
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    notice_on = models.DateField(_("notice published on"), null=True, blank=True)
+    published_on = models.DateField(_("results published on"), null=True, blank=True)
+    pool_means = models.JSONField(_("pool means"), default=dict, blank=True)
+    benchmarks = models.JSONField(_("benchmarks"), default=dict, blank=True)
+    counts = models.JSONField(_("counts by class"), default=dict, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("亩产效益 evaluation")
+        verbose_name_plural = _("亩产效益 evaluations")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["zone", "year"], name="mu_evaluation_once_a_year")]
+
+    def __str__(self) -> str:
+        return _("%(year)s 亩产效益 evaluation") % {"year": self.year}
+
+    @property
+    def notice_ends_on(self) -> dt.date | None:
+        return None if self.notice_on is None else self.notice_on + dt.timedelta(days=self.notice_days)
+
+
+class Result(models.Model):
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="results"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="results"
+    )
+    pool = models.CharField(_("pool"), max_length=5, choices=Scale.choices)
+    land_mu = models.DecimalField(_("land (mu)"), max_digits=10, decimal_places=2, null=True)
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=2)
+    rank = models.PositiveIntegerField(_("rank"), default=0)
+    klass = models.CharField(_("class"), max_length=1, choices=Klass.choices)
+    indicators = models.JSONField(_("indicators"), default=list)
+    reasons = models.JSONField(_("reasons"), default=list)
+    consecutive_d = models.PositiveSmallIntegerField(_("consecutive D years"), default=0)
+    surcharge_yuan_per_kwh = models.DecimalField(
+        _("electricity surcharge (yuan/kWh)"), max_digits=5, decimal_places=3, default=Decimal("0")
+    )
+    previous_klass = models.CharField(_("last year's class"), max_length=1, blank=True)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ["pool", "rank"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "enterprise"], name="result_once")]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.enterprise_id, self.klass)
+
+
+class Appeal(TimeStamped):
+    """An objection to a result during the public notice (申诉)."""
+
+    result = models.ForeignKey(
+        Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="appeals"
+    )
+    text = models.TextField(_("objection"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=AppealStatus.choices, default=AppealStatus.OPEN
+    )
+    response = models.TextField(_("response"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.result_id, self.status)
+
+
+class PolicyMeasure(models.Model):
+    """A measure in force for a class (A优先保障、B积极支持、C相对控制、D严格限制)."""
+
+    klass = models.CharField(_("class"), max_length=1, choices=Klass.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=MeasureKind.choices)
+    text = models.CharField(_("measure"), max_length=300)
+    clause = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("policy measure")
+        verbose_name_plural = _("policy measures")
+        ordering = ["klass", "kind"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.klass, self.text)

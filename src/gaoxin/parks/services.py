@@ -1,0 +1,442 @@
+"""Use cases of the parks app. Every state change is here, atomic, with the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gaoxin.accounts.models import User
+from gaoxin.analysis import mu_benefit as mb
+from gaoxin.analysis.identifiers import IdentifierError, normalize_uscc
+from gaoxin.common.tabular import TableError, format_for_filename, read_table
+from gaoxin.parks import analysis
+from gaoxin.parks.choices import AppealStatus, EvaluationStatus, Metric, Source
+from gaoxin.parks.datasets import DATASETS, USCC_COLUMNS, cell, parse_decimal
+from gaoxin.parks.models import (
+    Appeal,
+    Confirmation,
+    Enterprise,
+    Evaluation,
+    Fact,
+    ImportBatch,
+    Result,
+    Scheme,
+)
+from gaoxin.places.models import Zone
+from gaoxin.standards import STANDARDS_DIR
+
+
+class WorkflowError(ValidationError):
+    """A step asked at the wrong time (e.g. finalising while objections are open)."""
+
+
+# ------------------------------------------------------------------------------------ schemes
+
+
+def sync_builtin_schemes() -> None:
+    """Load standards/mu_benefit_*.toml as built-in schemes (idempotent)."""
+    for path in sorted(STANDARDS_DIR.glob("mu_benefit_*.toml")):
+        source = path.read_text(encoding="utf-8")
+        scheme = analysis.parse_scheme(source)
+        Scheme.objects.update_or_create(
+            name=scheme.name, version=1, builtin=True, defaults={"title": scheme.title, "source": source}
+        )
+
+
+@transaction.atomic
+def save_scheme_copy(actor: User, base: Scheme, *, title: str, source: str) -> Scheme:
+    """A new version of ``base`` with the edited TOML (checked by the core before it is saved)."""
+    analysis.parse_scheme(source)
+    latest = Scheme.objects.filter(name=base.name).order_by("-version").first()
+    version = (latest.version if latest else 0) + 1
+    return Scheme.objects.create(name=base.name, version=version, title=title, source=source, builtin=False)
+
+
+# ------------------------------------------------------------------------------------ imports
+
+
+@dataclass
+class Problem:
+    row: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    problems: list[Problem] = field(default_factory=list)
+    batch: ImportBatch | None = None
+    written: int = 0
+
+
+def import_department_file(
+    actor: User | None, *, dataset: str, year: int, filename: str, content: bytes
+) -> ImportReport:
+    """Read a department's file; when every row is valid write all its figures in one transaction,
+    otherwise write nothing and report every problem by row and column."""
+    report = ImportReport()
+    if dataset not in DATASETS:
+        report.problems.append(Problem(0, "dataset", _("Unknown dataset %(name)s.") % {"name": dataset}))
+        return report
+    source, _label, columns = DATASETS[dataset]
+    fmt = format_for_filename(filename)
+    if fmt is None or fmt == "geojson":
+        report.problems.append(Problem(0, "file", _("Upload a CSV or xlsx file.")))
+        return report
+    try:
+        rows = read_table(content, fmt)
+    except TableError as exc:
+        report.problems.append(Problem(0, "file", str(exc)))
+        return report
+    header = set(rows[0].cells)
+    if not any(h in header for h in USCC_COLUMNS):
+        report.problems.append(
+            Problem(1, "统一社会信用代码", _("The file has no column %(name)s.") % {"name": USCC_COLUMNS[0]})
+        )
+    present = [c for c in columns if any(h in header for h in c.headers)]
+    if not present:
+        report.problems.append(
+            Problem(
+                1,
+                "",
+                _("The file has none of the columns of this dataset: %(names)s")
+                % {"names": ", ".join(c.headers[0] for c in columns)},
+            )
+        )
+    if report.problems:
+        return report
+    enterprises = {e.uscc: e for e in Enterprise.objects.all()}
+    parsed: list[tuple[int, Enterprise, str, Decimal]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        _h, raw = cell(row.cells, USCC_COLUMNS)
+        try:
+            uscc = normalize_uscc(str(raw or ""))
+        except IdentifierError as exc:
+            report.problems.append(
+                Problem(
+                    row.number,
+                    USCC_COLUMNS[0],
+                    _("Not a valid unified social credit code: %(reason)s") % {"reason": exc.message},
+                )
+            )
+            continue
+        enterprise = enterprises.get(uscc)
+        if enterprise is None:
+            report.problems.append(
+                Problem(
+                    row.number,
+                    USCC_COLUMNS[0],
+                    _("No enterprise with the code %(code)s in the registry.") % {"code": uscc},
+                )
+            )
+            continue
+        if uscc in seen:
+            report.problems.append(
+                Problem(
+                    row.number,
+                    USCC_COLUMNS[0],
+                    _("The enterprise is already on row %(row)s.") % {"row": seen[uscc]},
+                )
+            )
+            continue
+        seen[uscc] = row.number
+        values = 0
+        for col in present:
+            header_found, value = cell(row.cells, col.headers)
+            try:
+                number = parse_decimal(value)
+            except ValueError:
+                report.problems.append(
+                    Problem(
+                        row.number,
+                        header_found or col.headers[0],
+                        _("“%(value)s” is not a non-negative number.") % {"value": value},
+                    )
+                )
+                continue
+            if number is not None:
+                parsed.append((row.number, enterprise, col.metric, number * col.factor))
+                values += 1
+        if values == 0 and not any(p.row == row.number for p in report.problems):
+            report.problems.append(Problem(row.number, "", _("The row has no figure.")))
+    if report.problems:
+        return report
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            dataset=dataset, year=year, filename=filename[:200], rows=len(rows), created_by=actor
+        )
+        for number, enterprise, metric, value in parsed:
+            Fact.objects.update_or_create(
+                enterprise=enterprise,
+                year=year,
+                metric=metric,
+                source=source,
+                defaults={"value": value, "batch": batch, "row": number},
+            )
+        report.batch, report.written = batch, len(parsed)
+    return report
+
+
+@transaction.atomic
+def save_own_figures(
+    actor: User, enterprise: Enterprise, year: int, values: dict[str, Decimal | None]
+) -> int:
+    """The enterprise's own (self-reported) figures for the year; a blank removes its figure."""
+    _require_open_year(enterprise, year)
+    written = 0
+    for metric, value in values.items():
+        if metric not in Metric.values:
+            raise ValidationError(_("Unknown metric %(name)s.") % {"name": metric})
+        if value is None:
+            Fact.objects.filter(enterprise=enterprise, year=year, metric=metric, source=Source.SELF).delete()
+            continue
+        Fact.objects.update_or_create(
+            enterprise=enterprise, year=year, metric=metric, source=Source.SELF, defaults={"value": value}
+        )
+        written += 1
+    Confirmation.objects.filter(
+        enterprise=enterprise, year=year
+    ).delete()  # changed figures need a new confirmation
+    return written
+
+
+@transaction.atomic
+def confirm_figures(
+    actor: User, enterprise: Enterprise, year: int, *, confirmed: bool, note: str = ""
+) -> Confirmation:
+    """企业确认: the enterprise confirms the figures the evaluation will use, or objects with a note."""
+    _require_open_year(enterprise, year)
+    if not confirmed and not note.strip():
+        raise ValidationError(_("Say which figure is wrong and why."))
+    conf, _created = Confirmation.objects.update_or_create(
+        enterprise=enterprise, year=year, defaults={"confirmed": confirmed, "note": note, "by": actor}
+    )
+    return conf
+
+
+def _require_open_year(enterprise: Enterprise, year: int) -> None:
+    ev = Evaluation.objects.filter(
+        year=year, zone_id=enterprise.park.zone_id if enterprise.park else None
+    ).first()
+    if ev is not None and ev.status in (EvaluationStatus.NOTICE, EvaluationStatus.FINAL):
+        raise WorkflowError(
+            _("The %(year)s figures are closed: the evaluation is in its notice or published.")
+            % {"year": year}
+        )
+
+
+# ---------------------------------------------------------------------------------- evaluation
+
+
+@transaction.atomic
+def open_evaluation(
+    actor: User | None, *, zone: Zone, year: int, scheme: Scheme, notice_days: int = 5
+) -> Evaluation:
+    if Evaluation.objects.filter(zone=zone, year=year).exists():
+        raise WorkflowError(_("The %(year)s evaluation already exists.") % {"year": year})
+    return Evaluation.objects.create(
+        zone=zone, year=year, scheme=scheme, notice_days=notice_days, created_by=actor
+    )
+
+
+@transaction.atomic
+def publish_land_notice(
+    actor: User | None, evaluation: Evaluation, *, on: dt.date | None = None
+) -> Evaluation:
+    """Publish each enterprise's land area for objection before scoring (§1.8: the most disputed input)."""
+    _require_status(evaluation, EvaluationStatus.COLLECTING)
+    evaluation.status = EvaluationStatus.LAND_NOTICE
+    evaluation.land_notice_on = on or timezone.localdate()
+    evaluation.save(update_fields=["status", "land_notice_on", "updated_at"])
+    return evaluation
+
+
+def _require_status(evaluation: Evaluation, *allowed: str) -> None:
+    if evaluation.status not in allowed:
+        raise WorkflowError(
+            _("Not possible while the evaluation is “%(status)s”.")
+            % {"status": evaluation.get_status_display()}
+        )
+
+
+def evaluated_enterprises(evaluation: Evaluation) -> list[Enterprise]:
+    return list(Enterprise.objects.filter(park__zone=evaluation.zone).select_related("park").order_by("pk"))
+
+
+def class_history(enterprise_ids: list[int], before_year: int) -> dict[int, dict[int, str]]:
+    """Published classes of earlier years, per enterprise (for consecutive D years)."""
+    out: dict[int, dict[int, str]] = {}
+    rows = Result.objects.filter(
+        enterprise_id__in=enterprise_ids,
+        evaluation__status=EvaluationStatus.FINAL,
+        evaluation__year__lt=before_year,
+    ).values_list("enterprise_id", "evaluation__year", "klass")
+    for eid, year, klass in rows:
+        out.setdefault(eid, {})[year] = klass
+    return out
+
+
+@transaction.atomic
+def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
+    """Score and class every enterprise of the zone's parks for the year (replaces earlier drafts)."""
+    _require_status(
+        evaluation, EvaluationStatus.COLLECTING, EvaluationStatus.LAND_NOTICE, EvaluationStatus.SCORED
+    )
+    started = time.perf_counter()
+    scheme = analysis.parse_scheme(evaluation.scheme.source)
+    enterprises = evaluated_enterprises(evaluation)
+    firms, land, facts = analysis.firms_for(enterprises, evaluation.year)
+    # 规下 pools evaluate only firms with enough land (占地3亩以上); the others are not in N.
+    keep = [
+        k
+        for k, e in enumerate(enterprises)
+        if land.get(e.pk, 0.0) >= scheme.pool(e.scale).min_land_mu and e.pk in land
+    ]
+    enterprises = [enterprises[k] for k in keep]
+    firms = mb.Firms(
+        ids=[firms.ids[k] for k in keep],
+        pool=[firms.pool[k] for k in keep],
+        metrics={m: v[keep] for m, v in firms.metrics.items()},
+        industry=[firms.industry[k] for k in keep],
+        years_in_production=None if firms.years_in_production is None else firms.years_in_production[keep],
+        flags=[firms.flags[k] for k in keep],
+    )
+    if not enterprises:
+        raise WorkflowError(_("No enterprise of the zone has land registered: nothing to evaluate."))
+    prior = (
+        Evaluation.objects.filter(zone=evaluation.zone, year=evaluation.year - 1)
+        .exclude(pool_means={})
+        .first()
+    )
+    try:
+        result = mb.evaluate(scheme, firms, prior_means=prior.pool_means if prior else None)
+    except mb.DataError as exc:
+        raise WorkflowError(_("The data cannot be scored: %(reason)s") % {"reason": exc.message}) from None
+    history = class_history([e.pk for e in enterprises], evaluation.year)
+    evaluation.results.all().delete()
+    rows = []
+    for i, e in enumerate(enterprises):
+        klass = str(result.klass[i])
+        past = history.get(e.pk, {})
+        d_years = mb.consecutive_d_years({**past, evaluation.year: klass}, evaluation.year)
+        pool = scheme.pool(e.scale)
+        indicators: list[dict[str, Any]] = []
+        for j, ind in enumerate(pool.indicators):
+            value = float(result.values[i, j])
+            indicators.append(
+                {
+                    "code": ind.code,
+                    "label": ind.label,
+                    "unit": ind.unit,
+                    "value": None if value != value else round(value, 4),
+                    "sub_score": None if klass == "T" else round(float(result.sub_scores[i, j]), 2),
+                    "capped": bool(result.capped[i, j]),
+                    "missing": bool(result.missing[i, j]),
+                    "sources": sorted(
+                        {facts.get(e.pk, {}).get(m, (None, ""))[1] for m in _db_metrics(ind)} - {""}
+                    ),
+                }
+            )
+        rows.append(
+            Result(
+                evaluation=evaluation,
+                enterprise=e,
+                pool=e.scale,
+                land_mu=Decimal(str(round(land.get(e.pk, 0.0), 2))),
+                score=Decimal(str(round(float(result.score[i]), 2))),
+                rank=int(result.rank[i]),
+                klass=klass,
+                indicators=indicators,
+                reasons=[{"code": r.code, "params": dict(r.params)} for r in result.explain(i)],
+                consecutive_d=d_years,
+                surcharge_yuan_per_kwh=Decimal(str(scheme.surcharge.for_years(d_years))),
+                previous_klass=past.get(evaluation.year - 1, ""),
+            )
+        )
+    Result.objects.bulk_create(rows)
+    evaluated = [k != "T" for k in result.klass.tolist()]
+    evaluation.pool_means = mb.pool_means(scheme, firms, evaluated_only=evaluated)
+    evaluation.benchmarks = {p: dict(info.benchmarks) for p, info in result.pools.items()}
+    evaluation.counts = {p: dict(info.counts) for p, info in result.pools.items()}
+    evaluation.status = EvaluationStatus.SCORED
+    evaluation.scored_at = timezone.now()
+    evaluation.duration_ms = int((time.perf_counter() - started) * 1000)
+    evaluation.save()
+    return evaluation
+
+
+def _db_metrics(ind: mb.Indicator) -> list[str]:
+    return [
+        analysis.SCHEME_METRICS[m][0]
+        for m in (ind.numerator, *ind.denominator)
+        if m in analysis.SCHEME_METRICS
+    ]
+
+
+@transaction.atomic
+def publish_notice(actor: User | None, evaluation: Evaluation, *, on: dt.date | None = None) -> Evaluation:
+    """公示: the results go public and objections are open for ``notice_days`` days."""
+    _require_status(evaluation, EvaluationStatus.SCORED)
+    evaluation.status = EvaluationStatus.NOTICE
+    evaluation.notice_on = on or timezone.localdate()
+    evaluation.save(update_fields=["status", "notice_on", "updated_at"])
+    return evaluation
+
+
+@transaction.atomic
+def file_appeal(actor: User, result: Result, text: str, *, today: dt.date | None = None) -> Appeal:
+    evaluation = result.evaluation
+    today = today or timezone.localdate()
+    if evaluation.status != EvaluationStatus.NOTICE or evaluation.notice_ends_on is None:
+        raise WorkflowError(_("Objections are accepted only during the public notice."))
+    if today > evaluation.notice_ends_on:
+        raise WorkflowError(
+            _("The objection window closed on %(date)s.") % {"date": evaluation.notice_ends_on.isoformat()}
+        )
+    if not text.strip():
+        raise ValidationError(_("Say what is wrong and attach the evidence."))
+    return Appeal.objects.create(result=result, text=text.strip(), filed_by=actor)
+
+
+@transaction.atomic
+def decide_appeal(actor: User, appeal: Appeal, *, upheld: bool, response: str) -> Appeal:
+    if appeal.status != AppealStatus.OPEN:
+        raise WorkflowError(_("This objection has been decided."))
+    if not response.strip():
+        raise ValidationError(_("Give the reasons of the decision."))
+    appeal.status = AppealStatus.UPHELD if upheld else AppealStatus.REJECTED
+    appeal.response = response.strip()
+    appeal.decided_by = actor
+    appeal.save()
+    if upheld:
+        # Corrected data must be scored again: back to draft, the notice starts anew afterwards.
+        evaluation = appeal.result.evaluation
+        evaluation.status = EvaluationStatus.SCORED
+        evaluation.notice_on = None
+        evaluation.save(update_fields=["status", "notice_on", "updated_at"])
+    return appeal
+
+
+@transaction.atomic
+def finalize(actor: User | None, evaluation: Evaluation, *, today: dt.date | None = None) -> Evaluation:
+    """政府发文公布: after the window, with every objection decided."""
+    _require_status(evaluation, EvaluationStatus.NOTICE)
+    today = today or timezone.localdate()
+    ends = evaluation.notice_ends_on
+    if ends is not None and today <= ends:
+        raise WorkflowError(_("The objection window is open until %(date)s.") % {"date": ends.isoformat()})
+    if Appeal.objects.filter(result__evaluation=evaluation, status=AppealStatus.OPEN).exists():
+        raise WorkflowError(_("Decide every objection first."))
+    evaluation.status = EvaluationStatus.FINAL
+    evaluation.published_on = today
+    evaluation.save(update_fields=["status", "published_on", "updated_at"])
+    return evaluation

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from gaoxin.parks import views
+
+app_name = "parks"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise"),
+    path("import/", views.import_page, name="import"),
+    path("evaluations/", views.evaluation_list, name="evaluation_list"),
+    path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation"),
+    path("evaluations/<int:pk>/<slug:step>/", views.evaluation_step, name="evaluation_step"),
+    path("results/<int:pk>/", views.result_detail, name="result"),
+    path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+    path("schemes/<int:pk>/", views.scheme_page, name="scheme"),
+    path("portal/", views.portal, name="portal"),
+]

@@ -1,0 +1,167 @@
+"""The yearly 亩产效益 workflow through the database: import, score, notice, appeal, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+
+from gaoxin.parks import exports, services
+from gaoxin.parks.models import Fact, ImportBatch, Result
+from tests.parks.conftest import enterprise, uscc
+
+
+def result_of(code: str, year: int = 2025) -> Result:
+    return Result.objects.get(enterprise=enterprise(code), evaluation__year=year)
+
+
+def test_scoring_the_registry_reproduces_the_worked_example(evaluation_2025) -> None:  # type: ignore[no-untyped-def]
+    services.score(None, evaluation_2025)
+    assert (result_of("E1").score, result_of("E1").klass, result_of("E1").rank) == (Decimal("157.00"), "A", 1)
+    assert (result_of("E2").score, result_of("E2").klass, result_of("E2").rank) == (Decimal("37.70"), "C", 14)
+    assert (result_of("E3").score, result_of("E3").klass) == (Decimal("7.30"), "D")
+    evaluation_2025.refresh_from_db()
+    assert evaluation_2025.status == "scored"
+    assert evaluation_2025.counts["above"] == {"A": 4, "B": 8, "C": 7, "D": 1, "T": 0}
+    assert evaluation_2025.benchmarks["above"]["tax_per_mu"] == pytest.approx(20)
+    e1 = result_of("E1")
+    assert e1.indicators[2]["capped"] and e1.indicators[0]["sources"] == ["tax"]
+    assert [r["code"] for r in e1.reasons][-2:] == ["score", "class_A"]
+
+
+def test_d_after_d_in_the_published_year_before_pays_the_second_tier(evaluation_2025) -> None:  # type: ignore[no-untyped-def]
+    past = evaluation_2025.__class__.objects.get(year=2024)
+    Result.objects.create(
+        evaluation=past, enterprise=enterprise("E3"), pool="above", score=5, rank=20, klass="D"
+    )
+    services.score(None, evaluation_2025)
+    e3 = result_of("E3")
+    assert (e3.consecutive_d, e3.surcharge_yuan_per_kwh, e3.previous_klass) == (2, Decimal("0.100"), "D")
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    return "\n".join(",".join(r) for r in rows).encode()
+
+
+def test_a_file_with_one_bad_row_writes_nothing_and_names_the_row(evaluation_2025) -> None:  # type: ignore[no-untyped-def]
+    before = Fact.objects.count()
+    content = _csv(
+        [
+            ["统一社会信用代码", "实缴税收(万元)", "营业收入(万元)"],
+            [uscc(1), "1600", "61000"],
+            [uscc(2), "abc", "25000"],
+            ["91370800MA00000031", "10", "10"],
+        ]
+    )
+    report = services.import_department_file(
+        None, dataset="tax", year=2025, filename="tax.csv", content=content
+    )
+    assert report.batch is None
+    assert [(p.row, p.field) for p in report.problems] == [(3, "实缴税收(万元)"), (4, "统一社会信用代码")]
+    assert Fact.objects.count() == before and not ImportBatch.objects.exists()
+    fixed = _csv(
+        [
+            ["统一社会信用代码", "实缴税收(万元)", "营业收入(万元)"],
+            [uscc(1), "1600", "61000"],
+            [uscc(2), "500", "25000"],
+        ]
+    )
+    report = services.import_department_file(
+        None, dataset="tax", year=2025, filename="tax.csv", content=fixed
+    )
+    assert report.problems == [] and report.written == 4
+    assert Fact.objects.get(
+        enterprise=enterprise("E1"), year=2025, metric="tax_yuan", source="tax"
+    ).value == Decimal("16000000")
+
+
+def test_an_unknown_enterprise_and_a_duplicate_row_are_reported(example_zone) -> None:  # type: ignore[no-untyped-def]
+    good = "91350100M000100Y43"  # valid, but not in the registry
+    content = _csv([["uscc", "tax_10k_yuan"], [good, "1"], [uscc(1), "2"], [uscc(1), "3"], [uscc(2), ""]])
+    report = services.import_department_file(
+        None, dataset="tax", year=2025, filename="t.csv", content=content
+    )
+    assert [p.row for p in report.problems] == [2, 4, 5]
+
+
+def test_a_department_figure_wins_over_the_self_reported_one(evaluation_2025, e1_user) -> None:  # type: ignore[no-untyped-def]
+    services.save_own_figures(e1_user, enterprise("E1"), 2025, {"tax_yuan": Decimal("99990000")})
+    services.score(None, evaluation_2025)
+    assert result_of("E1").indicators[0]["value"] == pytest.approx(30.0, abs=1e-3)
+
+
+def test_self_reported_figures_count_where_no_department_has_one(evaluation_2025, e3_user) -> None:  # type: ignore[no-untyped-def]
+    Fact.objects.filter(enterprise=enterprise("E3"), metric="rd_yuan").delete()
+    services.save_own_figures(
+        e3_user, enterprise("E3"), 2025, {"rd_yuan": Decimal("1200000")}
+    )  # 120 万元 = 3 %
+    services.score(None, evaluation_2025)
+    assert result_of("E3").indicators[3]["value"] == pytest.approx(3.0)
+    assert result_of("E3").indicators[3]["sources"] == ["self", "tax"]  # R&D (own) over revenue (tax)
+
+
+def test_the_notice_window_and_appeals(evaluation_2025, e3_user) -> None:  # type: ignore[no-untyped-def]
+    services.score(None, evaluation_2025)
+    with pytest.raises(ValidationError):
+        services.file_appeal(e3_user, result_of("E3"), "land is wrong")  # no notice yet
+    services.publish_notice(None, evaluation_2025, on=dt.date(2026, 7, 1))
+    appeal = services.file_appeal(e3_user, result_of("E3"), "用地面积有误", today=dt.date(2026, 7, 6))
+    with pytest.raises(ValidationError):
+        services.file_appeal(e3_user, result_of("E3"), "too late", today=dt.date(2026, 7, 7))
+    with pytest.raises(ValidationError):
+        services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 6))  # window open
+    with pytest.raises(ValidationError):
+        services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 8))  # an objection is open
+    services.decide_appeal(None, appeal, upheld=False, response="面积以不动产登记为准")  # type: ignore[arg-type]
+    services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 8))
+    evaluation_2025.refresh_from_db()
+    assert evaluation_2025.status == "final" and evaluation_2025.published_on == dt.date(2026, 7, 8)
+    with pytest.raises(ValidationError):
+        services.score(None, evaluation_2025)  # published results are frozen
+    with pytest.raises(ValidationError):
+        services.save_own_figures(e3_user, enterprise("E3"), 2025, {"tax_yuan": Decimal(1)})
+
+
+def test_an_upheld_appeal_sends_the_evaluation_back_to_scoring(evaluation_2025, e3_user) -> None:  # type: ignore[no-untyped-def]
+    services.score(None, evaluation_2025)
+    services.publish_notice(None, evaluation_2025, on=dt.date(2026, 7, 1))
+    appeal = services.file_appeal(e3_user, result_of("E3"), "税收漏计", today=dt.date(2026, 7, 2))
+    services.decide_appeal(None, appeal, upheld=True, response="补录税务核定数后重新测算")  # type: ignore[arg-type]
+    evaluation_2025.refresh_from_db()
+    assert evaluation_2025.status == "scored" and evaluation_2025.notice_on is None
+
+
+def test_the_surcharge_list_carries_the_account_numbers(evaluation_2025) -> None:  # type: ignore[no-untyped-def]
+    services.score(None, evaluation_2025)
+    book = openpyxl.load_workbook(io.BytesIO(exports.surcharge_xlsx(evaluation_2025)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[3][1:] == ("E3 企业", enterprise("E3").uscc, enterprise("E3").power_account, 1, 0.05)
+    notice = openpyxl.load_workbook(io.BytesIO(exports.notice_xlsx(evaluation_2025)))
+    text = [c for row in notice.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert "E1 企业" in text and "E3 企业" in text
+
+
+def test_a_bad_scheme_edit_is_refused_and_a_good_one_is_a_new_version(example_zone) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.parks.models import Scheme
+
+    base = Scheme.objects.get(name="jining-2025", version=1)
+    with pytest.raises(ValidationError, match="A \\+ B \\+ D"):
+        services.save_scheme_copy(
+            None, base, title="t", source=base.source.replace("b_share = 0.40", "b_share = 0.90", 1)
+        )  # type: ignore[arg-type]
+    new = services.save_scheme_copy(
+        None, base, title="2025 修订", source=base.source.replace("weight = 40", "weight = 45", 1)
+    )  # type: ignore[arg-type]
+    assert new.version == 2 and not new.builtin
+
+
+def test_a_below_scale_firm_under_3_mu_is_not_in_the_pool(evaluation_2025) -> None:  # type: ignore[no-untyped-def]
+    small = enterprise("O17")
+    small.scale = "below"
+    small.save()
+    services.score(None, evaluation_2025)  # O17 has 1 mu
+    assert not Result.objects.filter(enterprise=small, evaluation=evaluation_2025).exists()
