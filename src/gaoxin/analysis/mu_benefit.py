@@ -389,12 +389,28 @@ def indicator_values(
     return value
 
 
+def aggregate_mean(
+    ind: Indicator, metrics: Mapping[str, NDArray[np.float64]], rows: NDArray[np.int64]
+) -> float | None:
+    """``scale × Σ numerator / Σ denominator`` over the rows where the indicator has a value (the way
+    a county reports 亩均税收: total tax ÷ total land; §3.5 lishui: 573,564 万元 / 30,341 亩 = 18.90);
+    None when no row has one."""
+    ok = rows[~np.isnan(indicator_values(ind, metrics, rows))]
+    if ok.size == 0:
+        return None
+    num = float(np.asarray(metrics[ind.numerator], dtype=np.float64)[ok].sum())
+    factors = ind.denominator_factors or (1.0,) * len(ind.denominator)
+    den = sum(
+        float(np.nansum(np.asarray(metrics[d], dtype=np.float64)[ok] * f))
+        for d, f in zip(ind.denominator, factors, strict=True)
+    )
+    return ind.scale * num / den
+
+
 def pool_means(
     scheme: Scheme, firms: Firms, *, evaluated_only: Sequence[bool] | None = None
 ) -> dict[str, dict[str, float]]:
-    """The pool mean of each indicator, as the next year's ``prior_means``: the aggregate ratio
-    ``scale × Σ numerator / Σ denominator`` over the firms with both values (the way a county
-    reports 亩均税收: total tax ÷ total land; §3.5 lishui: 573,564 万元 / 30,341 亩 = 18.90)."""
+    """The pool mean of each indicator (`aggregate_mean`), as the next year's ``prior_means``."""
     out: dict[str, dict[str, float]] = {}
     pool_arr = np.asarray(firms.pool)
     for p in scheme.pools:
@@ -402,17 +418,8 @@ def pool_means(
         if evaluated_only is not None:
             mask &= np.asarray(evaluated_only, dtype=bool)
         rows = np.flatnonzero(mask)
-        out[p.code] = {}
-        for ind in p.indicators:
-            value = indicator_values(ind, firms.metrics, rows)
-            ok = ~np.isnan(value)
-            if not ok.any():
-                continue
-            num = np.asarray(firms.metrics[ind.numerator], dtype=np.float64)[rows][ok]
-            parts = [np.asarray(firms.metrics[d], dtype=np.float64)[rows][ok] for d in ind.denominator]
-            factors = ind.denominator_factors or (1.0,) * len(parts)
-            den = sum(float(np.nansum(x * f)) for x, f in zip(parts, factors, strict=True))
-            out[p.code][ind.code] = ind.scale * float(num.sum()) / den
+        means = {ind.code: aggregate_mean(ind, firms.metrics, rows) for ind in p.indicators}
+        out[p.code] = {k: v for k, v in means.items() if v is not None}
     return out
 
 
@@ -638,14 +645,7 @@ def evaluate(
                 if prior is not None and prior > 0:
                     b, src = ind.k * float(prior), "prior_mean"
                 else:
-                    current = pool_means(
-                        Scheme("", "", None, (Pool(pool.code, "", (ind,)),)),
-                        Firms(
-                            [firms.ids[i] for i in ev],
-                            [pool.code] * ev.size,
-                            {m: np.asarray(firms.metrics[m])[ev] for m in (ind.numerator, *ind.denominator)},
-                        ),
-                    )[pool.code].get(ind.code)
+                    current = aggregate_mean(ind, firms.metrics, ev)
                     if current is None or current <= 0:
                         raise DataError(
                             "no_benchmark",

@@ -82,11 +82,11 @@ def best_facts(year: int, enterprise_ids: Sequence[int]) -> dict[int, dict[str, 
 
 
 def firms_for(
-    enterprises: Sequence[Enterprise], year: int
-) -> tuple[mb.Firms, dict[int, float], dict[int, dict[str, tuple[Decimal, str]]]]:
-    """The core's input for the enterprises of one year; also the land and the facts used."""
+    enterprises: Sequence[Enterprise], year: int, land: Mapping[int, float]
+) -> tuple[mb.Firms, dict[int, dict[str, tuple[Decimal, str]]]]:
+    """The core's input for the enterprises of one year (``land``: mu per enterprise); also the
+    facts used, with their sources."""
     ids = [e.pk for e in enterprises]
-    land = land_mu_by_enterprise(ids)
     facts = best_facts(year, ids)
     flags: dict[int, set[str]] = defaultdict(set)
     for eid, code in YearFlag.objects.filter(year=year, enterprise_id__in=ids).values_list(
@@ -108,7 +108,7 @@ def firms_for(
         years_in_production=np.array([np.nan if y is None else y for y in years]),
         flags=[frozenset(flags[e.pk] | ({"high_tech"} if e.high_tech else set())) for e in enterprises],
     )
-    return firms, land, facts
+    return firms, facts
 
 
 def _number(value: float, digits: int = 2) -> str:

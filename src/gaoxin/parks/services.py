@@ -268,8 +268,15 @@ def _require_status(evaluation: Evaluation, *allowed: str) -> None:
         )
 
 
-def evaluated_enterprises(evaluation: Evaluation) -> list[Enterprise]:
-    return list(Enterprise.objects.filter(park__zone=evaluation.zone).select_related("park").order_by("pk"))
+def pool_members(evaluation: Evaluation, scheme: mb.Scheme) -> tuple[list[Enterprise], dict[int, float]]:
+    """The enterprises of the zone's parks that enter a pool, and their land in mu: a firm needs
+    registered land, and at least the pool's minimum (规下: 占地3亩以上, §1.2); the others are not in N."""
+    enterprises = list(
+        Enterprise.objects.filter(park__zone=evaluation.zone).select_related("park").order_by("pk")
+    )
+    land = analysis.land_mu_by_enterprise([e.pk for e in enterprises])
+    members = [e for e in enterprises if e.pk in land and land[e.pk] >= scheme.pool(e.scale).min_land_mu]
+    return members, land
 
 
 def class_history(enterprise_ids: list[int], before_year: int) -> dict[int, dict[int, str]]:
@@ -293,25 +300,10 @@ def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
     )
     started = time.perf_counter()
     scheme = analysis.parse_scheme(evaluation.scheme.source)
-    enterprises = evaluated_enterprises(evaluation)
-    firms, land, facts = analysis.firms_for(enterprises, evaluation.year)
-    # 规下 pools evaluate only firms with enough land (占地3亩以上); the others are not in N.
-    keep = [
-        k
-        for k, e in enumerate(enterprises)
-        if land.get(e.pk, 0.0) >= scheme.pool(e.scale).min_land_mu and e.pk in land
-    ]
-    enterprises = [enterprises[k] for k in keep]
-    firms = mb.Firms(
-        ids=[firms.ids[k] for k in keep],
-        pool=[firms.pool[k] for k in keep],
-        metrics={m: v[keep] for m, v in firms.metrics.items()},
-        industry=[firms.industry[k] for k in keep],
-        years_in_production=None if firms.years_in_production is None else firms.years_in_production[keep],
-        flags=[firms.flags[k] for k in keep],
-    )
+    enterprises, land = pool_members(evaluation, scheme)
     if not enterprises:
         raise WorkflowError(_("No enterprise of the zone has land registered: nothing to evaluate."))
+    firms, facts = analysis.firms_for(enterprises, evaluation.year, land)
     prior = (
         Evaluation.objects.filter(zone=evaluation.zone, year=evaluation.year - 1)
         .exclude(pool_means={})

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.parks import access, exports, queries, services
-from gaoxin.parks.analysis import reason_text
+from gaoxin.parks.analysis import parse_scheme, reason_text
 from gaoxin.parks.choices import EvaluationStatus, Klass, Metric, Scale, Source
+from gaoxin.parks.datasets import DATASETS
 from gaoxin.parks.forms import (
     AppealForm,
     ConfirmForm,
@@ -26,7 +27,7 @@ from gaoxin.parks.forms import (
     OwnFiguresForm,
     SchemeForm,
 )
-from gaoxin.parks.models import Enterprise, Evaluation, Park, PolicyMeasure, Scheme
+from gaoxin.parks.models import Appeal, Enterprise, Evaluation, ImportBatch, Park, PolicyMeasure, Scheme
 from gaoxin.places.services import current_zone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -188,11 +189,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 % {"n": report.written, "rows": report.batch.rows},
             )
             return redirect("parks:import")
-    from gaoxin.parks.datasets import DATASETS
-
     columns = [(v[1], [c.headers for c in v[2]]) for v in DATASETS.values()]
-    from gaoxin.parks.models import ImportBatch
-
     return render(
         request,
         "parks/import.html",
@@ -249,8 +246,6 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     results = queries.filtered_results(evaluation, request.GET.dict())
     page = Paginator(results, 100).get_page(request.GET.get("page"))
-    from gaoxin.parks.models import Appeal
-
     return render(
         request,
         "parks/evaluation_detail.html",
@@ -275,11 +270,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _land_rows(evaluation: Evaluation) -> list[dict[str, object]]:
-    from gaoxin.parks.analysis import land_mu_by_enterprise
-
-    enterprises = services.evaluated_enterprises(evaluation)
-    land = land_mu_by_enterprise([e.pk for e in enterprises])
-    return [{"enterprise": e, "land_mu": land[e.pk]} for e in enterprises if e.pk in land]
+    enterprises, land = services.pool_members(evaluation, parse_scheme(evaluation.scheme.source))
+    return [{"enterprise": e, "land_mu": land[e.pk]} for e in enterprises]
 
 
 @login_required
@@ -400,9 +392,10 @@ def portal(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year - 1
     if request.GET.get("year", "").isdigit():
         year = int(request.GET["year"])
-    figures: dict[str, dict[str, Decimal]] = {}
+    by_metric: dict[str, dict[str, Decimal]] = {}
     for f in enterprise.facts.filter(year=year):
-        figures.setdefault(f.get_metric_display(), {})[f.source] = f.value
+        by_metric.setdefault(f.get_metric_display(), {})[f.source] = f.value
+    figures = [(label, [values.get(src) for src in Source.values]) for label, values in by_metric.items()]
     own = {f.metric: f.value for f in enterprise.facts.filter(year=year, source=Source.SELF)}
     initial = {k: (own[m] / d if m in own else None) for k, (m, d) in OWN_FIELDS.items()}
     figures_form = OwnFiguresForm(initial=initial)
