@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import numpy as np
 import pytest
@@ -362,3 +363,75 @@ def test_two_pools_are_classed_separately() -> None:
     assert res.pools["below"].counts == {"A": 8, "B": 16, "C": 14, "D": 2, "T": 0}
     assert res.pools["above"].counts["A"] == 4
     assert res.rank[-1] == 1 and res.klass[-1] == "A"  # S39 pays the most tax per mu
+
+
+# ---------------------------------------------------------------- idle and low-efficiency land
+
+
+@pytest.mark.parametrize(
+    ("today", "idle", "years", "reclaimable"),
+    [
+        (dt.date(2025, 2, 28), False, 0, False),  # one day short of a full year
+        (dt.date(2025, 3, 1), True, 1, False),  # one full year: idle, 20 % fee
+        (dt.date(2026, 2, 28), True, 1, False),
+        (dt.date(2026, 3, 1), True, 2, True),  # two full years: reclaimable
+    ],
+)
+def test_land_not_started_a_year_after_the_contracted_start_is_idle(today, idle, years, reclaimable) -> None:  # type: ignore[no-untyped-def]
+    parcel = mb.Parcel(contract_start_by=dt.date(2024, 3, 1), land_price_yuan=9_600_000)
+    flags = mb.land_flags(parcel, today, pool_mean_tax_per_mu=None)
+    assert (flags.idle, flags.idle_years, flags.reclaimable) == (idle, years, reclaimable)
+    assert flags.idle_fee_yuan == (1_920_000 if idle else None)
+    assert flags.idle_since == (dt.date(2025, 3, 1) if idle else None)
+    assert flags.idle_rule == ("not_started" if idle else "")
+
+
+@pytest.mark.parametrize(
+    ("developed", "invested", "idle"),
+    [(0.30, 0.50, True), (0.40, 0.20, True), (0.40, 0.30, False), (1 / 3, 0.25, False)],
+)
+def test_started_land_stopped_a_year_is_idle_only_below_a_third_or_a_quarter(
+    developed, invested, idle
+) -> None:  # type: ignore[no-untyped-def]
+    parcel = mb.Parcel(
+        contract_start_by=dt.date(2022, 1, 1),
+        started_on=dt.date(2022, 2, 1),
+        stopped_since=dt.date(2024, 6, 1),
+        developed_share=developed,
+        invested_share=invested,
+    )
+    assert mb.land_flags(parcel, dt.date(2025, 6, 1), pool_mean_tax_per_mu=None).idle is idle
+    assert mb.land_flags(parcel, dt.date(2025, 5, 31), pool_mean_tax_per_mu=None).idle is False
+
+
+def test_a_29_february_start_date_becomes_28_february() -> None:
+    assert mb.add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+    assert mb.full_years(dt.date(2024, 2, 29), dt.date(2025, 2, 27)) == 0
+    assert mb.full_years(dt.date(2024, 2, 29), dt.date(2025, 2, 28)) == 1
+
+
+def test_low_efficiency_rules_on_a_built_parcel() -> None:
+    built = dict(
+        contract_start_by=dt.date(2018, 1, 1),
+        started_on=dt.date(2018, 2, 1),
+        completed_on=dt.date(2019, 6, 1),
+    )
+    fine = mb.Parcel(**built, plot_ratio=1.4, tax_per_mu_10k_yuan=20, contracted_tax_per_mu_10k_yuan=15)
+    assert mb.land_flags(fine, dt.date(2025, 1, 1), pool_mean_tax_per_mu=20).low_efficiency == ()
+    poor = mb.Parcel(
+        **built,
+        plot_ratio=0.6,
+        tax_per_mu_10k_yuan=4,
+        contracted_tax_per_mu_10k_yuan=15,
+        consecutive_d=2,
+        let_share=0.7,
+    )
+    flags = mb.land_flags(poor, dt.date(2025, 1, 1), pool_mean_tax_per_mu=20)
+    assert flags.low_efficiency == (
+        "consecutive_d",
+        "tax_below_average",
+        "tax_below_contract",
+        "plot_ratio",
+        "sublet",
+    )
+    assert not flags.idle

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 import numpy as np
@@ -147,6 +148,7 @@ class Scheme:
     year: int | None
     pools: tuple[Pool, ...]
     surcharge: Surcharge = field(default_factory=Surcharge)
+    land: LandRules = field(default_factory=lambda: LandRules())
 
     def pool(self, code: str) -> Pool:
         for p in self.pools:
@@ -307,12 +309,21 @@ def scheme_from_dict(d: Mapping[str, Any]) -> Scheme:
     s = d.get("surcharge", {})
     tiers = tuple(_num(x, "surcharge tier") for x in s.get("electricity_yuan_per_kwh", (0.05, 0.10, 0.15)))
     year = d.get("year")
+    ld = d.get("land", {})
+    land = LandRules(
+        consecutive_d=int(_num(ld.get("consecutive_d", 2), "land consecutive_d", positive=True)),
+        tax_share_of_average=_share(ld.get("tax_share_of_average", 0.5), "land tax_share_of_average"),
+        min_plot_ratio=_num(ld.get("min_plot_ratio", 1.0), "land min_plot_ratio"),
+        let_share=_share(ld.get("let_share", 0.5), "land let_share"),
+        idle_fee_share=_share(ld.get("idle_fee_share", 0.20), "land idle_fee_share"),
+    )
     return Scheme(
         name=str(d.get("name", "")),
         title=str(d.get("title", "")),
         year=None if year is None else int(_num(year, "year")),
         pools=pools,
         surcharge=Surcharge(tiers),
+        land=land,
     )
 
 
@@ -750,3 +761,122 @@ def consecutive_d_years(classes_by_year: Mapping[int, str], year: int) -> int:
         count += 1
         y -= 1
     return count
+
+
+# ------------------------------------------------------------------------------- land parcels
+
+
+@dataclass(frozen=True)
+class LandRules:
+    """Thresholds of the low-efficiency flags (../shared/reference/mu-benefit.md §5, [synth]:
+    configurable). ``tax_share_of_average``: tax per mu below this share of the pool mean;
+    ``min_plot_ratio``: plot ratio below it (Taizhou, Jiangsu requires ≥ 1.2 for new industrial land);
+    ``consecutive_d``: the user class D this many years running; ``let_share``: more than this share
+    of the parcel used by tenants (mostly sub-let)."""
+
+    consecutive_d: int = 2
+    tax_share_of_average: float = 0.5
+    min_plot_ratio: float = 1.0
+    let_share: float = 0.5
+    idle_fee_share: float = 0.20  # 土地闲置费: 20 % of the land price (国土资源部令第53号)
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One parcel's contract, progress and use, as of the evaluation."""
+
+    contract_start_by: date | None = None
+    started_on: date | None = None
+    completed_on: date | None = None
+    stopped_since: date | None = None
+    developed_share: float | None = None
+    invested_share: float | None = None
+    land_price_yuan: float | None = None
+    plot_ratio: float | None = None
+    tax_per_mu_10k_yuan: float | None = None  # of the firms on it (Σ tax / Σ land), last evaluation
+    contracted_tax_per_mu_10k_yuan: float | None = None
+    consecutive_d: int = 0  # of the owner
+    let_share: float = 0.0  # share of the area used by tenants
+
+
+@dataclass(frozen=True)
+class LandFlags:
+    idle: bool
+    idle_rule: str  # "" | "not_started" | "stopped"
+    idle_since: date | None  # the day the idle year was complete (fee due)
+    idle_years: int  # full years idle on ``today``
+    idle_fee_yuan: float | None
+    reclaimable: bool  # idle ≥ 2 years: can be taken back without compensation
+    low_efficiency: tuple[
+        str, ...
+    ]  # rule codes: consecutive_d, tax_below_average, tax_below_contract, plot_ratio, sublet
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def full_years(start: date, today: date) -> int:
+    """Whole years from ``start`` to ``today`` (0 before the first anniversary)."""
+    if today < start:
+        return 0
+    n = today.year - start.year
+    return n if add_years(start, n) <= today else n - 1
+
+
+def land_flags(
+    parcel: Parcel, today: date, *, pool_mean_tax_per_mu: float | None, rules: LandRules = LandRules()
+) -> LandFlags:
+    """Idle land by 国土资源部令第53号 《闲置土地处置办法》 (§5): construction not started one full year
+    after the contracted start date; or started, with less than 1/3 of the area developed or less
+    than 25 % invested, and stopped for one full year. Idle one year → 土地闲置费 of 20 % of the land
+    price; two years → reclaimable without compensation. Low efficiency by the configurable rules of
+    `LandRules` (only for built parcels)."""
+    rules = rules or LandRules()
+    rule, since_start = "", None
+    if parcel.started_on is None and parcel.contract_start_by is not None:
+        rule, since_start = "not_started", parcel.contract_start_by
+    elif parcel.completed_on is None and parcel.stopped_since is not None:
+        developed = parcel.developed_share if parcel.developed_share is not None else 0.0
+        invested = parcel.invested_share if parcel.invested_share is not None else 0.0
+        if developed < 1 / 3 or invested < 0.25:
+            rule, since_start = "stopped", parcel.stopped_since
+    years = full_years(since_start, today) if since_start is not None else 0
+    idle = years >= 1
+    fee = None
+    if idle and parcel.land_price_yuan is not None:
+        fee = round(rules.idle_fee_share * parcel.land_price_yuan, 2)
+    low: list[str] = []
+    if parcel.completed_on is not None:
+        if parcel.consecutive_d >= rules.consecutive_d:
+            low.append("consecutive_d")
+        tax = parcel.tax_per_mu_10k_yuan
+        if (
+            tax is not None
+            and pool_mean_tax_per_mu
+            and tax < rules.tax_share_of_average * pool_mean_tax_per_mu
+        ):
+            low.append("tax_below_average")
+        if (
+            tax is not None
+            and parcel.contracted_tax_per_mu_10k_yuan
+            and tax < parcel.contracted_tax_per_mu_10k_yuan
+        ):
+            low.append("tax_below_contract")
+        if parcel.plot_ratio is not None and parcel.plot_ratio < rules.min_plot_ratio:
+            low.append("plot_ratio")
+        if parcel.let_share > rules.let_share:
+            low.append("sublet")
+    return LandFlags(
+        idle=idle,
+        idle_rule=rule if idle else "",
+        idle_since=add_years(since_start, 1) if idle and since_start is not None else None,
+        idle_years=years,
+        idle_fee_yuan=fee,
+        reclaimable=years >= 2,
+        low_efficiency=tuple(low),
+    )

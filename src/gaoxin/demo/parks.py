@@ -10,6 +10,7 @@ consecutive D years; the 2025 evaluation is open and collecting.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from decimal import Decimal
 
@@ -99,6 +100,29 @@ MEASURES = [
 ]
 
 
+M_PER_DEG_LAT = 111_320.0
+
+
+def _square(lon: float, lat: float, side_m: float) -> dict[str, object]:
+    """A square parcel of ``side_m`` metres with its south-west corner at (lon, lat)."""
+    dlat = side_m / M_PER_DEG_LAT
+    dlon = side_m / (M_PER_DEG_LAT * math.cos(math.radians(lat)))
+    ring = [[lon, lat], [lon + dlon, lat], [lon + dlon, lat + dlat], [lon, lat + dlat], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
+
+
+def _slot(zone: Zone, park_index: int, k: int) -> tuple[float, float]:
+    """The south-west corner of a park's k-th parcel: parks in two rows east of the zone centre,
+    parcels on a 450 m grid of six columns inside each park (synthetic layout)."""
+    lon0 = zone.center_lon + 0.02 + (park_index % 5) * 0.035
+    lat0 = zone.center_lat - 0.03 + (park_index // 5) * 0.045
+    row, col = divmod(k, 6)
+    return (
+        lon0 + col * 450 / (M_PER_DEG_LAT * math.cos(math.radians(lat0))),
+        lat0 + row * 450 / M_PER_DEG_LAT,
+    )
+
+
 def _uscc(rng: random.Random) -> str:
     body = (
         "913708"
@@ -112,10 +136,10 @@ def _facts(
     rng: random.Random, scale: str, land_mu: float, quality: float, growth: float
 ) -> dict[str, Decimal]:
     """One year's figures (yuan, t, tce) of a firm; ``quality`` spreads firms from weak to strong."""
-    revenue = land_mu * rng.lognormvariate(5.3, 0.5) * quality * 1e4 * growth
+    revenue = land_mu * rng.lognormvariate(5.3, 0.35) * quality * 1e4 * growth
     out = {
         Metric.REVENUE: revenue,
-        Metric.TAX: revenue * rng.uniform(0.015, 0.06) * quality,
+        Metric.TAX: revenue * rng.uniform(0.025, 0.05),
         Metric.ELECTRICITY: revenue / rng.uniform(8, 30),
     }
     if scale == Scale.ABOVE:
@@ -158,7 +182,7 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
     enterprises: list[Enterprise] = []
     quality: dict[int, float] = {}
     n_parcels = 0
-    for park, (_code, _name, _focus, industry, n) in zip(parks, PARKS, strict=True):
+    for pi, (park, (_code, _name, _focus, industry, n)) in enumerate(zip(parks, PARKS, strict=True)):
         count = max(6, n // 6)  # a sample of each park's firms
         for k in range(count):
             scale = Scale.ABOVE if rng.random() < 0.72 else Scale.BELOW
@@ -184,7 +208,11 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
             area_m2 = Decimal(str(round(area * 10000 / 15, 2)))
             n_parcels += 1
             granted = started - dt.timedelta(days=rng.randint(400, 900))
+            lon, lat = _slot(zone, pi, k)
             parcel = LandParcel.objects.create(
+                geometry=_square(lon, lat, math.sqrt(float(area_m2))),
+                lon=lon,
+                lat=lat,
                 park=park,
                 code=f"JNGX-{park.code.upper()}-{k + 1:03d}",
                 certificate=f"鲁(2019)济宁市不动产权第{rng.randint(10**6, 10**7 - 1)}号",
@@ -194,19 +222,20 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
                 contract_complete_by=granted + dt.timedelta(days=900),
                 started_on=granted + dt.timedelta(days=rng.randint(60, 200)),
                 completed_on=started,
-                contracted_tax_per_mu_yuan=Decimal(rng.choice([150000, 200000, 250000])),
-                plot_ratio=Decimal(str(round(rng.uniform(0.6, 1.8), 2))),
+                contracted_tax_per_mu_yuan=Decimal(rng.choice([30000, 40000, 50000])),
+                plot_ratio=Decimal(str(round(rng.uniform(0.85, 2.0), 2))),
             )
             LandUse.objects.create(parcel=parcel, enterprise=e, role=LandRole.OWNER, area_m2=area_m2)
             if rng.random() < 0.15:
                 Plant.objects.create(
                     parcel=parcel, name=f"{e.name[:8]}厂房", floor_area_m2=area_m2 * Decimal("0.6"), owner=e
                 )
-    # Idle parcels: granted, never started (the idle-land rule's demo cases).
-    for k in range(3):
+    # Idle parcels: three granted and never started, one started and stopped at 20 % developed.
+    for k in range(4):
         park = parks[k]
         n_parcels += 1
-        granted = dt.date(2022 + k, 3, 1)
+        granted = dt.date(2022 + min(k, 2), 3, 1)
+        lon, lat = _slot(zone, k, 40)
         LandParcel.objects.create(
             park=park,
             code=f"JNGX-{park.code.upper()}-X{k + 1:02d}",
@@ -214,7 +243,14 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
             granted_on=granted,
             contract_start_by=granted + dt.timedelta(days=180),
             contract_complete_by=granted + dt.timedelta(days=900),
+            started_on=dt.date(2023, 9, 1) if k == 3 else None,
+            stopped_since=dt.date(2024, 5, 1) if k == 3 else None,
+            developed_share=Decimal("0.2") if k == 3 else None,
+            invested_share=Decimal("0.3") if k == 3 else None,
             land_price_yuan=Decimal("9600000"),
+            geometry=_square(lon, lat, 200),
+            lon=lon,
+            lat=lat,
         )
     facts, flags = [], []
     for year, growth in ((2024, 1.0), (2025, 1.07)):

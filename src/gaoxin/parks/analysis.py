@@ -3,6 +3,7 @@ database keys ⇄ enterprise ids, reasons ⇄ translated sentences."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,10 +14,11 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.analysis import mu_benefit as mb
-from gaoxin.parks.choices import Metric, Source
-from gaoxin.parks.models import M2_PER_MU, Enterprise, Fact, LandUse, YearFlag
+from gaoxin.parks.choices import LandRole, Metric, Source
+from gaoxin.parks.models import M2_PER_MU, Enterprise, Evaluation, Fact, LandParcel, LandUse, Result, YearFlag
 
 # Database metric (yuan, t, tce …) → the scheme's metric (万元 for money) and the divisor between them.
 SCHEME_METRICS: dict[str, tuple[str, float]] = {
@@ -182,3 +184,63 @@ def reason_text(reason: Mapping[str, Any]) -> str:
             "by": ", ".join(p["by"]),
         }
     return str(code)
+
+
+def parcel_flags(
+    parcels: Sequence[LandParcel], evaluation: Evaluation | None, today: dt.date
+) -> list[tuple[LandParcel, mb.LandFlags, str]]:
+    """Each parcel with its idle / low-efficiency flags and the class of its main user in the
+    evaluation (owner first, else the largest user). Tax per mu and consecutive D come from that
+    evaluation's results; the thresholds from its scheme."""
+    rules = parse_scheme(evaluation.scheme.source).land if evaluation else mb.LandRules()
+    results: dict[int, Result] = {}
+    if evaluation is not None:
+        results = {r.enterprise_id: r for r in evaluation.results.all()}
+    out = []
+    for p in parcels:
+        uses = sorted(p.uses.all(), key=lambda u: (u.role != LandRole.OWNER, -u.area_m2))
+        main = results.get(uses[0].enterprise_id) if uses else None
+        tenants = sum((u.area_m2 for u in uses if u.role == LandRole.TENANT), Decimal(0))
+        tax = None
+        if main is not None:
+            tax = next((i["value"] for i in main.indicators if i["code"] == "tax_per_mu"), None)
+        mean = None
+        if main is not None and evaluation is not None:
+            mean = evaluation.pool_means.get(main.pool, {}).get("tax_per_mu")
+        state = mb.Parcel(
+            contract_start_by=p.contract_start_by,
+            started_on=p.started_on,
+            completed_on=p.completed_on,
+            stopped_since=p.stopped_since,
+            developed_share=None if p.developed_share is None else float(p.developed_share),
+            invested_share=None if p.invested_share is None else float(p.invested_share),
+            land_price_yuan=None if p.land_price_yuan is None else float(p.land_price_yuan),
+            plot_ratio=None if p.plot_ratio is None else float(p.plot_ratio),
+            tax_per_mu_10k_yuan=tax,
+            contracted_tax_per_mu_10k_yuan=(
+                None if p.contracted_tax_per_mu_yuan is None else float(p.contracted_tax_per_mu_yuan) / 1e4
+            ),
+            consecutive_d=main.consecutive_d if main is not None else 0,
+            let_share=float(tenants / p.area_m2),
+        )
+        out.append(
+            (
+                p,
+                mb.land_flags(state, today, pool_mean_tax_per_mu=mean, rules=rules),
+                main.klass if main else "",
+            )
+        )
+    return out
+
+
+LOW_EFFICIENCY_LABELS = {
+    "consecutive_d": gettext_lazy("class D in consecutive years"),
+    "tax_below_average": gettext_lazy("tax per mu below the share of the pool mean"),
+    "tax_below_contract": gettext_lazy("tax per mu below the contracted figure"),
+    "plot_ratio": gettext_lazy("plot ratio below the threshold"),
+    "sublet": gettext_lazy("mostly let to tenants"),
+}
+IDLE_LABELS = {
+    "not_started": gettext_lazy("not started one year after the contracted start"),
+    "stopped": gettext_lazy("stopped for a year with < 1/3 developed or < 1/4 invested"),
+}

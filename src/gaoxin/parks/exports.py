@@ -107,3 +107,45 @@ def surcharge_xlsx(evaluation: Evaluation) -> bytes:
     for col, width in zip("ABCDEF", (8, 36, 24, 22, 14, 16), strict=True):
         sheet.column_dimensions[col].width = width
     return _save(book)
+
+
+def land_xlsx(rows: list[dict[str, object]]) -> bytes:
+    """Parcels with their flags: the working list of the land office."""
+    from gaoxin.common.tabular import write_xlsx
+
+    columns = [
+        _("Parcel"),
+        _("Park"),
+        _("Area (mu)"),
+        _("Users"),
+        _("Class"),
+        _("Idle"),
+        _("Idle since"),
+        _("Idle fee (yuan)"),
+        _("Reclaimable"),
+        _("Low efficiency"),
+    ]
+    out = []
+    for r in rows:
+        p, f = r["parcel"], r["flags"]
+        out.append(
+            dict(
+                zip(
+                    columns,
+                    [
+                        p.code,  # type: ignore[attr-defined]
+                        p.park.name,  # type: ignore[attr-defined]
+                        float(p.area_mu),  # type: ignore[attr-defined]
+                        ", ".join(e.name for e in r["users"]),  # type: ignore[attr-defined]
+                        r["klass"],
+                        str(r["idle_label"]),
+                        f.idle_since,  # type: ignore[attr-defined]
+                        f.idle_fee_yuan,  # type: ignore[attr-defined]
+                        _("yes") if f.reclaimable else "",  # type: ignore[attr-defined]
+                        "; ".join(str(x) for x in r["low_labels"]),  # type: ignore[attr-defined]
+                    ],
+                    strict=True,
+                )
+            )
+        )
+    return write_xlsx([str(c) for c in columns], out, title="parcels")

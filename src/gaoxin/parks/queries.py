@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 
+from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, parcel_flags
 from gaoxin.parks.choices import Klass
-from gaoxin.parks.models import M2_PER_MU, Enterprise, Evaluation, LandUse, Park, ParkYear, Result
+from gaoxin.parks.models import M2_PER_MU, Enterprise, Evaluation, LandParcel, LandUse, Park, ParkYear, Result
 
 HUNDRED_YI_YUAN = Decimal("1e10")  # 100亿元: the zone's goal of parks above ten billion yuan of revenue
 
@@ -102,3 +104,56 @@ def surcharge_list(evaluation: Evaluation) -> QuerySet[Result]:
 
 def enterprise_years(enterprise: Enterprise) -> list[int]:
     return sorted(set(enterprise.facts.values_list("year", flat=True)), reverse=True)
+
+
+def land_rows(zone_id: int | None, evaluation: Evaluation | None, today: dt.date) -> list[dict[str, Any]]:
+    """Every parcel with its flags (words included) and its main user's class."""
+    parcels = (
+        LandParcel.objects.select_related("park")
+        .prefetch_related("uses__enterprise")
+        .order_by("park__code", "code")
+    )
+    if zone_id is not None:
+        parcels = parcels.filter(park__zone_id=zone_id)
+    rows = []
+    for parcel, flags, klass in parcel_flags(list(parcels), evaluation, today):
+        rows.append(
+            {
+                "parcel": parcel,
+                "flags": flags,
+                "klass": klass,
+                "users": [u.enterprise for u in parcel.uses.all()],
+                "idle_label": IDLE_LABELS.get(flags.idle_rule, ""),
+                "low_labels": [LOW_EFFICIENCY_LABELS[c] for c in flags.low_efficiency],
+            }
+        )
+    return rows
+
+
+def land_geojson(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    features = []
+    for r in rows:
+        p = r["parcel"]
+        geometry = p.geometry or (
+            {"type": "Point", "coordinates": [p.lon, p.lat]} if p.lon is not None else None
+        )
+        if geometry is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "code": p.code,
+                    "park": p.park.name,
+                    "area_mu": float(p.area_mu),
+                    "users": ", ".join(e.name for e in r["users"]),
+                    "klass": r["klass"],
+                    "idle": r["flags"].idle,
+                    "reclaimable": r["flags"].reclaimable,
+                    "idle_label": str(r["idle_label"]),
+                    "low": [str(x) for x in r["low_labels"]],
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -14,5 +14,6 @@ urlpatterns = [
     path("results/<int:pk>/", views.result_detail, name="result"),
     path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
     path("schemes/<int:pk>/", views.scheme_page, name="scheme"),
+    path("land/", views.land_page, name="land"),
     path("portal/", views.portal, name="portal"),
 ]

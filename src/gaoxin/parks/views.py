@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -446,5 +446,40 @@ def portal(request: HttpRequest) -> HttpResponse:
             "confirmation": enterprise.confirmations.filter(year=year).first(),
             "results": results,
             "land": enterprise.land_uses.select_related("parcel"),
+        },
+    )
+
+
+@login_required
+def land_page(request: HttpRequest) -> HttpResponse:
+    """Parcels with their idle and low-efficiency flags, on a map and in a table."""
+    access.require_view_all(request.user)  # type: ignore[arg-type]
+    zone_id = _zone_id()
+    evaluation = queries.latest_evaluation(zone_id)
+    rows = queries.land_rows(zone_id, evaluation, timezone.localdate())
+    shown = request.GET.get("flag", "")
+    if request.GET.get("park", "").isdigit():
+        rows = [r for r in rows if r["parcel"].park_id == int(request.GET["park"])]
+    if shown == "idle":
+        rows = [r for r in rows if r["flags"].idle]
+    elif shown == "low":
+        rows = [r for r in rows if r["flags"].low_efficiency]
+    if request.GET.get("format") == "xlsx":
+        return _download(exports.land_xlsx(rows), "parcels-flags.xlsx")
+    if request.GET.get("format") == "geojson":
+        return JsonResponse(queries.land_geojson(rows))
+    return render(
+        request,
+        "parks/land.html",
+        {
+            "rows": rows,
+            "evaluation": evaluation,
+            "parks": Park.objects.all(),
+            "map_strings": {"mu": _("mu"), "klass": _("Class"), "reclaimable": _("reclaimable")},
+            "counts": {
+                "idle": sum(r["flags"].idle for r in rows),
+                "reclaimable": sum(r["flags"].reclaimable for r in rows),
+                "low": sum(bool(r["flags"].low_efficiency) for r in rows),
+            },
         },
     )
