@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -279,16 +279,10 @@ def _land_rows(evaluation: Evaluation) -> list[dict[str, object]]:
 def evaluation_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     access.require_manage(request.user)  # type: ignore[arg-type]
     evaluation = get_object_or_404(Evaluation, pk=pk)
-    actions = {
-        "land_notice": services.publish_land_notice,
-        "score": services.score,
-        "notice": services.publish_notice,
-        "finalize": services.finalize,
-    }
-    if step not in actions:
-        raise PermissionDenied
+    if step not in services.STEPS:
+        raise Http404
     try:
-        actions[step](request.user, evaluation)  # type: ignore[operator]
+        services.run_step(request.user, evaluation, step)  # type: ignore[arg-type]
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

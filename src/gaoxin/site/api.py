@@ -11,11 +11,13 @@ from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
 from gaoxin.lifecircle.api import router as lifecircle_router
+from gaoxin.parks.api import router as parks_router
 from gaoxin.places.api import router as places_router
 
 api = NinjaAPI(title="Gaoxin API", version="1", auth=django_auth, urls_namespace="api")
 api.add_router("/places/", places_router)
 api.add_router("/lifecircle/", lifecircle_router)
+api.add_router("/parks/", parks_router)
 
 
 @api.exception_handler(PermissionDenied)
