@@ -165,3 +165,37 @@ def test_a_below_scale_firm_under_3_mu_is_not_in_the_pool(evaluation_2025) -> No
     small.save()
     services.score(None, evaluation_2025)  # O17 has 1 mu
     assert not Result.objects.filter(enterprise=small, evaluation=evaluation_2025).exists()
+
+
+def test_the_land_file_replaces_the_uses_of_its_parcels_or_writes_nothing(example_zone) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.parks.models import LandParcel, LandUse
+
+    parcel = LandParcel.objects.get(uses__enterprise=enterprise("E1"))  # 50 mu = 33,333.33 m²
+    header = ["统一社会信用代码", "宗地编号", "使用方式", "使用面积(平方米)"]
+    bad = _csv(
+        [
+            header,
+            [uscc(1), parcel.code, "自有", "30000"],
+            [uscc(2), parcel.code, "转让", "2000"],
+            [uscc(3), "NOPE", "", "5"],
+        ]
+    )
+    report = services.import_department_file(
+        None, dataset="land", year=2025, filename="land.csv", content=bad
+    )
+    assert [(p.row, p.field) for p in report.problems] == [(3, "使用方式"), (4, "宗地编号")]
+    too_much = _csv([header, [uscc(1), parcel.code, "自有", "30000"], [uscc(2), parcel.code, "租赁", "5000"]])
+    report = services.import_department_file(
+        None, dataset="land", year=2025, filename="land.csv", content=too_much
+    )
+    assert "add up to more" in report.problems[0].message or "超过" in report.problems[0].message
+    assert LandUse.objects.get(parcel=parcel).area_m2 == parcel.area_m2  # nothing written
+    good = _csv([header, [uscc(1), parcel.code, "自有", "30000"], [uscc(2), parcel.code, "租赁", "3000"]])
+    report = services.import_department_file(
+        None, dataset="land", year=2025, filename="land.csv", content=good
+    )
+    assert report.written == 2
+    assert {(u.enterprise.name, u.role, u.area_m2) for u in LandUse.objects.filter(parcel=parcel)} == {
+        ("E1 企业", "owner", Decimal("30000")),
+        ("E2 企业", "tenant", Decimal("3000")),
+    }

@@ -1,81 +1,10 @@
 """End to end in headless Chromium (Debian's `chromium`, installed by .ci/run): log in, open the map,
 see the zone's layers, filter a class, import a file with a bad row, fix it, see the new facility."""
 
-import os
-import shutil
-
-import pytest
-
 from gaoxin.places.models import Facility
+from tests.conftest import BROWSER_MARKS, login
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed (CI installs it)",
-    ),
-]
-
-
-@pytest.fixture
-def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = (
-        "true"  # Playwright's sync API runs an event loop in this thread
-    )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        pg = browser.new_page(viewport={"width": 1280, "height": 800})
-        external: list[str] = []
-        pg.on(
-            "request",
-            lambda r: (
-                external.append(r.url)
-                if not r.url.startswith(live_server.url) and not r.url.startswith("data:")
-                else None
-            ),
-        )
-        pg.external_requests = external
-        yield pg
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _end_live_server_sessions(django_db_setup, django_db_blocker):
-    """The live server's request threads keep PostgreSQL sessions open until the process ends; end
-    them once, after the last browser test, so that pytest-django can drop the test database."""
-    yield
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
-
-
-def login(page, live_server, username):
-    page.goto(live_server.url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "a-Strong-test-pass-42")
-    page.click("button.primary")
-    page.wait_for_url(live_server.url + "/")
+pytestmark = BROWSER_MARKS
 
 
 def test_map_shows_layers_filters_and_an_import(page, live_server, planner, tmp_path):

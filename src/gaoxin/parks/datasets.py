@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.parks.choices import Metric, Source
 
 USCC_COLUMNS = ("统一社会信用代码", "uscc")
+# The land file (自然资源局): one row per enterprise and parcel.
+LAND_DATASET = "land"
+LAND_LABEL = _("Natural resources bureau: land used by each enterprise")
+LAND_COLUMNS = {
+    "parcel": ("宗地编号", "parcel"),
+    "role": ("使用方式", "role"),  # 自有 / 租赁 (owner / tenant); blank = owner
+    "area": ("使用面积(平方米)", "area_m2"),
+}
 
 
 @dataclass(frozen=True)

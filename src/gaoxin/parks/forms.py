@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.parks.datasets import DATASETS
+from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
 from gaoxin.parks.models import YEAR_VALIDATORS, Scheme
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -15,7 +15,9 @@ def _default_year() -> int:
 
 
 class ImportForm(forms.Form):
-    dataset = forms.ChoiceField(label=_("Dataset"), choices=[(k, v[1]) for k, v in DATASETS.items()])
+    dataset = forms.ChoiceField(
+        label=_("Dataset"), choices=[*((k, v[1]) for k, v in DATASETS.items()), (LAND_DATASET, LAND_LABEL)]
+    )
     year = forms.IntegerField(label=_("Data year"), validators=YEAR_VALIDATORS, initial=_default_year)
     file = forms.FileField(label=_("File (CSV or xlsx)"))
 

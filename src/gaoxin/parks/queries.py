@@ -157,3 +157,20 @@ def land_geojson(rows: list[dict[str, Any]]) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def previous_result(result: Result) -> dict[str, Any] | None:
+    """Last year's result of the same enterprise and the change of score (year-over-year)."""
+    prev = (
+        Result.objects.filter(
+            enterprise_id=result.enterprise_id,
+            evaluation__zone_id=result.evaluation.zone_id,
+            evaluation__year=result.evaluation.year - 1,
+        )
+        .select_related("evaluation")
+        .first()
+    )
+    if prev is None:
+        return None
+    change = None if "T" in (prev.klass, result.klass) else result.score - prev.score
+    return {"result": prev, "change": change}

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from gaoxin.parks import access, exports, queries, services
 from gaoxin.parks.analysis import parse_scheme, reason_text
 from gaoxin.parks.choices import EvaluationStatus, Klass, Metric, Scale, Source
-from gaoxin.parks.datasets import DATASETS
+from gaoxin.parks.datasets import DATASETS, LAND_COLUMNS, LAND_LABEL
 from gaoxin.parks.forms import (
     AppealForm,
     ConfirmForm,
@@ -190,6 +190,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             )
             return redirect("parks:import")
     columns = [(v[1], [c.headers for c in v[2]]) for v in DATASETS.values()]
+    columns.append((LAND_LABEL, list(LAND_COLUMNS.values())))
     return render(
         request,
         "parks/import.html",
@@ -312,6 +313,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "result": result,
             "reasons": [reason_text(r) for r in result.reasons],
+            "previous": queries.previous_result(result),
             "indicators": [
                 {**i, "sources": [str(Source(x).label) if x in Source.values else x for x in i["sources"]]}
                 for i in result.indicators
