@@ -20,6 +20,12 @@ ZONE_BOUNDARY = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """PBKDF2's 1,000,000 rounds cost ~0.5 s per persona; tests do not test the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def zone(db: None) -> Zone:
     zone = Zone.objects.create(

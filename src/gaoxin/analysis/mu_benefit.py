@@ -33,6 +33,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from gaoxin.analysis.dates import add_years, full_years
 from gaoxin.analysis.errors import AnalysisError
 
 CLASSES = ("A", "B", "C", "D", "T")
@@ -810,22 +811,6 @@ class LandFlags:
     low_efficiency: tuple[
         str, ...
     ]  # rule codes: consecutive_d, tax_below_average, tax_below_contract, plot_ratio, sublet
-
-
-def add_years(day: date, years: int) -> date:
-    """The same calendar day ``years`` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def full_years(start: date, today: date) -> int:
-    """Whole years from ``start`` to ``today`` (0 before the first anniversary)."""
-    if today < start:
-        return 0
-    n = today.year - start.year
-    return n if add_years(start, n) <= today else n - 1
 
 
 def land_flags(

@@ -1,5 +1,6 @@
 """Base models shared by every app."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,3 +11,60 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("audit events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError(
+            "audit events are deleted only by `gaoxin audit purge` after the retention period"
+        )
+
+
+class AuditEvent(models.Model):
+    """One read or write of personal data: who, when, which object, what, with which outcome.
+
+    Append-only: saving an existing event, updating or deleting through the ORM raises; on
+    PostgreSQL a trigger refuses UPDATE, and DELETE of events younger than the retention period
+    (settings.GAOXIN_AUDIT_RETENTION_DAYS, ≥ 180 days). Never holds a clear 身份证号 or phone."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,  # an event outlives its user
+    )
+    actor_name = models.CharField(_("user name"), max_length=150)
+    action = models.CharField(_("action"), max_length=20, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=40, db_index=True)
+    target_id = models.CharField(_("object"), max_length=40, blank=True, db_index=True)
+    target_label = models.CharField(_("object label"), max_length=120, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, default="ok")
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return "%s %s %s %s:%s" % (self.at, self.actor_name, self.action, self.target_type, self.target_id)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise PermissionError("audit events cannot be changed")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError(
+            "audit events are deleted only by `gaoxin audit purge` after the retention period"
+        )

@@ -21,6 +21,7 @@ DEMO_USERS: list[tuple[str, str, list[Role], str | None]] = [
     ("guanghe", "洸河街道 王芳", [Role.STREET_STAFF], "370871001"),
     ("liuxing", "柳行街道 张伟", [Role.STREET_STAFF], "370871002"),
     ("doctor", "家庭医生 刘洋", [Role.DOCTOR], None),
+    ("manager", "卫生服务中心主任 郑华", [Role.DOCTOR], None),
     ("resident", "居民 陈静", [Role.RESIDENT], None),
     ("park", "园区服务 赵强", [Role.PARK_STAFF], None),
     ("enterprise", "企业 孙丽", [Role.ENTERPRISE], None),
@@ -38,8 +39,26 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     """Replace every place of the registry with the generated demo zone and create the demo users."""
     sync_facility_types()
     ensure_roles()
+    from gaoxin.demo.health import load_health
     from gaoxin.demo.parks import load_parks
+    from gaoxin.health.models import (
+        Contract,
+        Guardianship,
+        HealthRecord,
+        Institution,
+        Resident,
+        ServicePackage,
+        Team,
+    )
     from gaoxin.parks.models import Enterprise, Evaluation, LandParcel, Park
+
+    Contract.objects.all().delete()
+    Guardianship.objects.all().delete()
+    HealthRecord.objects.all().delete()
+    Resident.objects.all().delete()
+    Team.objects.all().delete()
+    Institution.objects.all().delete()
+    ServicePackage.objects.all().delete()
 
     Evaluation.objects.all().delete()
     Enterprise.objects.all().delete()
@@ -108,8 +127,10 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
             is_superuser=username == "admin",
         )
     park_counts = load_parks(zone, users, seed)
+    health_counts = load_health(zone, users, seed)
     return {
         **park_counts,
+        **health_counts,
         "streets": len(streets),
         "communities": len(communities),
         "areas": len(demo.areas),

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from gaoxin.places.models import Zone
 
@@ -12,4 +13,19 @@ def site_context(request: HttpRequest) -> dict[str, Any]:
         if request.user.is_authenticated
         else None
     )
-    return {"current_zone": zone}
+    return {"current_zone": zone, "health_nav": SimpleLazyObject(lambda: _health_nav(request))}
+
+
+def _health_nav(request: HttpRequest) -> bool:
+    """Whether the user has any health page (care staff, a resident, the auditor, aggregates)."""
+    from gaoxin.health import access
+
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return (
+        access.is_staff_of_care(user)  # type: ignore[arg-type]
+        or getattr(user, "resident", None) is not None
+        or access.can_read_audit(user)  # type: ignore[arg-type]
+        or access.can_see_kpis(user)  # type: ignore[arg-type]
+    )

@@ -14,3 +14,28 @@ class ChineseFirstMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class IdleTimeoutMiddleware:
+    """Ends a session idle longer than settings.GAOXIN_IDLE_SECONDS (等保 level 3: session timeout)."""
+
+    KEY = "gaoxin_last_seen"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        limit = settings.GAOXIN_IDLE_SECONDS
+        if limit and request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(self.KEY)
+            if last is not None and now - int(last) > limit:
+                logout(request)
+            else:
+                request.session[self.KEY] = now
+        return self.get_response(request)

@@ -19,19 +19,22 @@ VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
 
 
-def _secret_key() -> str:
-    """Use GAOXIN_SECRET_KEY; otherwise a random key kept in var/ (never in the repository)."""
-    key = env_str("GAOXIN_SECRET_KEY", "")
+def _key_from_env_or_var(name: str, filename: str) -> str:
+    """Use the environment variable; otherwise a random key kept in var/ (never in the repository)."""
+    key = env_str(name, "")
     if key:
         return key
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / filename
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _key_from_env_or_var("GAOXIN_SECRET_KEY", "secret_key")
+# Encrypts 身份证号 and phone numbers at rest and keys their lookup hash (gaoxin.common.crypto).
+# Separate from SECRET_KEY so that rotating one does not lose the other; back it up with the database.
+GAOXIN_DATA_KEY = _key_from_env_or_var("GAOXIN_DATA_KEY", "data_key")
 DEBUG = env_bool("GAOXIN_DEBUG", True)
 ALLOWED_HOSTS = env_list("GAOXIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
@@ -49,6 +52,7 @@ INSTALLED_APPS = [
     "gaoxin.places",
     "gaoxin.lifecircle",
     "gaoxin.parks",
+    "gaoxin.health",
     "gaoxin.site",
     "gaoxin.demo",
 ]
@@ -62,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gaoxin.site.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -106,6 +111,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("GAOXIN_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Inactivity: a session idle this long ends (等保 level 3: session timeout); 0 disables.
+GAOXIN_IDLE_SECONDS = env_int("GAOXIN_IDLE_SECONDS", 30 * 60, minimum=0)
+# Login lockout: this many failures for one user name within the window lock it for the window.
+GAOXIN_LOGIN_MAX_FAILURES = env_int("GAOXIN_LOGIN_MAX_FAILURES", 5, minimum=1)
+GAOXIN_LOGIN_LOCK_SECONDS = env_int("GAOXIN_LOGIN_LOCK_SECONDS", 15 * 60, minimum=60)
+# Audit events younger than this cannot be deleted (≥ 180 days; 网络安全法 Art. 21 asks ≥ 6 months).
+GAOXIN_AUDIT_RETENTION_DAYS = env_int("GAOXIN_AUDIT_RETENTION_DAYS", 365, minimum=180)
 
 # Chinese first: zh-hans is the default, English is available.
 LANGUAGE_CODE = "zh-hans"

@@ -2,17 +2,25 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gaoxin.accounts.forms import LockoutAuthenticationForm
 from gaoxin.site import views
 from gaoxin.site.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="site/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="site/login.html", authentication_form=LockoutAuthenticationForm
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("places/", include("gaoxin.places.urls")),
     path("lifecircle/", include("gaoxin.lifecircle.urls")),
     path("parks/", include("gaoxin.parks.urls")),
+    path("health/", include("gaoxin.health.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,63 @@
+"""Rules of the basic public-health service that are pure: priority groups of family-doctor
+contracting (重点人群) and contract terms. Sources: ../shared/reference/health-rules.md §1, §2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+PRIORITY_GROUPS = (
+    "elderly",  # 65 and older (老年人健康管理, §1.5)
+    "child",  # 0-6 years (0～6岁儿童, §1.6)
+    "pregnant",  # 孕产妇
+    "disabled",  # 残疾人
+    "hypertension",  # ICD-10 I10-I15
+    "diabetes",  # ICD-10 E10-E14
+    "severe_mental",  # 严重精神障碍: F20, F22, F25, F31, F06, F70-F79
+    "tuberculosis",  # ICD-10 A15-A19
+    "low_income",  # 贫困人口 (§2, from 2018)
+)
+
+_ICD_RANGES = {
+    "hypertension": [("I10", "I15")],
+    "diabetes": [("E10", "E14")],
+    "severe_mental": [
+        ("F20", "F20"),
+        ("F22", "F22"),
+        ("F25", "F25"),
+        ("F31", "F31"),
+        ("F06", "F06"),
+        ("F70", "F79"),
+    ],
+    "tuberculosis": [("A15", "A19")],
+}
+
+
+def icd10_groups(code: str) -> set[str]:
+    """The disease groups an ICD-10 code falls in (by its 3-character category)."""
+    category = code.strip().upper()[:3]
+    return {group for group, ranges in _ICD_RANGES.items() if any(lo <= category <= hi for lo, hi in ranges)}
+
+
+def priority_groups(
+    *,
+    age_years: int,
+    icd10: Iterable[str] = (),
+    pregnant: bool = False,
+    disabled: bool = False,
+    low_income: bool = False,
+) -> set[str]:
+    """The priority groups a resident belongs to, derived from age, diagnoses and flags."""
+    out: set[str] = set()
+    if age_years >= 65:
+        out.add("elderly")
+    if 0 <= age_years <= 6:
+        out.add("child")
+    for code in icd10:
+        out |= icd10_groups(code)
+    if pregnant:
+        out.add("pregnant")
+    if disabled:
+        out.add("disabled")
+    if low_income:
+        out.add("low_income")
+    return out

@@ -1,0 +1,277 @@
+"""Demo institutions, family-doctor teams, packages and synthetic residents (valid ID check
+characters, never real people), with records, conditions, measurements and contracts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from gaoxin.accounts.models import User
+from gaoxin.analysis.dates import term_end
+from gaoxin.analysis.identifiers import id_check_char
+from gaoxin.health import services
+from gaoxin.health.choices import (
+    ContractStatus,
+    InstitutionKind,
+    MemberRole,
+    PackageKind,
+    RecordStatus,
+    SignedVia,
+)
+from gaoxin.health.models import (
+    Condition,
+    Contract,
+    Institution,
+    Measurement,
+    ServicePackage,
+    Team,
+    TeamMember,
+)
+from gaoxin.places.models import Community, Street, Zone
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "华",
+    "平",
+    "刚",
+    "桂英",
+    "建国",
+    "玉兰",
+    "子涵",
+    "浩然",
+    "欣怡",
+    "宇轩",
+]
+CONDITIONS = [
+    ("I10", "原发性高血压", 0.22),
+    ("E11", "2型糖尿病", 0.09),
+    ("F20", "精神分裂症", 0.006),
+    ("A16", "肺结核", 0.003),
+]
+PACKAGES = [
+    (
+        "basic",
+        "基础服务包",
+        PackageKind.BASIC,
+        "0",
+        "0",
+        [{"name": "健康评估", "per_year": 1}, {"name": "健康咨询", "per_year": 4}],
+    ),
+    (
+        "chronic",
+        "慢病管理包",
+        PackageKind.PERSONAL,
+        "120",
+        "30",
+        [
+            {"name": "血压/血糖测量", "per_year": 4},
+            {"name": "慢病随访", "per_year": 4},
+            {"name": "长处方", "per_year": 4},
+        ],
+    ),
+    (
+        "elderly",
+        "老年人健康包",
+        PackageKind.PERSONAL,
+        "100",
+        "20",
+        [
+            {"name": "年度体检", "per_year": 1},
+            {"name": "中医药健康管理", "per_year": 1},
+            {"name": "上门服务", "per_year": 2},
+        ],
+    ),
+    (
+        "child",
+        "儿童健康包",
+        PackageKind.PERSONAL,
+        "80",
+        "20",
+        [{"name": "儿童健康检查", "per_year": 2}, {"name": "预防接种提醒", "per_year": 4}],
+    ),
+]
+
+
+def _id_number(rng: random.Random, born: dt.date, sex: int) -> str:
+    seq = rng.randint(0, 99) * 10 + (rng.choice([1, 3, 5, 7, 9]) if sex == 1 else rng.choice([0, 2, 4, 6, 8]))
+    body = f"{rng.choice(['370811', '370871', '370830'])}{born:%Y%m%d}{seq:03d}"
+    return body + id_check_char(body)
+
+
+def _person(rng: random.Random, today: dt.date) -> tuple[str, int, dt.date]:
+    age = rng.choice(
+        [rng.randint(0, 6), rng.randint(7, 17), rng.randint(18, 64), rng.randint(18, 64), rng.randint(65, 92)]
+    )
+    born = today - dt.timedelta(days=age * 365 + rng.randint(0, 364))
+    return rng.choice(SURNAMES) + rng.choice(GIVEN), rng.choice([1, 2]), born
+
+
+def load_health(
+    zone: Zone, users: dict[str, User], seed: int = 20261127, n_residents: int = 360
+) -> dict[str, int]:
+    rng = random.Random(seed + 6)
+    today = timezone.localdate()
+    packages = {
+        code: ServicePackage.objects.create(
+            code=code,
+            name=name,
+            kind=kind,
+            price_yuan=Decimal(price),
+            resident_pays_yuan=Decimal(pays),
+            items=items,
+        )
+        for code, name, kind, price, pays, items in PACKAGES
+    }
+    streets = {s.code: s for s in Street.objects.filter(zone=zone)}
+    institutions = []
+    for code in ("370871001", "370871002", "370871004"):
+        street = streets.get(code)
+        if street is None:
+            continue
+        institutions.append(
+            Institution.objects.create(
+                zone=zone, name=f"{street.name}社区卫生服务中心", kind=InstitutionKind.CENTRE, street=street
+            )
+        )
+    teams: list[Team] = []
+    for inst in institutions:
+        for k in range(2):
+            teams.append(
+                Team.objects.create(
+                    institution=inst, name=f"{inst.street.name}家庭医生第{k + 1}团队", caseload_warning=2000
+                )
+            )  # type: ignore[union-attr]
+    doctor, manager = users.get("doctor"), users.get("manager")
+    if doctor is not None:
+        TeamMember.objects.create(team=teams[0], user=doctor, role=MemberRole.DOCTOR, lead=True)
+    if manager is not None:
+        institutions[0].managers.add(manager)
+    communities = {
+        inst.pk: list(Community.objects.filter(street=inst.street).order_by("code")[:8])
+        for inst in institutions
+    }
+    n_contracts = 0
+    for i in range(n_residents):
+        team = teams[i % len(teams)]
+        inst = team.institution
+        name, sex, born = _person(rng, today)
+        resident = services.register_resident(
+            None,
+            id_number=_id_number(rng, born, sex),
+            name=name,
+            community=rng.choice(communities[inst.pk]),
+            phone=f"1{rng.choice([38, 39, 58, 86])}{rng.randint(10**7, 10**8 - 1)}",
+            disabled=rng.random() < 0.03,
+            low_income=rng.random() < 0.04,
+        )
+        record = services.create_record(None, resident, inst, allergies=rng.choice(["", "", "", "青霉素"]))
+        age = resident.age(today)
+        for code, cname, p in CONDITIONS:
+            if age >= 35 and rng.random() < p * (2 if age >= 60 else 1):
+                Condition.objects.create(
+                    record=record,
+                    icd10=code,
+                    name=cname,
+                    diagnosed_on=today - dt.timedelta(days=rng.randint(200, 3000)),
+                )
+        if age >= 35:
+            for v in range(rng.randint(0, 4)):
+                Measurement.objects.create(
+                    record=record,
+                    taken_on=today - dt.timedelta(days=30 + 90 * v),
+                    sbp=rng.randint(112, 162),
+                    dbp=rng.randint(68, 98),
+                    fpg=Decimal(str(round(rng.uniform(4.6, 8.4), 1))),
+                    weight_kg=Decimal(str(round(rng.uniform(48, 88), 1))),
+                )
+        status = rng.choice(
+            [RecordStatus.CREATED, RecordStatus.REVIEWED, RecordStatus.OPEN, RecordStatus.OPEN]
+        )
+        if status != RecordStatus.CREATED:
+            record.status = status
+            record.save(update_fields=["status"])
+        priority = age >= 65 or age <= 6 or record.conditions.exists()
+        if rng.random() < (0.75 if priority else 0.3):
+            start = today - dt.timedelta(days=rng.randint(0, 360))
+            package = packages[
+                "elderly"
+                if age >= 65
+                else "child"
+                if age <= 6
+                else "chronic"
+                if record.conditions.exists()
+                else "basic"
+            ]
+            Contract.objects.create(
+                resident=resident,
+                team=team,
+                package=package,
+                status=ContractStatus.ACTIVE,
+                signed_via=SignedVia.DOCTOR,
+                starts_on=start,
+                ends_on=term_end(start),
+            )
+            n_contracts += 1
+    # The demo resident: an adult of the doctor's team, record open, a contract due for renewal, a child.
+    if "resident" in users:
+        c0 = communities[institutions[0].pk][0]
+        me = services.register_resident(
+            None, id_number="370871198506150022", name="陈静", community=c0, phone="13853712345"
+        )
+        me.user = users["resident"]
+        me.save(update_fields=["user"])
+        rec = services.create_record(None, me, institutions[0], allergies="青霉素")
+        Condition.objects.create(
+            record=rec, icd10="I10", name="原发性高血压", diagnosed_on=dt.date(2021, 5, 10)
+        )
+        Measurement.objects.create(
+            record=rec, taken_on=today - dt.timedelta(days=20), sbp=138, dbp=86, weight_kg=Decimal("61.5")
+        )
+        rec.status = RecordStatus.OPEN
+        rec.save(update_fields=["status"])
+        start = today - dt.timedelta(days=350)
+        Contract.objects.create(
+            resident=me,
+            team=teams[0],
+            package=packages["chronic"],
+            status=ContractStatus.ACTIVE,
+            signed_via=SignedVia.RESIDENT,
+            starts_on=start,
+            ends_on=term_end(start),
+        )
+        child_born = today - dt.timedelta(days=5 * 365)
+        body = f"370871{child_born:%Y%m%d}012"
+        child = services.register_resident(
+            None, id_number=body + id_check_char(body), name="陈子涵", community=c0
+        )
+        services.add_guardian(None, guardian=me, child=child, consent=True)
+        crec = services.create_record(None, child, institutions[0])
+        services.review_record(None, crec)
+        services.open_record(None, crec)
+    return {
+        "institutions": len(institutions),
+        "teams": len(teams),
+        "residents": n_residents,
+        "contracts": n_contracts,
+    }

@@ -1,0 +1,110 @@
+"""Who may see which resident and record. Least privilege, one rule per line:
+- a family doctor (team member) sees the residents holding a contract or an application with their team;
+- a centre manager sees the residents of the teams of their institution and the records it keeps;
+- a resident sees themself, their record once opened (已开放), and a child under 14 they are the
+  consenting guardian of;
+- planners and leadership see aggregates only (kpis), never a person;
+- the auditor reads the audit log and nothing else;
+- everybody else: nothing. Objects outside the scope are 404 (their existence is not revealed).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from gaoxin.accounts.choices import Role
+from gaoxin.accounts.models import User
+from gaoxin.health.choices import HOLDING, RecordStatus
+from gaoxin.health.models import Contract, HealthRecord, Resident
+
+
+def is_team_member(user: User) -> bool:
+    return user.is_authenticated and user.team_memberships.exists()  # type: ignore[attr-defined]
+
+
+def is_manager(user: User) -> bool:
+    return user.is_authenticated and user.managed_institutions.exists()  # type: ignore[attr-defined]
+
+
+def is_staff_of_care(user: User) -> bool:
+    return is_team_member(user) or is_manager(user)
+
+
+def can_see_kpis(user: User) -> bool:
+    return user.is_authenticated and (
+        is_staff_of_care(user)
+        or user.has_role(Role.PLANNER, Role.LEADERSHIP, Role.ZONE_ADMIN)
+        or user.is_superuser
+    )
+
+
+def can_read_audit(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.AUDITOR)
+
+
+def require_staff_of_care(user: User) -> None:
+    if not is_staff_of_care(user):
+        raise PermissionDenied
+
+
+def care_residents(user: User) -> QuerySet[Resident]:
+    """The residents a doctor or a centre manager may open."""
+    if not user.is_authenticated:
+        return Resident.objects.none()
+    teams = Q(contracts__status__in=list(HOLDING), contracts__team__members__user=user)
+    managed = Q(contracts__team__institution__managers=user) | Q(records__institution__managers=user)
+    return Resident.objects.filter(teams | managed).distinct()
+
+
+def resident_for_staff(user: User, pk: int) -> Resident:
+    require_staff_of_care(user)
+    found = care_residents(user).filter(pk=pk).select_related("community", "area").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def record_for_staff(user: User, resident: Resident) -> HealthRecord | None:
+    return resident.records.exclude(status=RecordStatus.CANCELLED).select_related("institution").first()
+
+
+def can_reveal(user: User, resident: Resident) -> bool:
+    """The full ID number only for the team that holds the resident's contract, or its manager."""
+    return care_residents(user).filter(pk=resident.pk).exists()
+
+
+def contract_for_staff(user: User, pk: int) -> Contract:
+    require_staff_of_care(user)
+    contract = Contract.objects.select_related("resident", "team").filter(pk=pk).first()
+    if contract is None or not (
+        contract.team.members.filter(user=user).exists()
+        or contract.team.institution.managers.filter(pk=user.pk).exists()
+    ):
+        raise Http404
+    return contract
+
+
+# ------------------------------------------------------------------------------ resident portal
+
+
+def own_resident(user: User) -> Resident:
+    resident = getattr(user, "resident", None) if user.is_authenticated else None
+    if resident is None:
+        raise PermissionDenied
+    return resident
+
+
+def ward_for(user: User, pk: int) -> Resident:
+    """A child the user is the consenting guardian of (404 otherwise)."""
+    me = own_resident(user)
+    ward = Resident.objects.filter(pk=pk, guardians__guardian=me, guardians__consent_at__isnull=False).first()
+    if ward is None:
+        raise Http404
+    return ward
+
+
+def open_record_of(resident: Resident) -> HealthRecord | None:
+    """The record a resident (or their guardian) may read online: only once opened (已开放)."""
+    return resident.records.filter(status=RecordStatus.OPEN).first()

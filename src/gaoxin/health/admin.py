@@ -1,0 +1,28 @@
+"""Institutions, teams and packages are maintained in the admin. Residents, records and contracts
+are not: every read of them must go through the audited pages."""
+
+from django.contrib import admin
+
+from gaoxin.health.models import Institution, ServicePackage, Team, TeamMember
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "street", "county_code")
+    filter_horizontal = ("managers",)
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "institution", "caseload_warning")
+    inlines = [TeamMemberInline]
+
+
+@admin.register(ServicePackage)
+class ServicePackageAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "price_yuan", "resident_pays_yuan")

@@ -1,0 +1,64 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.IntegerChoices):
+    """GB/T 2261.1."""
+
+    MALE = 1, _("male")
+    FEMALE = 2, _("female")
+
+
+class InstitutionKind(models.TextChoices):
+    CENTRE = "centre", _("community health service centre")
+    STATION = "station", _("community health service station")
+    HOSPITAL = "hospital", _("hospital")
+
+
+class RecordStatus(models.TextChoices):
+    """一人一档 lifecycle: created → reviewed → opened to the resident (已开放) → cancelled."""
+
+    CREATED = "created", _("created")
+    REVIEWED = "reviewed", _("reviewed")
+    OPEN = "open", _("open to the resident")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class CancelReason(models.TextChoices):
+    DEATH = "death", _("death")
+    MOVED = "moved", _("moved away")
+    LOST = "lost", _("lost to follow-up")
+    MERGED = "merged", _("merged into another record")
+    OTHER = "other", _("other")
+
+
+class MemberRole(models.TextChoices):
+    DOCTOR = "doctor", _("family doctor")
+    NURSE = "nurse", _("community nurse")
+    PUBLIC_HEALTH = "public_health", _("public-health staff")
+    SPECIALIST = "specialist", _("specialist")
+
+
+class PackageKind(models.TextChoices):
+    BASIC = "basic", _("basic")
+    PERSONAL = "personal", _("personalised")
+
+
+class ContractStatus(models.TextChoices):
+    """As in fdoctor-fws (health-rules.md §2), with the resident's online application first."""
+
+    APPLIED = "applied", _("applied online (awaiting the team)")
+    ACTIVE = "active", _("in force")
+    TERMINATING = "terminating", _("termination under review (审核中)")
+    TERMINATED = "terminated", _("terminated (已解约)")
+    EXPIRED = "expired", _("expired")
+    DECLINED = "declined", _("application declined")
+
+
+class SignedVia(models.TextChoices):
+    RESIDENT = "resident", _("resident online")
+    DOCTOR = "doctor", _("family doctor")
+
+
+# Contracts that hold the resident: only one at a time (one team at a time, §2).
+HOLDING = (ContractStatus.APPLIED, ContractStatus.ACTIVE, ContractStatus.TERMINATING)

@@ -1,0 +1,342 @@
+"""Residents, health records (一人一档), institutions, family-doctor teams, packages and contracts.
+
+Rules and sources: ../shared/reference/health-rules.md. 身份证号 and phone numbers are stored
+encrypted (gaoxin.common.crypto) with a keyed hash for lookups and a masked copy for lists; the clear
+values are read only through services.reveal_* (permission-checked and audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.models import TimeStamped
+from gaoxin.health.choices import (
+    HOLDING,
+    CancelReason,
+    ContractStatus,
+    InstitutionKind,
+    MemberRole,
+    PackageKind,
+    RecordStatus,
+    Sex,
+    SignedVia,
+)
+from gaoxin.places.models import Community, Facility, ResidentialArea, Street, Zone
+
+
+class Institution(TimeStamped):
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="institutions"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=InstitutionKind.choices)
+    county_code = models.CharField(
+        _("county code"), max_length=6, validators=[RegexValidator(r"^\d{6}$")], default="370871"
+    )
+    street = models.ForeignKey(
+        Street, verbose_name=_("street"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    facility = models.OneToOneField(
+        Facility,
+        verbose_name=_("facility"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="institution",
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("managers"), blank=True, related_name="managed_institutions"
+    )
+
+    class Meta:
+        verbose_name = _("medical institution")
+        verbose_name_plural = _("medical institutions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resident(TimeStamped):
+    id_cipher = models.TextField(_("ID number (encrypted)"), editable=False)
+    id_hash = models.CharField(_("ID number lookup hash"), max_length=64, unique=True, editable=False)
+    id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    name = models.CharField(_("name"), max_length=50)
+    sex = models.PositiveSmallIntegerField(_("sex"), choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    phone_cipher = models.TextField(_("phone (encrypted)"), blank=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    community = models.ForeignKey(Community, verbose_name=_("community"), on_delete=models.PROTECT)
+    area = models.ForeignKey(
+        ResidentialArea, verbose_name=_("residential area"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    household_head = models.ForeignKey(
+        "self",
+        verbose_name=_("head of household"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="household",
+    )
+    relation = models.CharField(_("relation to the head"), max_length=20, blank=True)
+    disabled = models.BooleanField(_("disabled"), default=False)
+    low_income = models.BooleanField(_("low income"), default=False)
+    pregnant = models.BooleanField(_("pregnant"), default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("online account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resident",
+    )
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return "%s (%s)" % (self.name, self.id_masked)
+
+    def age(self, on: dt.date) -> int:
+        years = on.year - self.birth_date.year
+        return years - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class Guardianship(models.Model):
+    """A guardian manages a child under 14 online, after a separate consent (个人信息保护法 Art. 31)."""
+
+    guardian = models.ForeignKey(
+        Resident, verbose_name=_("guardian"), on_delete=models.CASCADE, related_name="wards"
+    )
+    child = models.ForeignKey(
+        Resident, verbose_name=_("child"), on_delete=models.CASCADE, related_name="guardians"
+    )
+    consent_at = models.DateTimeField(_("separate consent given at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        constraints = [models.UniqueConstraint(fields=["guardian", "child"], name="guardianship_once")]
+
+    def __str__(self) -> str:
+        return "%s → %s" % (self.guardian_id, self.child_id)
+
+
+class HealthRecord(TimeStamped):
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="records"
+    )
+    code = models.CharField(_("record code"), max_length=17, unique=True)
+    institution = models.ForeignKey(Institution, verbose_name=_("institution"), on_delete=models.PROTECT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.CREATED
+    )
+    cancel_reason = models.CharField(
+        _("cancellation reason"), max_length=10, choices=CancelReason.choices, blank=True
+    )
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    blood_type = models.CharField(_("blood type (ABO/Rh)"), max_length=6, blank=True)
+    allergies = models.TextField(_("drug allergies"), blank=True)
+    surgeries = models.TextField(_("surgeries"), blank=True)
+    family_history = models.TextField(_("family history"), blank=True)
+
+    class Meta:
+        verbose_name = _("health record")
+        verbose_name_plural = _("health records")
+        constraints = [
+            # 一人一档: one record per person that is not cancelled
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=~Q(status=RecordStatus.CANCELLED),
+                name="one_live_record_per_resident",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Condition(models.Model):
+    record = models.ForeignKey(
+        HealthRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="conditions"
+    )
+    icd10 = models.CharField(
+        _("ICD-10 code"), max_length=8, validators=[RegexValidator(r"^[A-Z]\d{2}(\.\d{1,2})?$")]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    diagnosed_on = models.DateField(_("diagnosed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.icd10, self.name)
+
+
+class Measurement(models.Model):
+    record = models.ForeignKey(
+        HealthRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="measurements"
+    )
+    taken_on = models.DateField(_("date"))
+    sbp = models.PositiveSmallIntegerField(_("systolic BP (mmHg)"), null=True, blank=True)
+    dbp = models.PositiveSmallIntegerField(_("diastolic BP (mmHg)"), null=True, blank=True)
+    fpg = models.DecimalField(
+        _("fasting glucose (mmol/L)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    weight_kg = models.DecimalField(_("weight (kg)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    height_cm = models.DecimalField(_("height (cm)"), max_digits=5, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["-taken_on"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.record_id, self.taken_on)
+
+
+class Team(TimeStamped):
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="teams"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    caseload_warning = models.PositiveIntegerField(
+        _("caseload warning"),
+        default=2000,
+        help_text=_(
+            "Warn when the team holds more contracts than this (pilots kept 1,500-2,000 per doctor)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("family-doctor team")
+        verbose_name_plural = _("family-doctor teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="team_memberships",
+    )
+    role = models.CharField(_("role"), max_length=15, choices=MemberRole.choices)
+    lead = models.BooleanField(_("team lead"), default=False)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="team_member_once")]
+
+    def __str__(self) -> str:
+        return "%s · %s" % (self.team, self.user)
+
+
+class ServicePackage(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=PackageKind.choices)
+    price_yuan = models.DecimalField(
+        _("price (yuan)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    resident_pays_yuan = models.DecimalField(
+        _("paid by the resident (yuan)"), max_digits=8, decimal_places=2, default=Decimal(0)
+    )
+    items = models.JSONField(
+        _("items"), default=list, help_text=_('[{"name": "血压测量", "per_year": 4}, …]')
+    )
+
+    class Meta:
+        verbose_name = _("service package")
+        verbose_name_plural = _("service packages")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contract(TimeStamped):
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="contracts"
+    )
+    team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="contracts")
+    package = models.ForeignKey(ServicePackage, verbose_name=_("package"), on_delete=models.PROTECT)
+    status = models.CharField(_("status"), max_length=12, choices=ContractStatus.choices)
+    signed_via = models.CharField(_("signed via"), max_length=10, choices=SignedVia.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    renewal_of = models.OneToOneField(
+        "self",
+        verbose_name=_("renewal of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="renewal",
+    )
+    termination_reason = models.CharField(_("termination reason"), max_length=200, blank=True)
+    termination_requested_by = models.CharField(_("termination requested by"), max_length=10, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-starts_on"]
+        constraints = [
+            # one team at a time (国卫基层发〔2018〕35号, health-rules.md §2)
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=Q(status__in=list(HOLDING)),
+                name="one_holding_contract_per_resident",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "%s · %s" % (self.resident_id, self.team)
+
+    def renewal_due(self, today: dt.date, window_days: int) -> bool:
+        """待续约: in force and within ``window_days`` of its end (or past it)."""
+        return self.status == ContractStatus.ACTIVE and today >= self.ends_on - dt.timedelta(days=window_days)
+
+    def in_force(self, today: dt.date) -> bool:
+        return (
+            self.status in (ContractStatus.ACTIVE, ContractStatus.TERMINATING)
+            and self.starts_on <= today <= self.ends_on
+        )

@@ -1,0 +1,138 @@
+"""Named reads of the health app: list rows (masked) and the aggregates planners may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Prefetch, Q
+
+from gaoxin.analysis.followup import priority_groups
+from gaoxin.health.choices import HOLDING, ContractStatus, RecordStatus
+from gaoxin.health.models import Condition, Contract, HealthRecord, Resident, Team
+
+
+def _live_records() -> Prefetch[HealthRecord]:
+    return Prefetch(
+        "records",
+        queryset=HealthRecord.objects.exclude(status=RecordStatus.CANCELLED).prefetch_related(
+            Prefetch("conditions", queryset=Condition.objects.only("record_id", "icd10"))
+        ),
+        to_attr="live_records",
+    )
+
+
+def groups_of(resident: Resident, today: dt.date | None = None) -> set[str]:
+    records = getattr(resident, "live_records", None)
+    if records is None:
+        records = list(resident.records.exclude(status=RecordStatus.CANCELLED).prefetch_related("conditions"))
+    codes = [c.icd10 for r in records for c in r.conditions.all()]
+    return priority_groups(
+        age_years=resident.age(today or dt.date.today()),
+        icd10=codes,
+        pregnant=resident.pregnant,
+        disabled=resident.disabled,
+        low_income=resident.low_income,
+    )
+
+
+def resident_rows(residents: list[Resident]) -> list[dict[str, Any]]:
+    """One row per resident: masked ID, age, record status, holding contract, priority groups."""
+    ids = [r.pk for r in residents]
+    full = {
+        r.pk: r
+        for r in Resident.objects.filter(pk__in=ids)
+        .select_related("community")
+        .prefetch_related(_live_records())
+    }
+    contracts = {
+        c.resident_id: c
+        for c in Contract.objects.filter(resident_id__in=ids, status__in=list(HOLDING)).select_related(
+            "team", "package"
+        )
+    }
+    today = dt.date.today()
+    rows = []
+    for r in residents:
+        f = full[r.pk]
+        record = f.live_records[0] if f.live_records else None  # type: ignore[attr-defined]
+        rows.append(
+            {
+                "resident": f,
+                "age": f.age(today),
+                "record": record,
+                "contract": contracts.get(r.pk),
+                "groups": sorted(groups_of(f, today)),
+            }
+        )
+    return rows
+
+
+def _in_force(today: dt.date) -> Q:
+    return Q(
+        status__in=[ContractStatus.ACTIVE, ContractStatus.TERMINATING],
+        starts_on__lte=today,
+        ends_on__gte=today,
+    )
+
+
+def team_kpis(today: dt.date) -> list[dict[str, Any]]:
+    """Per team: contracts in force against the caseload warning, priority-group contracts, and the
+    renewal rate of the year (renewed / contracts that ended this year)."""
+    residents = {r.pk: r for r in Resident.objects.prefetch_related(_live_records())}
+    rows = []
+    for team in Team.objects.select_related("institution"):
+        holding = list(team.contracts.filter(_in_force(today)).values_list("resident_id", flat=True))
+        priority = sum(1 for rid in holding if groups_of(residents[rid], today))
+        ended = team.contracts.filter(ends_on__year=today.year, ends_on__lt=today).exclude(
+            status=ContractStatus.DECLINED
+        )
+        renewed = ended.filter(renewal__isnull=False).count()
+        n_ended = ended.count()
+        rows.append(
+            {
+                "team": team,
+                "contracts": len(holding),
+                "over_caseload": len(holding) > team.caseload_warning,
+                "priority": priority,
+                "applications": team.contracts.filter(status=ContractStatus.APPLIED).count(),
+                "renewal_rate": None if n_ended == 0 else round(100 * renewed / n_ended, 1),
+            }
+        )
+    return rows
+
+
+def street_kpis(today: dt.date) -> list[dict[str, Any]]:
+    """Per street: 签约率 overall and for the priority groups, over the registered residents."""
+    residents = list(Resident.objects.select_related("community__street").prefetch_related(_live_records()))
+    signed = set(Contract.objects.filter(_in_force(today)).values_list("resident_id", flat=True))
+    acc: dict[Any, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_group: dict[Any, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for r in residents:
+        street = r.community.street
+        acc[street]["registered"] += 1
+        acc[street]["signed"] += r.pk in signed
+        groups = groups_of(r, today)
+        if groups:
+            acc[street]["priority"] += 1
+            acc[street]["priority_signed"] += r.pk in signed
+        for g in groups:
+            by_group[street][g][0] += 1
+            by_group[street][g][1] += r.pk in signed
+    rows = []
+    for street, a in sorted(acc.items(), key=lambda kv: kv[0].code):
+        rows.append(
+            {
+                "street": street,
+                **a,
+                "rate": round(100 * a["signed"] / a["registered"], 1) if a["registered"] else None,
+                "priority_rate": round(100 * a["priority_signed"] / a["priority"], 1)
+                if a["priority"]
+                else None,
+                "groups": {
+                    g: (n, s, round(100 * s / n, 1)) for g, (n, s) in sorted(by_group[street].items())
+                },
+            }
+        )
+    return rows

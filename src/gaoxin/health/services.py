@@ -1,0 +1,377 @@
+"""Use cases of the health app: every state change, atomic, the acting user an argument, and an
+audit event for every read and write of personal health data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gaoxin.accounts.models import User
+from gaoxin.analysis.dates import term_end
+from gaoxin.analysis.identifiers import (
+    IdentifierError,
+    mask_id_number,
+    mask_phone,
+    parse_id_number,
+    record_code,
+)
+from gaoxin.common import audit, crypto
+from gaoxin.health.choices import HOLDING, CancelReason, ContractStatus, RecordStatus, SignedVia
+from gaoxin.health.models import (
+    Contract,
+    Guardianship,
+    HealthRecord,
+    Institution,
+    Resident,
+    ServicePackage,
+    Team,
+)
+from gaoxin.places.models import Community
+
+RENEWAL_WINDOW_DAYS = 30  # 待续约 from 30 days before the end
+CHILD_SELF_CONSENT_AGE = 14  # 个人信息保护法 Art. 28/31: under 14 the guardian consents
+
+
+class HealthError(ValidationError):
+    """A request that breaks a rule (a second contract, a record without consent …)."""
+
+
+def _id_message(exc: IdentifierError) -> str:
+    return {
+        "id_checksum": _("The check character of the ID number is wrong."),
+        "id_length": _("An ID number has 18 characters."),
+        "id_format": _("An ID number is 17 digits and a digit or X."),
+        "id_birth_date": _("The birth date in the ID number is not a valid past date."),
+    }.get(exc.code, exc.message)
+
+
+# ------------------------------------------------------------------------------------ residents
+
+
+@transaction.atomic
+def register_resident(
+    actor: User | None,
+    *,
+    id_number: str,
+    name: str,
+    community: Community,
+    phone: str = "",
+    sex: int | None = None,
+    birth_date: dt.date | None = None,
+    address: str = "",
+    request: HttpRequest | None = None,
+    **flags: Any,
+) -> Resident:
+    """Register a resident by 身份证号 (GB 11643 checksum). A given sex or birth date must agree with
+    the number. The number is stored encrypted, with a keyed hash that refuses duplicates."""
+    try:
+        parsed = parse_id_number(id_number, today=timezone.localdate())
+    except IdentifierError as exc:
+        raise HealthError({"id_number": _id_message(exc)}) from None
+    if sex is not None and sex != parsed.sex:
+        raise HealthError({"sex": _("The sex does not agree with the ID number (digit 17).")})
+    if birth_date is not None and birth_date != parsed.birth_date:
+        raise HealthError({"birth_date": _("The birth date does not agree with the ID number.")})
+    digest = crypto.lookup_hash(parsed.value)
+    if Resident.objects.filter(id_hash=digest).exists():
+        raise HealthError({"id_number": _("A resident with this ID number is already registered.")})
+    resident = Resident.objects.create(
+        id_cipher=crypto.encrypt(parsed.value),
+        id_hash=digest,
+        id_masked=mask_id_number(parsed.value),
+        name=name.strip(),
+        sex=parsed.sex,
+        birth_date=parsed.birth_date,
+        phone_cipher=crypto.encrypt(phone.strip()) if phone.strip() else "",
+        phone_masked=mask_phone(phone) if phone.strip() else "",
+        address=address,
+        community=community,
+        **flags,
+    )
+    audit.record(actor, "create", "resident", resident.pk, label=resident.id_masked, request=request)
+    return resident
+
+
+def find_resident(id_number: str) -> Resident | None:
+    try:
+        value = parse_id_number(id_number).value
+    except IdentifierError:
+        return None
+    return Resident.objects.filter(id_hash=crypto.lookup_hash(value)).first()
+
+
+def reveal_id_number(actor: User, resident: Resident, *, request: HttpRequest | None = None) -> str:
+    """The full 身份证号, for an action that needs it; the caller has passed access.can_reveal."""
+    audit.record(
+        actor,
+        "reveal",
+        "resident",
+        resident.pk,
+        label=resident.id_masked,
+        detail="id_number",
+        request=request,
+    )
+    return crypto.decrypt(resident.id_cipher)
+
+
+def reveal_phone(actor: User, resident: Resident, *, request: HttpRequest | None = None) -> str:
+    audit.record(
+        actor, "reveal", "resident", resident.pk, label=resident.id_masked, detail="phone", request=request
+    )
+    return crypto.decrypt(resident.phone_cipher) if resident.phone_cipher else ""
+
+
+@transaction.atomic
+def add_guardian(actor: User | None, *, guardian: Resident, child: Resident, consent: bool) -> Guardianship:
+    today = timezone.localdate()
+    if child.age(today) >= CHILD_SELF_CONSENT_AGE:
+        raise HealthError(_("A guardian manages only a child under 14 online."))
+    if guardian.age(today) < 18:
+        raise HealthError(_("A guardian is an adult."))
+    link, _created = Guardianship.objects.update_or_create(
+        guardian=guardian, child=child, defaults={"consent_at": timezone.now() if consent else None}
+    )
+    audit.record(
+        actor, "create", "guardianship", link.pk, label=child.id_masked, detail="consent" if consent else ""
+    )
+    return link
+
+
+# -------------------------------------------------------------------------------------- records
+
+
+@transaction.atomic
+def create_record(
+    actor: User | None, resident: Resident, institution: Institution, **fields: Any
+) -> HealthRecord:
+    """一人一档: a resident has one live record; its 17-digit code is county + street + community +
+    the next serial of that community (health-rules.md §1.2)."""
+    if resident.records.exclude(status=RecordStatus.CANCELLED).exists():
+        raise HealthError(_("This resident already has a health record (one person, one record)."))
+    community = resident.community
+    street_part, community_part = community.code[6:9], community.code[9:12]
+    prefix = institution.county_code + street_part + community_part
+    last = (
+        HealthRecord.objects.filter(code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    serial = int(last[12:]) + 1 if last else 1
+    record = HealthRecord.objects.create(
+        resident=resident,
+        code=record_code(institution.county_code, street_part, community_part, serial),
+        institution=institution,
+        created_by=actor,
+        **fields,
+    )
+    audit.record(actor, "create", "record", record.pk, label=record.code)
+    return record
+
+
+def _advance(
+    actor: User | None, record: HealthRecord, to: str, *, allowed_from: tuple[str, ...]
+) -> HealthRecord:
+    if record.status not in allowed_from:
+        raise HealthError(
+            _("Not possible while the record is “%(status)s”.") % {"status": record.get_status_display()}
+        )
+    record.status = to
+    record.save(update_fields=["status", "updated_at"])
+    audit.record(actor, "update", "record", record.pk, label=record.code, detail=f"status={to}")
+    return record
+
+
+@transaction.atomic
+def review_record(actor: User | None, record: HealthRecord) -> HealthRecord:
+    return _advance(actor, record, RecordStatus.REVIEWED, allowed_from=(RecordStatus.CREATED,))
+
+
+@transaction.atomic
+def open_record(actor: User | None, record: HealthRecord) -> HealthRecord:
+    """已开放: the resident may read it online. A child under 14 needs a guardian's separate consent."""
+    if (
+        record.resident.age(timezone.localdate()) < CHILD_SELF_CONSENT_AGE
+        and not record.resident.guardians.filter(consent_at__isnull=False).exists()
+    ):
+        raise HealthError(_("A child's record is opened online only after a guardian's separate consent."))
+    return _advance(actor, record, RecordStatus.OPEN, allowed_from=(RecordStatus.REVIEWED,))
+
+
+@transaction.atomic
+def cancel_record(actor: User | None, record: HealthRecord, reason: str) -> HealthRecord:
+    if reason not in CancelReason.values:
+        raise HealthError(_("Give a reason: death, moved, lost to follow-up or other."))
+    if record.status == RecordStatus.CANCELLED:
+        raise HealthError(_("The record is already cancelled."))
+    record.status, record.cancel_reason, record.cancelled_on = (
+        RecordStatus.CANCELLED,
+        reason,
+        timezone.localdate(),
+    )
+    record.save()
+    audit.record(actor, "update", "record", record.pk, label=record.code, detail=f"cancelled:{reason}")
+    return record
+
+
+@transaction.atomic
+def transfer_record(actor: User | None, record: HealthRecord, to: Institution) -> HealthRecord:
+    """Move the record's management to another institution (迁移); the code stays."""
+    if record.status == RecordStatus.CANCELLED:
+        raise HealthError(_("A cancelled record cannot be transferred."))
+    record.institution = to
+    record.save(update_fields=["institution", "updated_at"])
+    audit.record(actor, "update", "record", record.pk, label=record.code, detail=f"transfer:{to.pk}")
+    return record
+
+
+def read_record(actor: User, record: HealthRecord, *, request: HttpRequest | None = None) -> HealthRecord:
+    """Every read of a record leaves an audit event (the caller has passed access)."""
+    audit.record(actor, "read", "record", record.pk, label=record.code, request=request)
+    return record
+
+
+# ------------------------------------------------------------------------------------ contracts
+
+
+def holding_contract(resident: Resident) -> Contract | None:
+    return resident.contracts.filter(status__in=list(HOLDING)).select_related("team", "package").first()
+
+
+@transaction.atomic
+def sign_contract(
+    actor: User | None,
+    *,
+    resident: Resident,
+    team: Team,
+    package: ServicePackage,
+    via: str,
+    starts_on: dt.date | None = None,
+) -> Contract:
+    """One team at a time, a 1-year term (原则上不少于一年). A resident's online application waits for
+    the team; a doctor's signing is in force at once."""
+    if holding_contract(resident) is not None:
+        raise HealthError(_("The resident already has a contract or an application with a team."))
+    start = starts_on or timezone.localdate()
+    status = ContractStatus.APPLIED if via == SignedVia.RESIDENT else ContractStatus.ACTIVE
+    try:
+        with transaction.atomic():
+            contract = Contract.objects.create(
+                resident=resident,
+                team=team,
+                package=package,
+                status=status,
+                signed_via=via,
+                starts_on=start,
+                ends_on=term_end(start),
+                created_by=actor,
+            )
+    except IntegrityError:  # a concurrent request signed first
+        raise HealthError(_("The resident already has a contract or an application with a team.")) from None
+    audit.record(
+        actor, "create", "contract", contract.pk, label=resident.id_masked, detail=f"{status} via {via}"
+    )
+    return contract
+
+
+@transaction.atomic
+def decide_application(
+    actor: User, contract: Contract, *, accept: bool, on: dt.date | None = None
+) -> Contract:
+    if contract.status != ContractStatus.APPLIED:
+        raise HealthError(_("This contract is not an application."))
+    if accept:
+        start = on or timezone.localdate()
+        contract.status, contract.starts_on, contract.ends_on = ContractStatus.ACTIVE, start, term_end(start)
+    else:
+        contract.status = ContractStatus.DECLINED
+    contract.save()
+    audit.record(
+        actor, "update", "contract", contract.pk, label=contract.resident.id_masked, detail=contract.status
+    )
+    return contract
+
+
+@transaction.atomic
+def renew_contract(
+    actor: User | None, contract: Contract, *, via: str, today: dt.date | None = None
+) -> Contract:
+    """续约 within the renewal window: the old term ends, a new one starts the next day."""
+    today = today or timezone.localdate()
+    if not contract.renewal_due(today, RENEWAL_WINDOW_DAYS):
+        raise HealthError(
+            _("A contract is renewed from %(days)s days before its end.") % {"days": RENEWAL_WINDOW_DAYS}
+        )
+    start = max(contract.ends_on + dt.timedelta(days=1), today)
+    contract.status, contract.ended_on = ContractStatus.EXPIRED, contract.ends_on
+    contract.save()
+    new = Contract.objects.create(
+        resident=contract.resident,
+        team=contract.team,
+        package=contract.package,
+        status=ContractStatus.ACTIVE,
+        signed_via=via,
+        starts_on=start,
+        ends_on=term_end(start),
+        renewal_of=contract,
+        created_by=actor,
+    )
+    audit.record(
+        actor,
+        "create",
+        "contract",
+        new.pk,
+        label=contract.resident.id_masked,
+        detail=f"renewal of {contract.pk}",
+    )
+    return new
+
+
+@transaction.atomic
+def request_termination(actor: User | None, contract: Contract, *, by: str, reason: str) -> Contract:
+    if contract.status != ContractStatus.ACTIVE:
+        raise HealthError(_("Only a contract in force can be terminated."))
+    if not reason.strip():
+        raise HealthError(_("Give the reason for ending the contract."))
+    contract.status, contract.termination_reason, contract.termination_requested_by = (
+        ContractStatus.TERMINATING,
+        reason.strip(),
+        by,
+    )
+    contract.save()
+    audit.record(
+        actor, "update", "contract", contract.pk, label=contract.resident.id_masked, detail="terminating"
+    )
+    return contract
+
+
+@transaction.atomic
+def decide_termination(actor: User, contract: Contract, *, approve: bool) -> Contract:
+    """审核中 → 已解约 (frees the resident) or back in force (拒绝解约)."""
+    if contract.status != ContractStatus.TERMINATING:
+        raise HealthError(_("No termination is under review."))
+    if approve:
+        contract.status, contract.ended_on = ContractStatus.TERMINATED, timezone.localdate()
+    else:
+        contract.status = ContractStatus.ACTIVE
+    contract.save()
+    audit.record(
+        actor, "update", "contract", contract.pk, label=contract.resident.id_masked, detail=contract.status
+    )
+    return contract
+
+
+@transaction.atomic
+def expire_contracts(today: dt.date | None = None) -> int:
+    """Contracts past their end without renewal become expired (run daily)."""
+    today = today or timezone.localdate()
+    return Contract.objects.filter(status=ContractStatus.ACTIVE, ends_on__lt=today).update(
+        status=ContractStatus.EXPIRED, ended_on=F("ends_on")
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from gaoxin.health import views
+
+app_name = "health"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("residents/", views.residents, name="residents"),
+    path("residents/new/", views.register, name="register"),
+    path("residents/<int:pk>/", views.resident_detail, name="resident"),
+    path("residents/<int:pk>/record/<slug:step>/", views.record_step, name="record_step"),
+    path("residents/<int:pk>/contract/<slug:step>/", views.contract_step, name="contract_step"),
+    path("me/", views.me, name="me"),
+    path("me/children/<int:pk>/", views.ward, name="ward"),
+    path("audit/", views.audit_log, name="audit"),
+    path("kpis/", views.kpis, name="kpis"),
+]

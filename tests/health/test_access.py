@@ -1,0 +1,193 @@
+"""Privacy, proven: every health URL tried as every persona (no IDOR), audit of every read, masked
+lists, the auditor's log and nothing else, append-only audit events, login lockout, idle sessions."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from gaoxin.accounts.choices import Role
+from gaoxin.accounts.services import create_user
+from gaoxin.common.models import AuditEvent
+from gaoxin.health import services
+from tests.conftest import PASSWORD
+from tests.health.conftest import id_number
+
+CLEAR_ID = id_number("19850615", "002")
+
+
+def object_urls(people) -> dict[str, list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+    """URLs that open one resident's data, by resident, with the method."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for key in ("me", "neighbour", "son"):
+        pk = people[key].pk
+        out[key] = [
+            ("get", reverse("health:resident", args=[pk])),
+            ("post", reverse("health:resident", args=[pk])),  # reveal
+            ("post", reverse("health:record_step", args=[pk, "review"])),
+            ("post", reverse("health:contract_step", args=[pk, "terminate"])),
+            ("get", reverse("health:ward", args=[pk])),
+        ]
+    return out
+
+
+# who may open whose resident page (staff URLs); the ward URL is for the consenting guardian only
+SCOPE = {
+    "doctor": {"me"},  # team A holds 陈静's contract
+    "other_doctor": {"neighbour"},  # team B holds 李明's
+    "manager": {"me", "neighbour", "son"},  # the centre keeps all three records
+}
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["doctor", "other_doctor", "manager", "resident", "neighbour", "planner", "auditor", "guanghe_staff"],
+)
+def test_nobody_reaches_a_resident_outside_their_scope(client_of, request, care, people, persona) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.accounts.models import User
+
+    if persona in ("planner", "auditor", "guanghe_staff"):
+        request.getfixturevalue(persona)
+    user = User.objects.get(username={"guanghe_staff": "guanghe"}.get(persona, persona))
+    c = client_of(user)
+    allowed = SCOPE.get(persona, set())
+    for key, urls in object_urls(people).items():
+        for method, url in urls:
+            if "/me/children/" in url:
+                continue
+            status = getattr(c, method)(url, {"reveal": "id_number", "reason": "x"}).status_code
+            if key == "son" and "/contract/" in url:
+                assert status in (403, 404), (persona, url, status)  # he has no contract to end
+            elif key in allowed:
+                assert status in (200, 302), (persona, url, status)
+            else:
+                assert status in (403, 404), (persona, url, status)
+    # nobody but 陈静, the consenting guardian, opens her son's portal page
+    son_page = reverse("health:ward", args=[people["son"].pk])
+    if persona != "resident":
+        assert c.get(son_page).status_code in (403, 404)
+
+
+def test_the_guardian_sees_the_child_only_after_consent(client_of, people) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.accounts.models import User
+
+    c = client_of(User.objects.get(username="resident"))
+    son_page = reverse("health:ward", args=[people["son"].pk])
+    assert c.get(son_page).status_code == 404
+    services.add_guardian(None, guardian=people["me"], child=people["son"], consent=True)
+    assert c.get(son_page).status_code == 200
+    assert c.get(reverse("health:ward", args=[people["neighbour"].pk])).status_code == 404
+
+
+def test_a_resident_sees_her_open_record_and_no_one_else(client_of, people) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.accounts.models import User
+
+    me = client_of(User.objects.get(username="resident")).get(reverse("health:me")).content.decode()
+    assert people["records"][people["me"].pk].code in me and "李明" not in me
+    neighbour = client_of(User.objects.get(username="neighbour")).get(reverse("health:me")).content.decode()
+    assert 'id="no-record"' in neighbour  # his record is not opened yet
+    assert people["records"][people["neighbour"].pk].code not in neighbour
+
+
+def test_every_read_is_audited_and_lists_show_masked_ids(client_of, care, people) -> None:  # type: ignore[no-untyped-def]
+    c = client_of(care["doctor"])
+    page = c.get(reverse("health:residents")).content.decode()
+    assert people["me"].id_masked in page and CLEAR_ID not in page
+    before = AuditEvent.objects.filter(action="read").count()
+    c.get(reverse("health:resident", args=[people["me"].pk]))
+    read = AuditEvent.objects.filter(action="read").latest("pk")
+    assert AuditEvent.objects.filter(action="read").count() == before + 1
+    assert (read.actor, read.target_type, read.target_label) == (
+        care["doctor"],
+        "record",
+        people["records"][people["me"].pk].code,
+    )
+    shown = c.post(
+        reverse("health:resident", args=[people["me"].pk]), {"reveal": "id_number"}
+    ).content.decode()
+    assert CLEAR_ID in shown
+    reveal = AuditEvent.objects.filter(action="reveal").latest("pk")
+    assert (reveal.actor, reveal.detail, CLEAR_ID in reveal.target_label) == (
+        care["doctor"],
+        "id_number",
+        False,
+    )
+
+
+def test_the_resident_reading_her_record_is_audited(client_of, people) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.accounts.models import User
+
+    client_of(User.objects.get(username="resident")).get(reverse("health:me"))
+    event = AuditEvent.objects.filter(action="read").latest("pk")
+    assert event.actor_name == "resident" and event.target_id == str(people["records"][people["me"].pk].pk)
+
+
+def test_the_auditor_reads_the_log_and_nothing_else(client_of, auditor, care, people) -> None:  # type: ignore[no-untyped-def]
+    c = client_of(auditor)
+    assert c.get(reverse("health:audit")).status_code == 200
+    assert c.get(reverse("health:audit") + "?action=reveal").status_code == 200
+    assert c.get(reverse("health:residents")).status_code == 403
+    assert c.get(reverse("health:resident", args=[people["me"].pk])).status_code == 403
+    assert c.get(reverse("health:kpis")).status_code == 403
+    assert client_of(care["doctor"]).get(reverse("health:audit")).status_code == 403
+
+
+def test_planners_see_aggregates_only(client_of, planner, people) -> None:  # type: ignore[no-untyped-def]
+    c = client_of(planner)
+    page = c.get(reverse("health:kpis")).content.decode()
+    assert "洸河街道" in page and "陈静" not in page and people["me"].id_masked not in page
+    assert c.get(reverse("health:residents")).status_code == 403
+
+
+def test_audit_events_cannot_be_changed_or_deleted(people) -> None:  # type: ignore[no-untyped-def]
+    event = AuditEvent.objects.first()
+    event.detail = "tampered"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(detail="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger is PostgreSQL's")
+def test_the_database_refuses_to_change_or_delete_a_young_audit_event(people) -> None:  # type: ignore[no-untyped-def]
+    from django.db import DatabaseError, transaction
+
+    pk = AuditEvent.objects.first().pk
+    for sql in (
+        "UPDATE common_auditevent SET detail = 'x' WHERE id = %s",
+        "DELETE FROM common_auditevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [pk])
+
+
+def test_login_locks_after_five_failures_and_is_audited(client, zone, settings) -> None:  # type: ignore[no-untyped-def]
+    create_user("doc2", PASSWORD, roles=[Role.DOCTOR])
+    for _ in range(settings.GAOXIN_LOGIN_MAX_FAILURES):
+        assert (
+            client.post(reverse("login"), {"username": "doc2", "password": "wrong-one-1234"}).status_code
+            == 200
+        )
+    response = client.post(reverse("login"), {"username": "doc2", "password": PASSWORD})
+    assert (
+        response.status_code == 200 and "_auth_user_id" not in client.session
+    )  # locked, even with the right password
+    assert AuditEvent.objects.filter(action="login_failed", target_id="doc2").count() == 5
+    assert AuditEvent.objects.filter(action="login_locked", target_id="doc2").exists()
+    create_user("doc3", PASSWORD, roles=[Role.DOCTOR])
+    assert client.post(reverse("login"), {"username": "doc3", "password": PASSWORD}).status_code == 302
+
+
+def test_an_idle_session_ends(client_of, care, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    c = client_of(care["doctor"])
+    assert c.get(reverse("health:residents")).status_code == 200
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + settings.GAOXIN_IDLE_SECONDS + 5)
+    assert c.get(reverse("health:residents")).status_code == 302  # back to the login page
