@@ -23,14 +23,15 @@ def record(
     detail: str = "",
     request: HttpRequest | None = None,
 ) -> AuditEvent:
-    """Append one event. ``actor`` is a user (anonymous or None allowed); ``label`` must already be masked."""
+    """Append one event. ``actor`` is a user, or None for the system (imports, the demo loader) and
+    for anonymous requests (failed logins); ``label`` must already be masked."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     ip = None
     if request is not None:
         ip = request.META.get("REMOTE_ADDR") or None
     return AuditEvent.objects.create(
         actor=user,
-        actor_name=getattr(user, "username", "") or "anonymous",
+        actor_name=getattr(user, "username", "") or ("anonymous" if request is not None else "system"),
         action=action,
         target_type=target_type,
         target_id=str(target_id)[:40],

@@ -62,3 +62,17 @@ class SignedVia(models.TextChoices):
 
 # Contracts that hold the resident: only one at a time (one team at a time, §2).
 HOLDING = (ContractStatus.APPLIED, ContractStatus.ACTIVE, ContractStatus.TERMINATING)
+
+
+# Words for the priority groups of gaoxin.analysis.followup.PRIORITY_GROUPS (重点人群).
+PRIORITY_GROUP_LABELS = {
+    "elderly": _("aged 65+"),
+    "child": _("child 0-6"),
+    "pregnant": _("pregnant"),
+    "disabled": _("disabled"),
+    "hypertension": _("hypertension"),
+    "diabetes": _("diabetes"),
+    "severe_mental": _("severe mental disorder"),
+    "tuberculosis": _("tuberculosis"),
+    "low_income": _("low income"),
+}

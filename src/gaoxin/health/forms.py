@@ -41,8 +41,18 @@ class CancelForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    user = forms.CharField(label=_("User"), required=False)
-    action = forms.CharField(label=_("Action"), required=False)
-    target = forms.CharField(label=_("Object (type or id)"), required=False)
+    user = forms.CharField(
+        label=_("User"), required=False, widget=forms.TextInput(attrs={"placeholder": _("user")})
+    )
+    action = forms.CharField(
+        label=_("Action"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("action: read, reveal …")}),
+    )
+    target = forms.CharField(
+        label=_("Object (type or id)"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("object type or id")}),
+    )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

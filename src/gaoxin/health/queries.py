@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from gaoxin.analysis.followup import priority_groups
-from gaoxin.health.choices import HOLDING, ContractStatus, RecordStatus
+from gaoxin.health.choices import HOLDING, PRIORITY_GROUP_LABELS, ContractStatus, RecordStatus
 from gaoxin.health.models import Condition, Contract, HealthRecord, Resident, Team
 
 
@@ -35,6 +35,11 @@ def groups_of(resident: Resident, today: dt.date | None = None) -> set[str]:
         disabled=resident.disabled,
         low_income=resident.low_income,
     )
+
+
+def group_labels(groups: set[str]) -> list[str]:
+    """The groups in words, in the order of PRIORITY_GROUPS."""
+    return [str(label) for code, label in PRIORITY_GROUP_LABELS.items() if code in groups]
 
 
 def resident_rows(residents: list[Resident]) -> list[dict[str, Any]]:
@@ -63,7 +68,7 @@ def resident_rows(residents: list[Resident]) -> list[dict[str, Any]]:
                 "age": f.age(today),
                 "record": record,
                 "contract": contracts.get(r.pk),
-                "groups": sorted(groups_of(f, today)),
+                "groups": group_labels(groups_of(f, today)),
             }
         )
     return rows

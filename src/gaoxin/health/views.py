@@ -88,7 +88,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contract": contract,
             "revealed": revealed,
             "age": resident.age(timezone.localdate()),
-            "groups": queries.groups_of(resident),
+            "groups": queries.group_labels(queries.groups_of(resident)),
             "sign_form": SignForm(),
             "terminate_form": TerminateForm(),
             "cancel_form": CancelForm(),
