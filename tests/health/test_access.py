@@ -191,3 +191,27 @@ def test_an_idle_session_ends(client_of, care, settings, monkeypatch) -> None:  
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + settings.GAOXIN_IDLE_SECONDS + 5)
     assert c.get(reverse("health:residents")).status_code == 302  # back to the login page
+
+
+def test_the_api_has_the_same_gates_and_audit(client_of, care, people) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.accounts.models import User
+
+    me = client_of(User.objects.get(username="resident")).get("/api/health/me").json()
+    assert (
+        me["record"]["code"] == people["records"][people["me"].pk].code
+        and me["id_masked"] == people["me"].id_masked
+    )
+    assert CLEAR_ID not in str(me)
+    neighbour = client_of(User.objects.get(username="neighbour")).get("/api/health/me").json()
+    assert neighbour["record"] is None  # not opened yet
+    doctor = client_of(care["doctor"])
+    assert doctor.get(f"/api/health/residents/{people['me'].pk}").status_code == 200
+    assert AuditEvent.objects.filter(action="read", actor=care["doctor"]).exists()
+    assert doctor.get(f"/api/health/residents/{people['neighbour'].pk}").status_code == 404
+    assert (
+        client_of(User.objects.get(username="resident"))
+        .get(f"/api/health/residents/{people['me'].pk}")
+        .status_code
+        == 403
+    )
+    assert client_of(care["doctor"]).get("/api/health/me").status_code == 403

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import django_auth
 
+from gaoxin.health.api import router as health_router
 from gaoxin.lifecircle.api import router as lifecircle_router
 from gaoxin.parks.api import router as parks_router
 from gaoxin.places.api import router as places_router
@@ -18,6 +19,7 @@ api = NinjaAPI(title="Gaoxin API", version="1", auth=django_auth, urls_namespace
 api.add_router("/places/", places_router)
 api.add_router("/lifecircle/", lifecircle_router)
 api.add_router("/parks/", parks_router)
+api.add_router("/health/", health_router)
 
 
 @api.exception_handler(PermissionDenied)

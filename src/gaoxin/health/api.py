@@ -1,0 +1,101 @@
+"""JSON endpoints of the health app: the same gates (access.py) and the same audit as the pages.
+IDs are masked in every answer; a resident reads only her own opened record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from gaoxin.health import access, queries, services
+from gaoxin.health.models import HealthRecord, Resident
+
+router = Router(tags=["health"])
+
+
+class RecordOut(Schema):
+    code: str
+    status: str
+    institution: str
+    conditions: list[dict[str, Any]]
+    allergies: str
+    measurements: list[dict[str, Any]]
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    id_masked: str
+    sex: int
+    age: int
+    community: str
+    groups: list[str]
+    contract: dict[str, Any] | None
+    record: RecordOut | None
+
+
+def _record(record: HealthRecord | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {
+        "code": record.code,
+        "status": record.status,
+        "institution": record.institution.name,
+        "conditions": [{"icd10": c.icd10, "name": c.name} for c in record.conditions.all()],
+        "allergies": record.allergies,
+        "measurements": [
+            {
+                "date": m.taken_on.isoformat(),
+                "sbp": m.sbp,
+                "dbp": m.dbp,
+                "fpg": None if m.fpg is None else float(m.fpg),
+            }
+            for m in record.measurements.all()[:20]
+        ],
+    }
+
+
+def _resident(resident: Resident, record: HealthRecord | None) -> dict[str, Any]:
+    from django.utils import timezone
+
+    contract = services.holding_contract(resident)
+    return {
+        "id": resident.pk,
+        "name": resident.name,
+        "id_masked": resident.id_masked,
+        "sex": resident.sex,
+        "age": resident.age(timezone.localdate()),
+        "community": resident.community.name,
+        "groups": queries.group_labels(queries.groups_of(resident)),
+        "contract": None
+        if contract is None
+        else {
+            "status": contract.status,
+            "team": contract.team.name,
+            "package": contract.package.name,
+            "starts_on": contract.starts_on.isoformat(),
+            "ends_on": contract.ends_on.isoformat(),
+        },
+        "record": _record(record),
+    }
+
+
+@router.get("/me", response=ResidentOut)
+def me(request: HttpRequest) -> dict[str, Any]:
+    """The logged-in resident: her contract and, once opened (已开放), her record (the read is audited)."""
+    resident = access.own_resident(request.user)  # type: ignore[arg-type]
+    record = access.open_record_of(resident)
+    if record is not None:
+        services.read_record(request.user, record, request=request)  # type: ignore[arg-type]
+    return _resident(resident, record)
+
+
+@router.get("/residents/{resident_id}", response=ResidentOut)
+def resident(request: HttpRequest, resident_id: int) -> dict[str, Any]:
+    """A resident in the caller's care (404 otherwise); the read is audited."""
+    person = access.resident_for_staff(request.user, resident_id)  # type: ignore[arg-type]
+    record = access.record_for_staff(request.user, person)  # type: ignore[arg-type]
+    if record is not None:
+        services.read_record(request.user, record, request=request)  # type: ignore[arg-type]
+    return _resident(person, record)
