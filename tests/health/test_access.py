@@ -215,3 +215,28 @@ def test_the_api_has_the_same_gates_and_audit(client_of, care, people) -> None: 
         == 403
     )
     assert client_of(care["doctor"]).get("/api/health/me").status_code == 403
+
+
+def test_the_doctor_adds_a_diagnosis_and_records_a_service_in_the_page(client_of, care, people) -> None:  # type: ignore[no-untyped-def]
+    c = client_of(care["doctor"])
+    pk = people["me"].pk
+    c.post(reverse("health:record_edit", args=[pk, "condition"]), {"icd10": "I10", "name": "原发性高血压"})
+    assert people["records"][pk].conditions.get().icd10 == "I10"
+    care["basic"].items = [{"name": "血压测量", "per_year": 4}]
+    care["basic"].save()
+    c.post(
+        reverse("health:contract_step", args=[pk, "deliver"]),
+        {"item": "血压测量", "delivered_on": str(services.holding_contract(people["me"]).starts_on)},
+    )
+    page = c.get(reverse("health:resident", args=[pk])).content.decode()
+    assert "1" in page and "血压测量" in page
+    # the other team's doctor cannot write into this record
+    other = client_of(care["other_doctor"])
+    assert (
+        other.post(
+            reverse("health:record_edit", args=[pk, "condition"]), {"icd10": "E11", "name": "x"}
+        ).status_code
+        == 404
+    )
+    kpis = client_of(care["manager"]).get(reverse("health:kpis")).content.decode()
+    assert "25.0%" in kpis  # team A: 1 of 4 blood-pressure checks delivered

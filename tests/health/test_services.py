@@ -157,3 +157,70 @@ def test_every_write_leaves_an_audit_event_without_the_clear_id(people) -> None:
     assert {e.action for e in events} >= {"create", "update"}
     clear = id_number("19850615", "002")
     assert all(clear not in (e.target_label + e.detail) for e in events)
+
+
+def test_fulfilment_counts_each_item_up_to_its_frequency(care, people) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.analysis.followup import fulfilment
+
+    assert fulfilment([("血压测量", 4), ("健康评估", 1)], ["血压测量"] * 6 + ["健康评估"]) == (5, 5)
+    assert fulfilment([("血压测量", 4), ("健康评估", 1)], ["血压测量"]) == (1, 5)
+    package = care["basic"]
+    package.items = [{"name": "血压测量", "per_year": 4}, {"name": "健康评估", "per_year": 1}]
+    package.save()
+    contract = services.holding_contract(people["me"])
+    services.record_delivery(care["doctor"], contract, item="血压测量")
+    with pytest.raises(services.HealthError):
+        services.record_delivery(care["doctor"], contract, item="上门服务")  # not in the package
+    with pytest.raises(services.HealthError):
+        services.record_delivery(
+            care["doctor"], contract, item="健康评估", delivered_on=contract.starts_on - dt.timedelta(days=1)
+        )
+    assert services.contract_fulfilment(contract) == (1, 5)
+
+
+def test_merging_moves_the_content_and_cancels_the_duplicate(care, people) -> None:  # type: ignore[no-untyped-def]
+    keep, dup = people["records"][people["me"].pk], people["records"][people["neighbour"].pk]
+    services.add_condition(care["doctor"], dup, icd10="e11", name="2型糖尿病", diagnosed_on=None)
+    services.add_measurement(
+        care["doctor"],
+        dup,
+        taken_on=dt.date(2026, 1, 5),
+        sbp=150,
+        dbp=95,
+        fpg=None,
+        weight_kg=None,
+        height_cm=None,
+    )
+    services.merge_records(care["manager"], keep, dup)
+    dup.refresh_from_db()
+    assert (dup.status, dup.cancel_reason, dup.merged_into) == (RecordStatus.CANCELLED, "merged", keep)
+    assert [c.icd10 for c in keep.conditions.all()] == ["E11"] and keep.measurements.count() == 1
+    with pytest.raises(services.HealthError):
+        services.merge_records(care["manager"], keep, dup)
+
+
+def test_a_bad_icd10_code_or_half_a_blood_pressure_is_refused(care, people) -> None:  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    record = people["records"][people["me"].pk]
+    with pytest.raises(ValidationError):
+        services.add_condition(care["doctor"], record, icd10="110", name="x", diagnosed_on=None)
+    with pytest.raises(services.HealthError):
+        services.add_measurement(
+            care["doctor"],
+            record,
+            taken_on=dt.date(2026, 1, 5),
+            sbp=150,
+            dbp=None,
+            fpg=None,
+            weight_kg=None,
+            height_cm=None,
+        )
+
+
+def test_audit_purge_keeps_what_is_younger_than_the_retention(people, settings) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    before = AuditEvent.objects.count()
+    call_command("audit", "purge")
+    assert AuditEvent.objects.count() == before  # everything is from today

@@ -61,3 +61,17 @@ def priority_groups(
     if low_income:
         out.add("low_income")
     return out
+
+
+def fulfilment(items: Iterable[tuple[str, int]], delivered: Iterable[str]) -> tuple[int, int]:
+    """履约: (services delivered that count, services due) over one contract year. Each package item
+    is due ``per_year`` times; deliveries beyond that do not count (no credit for over-servicing one
+    item while another is missed)."""
+    counts: dict[str, int] = {}
+    for name in delivered:
+        counts[name] = counts.get(name, 0) + 1
+    due = done = 0
+    for name, per_year in items:
+        due += per_year
+        done += min(per_year, counts.get(name, 0))
+    return done, due

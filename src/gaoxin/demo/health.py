@@ -26,6 +26,7 @@ from gaoxin.health.models import (
     Contract,
     Institution,
     Measurement,
+    ServiceDelivery,
     ServicePackage,
     Team,
     TeamMember,
@@ -223,7 +224,7 @@ def load_health(
                 if record.conditions.exists()
                 else "basic"
             ]
-            Contract.objects.create(
+            contract = Contract.objects.create(
                 resident=resident,
                 team=team,
                 package=package,
@@ -233,6 +234,11 @@ def load_health(
                 ends_on=term_end(start),
             )
             n_contracts += 1
+            elapsed = (today - start).days / 365
+            for item in package.items:  # services delivered so far; some behind (只签不约)
+                for _ in range(round(item["per_year"] * elapsed * rng.uniform(0.3, 1.1))):
+                    day = start + dt.timedelta(days=rng.randint(0, (today - start).days))
+                    ServiceDelivery.objects.create(contract=contract, item=item["name"], delivered_on=day)
     # The demo resident: an adult of the doctor's team, record open, a contract due for renewal, a child.
     if "resident" in users:
         c0 = communities[institutions[0].pk][0]

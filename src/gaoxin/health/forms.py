@@ -56,3 +56,49 @@ class AuditFilterForm(forms.Form):
     )
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ConditionForm(forms.Form):
+    icd10 = forms.RegexField(label=_("ICD-10 code"), regex=r"^[A-Za-z]\d{2}(\.\d{1,2})?$", max_length=8)
+    name = forms.CharField(label=_("Diagnosis"), max_length=100)
+    diagnosed_on = forms.DateField(
+        label=_("Diagnosed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class MeasurementForm(forms.Form):
+    taken_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    sbp = forms.IntegerField(label=_("Systolic BP (mmHg)"), min_value=50, max_value=300, required=False)
+    dbp = forms.IntegerField(label=_("Diastolic BP (mmHg)"), min_value=30, max_value=200, required=False)
+    fpg = forms.DecimalField(
+        label=_("Fasting glucose (mmol/L)"), min_value=1, max_value=40, decimal_places=1, required=False
+    )
+    weight_kg = forms.DecimalField(
+        label=_("Weight (kg)"), min_value=1, max_value=400, decimal_places=1, required=False
+    )
+    height_cm = forms.DecimalField(
+        label=_("Height (cm)"), min_value=30, max_value=250, decimal_places=1, required=False
+    )
+
+
+class HistoryForm(forms.Form):
+    blood_type = forms.CharField(label=_("Blood type (ABO/Rh)"), max_length=6, required=False)
+    allergies = forms.CharField(
+        label=_("Drug allergies"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    surgeries = forms.CharField(
+        label=_("Surgeries"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    family_history = forms.CharField(
+        label=_("Family history"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeliveryForm(forms.Form):
+    item = forms.ChoiceField(label=_("Service item"))
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, items: list[str] | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [(i, i) for i in (items or [])]

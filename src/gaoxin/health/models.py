@@ -340,3 +340,25 @@ class Contract(TimeStamped):
             self.status in (ContractStatus.ACTIVE, ContractStatus.TERMINATING)
             and self.starts_on <= today <= self.ends_on
         )
+
+
+class ServiceDelivery(models.Model):
+    """One service of the contract's package delivered (履约): the item, the day, who."""
+
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    item = models.CharField(_("service item"), max_length=100)
+    delivered_on = models.DateField(_("delivered on"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("service delivered")
+        verbose_name_plural = _("services delivered")
+        ordering = ["-delivered_on"]
+
+    def __str__(self) -> str:
+        return "%s %s %s" % (self.contract_id, self.item, self.delivered_on)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
-from gaoxin.analysis.followup import priority_groups
+from gaoxin.analysis.followup import fulfilment, priority_groups
 from gaoxin.health.choices import HOLDING, PRIORITY_GROUP_LABELS, ContractStatus, RecordStatus
 from gaoxin.health.models import Condition, Contract, HealthRecord, Resident, Team
 
@@ -94,6 +94,20 @@ def team_kpis(today: dt.date) -> list[dict[str, Any]]:
             status=ContractStatus.DECLINED
         )
         renewed = ended.filter(renewal__isnull=False).count()
+        done = due = 0
+        for contract in (
+            team.contracts.filter(_in_force(today)).select_related("package").prefetch_related("deliveries")
+        ):
+            items = [(str(i.get("name")), int(i.get("per_year", 0))) for i in contract.package.items]
+            d, n = fulfilment(
+                items,
+                [
+                    x.item
+                    for x in contract.deliveries.all()
+                    if contract.starts_on <= x.delivered_on <= contract.ends_on
+                ],
+            )
+            done, due = done + d, due + n
         n_ended = ended.count()
         rows.append(
             {
@@ -103,6 +117,7 @@ def team_kpis(today: dt.date) -> list[dict[str, Any]]:
                 "priority": priority,
                 "applications": team.contracts.filter(status=ContractStatus.APPLIED).count(),
                 "renewal_rate": None if n_ended == 0 else round(100 * renewed / n_ended, 1),
+                "fulfilment_rate": None if due == 0 else round(100 * done / due, 1),
             }
         )
     return rows

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis.dates import term_end
+from gaoxin.analysis.followup import fulfilment
 from gaoxin.analysis.identifiers import (
     IdentifierError,
     mask_id_number,
@@ -25,11 +26,14 @@ from gaoxin.analysis.identifiers import (
 from gaoxin.common import audit, crypto
 from gaoxin.health.choices import HOLDING, CancelReason, ContractStatus, RecordStatus, SignedVia
 from gaoxin.health.models import (
+    Condition,
     Contract,
     Guardianship,
     HealthRecord,
     Institution,
+    Measurement,
     Resident,
+    ServiceDelivery,
     ServicePackage,
     Team,
 )
@@ -375,3 +379,91 @@ def expire_contracts(today: dt.date | None = None) -> int:
     return Contract.objects.filter(status=ContractStatus.ACTIVE, ends_on__lt=today).update(
         status=ContractStatus.EXPIRED, ended_on=F("ends_on")
     )
+
+
+# ------------------------------------------------------------------------ record content, 履约
+
+
+@transaction.atomic
+def add_condition(
+    actor: User, record: HealthRecord, *, icd10: str, name: str, diagnosed_on: dt.date | None
+) -> Condition:
+    condition = Condition(
+        record=record, icd10=icd10.strip().upper(), name=name.strip(), diagnosed_on=diagnosed_on
+    )
+    condition.full_clean()
+    condition.save()
+    audit.record(
+        actor, "update", "record", record.pk, label=record.code, detail=f"condition {condition.icd10}"
+    )
+    return condition
+
+
+@transaction.atomic
+def add_measurement(actor: User, record: HealthRecord, **values: Any) -> Measurement:
+    if not any(v is not None for k, v in values.items() if k != "taken_on"):
+        raise HealthError(_("Enter at least one measurement."))
+    if (values.get("sbp") is None) != (values.get("dbp") is None):
+        raise HealthError(_("Blood pressure needs both the systolic and the diastolic value."))
+    measurement = Measurement.objects.create(record=record, **values)
+    audit.record(actor, "update", "record", record.pk, label=record.code, detail="measurement")
+    return measurement
+
+
+@transaction.atomic
+def update_history(actor: User, record: HealthRecord, **fields: str) -> HealthRecord:
+    for key in ("allergies", "surgeries", "family_history", "blood_type"):
+        if key in fields:
+            setattr(record, key, fields[key])
+    record.save()
+    audit.record(actor, "update", "record", record.pk, label=record.code, detail="history")
+    return record
+
+
+@transaction.atomic
+def merge_records(actor: User | None, keep: HealthRecord, duplicate: HealthRecord) -> HealthRecord:
+    """合并: a person registered twice (e.g. under a mistyped ID). The duplicate's conditions and
+    measurements move to the kept record; the duplicate is cancelled as merged and points to it."""
+    if keep.pk == duplicate.pk or RecordStatus.CANCELLED in (keep.status, duplicate.status):
+        raise HealthError(_("Merge two different live records."))
+    duplicate.conditions.update(record=keep)
+    duplicate.measurements.update(record=keep)
+    duplicate.status, duplicate.cancel_reason, duplicate.cancelled_on, duplicate.merged_into = (
+        RecordStatus.CANCELLED,
+        CancelReason.MERGED,
+        timezone.localdate(),
+        keep,
+    )
+    duplicate.save()
+    audit.record(
+        actor, "update", "record", duplicate.pk, label=duplicate.code, detail=f"merged into {keep.code}"
+    )
+    audit.record(actor, "update", "record", keep.pk, label=keep.code, detail=f"merged from {duplicate.code}")
+    return keep
+
+
+@transaction.atomic
+def record_delivery(
+    actor: User, contract: Contract, *, item: str, delivered_on: dt.date | None = None, note: str = ""
+) -> ServiceDelivery:
+    """A service of the package delivered; only items of the package, only while the contract holds."""
+    day = delivered_on or timezone.localdate()
+    names = [i.get("name") for i in contract.package.items]
+    if item not in names:
+        raise HealthError(_("“%(item)s” is not an item of the package.") % {"item": item})
+    if not contract.in_force(day):
+        raise HealthError(_("The contract is not in force on that day."))
+    delivery = ServiceDelivery.objects.create(
+        contract=contract, item=item, delivered_on=day, by=actor, note=note
+    )
+    audit.record(actor, "create", "delivery", delivery.pk, label=contract.resident.id_masked, detail=item)
+    return delivery
+
+
+def contract_fulfilment(contract: Contract) -> tuple[int, int]:
+    """(delivered, due) of the package items over the contract's term so far."""
+    items = [(str(i.get("name")), int(i.get("per_year", 0))) for i in contract.package.items]
+    delivered = contract.deliveries.filter(
+        delivered_on__range=(contract.starts_on, contract.ends_on)
+    ).values_list("item", flat=True)
+    return fulfilment(items, delivered)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("residents/<int:pk>/", views.resident_detail, name="resident"),
     path("residents/<int:pk>/record/<slug:step>/", views.record_step, name="record_step"),
     path("residents/<int:pk>/contract/<slug:step>/", views.contract_step, name="contract_step"),
+    path("residents/<int:pk>/edit/<slug:part>/", views.record_edit, name="record_edit"),
     path("me/", views.me, name="me"),
     path("me/children/<int:pk>/", views.ward, name="ward"),
     path("audit/", views.audit_log, name="audit"),

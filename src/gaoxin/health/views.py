@@ -17,7 +17,18 @@ from gaoxin.common import audit
 from gaoxin.common.models import AuditEvent
 from gaoxin.health import access, queries, services
 from gaoxin.health.choices import ContractStatus, SignedVia
-from gaoxin.health.forms import ApplyForm, AuditFilterForm, CancelForm, RegisterForm, SignForm, TerminateForm
+from gaoxin.health.forms import (
+    ApplyForm,
+    AuditFilterForm,
+    CancelForm,
+    ConditionForm,
+    DeliveryForm,
+    HistoryForm,
+    MeasurementForm,
+    RegisterForm,
+    SignForm,
+    TerminateForm,
+)
 from gaoxin.health.models import Contract, Team
 
 
@@ -95,8 +106,48 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "team": _my_team(request.user),
             "renewal_due": contract is not None
             and contract.renewal_due(timezone.localdate(), services.RENEWAL_WINDOW_DAYS),
+            "condition_form": ConditionForm(),
+            "measurement_form": MeasurementForm(initial={"taken_on": timezone.localdate()}),
+            "history_form": HistoryForm(
+                initial={k: getattr(record, k) for k in HistoryForm.base_fields} if record else None
+            ),
+            "delivery_form": DeliveryForm(
+                items=[str(i.get("name")) for i in contract.package.items] if contract else [],
+                initial={"delivered_on": timezone.localdate()},
+            ),
+            "fulfilment": services.contract_fulfilment(contract) if contract else None,
+            "deliveries": contract.deliveries.all()[:10] if contract else [],
         },
     )
+
+
+@login_required
+@require_POST
+def record_edit(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    """Add a condition or a measurement, or edit the history, of a record in the caller's care."""
+    resident = access.resident_for_staff(request.user, pk)  # type: ignore[arg-type]
+    record = access.record_for_staff(request.user, resident)  # type: ignore[arg-type]
+    forms_by_part = {"condition": ConditionForm, "measurement": MeasurementForm, "history": HistoryForm}
+    if record is None or part not in forms_by_part:
+        raise Http404
+    form = forms_by_part[part](request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        )
+        return redirect("health:resident", pk=pk)
+    try:
+        if part == "condition":
+            services.add_condition(request.user, record, **form.cleaned_data)  # type: ignore[arg-type]
+        elif part == "measurement":
+            services.add_measurement(request.user, record, **form.cleaned_data)  # type: ignore[arg-type]
+        else:
+            services.update_history(request.user, record, **form.cleaned_data)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("health:resident", pk=pk)
 
 
 @login_required
@@ -181,7 +232,12 @@ def contract_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             raise Http404
         else:
             contract = access.contract_for_staff(request.user, contract.pk)  # type: ignore[arg-type]
-            if step in ("accept", "decline"):
+            if step == "deliver":
+                form = DeliveryForm(request.POST, items=[str(i.get("name")) for i in contract.package.items])
+                if not form.is_valid():
+                    raise services.HealthError(_("Choose an item of the package and a date."))
+                services.record_delivery(request.user, contract, **form.cleaned_data)  # type: ignore[arg-type]
+            elif step in ("accept", "decline"):
                 services.decide_application(request.user, contract, accept=step == "accept")  # type: ignore[arg-type]
             elif step == "renew":
                 services.renew_contract(request.user, contract, via=SignedVia.DOCTOR)  # type: ignore[arg-type]
