@@ -240,3 +240,72 @@ def test_the_doctor_adds_a_diagnosis_and_records_a_service_in_the_page(client_of
     )
     kpis = client_of(care["manager"]).get(reverse("health:kpis")).content.decode()
     assert "25.0%" in kpis  # team A: 1 of 4 blood-pressure checks delivered
+
+
+# Every health page and endpoint, and who may open it with 陈静's objects (the others: 403/404).
+# A new URL that is not listed here fails test_every_health_url_is_in_the_table.
+ROUTES = {
+    "home": (
+        {},
+        {"doctor", "other_doctor", "manager", "resident", "neighbour", "auditor", "planner", "leader"},
+    ),
+    "residents": ({}, {"doctor", "other_doctor", "manager"}),
+    "register": ({}, {"doctor", "other_doctor", "manager"}),
+    "resident": ({"pk": "me"}, {"doctor", "manager"}),
+    "record_step": ({"pk": "me", "step": "review"}, {"doctor", "manager"}),
+    "record_edit": ({"pk": "me", "part": "history"}, {"doctor", "manager"}),
+    "contract_step": ({"pk": "me", "step": "renew"}, {"doctor", "manager"}),
+    "me": ({}, {"resident", "neighbour"}),
+    "ward": ({"pk": "son"}, {"resident"}),
+    "audit": ({}, {"auditor"}),
+    "kpis": ({}, {"doctor", "other_doctor", "manager", "planner", "leader"}),
+}
+API = {
+    "/api/health/me": {"resident", "neighbour"},
+    "/api/health/residents/{me}": {"doctor", "manager"},
+}
+PERSONAS = [
+    "doctor",
+    "other_doctor",
+    "manager",
+    "resident",
+    "neighbour",
+    "planner",
+    "auditor",
+    "guanghe",
+    "park",
+    "leader",
+]
+
+
+def test_every_health_url_is_in_the_table() -> None:
+    from gaoxin.health.urls import urlpatterns
+
+    assert {p.name for p in urlpatterns} == set(ROUTES)
+
+
+@pytest.fixture
+def everyone(care, people, planner, auditor, guanghe_staff):  # type: ignore[no-untyped-def]
+    from gaoxin.accounts.models import User
+
+    create_user("park", PASSWORD, roles=[Role.PARK_STAFF])
+    create_user("leader", PASSWORD, roles=[Role.LEADERSHIP])
+    services.add_guardian(None, guardian=people["me"], child=people["son"], consent=True)
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_health_url_and_endpoint_as_every_persona(client_of, everyone, people, persona) -> None:  # type: ignore[no-untyped-def]
+    c = client_of(everyone[persona])
+    for name, (kwargs, allowed) in ROUTES.items():
+        args = {k: (people[v].pk if v in people else v) for k, v in kwargs.items()}
+        url = reverse(f"health:{name}", kwargs=args)
+        method = "post" if name in ("record_step", "record_edit", "contract_step") else "get"
+        status = getattr(c, method)(url).status_code
+        if persona in allowed:
+            assert status in (200, 302), (persona, name, status)
+        else:
+            assert status in (403, 404), (persona, name, status)
+    for template, allowed in API.items():
+        status = c.get(template.format(me=people["me"].pk)).status_code
+        assert (status == 200) == (persona in allowed), (persona, template, status)
