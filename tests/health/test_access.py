@@ -309,3 +309,13 @@ def test_every_health_url_and_endpoint_as_every_persona(client_of, everyone, peo
     for template, allowed in API.items():
         status = c.get(template.format(me=people["me"].pk)).status_code
         assert (status == 200) == (persona in allowed), (persona, template, status)
+
+
+def test_the_manager_merges_a_duplicate_and_a_doctor_cannot(client_of, care, people) -> None:  # type: ignore[no-untyped-def]
+    keep, dup = people["records"][people["me"].pk], people["records"][people["son"].pk]
+    url = reverse("health:record_step", args=[people["me"].pk, "merge"])
+    assert client_of(care["doctor"]).post(url, {"duplicate_code": dup.code}).status_code == 403
+    client_of(care["manager"]).post(url, {"duplicate_code": dup.code})
+    dup.refresh_from_db()
+    assert dup.merged_into == keep
+    assert AuditEvent.objects.filter(actor=care["manager"], detail__startswith="merged into").exists()

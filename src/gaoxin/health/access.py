@@ -108,3 +108,15 @@ def ward_for(user: User, pk: int) -> Resident:
 def open_record_of(resident: Resident) -> HealthRecord | None:
     """The record a resident (or their guardian) may read online: only once opened (已开放)."""
     return resident.records.filter(status=RecordStatus.OPEN).first()
+
+
+def record_by_code_for_staff(user: User, code: str) -> HealthRecord:
+    """A live record in the user's care, by its 17-digit code (404 otherwise)."""
+    record = (
+        HealthRecord.objects.filter(code=code.strip(), resident__in=care_residents(user))
+        .exclude(status=RecordStatus.CANCELLED)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    return record

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.health.choices import CancelReason, Sex
-from gaoxin.health.models import ServicePackage, Team
+from gaoxin.health.models import Institution, ServicePackage, Team
 from gaoxin.places.models import Community
 
 
@@ -102,3 +102,11 @@ class DeliveryForm(forms.Form):
     def __init__(self, *args, items: list[str] | None = None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [(i, i) for i in (items or [])]
+
+
+class TransferForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Transfer to"), queryset=Institution.objects.all())
+
+
+class MergeForm(forms.Form):
+    duplicate_code = forms.RegexField(label=_("Code of the duplicate record"), regex=r"^\d{17}$")

@@ -25,9 +25,11 @@ from gaoxin.health.forms import (
     DeliveryForm,
     HistoryForm,
     MeasurementForm,
+    MergeForm,
     RegisterForm,
     SignForm,
     TerminateForm,
+    TransferForm,
 )
 from gaoxin.health.models import Contract, Team
 
@@ -116,6 +118,9 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"delivered_on": timezone.localdate()},
             ),
             "fulfilment": services.contract_fulfilment(contract) if contract else None,
+            "manager": access.is_manager(request.user),  # type: ignore[arg-type]
+            "transfer_form": TransferForm(),
+            "merge_form": MergeForm(),
             "deliveries": contract.deliveries.all()[:10] if contract else [],
         },
     )
@@ -199,6 +204,19 @@ def record_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             services.review_record(request.user, record)  # type: ignore[arg-type]
         elif step == "open":
             services.open_record(request.user, record)  # type: ignore[arg-type]
+        elif step == "transfer":
+            if not access.is_manager(request.user):  # type: ignore[arg-type]
+                raise PermissionDenied
+            form = TransferForm(request.POST)
+            if not form.is_valid():
+                raise services.HealthError(_("Choose the institution."))
+            services.transfer_record(request.user, record, form.cleaned_data["institution"])  # type: ignore[arg-type]
+        elif step == "merge":
+            if not access.is_manager(request.user):  # type: ignore[arg-type]
+                raise PermissionDenied
+            form = MergeForm(request.POST)
+            duplicate = access.record_by_code_for_staff(request.user, form.data.get("duplicate_code", ""))  # type: ignore[arg-type]
+            services.merge_records(request.user, record, duplicate)  # type: ignore[arg-type]
         elif step == "cancel":
             form = CancelForm(request.POST)
             services.cancel_record(request.user, record, form.data.get("reason", ""))  # type: ignore[arg-type]
