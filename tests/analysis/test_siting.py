@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaoxin.analysis.errors import AnalysisError
-from gaoxin.analysis.siting import InfeasibleError, Pairs, lscp, mclp, p_median
+from gaoxin.analysis.siting import InfeasibleError, Pairs, capacitated_mclp, lscp, mclp, p_median
 
 
 @st.composite
@@ -121,3 +121,91 @@ def test_mclp_reports_the_population_each_site_adds_in_order():
         and r.gain.tolist() == [60.0, 20.0]
         and r.assigned.tolist() == [0, 0, 1, 1]
     )
+
+
+# ------------------------------------------------------------------------------- capacitated MCLP
+
+
+def test_capacity_limits_what_a_site_serves() -> None:
+    # 100 children at one point, two candidate sites in reach with 60 places each
+    pairs = Pairs(demand=np.array([0, 0]), site=np.array([0, 1]), distance_m=np.array([100.0, 200.0]))
+    one = capacitated_mclp(
+        pairs,
+        n_demand=1,
+        n_sites=2,
+        radius_m=300,
+        p=1,
+        capacity=np.array([60.0, 60.0]),
+        weights=np.array([100.0]),
+    )
+    assert one.objective == pytest.approx(60) and one.chosen.size == 1
+    two = capacitated_mclp(
+        pairs,
+        n_demand=1,
+        n_sites=2,
+        radius_m=300,
+        p=2,
+        capacity=np.array([60.0, 60.0]),
+        weights=np.array([100.0]),
+    )
+    assert two.objective == pytest.approx(100) and two.gain.sum() == pytest.approx(100)
+    assert np.all(two.served <= 60 + 1e-6)
+
+
+def test_an_existing_full_facility_leaves_demand_for_a_new_site() -> None:
+    # the existing site 1 (30 places) is nearer; the new site 0 must take the rest
+    pairs = Pairs(demand=np.array([0, 0]), site=np.array([0, 1]), distance_m=np.array([250.0, 50.0]))
+    res = capacitated_mclp(
+        pairs,
+        n_demand=1,
+        n_sites=2,
+        radius_m=300,
+        p=1,
+        capacity=np.array([200.0, 30.0]),
+        fixed=np.array([1]),
+        weights=np.array([90.0]),
+    )
+    assert res.objective == pytest.approx(90) and res.chosen.tolist() == [0]
+    assert res.served[1] <= 30 + 1e-6 and res.served[0] >= 60 - 1e-6
+
+
+def _served_given_open(pairs, w, cap, open_sites, radius):  # type: ignore[no-untyped-def]
+    """The best service with these sites open: a plain LP (scipy linprog)."""
+    from scipy.optimize import linprog
+
+    k = np.flatnonzero((pairs.distance_m <= radius) & np.isin(pairs.site, open_sites))
+    if k.size == 0:
+        return 0.0
+    d, s = pairs.demand[k], pairs.site[k]
+    a_once = np.zeros((w.size, k.size))
+    a_once[d, np.arange(k.size)] = 1
+    a_cap = np.zeros((cap.size, k.size))
+    a_cap[s, np.arange(k.size)] = w[d]
+    res = linprog(
+        -w[d],
+        A_ub=np.vstack([a_once, a_cap]),
+        b_ub=np.concatenate([np.ones(w.size), cap]),
+        bounds=(0, 1),
+        method="highs",
+    )
+    return -res.fun
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000))
+def test_capacitated_mclp_equals_brute_force_on_small_cases(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n_demand, n_sites, p, radius = 8, 6, 2, 400.0
+    dist = rng.uniform(0, 800, (n_demand, n_sites))
+    i, j = np.nonzero(dist <= 600)
+    pairs = Pairs(demand=i.astype(np.int64), site=j.astype(np.int64), distance_m=dist[i, j])
+    w = rng.integers(1, 60, n_demand).astype(float)
+    cap = rng.integers(20, 120, n_sites).astype(float)
+    res = capacitated_mclp(
+        pairs, n_demand=n_demand, n_sites=n_sites, radius_m=radius, p=p, capacity=cap, weights=w
+    )
+    best = max(
+        _served_given_open(pairs, w, cap, np.array(c), radius) for c in combinations(range(n_sites), p)
+    )
+    assert res.objective == pytest.approx(best, abs=1e-6)
+    assert np.all(res.served <= cap + 1e-6)

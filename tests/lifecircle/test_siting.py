@@ -168,3 +168,33 @@ def test_scenario_exports_to_xlsx(client_of, planner, network_zone):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.worksheets[0]["B1"].value == "导出" and book.worksheets[1].max_row == 2
     assert book.worksheets[2]["A2"].value == "东闸花园"
+
+
+def test_a_capacitated_site_serves_no_more_than_its_places(network_zone, planner, client_of):
+    guanghe = Street.objects.get(code="370871001")
+    plain = services.propose_sites(
+        actor=planner, zone=network_zone, type_code="day_care_center", p=1, street=guanghe
+    )
+    capped = services.propose_sites(
+        actor=planner,
+        zone=network_zone,
+        type_code="day_care_center",
+        p=1,
+        street=guanghe,
+        capacity_per_site=120,
+    )
+    assert plain["proposals"][0]["gain"] == 300  # 300 people aged 60+ in 东闸花园
+    assert capped["proposals"][0]["gain"] == 120 and capped["covered_after"] == pytest.approx(120)
+    with pytest.raises(services.EvaluationError):
+        services.propose_sites(
+            actor=planner, zone=network_zone, type_code="day_care_center", p=None, capacity_per_site=120
+        )
+    page = client_of(planner).get(
+        reverse("lifecircle:siting"),
+        {"type": "day_care_center", "street": guanghe.pk, "p": 1, "capacitated": 1, "capacity": 120},
+    )
+    assert page.status_code == 200 and "120" in page.content.decode()
+    bad = client_of(planner).get(
+        reverse("lifecircle:siting"), {"type": "day_care_center", "p": 1, "capacitated": 1, "capacity": "x"}
+    )
+    assert 'id="siting-error"' in bad.content.decode()

@@ -220,12 +220,17 @@ def propose_sites(
     street: Street | None = None,
     profile: Profile | None = None,
     candidate_spacing_m: float = 100.0,
+    capacity_per_site: float | None = None,
 ) -> dict[str, Any]:
     """Where to build next: the ``p`` best new sites (MCLP) for a facility type, or the fewest that
     reach everyone (LSCP, ``p`` None), within the street (or the zone). Demand: the residential areas'
     population of the type's demand group (all residents when it has none); distances: walking, from
     the areas' gates; candidates: street-network nodes in the street, thinned to about one per
-    ``candidate_spacing_m``; existing open facilities of the type count as fixed sites."""
+    ``candidate_spacing_m``; existing open facilities of the type count as fixed sites.
+
+    With ``capacity_per_site`` (places of a new site) the capacitated model is solved: a site serves
+    at most its capacity (existing facilities their recorded capacity; one without a recorded capacity
+    counts with ``capacity_per_site``), and the gain of a site is the people it actually serves."""
     if not access.can_run(actor):
         raise PermissionDenied
     profile = profile or default_profile()
@@ -276,8 +281,26 @@ def propose_sites(
     site_pairs = siting.Pairs(demand=demand, site=pairs.facility, distance_m=pairs.distance_m)
     fixed = np.arange(n_new, n_new + len(existing), dtype=np.int64)
     n_sites = n_new + len(existing)
+    if capacity_per_site is not None and (p is None or capacity_per_site <= 0):
+        raise EvaluationError(_("With capacities, give the number of new sites and a positive capacity."))
     try:
-        if p is None:
+        if capacity_per_site is not None:
+            capacity = np.array(
+                [capacity_per_site] * n_new
+                + [float(f.capacity) if f.capacity else capacity_per_site for f in existing],
+                dtype=float,
+            )
+            result = siting.capacitated_mclp(
+                site_pairs,
+                n_demand=len(areas),
+                n_sites=n_sites,
+                radius_m=reach,
+                p=p,  # type: ignore[arg-type]
+                capacity=capacity,
+                fixed=fixed,
+                weights=weights,
+            )
+        elif p is None:
             result = siting.lscp(
                 site_pairs, n_demand=len(areas), n_sites=n_sites, radius_m=reach, fixed=fixed, weights=weights
             )
@@ -301,6 +324,18 @@ def propose_sites(
         raise EvaluationError(str(exc)) from None
     by_existing = (pairs.facility >= n_new) & (pairs.distance_m <= reach)
     covered_before = float(weights[np.unique(demand[by_existing])].sum())
+    if capacity_per_site is not None:  # what today's facilities can serve within their places
+        today = siting.capacitated_mclp(
+            site_pairs,
+            n_demand=len(areas),
+            n_sites=n_sites,
+            radius_m=reach,
+            p=0,
+            capacity=capacity,
+            fixed=fixed,
+            weights=weights,
+        )
+        covered_before = today.covered_weight
     proposals = []
     for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True):
         node = int(candidates[j])
@@ -322,6 +357,7 @@ def propose_sites(
         "existing": len(existing),
         "candidates": n_new,
         "covered_before": covered_before,
+        "capacity_per_site": capacity_per_site,
     }
 
 

@@ -272,10 +272,19 @@ def siting_page(request: HttpRequest) -> HttpResponse:
         street = Street.objects.filter(pk=request.GET.get("street") or 0).first()
         budget = request.GET.get("p", "")
         p = int(budget) if budget.isdigit() else None
+        places = request.GET.get("capacity", "").strip()
+        capacity = int(places) if places.isdigit() and request.GET.get("capacitated") else None
         try:
+            if request.GET.get("capacitated") and capacity is None:
+                raise services.EvaluationError(_("Give the places of a new site as a whole number."))
             context["proposal"] = services.propose_sites(
-                actor=request.user, zone=current_zone(), type_code=type_code, p=p, street=street
-            )  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]
+                zone=current_zone(),  # type: ignore[arg-type]
+                type_code=type_code,
+                p=p,
+                street=street,
+                capacity_per_site=capacity,
+            )
         except services.EvaluationError as exc:
             context["error"] = str(exc)
         context["street"] = street
