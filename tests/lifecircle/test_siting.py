@@ -198,3 +198,41 @@ def test_a_capacitated_site_serves_no_more_than_its_places(network_zone, planner
         reverse("lifecircle:siting"), {"type": "day_care_center", "p": 1, "capacitated": 1, "capacity": "x"}
     )
     assert 'id="siting-error"' in bad.content.decode()
+
+
+def test_moving_or_resizing_a_facility_in_a_scenario_changes_only_the_scenario(
+    client_of, planner, network_zone
+):
+    scenario = services.create_scenario(
+        actor=planner, zone=network_zone, name="搬迁", type_code="kindergarten", sites=[]
+    )
+    before = next(
+        i
+        for i in services.compare_scenario(actor=planner, scenario=scenario)["items"]
+        if i["type"] == "kindergarten"
+    )
+    c = client_of(planner)
+    kg = Facility.objects.get(code="F-LX-KG-1")
+    # move 柳行中心幼儿园 (it covers 崇文小区: 1,350 of 3,220 residents) about 5 km away
+    r = c.post(
+        reverse("lifecircle:scenario_change", args=[scenario.pk]),
+        {"code": kg.code, "lon": "116.69", "lat": "35.47", "capacity": "90"},
+    )
+    assert r.status_code == 302 and scenario.changes.get().capacity == 90
+    after = next(
+        i
+        for i in services.compare_scenario(actor=planner, scenario=scenario)["items"]
+        if i["type"] == "kindergarten"
+    )
+    assert after["before"] == before["before"] == 41.9 and after["after"] < after["before"]
+    kg.refresh_from_db()
+    assert (kg.lon, kg.lat, kg.capacity) == (116.644, 35.454, 300)  # the registry is untouched
+    half = c.post(
+        reverse("lifecircle:scenario_change", args=[scenario.pk]),
+        {"code": kg.code, "lon": "116.69"},
+        follow=True,
+    )
+    assert half.status_code == 200 and scenario.changes.get().lon == 116.69  # refused, unchanged
+    assert c.get(reverse("lifecircle:scenario", args=[scenario.pk])).status_code == 200
+    xlsx = c.get(reverse("lifecircle:scenario", args=[scenario.pk]) + "?format=xlsx")
+    assert xlsx.status_code == 200

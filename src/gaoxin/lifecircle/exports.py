@@ -118,6 +118,12 @@ def scenario_xlsx(scenario: Any, comparison: dict[str, Any]) -> bytes:
         added.append([f.name, f.facility_type.name_zh, f.lon, f.lat, f.gain])
     for f in scenario.closed_facilities.all():
         added.append([f.name, _("closed in this scenario"), f.lon, f.lat, None])
+    for c in scenario.changes.select_related("facility"):
+        lon, lat = (c.lon, c.lat) if c.lon is not None else (c.facility.lon, c.facility.lat)
+        what = _("moved or resized in this scenario")
+        added.append(
+            [c.facility.name, what if c.capacity is None else "%s · %s" % (what, c.capacity), lon, lat, None]
+        )
     for a in scenario.areas.all():
         added.append([a.name, _("Planned housing"), a.lon, a.lat, a.population])
     changed = book.create_sheet(_("Areas that change")[:31])

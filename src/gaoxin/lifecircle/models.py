@@ -237,3 +237,28 @@ class ScenarioArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ScenarioChange(models.Model):
+    """An existing facility moved or given another capacity, in a scenario only (the registry keeps
+    it as it is). The scenario's evaluation takes the facility out and puts it back changed."""
+
+    scenario = models.ForeignKey(
+        Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="changes"
+    )
+    facility = models.ForeignKey(
+        "places.Facility", verbose_name=_("facility"), on_delete=models.CASCADE, related_name="+"
+    )
+    lon = models.FloatField(_("new longitude"), null=True, blank=True)
+    lat = models.FloatField(_("new latitude"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("new capacity"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scenario change")
+        verbose_name_plural = _("scenario changes")
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "facility"], name="one_change_per_facility")
+        ]
+
+    def __str__(self) -> str:
+        return "%s → %s" % (self.facility_id, self.scenario_id)

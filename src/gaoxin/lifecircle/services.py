@@ -30,6 +30,7 @@ from gaoxin.lifecircle.models import (
     ProfileItem,
     Scenario,
     ScenarioArea,
+    ScenarioChange,
     ScenarioFacility,
 )
 from gaoxin.places.analysis import network_for_zone
@@ -424,6 +425,19 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
         for f in scenario.added.select_related("facility_type")
     ]
     closed = set(scenario.closed_facilities.values_list("pk", flat=True))
+    for change in scenario.changes.select_related(
+        "facility__type"
+    ):  # moved or resized: out, then back changed
+        f = change.facility
+        if f.pk in closed:
+            continue
+        closed.add(f.pk)
+        lon, lat = (change.lon, change.lat) if change.lon is not None else f.access_point
+        extra.append(
+            ExtraFacility(
+                f.type.code, lon, lat, change.capacity if change.capacity is not None else (f.capacity or 0)
+            )
+        )
     housing = [(a.name, a.lon, a.lat, a.population) for a in scenario.areas.all()]
     what_if = load(scenario.zone, items, extra=extra, closed=closed, planned_housing=housing)
     r0, r1 = evaluate_arrays(network, base.inputs), evaluate_arrays(network, what_if.inputs)
@@ -496,6 +510,36 @@ def close_in_scenario(*, actor: User, scenario: Scenario, facility_code: str) ->
         raise EvaluationError(_("No facility with the code %(code)s in this zone.") % {"code": facility_code})
     scenario.closed_facilities.add(facility)
     return facility
+
+
+@transaction.atomic
+def change_in_scenario(
+    *,
+    actor: User,
+    scenario: Scenario,
+    facility_code: str,
+    lon: float | None = None,
+    lat: float | None = None,
+    capacity: int | None = None,
+) -> ScenarioChange:
+    """Move a facility and/or set its capacity in the scenario only (the registry keeps it as it is)."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    facility = Facility.objects.filter(code=facility_code.strip(), street__zone=scenario.zone).first()
+    if facility is None:
+        raise EvaluationError(_("No facility with the code %(code)s in this zone.") % {"code": facility_code})
+    if (lon is None) != (lat is None):
+        raise EvaluationError(_("A move needs both the longitude and the latitude."))
+    if lon is None and capacity is None:
+        raise EvaluationError(_("Give a new position, a new capacity, or both."))
+    if capacity is not None and capacity < 0:
+        raise EvaluationError(_("The capacity cannot be negative."))
+    if lon is not None and lat is not None:
+        check_lon_lat(lon, lat)
+    change, _created = ScenarioChange.objects.update_or_create(
+        scenario=scenario, facility=facility, defaults={"lon": lon, "lat": lat, "capacity": capacity}
+    )
+    return change
 
 
 @transaction.atomic

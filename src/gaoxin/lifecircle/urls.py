@@ -15,6 +15,7 @@ urlpatterns = [
     path("scenarios/<int:pk>/sites/<int:site_id>/promote/", views.scenario_promote, name="scenario_promote"),
     path("scenarios/<int:pk>/close/", views.scenario_close, name="scenario_close"),
     path("scenarios/<int:pk>/housing/", views.scenario_housing, name="scenario_housing"),
+    path("scenarios/<int:pk>/change/", views.scenario_change, name="scenario_change"),
     path("<int:pk>/results.json", views.map_results, name="map_results"),
     path("<int:pk>/areas/<int:area_id>/", views.area_report, name="area_report"),
     path("<int:pk>/streets/<int:street_id>/", views.street_page, name="street"),

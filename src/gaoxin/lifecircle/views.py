@@ -384,6 +384,30 @@ def scenario_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def scenario_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an existing facility and/or give it another capacity, in the scenario only."""
+    scenario = get_object_or_404(Scenario, pk=pk)
+    try:
+        lon, lat, cap = (request.POST.get(k, "").strip() for k in ("lon", "lat", "capacity"))
+        change = services.change_in_scenario(
+            actor=request.user,  # type: ignore[arg-type]
+            scenario=scenario,
+            facility_code=request.POST.get("code", ""),
+            lon=float(lon) if lon else None,
+            lat=float(lat) if lat else None,
+            capacity=int(cap) if cap else None,
+        )
+    except ValueError:
+        messages.error(request, _("Longitude, latitude and capacity are numbers."))
+    except services.EvaluationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(name)s is changed in this scenario.") % {"name": change.facility.name})
+    return redirect("lifecircle:scenario", pk=pk)
+
+
+@login_required
+@require_POST
 def scenario_housing(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     try:
