@@ -236,3 +236,25 @@ def test_moving_or_resizing_a_facility_in_a_scenario_changes_only_the_scenario(
     assert c.get(reverse("lifecircle:scenario", args=[scenario.pk])).status_code == 200
     xlsx = c.get(reverse("lifecircle:scenario", args=[scenario.pk]) + "?format=xlsx")
     assert xlsx.status_code == 200
+
+
+def test_the_shortest_walk_model_and_the_proposals_export(client_of, planner, network_zone):
+    import io
+
+    import openpyxl
+
+    result = services.propose_sites(
+        actor=planner, zone=network_zone, type_code="kindergarten", p=1, median=True
+    )
+    assert result["model"] == "median" and len(result["proposals"]) == 1
+    assert result["walk_after_m"] <= result["walk_before_m"]  # a new site never lengthens the shortest walk
+    with pytest.raises(services.EvaluationError):
+        services.propose_sites(
+            actor=planner, zone=network_zone, type_code="kindergarten", p=None, median=True
+        )
+    c = client_of(planner)
+    page = c.get(reverse("lifecircle:siting"), {"type": "kindergarten", "p": 1, "model": "median"})
+    assert 'id="walks"' in page.content.decode()
+    xlsx = c.get(reverse("lifecircle:siting"), {"type": "day_care_center", "p": 1, "format": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[-1][0] == 1 and rows[-1][3] > 0  # one proposed site with the people it adds

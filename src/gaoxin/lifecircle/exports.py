@@ -133,3 +133,37 @@ def scenario_xlsx(scenario: Any, comparison: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def proposals_xlsx(proposal: dict[str, Any], street_name: str) -> bytes:
+    """The proposed sites of the siting page: a summary line and one row per site."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = _("Proposed sites")[:31]
+    item = proposal["item"]
+    sheet.append(
+        [
+            _("Where to build next: %(type)s, %(where)s")
+            % {"type": item.facility_type.label, "where": street_name}
+        ]
+    )
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(
+        [
+            _("Demand (people)"),
+            round(proposal["total_weight"]),
+            _("reached today"),
+            round(proposal["covered_before"]),
+            _("with the proposed sites"),
+            round(proposal["covered_after"]),
+        ]
+    )
+    if proposal.get("capacity_per_site"):
+        sheet.append([_("Capacitated: places per new site"), proposal["capacity_per_site"]])
+    sheet.append([])
+    sheet.append(["#", _("Longitude"), _("Latitude"), _("People it adds"), _("Areas it serves")])
+    for n, s in enumerate(proposal["proposals"], 1):
+        sheet.append([n, s["lon"], s["lat"], s["gain"], "、".join(s["areas"])])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

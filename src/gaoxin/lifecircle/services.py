@@ -222,6 +222,7 @@ def propose_sites(
     profile: Profile | None = None,
     candidate_spacing_m: float = 100.0,
     capacity_per_site: float | None = None,
+    median: bool = False,
 ) -> dict[str, Any]:
     """Where to build next: the ``p`` best new sites (MCLP) for a facility type, or the fewest that
     reach everyone (LSCP, ``p`` None), within the street (or the zone). Demand: the residential areas'
@@ -231,7 +232,12 @@ def propose_sites(
 
     With ``capacity_per_site`` (places of a new site) the capacitated model is solved: a site serves
     at most its capacity (existing facilities their recorded capacity; one without a recorded capacity
-    counts with ``capacity_per_site``), and the gain of a site is the people it actually serves."""
+    counts with ``capacity_per_site``), and the gain of a site is the people it actually serves.
+
+    With ``median`` the p-median is solved instead: ``p`` new sites that minimise the total walking
+    distance of the demand to its nearest site (over walks up to ``MEDIAN_REACH`` × the radius); the
+    result carries the average walk today and with the sites, and each site's gain is the person-metres
+    its closing alone would add."""
     if not access.can_run(actor):
         raise PermissionDenied
     profile = profile or default_profile()
@@ -277,11 +283,26 @@ def propose_sites(
     )
     all_sites = sites if fixed_snap is None else _concat(sites, fixed_snap)
     n_new = len(sites)
-    pairs = engine.pairs_within(network, origins, all_sites, max_m=reach)
+    pairs = engine.pairs_within(network, origins, all_sites, max_m=reach * (MEDIAN_REACH if median else 1))
     demand = gate_area[pairs.origin]
     site_pairs = siting.Pairs(demand=demand, site=pairs.facility, distance_m=pairs.distance_m)
     fixed = np.arange(n_new, n_new + len(existing), dtype=np.int64)
     n_sites = n_new + len(existing)
+    if median:
+        return _median_proposal(
+            item,
+            group,
+            areas,
+            weights,
+            site_pairs,
+            n_new,
+            fixed,
+            p,
+            candidates,
+            node_lon,
+            node_lat,
+            len(existing),
+        )
     if capacity_per_site is not None and (p is None or capacity_per_site <= 0):
         raise EvaluationError(_("With capacities, give the number of new sites and a positive capacity."))
     try:
@@ -359,6 +380,74 @@ def propose_sites(
         "candidates": n_new,
         "covered_before": covered_before,
         "capacity_per_site": capacity_per_site,
+    }
+
+
+MEDIAN_REACH = 3.0  # p-median considers walks up to 3 × the item's radius
+
+
+def _median_proposal(
+    item: ProfileItem,
+    group: str,
+    areas: list[Any],
+    weights: np.ndarray,
+    site_pairs: siting.Pairs,
+    n_new: int,
+    fixed: np.ndarray,
+    p: int | None,
+    candidates: np.ndarray,
+    node_lon: np.ndarray,
+    node_lat: np.ndarray,
+    n_existing: int,
+) -> dict[str, Any]:
+    if p is None:
+        raise EvaluationError(_("The shortest-walk model needs the number of new sites."))
+    # each area's shortest walk today (existing facilities only), and with the chosen sites
+    d = site_pairs.demand
+    best_today = np.full(len(areas), np.inf)
+    today = site_pairs.site >= n_new
+    np.minimum.at(best_today, d[today], site_pairs.distance_m[today])
+    try:
+        result = siting.p_median(
+            site_pairs, n_demand=len(areas), n_sites=n_new + n_existing, p=p, fixed=fixed, weights=weights
+        )
+    except siting.InfeasibleError as exc:
+        names = "、".join(areas[i].name for i in exc.points[:20])
+        raise EvaluationError(
+            _("No candidate site is within %(r)s m of these areas: %(names)s")
+            % {"r": round(item.radius_m * MEDIAN_REACH), "names": names}
+        ) from None
+    except AnalysisError as exc:
+        raise EvaluationError(str(exc)) from None
+    reached = np.isfinite(best_today)
+    total = float(weights.sum()) or 1.0
+    proposals = []
+    for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True):
+        node = int(candidates[j])
+        served = sorted({areas[i].name for i in np.flatnonzero(result.assigned == j)})
+        proposals.append(
+            {
+                "lon": round(float(node_lon[node]), 6),
+                "lat": round(float(node_lat[node]), 6),
+                "gain": round(gain / 1000) if np.isfinite(gain) else None,
+                "areas": served,
+            }
+        )
+    return {
+        "item": item,
+        "group": group,
+        "model": "median",
+        "proposals": proposals,
+        "total_weight": float(weights.sum()),
+        "covered_before": float(weights[reached].sum()),
+        "covered_after": float(weights.sum()),
+        "walk_before_m": round(
+            float((weights[reached] * best_today[reached]).sum() / (weights[reached].sum() or 1))
+        ),
+        "walk_after_m": round(result.objective / total),
+        "existing": n_existing,
+        "candidates": n_new,
+        "capacity_per_site": None,
     }
 
 

@@ -284,10 +284,17 @@ def siting_page(request: HttpRequest) -> HttpResponse:
                 p=p,
                 street=street,
                 capacity_per_site=capacity,
+                median=request.GET.get("model") == "median",
             )
         except services.EvaluationError as exc:
             context["error"] = str(exc)
         context["street"] = street
+        if request.GET.get("format") == "xlsx" and "proposal" in context:
+            return _download(
+                exports.proposals_xlsx(context["proposal"], street.name if street else _("whole zone")),  # type: ignore[arg-type]
+                f"siting-{type_code}.xlsx",
+                XLSX,
+            )
     return render(request, "lifecircle/siting.html", context)
 
 
