@@ -209,3 +209,13 @@ def test_capacitated_mclp_equals_brute_force_on_small_cases(seed: int) -> None:
     )
     assert res.objective == pytest.approx(best, abs=1e-6)
     assert np.all(res.served <= cap + 1e-6)
+
+
+def test_p_median_with_an_unserved_cost_is_feasible_for_any_budget() -> None:
+    # point 1 has no candidate within the pairs' limit: without unserved_m it is infeasible
+    pairs = Pairs(demand=np.array([0, 0]), site=np.array([0, 1]), distance_m=np.array([100.0, 300.0]))
+    with pytest.raises(InfeasibleError):
+        p_median(pairs, n_demand=2, n_sites=2, p=1, weights=np.array([10.0, 5.0]))
+    res = p_median(pairs, n_demand=2, n_sites=2, p=1, weights=np.array([10.0, 5.0]), unserved_m=1500)
+    assert res.chosen.tolist() == [0] and res.assigned.tolist() == [0, -1]
+    assert res.objective == pytest.approx(1000) and res.covered_weight == pytest.approx(10)

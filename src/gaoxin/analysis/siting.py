@@ -139,9 +139,10 @@ def _total_distance(pairs: Pairs, assigned: NDArray[np.int64], w: NDArray[np.flo
     order = np.lexsort((pairs.distance_m, key))
     uniq, first = np.unique(key[order], return_index=True)
     best = pairs.distance_m[order][first]
-    wanted = np.arange(assigned.size) * n_sites + assigned
+    served = assigned >= 0
+    wanted = np.flatnonzero(served) * n_sites + assigned[served]
     idx = np.searchsorted(uniq, wanted)
-    return float((w * best[idx]).sum())
+    return float((w[served] * best[idx]).sum())
 
 
 def _solve(
@@ -293,21 +294,36 @@ def p_median(
     p: int,
     fixed: NDArray[np.int64] | None = None,
     weights: NDArray[np.float64] | None = None,
+    unserved_m: float | None = None,
 ) -> SitingResult:
     """p-median over the given pairs: ``p`` new sites minimising Σ w_i d_ij x_ij, each demand point
-    assigned to one open site among its pairs. Raises :class:`InfeasibleError` for points without pairs."""
+    assigned to one open site among its pairs. Raises :class:`InfeasibleError` for points without pairs.
+
+    With ``unserved_m`` a point may stay unassigned at the cost of that distance (a point no open site
+    reaches within the pairs' limit counts as a walk of ``unserved_m``): the model is then feasible for
+    any budget, and ``covered_weight`` is the weight of the assigned points."""
     w = _check(pairs, n_demand, n_sites, weights)
     fixed_mask = _fixed_mask(fixed, n_sites)
     free = int((~fixed_mask).sum())
     if p < 0 or p > free:
         raise AnalysisError("budget", f"the budget p={p} must lie in 0..{free}")
     has_pair = np.bincount(pairs.demand, minlength=n_demand) > 0
-    if (~has_pair).any():
+    if unserved_m is None and (~has_pair).any():
         raise InfeasibleError(np.flatnonzero(~has_pair))
     k = pairs.demand.size
-    # x = [y (n_sites), x_k (one per pair)]
-    c = np.concatenate([np.zeros(n_sites), w[pairs.demand] * pairs.distance_m])
-    assign = sp.csr_array((np.ones(k), (pairs.demand, n_sites + np.arange(k))), shape=(n_demand, n_sites + k))
+    u = n_demand if unserved_m is not None else 0  # one "unserved" variable per point
+    # x = [y (n_sites), x_k (one per pair), u_i]
+    costs = [np.zeros(n_sites), w[pairs.demand] * pairs.distance_m]
+    if u:
+        costs.append(w * float(unserved_m or 0.0))
+    c = np.concatenate(costs)
+    assign = sp.csr_array(
+        (
+            np.ones(k + u),
+            (np.concatenate([pairs.demand, np.arange(u)]), n_sites + np.arange(k + u)),
+        ),
+        shape=(n_demand, n_sites + k + u),
+    )
     link = sp.csr_array(
         (
             np.concatenate([np.ones(k), -np.ones(k)]),
@@ -316,16 +332,17 @@ def p_median(
                 np.concatenate([n_sites + np.arange(k), pairs.site]),
             ),
         ),
-        shape=(k, n_sites + k),
+        shape=(k, n_sites + k + u),
     )  # x_k − y_site ≤ 0
     budget = sp.csr_array(
-        (np.ones(free), (np.zeros(free, dtype=np.int64), np.flatnonzero(~fixed_mask))), shape=(1, n_sites + k)
+        (np.ones(free), (np.zeros(free, dtype=np.int64), np.flatnonzero(~fixed_mask))),
+        shape=(1, n_sites + k + u),
     )
-    lower = np.concatenate([fixed_mask.astype(float), np.zeros(k)])
+    lower = np.concatenate([fixed_mask.astype(float), np.zeros(k + u)])
     x = _solve(
         c,
-        np.concatenate([np.ones(n_sites, dtype=np.int64), np.zeros(k, dtype=np.int64)]),
-        Bounds(lower, np.ones(n_sites + k)),
+        np.concatenate([np.ones(n_sites, dtype=np.int64), np.zeros(k + u, dtype=np.int64)]),
+        Bounds(lower, np.ones(n_sites + k + u)),
         [
             LinearConstraint(assign, lb=1, ub=1),
             LinearConstraint(link, lb=-np.inf, ub=0),
@@ -334,22 +351,28 @@ def p_median(
     )
     open_sites = x[:n_sites] > 0.5
     assigned = _assign_nearest(pairs, open_sites, n_demand, np.inf)
+
+    def cost(assign: NDArray[np.int64]) -> float:
+        if unserved_m is None and (assign < 0).any():
+            return float(np.inf)
+        return _total_distance(pairs, assign, w, n_sites) + (unserved_m or 0.0) * float(w[assign < 0].sum())
+
     objective = _total_distance(pairs, assigned, w, n_sites)
     chosen = np.flatnonzero(open_sites & ~fixed_mask)
     # The gain of a site: the weighted distance that closing it alone would add.
+    base = cost(assigned)
     gains = []
     for j in chosen:
         others = open_sites.copy()
         others[j] = False
-        alt = _assign_nearest(pairs, others, n_demand, np.inf)
-        gains.append(np.inf if (alt < 0).any() else _total_distance(pairs, alt, w, n_sites) - objective)
+        gains.append(cost(_assign_nearest(pairs, others, n_demand, np.inf)) - base)
     order = np.argsort(-np.array(gains), kind="stable") if gains else np.array([], dtype=np.int64)
     return SitingResult(
         chosen=chosen[order],
         gain=np.array(gains)[order] if gains else np.array([]),
         assigned=assigned,
         objective=objective,
-        covered_weight=float(w.sum()),
+        covered_weight=float(w[assigned >= 0].sum()),
         status="optimal",
     )
 

@@ -343,7 +343,7 @@ def propose_sites(
             % {"r": item.radius_m, "names": names}
         ) from None
     except AnalysisError as exc:
-        raise EvaluationError(str(exc)) from None
+        raise EvaluationError(_siting_message(exc)) from None
     by_existing = (pairs.facility >= n_new) & (pairs.distance_m <= reach)
     covered_before = float(weights[np.unique(demand[by_existing])].sum())
     if capacity_per_site is not None:  # what today's facilities can serve within their places
@@ -383,6 +383,14 @@ def propose_sites(
     }
 
 
+def _siting_message(exc: AnalysisError) -> str:
+    if exc.code == "solver":
+        return _("The optimisation found no solution for this request; try another budget or street.")
+    if exc.code == "budget":
+        return _("The number of new sites is larger than the candidate points (or below 1).")
+    return str(exc)
+
+
 MEDIAN_REACH = 3.0  # p-median considers walks up to 3 × the item's radius
 
 
@@ -409,7 +417,13 @@ def _median_proposal(
     np.minimum.at(best_today, d[today], site_pairs.distance_m[today])
     try:
         result = siting.p_median(
-            site_pairs, n_demand=len(areas), n_sites=n_new + n_existing, p=p, fixed=fixed, weights=weights
+            site_pairs,
+            n_demand=len(areas),
+            n_sites=n_new + n_existing,
+            p=p,
+            fixed=fixed,
+            weights=weights,
+            unserved_m=float(item.radius_m) * MEDIAN_REACH,  # beyond the reach: counted as that walk
         )
     except siting.InfeasibleError as exc:
         names = "、".join(areas[i].name for i in exc.points[:20])
@@ -418,7 +432,7 @@ def _median_proposal(
             % {"r": round(item.radius_m * MEDIAN_REACH), "names": names}
         ) from None
     except AnalysisError as exc:
-        raise EvaluationError(str(exc)) from None
+        raise EvaluationError(_siting_message(exc)) from None
     reached = np.isfinite(best_today)
     total = float(weights.sum()) or 1.0
     proposals = []
@@ -444,7 +458,8 @@ def _median_proposal(
         "walk_before_m": round(
             float((weights[reached] * best_today[reached]).sum() / (weights[reached].sum() or 1))
         ),
-        "walk_after_m": round(result.objective / total),
+        "walk_after_m": round(result.objective / (result.covered_weight or total)),
+        "reach_m": round(float(item.radius_m) * MEDIAN_REACH),
         "existing": n_existing,
         "candidates": n_new,
         "capacity_per_site": None,
