@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.common import audit
+from gaoxin.common.http import querystring_without_page
 from gaoxin.common.models import AuditEvent
 from gaoxin.health import access, queries, services
 from gaoxin.health.choices import ContractStatus, SignedVia
@@ -366,9 +367,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if d["until"]:
             qs = qs.filter(at__date__lte=d["until"])
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(request, "health/audit.html", {"form": form, "page": page, "qs": params.urlencode()})
+    return render(
+        request, "health/audit.html", {"form": form, "page": page, "qs": querystring_without_page(request)}
+    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.analysis import access as engine
 from gaoxin.analysis.errors import AnalysisError
+from gaoxin.common.http import XLSX, attachment
 from gaoxin.lifecircle import access, exports, queries, services
 from gaoxin.lifecircle.forms import RunForm
 from gaoxin.lifecircle.models import Evaluation, Scenario, ScenarioFacility
@@ -21,8 +22,6 @@ from gaoxin.places.choices import ServiceClass
 from gaoxin.places.models import Street
 from gaoxin.places.queries import street_at
 from gaoxin.places.services import current_zone
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _evaluation(request: HttpRequest) -> Evaluation | None:
@@ -187,11 +186,11 @@ def area_report(request: HttpRequest, pk: int, area_id: int) -> HttpResponse:
         data = exports.results_xlsx(
             evaluation, [result], _("Life-circle report: %(a)s") % {"a": result.area.name}
         )
-        return _download(data, f"report-{result.area.code}.xlsx", XLSX)
+        return attachment(data, f"report-{result.area.code}.xlsx", XLSX)
     if request.GET.get("format") == "pdf":
         from gaoxin.lifecircle.pdf import area_report_pdf
 
-        return _download(
+        return attachment(
             area_report_pdf(evaluation, result, rows), f"report-{result.area.code}.pdf", "application/pdf"
         )
     return render(
@@ -211,7 +210,7 @@ def street_page(request: HttpRequest, pk: int, street_id: int) -> HttpResponse:
         data = exports.results_xlsx(
             evaluation, results, _("Life-circle evaluation: %(s)s") % {"s": street.name}
         )
-        return _download(data, f"lifecircle-{street.code}.xlsx", XLSX)
+        return attachment(data, f"lifecircle-{street.code}.xlsx", XLSX)
     community_choices = sorted({(r.area.community.code, r.area.community.name) for r in results})
     return render(
         request,
@@ -249,12 +248,6 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "lifecircle/compare.html", context)
 
 
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # --- siting and scenarios -------------------------------------------------------------------------
 
 
@@ -290,7 +283,7 @@ def siting_page(request: HttpRequest) -> HttpResponse:
             context["error"] = str(exc)
         context["street"] = street
         if request.GET.get("format") == "xlsx" and "proposal" in context:
-            return _download(
+            return attachment(
                 exports.proposals_xlsx(context["proposal"], street.name if street else _("whole zone")),  # type: ignore[arg-type]
                 f"siting-{type_code}.xlsx",
                 XLSX,
@@ -335,7 +328,7 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         error = ""
     if comparison is not None and request.GET.get("format") == "xlsx":
-        return _download(exports.scenario_xlsx(scenario, comparison), f"scenario-{scenario.pk}.xlsx", XLSX)
+        return attachment(exports.scenario_xlsx(scenario, comparison), f"scenario-{scenario.pk}.xlsx", XLSX)
     added = list(scenario.added.select_related("facility_type", "promoted"))
     for site in added:
         site.street_guess = street_at(site.lon, site.lat)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gaoxin.common.http import attachment, querystring_without_page
 from gaoxin.parks import access, exports, queries, services
 from gaoxin.parks.analysis import parse_scheme, reason_text
 from gaoxin.parks.choices import EvaluationStatus, Klass, Metric, Scale, Source
@@ -30,7 +31,6 @@ from gaoxin.parks.forms import (
 from gaoxin.parks.models import Appeal, Enterprise, Evaluation, ImportBatch, Park, PolicyMeasure, Scheme
 from gaoxin.places.services import current_zone
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WAN = Decimal(10000)
 OWN_FIELDS = {
     "tax_10k_yuan": (Metric.TAX, WAN),
@@ -45,19 +45,6 @@ OWN_FIELDS = {
 def _zone_id() -> int | None:
     zone = current_zone()
     return zone.pk if zone else None
-
-
-def _qs(request: HttpRequest) -> str:
-    """The query string without the page number, for the pager's links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _download(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -134,7 +121,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "parks/enterprise_list.html",
         {
             "page": page,
-            "qs": _qs(request),
+            "qs": querystring_without_page(request),
             "rows": [(e, classes.get(e.pk, "")) for e in page],
             "parks": Park.objects.all(),
             "scales": Scale.choices,
@@ -240,9 +227,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.evaluation_for(request.user, pk)  # type: ignore[arg-type]
     fmt = request.GET.get("format")
     if fmt == "notice":
-        return _download(exports.notice_xlsx(evaluation), f"mu-benefit-{evaluation.year}-notice.xlsx")
+        return attachment(exports.notice_xlsx(evaluation), f"mu-benefit-{evaluation.year}-notice.xlsx")
     if fmt == "surcharge":
-        return _download(
+        return attachment(
             exports.surcharge_xlsx(evaluation), f"mu-benefit-{evaluation.year}-d-class-electricity.xlsx"
         )
     results = queries.filtered_results(evaluation, request.GET.dict())
@@ -253,7 +240,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "evaluation": evaluation,
             "page": page,
-            "qs": _qs(request),
+            "qs": querystring_without_page(request),
             "parks": Park.objects.all(),
             "classes": Klass.choices,
             "dist": queries.class_distribution(evaluation),
@@ -461,7 +448,7 @@ def land_page(request: HttpRequest) -> HttpResponse:
     elif shown == "low":
         rows = [r for r in rows if r["flags"].low_efficiency]
     if request.GET.get("format") == "xlsx":
-        return _download(exports.land_xlsx(rows), "parcels-flags.xlsx")
+        return attachment(exports.land_xlsx(rows), "parcels-flags.xlsx")
     if request.GET.get("format") == "geojson":
         return JsonResponse(queries.land_geojson(rows))
     return render(

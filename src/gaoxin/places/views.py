@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gaoxin.common.http import attachment, querystring_without_page
 from gaoxin.places import access, queries, services
 from gaoxin.places.choices import ImportDataset, ImportStatus, ServiceClass
 from gaoxin.places.datasets import COLUMNS
@@ -33,12 +34,6 @@ CONTENT_TYPES = {
 
 def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required
@@ -83,7 +78,7 @@ def facility_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "places/facility_list.html",
-        {"filter": f, "page": page, "qs": _querystring_without_page(request)},
+        {"filter": f, "page": page, "qs": querystring_without_page(request)},
     )
 
 
@@ -133,7 +128,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "places/area_list.html",
-        {"filter": f, "page": page, "qs": _querystring_without_page(request)},
+        {"filter": f, "page": page, "qs": querystring_without_page(request)},
     )
 
 
@@ -170,7 +165,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "places/community_list.html",
-        {"filter": f, "page": page, "qs": _querystring_without_page(request)},
+        {"filter": f, "page": page, "qs": querystring_without_page(request)},
     )
 
 
@@ -256,6 +251,4 @@ def export_download(request: HttpRequest, dataset: str, file_format: str) -> Htt
     street_id = get_object_or_404(Street, pk=street).pk if street and street.isdigit() else None
     data = queries.export_file(dataset, file_format, street_id=street_id)
     ext = "geojson" if file_format == "geojson" else file_format
-    response = HttpResponse(data, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="gaoxin-{dataset}.{ext}"'
-    return response
+    return attachment(data, f"gaoxin-{dataset}.{ext}", CONTENT_TYPES[file_format])

@@ -1,0 +1,25 @@
+"""Small HTTP helpers every app's views share."""
+
+from __future__ import annotations
+
+import re
+
+from django.http import HttpRequest, HttpResponse
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A file download. The name is reduced to ASCII letters, digits, dot, dash and underscore (codes
+    in it come from data and must not break the header)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename) or "download"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    return response
+
+
+def querystring_without_page(request: HttpRequest) -> str:
+    """The current filters for the pager's links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
