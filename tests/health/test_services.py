@@ -224,3 +224,22 @@ def test_audit_purge_keeps_what_is_younger_than_the_retention(people, settings) 
     before = AuditEvent.objects.count()
     call_command("audit", "purge")
     assert AuditEvent.objects.count() == before  # everything is from today
+
+
+def test_the_daily_command_expires_ended_contracts(care, people) -> None:  # type: ignore[no-untyped-def]
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.sign_contract(
+        None,
+        resident=people["son"],
+        team=care["team_a"],
+        package=care["basic"],
+        via=SignedVia.DOCTOR,
+        starts_on=dt.date(2020, 1, 1),
+    )
+    out = StringIO()
+    call_command("health", "expire", stdout=out)
+    assert out.getvalue().startswith("1 ")
+    assert services.holding_contract(people["son"]) is None
