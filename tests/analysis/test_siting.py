@@ -8,7 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gaoxin.analysis.errors import AnalysisError
-from gaoxin.analysis.siting import InfeasibleError, Pairs, capacitated_mclp, lscp, mclp, p_median
+from gaoxin.analysis.siting import (
+    CapacityShortError,
+    InfeasibleError,
+    Pairs,
+    capacitated_lscp,
+    capacitated_mclp,
+    capacitated_p_median,
+    lscp,
+    mclp,
+    p_median,
+)
 
 
 @st.composite
@@ -219,3 +229,93 @@ def test_p_median_with_an_unserved_cost_is_feasible_for_any_budget() -> None:
     res = p_median(pairs, n_demand=2, n_sites=2, p=1, weights=np.array([10.0, 5.0]), unserved_m=1500)
     assert res.chosen.tolist() == [0] and res.assigned.tolist() == [0, -1]
     assert res.objective == pytest.approx(1000) and res.covered_weight == pytest.approx(10)
+
+
+# ------------------------------------------------------------------ capacitated LSCP and p-median
+
+
+def _cheapest_given_open(pairs, w, cap, open_sites, unserved_m):  # type: ignore[no-untyped-def]
+    """Least Σ w·d·x (+ unserved_m·w·u) with these sites open, every point served or left unserved:
+    a plain LP (scipy linprog); None when infeasible."""
+    from scipy.optimize import linprog
+
+    k = np.flatnonzero(np.isin(pairs.site, open_sites))
+    d, s, x = pairs.demand[k], pairs.site[k], pairs.distance_m[k]
+    n_u = w.size if unserved_m is not None else 0
+    if k.size + n_u == 0:  # nothing open, nothing to leave unserved
+        return 0.0 if not (w > 0).any() else None
+    a_once = np.zeros((w.size, k.size + n_u))
+    a_once[d, np.arange(k.size)] = 1
+    a_once[np.arange(n_u), k.size + np.arange(n_u)] = 1
+    a_cap = np.zeros((cap.size, k.size + n_u))
+    a_cap[s, np.arange(k.size)] = w[d]
+    res = linprog(
+        np.concatenate([w[d] * x, w * (unserved_m or 0)])[: k.size + n_u],
+        A_ub=a_cap,
+        b_ub=cap,
+        A_eq=a_once[w > 0],
+        b_eq=np.ones(int((w > 0).sum())),
+        bounds=(0, 1),
+        method="highs",
+    )
+    return res.fun if res.status == 0 else None
+
+
+def _small_capacitated_case(seed: int, reach: float):  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(seed)
+    n_demand, n_sites = 7, 6
+    dist = rng.uniform(0, 800, (n_demand, n_sites))
+    i, j = np.nonzero(dist <= reach)
+    pairs = Pairs(demand=i.astype(np.int64), site=j.astype(np.int64), distance_m=dist[i, j])
+    return pairs, rng.integers(1, 60, n_demand).astype(float), rng.integers(30, 150, n_sites).astype(float)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.booleans())
+def test_capacitated_lscp_equals_brute_force_on_small_cases(seed: int, with_fixed: bool) -> None:
+    pairs, w, cap = _small_capacitated_case(seed, 600.0)
+    fixed = np.array([5]) if with_fixed else np.array([], dtype=np.int64)
+    new = [j for j in range(6) if j not in fixed.tolist()]
+    feasible = [
+        len(c)
+        for r in range(len(new) + 1)
+        for c in combinations(new, r)
+        if _cheapest_given_open(pairs, w, cap, np.array(list(c) + fixed.tolist()), None) is not None
+    ]
+    if not feasible:
+        with pytest.raises(InfeasibleError) as err:
+            capacitated_lscp(pairs, n_demand=7, n_sites=6, radius_m=600, capacity=cap, fixed=fixed, weights=w)
+        assert err.value.points.size >= 1
+        return
+    res = capacitated_lscp(pairs, n_demand=7, n_sites=6, radius_m=600, capacity=cap, fixed=fixed, weights=w)
+    assert res.objective == min(feasible) == res.chosen.size
+    assert res.covered_weight == pytest.approx(w.sum())
+    assert np.all(res.served <= cap + 1e-6)
+    assert 5 not in res.chosen.tolist() or not with_fixed
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 3))
+def test_capacitated_p_median_equals_brute_force_on_small_cases(seed: int, p: int) -> None:
+    pairs, w, cap = _small_capacitated_case(seed, 700.0)
+    unserved = 2000.0
+    best = min(_cheapest_given_open(pairs, w, cap, np.array(c), unserved) for c in combinations(range(6), p))
+    res = capacitated_p_median(
+        pairs, n_demand=7, n_sites=6, p=p, capacity=cap, weights=w, unserved_m=unserved
+    )
+    left = w.sum() - res.covered_weight
+    assert res.objective + unserved * left == pytest.approx(best, rel=1e-7, abs=1e-4)
+    assert res.chosen.size == p and np.all(res.served <= cap + 1e-6)
+
+
+def test_capacity_short_lists_the_points_left_over() -> None:
+    # two points of 50 children, one candidate in reach with 60 places: 40 cannot be placed
+    pairs = Pairs(demand=np.array([0, 1]), site=np.array([0, 0]), distance_m=np.array([100.0, 100.0]))
+    kwargs = {"n_demand": 2, "n_sites": 1, "capacity": np.array([60.0]), "weights": np.array([50.0, 50.0])}
+    with pytest.raises(CapacityShortError) as err:
+        capacitated_lscp(pairs, radius_m=300, **kwargs)
+    assert err.value.short == pytest.approx(40) and err.value.points.size >= 1
+    with pytest.raises(CapacityShortError):
+        capacitated_p_median(pairs, p=1, **kwargs)
+    res = capacitated_p_median(pairs, p=1, unserved_m=900, **kwargs)
+    assert res.covered_weight == pytest.approx(60) and res.objective == pytest.approx(6000)

@@ -5,7 +5,9 @@ Models (../shared/reference/lifecircle-standards.md §4.6):
 * LSCP — fewest new sites so that every demand point is within the radius of an open site;
 * MCLP — ``p`` new sites that cover the most weighted demand (e.g. residents aged 60+);
 * p-median — ``p`` new sites that minimise the total weighted distance to the nearest open site,
-  over the demand–site pairs within a maximum distance (sparse; pairs beyond it are not allowed).
+  over the demand–site pairs within a maximum distance (sparse; pairs beyond it are not allowed);
+* their capacitated variants for types with places or beds (``capacitated_mclp``, ``capacitated_lscp``,
+  ``capacitated_p_median``): a site serves at most its capacity, demand may be split between sites.
 
 Inputs are sparse demand–candidate pairs with distances (from ``access.pairs_within``). Existing
 facilities are candidates fixed open (``fixed``): they count for coverage and assignment but not
@@ -32,6 +34,21 @@ class InfeasibleError(AnalysisError):
             "uncoverable", f"{points.size} demand point(s) have no candidate site within the radius"
         )
         self.points = points
+
+
+class CapacityShortError(InfeasibleError):
+    """Even with every candidate open, the places within reach cannot serve all the demand:
+    ``points`` lists the demand points left (partly) unserved, ``short`` the weighted demand left over."""
+
+    def __init__(self, points: NDArray[np.int64], short: float) -> None:
+        AnalysisError.__init__(
+            self,
+            "capacity",
+            f"{points.size} demand point(s) cannot be served within the capacity in reach "
+            f"({short:.0f} left over with every candidate open)",
+        )
+        self.points = points
+        self.short = short
 
 
 @dataclass(frozen=True)
@@ -286,6 +303,26 @@ def mclp(
     )
 
 
+def _dominated_pairs_dropped(
+    pairs: Pairs, fixed_mask: NDArray[np.bool_], n_demand: int, unserved_m: float | None
+) -> Pairs:
+    """The pairs an uncapacitated p-median can use at an optimum (an exact reduction): a point is never
+    assigned farther than its nearest fixed (always open) site, nor at ``unserved_m`` or more (staying
+    unserved costs no more); of its fixed sites only the nearest is kept."""
+    limit = np.full(n_demand, np.inf if unserved_m is None else float(unserved_m))
+    on_fixed = fixed_mask[pairs.site]
+    np.minimum.at(limit, pairs.demand[on_fixed], pairs.distance_m[on_fixed])
+    keep = ~on_fixed & (pairs.distance_m < limit[pairs.demand])
+    if on_fixed.any():  # the nearest fixed pair of each point (the first of equals)
+        k = np.flatnonzero(on_fixed)
+        k = k[np.lexsort((pairs.distance_m[k], pairs.demand[k]))]
+        first = np.ones(k.size, dtype=bool)
+        first[1:] = pairs.demand[k][1:] != pairs.demand[k][:-1]
+        nearest = k[first]
+        keep[nearest[pairs.distance_m[nearest] < (np.inf if unserved_m is None else unserved_m)]] = True
+    return Pairs(demand=pairs.demand[keep], site=pairs.site[keep], distance_m=pairs.distance_m[keep])
+
+
 def p_median(
     pairs: Pairs,
     *,
@@ -310,17 +347,18 @@ def p_median(
     has_pair = np.bincount(pairs.demand, minlength=n_demand) > 0
     if unserved_m is None and (~has_pair).any():
         raise InfeasibleError(np.flatnonzero(~has_pair))
-    k = pairs.demand.size
+    mp = _dominated_pairs_dropped(pairs, fixed_mask, n_demand, unserved_m)
+    k = mp.demand.size
     u = n_demand if unserved_m is not None else 0  # one "unserved" variable per point
     # x = [y (n_sites), x_k (one per pair), u_i]
-    costs = [np.zeros(n_sites), w[pairs.demand] * pairs.distance_m]
+    costs = [np.zeros(n_sites), w[mp.demand] * mp.distance_m]
     if u:
         costs.append(w * float(unserved_m or 0.0))
     c = np.concatenate(costs)
     assign = sp.csr_array(
         (
             np.ones(k + u),
-            (np.concatenate([pairs.demand, np.arange(u)]), n_sites + np.arange(k + u)),
+            (np.concatenate([mp.demand, np.arange(u)]), n_sites + np.arange(k + u)),
         ),
         shape=(n_demand, n_sites + k + u),
     )
@@ -329,7 +367,7 @@ def p_median(
             np.concatenate([np.ones(k), -np.ones(k)]),
             (
                 np.concatenate([np.arange(k), np.arange(k)]),
-                np.concatenate([n_sites + np.arange(k), pairs.site]),
+                np.concatenate([n_sites + np.arange(k), mp.site]),
             ),
         ),
         shape=(k, n_sites + k + u),
@@ -408,40 +446,143 @@ def capacitated_mclp(
     w = _check(pairs, n_demand, n_sites, weights)
     fixed_mask = _fixed_mask(fixed, n_sites)
     free = int((~fixed_mask).sum())
-    cap = np.asarray(capacity, dtype=np.float64)
-    if cap.shape != (n_sites,) or not np.all(np.isfinite(cap)) or np.any(cap < 0):
-        raise AnalysisError("capacity", "capacity must give a non-negative number per site")
+    cap = _check_capacity(capacity, n_sites)
     if p < 0 or p > free:
         raise AnalysisError("budget", f"the budget p={p} must be between 0 and the {free} candidate sites")
     within = pairs.distance_m <= radius_m
     d, s = pairs.demand[within], pairs.site[within]
-    n_pairs = int(within.sum())
+    open_sites, share, _u = _capacitated(
+        d, s, w, cap, fixed_mask, pair_cost=-w[d], site_cost=np.zeros(n_sites), serve_all=False, p=p
+    )
+    return _capacitated_result(d, s, w, within, open_sites, fixed_mask, share, float((w[d] * share).sum()))
+
+
+def _check_capacity(cap: NDArray[np.float64], n_sites: int) -> NDArray[np.float64]:
+    cap = np.asarray(cap, dtype=np.float64)
+    if cap.shape != (n_sites,) or not np.all(np.isfinite(cap)) or np.any(cap < 0):
+        raise AnalysisError("capacity", "capacity must give a non-negative number per site")
+    return cap
+
+
+def _capacitated(
+    d: NDArray[np.int64],
+    s: NDArray[np.int64],
+    w: NDArray[np.float64],
+    cap: NDArray[np.float64],
+    fixed_mask: NDArray[np.bool_],
+    *,
+    pair_cost: NDArray[np.float64],
+    site_cost: NDArray[np.float64],
+    serve_all: bool,
+    unserved_cost: float | None = None,
+    p: int | None = None,
+    open_all: bool = False,
+    tight: bool = False,
+) -> tuple[NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]]:
+    """One capacitated model over the pairs (d[k], s[k]): variables y_j (open, binary), x_k (share of
+    point d[k] served by site s[k], 0..1) and, with ``unserved_cost``, u_i (share left unserved).
+
+    min Σ site_cost·y + Σ pair_cost·x + unserved_cost·Σ w_i u_i subject to
+    Σ_{k∋i} x_k (+ u_i) = 1 for points with weight when ``serve_all`` (≤ 1 otherwise);
+    Σ_{k∋j} w_{d(k)} x_k ≤ cap_j y_j (capacity; only open sites serve); with ``tight`` also
+    x_k ≤ y_{s(k)} (same integer optimum, a tighter relaxation: it halves the p-median's solve time
+    but makes the covering models several times slower, measured on the bench city);
+    Σ_{j new} y_j = p when ``p`` is given. Fixed sites are open;
+    ``open_all`` opens every site (the assignment LP). Returns (open sites, x, u)."""
+    n_demand, n_sites, n_pairs = w.size, cap.size, d.size
+    n_u = n_demand if unserved_cost is not None else 0
+    n = n_sites + n_pairs + n_u
     rows = np.arange(n_pairs)
-    c = np.concatenate([np.zeros(n_sites), -w[d]])
-    once = sp.csr_array((np.ones(n_pairs), (d, n_sites + rows)), shape=(n_demand, n_sites + n_pairs))
+    c = np.concatenate([site_cost, pair_cost, (unserved_cost or 0.0) * w if n_u else np.zeros(0)])
+    once = sp.csr_array(
+        (
+            np.ones(n_pairs + n_u),
+            (
+                np.concatenate([d, np.arange(n_u)]),
+                np.concatenate([n_sites + rows, n_sites + n_pairs + np.arange(n_u)]),
+            ),
+        ),
+        shape=(n_demand, n),
+    )
     load = sp.csr_array(
         (
             np.concatenate([w[d], -cap]),
             (np.concatenate([s, np.arange(n_sites)]), np.concatenate([n_sites + rows, np.arange(n_sites)])),
         ),
-        shape=(n_sites, n_sites + n_pairs),
+        shape=(n_sites, n),
     )
-    budget = sp.csr_array(
-        (np.ones(free), (np.zeros(free, dtype=np.int64), np.flatnonzero(~fixed_mask))),
-        shape=(1, n_sites + n_pairs),
+    once_lb = np.where(w > 0, 1.0, -np.inf) if serve_all else np.full(n_demand, -np.inf)
+    constraints = [
+        LinearConstraint(once, lb=once_lb, ub=np.ones(n_demand)),
+        LinearConstraint(load, lb=-np.inf, ub=np.zeros(n_sites)),
+    ]
+    if tight:  # x_k − y_s(k) ≤ 0
+        link = sp.csr_array(
+            (
+                np.concatenate([np.ones(n_pairs), -np.ones(n_pairs)]),
+                (np.concatenate([rows, rows]), np.concatenate([n_sites + rows, s])),
+            ),
+            shape=(n_pairs, n),
+        )
+        constraints.append(LinearConstraint(link, lb=-np.inf, ub=np.zeros(n_pairs)))
+    if p is not None:
+        free = np.flatnonzero(~fixed_mask)
+        budget = sp.csr_array((np.ones(free.size), (np.zeros(free.size, dtype=np.int64), free)), shape=(1, n))
+        constraints.append(LinearConstraint(budget, lb=p, ub=p))
+    lower = np.concatenate(
+        [np.ones(n_sites) if open_all else fixed_mask.astype(float), np.zeros(n_pairs + n_u)]
     )
     x = _solve(
         c,
-        np.concatenate([np.ones(n_sites, dtype=np.int64), np.zeros(n_pairs, dtype=np.int64)]),
-        Bounds(np.concatenate([fixed_mask.astype(float), np.zeros(n_pairs)]), np.ones(n_sites + n_pairs)),
-        [
-            LinearConstraint(once, lb=-np.inf, ub=np.ones(n_demand)),
-            LinearConstraint(load, lb=-np.inf, ub=np.zeros(n_sites)),
-            LinearConstraint(budget, lb=p, ub=p),
-        ],
+        np.concatenate([np.ones(n_sites, dtype=np.int64), np.zeros(n_pairs + n_u, dtype=np.int64)]),
+        Bounds(lower, np.ones(n)),
+        constraints,
     )
-    open_sites = x[:n_sites] > 0.5
-    share = np.clip(x[n_sites:], 0.0, 1.0)
+    return (
+        x[:n_sites] > 0.5,
+        np.clip(x[n_sites : n_sites + n_pairs], 0.0, 1.0),
+        np.clip(x[n_sites + n_pairs :], 0.0, 1.0),
+    )
+
+
+def _capacity_shortfall(
+    d: NDArray[np.int64],
+    s: NDArray[np.int64],
+    w: NDArray[np.float64],
+    cap: NDArray[np.float64],
+) -> None:
+    """Raise :class:`CapacityShortError` when even every site open cannot serve all weighted demand."""
+    no_pair = (w > 0) & (np.bincount(d, minlength=w.size) == 0)
+    if no_pair.any():
+        raise InfeasibleError(np.flatnonzero(no_pair))
+    _open, share, _u = _capacitated(
+        d,
+        s,
+        w,
+        cap,
+        np.zeros(cap.size, dtype=bool),
+        pair_cost=-w[d],
+        site_cost=np.zeros(cap.size),
+        serve_all=False,
+        open_all=True,
+    )
+    served = np.bincount(d, weights=share, minlength=w.size)
+    left = (w > 0) & (served < 1.0 - 1e-7)
+    if left.any():
+        raise CapacityShortError(np.flatnonzero(left), float((w * (1.0 - served))[left].sum()))
+
+
+def _capacitated_result(
+    d: NDArray[np.int64],
+    s: NDArray[np.int64],
+    w: NDArray[np.float64],
+    within: NDArray[np.bool_],
+    open_sites: NDArray[np.bool_],
+    fixed_mask: NDArray[np.bool_],
+    share: NDArray[np.float64],
+    objective: float,
+) -> CapacitatedResult:
+    n_sites, n_demand = open_sites.size, w.size
     served: NDArray[np.float64] = np.bincount(s, weights=w[d] * share, minlength=n_sites).astype(np.float64)
     chosen = np.flatnonzero(open_sites & ~fixed_mask)
     order = chosen[np.argsort(-served[chosen], kind="stable")]
@@ -450,16 +591,94 @@ def capacitated_mclp(
     for k in np.flatnonzero(share > 1e-9).tolist():  # the site serving the largest share of each point
         if share[k] > best[d[k]]:
             best[d[k]], assigned[d[k]] = share[k], s[k]
-    value = float((w[d] * share).sum())
-    full_share = np.zeros(pairs.demand.size)
+    full_share = np.zeros(within.size)
     full_share[np.flatnonzero(within)] = share
     return CapacitatedResult(
         chosen=order,
         gain=served[order],
         assigned=assigned,
-        objective=value,
-        covered_weight=value,
+        objective=objective,
+        covered_weight=float((w[d] * share).sum()),
         status="optimal",
         served=served,
         share=full_share,
+    )
+
+
+def capacitated_lscp(
+    pairs: Pairs,
+    *,
+    n_demand: int,
+    n_sites: int,
+    radius_m: float,
+    capacity: NDArray[np.float64],
+    fixed: NDArray[np.int64] | None = None,
+    weights: NDArray[np.float64] | None = None,
+) -> CapacitatedResult:
+    """Capacitated set covering: the fewest new sites so that all weighted demand is *served* within
+    ``radius_m`` by sites holding at most ``capacity[j]`` each (existing facilities fixed open with their
+    own capacity; demand may be split between sites). Raises :class:`InfeasibleError` for points no
+    candidate reaches and :class:`CapacityShortError` when every candidate open is still not enough."""
+    w = _check(pairs, n_demand, n_sites, weights)
+    fixed_mask = _fixed_mask(fixed, n_sites)
+    cap = _check_capacity(capacity, n_sites)
+    within = pairs.distance_m <= radius_m
+    d, s = pairs.demand[within], pairs.site[within]
+    _capacity_shortfall(d, s, w, cap)
+    open_sites, share, _u = _capacitated(
+        d,
+        s,
+        w,
+        cap,
+        fixed_mask,
+        pair_cost=np.zeros(d.size),
+        site_cost=(~fixed_mask).astype(np.float64),
+        serve_all=True,
+    )
+    return _capacitated_result(
+        d, s, w, within, open_sites, fixed_mask, share, float((open_sites & ~fixed_mask).sum())
+    )
+
+
+def capacitated_p_median(
+    pairs: Pairs,
+    *,
+    n_demand: int,
+    n_sites: int,
+    p: int,
+    capacity: NDArray[np.float64],
+    fixed: NDArray[np.int64] | None = None,
+    weights: NDArray[np.float64] | None = None,
+    unserved_m: float | None = None,
+) -> CapacitatedResult:
+    """Capacitated p-median: ``p`` new sites minimising Σ w_i d_ij x_ij when site j holds at most
+    ``capacity[j]`` (demand may be split). With ``unserved_m`` a share of a point may stay unserved at
+    that distance (feasible for any budget); without it every point must be served, and
+    :class:`CapacityShortError` is raised when every candidate open is still not enough. ``objective``
+    is the weighted distance of the served demand; the gain of a site is the demand it serves."""
+    w = _check(pairs, n_demand, n_sites, weights)
+    fixed_mask = _fixed_mask(fixed, n_sites)
+    cap = _check_capacity(capacity, n_sites)
+    free = int((~fixed_mask).sum())
+    if p < 0 or p > free:
+        raise AnalysisError("budget", f"the budget p={p} must lie in 0..{free}")
+    within = np.ones(pairs.demand.size, dtype=bool)
+    d, s, x = pairs.demand, pairs.site, pairs.distance_m
+    if unserved_m is None:
+        _capacity_shortfall(d, s, w, cap)
+    open_sites, share, _u = _capacitated(
+        d,
+        s,
+        w,
+        cap,
+        fixed_mask,
+        pair_cost=w[d] * x,
+        site_cost=np.zeros(n_sites),
+        serve_all=True,
+        unserved_cost=unserved_m,
+        p=p,
+        tight=True,
+    )
+    return _capacitated_result(
+        d, s, w, within, open_sites, fixed_mask, share, float((w[d] * x * share).sum())
     )
