@@ -185,10 +185,6 @@ def test_a_capacitated_site_serves_no_more_than_its_places(network_zone, planner
     )
     assert plain["proposals"][0]["gain"] == 300  # 300 people aged 60+ in 东闸花园
     assert capped["proposals"][0]["gain"] == 120 and capped["covered_after"] == pytest.approx(120)
-    with pytest.raises(services.EvaluationError):
-        services.propose_sites(
-            actor=planner, zone=network_zone, type_code="day_care_center", p=None, capacity_per_site=120
-        )
     page = client_of(planner).get(
         reverse("lifecircle:siting"),
         {"type": "day_care_center", "street": guanghe.pk, "p": 1, "capacitated": 1, "capacity": 120},
@@ -258,3 +254,25 @@ def test_the_shortest_walk_model_and_the_proposals_export(client_of, planner, ne
     xlsx = c.get(reverse("lifecircle:siting"), {"type": "day_care_center", "p": 1, "format": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert rows[-1][0] == 1 and rows[-1][3] > 0  # one proposed site with the people it adds
+
+
+def test_capacitated_cover_everyone_and_shortest_walk(network_zone, planner, client_of):
+    guanghe = Street.objects.get(code="370871001")
+    kwargs = {"actor": planner, "zone": network_zone, "type_code": "day_care_center", "street": guanghe}
+    # 300 people aged 60+ in 东闸花园, 120 places per new day-care centre: three sites at least
+    everyone = services.propose_sites(p=None, capacity_per_site=120, **kwargs)
+    assert len(everyone["proposals"]) == 3 and everyone["covered_after"] == pytest.approx(300)
+    assert sum(s["gain"] for s in everyone["proposals"]) == 300
+    assert all(s["gain"] <= 120 for s in everyone["proposals"])
+    # one place per site: the candidate points within 300 m cannot hold them all
+    with pytest.raises(services.EvaluationError, match="东闸花园") as err:
+        services.propose_sites(p=None, capacity_per_site=1, **kwargs)
+    assert "名额" in str(err.value) or "places" in str(err.value)
+    walk = services.propose_sites(p=1, capacity_per_site=120, median=True, **kwargs)
+    assert walk["model"] == "median" and walk["proposals"][0]["gain"] == 120  # people it serves
+    assert walk["covered_after"] == pytest.approx(120) and walk["reached_after"] == pytest.approx(120)
+    page = client_of(planner).get(
+        reverse("lifecircle:siting"),
+        {"type": "day_care_center", "street": guanghe.pk, "capacitated": 1, "capacity": 120},
+    )
+    assert page.status_code == 200 and page.content.decode().count('name="site"') == 3

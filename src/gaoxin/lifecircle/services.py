@@ -230,9 +230,10 @@ def propose_sites(
     the areas' gates; candidates: street-network nodes in the street, thinned to about one per
     ``candidate_spacing_m``; existing open facilities of the type count as fixed sites.
 
-    With ``capacity_per_site`` (places of a new site) the capacitated model is solved: a site serves
-    at most its capacity (existing facilities their recorded capacity; one without a recorded capacity
-    counts with ``capacity_per_site``), and the gain of a site is the people it actually serves.
+    With ``capacity_per_site`` (places of a new site) the capacitated model of the objective is solved
+    (MCLP, LSCP or p-median): a site serves at most its capacity (existing facilities their recorded
+    capacity; one without a recorded capacity counts with ``capacity_per_site``), and the gain of a site
+    is the people it actually serves.
 
     With ``median`` the p-median is solved instead: ``p`` new sites that minimise the total walking
     distance of the demand to its nearest site (over walks up to ``MEDIAN_REACH`` × the radius); the
@@ -288,6 +289,17 @@ def propose_sites(
     site_pairs = siting.Pairs(demand=demand, site=pairs.facility, distance_m=pairs.distance_m)
     fixed = np.arange(n_new, n_new + len(existing), dtype=np.int64)
     n_sites = n_new + len(existing)
+    if capacity_per_site is not None and capacity_per_site <= 0:
+        raise EvaluationError(_("The places of a new site must be a positive number."))
+    capacity = (
+        None
+        if capacity_per_site is None
+        else np.array(
+            [capacity_per_site] * n_new
+            + [float(f.capacity) if f.capacity else capacity_per_site for f in existing],
+            dtype=float,
+        )
+    )
     if median:
         return _median_proposal(
             item,
@@ -302,22 +314,27 @@ def propose_sites(
             node_lon,
             node_lat,
             len(existing),
+            capacity,
+            capacity_per_site,
         )
-    if capacity_per_site is not None and (p is None or capacity_per_site <= 0):
-        raise EvaluationError(_("With capacities, give the number of new sites and a positive capacity."))
     try:
-        if capacity_per_site is not None:
-            capacity = np.array(
-                [capacity_per_site] * n_new
-                + [float(f.capacity) if f.capacity else capacity_per_site for f in existing],
-                dtype=float,
+        if capacity is not None and p is None:
+            result = siting.capacitated_lscp(
+                site_pairs,
+                n_demand=len(areas),
+                n_sites=n_sites,
+                radius_m=reach,
+                capacity=capacity,
+                fixed=fixed,
+                weights=weights,
             )
+        elif capacity is not None:
             result = siting.capacitated_mclp(
                 site_pairs,
                 n_demand=len(areas),
                 n_sites=n_sites,
                 radius_m=reach,
-                p=p,  # type: ignore[arg-type]
+                p=p,
                 capacity=capacity,
                 fixed=fixed,
                 weights=weights,
@@ -337,16 +354,12 @@ def propose_sites(
                 weights=weights,
             )
     except siting.InfeasibleError as exc:
-        names = "、".join(areas[i].name for i in exc.points[:20])
-        raise EvaluationError(
-            _("No candidate site reaches these areas within %(r)s m: %(names)s")
-            % {"r": item.radius_m, "names": names}
-        ) from None
+        raise EvaluationError(_infeasible_message(exc, areas, item.radius_m)) from None
     except AnalysisError as exc:
         raise EvaluationError(_siting_message(exc)) from None
     by_existing = (pairs.facility >= n_new) & (pairs.distance_m <= reach)
     covered_before = float(weights[np.unique(demand[by_existing])].sum())
-    if capacity_per_site is not None:  # what today's facilities can serve within their places
+    if capacity is not None:  # what today's facilities can serve within their places
         today = siting.capacitated_mclp(
             site_pairs,
             n_demand=len(areas),
@@ -383,6 +396,19 @@ def propose_sites(
     }
 
 
+def _infeasible_message(exc: siting.InfeasibleError, areas: list[Any], radius_m: float) -> str:
+    names = "、".join(areas[i].name for i in exc.points[:20])
+    if isinstance(exc, siting.CapacityShortError):
+        return _(
+            "Even with a new site at every candidate point, the places within %(r)s m cannot take "
+            "everyone: %(n)s people are left over, in %(names)s. Raise the places per site or add candidates."
+        ) % {"r": round(radius_m), "n": f"{exc.short:,.0f}", "names": names}
+    return _("No candidate site reaches these areas within %(r)s m: %(names)s") % {
+        "r": round(radius_m),
+        "names": names,
+    }
+
+
 def _siting_message(exc: AnalysisError) -> str:
     if exc.code == "solver":
         return _("The optimisation found no solution for this request; try another budget or street.")
@@ -407,34 +433,35 @@ def _median_proposal(
     node_lon: np.ndarray,
     node_lat: np.ndarray,
     n_existing: int,
+    capacity: np.ndarray | None,
+    capacity_per_site: float | None,
 ) -> dict[str, Any]:
     if p is None:
         raise EvaluationError(_("The shortest-walk model needs the number of new sites."))
-    # each area's shortest walk today (existing facilities only), and with the chosen sites
+    unserved_m = float(item.radius_m) * MEDIAN_REACH  # beyond the reach: counted as that walk
     d = site_pairs.demand
-    best_today = np.full(len(areas), np.inf)
-    today = site_pairs.site >= n_new
-    np.minimum.at(best_today, d[today], site_pairs.distance_m[today])
-    try:
-        result = siting.p_median(
-            site_pairs,
-            n_demand=len(areas),
-            n_sites=n_new + n_existing,
-            p=p,
-            fixed=fixed,
-            weights=weights,
-            unserved_m=float(item.radius_m) * MEDIAN_REACH,  # beyond the reach: counted as that walk
+    within = site_pairs.distance_m <= float(item.radius_m)
+
+    def solve(budget: int) -> tuple[siting.SitingResult, float]:
+        """The model with ``budget`` new sites, and the people it serves within the item's radius."""
+        common = {"n_demand": len(areas), "n_sites": n_new + n_existing, "p": budget, "fixed": fixed}
+        if capacity is None:
+            res = siting.p_median(site_pairs, weights=weights, unserved_m=unserved_m, **common)
+            open_now = np.zeros(n_new + n_existing, dtype=bool)
+            open_now[res.chosen] = True
+            open_now[fixed] = True
+            return res, float(weights[np.unique(d[within & open_now[site_pairs.site]])].sum())
+        res = siting.capacitated_p_median(
+            site_pairs, weights=weights, unserved_m=unserved_m, capacity=capacity, **common
         )
-    except siting.InfeasibleError as exc:
-        names = "、".join(areas[i].name for i in exc.points[:20])
-        raise EvaluationError(
-            _("No candidate site is within %(r)s m of these areas: %(names)s")
-            % {"r": round(item.radius_m * MEDIAN_REACH), "names": names}
-        ) from None
+        return res, float((weights[d] * res.share)[within].sum())
+
+    try:
+        # today (existing facilities only; with capacities, what their places can take), and with p sites
+        today, covered_before = solve(0)
+        result, covered_after = solve(p)
     except AnalysisError as exc:
         raise EvaluationError(_siting_message(exc)) from None
-    reached = np.isfinite(best_today)
-    total = float(weights.sum()) or 1.0
     proposals = []
     for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True):
         node = int(candidates[j])
@@ -443,7 +470,8 @@ def _median_proposal(
             {
                 "lon": round(float(node_lon[node]), 6),
                 "lat": round(float(node_lat[node]), 6),
-                "gain": round(gain / 1000) if np.isfinite(gain) else None,
+                # person-km its closing would add; with capacities, the people it serves
+                "gain": round(gain / (1000 if capacity is None else 1)) if np.isfinite(gain) else None,
                 "areas": served,
             }
         )
@@ -453,16 +481,16 @@ def _median_proposal(
         "model": "median",
         "proposals": proposals,
         "total_weight": float(weights.sum()),
-        "covered_before": float(weights[reached].sum()),
-        "covered_after": float(weights.sum()),
-        "walk_before_m": round(
-            float((weights[reached] * best_today[reached]).sum() / (weights[reached].sum() or 1))
-        ),
-        "walk_after_m": round(result.objective / (result.covered_weight or total)),
-        "reach_m": round(float(item.radius_m) * MEDIAN_REACH),
+        "covered_before": covered_before,
+        "covered_after": covered_after,
+        "reached_after": result.covered_weight,
+        # the average walk of the people served (within the reach), today and with the sites
+        "walk_before_m": round(today.objective / today.covered_weight) if today.covered_weight else None,
+        "walk_after_m": round(result.objective / (result.covered_weight or 1.0)),
+        "reach_m": round(unserved_m),
         "existing": n_existing,
         "candidates": n_new,
-        "capacity_per_site": None,
+        "capacity_per_site": capacity_per_site,
     }
 
 
