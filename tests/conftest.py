@@ -198,9 +198,9 @@ def _end_live_server_sessions(django_db_setup, django_db_blocker):
                 )
 
 
-def login(page, live_server, username):
+def login(page, live_server, username, password="a-Strong-test-pass-42"):
     page.goto(live_server.url + "/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "a-Strong-test-pass-42")
+    page.fill("input[name=password]", password)
     page.click("button.primary")
     page.wait_for_url(live_server.url + "/")

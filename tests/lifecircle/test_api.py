@@ -45,3 +45,44 @@ def test_command_evaluates_and_prints_json(network_zone, tmp_path, capsys):
         "lifecircle", "evaluate", "--zone", "370871", "--format", "xlsx", "-o", str(out), stderr=io.StringIO()
     )
     assert out.read_bytes()[:2] == b"PK" and Evaluation.objects.count() == 2
+
+
+def test_api_proposes_sites_and_compares_a_scenario(client_of, planner, guanghe_staff, network_zone):
+    from gaoxin.lifecircle import services
+    from gaoxin.places.models import Street
+
+    guanghe = Street.objects.get(code="370871001")
+    c = client_of(planner)
+    body = {"type": "day_care_center", "street_id": guanghe.pk, "p": 1}
+    r = c.post("/api/lifecircle/siting", data=body, content_type="application/json")
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert out["proposals"][0]["gain"] == 300 and out["radius_m"] == 300 and out["covered_before"] == 0
+    capped = c.post(
+        "/api/lifecircle/siting", data=body | {"p": None, "capacity": 120}, content_type="application/json"
+    ).json()
+    assert len(capped["proposals"]) == 3 and capped["covered_after"] == 300
+    bad = c.post("/api/lifecircle/siting", data=body | {"p": 100000}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["error"] == "siting_failed"
+    assert (
+        client_of(guanghe_staff)
+        .post("/api/lifecircle/siting", data=body, content_type="application/json")
+        .status_code
+        == 403
+    )
+    site = out["proposals"][0]
+    scenario = services.create_scenario(
+        actor=planner, zone=network_zone, name="日照", type_code="day_care_center", sites=[site]
+    )
+    c = client_of(planner)
+    assert c.get("/api/lifecircle/scenarios").json()[0]["id"] == scenario.pk
+    cmp = c.get(f"/api/lifecircle/scenarios/{scenario.pk}/comparison").json()
+    day_care = next(i for i in cmp["items"] if i["type"] == "day_care_center")
+    assert day_care["after"] > day_care["before"]
+    assert {
+        "area": "东闸花园",
+        "before": cmp["changed"][0]["before"],
+        "after": cmp["changed"][0]["after"],
+    } in cmp["changed"]
+    eldercare = next(k for k in cmp["classes"] if k["code"] == "eldercare")
+    assert eldercare["after"] >= eldercare["before"]

@@ -276,3 +276,43 @@ def test_capacitated_cover_everyone_and_shortest_walk(network_zone, planner, cli
         {"type": "day_care_center", "street": guanghe.pk, "capacitated": 1, "capacity": 120},
     )
     assert page.status_code == 200 and page.content.decode().count('name="site"') == 3
+
+
+def test_saved_scenarios_are_listed_shared_and_deleted_by_planners(
+    client_of, planner, guanghe_staff, resident, network_zone
+):
+    guanghe = Street.objects.get(code="370871001")
+    c = client_of(planner)
+    page = c.get(
+        reverse("lifecircle:siting"),
+        {"type": "day_care_center", "street": guanghe.pk, "p": 1, "capacitated": 1, "capacity": 120},
+    )
+    site = page.context["proposal"]["proposals"][0]
+    assert 'name="capacity" value="120"' in page.content.decode()  # the places travel with the sites
+    c.post(
+        reverse("lifecircle:scenario_create"),
+        {
+            "type": "day_care_center",
+            "name": "日照 120 张床",
+            "capacity": "120",
+            "site": [f"{site['lon']},{site['lat']},{site['gain']}"],
+        },
+    )
+    scenario = Scenario.objects.get()
+    assert scenario.added.get().capacity == 120
+    detail = c.get(reverse("lifecircle:scenario", args=[scenario.pk])).content.decode()
+    assert 'id="without-places"' not in detail
+    listing = c.get(reverse("lifecircle:scenarios")).content.decode()
+    assert "日照 120 张床" in listing and reverse("lifecircle:scenario", args=[scenario.pk]) in listing
+    # shared: street staff (who can view the circle) see the list and the scenario, but cannot delete it
+    staff = client_of(guanghe_staff)
+    assert "日照 120 张床" in staff.get(reverse("lifecircle:scenarios")).content.decode()
+    assert staff.post(reverse("lifecircle:scenario_delete", args=[scenario.pk])).status_code == 403
+    assert client_of(resident).get(reverse("lifecircle:scenarios")).status_code == 403
+    # a tampered type is a message, not a server error
+    bad = client_of(planner).post(
+        reverse("lifecircle:scenario_create"), {"type": "nope", "site": ["116.6,35.4,1"]}, follow=True
+    )
+    assert bad.status_code == 200 and Scenario.objects.count() == 1
+    gone = client_of(planner).post(reverse("lifecircle:scenario_delete", args=[scenario.pk]), follow=True)
+    assert gone.status_code == 200 and not Scenario.objects.exists()

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from gaoxin.lifecircle import access, queries, services
-from gaoxin.lifecircle.models import Evaluation, Profile
+from gaoxin.lifecircle.models import Evaluation, Profile, Scenario
+from gaoxin.places.models import Street
 from gaoxin.places.services import current_zone
 
 router = Router(tags=["lifecircle"])
@@ -111,3 +112,69 @@ def gaps(request: HttpRequest, evaluation_id: int) -> list[dict[str, Any]]:
         }
         for g in queries.gaps(evaluation, access.results_for(request.user, evaluation))  # type: ignore[arg-type]
     ]
+
+
+class SitingIn(Schema):
+    type: str
+    street_id: int | None = None
+    p: int | None = None
+    model: str = "cover"
+    capacity: int | None = None
+
+
+@router.post("/siting", response={200: dict, 400: ErrorOut})
+def siting(request: HttpRequest, payload: SitingIn) -> Any:
+    """Where to build next (planners): the ``p`` best new sites for a facility type (maximal covering,
+    or with ``model`` "median" the shortest total walk), or without ``p`` the fewest that reach
+    everyone; ``capacity`` (places per new site) solves the capacitated model. The same computation as
+    the page; nothing is stored."""
+    street = get_object_or_404(Street, pk=payload.street_id) if payload.street_id else None
+    if payload.model not in ("cover", "median"):
+        return Status(400, {"error": "model", "detail": "model is cover or median"})
+    try:
+        result = services.propose_sites(
+            actor=request.user,  # type: ignore[arg-type]
+            zone=current_zone(),  # type: ignore[arg-type]
+            type_code=payload.type,
+            p=payload.p,
+            street=street,
+            capacity_per_site=payload.capacity,
+            median=payload.model == "median",
+        )
+    except services.EvaluationError as exc:
+        return Status(400, {"error": "siting_failed", "detail": str(exc)})
+    out = {k: v for k, v in result.items() if k != "item"}
+    return out | {"type": payload.type, "radius_m": result["item"].radius_m}
+
+
+@router.get("/scenarios")
+def list_scenarios(request: HttpRequest) -> list[dict[str, Any]]:
+    access.require_view(request.user)  # type: ignore[arg-type]
+    return [
+        {
+            "id": s.pk,
+            "name": s.name,
+            "created_at": s.created_at.isoformat(),
+            "profile_id": s.profile_id,
+            "added": s.added.count(),
+            "closed": s.closed_facilities.count(),
+        }
+        for s in Scenario.objects.select_related("profile")[:200]
+    ]
+
+
+@router.get("/scenarios/{scenario_id}/comparison", response={200: dict, 400: ErrorOut})
+def scenario_comparison(request: HttpRequest, scenario_id: int) -> Any:
+    """The scenario against today: coverage per item and class, supply ratios, areas that change."""
+    access.require_view(request.user)  # type: ignore[arg-type]
+    scenario = get_object_or_404(Scenario.objects.select_related("profile", "zone"), pk=scenario_id)
+    try:
+        cmp = services.compare_scenario(actor=request.user, scenario=scenario)  # type: ignore[arg-type]
+    except services.EvaluationError as exc:
+        return Status(400, {"error": "comparison_failed", "detail": str(exc)})
+    return cmp | {
+        "classes": [c | {"label": str(c["label"])} for c in cmp["classes"]],
+        "changed": [
+            {"area": c["area"].name, "before": c["before"], "after": c["after"]} for c in cmp["changed"]
+        ],
+    }

@@ -101,7 +101,17 @@ def scenario_xlsx(scenario: Any, comparison: dict[str, Any]) -> bytes:
     sheet.title = _("Scenario")[:31]
     sheet.append([_("Scenario"), scenario.name, _("Profile"), str(scenario.profile)])
     sheet.append([])
-    sheet.append([_("Item"), _("Radius (m)"), _("Mandatory"), _("Today (%)"), _("Scenario (%)")])
+    sheet.append(
+        [
+            _("Item"),
+            _("Radius (m)"),
+            _("Mandatory"),
+            _("Today (%)"),
+            _("Scenario (%)"),
+            _("Supply / norm today"),
+            _("Supply / norm in the scenario"),
+        ]
+    )
     for row in comparison["items"]:
         sheet.append(
             [
@@ -110,8 +120,14 @@ def scenario_xlsx(scenario: Any, comparison: dict[str, Any]) -> bytes:
                 _("yes") if row["mandatory"] else _("no"),
                 row["before"],
                 row["after"],
+                row["ratio_before"],
+                row["ratio_after"],
             ]
         )
+    sheet.append([])
+    sheet.append([_("Service class"), "", "", _("Today (%)"), _("Scenario (%)")])
+    for row in comparison["classes"]:
+        sheet.append([str(row["label"]), "", "", row["before"], row["after"]])
     added = book.create_sheet(_("Proposed facilities")[:31])
     added.append([_("Name"), _("Type"), _("Longitude"), _("Latitude"), _("People it adds")])
     for f in scenario.added.select_related("facility_type"):

@@ -34,7 +34,7 @@ from gaoxin.lifecircle.models import (
     ScenarioFacility,
 )
 from gaoxin.places.analysis import network_for_zone
-from gaoxin.places.choices import FacilityStatus
+from gaoxin.places.choices import FacilityStatus, ServiceClass
 from gaoxin.places.models import Facility, FacilityType, Street, Zone
 
 BUILTIN_PROFILES = ["lifecircle_jining_2026", "lifecircle_gb50180_2018"]
@@ -374,7 +374,7 @@ def propose_sites(
     proposals = []
     for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True):
         node = int(candidates[j])
-        served = sorted({areas[i].name for i in np.flatnonzero(result.assigned == j)})
+        served = _served_areas(result, site_pairs, areas, j)
         proposals.append(
             {
                 "lon": round(float(node_lon[node]), 6),
@@ -388,12 +388,22 @@ def propose_sites(
         "group": group,
         "proposals": proposals,
         "total_weight": float(weights.sum()),
-        "covered_after": result.covered_weight,
+        "covered_after": round(result.covered_weight, 1),
         "existing": len(existing),
         "candidates": n_new,
-        "covered_before": covered_before,
+        "covered_before": round(covered_before, 1),
         "capacity_per_site": capacity_per_site,
     }
+
+
+def _served_areas(result: siting.SitingResult, pairs: siting.Pairs, areas: list[Any], site: int) -> list[str]:
+    """The names of the areas a chosen site serves: its assigned areas, or with capacities every area
+    that sends it a share of its demand."""
+    if isinstance(result, siting.CapacitatedResult):
+        which = pairs.demand[(pairs.site == site) & (result.share > 1e-9)]
+    else:
+        which = np.flatnonzero(result.assigned == site)
+    return sorted({areas[i].name for i in which.tolist()})
 
 
 def _infeasible_message(exc: siting.InfeasibleError, areas: list[Any], radius_m: float) -> str:
@@ -465,7 +475,7 @@ def _median_proposal(
     proposals = []
     for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True):
         node = int(candidates[j])
-        served = sorted({areas[i].name for i in np.flatnonzero(result.assigned == j)})
+        served = _served_areas(result, site_pairs, areas, j)
         proposals.append(
             {
                 "lon": round(float(node_lon[node]), 6),
@@ -481,9 +491,9 @@ def _median_proposal(
         "model": "median",
         "proposals": proposals,
         "total_weight": float(weights.sum()),
-        "covered_before": covered_before,
-        "covered_after": covered_after,
-        "reached_after": result.covered_weight,
+        "covered_before": round(covered_before, 1),
+        "covered_after": round(covered_after, 1),
+        "reached_after": round(result.covered_weight, 1),
         # the average walk of the people served (within the reach), today and with the sites
         "walk_before_m": round(today.objective / today.covered_weight) if today.covered_weight else None,
         "walk_after_m": round(result.objective / (result.covered_weight or 1.0)),
@@ -517,7 +527,9 @@ def create_scenario(
     """A scenario with proposed sites of one type added (never touching the live registry)."""
     if not access.can_run(actor):
         raise PermissionDenied
-    ftype = FacilityType.objects.get(code=type_code)
+    ftype = FacilityType.objects.filter(code=type_code).first()
+    if ftype is None:
+        raise EvaluationError(_("Unknown facility type: %(code)s") % {"code": type_code})
     scenario = Scenario.objects.create(
         zone=zone, name=name[:120], profile=profile or default_profile(), created_by=actor
     )
@@ -536,6 +548,26 @@ def create_scenario(
         ]
     )
     return scenario
+
+
+def delete_scenario(*, actor: User, scenario: Scenario) -> None:
+    """Delete a scenario (planners). Facilities already promoted from it stay in the registry."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    scenario.delete()
+
+
+def _mean_supply_ratio(inputs: Any, result: Any, k: int) -> float | None:
+    """The demand-weighted mean over the areas of the item's 2SFCA supply ratio to its norm (1.0: the
+    norm is met on average); None for an item without a capacity norm."""
+    group = int(inputs.item_group[k])
+    ratio = result.supply_ratio[:, k]
+    if group < 0 or np.isnan(ratio).all():
+        return None
+    demand = inputs.area_demand[:, group]
+    ok = ~np.isnan(ratio)
+    total = float(demand[ok].sum())
+    return round(float((demand[ok] * ratio[ok]).sum()) / total, 2) if total else None
 
 
 def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
@@ -583,9 +615,25 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
             "radius_m": it["radius_m"],
             "before": round(100 * float(pop0[r0.covered[:, k]].sum()) / total0, 1),
             "after": round(100 * float(pop1[r1.covered[:, k]].sum()) / total1, 1),
+            "ratio_before": _mean_supply_ratio(base.inputs, r0, k),
+            "ratio_after": _mean_supply_ratio(what_if.inputs, r1, k),
         }
         for k, it in enumerate(items)
     ]
+    # per service class: the share of residents whose area meets every mandatory item of the class
+    classes = []
+    for code, label in ServiceClass.choices:
+        k = CLASSES.index(code)
+        if np.isnan(r0.class_completeness[:, k]).all():  # no mandatory item of this class
+            continue
+        classes.append(
+            {
+                "code": code,
+                "label": label,
+                "before": round(100 * float(pop0[r0.class_completeness[:, k] == 1.0].sum()) / total0, 1),
+                "after": round(100 * float(pop1[r1.class_completeness[:, k] == 1.0].sum()) / total1, 1),
+            }
+        )
     mandatory = np.array([it["mandatory"] for it in items])
     missing0 = (~r0.covered & mandatory).sum(axis=1)
     missing1 = (~r1.covered & mandatory).sum(axis=1)
@@ -602,6 +650,7 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
     ]
     return {
         "items": rows,
+        "classes": classes,
         "changed": changed,
         "passing_before": int((missing0 == 0).sum()),
         "passing_after": int((missing1 == 0).sum()),

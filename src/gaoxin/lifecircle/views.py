@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -297,24 +298,55 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     if not access.can_run(request.user):  # type: ignore[arg-type]
         raise PermissionDenied
     chosen = request.POST.getlist("site")
+    places = request.POST.get("capacity", "").strip()
+    capacity = int(places) if places.isdigit() else 0  # places per site, from a capacitated proposal
     sites = []
     for value in chosen:
         try:
             lon, lat, gain = (float(x) for x in value.split(","))
         except ValueError:
             continue
-        sites.append({"lon": lon, "lat": lat, "gain": gain})
+        sites.append({"lon": lon, "lat": lat, "gain": gain, "capacity": capacity})
     if not sites:
         messages.error(request, _("Choose at least one proposed site."))
         return redirect(request.META.get("HTTP_REFERER") or reverse("lifecircle:siting"))
-    scenario = services.create_scenario(
-        actor=request.user,
-        zone=current_zone(),
-        name=request.POST.get("name") or _("New scenario"),  # type: ignore[arg-type]
-        type_code=request.POST.get("type", ""),
-        sites=sites,
-    )
+    try:
+        scenario = services.create_scenario(
+            actor=request.user,  # type: ignore[arg-type]
+            zone=current_zone(),  # type: ignore[arg-type]
+            name=request.POST.get("name") or _("New scenario"),
+            type_code=request.POST.get("type", ""),
+            sites=sites,
+        )
+    except services.EvaluationError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("lifecircle:siting"))
     return redirect("lifecircle:scenario", pk=scenario.pk)
+
+
+@login_required
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    """The saved scenarios of the zone: every planner and viewer sees them all (they are shared)."""
+    access.require_view(request.user)  # type: ignore[arg-type]
+    scenarios = (
+        Scenario.objects.filter(zone=current_zone())
+        .select_related("created_by", "profile")
+        .annotate(n_added=Count("added", distinct=True), n_closed=Count("closed_facilities", distinct=True))
+    )
+    return render(
+        request,
+        "lifecircle/scenarios.html",
+        {"scenarios": scenarios, "can_run": access.can_run(request.user)},  # type: ignore[arg-type]
+    )
+
+
+@login_required
+@require_POST
+def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    scenario = get_object_or_404(Scenario, pk=pk)
+    services.delete_scenario(actor=request.user, scenario=scenario)  # type: ignore[arg-type]
+    messages.success(request, _("Scenario “%(name)s” deleted.") % {"name": scenario.name})
+    return redirect("lifecircle:scenarios")
 
 
 @login_required
@@ -340,7 +372,7 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
             "cmp": comparison,
             "error": error,
             "added": added,
-            "scenarios": Scenario.objects.all()[:20],
+            "without_places": any(not f.capacity and f.facility_type.capacity_unit for f in added),
             "streets": Street.objects.order_by("code"),
         },
     )
