@@ -22,11 +22,15 @@ def test_demo_has_gaps_some_communities_lack_a_kindergarten():
 
 
 def test_demo_loads_into_the_database(db):
-    counts = load_demo()
+    load_demo()
+    counts = load_demo()  # loading again replaces the demo (`gaoxin demo` on a loaded database)
     assert Community.objects.get(code="370871002007").name == "崇文社区"
     assert ResidentialArea.objects.count() == counts["areas"]
     assert Facility.objects.count() == counts["facilities"]
     assert WalkEdge.objects.count() == counts["edges"] > 1000
+    from gaoxin.lifecircle.models import CandidateList
+
+    assert CandidateList.objects.get().sites.count() == counts["candidate_sites"] > 5
 
 
 def test_every_demo_facility_lies_inside_the_zone():

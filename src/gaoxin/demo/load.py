@@ -50,7 +50,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         ServicePackage,
         Team,
     )
-    from gaoxin.parks.models import Enterprise, Evaluation, LandParcel, Park
+    from gaoxin.parks.models import Enterprise, Evaluation, LandParcel, Park, Plant
 
     Contract.objects.all().delete()
     Guardianship.objects.all().delete()
@@ -61,6 +61,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     ServicePackage.objects.all().delete()
 
     Evaluation.objects.all().delete()
+    Plant.objects.all().delete()  # an owner is protected while it owns a plant
     Enterprise.objects.all().delete()
     LandParcel.objects.all().delete()
     Park.objects.all().delete()
@@ -128,12 +129,50 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         )
     park_counts = load_parks(zone, users, seed)
     health_counts = load_health(zone, users, seed)
+    candidates = load_candidates(zone, users["planner"])
     return {
         **park_counts,
         **health_counts,
+        "candidate_sites": candidates,
         "streets": len(streets),
         "communities": len(communities),
         "areas": len(demo.areas),
         "facilities": len(demo.facilities),
         "edges": len(demo.edges),
     }
+
+
+def load_candidates(zone: Zone, planner: User) -> int:
+    """An illustrative candidate list for 王因街道 (synthetic, like every demo geometry): a ground-floor
+    配套用房 in every third residential area, and a vacant parcel between every fifth pair of areas."""
+    from gaoxin.lifecircle.choices import CandidateKind
+    from gaoxin.lifecircle.models import CandidateList, CandidateSite
+
+    areas = list(ResidentialArea.objects.filter(street__name="王因街道").order_by("code"))
+    listed = CandidateList.objects.create(
+        zone=zone, name="王因街道候选用地（示例）", created_by=planner, note="synthetic demo data"
+    )
+    sites = [
+        CandidateSite(
+            candidate_list=listed,
+            name=f"{a.name}配套用房",
+            kind=CandidateKind.ANCILLARY,
+            lon=round(a.center_lon + 0.0004, 6),
+            lat=round(a.center_lat - 0.0003, 6),
+            capacity=60,
+            address=f"{a.name}临街底层",
+        )
+        for a in areas[::3]
+    ]
+    sites += [
+        CandidateSite(
+            candidate_list=listed,
+            name=f"{a.name}与{b.name}之间空闲地块",
+            kind=CandidateKind.VACANT_LAND,
+            lon=round((a.center_lon + b.center_lon) / 2, 6),
+            lat=round((a.center_lat + b.center_lat) / 2, 6),
+        )
+        for a, b in list(zip(areas, areas[1:], strict=False))[::5]
+    ]
+    CandidateSite.objects.bulk_create(sites)
+    return len(sites)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from gaoxin.lifecircle import access, queries, services
-from gaoxin.lifecircle.models import Evaluation, Profile, Scenario
+from gaoxin.lifecircle.models import CandidateList, Evaluation, Profile, Scenario
 from gaoxin.places.models import Street
 from gaoxin.places.services import current_zone
 
@@ -120,15 +120,20 @@ class SitingIn(Schema):
     p: int | None = None
     model: str = "cover"
     capacity: int | None = None
+    candidate_list_id: int | None = None
 
 
 @router.post("/siting", response={200: dict, 400: ErrorOut})
 def siting(request: HttpRequest, payload: SitingIn) -> Any:
     """Where to build next (planners): the ``p`` best new sites for a facility type (maximal covering,
     or with ``model`` "median" the shortest total walk), or without ``p`` the fewest that reach
-    everyone; ``capacity`` (places per new site) solves the capacitated model. The same computation as
+    everyone; ``capacity`` (places per new site) solves the capacitated model; ``candidate_list_id``
+    chooses among a candidate list's sites instead of street-network points. The same computation as
     the page; nothing is stored."""
     street = get_object_or_404(Street, pk=payload.street_id) if payload.street_id else None
+    listed = (
+        get_object_or_404(CandidateList, pk=payload.candidate_list_id) if payload.candidate_list_id else None
+    )
     if payload.model not in ("cover", "median"):
         return Status(400, {"error": "model", "detail": "model is cover or median"})
     try:
@@ -140,6 +145,7 @@ def siting(request: HttpRequest, payload: SitingIn) -> Any:
             street=street,
             capacity_per_site=payload.capacity,
             median=payload.model == "median",
+            candidate_list=listed,
         )
     except services.EvaluationError as exc:
         return Status(400, {"error": "siting_failed", "detail": str(exc)})

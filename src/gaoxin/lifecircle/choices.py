@@ -21,3 +21,11 @@ DEMAND_BANDS: dict[str, list[str]] = {
     DemandGroup.ELDERLY_60: ["pop_60_64", "pop_65_plus"],
     DemandGroup.ALL: ["population"],
 }
+
+
+class CandidateKind(models.TextChoices):
+    """Where a new facility could go (issue 5: vacant parcels, ground-floor 配套用房)."""
+
+    VACANT_LAND = "vacant_land", _("vacant parcel")
+    ANCILLARY = "ancillary", _("ground-floor ancillary building")
+    OTHER = "other", _("other")

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.models import TimeStamped
-from gaoxin.lifecircle.choices import DemandGroup
+from gaoxin.lifecircle.choices import CandidateKind, DemandGroup
 from gaoxin.places.models import FacilityType, ResidentialArea, Street, Zone
 
 
@@ -262,3 +262,56 @@ class ScenarioChange(models.Model):
 
     def __str__(self) -> str:
         return "%s → %s" % (self.facility_id, self.scenario_id)
+
+
+class CandidateList(TimeStamped):
+    """A named list of candidate sites for new facilities (vacant parcels, ground-floor 配套用房):
+    the siting models choose among them instead of among street-network points."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.CASCADE, related_name="candidate_lists"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("candidate site list")
+        verbose_name_plural = _("candidate site lists")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CandidateSite(models.Model):
+    candidate_list = models.ForeignKey(
+        CandidateList, verbose_name=_("candidate site list"), on_delete=models.CASCADE, related_name="sites"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CandidateKind.choices, default=CandidateKind.OTHER
+    )
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("Places or beds a facility here would hold, if known."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("candidate site")
+        verbose_name_plural = _("candidate sites")
+        ordering = ["candidate_list", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

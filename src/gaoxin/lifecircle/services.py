@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,14 @@ from gaoxin.analysis.circles import evaluate as evaluate_arrays
 from gaoxin.analysis.circles import weighted_coverage
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import check_lon_lat, to_lon_lat, to_projected
+from gaoxin.common.tabular import GEOMETRY_KEY, TableError, format_for_filename, read_table
 from gaoxin.lifecircle import access
 from gaoxin.lifecircle.analysis import CLASSES, ExtraFacility, area_rows, item_snapshot, load
-from gaoxin.lifecircle.choices import DEMAND_BANDS
+from gaoxin.lifecircle.choices import DEMAND_BANDS, CandidateKind
 from gaoxin.lifecircle.models import (
     AreaResult,
+    CandidateList,
+    CandidateSite,
     Evaluation,
     Profile,
     ProfileItem,
@@ -35,7 +39,9 @@ from gaoxin.lifecircle.models import (
 )
 from gaoxin.places.analysis import network_for_zone
 from gaoxin.places.choices import FacilityStatus, ServiceClass
+from gaoxin.places.datasets import Column, Lookups, Problem, RowReader, header_map
 from gaoxin.places.models import Facility, FacilityType, Street, Zone
+from gaoxin.places.services import ImportRejected
 
 BUILTIN_PROFILES = ["lifecircle_jining_2026", "lifecircle_gb50180_2018"]
 
@@ -223,12 +229,16 @@ def propose_sites(
     candidate_spacing_m: float = 100.0,
     capacity_per_site: float | None = None,
     median: bool = False,
+    candidate_list: CandidateList | None = None,
 ) -> dict[str, Any]:
     """Where to build next: the ``p`` best new sites (MCLP) for a facility type, or the fewest that
     reach everyone (LSCP, ``p`` None), within the street (or the zone). Demand: the residential areas'
     population of the type's demand group (all residents when it has none); distances: walking, from
     the areas' gates; candidates: street-network nodes in the street, thinned to about one per
-    ``candidate_spacing_m``; existing open facilities of the type count as fixed sites.
+    ``candidate_spacing_m``, or the sites of ``candidate_list`` near the demand (vacant parcels,
+    配套用房; a listed site's own places count when capacities are respected, and sites farther from
+    every street than the snapping tolerance are left out and named); existing open facilities of the
+    type count as fixed sites.
 
     With ``capacity_per_site`` (places of a new site) the capacitated model of the objective is solved
     (MCLP, LSCP or p-median): a site serves at most its capacity (existing facilities their recorded
@@ -258,25 +268,19 @@ def propose_sites(
     weights = np.array([sum(getattr(a, band) for band in DEMAND_BANDS[group]) for a in areas], dtype=float)
     gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
     gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
-    # Candidates: network nodes near the demand, one per grid cell of candidate_spacing_m.
-    node_lon, node_lat = to_lon_lat(network.x_m, network.y_m, crs=network.crs)
     gx, gy = to_projected(gates[:, 0], gates[:, 1], crs=network.crs)
     reach = float(item.radius_m)
-    near = (
-        (network.x_m >= gx.min() - reach)
-        & (network.x_m <= gx.max() + reach)
-        & (network.y_m >= gy.min() - reach)
-        & (network.y_m <= gy.max() + reach)
+    box = (gx.min() - reach, gx.max() + reach, gy.min() - reach, gy.max() + reach)  # near the demand
+    cands = (
+        _network_candidates(network, box, candidate_spacing_m)
+        if candidate_list is None
+        else _listed_candidates(network, box, candidate_list)
     )
-    cells = np.floor(np.column_stack([network.x_m, network.y_m]) / candidate_spacing_m).astype(np.int64)
-    idx = np.flatnonzero(near)
-    _cells, first = np.unique(cells[idx], axis=0, return_index=True)
-    candidates = idx[np.sort(first)]
     existing = list(
         Facility.objects.filter(street__zone=zone, status=FacilityStatus.OPEN, type__code=type_code)
     )
     origins = engine.snap(network, gates[:, 0], gates[:, 1])
-    sites = engine.at_nodes(network, candidates)
+    sites = cands.snapped
     fixed_snap = (
         engine.snap(network, [f.access_point[0] for f in existing], [f.access_point[1] for f in existing])
         if existing
@@ -295,7 +299,7 @@ def propose_sites(
         None
         if capacity_per_site is None
         else np.array(
-            [capacity_per_site] * n_new
+            [c if np.isfinite(c) else capacity_per_site for c in cands.capacity]  # a listed site's own places
             + [float(f.capacity) if f.capacity else capacity_per_site for f in existing],
             dtype=float,
         )
@@ -310,9 +314,7 @@ def propose_sites(
             n_new,
             fixed,
             p,
-            candidates,
-            node_lon,
-            node_lat,
+            cands,
             len(existing),
             capacity,
             capacity_per_site,
@@ -371,18 +373,10 @@ def propose_sites(
             weights=weights,
         )
         covered_before = today.covered_weight
-    proposals = []
-    for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True):
-        node = int(candidates[j])
-        served = _served_areas(result, site_pairs, areas, j)
-        proposals.append(
-            {
-                "lon": round(float(node_lon[node]), 6),
-                "lat": round(float(node_lat[node]), 6),
-                "gain": round(gain),
-                "areas": served,
-            }
-        )
+    proposals = [
+        cands.proposal(j, round(gain), _served_areas(result, site_pairs, areas, j))
+        for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True)
+    ]
     return {
         "item": item,
         "group": group,
@@ -391,9 +385,89 @@ def propose_sites(
         "covered_after": round(result.covered_weight, 1),
         "existing": len(existing),
         "candidates": n_new,
+        "candidate_list": candidate_list.name if candidate_list else None,
+        "unreachable_candidates": cands.dropped,
         "covered_before": round(covered_before, 1),
         "capacity_per_site": capacity_per_site,
     }
+
+
+@dataclass
+class _Candidates:
+    """The candidate sites of a proposal: where each lies, its name (listed sites), its own places
+    (NaN when unknown), its point on the network, and the listed sites left out as unreachable."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    names: list[str | None]
+    capacity: np.ndarray
+    snapped: engine.Snapped
+    dropped: list[str]
+    list_name: str | None = None
+
+    def proposal(self, j: int, gain: float | None, areas: list[str]) -> dict[str, Any]:
+        return {
+            "lon": round(float(self.lon[j]), 6),
+            "lat": round(float(self.lat[j]), 6),
+            "name": self.names[j],
+            "capacity": int(self.capacity[j]) if np.isfinite(self.capacity[j]) else None,  # its own places
+            "gain": gain,
+            "areas": areas,
+        }
+
+
+def _network_candidates(network: Any, box: tuple[float, ...], spacing_m: float) -> _Candidates:
+    """Street-network nodes inside the box, one per grid cell of ``spacing_m``."""
+    x0, x1, y0, y1 = box
+    near = (network.x_m >= x0) & (network.x_m <= x1) & (network.y_m >= y0) & (network.y_m <= y1)
+    cells = np.floor(np.column_stack([network.x_m, network.y_m]) / spacing_m).astype(np.int64)
+    idx = np.flatnonzero(near)
+    _cells, first = np.unique(cells[idx], axis=0, return_index=True)
+    nodes = idx[np.sort(first)]
+    lon, lat = to_lon_lat(network.x_m[nodes], network.y_m[nodes], crs=network.crs)
+    return _Candidates(
+        lon=np.asarray(lon),
+        lat=np.asarray(lat),
+        names=[None] * nodes.size,
+        capacity=np.full(nodes.size, np.nan),
+        snapped=engine.at_nodes(network, nodes),
+        dropped=[],
+    )
+
+
+def _listed_candidates(network: Any, box: tuple[float, ...], candidate_list: CandidateList) -> _Candidates:
+    """The listed sites inside the box that lie within the snapping tolerance of a street."""
+    listed = list(candidate_list.sites.all())
+    if not listed:
+        raise EvaluationError(_("The candidate list %(name)s is empty.") % {"name": candidate_list.name})
+    lon = np.array([c.lon for c in listed])
+    lat = np.array([c.lat for c in listed])
+    x, y = to_projected(lon, lat, crs=network.crs)
+    x0, x1, y0, y1 = box
+    inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    snapped = engine.snap(network, lon, lat)
+    keep = np.flatnonzero(inside & snapped.reachable)
+    dropped = [listed[i].name for i in np.flatnonzero(inside & ~snapped.reachable).tolist()]
+    if keep.size == 0:
+        raise EvaluationError(
+            _("No site of the candidate list %(name)s lies near these residential areas and a street.")
+            % {"name": candidate_list.name}
+        )
+    return _Candidates(
+        lon=lon[keep],
+        lat=lat[keep],
+        names=[listed[i].name for i in keep.tolist()],
+        capacity=np.array([float(listed[i].capacity or np.nan) for i in keep.tolist()]),
+        snapped=engine.Snapped(
+            edge=snapped.edge[keep],
+            offset_m=snapped.offset_m[keep],
+            distance_m=snapped.distance_m[keep],
+            reachable=snapped.reachable[keep],
+            node=snapped.node[keep],
+        ),
+        dropped=dropped,
+        list_name=candidate_list.name,
+    )
 
 
 def _served_areas(result: siting.SitingResult, pairs: siting.Pairs, areas: list[Any], site: int) -> list[str]:
@@ -439,9 +513,7 @@ def _median_proposal(
     n_new: int,
     fixed: np.ndarray,
     p: int | None,
-    candidates: np.ndarray,
-    node_lon: np.ndarray,
-    node_lat: np.ndarray,
+    cands: _Candidates,
     n_existing: int,
     capacity: np.ndarray | None,
     capacity_per_site: float | None,
@@ -472,19 +544,15 @@ def _median_proposal(
         result, covered_after = solve(p)
     except AnalysisError as exc:
         raise EvaluationError(_siting_message(exc)) from None
-    proposals = []
-    for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True):
-        node = int(candidates[j])
-        served = _served_areas(result, site_pairs, areas, j)
-        proposals.append(
-            {
-                "lon": round(float(node_lon[node]), 6),
-                "lat": round(float(node_lat[node]), 6),
-                # person-km its closing would add; with capacities, the people it serves
-                "gain": round(gain / (1000 if capacity is None else 1)) if np.isfinite(gain) else None,
-                "areas": served,
-            }
+    proposals = [
+        cands.proposal(
+            j,
+            # person-km its closing would add; with capacities, the people it serves
+            round(gain / (1000 if capacity is None else 1)) if np.isfinite(gain) else None,
+            _served_areas(result, site_pairs, areas, j),
         )
+        for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True)
+    ]
     return {
         "item": item,
         "group": group,
@@ -500,6 +568,8 @@ def _median_proposal(
         "reach_m": round(unserved_m),
         "existing": n_existing,
         "candidates": n_new,
+        "candidate_list": cands.list_name,
+        "unreachable_candidates": cands.dropped,
         "capacity_per_site": capacity_per_site,
     }
 
@@ -548,6 +618,77 @@ def create_scenario(
         ]
     )
     return scenario
+
+
+CANDIDATE_COLUMNS = [
+    Column("name", "名称", True),
+    Column("lon", "经度"),
+    Column("lat", "纬度"),
+    Column("kind", "类别"),
+    Column("capacity", "名额"),
+    Column("address", "地址"),
+]
+
+
+# The Chinese words for the kinds, whatever the language of the user interface.
+KIND_WORDS = {
+    "空闲地块": CandidateKind.VACANT_LAND,
+    "空地": CandidateKind.VACANT_LAND,
+    "闲置地块": CandidateKind.VACANT_LAND,
+    "配套用房": CandidateKind.ANCILLARY,
+    "底商": CandidateKind.ANCILLARY,
+    "其他": CandidateKind.OTHER,
+}
+
+
+def import_candidates(
+    *, actor: User, zone: Zone, name: str, content: bytes, filename: str, coordinate_system: str = "wgs84"
+) -> CandidateList:
+    """A list of candidate sites from a CSV, xlsx or GeoJSON file: name, longitude and latitude (or a
+    Point geometry), optionally kind, places and address. Every problem is reported with its row and
+    field (:class:`ImportRejected`) and nothing is written unless the whole file is good."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    if not name.strip():
+        raise ImportRejected([Problem(0, "name", _("Give the list a name."))])
+    file_format = format_for_filename(filename)
+    if file_format is None:
+        raise ImportRejected([Problem(0, "file", _("Upload a .csv, .xlsx or .geojson file."))])
+    try:
+        rows = read_table(content, file_format)
+    except TableError as exc:
+        raise ImportRejected([Problem(0, "file", str(exc))]) from None
+    headers = [h for h in rows[0].cells if h != GEOMETRY_KEY]
+    found, problems = header_map(CANDIDATE_COLUMNS, headers)
+    lookups = Lookups(zone, coordinate_system)
+    sites = []
+    for row in rows:
+        r = RowReader(row, found, lookups)
+        site = CandidateSite(
+            name=r.text("name", required=True, max_length=120),
+            kind=KIND_WORDS.get(r.text("kind")) or r.choice("kind", CandidateKind, CandidateKind.OTHER),
+            capacity=r.integer("capacity", minimum=1, maximum=100_000),
+            address=r.text("address", max_length=200),
+        )
+        point = r.point("lon", "lat", required=True)
+        if point is not None:
+            site.lon, site.lat = point
+        problems += r.problems
+        sites.append(site)
+    if problems:
+        raise ImportRejected(problems)
+    with transaction.atomic():
+        candidate_list = CandidateList.objects.create(zone=zone, name=name.strip()[:120], created_by=actor)
+        for site in sites:
+            site.candidate_list = candidate_list
+        CandidateSite.objects.bulk_create(sites)
+    return candidate_list
+
+
+def delete_candidate_list(*, actor: User, candidate_list: CandidateList) -> None:
+    if not access.can_run(actor):
+        raise PermissionDenied
+    candidate_list.delete()
 
 
 def delete_scenario(*, actor: User, scenario: Scenario) -> None:

@@ -17,12 +17,12 @@ from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common.http import XLSX, attachment
 from gaoxin.lifecircle import access, exports, queries, services
 from gaoxin.lifecircle.forms import RunForm
-from gaoxin.lifecircle.models import Evaluation, Scenario, ScenarioFacility
+from gaoxin.lifecircle.models import CandidateList, Evaluation, Scenario, ScenarioFacility
 from gaoxin.places.analysis import network_for_zone
 from gaoxin.places.choices import ServiceClass
 from gaoxin.places.models import Street
 from gaoxin.places.queries import street_at
-from gaoxin.places.services import current_zone
+from gaoxin.places.services import ImportRejected, current_zone
 
 
 def _evaluation(request: HttpRequest) -> Evaluation | None:
@@ -260,10 +260,18 @@ def siting_page(request: HttpRequest) -> HttpResponse:
     profile = services.default_profile()
     items = profile.items.select_related("facility_type").order_by("facility_type__order")
     streets = Street.objects.order_by("code")
-    context: dict[str, object] = {"items": items, "streets": streets, "params": request.GET}
+    lists = CandidateList.objects.filter(zone=current_zone()).annotate(n=Count("sites"))
+    context: dict[str, object] = {
+        "items": items,
+        "streets": streets,
+        "params": request.GET,
+        "candidate_lists": lists,
+    }
     type_code = request.GET.get("type")
     if type_code:
         street = Street.objects.filter(pk=request.GET.get("street") or 0).first()
+        chosen = request.GET.get("candidates", "")
+        candidate_list = lists.filter(pk=chosen).first() if chosen.isdigit() else None
         budget = request.GET.get("p", "")
         p = int(budget) if budget.isdigit() else None
         places = request.GET.get("capacity", "").strip()
@@ -279,6 +287,7 @@ def siting_page(request: HttpRequest) -> HttpResponse:
                 street=street,
                 capacity_per_site=capacity,
                 median=request.GET.get("model") == "median",
+                candidate_list=candidate_list,
             )
         except services.EvaluationError as exc:
             context["error"] = str(exc)
@@ -306,7 +315,17 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
             lon, lat, gain = (float(x) for x in value.split(","))
         except ValueError:
             continue
-        sites.append({"lon": lon, "lat": lat, "gain": gain, "capacity": capacity})
+        # a listed site's name and own places travel with it (keyed by its position)
+        own = request.POST.get(f"cap:{value}", "").strip()
+        sites.append(
+            {
+                "lon": lon,
+                "lat": lat,
+                "gain": gain,
+                "capacity": int(own) if own.isdigit() else capacity,
+                "name": request.POST.get(f"name:{value}", "").strip()[:120],
+            }
+        )
     if not sites:
         messages.error(request, _("Choose at least one proposed site."))
         return redirect(request.META.get("HTTP_REFERER") or reverse("lifecircle:siting"))
@@ -460,3 +479,68 @@ def scenario_housing(request: HttpRequest, pk: int) -> HttpResponse:
             % {"e": getattr(exc, "message", exc)},
         )
     return redirect("lifecircle:scenario", pk=pk)
+
+
+# --- candidate site lists -------------------------------------------------------------------------
+
+
+@login_required
+def candidate_lists(request: HttpRequest) -> HttpResponse:
+    """The zone's candidate site lists, and a new one from a file (planners)."""
+    access.require_view(request.user)  # type: ignore[arg-type]
+    problems: list[object] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            created = services.import_candidates(
+                actor=request.user,  # type: ignore[arg-type]
+                zone=current_zone(),  # type: ignore[arg-type]
+                name=request.POST.get("name", ""),
+                content=upload.read() if upload else b"",
+                filename=upload.name if upload else "",
+                coordinate_system=request.POST.get("coordinate_system", "wgs84"),
+            )
+        except ImportRejected as exc:
+            problems = [p.as_dict() for p in exc.problems[:500]]
+        else:
+            messages.success(
+                request,
+                _("Candidate list “%(name)s” saved with %(n)s sites.")
+                % {"name": created.name, "n": created.sites.count()},
+            )
+            return redirect("lifecircle:candidate_list", pk=created.pk)
+    lists = (
+        CandidateList.objects.filter(zone=current_zone())
+        .select_related("created_by")
+        .annotate(n=Count("sites"))
+    )
+    return render(
+        request,
+        "lifecircle/candidates.html",
+        {
+            "lists": lists,
+            "problems": problems,
+            "can_run": access.can_run(request.user),  # type: ignore[arg-type]
+            "name": request.POST.get("name", ""),
+        },
+        status=400 if problems else 200,
+    )
+
+
+@login_required
+def candidate_list(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_view(request.user)  # type: ignore[arg-type]
+    found = get_object_or_404(CandidateList.objects.select_related("created_by"), pk=pk)
+    if request.method == "POST":
+        services.delete_candidate_list(actor=request.user, candidate_list=found)  # type: ignore[arg-type]
+        messages.success(request, _("Candidate list “%(name)s” deleted.") % {"name": found.name})
+        return redirect("lifecircle:candidates")
+    return render(
+        request,
+        "lifecircle/candidate_list.html",
+        {
+            "list": found,
+            "sites": found.sites.all(),
+            "can_run": access.can_run(request.user),  # type: ignore[arg-type]
+        },
+    )

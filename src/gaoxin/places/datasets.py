@@ -510,9 +510,10 @@ ROW_PARSERS: dict[str, Callable[[RowReader], dict[str, Any]]] = {
 }
 
 
-def header_map(dataset: str, headers: list[str]) -> tuple[dict[str, str], list[Problem]]:
-    """Map each canonical column to the file's header (English code or Chinese label)."""
-    columns = COLUMNS[dataset]
+def header_map(dataset: str | list[Column], headers: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """Map each canonical column (of a dataset, or the columns given) to the file's header (English
+    code or Chinese label)."""
+    columns = COLUMNS[dataset] if isinstance(dataset, str) else dataset
     found: dict[str, str] = {}
     normalised = {h.strip().lower(): h for h in headers if h}
     for col in columns:
