@@ -28,3 +28,15 @@ def test_admin_lists_every_places_model(client, zone):
         "importbatch",
     ]:
         assert client.get(f"/admin/places/{model}/").status_code == 200, model
+
+
+def test_admin_shows_candidate_lists(client, zone):
+    from gaoxin.accounts.models import User
+    from gaoxin.lifecircle.models import CandidateList
+
+    listed = CandidateList.objects.create(zone=zone, name="候选")
+    listed.sites.create(name="地块一", lon=116.64, lat=35.41)
+    client.force_login(User.objects.create_superuser("root", password="x-Long-pass-99"))
+    assert client.get("/admin/lifecircle/candidatelist/").status_code == 200
+    page = client.get(f"/admin/lifecircle/candidatelist/{listed.pk}/change/")
+    assert page.status_code == 200 and "地块一" in page.content.decode()

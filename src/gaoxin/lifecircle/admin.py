@@ -4,7 +4,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.lifecircle import services
-from gaoxin.lifecircle.models import AreaResult, Evaluation, Profile, ProfileItem
+from gaoxin.lifecircle.models import (
+    AreaResult,
+    CandidateList,
+    CandidateSite,
+    Evaluation,
+    Profile,
+    ProfileItem,
+)
 
 
 class ProfileItemInline(admin.TabularInline):
@@ -74,3 +81,16 @@ class AreaResultAdmin(admin.ModelAdmin):
         "class_completeness",
         "items",
     )
+
+
+class CandidateSiteInline(admin.TabularInline):
+    model = CandidateSite
+    extra = 0
+    fields = ("name", "kind", "lon", "lat", "capacity", "address")
+
+
+@admin.register(CandidateList)
+class CandidateListAdmin(admin.ModelAdmin):
+    list_display = ("name", "zone", "created_by", "created_at")
+    inlines = [CandidateSiteInline]
+    readonly_fields = ("created_by",)
