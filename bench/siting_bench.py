@@ -8,6 +8,9 @@ MCLP (p = 20, 500 m) and LSCP (300 m, the kindergarten and day-care radius of GB
 subset; p-median (p = 10) on a 300 x 500 subset (both tools hold one variable per pair for it); the
 capacitated LSCP on a 300 x 500 subset (spopt holds one assignment variable per pair).
 
+The demo zone's own queries (issue 5's done-when in 王因街道) are compared the same way, on the pairs the
+page computes from the street network (spopt gets them as a dense matrix).
+
 Usage: python bench/siting_bench.py [--append docs/performance.md]
 """
 
@@ -40,6 +43,132 @@ def timed(fn):
     t = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - t
+
+
+def demo_inputs() -> list[tuple[str, str, dict]]:
+    """The demo zone's own siting inputs (Pairs, weights, fixed existing facilities), captured from the
+    planner's queries in 王因街道 on a throw-away SQLite database: the issue's done-when (3 elderly
+    canteens), the fewest kindergartens that reach every child aged 3-5, and the shortest walk."""
+    import os
+    import tempfile
+
+    home = tempfile.mkdtemp(prefix="gaoxin-bench-")
+    os.environ["GAOXIN_HOME"] = home
+    os.environ["DATABASE_URL"] = f"sqlite:///{home}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoxin.site.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from gaoxin.accounts.models import User
+    from gaoxin.analysis import siting
+    from gaoxin.demo.load import load_demo
+    from gaoxin.lifecircle import services
+    from gaoxin.places.models import Street, Zone
+
+    call_command("migrate", verbosity=0)
+    load_demo()
+    captured: list[tuple[str, str, dict]] = []
+    for model in ("mclp", "lscp", "p_median"):
+        real = getattr(siting, model)
+
+        def spy(pairs, _real=real, _model=model, **kwargs):  # type: ignore[no-untyped-def]
+            captured.append((_model, "", {"pairs": pairs, **kwargs}))
+            return _real(pairs, **kwargs)
+
+        setattr(siting, model, spy)
+    planner, zone = User.objects.get(username="planner"), Zone.objects.get()
+    wangyin = Street.objects.get(name="王因街道")
+    queries = [
+        ("MCLP: 3 elderly canteens, 王因街道, 500 m (people aged 60+)", "community_canteen", 3, False),
+        (
+            "LSCP: kindergartens for every child aged 3-5, 王因街道, 300 m (sites)",
+            "kindergarten",
+            None,
+            False,
+        ),
+        ("p-median: 3 elderly canteens, 王因街道 (person-metres)", "community_canteen", 3, True),
+    ]
+    out = []
+    for label, code, p, median in queries:
+        before = len(captured)
+        services.propose_sites(actor=planner, zone=zone, type_code=code, p=p, street=wangyin, median=median)
+        model, _, kwargs = captured[before] if median is False else captured[-1]
+        out.append((model, label, kwargs))
+    return out
+
+
+def dense(kwargs: dict, fill: float) -> np.ndarray:
+    """The sparse pairs as the dense cost matrix spopt takes (the shortest of repeated pairs)."""
+    pairs = kwargs["pairs"]
+    cost = np.full((kwargs["n_demand"], kwargs["n_sites"]), fill)
+    np.minimum.at(cost, (pairs.demand, pairs.site), pairs.distance_m)
+    return cost
+
+
+def demo_rows(solver) -> list[tuple]:  # type: ignore[no-untyped-def]
+    import pulp
+    from spopt.locate import LSCP, MCLP, PMedian
+
+    from gaoxin.analysis import siting
+
+    rows = []
+    for model, label, kw in demo_inputs():
+        fixed = np.asarray(kw.get("fixed"), dtype=np.int64)
+        w = kw["weights"]
+        if model == "mclp":
+            ours, t_ours = timed(lambda: siting.mclp(**kw))  # noqa: B023
+            cost = dense(kw, 10 * kw["radius_m"])
+            theirs, t_theirs = timed(
+                lambda: MCLP.from_cost_matrix(
+                    cost,  # noqa: B023
+                    w,  # noqa: B023
+                    service_radius=kw["radius_m"],  # noqa: B023
+                    p_facilities=kw["p"] + fixed.size,  # noqa: B023
+                    predefined_facilities_arr=fixed,  # noqa: B023
+                ).solve(solver)
+            )
+            rows.append(
+                (label, ours.objective, float(pulp.value(theirs.problem.objective)), t_ours, t_theirs)
+            )
+        elif model == "lscp":
+            ours, t_ours = timed(lambda: siting.lscp(**kw))  # noqa: B023
+            need = w > 0  # spopt covers every row: give it the points with demand
+            cost = dense(kw, 10 * kw["radius_m"])[need]
+            theirs, t_theirs = timed(
+                lambda: LSCP.from_cost_matrix(
+                    cost,  # noqa: B023
+                    service_radius=kw["radius_m"],  # noqa: B023
+                    predefined_facilities_arr=fixed,  # noqa: B023
+                ).solve(solver)
+            )
+            rows.append(
+                (
+                    label,
+                    ours.objective,
+                    float(pulp.value(theirs.problem.objective)) - fixed.size,
+                    t_ours,
+                    t_theirs,
+                )
+            )
+        else:
+            ours, t_ours = timed(lambda: siting.p_median(**kw))  # noqa: B023
+            unserved = float(kw["unserved_m"])
+            total = ours.objective + unserved * float(w.sum() - ours.covered_weight)
+            # spopt has no unserved option: a walk beyond the pairs costs the same fixed distance
+            cost = dense(kw, unserved)
+            theirs, t_theirs = timed(
+                lambda: PMedian.from_cost_matrix(
+                    cost,  # noqa: B023
+                    w,  # noqa: B023
+                    p_facilities=kw["p"] + fixed.size,  # noqa: B023
+                    predefined_facilities_arr=fixed,  # noqa: B023
+                ).solve(solver)
+            )
+            rows.append((label, total, float(pulp.value(theirs.problem.objective)), t_ours, t_theirs))
+        print(rows[-1], kw["n_demand"], kw["n_sites"], flush=True)
+    return rows
 
 
 def main() -> None:
@@ -149,6 +278,8 @@ def main() -> None:
         )
     )
     print(rows[-1], flush=True)
+
+    rows += demo_rows(solver)
 
     lines = [
         "### Siting: Gaoxin (HiGHS) vs PySAL spopt (PuLP + CBC) on the same cost matrix",

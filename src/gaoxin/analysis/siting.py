@@ -174,6 +174,21 @@ def _solve(
     return np.asarray(res.x)
 
 
+def _dominated_columns(sub: sp.csr_array) -> NDArray[np.bool_]:
+    """Columns (sites) that cover nothing, or whose covered rows are a subset of another column's (of
+    two equal columns the lower index stays): with equal site costs such a site is never needed."""
+    sub_c = sub.T.tocsr().astype(np.float64)
+    sub_c.data[:] = 1.0
+    size_c = np.asarray(sub_c.sum(axis=1)).ravel()
+    inter_c = (sub_c @ sub_c.T).tocoo()
+    j, m, v = inter_c.row, inter_c.col, inter_c.data
+    dominated = (j != m) & (v == size_c[j]) & ((size_c[j] < size_c[m]) | ((size_c[j] == size_c[m]) & (m < j)))
+    drop = np.zeros(sub.shape[1], dtype=bool)
+    drop[np.unique(j[dominated])] = True
+    drop |= size_c == 0
+    return drop
+
+
 def _reduce_set_cover(
     a: sp.csr_array, rows: NDArray[np.int64], cols: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -193,16 +208,7 @@ def _reduce_set_cover(
         )
         drop_rows = np.zeros(rows.size, dtype=bool)
         drop_rows[np.unique(i[implied])] = True
-        sub_c = sub.T.tocsr()
-        size_c = np.asarray(sub_c.sum(axis=1)).ravel()
-        inter_c = (sub_c @ sub_c.T).tocoo()
-        j, m, v = inter_c.row, inter_c.col, inter_c.data
-        dominated = (
-            (j != m) & (v == size_c[j]) & ((size_c[j] < size_c[m]) | ((size_c[j] == size_c[m]) & (m < j)))
-        )
-        drop_cols = np.zeros(cols.size, dtype=bool)
-        drop_cols[np.unique(j[dominated])] = True
-        drop_cols |= size_c == 0
+        drop_cols = _dominated_columns(sub)
         if not drop_rows.any() and not drop_cols.any():
             return rows, cols
         rows, cols = rows[~drop_rows], cols[~drop_cols]
@@ -274,21 +280,36 @@ def mclp(
     if p > free:
         raise AnalysisError("budget", f"the budget p={p} is larger than the {free} candidate sites")
     a = _coverage_matrix(pairs, n_demand, n_sites, radius_m)
-    # x = [y (n_sites), z (n_demand)]; minimise −Σ w z
-    c = np.concatenate([np.zeros(n_sites), -w])
-    link = sp.hstack([-a, sp.identity(n_demand, format="csr")], format="csr")  # z_i − Σ y_j ≤ 0
-    budget = sp.csr_array(
-        (np.ones(free), (np.zeros(free, dtype=np.int64), np.flatnonzero(~fixed_mask))),
-        shape=(1, n_sites + n_demand),
+    # An exact reduction: points without weight or already covered by a fixed site drop out, and so do
+    # new sites whose coverage is contained in another new site's (or a fixed site's) coverage.
+    by_fixed = (
+        np.asarray(a[:, np.flatnonzero(fixed_mask)].sum(axis=1)).ravel() > 0
+        if fixed_mask.any()
+        else np.zeros(n_demand, dtype=bool)
     )
-    lower = np.concatenate([fixed_mask.astype(float), np.zeros(n_demand)])
-    x = _solve(
-        c,
-        np.concatenate([np.ones(n_sites, dtype=np.int64), np.zeros(n_demand, dtype=np.int64)]),
-        Bounds(lower, np.ones(n_sites + n_demand)),
-        [LinearConstraint(link, lb=-np.inf, ub=np.zeros(n_demand)), LinearConstraint(budget, lb=p, ub=p)],
-    )
-    open_sites = x[:n_sites] > 0.5
+    rows = np.flatnonzero((w > 0) & ~by_fixed)
+    cols = np.flatnonzero(~fixed_mask)
+    cols = cols[~_dominated_columns(a[rows][:, cols])] if rows.size else cols[:0]
+    open_sites = fixed_mask.copy()
+    if cols.size > p:
+        sub = a[rows][:, cols]
+        n_r, n_c = rows.size, cols.size
+        # x = [y (kept sites), z (kept points)]; minimise −Σ w z
+        c = np.concatenate([np.zeros(n_c), -w[rows]])
+        link = sp.hstack([-sub, sp.identity(n_r, format="csr")], format="csr")  # z_i − Σ y_j ≤ 0
+        budget = sp.csr_array(np.concatenate([np.ones(n_c), np.zeros(n_r)])[None, :])
+        x = _solve(
+            c,
+            np.concatenate([np.ones(n_c, dtype=np.int64), np.zeros(n_r, dtype=np.int64)]),
+            Bounds(np.zeros(n_c + n_r), np.ones(n_c + n_r)),
+            [LinearConstraint(link, lb=-np.inf, ub=np.zeros(n_r)), LinearConstraint(budget, lb=p, ub=p)],
+        )
+        open_sites[cols[x[:n_c] > 0.5]] = True
+    else:  # every useful site fits in the budget
+        open_sites[cols] = True
+    # the budget is spent whole: sites that add nothing fill it (in index order)
+    spare = np.flatnonzero(~open_sites)[: p - int((open_sites & ~fixed_mask).sum())]
+    open_sites[spare] = True
     covered = (a @ open_sites.astype(float)) > 0
     chosen = np.flatnonzero(open_sites & ~fixed_mask)
     order, gains = _ordered_gains(a, chosen, fixed_mask, w)
