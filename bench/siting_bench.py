@@ -289,7 +289,7 @@ def main() -> None:
     ]
     for name, a, b, ta, tb in rows:
         equal = "yes" if abs(a - b) <= 1e-6 * max(1.0, abs(b)) else "NO"
-        lines.append(f"| {name} | {a:,.1f} | {b:,.1f} | {equal} | {ta:.2f} | {tb:.2f} | {tb / ta:.1f}x |")
+        lines.append(f"| {name} | {a:,.1f} | {b:,.1f} | {equal} | {ta:.3f} | {tb:.2f} | {tb / ta:.1f}x |")
     # Gaoxin only: spopt has no capacitated maximal covering model, and its capacitated p-median assigns
     # each demand point whole to one site (a different model from Gaoxin's, where demand may split).
     cap_mclp, t_cap = timed(
