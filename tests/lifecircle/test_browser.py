@@ -39,6 +39,9 @@ def test_three_canteen_sites_in_wangyin_two_into_a_scenario(page, live_server, t
     assert planned > today  # the scenario's coverage against today's
     assert page.locator("#scenario-classes tbody tr").count() >= 6
     assert page.locator("#without-places").count() == 1  # proposed without places: said, not hidden
+    page.wait_for_selector("#scenario-map[data-loaded]")
+    changed = page.locator("#changed-areas tbody tr").count()
+    assert int(page.get_attribute("#scenario-map", "data-loaded")) == 2 + changed  # sites and changed areas
     assert Facility.objects.count() == registry  # the registry is untouched
     page.goto(live_server.url + "/lifecircle/scenarios/")
     assert "王因老年食堂两处" in page.locator("#scenarios").inner_text()

@@ -86,6 +86,9 @@ def test_siting_pages_end_to_end(client_of, planner, network_zone):
     )
     page = c.get(response["Location"])
     assert page.context["cmp"]["passing_before"] == page.context["cmp"]["passing_after"] == 0
+    shown = page.context["map_data"]
+    assert [a["name"] for a in shown["added"]] == [scenario.added.get().name]
+    assert {a["name"] for a in shown["changed"]} == {c["area"].name for c in page.context["cmp"]["changed"]}
     assert page.context["added"][0].street_guess is None  # the test zone's streets have no boundary
 
 
@@ -229,7 +232,10 @@ def test_moving_or_resizing_a_facility_in_a_scenario_changes_only_the_scenario(
         follow=True,
     )
     assert half.status_code == 200 and scenario.changes.get().lon == 116.69  # refused, unchanged
-    assert c.get(reverse("lifecircle:scenario", args=[scenario.pk])).status_code == 200
+    detail = c.get(reverse("lifecircle:scenario", args=[scenario.pk]))
+    moved = detail.context["map_data"]["moved"]
+    assert detail.status_code == 200 and [(m["name"], m["lon"]) for m in moved] == [(kg.name, 116.69)]
+    assert moved[0]["origin"] == list(kg.access_point)
     xlsx = c.get(reverse("lifecircle:scenario", args=[scenario.pk]) + "?format=xlsx")
     assert xlsx.status_code == 200
 

@@ -368,6 +368,32 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("lifecircle:scenarios")
 
 
+def _scenario_map(scenario: Scenario, added: list[ScenarioFacility], cmp: dict | None) -> dict[str, list]:
+    """What the scenario changes, for its map: sites added, facilities closed or moved, planned housing,
+    and the areas whose count of missing mandatory items changes."""
+
+    def point(lon: float | None, lat: float | None, name: str, **extra: object) -> dict[str, object] | None:
+        return None if lon is None or lat is None else {"lon": lon, "lat": lat, "name": name, **extra}
+
+    changed = []
+    for c in (cmp or {}).get("changed", []):
+        area = c["area"]
+        lon = getattr(area, "center_lon", None) or getattr(area, "lon", None)
+        lat = getattr(area, "center_lat", None) or getattr(area, "lat", None)
+        changed.append(point(lon, lat, area.name, before=c["before"], after=c["after"]))
+    return {
+        "added": [point(f.lon, f.lat, f.name) for f in added],
+        "closed": [point(*f.access_point, f.name) for f in scenario.closed_facilities.all()],
+        "moved": [
+            point(c.lon, c.lat, c.facility.name, origin=list(c.facility.access_point))
+            for c in scenario.changes.select_related("facility")
+            if c.lon is not None
+        ],
+        "housing": [point(a.lon, a.lat, a.name, population=a.population) for a in scenario.areas.all()],
+        "changed": [c for c in changed if c is not None],
+    }
+
+
 @login_required
 def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_view(request.user)  # type: ignore[arg-type]
@@ -391,6 +417,7 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
             "cmp": comparison,
             "error": error,
             "added": added,
+            "map_data": _scenario_map(scenario, added, comparison),
             "without_places": any(not f.capacity and f.facility_type.capacity_unit for f in added),
             "streets": Street.objects.order_by("code"),
         },
