@@ -322,3 +322,39 @@ def test_saved_scenarios_are_listed_shared_and_deleted_by_planners(
     assert bad.status_code == 200 and Scenario.objects.count() == 1
     gone = client_of(planner).post(reverse("lifecircle:scenario_delete", args=[scenario.pk]), follow=True)
     assert gone.status_code == 200 and not Scenario.objects.exists()
+
+
+def test_sites_of_another_type_join_a_saved_scenario(client_of, planner, network_zone):
+    guanghe = Street.objects.get(code="370871001")
+    c = client_of(planner)
+    first = c.get(reverse("lifecircle:siting"), {"type": "day_care_center", "street": guanghe.pk, "p": 1})
+    site = first.context["proposal"]["proposals"][0]
+    c.post(
+        reverse("lifecircle:scenario_create"),
+        {
+            "type": "day_care_center",
+            "name": "东闸养老",
+            "site": [f"{site['lon']},{site['lat']},{site['gain']}"],
+        },
+    )
+    scenario = Scenario.objects.get()
+    second = c.get(reverse("lifecircle:siting"), {"type": "community_canteen", "street": guanghe.pk, "p": 1})
+    assert f'<option value="{scenario.pk}">东闸养老</option>' in second.content.decode()
+    site = second.context["proposal"]["proposals"][0]
+    response = c.post(
+        reverse("lifecircle:scenario_create"),
+        {
+            "type": "community_canteen",
+            "scenario": scenario.pk,
+            "site": [f"{site['lon']},{site['lat']},{site['gain']}"],
+        },
+    )
+    assert response["Location"] == reverse("lifecircle:scenario", args=[scenario.pk])
+    assert Scenario.objects.count() == 1
+    assert sorted(scenario.added.values_list("facility_type__code", flat=True)) == [
+        "community_canteen",
+        "day_care_center",
+    ]
+    cmp = c.get(response["Location"]).context["cmp"]
+    raised = {i["type"] for i in cmp["items"] if i["after"] > i["before"]}
+    assert {"community_canteen", "day_care_center"} <= raised

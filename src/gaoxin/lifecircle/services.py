@@ -597,18 +597,30 @@ def create_scenario(
     """A scenario with proposed sites of one type added (never touching the live registry)."""
     if not access.can_run(actor):
         raise PermissionDenied
+    with transaction.atomic():
+        scenario = Scenario.objects.create(
+            zone=zone, name=name[:120], profile=profile or default_profile(), created_by=actor
+        )
+        add_sites(actor=actor, scenario=scenario, type_code=type_code, sites=sites)
+    return scenario
+
+
+def add_sites(*, actor: User, scenario: Scenario, type_code: str, sites: list[dict[str, Any]]) -> None:
+    """Add proposed sites of a type to a scenario (a scenario may hold several types: canteens and
+    day-care centres planned together)."""
+    if not access.can_run(actor):
+        raise PermissionDenied
     ftype = FacilityType.objects.filter(code=type_code).first()
     if ftype is None:
         raise EvaluationError(_("Unknown facility type: %(code)s") % {"code": type_code})
-    scenario = Scenario.objects.create(
-        zone=zone, name=name[:120], profile=profile or default_profile(), created_by=actor
-    )
+    before = scenario.added.filter(facility_type=ftype).count()
     ScenarioFacility.objects.bulk_create(
         [
             ScenarioFacility(
                 scenario=scenario,
                 facility_type=ftype,
-                name=site.get("name") or _("%(type)s (proposed %(n)s)") % {"type": ftype.name_zh, "n": k + 1},
+                name=site.get("name")
+                or _("%(type)s (proposed %(n)s)") % {"type": ftype.name_zh, "n": before + k + 1},
                 lon=float(site["lon"]),
                 lat=float(site["lat"]),
                 capacity=int(site.get("capacity") or 0),
@@ -617,7 +629,6 @@ def create_scenario(
             for k, site in enumerate(sites)
         ]
     )
-    return scenario
 
 
 CANDIDATE_COLUMNS = [

@@ -266,6 +266,7 @@ def siting_page(request: HttpRequest) -> HttpResponse:
         "streets": streets,
         "params": request.GET,
         "candidate_lists": lists,
+        "scenarios": Scenario.objects.filter(zone=current_zone())[:50],
     }
     type_code = request.GET.get("type")
     if type_code:
@@ -329,14 +330,24 @@ def scenario_create(request: HttpRequest) -> HttpResponse:
     if not sites:
         messages.error(request, _("Choose at least one proposed site."))
         return redirect(request.META.get("HTTP_REFERER") or reverse("lifecircle:siting"))
+    into = request.POST.get("scenario", "")
     try:
-        scenario = services.create_scenario(
-            actor=request.user,  # type: ignore[arg-type]
-            zone=current_zone(),  # type: ignore[arg-type]
-            name=request.POST.get("name") or _("New scenario"),
-            type_code=request.POST.get("type", ""),
-            sites=sites,
-        )
+        if into.isdigit():  # into a saved scenario
+            scenario = get_object_or_404(Scenario, pk=int(into), zone=current_zone())
+            services.add_sites(
+                actor=request.user,  # type: ignore[arg-type]
+                scenario=scenario,
+                type_code=request.POST.get("type", ""),
+                sites=sites,
+            )
+        else:
+            scenario = services.create_scenario(
+                actor=request.user,  # type: ignore[arg-type]
+                zone=current_zone(),  # type: ignore[arg-type]
+                name=request.POST.get("name") or _("New scenario"),
+                type_code=request.POST.get("type", ""),
+                sites=sites,
+            )
     except services.EvaluationError as exc:
         messages.error(request, str(exc))
         return redirect(reverse("lifecircle:siting"))
