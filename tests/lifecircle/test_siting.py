@@ -358,3 +358,10 @@ def test_sites_of_another_type_join_a_saved_scenario(client_of, planner, network
     cmp = c.get(response["Location"]).context["cmp"]
     raised = {i["type"] for i in cmp["items"] if i["after"] > i["before"]}
     assert {"community_canteen", "day_care_center"} <= raised
+
+
+def test_a_budget_that_is_not_a_whole_number_is_reported(client_of, planner, network_zone):
+    for bad in ("-1", "3.5", "三"):
+        page = client_of(planner).get(reverse("lifecircle:siting"), {"type": "day_care_center", "p": bad})
+        assert page.status_code == 200 and 'id="siting-error"' in page.content.decode()
+        assert "proposal" not in page.context

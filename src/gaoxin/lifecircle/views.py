@@ -273,13 +273,17 @@ def siting_page(request: HttpRequest) -> HttpResponse:
         street = Street.objects.filter(pk=request.GET.get("street") or 0).first()
         chosen = request.GET.get("candidates", "")
         candidate_list = lists.filter(pk=chosen).first() if chosen.isdigit() else None
-        budget = request.GET.get("p", "")
+        budget = request.GET.get("p", "").strip()
         p = int(budget) if budget.isdigit() else None
         places = request.GET.get("capacity", "").strip()
         capacity = int(places) if places.isdigit() and request.GET.get("capacitated") else None
         try:
             if request.GET.get("capacitated") and capacity is None:
                 raise services.EvaluationError(_("Give the places of a new site as a whole number."))
+            if budget and p is None:  # "-1", "3.5", "三": not silently "cover everyone"
+                raise services.EvaluationError(
+                    _("The number of new sites is a whole number (empty: cover everyone).")
+                )
             context["proposal"] = services.propose_sites(
                 actor=request.user,  # type: ignore[arg-type]
                 zone=current_zone(),  # type: ignore[arg-type]
