@@ -319,3 +319,46 @@ def test_capacity_short_lists_the_points_left_over() -> None:
         capacitated_p_median(pairs, p=1, **kwargs)
     res = capacitated_p_median(pairs, p=1, unserved_m=900, **kwargs)
     assert res.covered_weight == pytest.approx(60) and res.objective == pytest.approx(6000)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("with_fixed_and_unserved", [False, True])
+def test_reduced_cost_fixing_keeps_the_p_median_optimum(seed, with_fixed_and_unserved, monkeypatch):
+    from gaoxin.analysis import siting
+
+    rng = np.random.default_rng(seed)
+    demand, sites = rng.uniform(0, 3000, (60, 2)), rng.uniform(0, 3000, (80, 2))
+    dist = np.hypot(*(demand[:, None, :] - sites[None, :, :]).transpose(2, 0, 1))
+    i, j = np.nonzero(dist <= (1200 if with_fixed_and_unserved else np.inf))
+    pairs = Pairs(demand=i.astype(np.int64), site=j.astype(np.int64), distance_m=dist[i, j])
+    kwargs = {
+        "n_demand": 60,
+        "n_sites": 80,
+        "p": 4,
+        "weights": rng.integers(1, 100, 60).astype(float),
+        "fixed": np.array([0, 1]) if with_fixed_and_unserved else None,
+        "unserved_m": 1200.0 if with_fixed_and_unserved else None,
+    }
+    reduced = p_median(pairs, **kwargs)
+    fixed_mask = siting._fixed_mask(kwargs["fixed"], 80)
+    kept = siting._reduced_cost_fixed(pairs, kwargs["weights"], fixed_mask, 4, kwargs["unserved_m"])
+    assert kept.demand.size < pairs.demand.size  # the reduction does drop pairs here
+    monkeypatch.setattr(siting, "_reduced_cost_fixed", lambda pairs, *args: pairs)
+    full = p_median(pairs, **kwargs)
+    assert reduced.objective == pytest.approx(full.objective, rel=1e-9)
+    assert reduced.covered_weight == pytest.approx(full.covered_weight)
+
+
+def test_sites_that_serve_nobody_only_fill_the_budget():
+    # only sites 0 and 1 reach anyone; a budget of 3 still opens 3 sites, the third serving nobody
+    pairs = Pairs(demand=np.array([0, 1]), site=np.array([0, 1]), distance_m=np.array([100.0, 200.0]))
+    common = {"n_demand": 2, "n_sites": 5, "p": 3, "weights": np.array([10.0, 20.0])}
+    cap = np.full(5, 50.0)
+    for result in (
+        p_median(pairs, **common),
+        capacitated_p_median(pairs, capacity=cap, **common),
+        capacitated_mclp(pairs, radius_m=300, capacity=cap, **common),
+        mclp(pairs, radius_m=300, **common),
+    ):
+        assert result.chosen.size == 3 and {0, 1} <= set(result.chosen.tolist())
+        assert result.covered_weight == pytest.approx(30)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from gaoxin.analysis.errors import AnalysisError
 
@@ -344,6 +344,136 @@ def _dominated_pairs_dropped(
     return Pairs(demand=pairs.demand[keep], site=pairs.site[keep], distance_m=pairs.distance_m[keep])
 
 
+class _MedianModel:
+    """The p-median over sparse pairs: x = [y (sites), x_k (one per pair), u_i (unserved, with
+    ``unserved_m`` only)]; min Σ w d x + unserved_m Σ w u s.t. Σ_{k∋i} x_k (+ u_i) = 1 (assign),
+    x_k − y_{s(k)} ≤ 0 (link), Σ_{j new} y_j = p (budget); fixed sites have a lower bound of 1."""
+
+    def __init__(
+        self,
+        pairs: Pairs,
+        w: NDArray[np.float64],
+        fixed_mask: NDArray[np.bool_],
+        p: int,
+        unserved_m: float | None,
+    ) -> None:
+        n_demand, n_sites, k = w.size, fixed_mask.size, pairs.demand.size
+        u = n_demand if unserved_m is not None else 0
+        self.n = n = n_sites + k + u
+        self.c = np.concatenate(
+            [np.zeros(n_sites), w[pairs.demand] * pairs.distance_m, w * float(unserved_m or 0.0) if u else []]
+        )
+        self.assign = sp.csr_array(
+            (np.ones(k + u), (np.concatenate([pairs.demand, np.arange(u)]), n_sites + np.arange(k + u))),
+            shape=(n_demand, n),
+        )
+        rows = np.arange(k)
+        self.link = sp.csr_array(
+            (
+                np.concatenate([np.ones(k), -np.ones(k)]),
+                (np.concatenate([rows, rows]), np.concatenate([n_sites + rows, pairs.site])),
+            ),
+            shape=(k, n),
+        )
+        free = np.flatnonzero(~fixed_mask)
+        self.budget = sp.csr_array(
+            (np.ones(free.size), (np.zeros(free.size, dtype=np.int64), free)), shape=(1, n)
+        )
+        self.lower = np.concatenate([fixed_mask.astype(float), np.zeros(k + u)])
+        self.p = p
+
+
+def _median_heuristic(
+    pairs: Pairs, w: NDArray[np.float64], fixed_mask: NDArray[np.bool_], p: int, unserved_m: float | None
+) -> float:
+    """A good p-median solution's cost (an upper bound): greedy addition, then drop-and-add
+    interchange until no swap improves (Teitz & Bart). Infinite when it leaves a point unserved and
+    there is no ``unserved_m``."""
+    d, s, x = pairs.demand, pairs.site, pairs.distance_m
+    cap = float("inf") if unserved_m is None else float(unserved_m)
+    big = 1e15  # stands for "no site yet" in the gains (finite, so that 0 × big stays 0)
+
+    def walks(open_sites: NDArray[np.bool_]) -> NDArray[np.float64]:
+        cur = np.full(w.size, min(cap, big))
+        on = open_sites[s]
+        np.minimum.at(cur, d[on], x[on])
+        return cur
+
+    def best_addition(open_sites: NDArray[np.bool_], cur: NDArray[np.float64]) -> int:
+        gain = np.bincount(s, weights=w[d] * np.maximum(cur[d] - x, 0.0), minlength=fixed_mask.size)
+        gain[open_sites] = -1.0
+        return int(np.argmax(gain))
+
+    def cost(open_sites: NDArray[np.bool_]) -> float:
+        cur = walks(open_sites)
+        if unserved_m is None and (cur >= big).any():
+            return float("inf")
+        return float((w * cur).sum())
+
+    def interchange(open_sites: NDArray[np.bool_]) -> float:
+        best = cost(open_sites)
+        for _round in range(50):  # a bound on the passes; a few usually suffice
+            improved = False
+            for r in np.flatnonzero(open_sites & ~fixed_mask).tolist():
+                if not open_sites[r]:  # swapped out earlier in this pass
+                    continue
+                trial = open_sites.copy()
+                trial[r] = False
+                trial[best_addition(trial, walks(trial))] = True
+                value = cost(trial)
+                if value < best - 1e-9 * max(1.0, best):
+                    open_sites[:], best, improved = trial, value, True
+            if not improved:
+                break
+        return best
+
+    greedy = fixed_mask.copy()
+    for _ in range(p):
+        greedy[best_addition(greedy, walks(greedy))] = True
+    best = interchange(greedy)
+    # a few more starts (random, reproducible): local search from one start often stops short
+    rng = np.random.default_rng(0)
+    free = np.flatnonzero(~fixed_mask)
+    for _start in range(16):
+        start = fixed_mask.copy()
+        start[rng.choice(free, size=p, replace=False)] = True
+        best = min(best, interchange(start))
+    return best
+
+
+def _reduced_cost_fixed(
+    pairs: Pairs, w: NDArray[np.float64], fixed_mask: NDArray[np.bool_], p: int, unserved_m: float | None
+) -> Pairs:
+    """Reduced-cost fixing (exact): with the LP relaxation's optimum LP and reduced costs d, any
+    feasible solution costs at least LP + d_j z_j, so a site or pair whose d_j takes LP above a known
+    solution's cost (the heuristic's) is 0 in every optimum, and its pairs leave the model. On the bench's
+    dense 300 × 500 p-median it drops about 97 % of the pairs before the integer program."""
+    if p == 0 or pairs.demand.size == 0:
+        return pairs
+    upper = _median_heuristic(pairs, w, fixed_mask, p, unserved_m)
+    if not np.isfinite(upper):
+        return pairs
+    model = _MedianModel(pairs, w, fixed_mask, p, unserved_m)
+    n_sites, k = fixed_mask.size, pairs.demand.size
+    lp = linprog(
+        model.c,
+        A_ub=model.link,
+        b_ub=np.zeros(k),
+        A_eq=sp.vstack([model.assign, model.budget], format="csr"),
+        b_eq=np.concatenate([np.ones(w.size), [p]]),
+        bounds=np.column_stack([model.lower, np.ones(model.n)]),
+        method="highs",
+    )
+    if lp.status != 0:
+        return pairs
+    reduced = np.asarray(lp.lower.marginals)
+    beyond = lp.fun + reduced > upper + 1e-6 * max(1.0, abs(upper))  # margin over the LP's tolerances
+    at_zero = np.asarray(lp.x) < 1e-9
+    drop_site = beyond[:n_sites] & at_zero[:n_sites] & ~fixed_mask
+    keep = ~drop_site[pairs.site] & ~(beyond[n_sites : n_sites + k] & at_zero[n_sites : n_sites + k])
+    return Pairs(demand=pairs.demand[keep], site=pairs.site[keep], distance_m=pairs.distance_m[keep])
+
+
 def p_median(
     pairs: Pairs,
     *,
@@ -369,46 +499,35 @@ def p_median(
     if unserved_m is None and (~has_pair).any():
         raise InfeasibleError(np.flatnonzero(~has_pair))
     mp = _dominated_pairs_dropped(pairs, fixed_mask, n_demand, unserved_m)
-    k = mp.demand.size
-    u = n_demand if unserved_m is not None else 0  # one "unserved" variable per point
-    # x = [y (n_sites), x_k (one per pair), u_i]
-    costs = [np.zeros(n_sites), w[mp.demand] * mp.distance_m]
-    if u:
-        costs.append(w * float(unserved_m or 0.0))
-    c = np.concatenate(costs)
-    assign = sp.csr_array(
-        (
-            np.ones(k + u),
-            (np.concatenate([mp.demand, np.arange(u)]), n_sites + np.arange(k + u)),
-        ),
-        shape=(n_demand, n_sites + k + u),
+    mp = _reduced_cost_fixed(mp, w, fixed_mask, p, unserved_m)
+    # Only sites with a pair left (and the fixed ones) enter the integer program; when fewer than p
+    # remain they all open, and sites that serve nobody fill the budget (in index order).
+    index = np.flatnonzero(fixed_mask | (np.bincount(mp.site, minlength=n_sites) > 0))
+    compact = np.full(n_sites, -1, dtype=np.int64)
+    compact[index] = np.arange(index.size)
+    cfixed = fixed_mask[index]
+    budget = min(p, int((~cfixed).sum()))
+    model = _MedianModel(
+        Pairs(demand=mp.demand, site=compact[mp.site], distance_m=mp.distance_m),
+        w,
+        cfixed,
+        budget,
+        unserved_m,
     )
-    link = sp.csr_array(
-        (
-            np.concatenate([np.ones(k), -np.ones(k)]),
-            (
-                np.concatenate([np.arange(k), np.arange(k)]),
-                np.concatenate([n_sites + np.arange(k), mp.site]),
-            ),
-        ),
-        shape=(k, n_sites + k + u),
-    )  # x_k − y_site ≤ 0
-    budget = sp.csr_array(
-        (np.ones(free), (np.zeros(free, dtype=np.int64), np.flatnonzero(~fixed_mask))),
-        shape=(1, n_sites + k + u),
-    )
-    lower = np.concatenate([fixed_mask.astype(float), np.zeros(k + u)])
     x = _solve(
-        c,
-        np.concatenate([np.ones(n_sites, dtype=np.int64), np.zeros(k + u, dtype=np.int64)]),
-        Bounds(lower, np.ones(n_sites + k + u)),
+        model.c,
+        np.concatenate([np.ones(index.size, dtype=np.int64), np.zeros(model.n - index.size, dtype=np.int64)]),
+        Bounds(model.lower, np.ones(model.n)),
         [
-            LinearConstraint(assign, lb=1, ub=1),
-            LinearConstraint(link, lb=-np.inf, ub=0),
-            LinearConstraint(budget, lb=p, ub=p),
+            LinearConstraint(model.assign, lb=1, ub=1),
+            LinearConstraint(model.link, lb=-np.inf, ub=0),
+            LinearConstraint(model.budget, lb=budget, ub=budget),
         ],
     )
-    open_sites = x[:n_sites] > 0.5
+    open_sites = np.zeros(n_sites, dtype=bool)
+    open_sites[index[x[: index.size] > 0.5]] = True
+    open_sites |= fixed_mask
+    open_sites[np.flatnonzero(~open_sites)[: p - int((open_sites & ~fixed_mask).sum())]] = True
     assigned = _assign_nearest(pairs, open_sites, n_demand, np.inf)
 
     def cost(assign: NDArray[np.int64]) -> float:
@@ -509,7 +628,34 @@ def _capacitated(
     x_k ≤ y_{s(k)} (same integer optimum, a tighter relaxation: it halves the p-median's solve time
     but makes the covering models several times slower, measured on the bench city);
     Σ_{j new} y_j = p when ``p`` is given. Fixed sites are open;
-    ``open_all`` opens every site (the assignment LP). Returns (open sites, x, u)."""
+    ``open_all`` opens every site (the assignment LP). Returns (open sites, x, u).
+
+    Sites without any pair serve nobody: they stay out of the program (they only fill the budget,
+    in index order, when fewer useful sites than ``p`` exist)."""
+    index = np.flatnonzero(fixed_mask | (np.bincount(s, minlength=cap.size) > 0))
+    if index.size < cap.size:
+        compact = np.full(cap.size, -1, dtype=np.int64)
+        compact[index] = np.arange(index.size)
+        n_free = int((~fixed_mask[index]).sum())
+        sub_open, share, unserved = _capacitated(
+            d,
+            compact[s],
+            w,
+            cap[index],
+            fixed_mask[index],
+            pair_cost=pair_cost,
+            site_cost=site_cost[index],
+            serve_all=serve_all,
+            unserved_cost=unserved_cost,
+            p=None if p is None else min(p, n_free),
+            open_all=open_all,
+            tight=tight,
+        )
+        open_sites = np.ones(cap.size, dtype=bool) if open_all else np.zeros(cap.size, dtype=bool)
+        open_sites[index[sub_open]] = True
+        if p is not None:
+            open_sites[np.flatnonzero(~open_sites)[: p - int((open_sites & ~fixed_mask).sum())]] = True
+        return open_sites, share, unserved
     n_demand, n_sites, n_pairs = w.size, cap.size, d.size
     n_u = n_demand if unserved_cost is not None else 0
     n = n_sites + n_pairs + n_u
