@@ -10,9 +10,7 @@ Usage: python bench/lifecircle_bench.py [--runs 5] [--append docs/performance.md
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,24 +20,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--append", default="")
     args = parser.parse_args()
-    home = tempfile.mkdtemp(prefix="gaoxin-bench-")
-    os.environ["GAOXIN_HOME"] = home
-    os.environ["DATABASE_URL"] = f"sqlite:///{home}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoxin.site.settings")
-    import django
+    from demo_db import demo_database
 
-    django.setup()
-    from django.core.management import call_command
-
+    counts = demo_database()
     from gaoxin.analysis.circles import evaluate as evaluate_arrays
-    from gaoxin.demo.load import load_demo
     from gaoxin.lifecircle import services
     from gaoxin.lifecircle.analysis import item_snapshot, load
     from gaoxin.places.analysis import bump_network_version, network_for_zone
     from gaoxin.places.models import Zone
 
-    call_command("migrate", verbosity=0)
-    counts = load_demo()
     zone = Zone.objects.get()
     profile = services.default_profile()
     services.evaluate(actor=None, zone=zone, profile=profile)  # warm-up: numba loads its cache

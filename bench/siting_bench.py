@@ -49,26 +49,14 @@ def demo_inputs() -> list[tuple[str, str, dict]]:
     """The demo zone's own siting inputs (Pairs, weights, fixed existing facilities), captured from the
     planner's queries in 王因街道 on a throw-away SQLite database: the issue's done-when (3 elderly
     canteens), the fewest kindergartens that reach every child aged 3-5, and the shortest walk."""
-    import os
-    import tempfile
+    from demo_db import demo_database
 
-    home = tempfile.mkdtemp(prefix="gaoxin-bench-")
-    os.environ["GAOXIN_HOME"] = home
-    os.environ["DATABASE_URL"] = f"sqlite:///{home}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoxin.site.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    demo_database()
     from gaoxin.accounts.models import User
     from gaoxin.analysis import siting
-    from gaoxin.demo.load import load_demo
     from gaoxin.lifecircle import services
     from gaoxin.places.models import Street, Zone
 
-    call_command("migrate", verbosity=0)
-    load_demo()
     captured: list[tuple[str, str, dict]] = []
     for model in ("mclp", "lscp", "p_median"):
         real = getattr(siting, model)

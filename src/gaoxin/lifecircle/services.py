@@ -319,42 +319,22 @@ def propose_sites(
             capacity,
             capacity_per_site,
         )
+    common: dict[str, Any] = {
+        "n_demand": len(areas),
+        "n_sites": n_sites,
+        "radius_m": reach,
+        "fixed": fixed,
+        "weights": weights,
+    }
     try:
         if capacity is not None and p is None:
-            result = siting.capacitated_lscp(
-                site_pairs,
-                n_demand=len(areas),
-                n_sites=n_sites,
-                radius_m=reach,
-                capacity=capacity,
-                fixed=fixed,
-                weights=weights,
-            )
+            result: siting.SitingResult = siting.capacitated_lscp(site_pairs, capacity=capacity, **common)
         elif capacity is not None:
-            result = siting.capacitated_mclp(
-                site_pairs,
-                n_demand=len(areas),
-                n_sites=n_sites,
-                radius_m=reach,
-                p=p,
-                capacity=capacity,
-                fixed=fixed,
-                weights=weights,
-            )
+            result = siting.capacitated_mclp(site_pairs, p=p, capacity=capacity, **common)
         elif p is None:
-            result = siting.lscp(
-                site_pairs, n_demand=len(areas), n_sites=n_sites, radius_m=reach, fixed=fixed, weights=weights
-            )
+            result = siting.lscp(site_pairs, **common)
         else:
-            result = siting.mclp(
-                site_pairs,
-                n_demand=len(areas),
-                n_sites=n_sites,
-                radius_m=reach,
-                p=p,
-                fixed=fixed,
-                weights=weights,
-            )
+            result = siting.mclp(site_pairs, p=p, **common)
     except siting.InfeasibleError as exc:
         raise EvaluationError(_infeasible_message(exc, areas, item.radius_m)) from None
     except AnalysisError as exc:
@@ -362,16 +342,7 @@ def propose_sites(
     by_existing = (pairs.facility >= n_new) & (pairs.distance_m <= reach)
     covered_before = float(weights[np.unique(demand[by_existing])].sum())
     if capacity is not None:  # what today's facilities can serve within their places
-        today = siting.capacitated_mclp(
-            site_pairs,
-            n_demand=len(areas),
-            n_sites=n_sites,
-            radius_m=reach,
-            p=0,
-            capacity=capacity,
-            fixed=fixed,
-            weights=weights,
-        )
+        today = siting.capacitated_mclp(site_pairs, p=0, capacity=capacity, **common)
         covered_before = today.covered_weight
     proposals = [
         cands.proposal(j, round(gain), _served_areas(result, site_pairs, areas, j))
