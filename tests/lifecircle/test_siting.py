@@ -365,3 +365,31 @@ def test_a_budget_that_is_not_a_whole_number_is_reported(client_of, planner, net
         page = client_of(planner).get(reverse("lifecircle:siting"), {"type": "day_care_center", "p": bad})
         assert page.status_code == 200 and 'id="siting-error"' in page.content.decode()
         assert "proposal" not in page.context
+
+
+def test_a_proposed_site_gets_its_places_or_leaves_the_scenario(
+    client_of, planner, guanghe_staff, network_zone
+):
+    guanghe = Street.objects.get(code="370871001")
+    result = services.propose_sites(
+        actor=planner, zone=network_zone, type_code="day_care_center", p=1, street=guanghe
+    )
+    scenario = services.create_scenario(
+        actor=planner, zone=network_zone, name="床位", type_code="day_care_center", sites=result["proposals"]
+    )
+    site = scenario.added.get()
+    url = reverse("lifecircle:scenario_site", args=[scenario.pk, site.pk])
+    assert client_of(guanghe_staff).post(url, {"capacity": "80"}).status_code == 403
+    c = client_of(planner)
+    c.post(url, {"capacity": "80", "save": ""})
+    site.refresh_from_db()
+    assert site.capacity == 80
+    page = c.get(reverse("lifecircle:scenario", args=[scenario.pk]))
+    ratio = next(i for i in page.context["cmp"]["items"] if i["type"] == "day_care_center")
+    assert ratio["ratio_after"] > ratio["ratio_before"]  # 80 beds count for the supply against the norm
+    bad = c.post(url, {"capacity": "-3", "save": ""}, follow=True)
+    assert bad.status_code == 200 and "0" in str(list(bad.context["messages"])[0])
+    site.refresh_from_db()
+    assert site.capacity == 80
+    c.post(url, {"remove": "1"})
+    assert not scenario.added.exists()

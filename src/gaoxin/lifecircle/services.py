@@ -673,6 +673,24 @@ def delete_candidate_list(*, actor: User, candidate_list: CandidateList) -> None
     candidate_list.delete()
 
 
+def change_site(
+    *, actor: User, site: ScenarioFacility, capacity: int | None = None, remove: bool = False
+) -> None:
+    """Give a proposed facility of a scenario its places, or take it out of the scenario. A site already
+    promoted to the registry stays (change the facility there)."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    if site.promoted_id is not None:
+        raise EvaluationError(_("This site is already a planned facility of the registry; change it there."))
+    if remove:
+        site.delete()
+        return
+    if capacity is None or capacity < 0:
+        raise EvaluationError(_("The places must be a whole number, 0 or more."))
+    site.capacity = capacity
+    site.save(update_fields=["capacity"])
+
+
 def delete_scenario(*, actor: User, scenario: Scenario) -> None:
     """Delete a scenario (planners). Facilities already promoted from it stay in the registry."""
     if not access.can_run(actor):

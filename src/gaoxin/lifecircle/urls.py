@@ -17,6 +17,7 @@ urlpatterns = [
     path("scenarios/<int:pk>/delete/", views.scenario_delete, name="scenario_delete"),
     path("scenarios/<int:pk>/", views.scenario_page, name="scenario"),
     path("scenarios/<int:pk>/sites/<int:site_id>/promote/", views.scenario_promote, name="scenario_promote"),
+    path("scenarios/<int:pk>/sites/<int:site_id>/", views.scenario_site, name="scenario_site"),
     path("scenarios/<int:pk>/close/", views.scenario_close, name="scenario_close"),
     path("scenarios/<int:pk>/housing/", views.scenario_housing, name="scenario_housing"),
     path("scenarios/<int:pk>/change/", views.scenario_change, name="scenario_change"),

@@ -462,6 +462,24 @@ def scenario_promote(request: HttpRequest, pk: int, site_id: int) -> HttpRespons
 
 @login_required
 @require_POST
+def scenario_site(request: HttpRequest, pk: int, site_id: int) -> HttpResponse:
+    """Set the places of a proposed facility in the scenario, or remove it from the scenario."""
+    site = get_object_or_404(ScenarioFacility, pk=site_id, scenario_id=pk)
+    places = request.POST.get("capacity", "").strip()
+    try:
+        services.change_site(
+            actor=request.user,  # type: ignore[arg-type]
+            site=site,
+            capacity=int(places) if places.isdigit() else None,
+            remove="remove" in request.POST,
+        )
+    except services.EvaluationError as exc:
+        messages.error(request, str(exc))
+    return redirect("lifecircle:scenario", pk=pk)
+
+
+@login_required
+@require_POST
 def scenario_close(request: HttpRequest, pk: int) -> HttpResponse:
     scenario = get_object_or_404(Scenario, pk=pk)
     try:
