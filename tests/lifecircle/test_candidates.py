@@ -128,3 +128,10 @@ def test_siting_chooses_among_the_listed_sites(client_of, planner, network_zone)
         content_type="application/json",
     )
     assert api.status_code == 200 and api.json()["proposals"][0]["name"] in {"东闸配套用房A", "东闸空地"}
+
+
+def test_a_file_over_the_import_limit_is_refused(client_of, planner, network_zone, settings):
+    settings.GAOXIN_IMPORT_MAX_BYTES = 1024
+    response = _upload(client_of(planner), "大文件", GOOD.encode() * 20)
+    assert response.status_code == 400 and response.context["problems"][0]["field"] == "file"
+    assert not CandidateList.objects.exists()
