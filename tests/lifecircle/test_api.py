@@ -79,6 +79,8 @@ def test_api_proposes_sites_and_compares_a_scenario(client_of, planner, guanghe_
     cmp = c.get(f"/api/lifecircle/scenarios/{scenario.pk}/comparison").json()
     day_care = next(i for i in cmp["items"] if i["type"] == "day_care_center")
     assert day_care["after"] > day_care["before"]
+    assert day_care["group_after"] > day_care["group_before"]  # of the residents aged 60+
+    assert any(i["group_before"] is None for i in cmp["items"])  # items without a demand group
     assert {
         "area": "东闸花园",
         "before": cmp["changed"][0]["before"],

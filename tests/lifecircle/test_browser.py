@@ -35,8 +35,11 @@ def test_three_canteen_sites_in_wangyin_two_into_a_scenario(page, live_server, t
     scenario = Scenario.objects.get(name="王因老年食堂两处")
     assert scenario.added.count() == 2
     row = page.locator("#scenario-items tbody tr", has_text="老年食堂")
-    today, planned = (float(t.rstrip("%")) for t in row.locator("td.num").all_inner_texts()[:2])
-    assert planned > today  # the scenario's coverage against today's
+    # each cell: the share of all residents, then (small) of the residents aged 60+
+    (today, today_60), (planned, planned_60) = (
+        [float(v.rstrip("%")) for v in cell.split()] for cell in row.locator("td.num").all_inner_texts()[:2]
+    )
+    assert planned > today and planned_60 > today_60  # the scenario's coverage against today's
     assert page.locator("#scenario-classes tbody tr").count() >= 6
     assert page.locator("#without-places").count() == 1  # proposed without places: said, not hidden
     page.wait_for_selector("#scenario-map[data-loaded]")

@@ -110,6 +110,8 @@ def scenario_xlsx(scenario: Any, comparison: dict[str, Any]) -> bytes:
             _("Scenario (%)"),
             _("Supply / norm today"),
             _("Supply / norm in the scenario"),
+            _("Demand group today (%)"),
+            _("Demand group in the scenario (%)"),
         ]
     )
     for row in comparison["items"]:
@@ -122,6 +124,8 @@ def scenario_xlsx(scenario: Any, comparison: dict[str, Any]) -> bytes:
                 row["after"],
                 row["ratio_before"],
                 row["ratio_after"],
+                row["group_before"],
+                row["group_after"],
             ]
         )
     sheet.append([])

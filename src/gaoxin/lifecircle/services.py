@@ -698,6 +698,17 @@ def delete_scenario(*, actor: User, scenario: Scenario) -> None:
     scenario.delete()
 
 
+def _group_share(inputs: Any, result: Any, k: int) -> float | None:
+    """The percentage of the item's demand group (e.g. residents aged 60+ for a canteen) whose area
+    is within the item's radius; None for an item without a demand group."""
+    group = int(inputs.item_group[k])
+    if group < 0:
+        return None
+    demand = inputs.area_demand[:, group]
+    total = float(demand.sum())
+    return round(100 * float(demand[result.covered[:, k]].sum()) / total, 1) if total else None
+
+
 def _mean_supply_ratio(inputs: Any, result: Any, k: int) -> float | None:
     """The demand-weighted mean over the areas of the item's 2SFCA supply ratio to its norm (1.0: the
     norm is met on average); None for an item without a capacity norm."""
@@ -758,6 +769,8 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
             "after": round(100 * float(pop1[r1.covered[:, k]].sum()) / total1, 1),
             "ratio_before": _mean_supply_ratio(base.inputs, r0, k),
             "ratio_after": _mean_supply_ratio(what_if.inputs, r1, k),
+            "group_before": _group_share(base.inputs, r0, k),
+            "group_after": _group_share(what_if.inputs, r1, k),
         }
         for k, it in enumerate(items)
     ]
