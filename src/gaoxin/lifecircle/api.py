@@ -132,7 +132,9 @@ def siting(request: HttpRequest, payload: SitingIn) -> Any:
     the page; nothing is stored."""
     street = get_object_or_404(Street, pk=payload.street_id) if payload.street_id else None
     listed = (
-        get_object_or_404(CandidateList, pk=payload.candidate_list_id) if payload.candidate_list_id else None
+        get_object_or_404(CandidateList, pk=payload.candidate_list_id, zone=current_zone())
+        if payload.candidate_list_id
+        else None
     )
     if payload.model not in ("cover", "median"):
         return Status(400, {"error": "model", "detail": "model is cover or median"})
