@@ -698,15 +698,20 @@ def delete_scenario(*, actor: User, scenario: Scenario) -> None:
     scenario.delete()
 
 
-def _group_share(inputs: Any, result: Any, k: int) -> float | None:
-    """The percentage of the item's demand group (e.g. residents aged 60+ for a canteen) whose area
-    is within the item's radius; None for an item without a demand group."""
-    group = int(inputs.item_group[k])
-    if group < 0:
-        return None
-    demand = inputs.area_demand[:, group]
-    total = float(demand.sum())
-    return round(100 * float(demand[result.covered[:, k]].sum()) / total, 1) if total else None
+def _percent(cover: np.ndarray, weights: np.ndarray) -> list[float | None]:
+    """Per column of ``cover`` (areas × items), the percentage of the weight (people) whose area it
+    covers — the core's weighted coverage for one group, the whole zone; None without people."""
+    share = weighted_coverage(cover, weights, np.zeros(len(weights), dtype=np.int64), 1)[0]
+    return [None if np.isnan(x) else round(100 * float(x), 1) for x in share]
+
+
+def _group_percent(inputs: Any, result: Any) -> list[float | None]:
+    """Per item, the percentage of its own demand group (e.g. residents aged 60+ for a canteen) whose
+    area is within its radius; None for an item without a demand group."""
+    by_group = [
+        _percent(result.covered, inputs.area_demand[:, g]) for g in range(inputs.area_demand.shape[1])
+    ]
+    return [None if g < 0 else by_group[g][k] for k, g in enumerate(inputs.item_group.tolist())]
 
 
 def _mean_supply_ratio(inputs: Any, result: Any, k: int) -> float | None:
@@ -758,23 +763,26 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
     what_if = load(scenario.zone, items, extra=extra, closed=closed, planned_housing=housing)
     r0, r1 = evaluate_arrays(network, base.inputs), evaluate_arrays(network, what_if.inputs)
     pop0, pop1 = base.inputs.area_population, what_if.inputs.area_population
-    total0, total1 = float(pop0.sum()) or 1.0, float(pop1.sum()) or 1.0
+    cov0, cov1 = _percent(r0.covered, pop0), _percent(r1.covered, pop1)
+    group0, group1 = _group_percent(base.inputs, r0), _group_percent(what_if.inputs, r1)
     rows = [
         {
             "type": it["type"],
             "mandatory": it["mandatory"],
             "label": it["type_zh"],
             "radius_m": it["radius_m"],
-            "before": round(100 * float(pop0[r0.covered[:, k]].sum()) / total0, 1),
-            "after": round(100 * float(pop1[r1.covered[:, k]].sum()) / total1, 1),
+            "before": cov0[k] or 0.0,
+            "after": cov1[k] or 0.0,
             "ratio_before": _mean_supply_ratio(base.inputs, r0, k),
             "ratio_after": _mean_supply_ratio(what_if.inputs, r1, k),
-            "group_before": _group_share(base.inputs, r0, k),
-            "group_after": _group_share(what_if.inputs, r1, k),
+            "group_before": group0[k],
+            "group_after": group1[k],
         }
         for k, it in enumerate(items)
     ]
     # per service class: the share of residents whose area meets every mandatory item of the class
+    class0 = _percent(r0.class_completeness == 1.0, pop0)
+    class1 = _percent(r1.class_completeness == 1.0, pop1)
     classes = []
     for code, label in ServiceClass.choices:
         k = CLASSES.index(code)
@@ -784,8 +792,8 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
             {
                 "code": code,
                 "label": label,
-                "before": round(100 * float(pop0[r0.class_completeness[:, k] == 1.0].sum()) / total0, 1),
-                "after": round(100 * float(pop1[r1.class_completeness[:, k] == 1.0].sum()) / total1, 1),
+                "before": class0[k] or 0.0,
+                "after": class1[k] or 0.0,
             }
         )
     mandatory = np.array([it["mandatory"] for it in items])
