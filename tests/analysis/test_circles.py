@@ -174,3 +174,18 @@ def test_a_gate_off_the_network_is_reported_not_snapped():
     kg = (300.0, True, 0, np.nan, -1)
     res = evaluate(STREET, inputs([(100, 0), (500, 900)], [0, 1], [(390, 0, 0)], [kg]))
     assert res.unreachable_gates.tolist() == [1] and np.isinf(res.distance_m[1, 0])
+
+
+def test_mean_supply_ratio_is_weighted_by_each_area_demand():
+    from gaoxin.analysis.circles import mean_supply_ratio
+
+    # two areas with 100 and 300 children; one kindergarten of 120 places near the first only
+    items = [(300.0, True, 0, 1.0, 0), (500.0, True, 1, np.nan, -1)]
+    data = inputs(
+        [(100, 0), (900, 0)], [0, 1], [(150, 0, 0), (900, 0, 1)], items, [[100.0], [300.0]], [120.0, 0.0]
+    )
+    res = evaluate(STREET, data)
+    ratio = mean_supply_ratio(data, res)
+    expected = (100 * res.supply_ratio[0, 0] + 300 * res.supply_ratio[1, 0]) / 400
+    assert ratio[0] == pytest.approx(expected) and res.supply_ratio[0, 0] == pytest.approx(1.2)
+    assert np.isnan(ratio[1])  # no norm, no demand group

@@ -294,3 +294,18 @@ def evaluate(
         unreachable_gates=np.flatnonzero(~gates.reachable),
         unreachable_facilities=np.flatnonzero(~facilities.reachable),
     )
+
+
+def mean_supply_ratio(inputs: CircleInputs, result: CircleResult) -> NDArray[np.float64]:
+    """Per item, the demand-weighted mean over the areas of the 2SFCA supply ratio to the norm (1.0:
+    the norm is met on average); NaN for an item without a norm, a demand group or demand."""
+    out = np.full(inputs.item_group.shape[0], np.nan)
+    for k, g in enumerate(inputs.item_group.tolist()):
+        ratio = result.supply_ratio[:, k]
+        ok = ~np.isnan(ratio)
+        if g < 0 or not ok.any():
+            continue
+        demand = inputs.area_demand[ok, g]
+        if demand.sum() > 0:
+            out[k] = float((demand * ratio[ok]).sum() / demand.sum())
+    return out

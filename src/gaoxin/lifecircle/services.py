@@ -18,7 +18,7 @@ from gaoxin.accounts.models import User
 from gaoxin.analysis import access as engine
 from gaoxin.analysis import siting
 from gaoxin.analysis.circles import evaluate as evaluate_arrays
-from gaoxin.analysis.circles import weighted_coverage
+from gaoxin.analysis.circles import mean_supply_ratio, weighted_coverage
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import check_lon_lat, to_lon_lat, to_projected
 from gaoxin.common.tabular import GEOMETRY_KEY, TableError, format_for_filename, read_table
@@ -714,19 +714,6 @@ def _group_percent(inputs: Any, result: Any) -> list[float | None]:
     return [None if g < 0 else by_group[g][k] for k, g in enumerate(inputs.item_group.tolist())]
 
 
-def _mean_supply_ratio(inputs: Any, result: Any, k: int) -> float | None:
-    """The demand-weighted mean over the areas of the item's 2SFCA supply ratio to its norm (1.0: the
-    norm is met on average); None for an item without a capacity norm."""
-    group = int(inputs.item_group[k])
-    ratio = result.supply_ratio[:, k]
-    if group < 0 or np.isnan(ratio).all():
-        return None
-    demand = inputs.area_demand[:, group]
-    ok = ~np.isnan(ratio)
-    total = float(demand[ok].sum())
-    return round(float((demand[ok] * ratio[ok]).sum()) / total, 2) if total else None
-
-
 def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
     """Today's registry and the scenario, evaluated with the same engine and profile, side by side."""
     if not access.can_view(actor):
@@ -765,6 +752,7 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
     pop0, pop1 = base.inputs.area_population, what_if.inputs.area_population
     cov0, cov1 = _percent(r0.covered, pop0), _percent(r1.covered, pop1)
     group0, group1 = _group_percent(base.inputs, r0), _group_percent(what_if.inputs, r1)
+    ratio0, ratio1 = mean_supply_ratio(base.inputs, r0), mean_supply_ratio(what_if.inputs, r1)
     rows = [
         {
             "type": it["type"],
@@ -773,8 +761,8 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
             "radius_m": it["radius_m"],
             "before": cov0[k] or 0.0,
             "after": cov1[k] or 0.0,
-            "ratio_before": _mean_supply_ratio(base.inputs, r0, k),
-            "ratio_after": _mean_supply_ratio(what_if.inputs, r1, k),
+            "ratio_before": None if np.isnan(ratio0[k]) else round(float(ratio0[k]), 2),
+            "ratio_after": None if np.isnan(ratio1[k]) else round(float(ratio1[k]), 2),
             "group_before": group0[k],
             "group_after": group1[k],
         }
