@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 
+from gaoxin.common.models import ImportBatch
 from gaoxin.parks import exports, services
-from gaoxin.parks.models import Fact, ImportBatch, Result
+from gaoxin.parks.models import Fact, Result
 from tests.parks.conftest import enterprise, uscc
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.utils.translation import override
 
 from gaoxin.analysis.geo import haversine_m, wgs84_to_gcj02
-from gaoxin.places.choices import ImportStatus
-from gaoxin.places.models import Facility, ImportBatch, ResidentialArea
+from gaoxin.common.choices import ImportStatus
+from gaoxin.common.models import ImportBatch
+from gaoxin.places.models import Facility, ResidentialArea
 from gaoxin.places.services import ImportRejected, apply_import, import_rows, validate_import
 
 

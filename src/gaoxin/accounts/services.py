@@ -15,7 +15,7 @@ _PLACES_ALL = [
     for action in ("view", "add", "change", "delete")
 ]
 _PLACES_VIEW = [p for p in _PLACES_ALL if p.startswith("places.view_")]
-_PLACES_IMPORT = ["places.add_importbatch", "places.view_importbatch", "places.change_importbatch"]
+_PLACES_IMPORT = ["places.import_places"]
 _LIFECIRCLE_VIEW = [
     "lifecircle.view_evaluation",
     "lifecircle.view_arearesult",
@@ -37,7 +37,6 @@ _PARKS_MODELS = (
     "landparcel",
     "landuse",
     "plant",
-    "importbatch",
     "fact",
     "yearflag",
     "scheme",

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.common.choices import FileFormat, ImportStatus
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -68,3 +70,39 @@ class AuditEvent(models.Model):
         raise PermissionError(
             "audit events are deleted only by `gaoxin audit purge` after the retention period"
         )
+
+
+class ImportBatch(TimeStamped):
+    """One uploaded file of any kind (gaoxin.common.imports): validated first, written only when
+    nothing is wrong — at once, or when a user confirms the preview."""
+
+    kind = models.CharField(_("kind of file"), max_length=60, db_index=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=10, choices=FileFormat.choices, blank=True)
+    content = models.BinaryField(_("content"), blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def dataset(self) -> str:
+        """The part of the kind after the app (“facilities” of “places.facilities”)."""
+        return self.kind.partition(".")[2]

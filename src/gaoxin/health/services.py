@@ -24,6 +24,7 @@ from gaoxin.analysis.identifiers import (
     record_code,
 )
 from gaoxin.common import audit, crypto
+from gaoxin.common.errors import describe
 from gaoxin.health.choices import HOLDING, CancelReason, ContractStatus, RecordStatus, SignedVia
 from gaoxin.health.models import (
     Condition,
@@ -45,15 +46,6 @@ CHILD_SELF_CONSENT_AGE = 14  # 个人信息保护法 Art. 28/31: under 14 the gu
 
 class HealthError(ValidationError):
     """A request that breaks a rule (a second contract, a record without consent …)."""
-
-
-def _id_message(exc: IdentifierError) -> str:
-    return {
-        "id_checksum": _("The check character of the ID number is wrong."),
-        "id_length": _("An ID number has 18 characters."),
-        "id_format": _("An ID number is 17 digits and a digit or X."),
-        "id_birth_date": _("The birth date in the ID number is not a valid past date."),
-    }.get(exc.code, exc.message)
 
 
 # ------------------------------------------------------------------------------------ residents
@@ -78,7 +70,7 @@ def register_resident(
     try:
         parsed = parse_id_number(id_number, today=timezone.localdate())
     except IdentifierError as exc:
-        raise HealthError({"id_number": _id_message(exc)}) from None
+        raise HealthError({"id_number": describe(exc)}) from None
     if sex is not None and sex != parsed.sex:
         raise HealthError({"sex": _("The sex does not agree with the ID number (digit 17).")})
     if birth_date is not None and birth_date != parsed.birth_date:

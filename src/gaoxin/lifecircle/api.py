@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from gaoxin.lifecircle import access, queries, services
 from gaoxin.lifecircle.models import CandidateList, Evaluation, Profile, Scenario
 from gaoxin.places.models import Street
-from gaoxin.places.services import current_zone
+from gaoxin.places.queries import current_zone
 
 router = Router(tags=["lifecircle"])
 

@@ -8,6 +8,10 @@ class LifecircleConfig(AppConfig):
     verbose_name = _("15-minute life circle")
 
     def ready(self) -> None:
+        from gaoxin.lifecircle import imports
+
+        imports.register_all()
+
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from gaoxin.lifecircle import services

@@ -21,14 +21,15 @@ from gaoxin.analysis.circles import evaluate as evaluate_arrays
 from gaoxin.analysis.circles import mean_supply_ratio, weighted_coverage
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import check_lon_lat, to_lon_lat, to_projected
-from gaoxin.common.tabular import GEOMETRY_KEY, TableError, format_for_filename, read_table
+from gaoxin.common import imports
+from gaoxin.common.errors import describe
 from gaoxin.lifecircle import access
 from gaoxin.lifecircle.analysis import CLASSES, ExtraFacility, area_rows, item_snapshot, load
-from gaoxin.lifecircle.choices import DEMAND_BANDS, CandidateKind
+from gaoxin.lifecircle.choices import DEMAND_BANDS
+from gaoxin.lifecircle.imports import KIND as CANDIDATES
 from gaoxin.lifecircle.models import (
     AreaResult,
     CandidateList,
-    CandidateSite,
     Evaluation,
     Profile,
     ProfileItem,
@@ -39,9 +40,7 @@ from gaoxin.lifecircle.models import (
 )
 from gaoxin.places.analysis import network_for_zone
 from gaoxin.places.choices import FacilityStatus, ServiceClass
-from gaoxin.places.datasets import Column, Lookups, Problem, RowReader, header_map
 from gaoxin.places.models import Facility, FacilityType, Street, Zone
-from gaoxin.places.services import ImportRejected
 
 BUILTIN_PROFILES = ["lifecircle_jining_2026", "lifecircle_gb50180_2018"]
 
@@ -338,7 +337,7 @@ def propose_sites(
     except siting.InfeasibleError as exc:
         raise EvaluationError(_infeasible_message(exc, areas, item.radius_m)) from None
     except AnalysisError as exc:
-        raise EvaluationError(_siting_message(exc)) from None
+        raise EvaluationError(describe(exc)) from None
     by_existing = (pairs.facility >= n_new) & (pairs.distance_m <= reach)
     covered_before = float(weights[np.unique(demand[by_existing])].sum())
     if capacity is not None:  # what today's facilities can serve within their places
@@ -464,14 +463,6 @@ def _infeasible_message(exc: siting.InfeasibleError, areas: list[Any], radius_m:
     }
 
 
-def _siting_message(exc: AnalysisError) -> str:
-    if exc.code == "solver":
-        return _("The optimisation found no solution for this request; try another budget or street.")
-    if exc.code == "budget":
-        return _("The number of new sites is larger than the candidate points (or below 1).")
-    return str(exc)
-
-
 MEDIAN_REACH = 3.0  # p-median considers walks up to 3 × the item's radius
 
 
@@ -514,7 +505,7 @@ def _median_proposal(
         today, covered_before = solve(0)
         result, covered_after = solve(p)
     except AnalysisError as exc:
-        raise EvaluationError(_siting_message(exc)) from None
+        raise EvaluationError(describe(exc)) from None
     proposals = [
         cands.proposal(
             j,
@@ -602,69 +593,20 @@ def add_sites(*, actor: User, scenario: Scenario, type_code: str, sites: list[di
     )
 
 
-CANDIDATE_COLUMNS = [
-    Column("name", "名称", True),
-    Column("lon", "经度"),
-    Column("lat", "纬度"),
-    Column("kind", "类别"),
-    Column("capacity", "名额"),
-    Column("address", "地址"),
-]
-
-
-# The Chinese words for the kinds, whatever the language of the user interface.
-KIND_WORDS = {
-    "空闲地块": CandidateKind.VACANT_LAND,
-    "空地": CandidateKind.VACANT_LAND,
-    "闲置地块": CandidateKind.VACANT_LAND,
-    "配套用房": CandidateKind.ANCILLARY,
-    "底商": CandidateKind.ANCILLARY,
-    "其他": CandidateKind.OTHER,
-}
-
-
 def import_candidates(
     *, actor: User, zone: Zone, name: str, content: bytes, filename: str, coordinate_system: str = "wgs84"
 ) -> CandidateList:
-    """A list of candidate sites from a CSV, xlsx or GeoJSON file: name, longitude and latitude (or a
-    Point geometry), optionally kind, places and address. Every problem is reported with its row and
-    field (:class:`ImportRejected`) and nothing is written unless the whole file is good."""
-    if not access.can_run(actor):
-        raise PermissionDenied
-    if not name.strip():
-        raise ImportRejected([Problem(0, "name", _("Give the list a name."))])
-    file_format = format_for_filename(filename)
-    if file_format is None:
-        raise ImportRejected([Problem(0, "file", _("Upload a .csv, .xlsx or .geojson file."))])
-    try:
-        rows = read_table(content, file_format)
-    except TableError as exc:
-        raise ImportRejected([Problem(0, "file", str(exc))]) from None
-    headers = [h for h in rows[0].cells if h != GEOMETRY_KEY]
-    found, problems = header_map(CANDIDATE_COLUMNS, headers)
-    lookups = Lookups(zone, coordinate_system)
-    sites = []
-    for row in rows:
-        r = RowReader(row, found, lookups)
-        site = CandidateSite(
-            name=r.text("name", required=True, max_length=120),
-            kind=KIND_WORDS.get(r.text("kind")) or r.choice("kind", CandidateKind, CandidateKind.OTHER),
-            capacity=r.integer("capacity", minimum=1, maximum=100_000),
-            address=r.text("address", max_length=200),
-        )
-        point = r.point("lon", "lat", required=True)
-        if point is not None:
-            site.lon, site.lat = point
-        problems += r.problems
-        sites.append(site)
-    if problems:
-        raise ImportRejected(problems)
-    with transaction.atomic():
-        candidate_list = CandidateList.objects.create(zone=zone, name=name.strip()[:120], created_by=actor)
-        for site in sites:
-            site.candidate_list = candidate_list
-        CandidateSite.objects.bulk_create(sites)
-    return candidate_list
+    """A list of candidate sites from a CSV, xlsx or GeoJSON file (lifecircle/imports.py). Every problem
+    is reported with its row and field (:class:`ImportRejected`) and nothing is written unless the whole
+    file is good."""
+    batch = imports.run(
+        CANDIDATES,
+        actor=actor,
+        filename=filename,
+        content=content,
+        options={"zone_id": zone.pk, "name": name, "coordinate_system": coordinate_system},
+    )
+    return CandidateList.objects.get(pk=batch.summary["list_id"])
 
 
 def delete_candidate_list(*, actor: User, candidate_list: CandidateList) -> None:

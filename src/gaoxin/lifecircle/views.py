@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,15 +15,14 @@ from django.views.decorators.http import require_POST
 from gaoxin.analysis import access as engine
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common.http import XLSX, attachment
+from gaoxin.common.imports import ImportRejected
 from gaoxin.lifecircle import access, exports, queries, services
 from gaoxin.lifecircle.forms import RunForm
 from gaoxin.lifecircle.models import CandidateList, Evaluation, Scenario, ScenarioFacility
 from gaoxin.places.analysis import network_for_zone
 from gaoxin.places.choices import ServiceClass
-from gaoxin.places.datasets import Problem
 from gaoxin.places.models import Street
-from gaoxin.places.queries import street_at
-from gaoxin.places.services import ImportRejected, current_zone
+from gaoxin.places.queries import current_zone, street_at
 
 
 def _evaluation(request: HttpRequest) -> Evaluation | None:
@@ -554,17 +552,6 @@ def candidate_lists(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
-            if upload is not None and upload.size > settings.GAOXIN_IMPORT_MAX_BYTES:
-                raise ImportRejected(
-                    [
-                        Problem(
-                            0,
-                            "file",
-                            _("The file is larger than %(n)s MB.")
-                            % {"n": settings.GAOXIN_IMPORT_MAX_BYTES // 1024 // 1024},
-                        )
-                    ]
-                )
             created = services.import_candidates(
                 actor=request.user,  # type: ignore[arg-type]
                 zone=current_zone(),  # type: ignore[arg-type]

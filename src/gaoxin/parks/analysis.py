@@ -4,60 +4,26 @@ database keys ⇄ enterprise ids, reasons ⇄ translated sentences."""
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gaoxin.analysis import mu_benefit as mb
-from gaoxin.parks.choices import LandRole, Metric, Source
-from gaoxin.parks.models import M2_PER_MU, Enterprise, Evaluation, Fact, LandParcel, LandUse, Result, YearFlag
+from gaoxin.common.units import M2_PER_MU, YUAN_PER_WAN
+from gaoxin.parks.choices import METRIC_UNITS, LandRole, Source
+from gaoxin.parks.models import Enterprise, Evaluation, Fact, LandParcel, LandUse, Result, YearFlag
+from gaoxin.parks.validators import LAND_METRIC, parse_scheme
 
-# Database metric (yuan, t, tce …) → the scheme's metric (万元 for money) and the divisor between them.
+# The scheme's metric (万元 for money) → the stored metric and the divisor between them.
 SCHEME_METRICS: dict[str, tuple[str, float]] = {
-    "tax_10k_yuan": (Metric.TAX, 1e4),
-    "revenue_10k_yuan": (Metric.REVENUE, 1e4),
-    "value_added_10k_yuan": (Metric.VALUE_ADDED, 1e4),
-    "rd_10k_yuan": (Metric.RD, 1e4),
-    "employees": (Metric.EMPLOYEES, 1.0),
-    "energy_tce": (Metric.ENERGY, 1.0),
-    "electricity_kwh": (Metric.ELECTRICITY, 1.0),
-    "cod_t": (Metric.COD, 1.0),
-    "nh3n_t": (Metric.NH3N, 1.0),
-    "so2_t": (Metric.SO2, 1.0),
-    "nox_t": (Metric.NOX, 1.0),
+    code: (unit.metric, float(unit.per_unit)) for code, unit in METRIC_UNITS.items()
 }
-LAND_METRIC = "land_mu"
-
-
-def parse_scheme(source: str) -> mb.Scheme:
-    """The scheme in ``source`` (TOML), or a ValidationError saying what is wrong."""
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValidationError(_("The scheme is not valid TOML: %(reason)s") % {"reason": exc}) from None
-    try:
-        scheme = mb.scheme_from_dict(data)
-    except mb.SchemeError as exc:
-        raise ValidationError(
-            _("The scheme is not consistent: %(reason)s") % {"reason": exc.message}
-        ) from None
-    except (TypeError, AttributeError, KeyError) as exc:
-        raise ValidationError(_("The scheme has an unexpected shape: %(reason)s") % {"reason": exc}) from None
-    unknown = [m for m in scheme.metrics if m not in SCHEME_METRICS and m != LAND_METRIC]
-    if unknown:
-        raise ValidationError(
-            _("The scheme uses metrics the platform does not collect: %(names)s (known: %(known)s)")
-            % {"names": ", ".join(unknown), "known": ", ".join([*SCHEME_METRICS, LAND_METRIC])}
-        )
-    return scheme
 
 
 def land_mu_by_enterprise(enterprise_ids: Iterable[int]) -> dict[int, float]:
@@ -218,7 +184,9 @@ def parcel_flags(
             plot_ratio=None if p.plot_ratio is None else float(p.plot_ratio),
             tax_per_mu_10k_yuan=tax,
             contracted_tax_per_mu_10k_yuan=(
-                None if p.contracted_tax_per_mu_yuan is None else float(p.contracted_tax_per_mu_yuan) / 1e4
+                None
+                if p.contracted_tax_per_mu_yuan is None
+                else float(p.contracted_tax_per_mu_yuan / YUAN_PER_WAN)
             ),
             consecutive_d=main.consecutive_d if main is not None else 0,
             let_share=float(tenants / p.area_m2),

@@ -8,6 +8,10 @@ class ParksConfig(AppConfig):
     verbose_name = _("Parks and 亩产效益")
 
     def ready(self) -> None:
+        from gaoxin.parks import imports
+
+        imports.register_all()
+
         from django.db.models.signals import post_migrate
 
         from gaoxin.parks import services

@@ -1,5 +1,10 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.units import YUAN_PER_WAN
 
 
 class Scale(models.TextChoices):
@@ -78,3 +83,32 @@ class MeasureKind(models.TextChoices):
     ENERGY = "energy", _("energy and emissions quota")
     CREDIT = "credit", _("credit")
     SUBSIDY = "subsidy", _("subsidies and awards")
+
+
+@dataclass(frozen=True)
+class MetricUnit:
+    """A figure as departments report it and schemes name it (``code``, in its reporting unit), and
+    how it is stored (``metric``, in base units): stored value = reported value × ``per_unit``."""
+
+    code: str
+    metric: Metric
+    per_unit: Decimal
+
+
+# The one table of reporting units: money in 万元, everything else as stored.
+METRIC_UNITS: dict[str, MetricUnit] = {
+    u.code: u
+    for u in (
+        MetricUnit("tax_10k_yuan", Metric.TAX, YUAN_PER_WAN),
+        MetricUnit("revenue_10k_yuan", Metric.REVENUE, YUAN_PER_WAN),
+        MetricUnit("value_added_10k_yuan", Metric.VALUE_ADDED, YUAN_PER_WAN),
+        MetricUnit("rd_10k_yuan", Metric.RD, YUAN_PER_WAN),
+        MetricUnit("employees", Metric.EMPLOYEES, Decimal(1)),
+        MetricUnit("energy_tce", Metric.ENERGY, Decimal(1)),
+        MetricUnit("electricity_kwh", Metric.ELECTRICITY, Decimal(1)),
+        MetricUnit("cod_t", Metric.COD, Decimal(1)),
+        MetricUnit("nh3n_t", Metric.NH3N, Decimal(1)),
+        MetricUnit("so2_t", Metric.SO2, Decimal(1)),
+        MetricUnit("nox_t", Metric.NOX, Decimal(1)),
+    )
+}

@@ -1,8 +1,9 @@
-"""The departments' yearly files: their columns and the parsing of one row.
+"""The departments' yearly files: their columns and the parsing of a cell.
 
 Every file has the enterprise's 统一社会信用代码 and the department's figures for the year (the year
 is chosen on upload). Money columns are in 万元 as the departments report them and are stored in
-yuan. A blank cell means "no figure", never zero.
+yuan (the units are those of parks.choices.METRIC_UNITS). A blank cell means "no figure", never zero.
+Headers may be the Chinese ones or the English codes.
 """
 
 from __future__ import annotations
@@ -11,75 +12,79 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.parks.choices import Metric, Source
+from gaoxin.common.imports import Column
+from gaoxin.parks.choices import METRIC_UNITS, MetricUnit, Source
 
-USCC_COLUMNS = ("统一社会信用代码", "uscc")
-# The land file (自然资源局): one row per enterprise and parcel.
-LAND_DATASET = "land"
-LAND_LABEL = _("Natural resources bureau: land used by each enterprise")
-LAND_COLUMNS = {
-    "parcel": ("宗地编号", "parcel"),
-    "role": ("使用方式", "role"),  # 自有 / 租赁 (owner / tenant); blank = owner
-    "area": ("使用面积(平方米)", "area_m2"),
-}
+USCC = Column("uscc", "统一社会信用代码", required=True)
 
 
 @dataclass(frozen=True)
-class Column:
-    metric: str
-    headers: tuple[str, ...]  # Chinese header first, then the English one
-    factor: Decimal  # file unit → stored unit
+class Dataset:
+    """One department's file: where its figures come from and the columns it may hold (each named by
+    its METRIC_UNITS code)."""
+
+    code: str
+    source: Source
+    label: Promise
+    columns: tuple[Column, ...]
+
+    def unit(self, column: Column) -> MetricUnit:
+        return METRIC_UNITS[column.name]
 
 
-WAN = Decimal(10000)
-ONE = Decimal(1)
-
-DATASETS: dict[str, tuple[str, Any, tuple[Column, ...]]] = {
-    "tax": (
-        Source.TAX,
-        _("Tax bureau: tax paid and revenue"),
-        (
-            Column(Metric.TAX, ("实缴税收(万元)", "tax_10k_yuan"), WAN),
-            Column(Metric.REVENUE, ("营业收入(万元)", "revenue_10k_yuan"), WAN),
+DATASETS: dict[str, Dataset] = {
+    d.code: d
+    for d in (
+        Dataset(
+            "tax",
+            Source.TAX,
+            _("Tax bureau: tax paid and revenue"),
+            (Column("tax_10k_yuan", "实缴税收(万元)"), Column("revenue_10k_yuan", "营业收入(万元)")),
         ),
-    ),
-    "stats": (
-        Source.STATS,
-        _("Statistics bureau: value added, R&D, employees, energy"),
-        (
-            Column(Metric.REVENUE, ("营业收入(万元)", "revenue_10k_yuan"), WAN),
-            Column(Metric.VALUE_ADDED, ("工业增加值(万元)", "value_added_10k_yuan"), WAN),
-            Column(Metric.RD, ("研发经费(万元)", "rd_10k_yuan"), WAN),
-            Column(Metric.EMPLOYEES, ("年平均职工人数", "employees"), ONE),
-            Column(Metric.ENERGY, ("综合能耗(吨标煤)", "energy_tce"), ONE),
+        Dataset(
+            "stats",
+            Source.STATS,
+            _("Statistics bureau: value added, R&D, employees, energy"),
+            (
+                Column("revenue_10k_yuan", "营业收入(万元)"),
+                Column("value_added_10k_yuan", "工业增加值(万元)"),
+                Column("rd_10k_yuan", "研发经费(万元)"),
+                Column("employees", "年平均职工人数"),
+                Column("energy_tce", "综合能耗(吨标煤)"),
+            ),
         ),
-    ),
-    "power": (
-        Source.POWER,
-        _("Power company: electricity use"),
-        (Column(Metric.ELECTRICITY, ("用电量(千瓦时)", "electricity_kwh"), ONE),),
-    ),
-    "eco": (
-        Source.ECO,
-        _("Ecology and environment bureau: emissions"),
-        (
-            Column(Metric.COD, ("化学需氧量(吨)", "cod_t"), ONE),
-            Column(Metric.NH3N, ("氨氮(吨)", "nh3n_t"), ONE),
-            Column(Metric.SO2, ("二氧化硫(吨)", "so2_t"), ONE),
-            Column(Metric.NOX, ("氮氧化物(吨)", "nox_t"), ONE),
+        Dataset(
+            "power",
+            Source.POWER,
+            _("Power company: electricity use"),
+            (Column("electricity_kwh", "用电量(千瓦时)"),),
         ),
-    ),
+        Dataset(
+            "eco",
+            Source.ECO,
+            _("Ecology and environment bureau: emissions"),
+            (
+                Column("cod_t", "化学需氧量(吨)"),
+                Column("nh3n_t", "氨氮(吨)"),
+                Column("so2_t", "二氧化硫(吨)"),
+                Column("nox_t", "氮氧化物(吨)"),
+            ),
+        ),
+    )
 }
 
-
-def cell(cells: dict[str, Any], headers: tuple[str, ...]) -> tuple[str | None, Any]:
-    """The header found and its value (None, None when no such column)."""
-    for h in headers:
-        if h in cells:
-            return h, cells[h]
-    return None, None
+# The land file (自然资源局): one row per enterprise and parcel.
+LAND_DATASET = "land"
+LAND_LABEL = _("Natural resources bureau: land used by each enterprise")
+LAND_COLUMNS = (
+    USCC,
+    Column("parcel", "宗地编号", required=True),
+    Column("role", "使用方式"),  # 自有 / 租赁 (owner / tenant); blank = owner
+    Column("area_m2", "使用面积(平方米)", required=True),
+)
 
 
 def parse_decimal(value: Any) -> Decimal | None:

@@ -4,10 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.common.forms import UploadField
 from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
 from gaoxin.parks.models import YEAR_VALIDATORS, Scheme
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def _default_year() -> int:
@@ -16,16 +15,10 @@ def _default_year() -> int:
 
 class ImportForm(forms.Form):
     dataset = forms.ChoiceField(
-        label=_("Dataset"), choices=[*((k, v[1]) for k, v in DATASETS.items()), (LAND_DATASET, LAND_LABEL)]
+        label=_("Dataset"), choices=[*((k, d.label) for k, d in DATASETS.items()), (LAND_DATASET, LAND_LABEL)]
     )
     year = forms.IntegerField(label=_("Data year"), validators=YEAR_VALIDATORS, initial=_default_year)
-    file = forms.FileField(label=_("File (CSV or xlsx)"))
-
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        f = self.cleaned_data["file"]
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        return f
+    file = UploadField(label=_("File (CSV or xlsx)"))
 
 
 class EvaluationForm(forms.Form):

@@ -1,6 +1,6 @@
 """Parks (一区十园), enterprises, land, plants, yearly figures and the 亩产效益 evaluation.
 
-Method and sources: ../shared/reference/mu-benefit.md (§3.6 is the data model this follows).
+Method and sources: docs/methods.md (亩产效益: 鲁政字〔2019〕235号 and the evaluation rules it cites).
 Money is stored in yuan (Decimal), areas in m² (mu derived: 1 mu = 10,000/15 m² ≈ 666.67 m²).
 """
 
@@ -15,8 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.analysis.identifiers import IdentifierError, normalize_uscc
-from gaoxin.common.models import TimeStamped
+from gaoxin.common.models import ImportBatch, TimeStamped
+from gaoxin.common.units import M2_PER_MU
 from gaoxin.parks.choices import (
     AppealStatus,
     EvaluationStatus,
@@ -28,20 +28,11 @@ from gaoxin.parks.choices import (
     Scale,
     Source,
 )
+from gaoxin.parks.validators import validate_scheme_source, validate_uscc
 from gaoxin.places.models import Zone
 from gaoxin.places.validators import validate_polygon_geojson
 
-M2_PER_MU = Decimal(10000) / Decimal(15)  # 1 亩 = 10,000/15 m² (DESIGN.md glossary: 666.67 m²)
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
-
-
-def validate_uscc(value: str) -> None:
-    try:
-        normalize_uscc(value)
-    except IdentifierError as exc:
-        raise ValidationError(
-            _("Not a valid unified social credit code (GB 32100): %(reason)s") % {"reason": exc.message}
-        ) from None
 
 
 class Park(TimeStamped):
@@ -251,30 +242,6 @@ class Plant(TimeStamped):
         return self.name
 
 
-class ImportBatch(TimeStamped):
-    """One uploaded department file; written only when every row is valid."""
-
-    dataset = models.CharField(_("dataset"), max_length=10)
-    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    filename = models.CharField(_("file name"), max_length=200)
-    rows = models.PositiveIntegerField(_("rows"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
-
-    class Meta:
-        verbose_name = _("park data import")
-        verbose_name_plural = _("park data imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return "%s %s %s" % (self.dataset, self.year, self.filename)
-
-
 class Fact(models.Model):
     """One figure of one enterprise for one year from one source. The evaluation reads the
     department's (verified) figure and falls back to the enterprise's own (self-reported)."""
@@ -289,7 +256,7 @@ class Fact(models.Model):
         _("value"), max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
     )
     batch = models.ForeignKey(
-        ImportBatch,
+        ImportBatch,  # the department's file it came from (gaoxin.common.imports)
         verbose_name=_("import"),
         on_delete=models.SET_NULL,
         null=True,
@@ -376,9 +343,7 @@ class Scheme(TimeStamped):
         return "%s v%s" % (self.title, self.version)
 
     def clean(self) -> None:
-        from gaoxin.parks.analysis import parse_scheme
-
-        parse_scheme(self.source)
+        validate_scheme_source(self.source)
 
 
 class Evaluation(TimeStamped):

@@ -15,20 +15,19 @@ from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis import mu_benefit as mb
-from gaoxin.analysis.identifiers import IdentifierError, normalize_uscc
-from gaoxin.common.tabular import Row, TableError, format_for_filename, read_table
+from gaoxin.common import imports
+from gaoxin.common.imports import ImportRejected, Problem
+from gaoxin.common.models import ImportBatch
 from gaoxin.parks import analysis
-from gaoxin.parks.choices import AppealStatus, EvaluationStatus, LandRole, Metric, Source
-from gaoxin.parks.datasets import DATASETS, LAND_COLUMNS, LAND_DATASET, USCC_COLUMNS, cell, parse_decimal
+from gaoxin.parks.choices import AppealStatus, EvaluationStatus, Metric, Source
+from gaoxin.parks.datasets import LAND_DATASET
+from gaoxin.parks.imports import kind_of
 from gaoxin.parks.models import (
     Appeal,
     Confirmation,
     Enterprise,
     Evaluation,
     Fact,
-    ImportBatch,
-    LandParcel,
-    LandUse,
     Result,
     Scheme,
 )
@@ -66,245 +65,40 @@ def save_scheme_copy(actor: User, base: Scheme, *, title: str, source: str) -> S
 
 
 @dataclass
-class Problem:
-    row: int
-    field: str
-    message: str
-
-
-@dataclass
 class ImportReport:
+    """What an import of a department's file did: its problems (nothing written), or its batch and
+    the number of figures (or land uses) written."""
+
     problems: list[Problem] = field(default_factory=list)
     batch: ImportBatch | None = None
     written: int = 0
 
 
-def _read_rows(filename: str, content: bytes, report: ImportReport) -> list[Row] | None:
-    fmt = format_for_filename(filename)
-    if fmt is None or fmt == "geojson":
-        report.problems.append(Problem(0, "file", _("Upload a CSV or xlsx file.")))
-        return None
+def import_department_file(
+    actor: User | None, *, dataset: str, year: int, filename: str, content: bytes
+) -> ImportReport:
+    """A department's file (parks/imports.py): when every row is valid all its figures are written in
+    one transaction, otherwise nothing and every problem is reported by row and column."""
     try:
-        return read_table(content, fmt)
-    except TableError as exc:
-        report.problems.append(Problem(0, "file", str(exc)))
-        return None
-
-
-def _enterprise_of(row: Row, enterprises: dict[str, Enterprise], report: ImportReport) -> Enterprise | None:
-    """The registry's enterprise named by the row's 统一社会信用代码, or a problem reported."""
-    _h, raw = cell(row.cells, USCC_COLUMNS)
-    try:
-        uscc = normalize_uscc(str(raw or ""))
-    except IdentifierError as exc:
-        report.problems.append(
-            Problem(
-                row.number,
-                USCC_COLUMNS[0],
-                _("Not a valid unified social credit code: %(reason)s") % {"reason": exc.message},
-            )
+        batch = imports.run(
+            kind_of(dataset), actor=actor, filename=filename, content=content, options={"year": year}
         )
-        return None
-    enterprise = enterprises.get(uscc)
-    if enterprise is None:
-        report.problems.append(
-            Problem(
-                row.number,
-                USCC_COLUMNS[0],
-                _("No enterprise with the code %(code)s in the registry.") % {"code": uscc},
-            )
-        )
-    return enterprise
+    except ImportRejected as exc:
+        return ImportReport(problems=exc.problems)
+    return ImportReport(batch=batch, written=batch.summary["written"])
 
 
 def import_land_file(
     actor: User | None, *, filename: str, content: bytes, year: int | None = None
 ) -> ImportReport:
-    """自然资源局's land use per enterprise: one row per enterprise and parcel (统一社会信用代码, 宗地编号,
-    使用方式 owner/tenant, 使用面积(平方米)). All rows or nothing; the uses of the parcels named are
-    replaced by the file's."""
-    report = ImportReport()
-    rows = _read_rows(filename, content, report)
-    if rows is None:
-        return report
-    enterprises = {e.uscc: e for e in Enterprise.objects.all()}
-    parcels = {p.code: p for p in LandParcel.objects.all()}
-    roles = {
-        "自有": LandRole.OWNER,
-        "owner": LandRole.OWNER,
-        "租赁": LandRole.TENANT,
-        "tenant": LandRole.TENANT,
-    }
-    uses: list[LandUse] = []
-    seen: dict[tuple[str, int], int] = {}
-    for row in rows:
-        enterprise = _enterprise_of(row, enterprises, report)
-        _h, code = cell(row.cells, LAND_COLUMNS["parcel"])
-        parcel = parcels.get(str(code or "").strip())
-        if parcel is None:
-            report.problems.append(
-                Problem(
-                    row.number,
-                    LAND_COLUMNS["parcel"][0],
-                    _("No parcel with the code %(code)s.") % {"code": code},
-                )
-            )
-        _h, raw_role = cell(row.cells, LAND_COLUMNS["role"])
-        role = (
-            roles.get(str(raw_role or "").strip().lower(), None)
-            if raw_role not in (None, "")
-            else LandRole.OWNER
-        )
-        if role is None:
-            report.problems.append(
-                Problem(
-                    row.number,
-                    LAND_COLUMNS["role"][0],
-                    _("Write 自有 (owner) or 租赁 (tenant), not “%(value)s”.") % {"value": raw_role},
-                )
-            )
-        header, raw_area = cell(row.cells, LAND_COLUMNS["area"])
-        try:
-            area = parse_decimal(raw_area)
-            if area is None or area <= 0:
-                raise ValueError
-        except ValueError:
-            report.problems.append(
-                Problem(
-                    row.number,
-                    header or LAND_COLUMNS["area"][0],
-                    _("“%(value)s” is not a positive area.") % {"value": raw_area},
-                )
-            )
-            continue
-        if enterprise is None or parcel is None or role is None:
-            continue
-        key = (parcel.code, enterprise.pk)
-        if key in seen:
-            report.problems.append(
-                Problem(
-                    row.number,
-                    USCC_COLUMNS[0],
-                    _("The enterprise is already on row %(row)s.") % {"row": seen[key]},
-                )
-            )
-            continue
-        seen[key] = row.number
-        uses.append(LandUse(parcel=parcel, enterprise=enterprise, role=role, area_m2=area))
-    by_parcel: dict[int, Decimal] = {}
-    for u in uses:
-        by_parcel[u.parcel.pk] = by_parcel.get(u.parcel.pk, Decimal(0)) + u.area_m2
-    for u in uses:
-        if by_parcel[u.parcel.pk] > u.parcel.area_m2:
-            report.problems.append(
-                Problem(
-                    seen[(u.parcel.code, u.enterprise.pk)],
-                    LAND_COLUMNS["area"][0],
-                    _("The uses of parcel %(code)s add up to more than its %(area)s m².")
-                    % {"code": u.parcel.code, "area": u.parcel.area_m2},
-                )
-            )
-    if report.problems:
-        return report
-    with transaction.atomic():
-        LandUse.objects.filter(parcel_id__in=list(by_parcel)).delete()
-        LandUse.objects.bulk_create(uses)
-        report.batch = ImportBatch.objects.create(
-            dataset=LAND_DATASET,
-            year=year or timezone.localdate().year,
-            filename=filename[:200],
-            rows=len(rows),
-            created_by=actor,
-        )
-        report.written = len(uses)
-    return report
-
-
-def import_department_file(
-    actor: User | None, *, dataset: str, year: int, filename: str, content: bytes
-) -> ImportReport:
-    """Read a department's file; when every row is valid write all its figures in one transaction,
-    otherwise write nothing and report every problem by row and column."""
-    if dataset == LAND_DATASET:
-        return import_land_file(actor, filename=filename, content=content, year=year)
-    report = ImportReport()
-    if dataset not in DATASETS:
-        report.problems.append(Problem(0, "dataset", _("Unknown dataset %(name)s.") % {"name": dataset}))
-        return report
-    source, _label, columns = DATASETS[dataset]
-    rows = _read_rows(filename, content, report)
-    if rows is None:
-        return report
-    header = set(rows[0].cells)
-    if not any(h in header for h in USCC_COLUMNS):
-        report.problems.append(
-            Problem(1, "统一社会信用代码", _("The file has no column %(name)s.") % {"name": USCC_COLUMNS[0]})
-        )
-    present = [c for c in columns if any(h in header for h in c.headers)]
-    if not present:
-        report.problems.append(
-            Problem(
-                1,
-                "",
-                _("The file has none of the columns of this dataset: %(names)s")
-                % {"names": ", ".join(c.headers[0] for c in columns)},
-            )
-        )
-    if report.problems:
-        return report
-    enterprises = {e.uscc: e for e in Enterprise.objects.all()}
-    parsed: list[tuple[int, Enterprise, str, Decimal]] = []
-    seen: dict[str, int] = {}
-    for row in rows:
-        enterprise = _enterprise_of(row, enterprises, report)
-        if enterprise is None:
-            continue
-        uscc = enterprise.uscc
-        if uscc in seen:
-            report.problems.append(
-                Problem(
-                    row.number,
-                    USCC_COLUMNS[0],
-                    _("The enterprise is already on row %(row)s.") % {"row": seen[uscc]},
-                )
-            )
-            continue
-        seen[uscc] = row.number
-        values = 0
-        for col in present:
-            header_found, value = cell(row.cells, col.headers)
-            try:
-                number = parse_decimal(value)
-            except ValueError:
-                report.problems.append(
-                    Problem(
-                        row.number,
-                        header_found or col.headers[0],
-                        _("“%(value)s” is not a non-negative number.") % {"value": value},
-                    )
-                )
-                continue
-            if number is not None:
-                parsed.append((row.number, enterprise, col.metric, number * col.factor))
-                values += 1
-        if values == 0 and not any(p.row == row.number for p in report.problems):
-            report.problems.append(Problem(row.number, "", _("The row has no figure.")))
-    if report.problems:
-        return report
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            dataset=dataset, year=year, filename=filename[:200], rows=len(rows), created_by=actor
-        )
-        for number, enterprise, metric, value in parsed:
-            Fact.objects.update_or_create(
-                enterprise=enterprise,
-                year=year,
-                metric=metric,
-                source=source,
-                defaults={"value": value, "batch": batch, "row": number},
-            )
-        report.batch, report.written = batch, len(parsed)
-    return report
+    """自然资源局's land use per enterprise (统一社会信用代码, 宗地编号, 使用方式 owner/tenant, 使用面积(平方米))."""
+    return import_department_file(
+        actor,
+        dataset=LAND_DATASET,
+        year=year or timezone.localdate().year,
+        filename=filename,
+        content=content,
+    )
 
 
 @transaction.atomic

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gaoxin.common import imports
 from gaoxin.common.http import attachment, querystring_without_page
 from gaoxin.parks import access, exports, queries, services
-from gaoxin.parks.analysis import parse_scheme, reason_text
+from gaoxin.parks.analysis import reason_text
 from gaoxin.parks.choices import EvaluationStatus, Klass, Metric, Scale, Source
-from gaoxin.parks.datasets import DATASETS, LAND_COLUMNS, LAND_LABEL
+from gaoxin.parks.datasets import DATASETS, LAND_COLUMNS, LAND_DATASET, LAND_LABEL
 from gaoxin.parks.forms import (
     AppealForm,
     ConfirmForm,
@@ -28,8 +29,10 @@ from gaoxin.parks.forms import (
     OwnFiguresForm,
     SchemeForm,
 )
-from gaoxin.parks.models import Appeal, Enterprise, Evaluation, ImportBatch, Park, PolicyMeasure, Scheme
-from gaoxin.places.services import current_zone
+from gaoxin.parks.imports import kind_of
+from gaoxin.parks.models import Appeal, Enterprise, Evaluation, Park, PolicyMeasure, Scheme
+from gaoxin.parks.validators import parse_scheme
+from gaoxin.places.queries import current_zone
 
 WAN = Decimal(10000)
 OWN_FIELDS = {
@@ -173,15 +176,21 @@ def import_page(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("%(n)s figures of %(rows)s rows imported.")
-                % {"n": report.written, "rows": report.batch.rows},
+                % {"n": report.written, "rows": report.batch.summary["rows"]},
             )
             return redirect("parks:import")
-    columns = [(v[1], [c.headers for c in v[2]]) for v in DATASETS.values()]
-    columns.append((LAND_LABEL, list(LAND_COLUMNS.values())))
+    columns = [(d.label, [(c.zh, c.name) for c in d.columns]) for d in DATASETS.values()]
+    columns.append((LAND_LABEL, [(c.zh, c.name) for c in LAND_COLUMNS if c.name != "uscc"]))
+    kinds = [kind_of(d) for d in [*DATASETS, LAND_DATASET]]
     return render(
         request,
         "parks/import.html",
-        {"form": form, "report": report, "columns": columns, "batches": ImportBatch.objects.all()[:20]},
+        {
+            "form": form,
+            "report": report,
+            "columns": columns,
+            "batches": imports.recent_batches(request.user, kinds),
+        },
     )
 
 

@@ -43,7 +43,7 @@ def can_edit_street(user: User, street_id: int | None) -> bool:
 
 
 def can_import(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("places.add_importbatch")
+    return user.is_authenticated and user.has_perm("places.import_places")
 
 
 def require_view(user: User) -> None:

@@ -4,7 +4,6 @@ from gaoxin.places.models import (
     Community,
     Facility,
     FacilityType,
-    ImportBatch,
     ResidentialArea,
     Street,
     WalkEdge,
@@ -67,21 +66,3 @@ class FacilityAdmin(admin.ModelAdmin):
 class WalkEdgeAdmin(admin.ModelAdmin):
     list_display = ("id", "zone", "highway", "name")
     list_filter = ("highway",)
-
-
-@admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("filename", "dataset", "status", "created_by", "created_at", "applied_at")
-    list_filter = ("dataset", "status")
-    exclude = ("content",)
-    readonly_fields = (
-        "dataset",
-        "file_format",
-        "filename",
-        "coordinate_system",
-        "status",
-        "problems",
-        "summary",
-        "created_by",
-        "applied_at",
-    )

@@ -8,6 +8,10 @@ class PlacesConfig(AppConfig):
     verbose_name = _("Places and facilities")
 
     def ready(self) -> None:
+        from gaoxin.places import imports
+
+        imports.register_all()
+
         from django.db.models.signals import post_migrate
 
         from gaoxin.places.services import sync_facility_types

@@ -58,20 +58,3 @@ class ImportDataset(models.TextChoices):
     COMMUNITIES = "communities", _("Communities")
     AREAS = "areas", _("Residential areas")
     FACILITIES = "facilities", _("Facilities")
-
-
-class FileFormat(models.TextChoices):
-    CSV = "csv", "CSV"
-    XLSX = "xlsx", "Excel (xlsx)"
-    GEOJSON = "geojson", "GeoJSON"
-
-
-class ImportStatus(models.TextChoices):
-    INVALID = "invalid", _("Rejected: problems found")
-    VALIDATED = "validated", _("Validated, waiting for confirmation")
-    APPLIED = "applied", _("Applied")
-
-
-class CoordinateSystem(models.TextChoices):
-    WGS84 = "wgs84", _("WGS-84 (GPS, OpenStreetMap)")
-    GCJ02 = "gcj02", _("GCJ-02 (Amap / Tencent maps)")

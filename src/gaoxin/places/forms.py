@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import User
+from gaoxin.common.choices import CoordinateSystem, FileFormat
 from gaoxin.places import access
-from gaoxin.places.choices import CoordinateSystem, FileFormat, ImportDataset
+from gaoxin.places.choices import ImportDataset
 from gaoxin.places.models import Community, Facility, ResidentialArea
 
 

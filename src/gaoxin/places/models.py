@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
@@ -20,11 +19,7 @@ from gaoxin.places.choices import (
     AreaStatus,
     CapacityUnit,
     CommunityKind,
-    CoordinateSystem,
     FacilityStatus,
-    FileFormat,
-    ImportDataset,
-    ImportStatus,
     ServiceClass,
     Tier,
 )
@@ -71,6 +66,7 @@ class Zone(TimeStamped):
     class Meta:
         verbose_name = _("zone")
         verbose_name_plural = _("zones")
+        permissions = [("import_places", _("Can import files of streets, communities, areas and facilities"))]
 
     def __str__(self) -> str:
         return self.name
@@ -369,33 +365,3 @@ class WalkEdge(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"#{self.pk}"
-
-
-class ImportBatch(TimeStamped):
-    """An uploaded file: validated first, applied only when a user confirms and nothing is wrong."""
-
-    dataset = models.CharField(_("dataset"), max_length=20, choices=ImportDataset.choices)
-    file_format = models.CharField(_("format"), max_length=10, choices=FileFormat.choices)
-    filename = models.CharField(_("file name"), max_length=200)
-    content = models.BinaryField(_("content"))
-    coordinate_system = models.CharField(
-        _("coordinate system"),
-        max_length=10,
-        choices=CoordinateSystem.choices,
-        default=CoordinateSystem.WGS84,
-    )
-    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices)
-    problems = models.JSONField(_("problems"), default=list)
-    summary = models.JSONField(_("summary"), default=dict)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
-    )
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.filename

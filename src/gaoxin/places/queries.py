@@ -10,7 +10,12 @@ from django.db.models import Count, Q, QuerySet, Sum
 from gaoxin.common import tabular
 from gaoxin.places.choices import FacilityStatus, ImportDataset, ServiceClass
 from gaoxin.places.datasets import COLUMNS
-from gaoxin.places.models import AGE_BANDS, Community, Facility, ResidentialArea, Street
+from gaoxin.places.models import AGE_BANDS, Community, Facility, ResidentialArea, Street, Zone
+
+
+def current_zone() -> Zone | None:
+    """The zone this installation serves (one per installation for now), None before one is loaded."""
+    return Zone.objects.order_by("pk").first()
 
 
 def facilities() -> QuerySet[Facility]:

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.analysis.errors import CoordinateError
 from gaoxin.analysis.geo import check_lon_lat, parse_polygon
-from gaoxin.places.messages import describe
+from gaoxin.common.errors import describe
+from gaoxin.common.imports import lon_lat_problem
 
 # GB/T 2260 county code (6 digits) extended by the statistical division codes (统计用区划代码):
 # 9 digits for a street/township, 12 digits for a community/village (jining.md §1.3).
@@ -38,10 +39,9 @@ def validate_community_code(value: str) -> None:
 def validate_lon_lat(lon: float | None, lat: float | None, field: str = "location") -> None:
     if lon is None or lat is None:
         return
-    try:
-        check_lon_lat(lon, lat)
-    except CoordinateError as exc:
-        raise ValidationError({field: describe(exc)}) from None
+    problem = lon_lat_problem(lon, lat)
+    if problem:
+        raise ValidationError({field: problem})
 
 
 def validate_polygon_geojson(value: object) -> None:

@@ -14,13 +14,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gaoxin.common import imports
+from gaoxin.common.choices import CoordinateSystem, ImportStatus
 from gaoxin.common.http import attachment, querystring_without_page
 from gaoxin.places import access, queries, services
-from gaoxin.places.choices import ImportDataset, ImportStatus, ServiceClass
+from gaoxin.places.choices import ImportDataset, ServiceClass
 from gaoxin.places.datasets import COLUMNS
 from gaoxin.places.filtersets import AreaFilter, CommunityFilter, FacilityFilter
 from gaoxin.places.forms import AreaForm, FacilityForm, ImportForm
-from gaoxin.places.models import AGE_BANDS, Facility, FacilityType, ImportBatch, Street
+from gaoxin.places.imports import kind_of
+from gaoxin.places.models import AGE_BANDS, Facility, FacilityType, Street
 
 PAGE_SIZE = 50
 PREFILL = {"code", "name", "type", "street", "community", "lon", "lat"}
@@ -46,7 +49,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "classes": ServiceClass.choices,
             "tile_url": settings.GAOXIN_MAP_TILE_URL,
             "tile_attribution": settings.GAOXIN_MAP_TILE_ATTRIBUTION,
-            "zone": services.current_zone(),
+            "zone": queries.current_zone(),
             "strings": {
                 "population": _("Population"),
                 "households": _("Households"),
@@ -198,7 +201,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             coordinate_system=form.cleaned_data["coordinate_system"],
         )
         return redirect("places:import_detail", pk=batch.pk)
-    recent = ImportBatch.objects.filter(created_by=request.user).defer("content")[:10]
+    recent = imports.recent_batches(request.user, [kind_of(d) for d in ImportDataset.values], limit=10)
     return render(
         request,
         "places/import.html",
@@ -212,30 +215,30 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
-    batch = get_object_or_404(ImportBatch.objects.defer("content"), pk=pk)
-    if batch.created_by_id != request.user.pk and not access.is_zone_wide(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
-    return batch
-
-
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch_for(request, pk)
-    return render(request, "places/import_detail.html", {"batch": batch, "Status": ImportStatus})
+    batch = imports.batch_for(request.user, pk)
+    return render(
+        request,
+        "places/import_detail.html",
+        {
+            "batch": batch,
+            "Status": ImportStatus,
+            "dataset_label": ImportDataset(batch.dataset).label
+            if batch.dataset in ImportDataset.values
+            else "",
+            "crs_label": CoordinateSystem(batch.options.get("coordinate_system", "wgs84")).label,
+        },
+    )
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch_for(request, pk)
-    batch = ImportBatch.objects.get(pk=batch.pk)
+    batch = imports.batch_for(request.user, pk)
     try:
         result = services.apply_import(actor=request.user, batch=batch)  # type: ignore[arg-type]
-    except services.ImportRejected as exc:
-        batch.status = ImportStatus.INVALID
-        batch.problems = [p.as_dict() for p in exc.problems[:1000]]
-        batch.save(update_fields=["status", "problems", "updated_at"])
+    except imports.ImportRejected as exc:
         messages.error(request, str(exc))
         return redirect("places:import_detail", pk=batch.pk)
     messages.success(request, _("Imported: %(created)s created, %(updated)s updated.") % result)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import gaoxin.parks.models
+import gaoxin.parks.validators
 import gaoxin.places.validators
 
 
@@ -394,7 +395,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=18,
                         unique=True,
-                        validators=[gaoxin.parks.models.validate_uscc],
+                        validators=[gaoxin.parks.validators.validate_uscc],
                         verbose_name="unified social credit code",
                     ),
                 ),

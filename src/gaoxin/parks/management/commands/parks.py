@@ -25,7 +25,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.common.tabular import TableError, format_for_filename, read_table, write_xlsx
-from gaoxin.parks.analysis import parse_scheme, reason_text
+from gaoxin.parks.analysis import reason_text
+from gaoxin.parks.validators import parse_scheme
 
 POOL_ALIASES = {"规上": "above", "规下": "below"}
 

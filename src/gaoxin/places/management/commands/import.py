@@ -3,9 +3,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gaoxin.common import imports
+from gaoxin.common.choices import CoordinateSystem
 from gaoxin.common.tabular import format_for_filename
-from gaoxin.places.choices import CoordinateSystem, ImportDataset
-from gaoxin.places.services import ImportRejected, import_rows
+from gaoxin.places.choices import ImportDataset
+from gaoxin.places.imports import kind_of
 
 
 class Command(BaseCommand):
@@ -32,19 +34,20 @@ class Command(BaseCommand):
         if fmt is None:
             raise CommandError("Cannot tell the format from the file name; pass --format csv|xlsx|geojson.")
         try:
-            result = import_rows(
+            batch = imports.run(
+                kind_of(options["dataset"]),
                 actor=None,
-                dataset=options["dataset"],
+                filename=path.name,
                 content=path.read_bytes(),
                 file_format=fmt,
-                coordinate_system=options["crs"],
+                options={"coordinate_system": options["crs"]},
             )
-        except ImportRejected as exc:
+        except imports.ImportRejected as exc:
             for p in exc.problems:
                 self.stderr.write(f"row {p.row}, {p.field}: {p.message}")
             raise CommandError(str(exc)) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {path.name}: {result['created']} created, {result['updated']} updated."
+                f"Imported {path.name}: {batch.summary['created']} created, {batch.summary['updated']} updated."
             )
         )

@@ -1,0 +1,128 @@
+"""The one table that turns the analysis core's error codes into translated messages.
+
+The core (``gaoxin.analysis``) speaks plain English and raises ``AnalysisError(code, message,
+**params)``; a user never sees that English. Every entry point that shows a core error to a person
+(a form, an import problem, an API answer, a command) calls :func:`describe`.
+
+``tests/common/test_errors.py`` reads every ``raise …Error("code", …)`` of the core and fails when a
+code has no entry here (a message of its own, or a place in :data:`INTERNAL`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.analysis.errors import AnalysisError
+
+# code → message; %(name)s placeholders are filled from the error's params.
+MESSAGES: dict[str, Promise] = {
+    # coordinates and geometry (analysis.geo, analysis.access, analysis.network)
+    "coordinate_not_finite": _("Longitude and latitude must be finite numbers."),
+    "coordinate_range": _("A point lies outside the longitude/latitude range."),
+    "longitude_range": _("Longitude %(value)s is outside -180..180."),
+    "latitude_range": _("Latitude %(value)s is outside -90..90."),
+    "polygon_type": _("Expected a GeoJSON Polygon or MultiPolygon."),
+    "polygon_malformed": _("Malformed polygon: %(reason)s"),
+    "polygon_empty": _("The polygon is empty."),
+    "polygon_invalid": _("Invalid polygon (%(reason)s)."),
+    "point_type": _("Expected a GeoJSON Point."),
+    "point_malformed": _("A point needs two numbers: [longitude, latitude]."),
+    # the walking network (analysis.network, analysis.osm)
+    "empty_network": _("The walking network has no usable street."),
+    "bad_line": _("A line of the walking network needs at least two points."),
+    "no_walkable_ways": _("The OpenStreetMap file holds no walkable way."),
+    "pbf": _("The OpenStreetMap file cannot be read."),
+    "file": _("The file does not exist."),
+    # identifiers (analysis.identifiers: GB 11643, GB 32100, the health-record code)
+    "id_length": _("An ID number has 18 characters."),
+    "id_format": _("An ID number is 17 digits and a digit or X."),
+    "id_birth_date": _("The birth date in the ID number is not a valid past date."),
+    "id_checksum": _("The check character of the ID number is wrong."),
+    "uscc_length": _("A unified social credit code has 18 characters."),
+    "uscc_format": _("A unified social credit code uses digits and the letters of GB 32100 only."),
+    "uscc_alphabet": _(
+        "A unified social credit code uses digits and upper-case letters except I, O, Z, S and V (GB 32100)."
+    ),
+    "uscc_checksum": _(
+        "The check character of the unified social credit code is wrong (expected %(expected)s)."
+    ),
+    "record_code_format": _("A health-record code is 17 digits."),
+    "record_code_county": _("The health-record code does not start with the county code."),
+    "record_code_serial": _("The serial number of a health-record code starts at 00001."),
+    # siting (analysis.siting)
+    "budget": _("The number of new sites is larger than the candidate points (or below 1)."),
+    "solver": _("The optimisation found no solution for this request; try another budget or street."),
+    "uncoverable": _("Some residential areas have no candidate site within the radius."),
+    "capacity": _("The places within reach cannot take everyone, even with a new site at every candidate."),
+    # the 亩产效益 scheme and data (analysis.mu_benefit)
+    "missing_key": _("%(where)s: “%(key)s” is required."),
+    "not_a_number": _("%(where)s: not a number."),
+    "not_positive": _("%(where)s: must be a positive number."),
+    "bad_share": _(
+        "%(where)s: each share lies between 0 and 1, and the A + B + D shares add up to at most 100 %%."
+    ),
+    "bad_rule": _("%(where)s: unknown rule."),
+    "duplicate": _("%(where)s: the codes must be unique."),
+    "factor_count": _("%(where)s: give one factor per denominator metric."),
+    "unknown_indicator": _("%(where)s: the tie-break names an unknown indicator."),
+    "unknown_pool": _("The scheme has no pool “%(pool)s”."),
+    "missing_metric": _("The data has no figure “%(metric)s” that the scheme needs."),
+    "no_benchmark": _("Pool %(pool)s: an indicator has no prior mean and no enterprise with data."),
+}
+
+# Codes that only a programming error can raise (arrays of the wrong shape, an index out of range):
+# a person sees one general message and the code, never the English text.
+INTERNAL = frozenset(
+    {
+        "shape",
+        "index",
+        "node_index",
+        "edge_index",
+        "prepared",
+        "category_range",
+        "tolerance",
+        "cutoff",
+        "k",
+        "thresholds",
+        "weights",
+        "point",
+        "distance",
+        "buffer",
+        "speed",
+        "radius",
+        "values",
+        "population",
+        "groups",
+        "empty_profile",
+        "gate_area",
+        "fixed",
+        "length",
+        "duplicate_id",
+        "geojson_type",
+    }
+)
+
+
+class _Params(dict[str, Any]):
+    """Missing placeholders show as “?” instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def describe(exc: AnalysisError) -> str:
+    """The user-facing, translated message for an error of the analysis core."""
+    template = MESSAGES.get(exc.code)
+    if template is None:
+        return gettext("The computation could not run on this input (%(code)s).") % {"code": exc.code}
+    return str(template) % _Params(exc.params)
+
+
+def message_for(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """The message of a code without an exception at hand (e.g. a stored problem)."""
+    return describe(AnalysisError(code, code, **(params or {})))
