@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from gaoxin.lifecircle import services
+from gaoxin.lifecircle import queries, services
 from gaoxin.lifecircle.models import CandidateList, Scenario
 from gaoxin.places.models import Street
 
@@ -77,23 +77,23 @@ def test_siting_chooses_among_the_listed_sites(client_of, planner, network_zone)
     )
     guanghe = Street.objects.get(code="370871001")
     kwargs = {"actor": planner, "zone": network_zone, "type_code": "day_care_center"}
-    one = services.propose_sites(p=1, street=guanghe, candidate_list=listed, **kwargs)
+    one = queries.propose_sites(p=1, street=guanghe, candidate_list=listed, **kwargs)
     assert one["candidates"] == 2 and one["candidate_list"] == "东闸候选"  # the far lot is not near 东闸
     site = one["proposals"][0]
     assert site["name"] in {"东闸配套用房A", "东闸空地"} and site["gain"] == 300
     # with capacities a listed site's own places count (40 at 配套用房A), others take the default 200
-    capped = services.propose_sites(
+    capped = queries.propose_sites(
         p=1, street=guanghe, candidate_list=listed, capacity_per_site=200, **kwargs
     )
     assert capped["proposals"][0]["name"] == "东闸空地" and capped["proposals"][0]["gain"] == 200
-    both = services.propose_sites(p=2, street=guanghe, candidate_list=listed, capacity_per_site=200, **kwargs)
+    both = queries.propose_sites(p=2, street=guanghe, candidate_list=listed, capacity_per_site=200, **kwargs)
     assert sorted(s["gain"] for s in both["proposals"]) == [40, 200]
     # zone-wide the middle lot lies in the box of the two areas but 700 m from every street
-    zone_wide = services.propose_sites(p=1, candidate_list=listed, **kwargs)
+    zone_wide = queries.propose_sites(p=1, candidate_list=listed, **kwargs)
     assert zone_wide["unreachable_candidates"] == ["中途地块"]
     empty = CandidateList.objects.create(zone=network_zone, name="空")
     with pytest.raises(services.EvaluationError):
-        services.propose_sites(p=1, candidate_list=empty, **kwargs)
+        queries.propose_sites(p=1, candidate_list=empty, **kwargs)
 
     c = client_of(planner)
     page = c.get(

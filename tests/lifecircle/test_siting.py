@@ -3,14 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from gaoxin.lifecircle import services
+from gaoxin.lifecircle import queries, services
 from gaoxin.lifecircle.models import Scenario
 from gaoxin.places.models import Facility, Street
 
 
 def test_proposed_site_covers_the_area_that_lacks_a_day_care_centre(network_zone, planner):
     guanghe = Street.objects.get(code="370871001")
-    result = services.propose_sites(
+    result = queries.propose_sites(
         actor=planner, zone=network_zone, type_code="day_care_center", p=1, street=guanghe
     )
     assert len(result["proposals"]) == 1 and result["covered_before"] == 0
@@ -21,19 +21,19 @@ def test_proposed_site_covers_the_area_that_lacks_a_day_care_centre(network_zone
 
 
 def test_cover_everyone_uses_as_few_sites_as_possible(network_zone, planner):
-    result = services.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=None)
+    result = queries.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=None)
     assert len(result["proposals"]) == 2  # the two areas are 4.5 km apart: one site each
     assert result["covered_after"] == result["total_weight"]
 
 
 def test_a_budget_larger_than_the_candidates_is_a_clear_error(network_zone, planner):
     with pytest.raises(services.EvaluationError):
-        services.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=100000)
+        queries.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=100000)
 
 
 def test_scenario_compares_with_today_and_never_touches_the_registry(network_zone, planner):
     before = Facility.objects.count()
-    proposal = services.propose_sites(
+    proposal = queries.propose_sites(
         actor=planner,
         zone=network_zone,
         type_code="day_care_center",
@@ -47,7 +47,7 @@ def test_scenario_compares_with_today_and_never_touches_the_registry(network_zon
         type_code="day_care_center",
         sites=proposal["proposals"],
     )
-    cmp = services.compare_scenario(actor=planner, scenario=scenario)
+    cmp = queries.compare_scenario(actor=planner, scenario=scenario)
     row = next(i for i in cmp["items"] if i["type"] == "day_care_center")
     assert row["before"] == 0.0 and row["after"] > 0
     assert [c["area"].code for c in cmp["changed"]] == ["RA-DZ-01"] and cmp["changed"][0]["after"] == cmp[
@@ -104,7 +104,7 @@ def test_infeasible_cover_everyone_names_the_areas(network_zone, planner):
     area.gates = [[116.70, 35.30]]  # a gate far from every street
     area.save()
     with pytest.raises(services.EvaluationError, match="崇文小区"):
-        services.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=None)
+        queries.propose_sites(actor=planner, zone=network_zone, type_code="day_care_center", p=None)
 
 
 def test_closing_a_facility_in_a_scenario_shows_what_is_lost(client_of, planner, network_zone):
@@ -119,7 +119,7 @@ def test_closing_a_facility_in_a_scenario_shows_what_is_lost(client_of, planner,
     c = client_of(planner)
     response = c.post(reverse("lifecircle:scenario_close", args=[scenario.pk]), {"code": "F-LX-KG-1"})
     assert response.status_code == 302 and scenario.closed_facilities.get().code == "F-LX-KG-1"
-    cmp = services.compare_scenario(actor=planner, scenario=scenario)
+    cmp = queries.compare_scenario(actor=planner, scenario=scenario)
     kg = next(i for i in cmp["items"] if i["type"] == "kindergarten")
     assert (
         kg["after"] > kg["before"]
@@ -140,7 +140,7 @@ def test_planned_housing_in_a_scenario_counts_its_residents(client_of, planner, 
         {"name": "崇文新苑", "lon": "116.6441", "lat": "35.4541", "population": "1000"},
     )
     assert response.status_code == 302 and scenario.areas.get().population == 1000
-    cmp = services.compare_scenario(actor=planner, scenario=scenario)
+    cmp = queries.compare_scenario(actor=planner, scenario=scenario)
     assert cmp["areas_after"] == cmp["areas"] + 1
     kg = next(i for i in cmp["items"] if i["type"] == "kindergarten")
     assert kg["after"] == pytest.approx(100 * (1350 + 1000) / (3220 + 1000), abs=0.1)
@@ -175,10 +175,10 @@ def test_scenario_exports_to_xlsx(client_of, planner, network_zone):
 
 def test_a_capacitated_site_serves_no_more_than_its_places(network_zone, planner, client_of):
     guanghe = Street.objects.get(code="370871001")
-    plain = services.propose_sites(
+    plain = queries.propose_sites(
         actor=planner, zone=network_zone, type_code="day_care_center", p=1, street=guanghe
     )
-    capped = services.propose_sites(
+    capped = queries.propose_sites(
         actor=planner,
         zone=network_zone,
         type_code="day_care_center",
@@ -207,7 +207,7 @@ def test_moving_or_resizing_a_facility_in_a_scenario_changes_only_the_scenario(
     )
     before = next(
         i
-        for i in services.compare_scenario(actor=planner, scenario=scenario)["items"]
+        for i in queries.compare_scenario(actor=planner, scenario=scenario)["items"]
         if i["type"] == "kindergarten"
     )
     c = client_of(planner)
@@ -220,7 +220,7 @@ def test_moving_or_resizing_a_facility_in_a_scenario_changes_only_the_scenario(
     assert r.status_code == 302 and scenario.changes.get().capacity == 90
     after = next(
         i
-        for i in services.compare_scenario(actor=planner, scenario=scenario)["items"]
+        for i in queries.compare_scenario(actor=planner, scenario=scenario)["items"]
         if i["type"] == "kindergarten"
     )
     assert after["before"] == before["before"] == 41.9 and after["after"] < after["before"]
@@ -245,15 +245,13 @@ def test_the_shortest_walk_model_and_the_proposals_export(client_of, planner, ne
 
     import openpyxl
 
-    result = services.propose_sites(
+    result = queries.propose_sites(
         actor=planner, zone=network_zone, type_code="kindergarten", p=1, median=True
     )
     assert result["model"] == "median" and len(result["proposals"]) == 1
     assert result["walk_after_m"] <= result["walk_before_m"]  # a new site never lengthens the shortest walk
     with pytest.raises(services.EvaluationError):
-        services.propose_sites(
-            actor=planner, zone=network_zone, type_code="kindergarten", p=None, median=True
-        )
+        queries.propose_sites(actor=planner, zone=network_zone, type_code="kindergarten", p=None, median=True)
     c = client_of(planner)
     page = c.get(reverse("lifecircle:siting"), {"type": "kindergarten", "p": 1, "model": "median"})
     assert 'id="walks"' in page.content.decode()
@@ -266,15 +264,15 @@ def test_capacitated_cover_everyone_and_shortest_walk(network_zone, planner, cli
     guanghe = Street.objects.get(code="370871001")
     kwargs = {"actor": planner, "zone": network_zone, "type_code": "day_care_center", "street": guanghe}
     # 300 people aged 60+ in 东闸花园, 120 places per new day-care centre: three sites at least
-    everyone = services.propose_sites(p=None, capacity_per_site=120, **kwargs)
+    everyone = queries.propose_sites(p=None, capacity_per_site=120, **kwargs)
     assert len(everyone["proposals"]) == 3 and everyone["covered_after"] == pytest.approx(300)
     assert sum(s["gain"] for s in everyone["proposals"]) == 300
     assert all(s["gain"] <= 120 for s in everyone["proposals"])
     # one place per site: the candidate points within 300 m cannot hold them all
     with pytest.raises(services.EvaluationError, match="东闸花园") as err:
-        services.propose_sites(p=None, capacity_per_site=1, **kwargs)
+        queries.propose_sites(p=None, capacity_per_site=1, **kwargs)
     assert "名额" in str(err.value) or "places" in str(err.value)
-    walk = services.propose_sites(p=1, capacity_per_site=120, median=True, **kwargs)
+    walk = queries.propose_sites(p=1, capacity_per_site=120, median=True, **kwargs)
     assert walk["model"] == "median" and walk["proposals"][0]["gain"] == 120  # people it serves
     assert walk["covered_after"] == pytest.approx(120) and walk["reached_after"] == pytest.approx(120)
     page = client_of(planner).get(
@@ -371,7 +369,7 @@ def test_a_proposed_site_gets_its_places_or_leaves_the_scenario(
     client_of, planner, guanghe_staff, network_zone
 ):
     guanghe = Street.objects.get(code="370871001")
-    result = services.propose_sites(
+    result = queries.propose_sites(
         actor=planner, zone=network_zone, type_code="day_care_center", p=1, street=guanghe
     )
     scenario = services.create_scenario(

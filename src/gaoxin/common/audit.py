@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connection, transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from gaoxin.common.models import AuditEvent
@@ -40,6 +43,38 @@ def record(
         detail=detail[:300],
         ip=ip,
     )
+
+
+T = TypeVar("T")
+
+# What an audited read is recorded as: (object type, object id, masked label).
+Target = tuple[str, object, str]
+
+
+def load(
+    actor: object,
+    gate: Callable[[], T],
+    *,
+    target_type: str,
+    target_id: object,
+    audit_as: Callable[[T], Target] | None = None,
+    request: HttpRequest | None = None,
+) -> T:
+    """Load a sensitive object through its gate and audit the read — the one way a page, an API
+    endpoint, a command or a job reads personal data.
+
+    ``gate`` is the app's access function (it raises Http404 or PermissionDenied outside the user's
+    scope). A refused read is recorded too, as ``outcome="denied"`` with the id asked for, and the
+    refusal is raised again. ``audit_as`` says what a successful read is recorded as (by default
+    ``target_type`` and the object's primary key); its label must already be masked."""
+    try:
+        found = gate()
+    except (Http404, PermissionDenied, ObjectDoesNotExist):
+        record(actor, "read", target_type, target_id, outcome="denied", request=request)
+        raise
+    kind, key, label = audit_as(found) if audit_as else (target_type, getattr(found, "pk", target_id), "")
+    record(actor, "read", kind, key, label=label, request=request)
+    return found
 
 
 def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:

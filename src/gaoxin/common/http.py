@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -23,3 +25,8 @@ def querystring_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def page_of(items: Any, query: QueryDict, per_page: int = 50) -> Page[Any]:
+    """One page of a list (``?page=N``; a missing or bad number gives the first or the last page)."""
+    return Paginator(items, per_page).get_page(query.get("page"))

@@ -1,23 +1,82 @@
-"""Named reads of evaluation results, shared by pages, the API and the command."""
+"""Named reads of the life-circle app, shared by pages, the API and the command: evaluation results,
+the siting proposals (one typed request, :class:`SitingRequest`), scenario comparisons, isochrones.
+Every read of an object of a zone goes through the gates in access.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from gaoxin.lifecircle.models import AreaResult, Evaluation
-from gaoxin.places.choices import ServiceClass
+from gaoxin.accounts.models import User
+from gaoxin.analysis.errors import AnalysisError
+from gaoxin.analysis.network import Network
+from gaoxin.common.errors import describe
+from gaoxin.lifecircle import access, analysis
+from gaoxin.lifecircle.analysis import EvaluationError, ExtraFacility, item_snapshot, load
+from gaoxin.lifecircle.models import AreaResult, CandidateList, Evaluation, Profile, Scenario
+from gaoxin.places.analysis import network_for_zone
+from gaoxin.places.choices import FacilityStatus, ServiceClass
 from gaoxin.places.models import Facility, FacilityType, Street, Zone
+from gaoxin.places.queries import street_at
+
+# An isochrone is drawn for walks of 50 m to 2 km (a 15-minute walk is about 1,000 m).
+ISOCHRONE_MIN_M, ISOCHRONE_MAX_M = 50.0, 2000.0
+
+
+def default_profile() -> Profile:
+    profile = (
+        Profile.objects.filter(name="jining-2026").order_by("-version").first()
+        or Profile.objects.order_by("pk").first()
+    )
+    if profile is None:
+        raise EvaluationError(_("No evaluation profile exists."))
+    return profile
+
+
+def default_profile_or_none() -> Profile | None:
+    try:
+        return default_profile()
+    except EvaluationError:
+        return None
+
+
+def profiles() -> QuerySet[Profile]:
+    return Profile.objects.all()
+
+
+def network_of(zone: Zone) -> Network:
+    """The zone's walking network, or EvaluationError saying why there is none."""
+    try:
+        return network_for_zone(zone)
+    except AnalysisError as exc:
+        raise EvaluationError(
+            _("The zone has no usable walking network: %(reason)s") % {"reason": describe(exc)}
+        ) from None
 
 
 def latest(zone: Zone | None) -> Evaluation | None:
     if zone is None:
         return None
     return Evaluation.objects.filter(zone=zone).select_related("profile").first()
+
+
+def evaluations(user: User, zone: Zone, limit: int = 50) -> list[Evaluation]:
+    return list(access.evaluations(user, zone).select_related("profile")[:limit])
+
+
+def evaluation_or_latest(user: User, zone: Zone, pk: int | None) -> Evaluation | None:
+    """The evaluation asked for (through its gate), or the zone's latest."""
+    if pk is not None:
+        return access.evaluation_for(user, zone, pk)
+    access.require_view(user)
+    return latest(zone)
 
 
 def item_label(item: dict[str, Any]) -> str:
@@ -195,3 +254,225 @@ def compare(
         if r.area_id in before and (before[r.area_id].missing != r.missing)
     ]
     return {"items": item_rows, "changed": changed}
+
+
+def dashboard(user: User, evaluation: Evaluation) -> dict[str, Any]:
+    """The figures and charts of the circle dashboard for the results the user may see."""
+    results = list(access.results_for(user, evaluation))
+    classes = class_coverage(evaluation, results)
+    streets = street_rows(evaluation, results)
+    return {
+        "classes": classes,
+        "streets": streets,
+        "coverage": coverage(evaluation, results),
+        "gaps": gaps(evaluation, results)[:15],
+        "areas": len(results),
+        "passing": sum(r.passes for r in results),
+        "class_chart": {
+            "type": "bars",
+            "unit": "%",
+            "max": 100,
+            "labels": [str(c["label"]) for c in classes],
+            "series": [{"name": _("Residents"), "values": [c["percent"] for c in classes]}],
+        },
+        "street_chart": {
+            "type": "stacked",
+            "labels": [s["street"].name for s in streets],
+            "series": [
+                {"name": _("meet every mandatory item"), "values": [s["passing"] for s in streets]},
+                {"name": _("missing items"), "values": [s["areas"] - s["passing"] for s in streets]},
+            ],
+        },
+    }
+
+
+def results_geojson(user: User, evaluation: Evaluation) -> dict[str, Any]:
+    """The areas the user may see, with their completeness and missing items, for the circle map."""
+    features = []
+    for r in access.results_for(user, evaluation):
+        a = r.area
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": a.polygon or {"type": "Point", "coordinates": [a.center_lon, a.center_lat]},
+                "properties": {
+                    "id": a.pk,
+                    "name": a.name,
+                    "population": r.population,
+                    "completeness": r.completeness,
+                    "passes": r.passes,
+                    "missing": [m["label"] for m in missing_items(evaluation, r)],
+                    "gates": a.gates,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def streets(zone: Zone) -> QuerySet[Street]:
+    return Street.objects.filter(zone=zone).order_by("code")
+
+
+# --- siting -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SitingRequest:
+    """What a planner asks of the siting models — the same object from the page's form and the API's
+    payload. ``p`` None: the fewest sites that reach everyone; ``capacity_per_site``: places of a new
+    site (the capacitated models); ``median``: the shortest total walk; ``candidate_list``: choose among
+    its sites instead of street-network points."""
+
+    type_code: str
+    p: int | None = None
+    street: Street | None = None
+    capacity_per_site: int | None = None
+    median: bool = False
+    candidate_list: CandidateList | None = None
+
+
+def propose(
+    actor: User, zone: Zone, request: SitingRequest, *, profile: Profile | None = None
+) -> dict[str, Any]:
+    """Where to build next (planners): see :func:`gaoxin.lifecircle.analysis.propose`. Nothing is stored."""
+    if not access.can_run(actor):
+        raise PermissionDenied
+    if request.candidate_list is not None and request.candidate_list.zone_id != zone.pk:
+        raise EvaluationError(_("The candidate list belongs to another zone."))
+    if request.street is not None and request.street.zone_id != zone.pk:
+        raise EvaluationError(_("The street belongs to another zone."))
+    if request.capacity_per_site is not None and request.capacity_per_site <= 0:
+        raise EvaluationError(_("The places of a new site must be a positive number."))
+    profile = profile or default_profile()
+    item = profile.items.select_related("facility_type").filter(facility_type__code=request.type_code).first()
+    if item is None:
+        raise EvaluationError(_("The profile %(p)s has no item for this facility type.") % {"p": profile})
+    street = request.street
+    areas = [a for a in load(zone, item_snapshot([item])).areas if street is None or a.street_id == street.pk]
+    if not areas:
+        raise EvaluationError(_("No residential area with population here."))
+    network = network_of(zone)
+    existing = list(
+        Facility.objects.filter(street__zone=zone, status=FacilityStatus.OPEN, type__code=request.type_code)
+    )
+    return analysis.propose(
+        item,
+        areas,
+        existing,
+        network,
+        p=request.p,
+        capacity_per_site=request.capacity_per_site,
+        median=request.median,
+        candidate_list=request.candidate_list,
+    )
+
+
+def propose_sites(
+    *, actor: User, zone: Zone, profile: Profile | None = None, **request: Any
+) -> dict[str, Any]:
+    """:func:`propose` with the request's fields as keywords (type_code, p, street, capacity_per_site,
+    median, candidate_list)."""
+    return propose(actor, zone, SitingRequest(**request), profile=profile)
+
+
+def siting_choices(zone: Zone) -> dict[str, Any]:
+    """What the siting page offers: the default profile's items, the zone's streets, candidate lists and
+    scenarios."""
+    profile = default_profile_or_none()
+    items = profile.items.select_related("facility_type").order_by("facility_type__order") if profile else []
+    return {
+        "items": items,
+        "streets": Street.objects.filter(zone=zone).order_by("code"),
+        "candidate_lists": CandidateList.objects.filter(zone=zone).annotate(n=Count("sites")),
+        "scenarios": Scenario.objects.filter(zone=zone)[:50],
+    }
+
+
+# --- scenarios --------------------------------------------------------------------------------------
+
+
+def scenario_list(user: User, zone: Zone) -> QuerySet[Scenario]:
+    return (
+        access.scenarios(user, zone)
+        .select_related("created_by", "profile")
+        .annotate(n_added=Count("added", distinct=True), n_closed=Count("closed_facilities", distinct=True))
+    )
+
+
+def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
+    """Today's registry and the scenario, evaluated with the same engine and profile, side by side."""
+    if not access.can_view(actor):
+        raise PermissionDenied
+    items = item_snapshot(
+        scenario.profile.items.select_related("facility_type").order_by("facility_type__order")
+    )
+    network = network_of(scenario.zone)
+    base = load(scenario.zone, items)
+    extra = [
+        ExtraFacility(f.facility_type.code, f.lon, f.lat, f.capacity)
+        for f in scenario.added.select_related("facility_type")
+    ]
+    closed = set(scenario.closed_facilities.values_list("pk", flat=True))
+    for change in scenario.changes.select_related(
+        "facility__type"
+    ):  # moved or resized: out, then back changed
+        f = change.facility
+        if f.pk in closed:
+            continue
+        closed.add(f.pk)
+        lon, lat = (change.lon, change.lat) if change.lon is not None else f.access_point
+        capacity = change.capacity if change.capacity is not None else (f.capacity or 0)
+        extra.append(ExtraFacility(f.type.code, lon, lat, capacity))
+    housing = [(a.name, a.lon, a.lat, a.population) for a in scenario.areas.all()]
+    what_if = load(scenario.zone, items, extra=extra, closed=closed, planned_housing=housing)
+    return analysis.compare(network, items, base, what_if)
+
+
+def scenario_sites(scenario: Scenario) -> list[Any]:
+    """The sites a scenario adds, each with the street its point lies in (a guess for promoting it)."""
+    added = list(scenario.added.select_related("facility_type", "promoted"))
+    for site in added:
+        site.street_guess = street_at(site.lon, site.lat, scenario.zone)  # type: ignore[attr-defined]  # display only
+    return added
+
+
+def scenario_map(scenario: Scenario, added: list[Any], cmp: dict[str, Any] | None) -> dict[str, list[Any]]:
+    """What the scenario changes, for its map: sites added, facilities closed or moved, planned housing,
+    and the areas whose count of missing mandatory items changes."""
+
+    def point(lon: float | None, lat: float | None, name: str, **extra: object) -> dict[str, object] | None:
+        return None if lon is None or lat is None else {"lon": lon, "lat": lat, "name": name, **extra}
+
+    changed = []
+    for c in (cmp or {}).get("changed", []):
+        area = c["area"]
+        lon = getattr(area, "center_lon", None) or getattr(area, "lon", None)
+        lat = getattr(area, "center_lat", None) or getattr(area, "lat", None)
+        changed.append(point(lon, lat, area.name, before=c["before"], after=c["after"]))
+    return {
+        "added": [point(f.lon, f.lat, f.name) for f in added],
+        "closed": [point(*f.access_point, f.name) for f in scenario.closed_facilities.all()],
+        "moved": [
+            point(c.lon, c.lat, c.facility.name, origin=list(c.facility.access_point))
+            for c in scenario.changes.select_related("facility")
+            if c.lon is not None
+        ],
+        "housing": [point(a.lon, a.lat, a.name, population=a.population) for a in scenario.areas.all()],
+        "changed": [c for c in changed if c is not None],
+    }
+
+
+def candidate_lists(user: User, zone: Zone) -> QuerySet[CandidateList]:
+    return access.candidate_lists(user, zone).select_related("created_by").annotate(n=Count("sites"))
+
+
+# --- isochrones -------------------------------------------------------------------------------------
+
+
+def isochrone(user: User, zone: Zone, lon: float, lat: float, distance_m: float) -> dict[str, Any]:
+    """The area a walk of ``distance_m`` (clamped to 50–2,000 m) from the point reaches, as a GeoJSON
+    Feature; EvaluationError when no street lies within the snapping tolerance of the point."""
+    access.require_view(user)
+    distance = min(max(float(distance_m), ISOCHRONE_MIN_M), ISOCHRONE_MAX_M)
+    geometry = analysis.isochrone(network_of(zone), lon, lat, distance)
+    return {"type": "Feature", "properties": {"distance_m": distance}, "geometry": geometry}

@@ -1,112 +1,94 @@
-"""Pages of the life-circle app: thin — access, then services/queries, then render."""
+"""Pages of the life-circle app: thin — a form for the input, the gate or query, a service for a
+change, then render. Every object of a zone is loaded through its gate in access.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gaoxin.analysis import access as engine
-from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common.http import XLSX, attachment
 from gaoxin.common.imports import ImportRejected
 from gaoxin.lifecircle import access, exports, queries, services
-from gaoxin.lifecircle.forms import RunForm
-from gaoxin.lifecircle.models import CandidateList, Evaluation, Scenario, ScenarioFacility
-from gaoxin.places.analysis import network_for_zone
+from gaoxin.lifecircle.analysis import EvaluationError
+from gaoxin.lifecircle.forms import (
+    CandidateListForm,
+    CompareForm,
+    EvaluationChoiceForm,
+    FacilityCodeForm,
+    FormatForm,
+    HousingForm,
+    IsochroneForm,
+    PromoteForm,
+    RunForm,
+    ScenarioChangeForm,
+    ScenarioSitesForm,
+    SiteChangeForm,
+    SitingForm,
+    StreetPageForm,
+    errors_in_words,
+)
 from gaoxin.places.choices import ServiceClass
-from gaoxin.places.models import Street
-from gaoxin.places.queries import current_zone, street_at
+from gaoxin.places.web import Request
 
 
-def _evaluation(request: HttpRequest) -> Evaluation | None:
-    pk = request.GET.get("evaluation")
-    if pk and pk.isdigit():
-        return access.evaluation_for(request.user, int(pk))  # type: ignore[arg-type]
-    return queries.latest(current_zone())
+def _evaluation(request: Request) -> Any:
+    """The evaluation of ``?evaluation=N`` (through its gate), or the zone's latest."""
+    return queries.evaluation_or_latest(
+        request.user, request.zone, EvaluationChoiceForm(request.GET).chosen()
+    )
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
+def index(request: Request) -> HttpResponse:
     evaluation = _evaluation(request)
     context: dict[str, object] = {
         "evaluation": evaluation,
-        "runs": Evaluation.objects.select_related("profile")[:20],
-        "form": RunForm(initial={"profile": services.default_profile_or_none()}),
+        "runs": queries.evaluations(request.user, request.zone, limit=20),
+        "form": RunForm(initial={"profile": queries.default_profile_or_none()}),
         "can_run": access.can_run(request.user),
-    }  # type: ignore[arg-type]
+    }
     if evaluation is not None:
-        results = list(access.results_for(request.user, evaluation))  # type: ignore[arg-type]
-        context |= {
-            "classes": queries.class_coverage(evaluation, results),
-            "streets": queries.street_rows(evaluation, results),
-            "coverage": queries.coverage(evaluation, results),
-            "gaps": queries.gaps(evaluation, results)[:15],
-            "areas": len(results),
-            "passing": sum(r.passes for r in results),
-        }
-        context["class_chart"] = {
-            "type": "bars",
-            "unit": "%",
-            "max": 100,
-            "labels": [str(c["label"]) for c in context["classes"]],  # type: ignore[attr-defined]
-            "series": [{"name": _("Residents"), "values": [c["percent"] for c in context["classes"]]}],  # type: ignore[attr-defined]
-        }
-        context["street_chart"] = {
-            "type": "stacked",
-            "labels": [s["street"].name for s in context["streets"]],  # type: ignore[attr-defined]
-            "series": [
-                {
-                    "name": _("meet every mandatory item"),
-                    "values": [s["passing"] for s in context["streets"]],
-                },  # type: ignore[attr-defined]
-                {
-                    "name": _("missing items"),
-                    "values": [s["areas"] - s["passing"] for s in context["streets"]],
-                },  # type: ignore[attr-defined]
-            ],
-        }
+        context |= queries.dashboard(request.user, evaluation)
     return render(request, "lifecircle/index.html", context)
 
 
 @login_required
 @require_POST
-def run(request: HttpRequest) -> HttpResponse:
+def run(request: Request) -> HttpResponse:
+    access.require_run(request.user)
     form = RunForm(request.POST)
-    if not access.can_run(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
-    if form.is_valid():
-        try:
-            evaluation = services.evaluate(
-                actor=request.user, zone=current_zone(), profile=form.cleaned_data["profile"]
-            )  # type: ignore[arg-type]
-        except services.EvaluationError as exc:
-            messages.error(request, str(exc))
-            return redirect("lifecircle:index")
-        messages.success(
-            request,
-            _("Evaluated %(n)s residential areas in %(ms)s ms.")
-            % {"n": evaluation.summary["areas"], "ms": evaluation.duration_ms},
+    if not form.is_valid():
+        messages.error(request, _("Choose a profile."))
+        return redirect("lifecircle:index")
+    try:
+        evaluation = services.evaluate(
+            actor=request.user, zone=request.zone, profile=form.cleaned_data["profile"]
         )
-        return redirect(f"{reverse('lifecircle:index')}?evaluation={evaluation.pk}")
-    messages.error(request, _("Choose a profile."))
-    return redirect("lifecircle:index")
+    except EvaluationError as exc:
+        messages.error(request, str(exc))
+        return redirect("lifecircle:index")
+    messages.success(
+        request,
+        _("Evaluated %(n)s residential areas in %(ms)s ms.")
+        % {"n": evaluation.summary["areas"], "ms": evaluation.duration_ms},
+    )
+    return redirect(f"{reverse('lifecircle:index')}?evaluation={evaluation.pk}")
 
 
 @login_required
-def map_page(request: HttpRequest) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
+def map_page(request: Request) -> HttpResponse:
     evaluation = _evaluation(request)
-    gaps = []
-    if evaluation is not None:
-        gaps = queries.gaps(evaluation, access.results_for(request.user, evaluation))  # type: ignore[arg-type]
+    gaps = (
+        [] if evaluation is None else queries.gaps(evaluation, access.results_for(request.user, evaluation))
+    )
     return render(
         request,
         "lifecircle/map.html",
@@ -128,91 +110,65 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def map_results(request: HttpRequest, pk: int) -> JsonResponse:
-    evaluation = access.evaluation_for(request.user, pk)  # type: ignore[arg-type]
-    results = access.results_for(request.user, evaluation)  # type: ignore[arg-type]
-    features = []
-    for r in results:
-        a = r.area
-        geometry = a.polygon or {"type": "Point", "coordinates": [a.center_lon, a.center_lat]}
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {
-                    "id": a.pk,
-                    "name": a.name,
-                    "population": r.population,
-                    "completeness": r.completeness,
-                    "passes": r.passes,
-                    "missing": [m["label"] for m in queries.missing_items(evaluation, r)],
-                    "gates": a.gates,
-                },
-            }
-        )
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+def map_results(request: Request, pk: int) -> JsonResponse:
+    evaluation = access.evaluation_for(request.user, request.zone, pk)
+    return JsonResponse(queries.results_geojson(request.user, evaluation))
 
 
 @login_required
-def isochrone(request: HttpRequest) -> JsonResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    try:
-        lon, lat = float(request.GET["lon"]), float(request.GET["lat"])
-        distance = min(max(float(request.GET.get("distance", 300)), 50.0), 2000.0)
-        network = network_for_zone(current_zone())  # type: ignore[arg-type]
-        point = engine.snap(network, [lon], [lat])
-        if not point.reachable[0]:
-            return JsonResponse(
-                {"error": "unreachable", "detail": _("No street within 300 m of this point.")}, status=400
-            )
-        return JsonResponse(
-            {
-                "type": "Feature",
-                "properties": {"distance_m": distance},
-                "geometry": engine.isochrone(network, point, distance_m=distance),
-            }
-        )
-    except (KeyError, ValueError, AnalysisError):
+def isochrone(request: Request) -> JsonResponse:
+    form = IsochroneForm(request.GET)
+    if not form.is_valid():
         return JsonResponse(
             {"error": "bad_request", "detail": _("Give lon, lat and distance as numbers.")}, status=400
         )
+    d = form.cleaned_data
+    try:
+        feature = queries.isochrone(
+            request.user,
+            request.zone,
+            d["lon"],
+            d["lat"],
+            d["distance"] if d["distance"] is not None else 300,
+        )
+    except EvaluationError as exc:
+        return JsonResponse({"error": "unreachable", "detail": str(exc)}, status=400)
+    return JsonResponse(feature)
 
 
 @login_required
-def area_report(request: HttpRequest, pk: int, area_id: int) -> HttpResponse:
-    evaluation = access.evaluation_for(request.user, pk)  # type: ignore[arg-type]
-    result = access.area_result_for(request.user, evaluation, area_id)  # type: ignore[arg-type]
+def area_report(request: Request, pk: int, area_id: int) -> HttpResponse:
+    evaluation = access.evaluation_for(request.user, request.zone, pk)
+    result = access.area_result_for(request.user, evaluation, area_id)
     rows = queries.report(evaluation, result)
-    if request.GET.get("format") == "xlsx":
+    fmt = FormatForm(request.GET).chosen()
+    if fmt == "xlsx":
         data = exports.results_xlsx(
             evaluation, [result], _("Life-circle report: %(a)s") % {"a": result.area.name}
         )
         return attachment(data, f"report-{result.area.code}.xlsx", XLSX)
-    if request.GET.get("format") == "pdf":
-        from gaoxin.lifecircle.pdf import area_report_pdf
-
-        return attachment(
-            area_report_pdf(evaluation, result, rows), f"report-{result.area.code}.pdf", "application/pdf"
-        )
+    if fmt == "pdf":
+        pdf = exports.area_report_pdf(evaluation, result, rows)
+        return attachment(pdf, f"report-{result.area.code}.pdf", "application/pdf")
     return render(
         request, "lifecircle/area_report.html", {"evaluation": evaluation, "r": result, "rows": rows}
     )
 
 
 @login_required
-def street_page(request: HttpRequest, pk: int, street_id: int) -> HttpResponse:
-    evaluation = access.evaluation_for(request.user, pk)  # type: ignore[arg-type]
-    access.street_allowed(request.user, street_id)  # type: ignore[arg-type]
-    street = get_object_or_404(Street, pk=street_id)
-    results = [r for r in access.results_for(request.user, evaluation) if r.street_id == street.pk]  # type: ignore[arg-type]
-    communities = request.GET.getlist("community")
-    circle = [r for r in results if not communities or r.area.community.code in communities]
-    if request.GET.get("format") == "xlsx":
+def street_page(request: Request, pk: int, street_id: int) -> HttpResponse:
+    evaluation = access.evaluation_for(request.user, request.zone, pk)
+    street = access.street_for(request.user, request.zone, street_id)
+    results = [r for r in access.results_for(request.user, evaluation) if r.street_id == street.pk]
+    community_choices = sorted({(r.area.community.code, r.area.community.name) for r in results})
+    form = StreetPageForm(request.GET, communities=community_choices)
+    if form.chosen() == "xlsx":
         data = exports.results_xlsx(
             evaluation, results, _("Life-circle evaluation: %(s)s") % {"s": street.name}
         )
         return attachment(data, f"lifecircle-{street.code}.xlsx", XLSX)
-    community_choices = sorted({(r.area.community.code, r.area.community.name) for r in results})
+    chosen = form.communities()
+    circle = [r for r in results if not chosen or r.area.community.code in chosen]
     return render(
         request,
         "lifecircle/street.html",
@@ -224,28 +180,28 @@ def street_page(request: HttpRequest, pk: int, street_id: int) -> HttpResponse:
             "classes": queries.class_coverage(evaluation, results),
             "checklist": queries.checklist(evaluation, circle),
             "community_choices": community_choices,
-            "chosen": communities,
+            "chosen": chosen,
             "gaps": queries.gaps(evaluation, results),
         },
     )
 
 
 @login_required
-def compare(request: HttpRequest) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    runs = list(Evaluation.objects.select_related("profile")[:50])
-    a_id, b_id = request.GET.get("a"), request.GET.get("b")
-    context: dict[str, object] = {"runs": runs, "a_id": a_id, "b_id": b_id}
-    if a_id and b_id and a_id.isdigit() and b_id.isdigit():
-        a = access.evaluation_for(request.user, int(a_id))  # type: ignore[arg-type]
-        b = access.evaluation_for(request.user, int(b_id))  # type: ignore[arg-type]
+def compare(request: Request) -> HttpResponse:
+    form = CompareForm(request.GET, zone=request.zone)
+    context: dict[str, object] = {"runs": queries.evaluations(request.user, request.zone, limit=50)}
+    if form.is_valid() and form.cleaned_data["a"] and form.cleaned_data["b"]:
+        a = access.evaluation_for(request.user, request.zone, form.cleaned_data["a"].pk)
+        b = access.evaluation_for(request.user, request.zone, form.cleaned_data["b"].pk)
         context |= {
             "a": a,
             "b": b,
+            "a_id": str(a.pk),
+            "b_id": str(b.pk),
             "cmp": queries.compare(
                 a, b, access.results_for(request.user, a), access.results_for(request.user, b)
             ),
-        }  # type: ignore[arg-type]
+        }
     return render(request, "lifecircle/compare.html", context)
 
 
@@ -253,177 +209,95 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def siting_page(request: HttpRequest) -> HttpResponse:
+def siting_page(request: Request) -> HttpResponse:
     """Choose a facility type, a street and a budget (or 'cover everyone'); see the proposed sites."""
-    if not access.can_run(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
-    profile = services.default_profile()
-    items = profile.items.select_related("facility_type").order_by("facility_type__order")
-    streets = Street.objects.order_by("code")
-    lists = CandidateList.objects.filter(zone=current_zone()).annotate(n=Count("sites"))
-    context: dict[str, object] = {
-        "items": items,
-        "streets": streets,
-        "params": request.GET,
-        "candidate_lists": lists,
-        "scenarios": Scenario.objects.filter(zone=current_zone())[:50],
-    }
-    type_code = request.GET.get("type")
-    if type_code:
-        street = Street.objects.filter(pk=request.GET.get("street") or 0).first()
-        chosen = request.GET.get("candidates", "")
-        candidate_list = lists.filter(pk=chosen).first() if chosen.isdigit() else None
-        budget = request.GET.get("p", "").strip()
-        p = int(budget) if budget.isdigit() else None
-        places = request.GET.get("capacity", "").strip()
-        capacity = int(places) if places.isdigit() and request.GET.get("capacitated") else None
-        try:
-            if request.GET.get("capacitated") and capacity is None:
-                raise services.EvaluationError(_("Give the places of a new site as a whole number."))
-            if budget and p is None:  # "-1", "3.5", "三": not silently "cover everyone"
-                raise services.EvaluationError(
-                    _("The number of new sites is a whole number (empty: cover everyone).")
-                )
-            context["proposal"] = services.propose_sites(
-                actor=request.user,  # type: ignore[arg-type]
-                zone=current_zone(),  # type: ignore[arg-type]
-                type_code=type_code,
-                p=p,
-                street=street,
-                capacity_per_site=capacity,
-                median=request.GET.get("model") == "median",
-                candidate_list=candidate_list,
-            )
-        except services.EvaluationError as exc:
-            context["error"] = str(exc)
-        context["street"] = street
-        if request.GET.get("format") == "xlsx" and "proposal" in context:
-            return attachment(
-                exports.proposals_xlsx(context["proposal"], street.name if street else _("whole zone")),  # type: ignore[arg-type]
-                f"siting-{type_code}.xlsx",
-                XLSX,
-            )
+    access.require_run(request.user)
+    choices = queries.siting_choices(request.zone)
+    form = SitingForm(
+        request.GET, zone=request.zone, types=[it.facility_type.code for it in choices["items"]]
+    )
+    context: dict[str, object] = choices | {"params": form.data}
+    if form.asked():
+        if form.is_valid():
+            question = form.request()
+            try:
+                proposal = queries.propose(request.user, request.zone, question)
+            except EvaluationError as exc:
+                context["error"] = str(exc)
+            else:
+                context["proposal"] = proposal
+                if form.cleaned_data["format"] == "xlsx":
+                    where = question.street.name if question.street else _("whole zone")
+                    return attachment(
+                        exports.proposals_xlsx(proposal, where), f"siting-{question.type_code}.xlsx", XLSX
+                    )
+            context["street"] = question.street
+        else:
+            context["error"] = form.message()
     return render(request, "lifecircle/siting.html", context)
 
 
 @login_required
 @require_POST
-def scenario_create(request: HttpRequest) -> HttpResponse:
-    if not access.can_run(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
-    chosen = request.POST.getlist("site")
-    places = request.POST.get("capacity", "").strip()
-    capacity = int(places) if places.isdigit() else 0  # places per site, from a capacitated proposal
-    sites = []
-    for value in chosen:
-        try:
-            lon, lat, gain = (float(x) for x in value.split(","))
-        except ValueError:
-            continue
-        # a listed site's name and own places travel with it (keyed by its position)
-        own = request.POST.get(f"cap:{value}", "").strip()
-        sites.append(
-            {
-                "lon": lon,
-                "lat": lat,
-                "gain": gain,
-                "capacity": int(own) if own.isdigit() else capacity,
-                "name": request.POST.get(f"name:{value}", "").strip()[:120],
-            }
-        )
-    if not sites:
-        messages.error(request, _("Choose at least one proposed site."))
-        return redirect(request.META.get("HTTP_REFERER") or reverse("lifecircle:siting"))
-    into = request.POST.get("scenario", "")
+def scenario_create(request: Request) -> HttpResponse:
+    access.require_run(request.user)
+    form = ScenarioSitesForm(request.POST, zone=request.zone)
+    if not form.is_valid():
+        messages.error(request, form.message())
+        return redirect(reverse("lifecircle:siting"))
+    d = form.cleaned_data
     try:
-        if into.isdigit():  # into a saved scenario
-            scenario = get_object_or_404(Scenario, pk=int(into), zone=current_zone())
-            services.add_sites(
-                actor=request.user,  # type: ignore[arg-type]
-                scenario=scenario,
-                type_code=request.POST.get("type", ""),
-                sites=sites,
-            )
+        if d["scenario"] is not None:  # into a saved scenario
+            scenario = access.scenario_for_change(request.user, request.zone, d["scenario"].pk)
+            services.add_sites(actor=request.user, scenario=scenario, type_code=d["type"], sites=form.sites())
         else:
             scenario = services.create_scenario(
-                actor=request.user,  # type: ignore[arg-type]
-                zone=current_zone(),  # type: ignore[arg-type]
-                name=request.POST.get("name") or _("New scenario"),
-                type_code=request.POST.get("type", ""),
-                sites=sites,
+                actor=request.user,
+                zone=request.zone,
+                name=d["name"] or _("New scenario"),
+                type_code=d["type"],
+                sites=form.sites(),
             )
-    except services.EvaluationError as exc:
+    except EvaluationError as exc:
         messages.error(request, str(exc))
         return redirect(reverse("lifecircle:siting"))
     return redirect("lifecircle:scenario", pk=scenario.pk)
 
 
 @login_required
-def scenario_list(request: HttpRequest) -> HttpResponse:
+def scenario_list(request: Request) -> HttpResponse:
     """The saved scenarios of the zone: every planner and viewer sees them all (they are shared)."""
-    access.require_view(request.user)  # type: ignore[arg-type]
-    scenarios = (
-        Scenario.objects.filter(zone=current_zone())
-        .select_related("created_by", "profile")
-        .annotate(n_added=Count("added", distinct=True), n_closed=Count("closed_facilities", distinct=True))
-    )
     return render(
         request,
         "lifecircle/scenarios.html",
-        {"scenarios": scenarios, "can_run": access.can_run(request.user)},  # type: ignore[arg-type]
+        {
+            "scenarios": queries.scenario_list(request.user, request.zone),
+            "can_run": access.can_run(request.user),
+        },
     )
 
 
 @login_required
 @require_POST
-def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
-    services.delete_scenario(actor=request.user, scenario=scenario)  # type: ignore[arg-type]
+def scenario_delete(request: Request, pk: int) -> HttpResponse:
+    scenario = access.scenario_for_change(request.user, request.zone, pk)
+    services.delete_scenario(actor=request.user, scenario=scenario)
     messages.success(request, _("Scenario “%(name)s” deleted.") % {"name": scenario.name})
     return redirect("lifecircle:scenarios")
 
 
-def _scenario_map(scenario: Scenario, added: list[ScenarioFacility], cmp: dict | None) -> dict[str, list]:
-    """What the scenario changes, for its map: sites added, facilities closed or moved, planned housing,
-    and the areas whose count of missing mandatory items changes."""
-
-    def point(lon: float | None, lat: float | None, name: str, **extra: object) -> dict[str, object] | None:
-        return None if lon is None or lat is None else {"lon": lon, "lat": lat, "name": name, **extra}
-
-    changed = []
-    for c in (cmp or {}).get("changed", []):
-        area = c["area"]
-        lon = getattr(area, "center_lon", None) or getattr(area, "lon", None)
-        lat = getattr(area, "center_lat", None) or getattr(area, "lat", None)
-        changed.append(point(lon, lat, area.name, before=c["before"], after=c["after"]))
-    return {
-        "added": [point(f.lon, f.lat, f.name) for f in added],
-        "closed": [point(*f.access_point, f.name) for f in scenario.closed_facilities.all()],
-        "moved": [
-            point(c.lon, c.lat, c.facility.name, origin=list(c.facility.access_point))
-            for c in scenario.changes.select_related("facility")
-            if c.lon is not None
-        ],
-        "housing": [point(a.lon, a.lat, a.name, population=a.population) for a in scenario.areas.all()],
-        "changed": [c for c in changed if c is not None],
-    }
-
-
 @login_required
-def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    scenario = get_object_or_404(Scenario.objects.select_related("profile", "zone"), pk=pk)
+def scenario_page(request: Request, pk: int) -> HttpResponse:
+    scenario = access.scenario_for(request.user, request.zone, pk)
     try:
-        comparison = services.compare_scenario(actor=request.user, scenario=scenario)  # type: ignore[arg-type]
-    except services.EvaluationError as exc:
+        comparison: dict[str, Any] | None = queries.compare_scenario(actor=request.user, scenario=scenario)
+    except EvaluationError as exc:
         comparison, error = None, str(exc)
     else:
         error = ""
-    if comparison is not None and request.GET.get("format") == "xlsx":
+    if comparison is not None and FormatForm(request.GET).chosen() == "xlsx":
         return attachment(exports.scenario_xlsx(scenario, comparison), f"scenario-{scenario.pk}.xlsx", XLSX)
-    added = list(scenario.added.select_related("facility_type", "promoted"))
-    for site in added:
-        site.street_guess = street_at(site.lon, site.lat)  # type: ignore[attr-defined]
+    added = queries.scenario_sites(scenario)
     return render(
         request,
         "lifecircle/scenario.html",
@@ -432,27 +306,25 @@ def scenario_page(request: HttpRequest, pk: int) -> HttpResponse:
             "cmp": comparison,
             "error": error,
             "added": added,
-            "map_data": _scenario_map(scenario, added, comparison),
+            "map_data": queries.scenario_map(scenario, added, comparison),
             "without_places": any(not f.capacity and f.facility_type.capacity_unit for f in added),
-            "streets": Street.objects.order_by("code"),
+            "streets": queries.streets(request.zone),
         },
     )
 
 
 @login_required
 @require_POST
-def scenario_promote(request: HttpRequest, pk: int, site_id: int) -> HttpResponse:
-    site = get_object_or_404(
-        ScenarioFacility.objects.select_related("facility_type"), pk=site_id, scenario_id=pk
-    )
-    street = get_object_or_404(Street, pk=request.POST.get("street") or 0)
+def scenario_promote(request: Request, pk: int, site_id: int) -> HttpResponse:
+    site = access.scenario_site_for_change(request.user, request.zone, pk, site_id)
+    form = PromoteForm(request.POST, zone=request.zone)
+    if not form.is_valid():
+        messages.error(request, errors_in_words(form))
+        return redirect("lifecircle:scenario", pk=pk)
+    street = form.cleaned_data["street"]
+    code = form.cleaned_data["code"] or f"P{street.code}-{site.facility_type.code}-{site.pk}"
     try:
-        facility = services.promote(
-            actor=request.user,
-            site=site,
-            street=street,  # type: ignore[arg-type]
-            code=request.POST.get("code") or f"P{street.code}-{site.facility_type.code}-{site.pk}",
-        )
+        facility = services.promote(actor=request.user, site=site, street=street, code=code)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect("lifecircle:scenario", pk=pk)
@@ -462,31 +334,37 @@ def scenario_promote(request: HttpRequest, pk: int, site_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def scenario_site(request: HttpRequest, pk: int, site_id: int) -> HttpResponse:
+def scenario_site(request: Request, pk: int, site_id: int) -> HttpResponse:
     """Set the places of a proposed facility in the scenario, or remove it from the scenario."""
-    site = get_object_or_404(ScenarioFacility, pk=site_id, scenario_id=pk)
-    places = request.POST.get("capacity", "").strip()
+    site = access.scenario_site_for_change(request.user, request.zone, pk, site_id)
+    form = SiteChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_in_words(form))
+        return redirect("lifecircle:scenario", pk=pk)
     try:
         services.change_site(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             site=site,
-            capacity=int(places) if places.isdigit() else None,
-            remove="remove" in request.POST,
+            capacity=form.cleaned_data["capacity"],
+            remove=form.cleaned_data["remove"],
         )
-    except services.EvaluationError as exc:
+    except EvaluationError as exc:
         messages.error(request, str(exc))
     return redirect("lifecircle:scenario", pk=pk)
 
 
 @login_required
 @require_POST
-def scenario_close(request: HttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+def scenario_close(request: Request, pk: int) -> HttpResponse:
+    scenario = access.scenario_for_change(request.user, request.zone, pk)
+    form = FacilityCodeForm(request.POST)
     try:
+        if not form.is_valid():
+            raise EvaluationError(errors_in_words(form))
         facility = services.close_in_scenario(
-            actor=request.user, scenario=scenario, facility_code=request.POST.get("code", "")
-        )  # type: ignore[arg-type]
-    except services.EvaluationError as exc:
+            actor=request.user, scenario=scenario, facility_code=form.cleaned_data["code"]
+        )
+    except EvaluationError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(name)s is closed in this scenario.") % {"name": facility.name})
@@ -495,22 +373,23 @@ def scenario_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def scenario_change(request: HttpRequest, pk: int) -> HttpResponse:
+def scenario_change(request: Request, pk: int) -> HttpResponse:
     """Move an existing facility and/or give it another capacity, in the scenario only."""
-    scenario = get_object_or_404(Scenario, pk=pk)
+    scenario = access.scenario_for_change(request.user, request.zone, pk)
+    form = ScenarioChangeForm(request.POST)
     try:
-        lon, lat, cap = (request.POST.get(k, "").strip() for k in ("lon", "lat", "capacity"))
+        if not form.is_valid():
+            raise EvaluationError(_("Longitude, latitude and capacity are numbers."))
+        d = form.cleaned_data
         change = services.change_in_scenario(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             scenario=scenario,
-            facility_code=request.POST.get("code", ""),
-            lon=float(lon) if lon else None,
-            lat=float(lat) if lat else None,
-            capacity=int(cap) if cap else None,
+            facility_code=d["code"],
+            lon=d["lon"],
+            lat=d["lat"],
+            capacity=d["capacity"],
         )
-    except ValueError:
-        messages.error(request, _("Longitude, latitude and capacity are numbers."))
-    except services.EvaluationError as exc:
+    except EvaluationError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(name)s is changed in this scenario.") % {"name": change.facility.name})
@@ -519,24 +398,24 @@ def scenario_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def scenario_housing(request: HttpRequest, pk: int) -> HttpResponse:
-    scenario = get_object_or_404(Scenario, pk=pk)
+def scenario_housing(request: Request, pk: int) -> HttpResponse:
+    scenario = access.scenario_for_change(request.user, request.zone, pk)
+    form = HousingForm(request.POST)
     try:
-        lon, lat = float(request.POST.get("lon", "")), float(request.POST.get("lat", ""))
-        population = int(request.POST.get("population", "0"))
+        if not form.is_valid():
+            raise EvaluationError(errors_in_words(form))
+        d = form.cleaned_data
         services.add_planned_housing(
             actor=request.user,
             scenario=scenario,
-            name=request.POST.get("name", ""),  # type: ignore[arg-type]
-            lon=lon,
-            lat=lat,
-            population=population,
+            name=d["name"],
+            lon=d["lon"],
+            lat=d["lat"],
+            population=d["population"],
         )
-    except (ValueError, AnalysisError, services.EvaluationError) as exc:
+    except EvaluationError as exc:
         messages.error(
-            request,
-            _("Planned housing needs a longitude, a latitude and a population: %(e)s")
-            % {"e": getattr(exc, "message", exc)},
+            request, _("Planned housing needs a longitude, a latitude and a population: %(e)s") % {"e": exc}
         )
     return redirect("lifecircle:scenario", pk=pk)
 
@@ -545,62 +424,62 @@ def scenario_housing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def candidate_lists(request: HttpRequest) -> HttpResponse:
+def candidate_lists(request: Request) -> HttpResponse:
     """The zone's candidate site lists, and a new one from a file (planners)."""
-    access.require_view(request.user)  # type: ignore[arg-type]
-    problems: list[object] = []
+    lists = queries.candidate_lists(request.user, request.zone)
+    form = CandidateListForm(request.POST or None, request.FILES or None)
+    problems: list[dict[str, Any]] = []
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            created = services.import_candidates(
-                actor=request.user,  # type: ignore[arg-type]
-                zone=current_zone(),  # type: ignore[arg-type]
-                name=request.POST.get("name", ""),
-                content=upload.read() if upload else b"",
-                filename=upload.name if upload else "",
-                coordinate_system=request.POST.get("coordinate_system", "wgs84"),
-            )
-        except ImportRejected as exc:
-            problems = [p.as_dict() for p in exc.problems[:500]]
+        access.require_run(request.user)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                created = services.import_candidates(
+                    actor=request.user,
+                    zone=request.zone,
+                    name=d["name"],
+                    content=d["file"].read(),
+                    filename=d["file"].name,
+                    coordinate_system=d["coordinate_system"],
+                )
+            except ImportRejected as exc:
+                problems = [p.as_dict() for p in exc.problems[:500]]
+            else:
+                messages.success(
+                    request,
+                    _("Candidate list “%(name)s” saved with %(n)s sites.")
+                    % {"name": created.name, "n": created.sites.count()},
+                )
+                return redirect("lifecircle:candidate_list", pk=created.pk)
         else:
-            messages.success(
-                request,
-                _("Candidate list “%(name)s” saved with %(n)s sites.")
-                % {"name": created.name, "n": created.sites.count()},
-            )
-            return redirect("lifecircle:candidate_list", pk=created.pk)
-    lists = (
-        CandidateList.objects.filter(zone=current_zone())
-        .select_related("created_by")
-        .annotate(n=Count("sites"))
-    )
+            problems = [
+                {"row": 0, "field": name, "message": str(e)}
+                for name, errors in form.errors.items()
+                for e in errors
+            ]
     return render(
         request,
         "lifecircle/candidates.html",
         {
             "lists": lists,
             "problems": problems,
-            "can_run": access.can_run(request.user),  # type: ignore[arg-type]
-            "name": request.POST.get("name", ""),
+            "can_run": access.can_run(request.user),
+            "name": form.data.get("name", "") if form.is_bound else "",
         },
         status=400 if problems else 200,
     )
 
 
 @login_required
-def candidate_list(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    found = get_object_or_404(CandidateList.objects.select_related("created_by"), pk=pk)
+def candidate_list(request: Request, pk: int) -> HttpResponse:
     if request.method == "POST":
-        services.delete_candidate_list(actor=request.user, candidate_list=found)  # type: ignore[arg-type]
+        found = access.candidate_list_for_change(request.user, request.zone, pk)
+        services.delete_candidate_list(actor=request.user, candidate_list=found)
         messages.success(request, _("Candidate list “%(name)s” deleted.") % {"name": found.name})
         return redirect("lifecircle:candidates")
+    found = access.candidate_list_for(request.user, request.zone, pk)
     return render(
         request,
         "lifecircle/candidate_list.html",
-        {
-            "list": found,
-            "sites": found.sites.all(),
-            "can_run": access.can_run(request.user),  # type: ignore[arg-type]
-        },
+        {"list": found, "sites": found.sites.all(), "can_run": access.can_run(request.user)},
     )

@@ -1,10 +1,10 @@
-"""Who may see or change which places. The only way views load an object a user may change.
-
-Rules, one per line:
+"""Who may see or change which places; the only way a page, the API or a service loads a street,
+an area or a facility (always within the request's zone). Rules, one per line:
 - zone administrators, planners and superusers change every street's data;
 - street staff change only the residential areas and facilities of their own street;
-- every signed-in role that holds the view permission sees the whole registry (it is public
-  planning data; sensitive data lives in other apps with their own gates).
+- every signed-in role that holds the view permission sees the whole registry of its zone (public
+  planning data; sensitive data lives in other apps with their own gates);
+- an object of another zone does not exist for the request (404).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
-from gaoxin.places.models import Facility, ResidentialArea, Street
+from gaoxin.places.models import Community, Facility, ResidentialArea, Street, Zone
 
 
 def is_zone_wide(user: User) -> bool:
@@ -46,30 +46,73 @@ def can_import(user: User) -> bool:
     return user.is_authenticated and user.has_perm("places.import_places")
 
 
+def can_add_facility(user: User) -> bool:
+    return user.has_perm("places.add_facility") and editable_street_ids(user) != set()
+
+
+def can_edit_facility(user: User, facility: Facility) -> bool:
+    return user.has_perm("places.change_facility") and can_edit_street(user, facility.street_id)
+
+
+def can_edit_area(user: User, area: ResidentialArea) -> bool:
+    return user.has_perm("places.change_residentialarea") and can_edit_street(user, area.street_id)
+
+
 def require_view(user: User) -> None:
     if not can_view_places(user):
         raise PermissionDenied
 
 
-def facility_for_edit(user: User, pk: int) -> Facility:
-    facility = get_object_or_404(Facility.objects.select_related("street", "type"), pk=pk)
-    if not user.has_perm("places.change_facility"):
-        raise PermissionDenied
-    if not can_edit_street(user, facility.street_id):
+# --- the zone's objects ---------------------------------------------------------------------------
+
+
+def streets(user: User, zone: Zone) -> QuerySet[Street]:
+    require_view(user)
+    return Street.objects.filter(zone=zone)
+
+
+def communities(user: User, zone: Zone) -> QuerySet[Community]:
+    require_view(user)
+    return Community.objects.filter(street__zone=zone)
+
+
+def areas(user: User, zone: Zone) -> QuerySet[ResidentialArea]:
+    require_view(user)
+    return ResidentialArea.objects.filter(street__zone=zone)
+
+
+def facilities(user: User, zone: Zone) -> QuerySet[Facility]:
+    require_view(user)
+    return Facility.objects.filter(street__zone=zone)
+
+
+def street_for(user: User, zone: Zone, pk: int) -> Street:
+    return get_object_or_404(streets(user, zone), pk=pk)
+
+
+def facility_for(user: User, zone: Zone, pk: int) -> Facility:
+    return get_object_or_404(facilities(user, zone).select_related("type", "street", "community"), pk=pk)
+
+
+def area_for(user: User, zone: Zone, pk: int) -> ResidentialArea:
+    return get_object_or_404(areas(user, zone).select_related("street", "community"), pk=pk)
+
+
+def facility_for_edit(user: User, zone: Zone, pk: int) -> Facility:
+    facility = facility_for(user, zone, pk)
+    if not can_edit_facility(user, facility):
         raise PermissionDenied
     return facility
 
 
-def area_for_edit(user: User, pk: int) -> ResidentialArea:
-    area = get_object_or_404(ResidentialArea.objects.select_related("street", "community"), pk=pk)
-    if not user.has_perm("places.change_residentialarea"):
-        raise PermissionDenied
-    if not can_edit_street(user, area.street_id):
+def area_for_edit(user: User, zone: Zone, pk: int) -> ResidentialArea:
+    area = area_for(user, zone, pk)
+    if not can_edit_area(user, area):
         raise PermissionDenied
     return area
 
 
-def streets_for_edit(user: User) -> QuerySet[Street]:
+def streets_for_edit(user: User, zone: Zone | None = None) -> QuerySet[Street]:
     allowed = editable_street_ids(user)
-    qs = Street.objects.all()
+    qs = Street.objects.all() if zone is None else Street.objects.filter(zone=zone)
     return qs if allowed is None else qs.filter(pk__in=allowed)

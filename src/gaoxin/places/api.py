@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from gaoxin.places import access, queries
 from gaoxin.places.filtersets import AreaFilter, FacilityFilter
+from gaoxin.places.web import Request
 
 router = Router(tags=["places"])
+MAX_LIMIT = 5000
 
 
 class FacilityOut(Schema):
@@ -56,15 +57,16 @@ class ListFilters(Schema):
     offset: int = 0
 
 
+def _window(filters: ListFilters) -> slice:
+    offset = max(filters.offset, 0)
+    return slice(offset, offset + min(max(filters.limit, 0), MAX_LIMIT))
+
+
 @router.get("/facilities", response=list[FacilityOut])
-def list_facilities(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[str, Any]]:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    f = FacilityFilter(
-        {k: v for k, v in filters.dict().items() if v is not None and k not in ("limit", "offset")}
-    )
-    qs = f.filter(queries.facilities().order_by("code"))[
-        filters.offset : filters.offset + min(filters.limit, 5000)
-    ]
+def list_facilities(request: Request, filters: Query[ListFilters]) -> list[dict[str, Any]]:
+    """The zone's facilities, filtered as the list page filters them (``limit`` at most 5000)."""
+    f = FacilityFilter(filters.dict(exclude={"limit", "offset"}), zone=request.zone)
+    qs = queries.facility_list(request.user, request.zone, f).order_by("code")[_window(filters)]
     return [
         {
             "id": x.pk,
@@ -84,14 +86,10 @@ def list_facilities(request: HttpRequest, filters: Query[ListFilters]) -> list[d
 
 
 @router.get("/areas", response=list[AreaOut])
-def list_areas(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[str, Any]]:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    f = AreaFilter(
-        {k: v for k, v in filters.dict().items() if v is not None and k in ("q", "street", "status")}
-    )
-    qs = f.filter(queries.areas().order_by("code"))[
-        filters.offset : filters.offset + min(filters.limit, 5000)
-    ]
+def list_areas(request: Request, filters: Query[ListFilters]) -> list[dict[str, Any]]:
+    """The zone's residential areas, filtered as the list page filters them (``limit`` at most 5000)."""
+    f = AreaFilter(filters.dict(include={"q", "street", "status"}), zone=request.zone)
+    qs = queries.area_list(request.user, request.zone, f).order_by("code")[_window(filters)]
     return [
         {
             "id": a.pk,
@@ -116,7 +114,7 @@ def list_areas(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[s
 
 
 @router.get("/layers")
-def layers(request: HttpRequest) -> dict[str, Any]:
+def layers(request: Request) -> dict[str, Any]:
     """GeoJSON FeatureCollections of streets, communities, residential areas and facilities (WGS-84)."""
-    access.require_view(request.user)  # type: ignore[arg-type]
-    return queries.map_layers()
+    access.require_view(request.user)
+    return queries.map_layers(request.zone)

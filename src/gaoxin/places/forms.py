@@ -7,9 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import User
 from gaoxin.common.choices import CoordinateSystem, FileFormat
+from gaoxin.common.forms import UploadField
+from gaoxin.common.tabular import format_for_filename
 from gaoxin.places import access
 from gaoxin.places.choices import ImportDataset
-from gaoxin.places.models import Community, Facility, ResidentialArea
+from gaoxin.places.models import Community, Facility, ResidentialArea, Street, Zone
+
+# Fields a new facility may be prefilled with from elsewhere (a gap in a life-circle report).
+PREFILL = ("code", "name", "type", "street", "community", "lon", "lat")
 
 
 class FacilityForm(forms.ModelForm):
@@ -40,9 +45,9 @@ class FacilityForm(forms.ModelForm):
             "closed_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, zone: Zone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        streets = access.streets_for_edit(user)
+        streets = access.streets_for_edit(user, zone)
         self.fields["street"].queryset = streets  # type: ignore[attr-defined]
         self.fields["community"].queryset = Community.objects.filter(street__in=streets)  # type: ignore[attr-defined]
 
@@ -69,9 +74,11 @@ class AreaForm(forms.ModelForm):
             "delivery_year",
         ]
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, zone: Zone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = Community.objects.filter(street__in=access.streets_for_edit(user))  # type: ignore[attr-defined]
+        self.fields["community"].queryset = Community.objects.filter(
+            street__in=access.streets_for_edit(user, zone)
+        )  # type: ignore[attr-defined]  # a ModelChoiceField
 
     def _post_clean(self) -> None:
         # street is derived from the community on save; validate everything else.
@@ -83,7 +90,7 @@ class ImportForm(forms.Form):
     dataset = forms.ChoiceField(
         label=_("Data"), choices=ImportDataset.choices, initial=ImportDataset.FACILITIES
     )
-    file = forms.FileField(label=_("File (CSV, xlsx or GeoJSON)"))
+    file = UploadField(label=_("File (CSV, xlsx or GeoJSON)"))
     file_format = forms.ChoiceField(
         label=_("Format"), choices=[("", _("From the file name")), *FileFormat.choices], required=False
     )
@@ -92,21 +99,26 @@ class ImportForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        from django.conf import settings
-
-        from gaoxin.common.tabular import format_for_filename
-
         data = super().clean() or {}
         upload = data.get("file")
         if upload is not None:
-            if upload.size > settings.GAOXIN_IMPORT_MAX_BYTES:
-                self.add_error(
-                    "file",
-                    _("The file is larger than %(n)s MB.")
-                    % {"n": settings.GAOXIN_IMPORT_MAX_BYTES // 1024 // 1024},
-                )
             fmt = data.get("file_format") or format_for_filename(upload.name)
             if not fmt:
                 self.add_error("file_format", _("Cannot tell the format from the file name; choose it."))
             data["file_format"] = fmt
         return data
+
+
+class ExportForm(forms.Form):
+    """Which street to export (none: the whole zone)."""
+
+    street = forms.ModelChoiceField(label=_("Street"), queryset=Street.objects.none(), required=False)
+
+    def __init__(self, data: Any, *, zone: Zone) -> None:
+        super().__init__(data)
+        self.fields["street"].queryset = Street.objects.filter(zone=zone)  # type: ignore[attr-defined]  # a ModelChoiceField
+
+
+def prefill(query: Any) -> dict[str, Any]:
+    """The initial values of a new facility proposed from elsewhere (only the PREFILL fields)."""
+    return {k: query.get(k) for k in PREFILL if query.get(k)}

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import shapely.geometry
 from django.db.models import Count, Q, QuerySet, Sum
 
+from gaoxin.accounts.models import User
 from gaoxin.common import tabular
+from gaoxin.places import access
 from gaoxin.places.choices import FacilityStatus, ImportDataset, ServiceClass
 from gaoxin.places.datasets import COLUMNS
-from gaoxin.places.models import AGE_BANDS, Community, Facility, ResidentialArea, Street, Zone
+from gaoxin.places.filtersets import AreaFilter, CommunityFilter, FacilityFilter
+from gaoxin.places.models import AGE_BANDS, Community, Facility, FacilityType, ResidentialArea, Street, Zone
 
 
 def current_zone() -> Zone | None:
@@ -18,29 +22,65 @@ def current_zone() -> Zone | None:
     return Zone.objects.order_by("pk").first()
 
 
-def facilities() -> QuerySet[Facility]:
-    return Facility.objects.select_related("type", "street", "community")
+def facilities(zone: Zone | None = None) -> QuerySet[Facility]:
+    """The zone's facilities (every facility when no zone is given: the command line, exports of the
+    whole installation), with what their lists show."""
+    qs = Facility.objects.select_related("type", "street", "community")
+    return qs if zone is None else qs.filter(street__zone=zone)
 
 
-def areas() -> QuerySet[ResidentialArea]:
-    return ResidentialArea.objects.select_related("community", "street")
+def areas(zone: Zone | None = None) -> QuerySet[ResidentialArea]:
+    qs = ResidentialArea.objects.select_related("community", "street")
+    return qs if zone is None else qs.filter(street__zone=zone)
 
 
-def communities() -> QuerySet[Community]:
-    return Community.objects.select_related("street").annotate(
-        area_count=Count("residential_areas", distinct=True),
+def communities(zone: Zone | None = None) -> QuerySet[Community]:
+    qs = Community.objects.select_related("street").annotate(
+        area_count=Count("residential_areas", distinct=True)
     )
+    return qs if zone is None else qs.filter(street__zone=zone)
 
 
-def street_figures() -> list[dict[str, Any]]:
-    """Per street: communities, residential areas, households, population (total, 0-5, 60+) and open
-    facilities per service class, in four queries whatever the number of streets."""
+def facility_types() -> QuerySet[FacilityType]:
+    return FacilityType.objects.order_by("order")
+
+
+def streets(zone: Zone) -> QuerySet[Street]:
+    return Street.objects.filter(zone=zone).order_by("code")
+
+
+# --- what the pages and the API list (through the gates) --------------------------------------------
+
+
+def facility_list(user: User, zone: Zone, filters: FacilityFilter | None = None) -> QuerySet[Facility]:
+    qs = access.facilities(user, zone).select_related("type", "street", "community")
+    return (filters.filter(qs) if filters else qs).order_by("street__code", "type__order", "code")
+
+
+def area_list(user: User, zone: Zone, filters: AreaFilter | None = None) -> QuerySet[ResidentialArea]:
+    qs = access.areas(user, zone).select_related("community", "street")
+    return (filters.filter(qs) if filters else qs).order_by("street__code", "code")
+
+
+def community_list(user: User, zone: Zone, filters: CommunityFilter | None = None) -> QuerySet[Community]:
+    qs = access.communities(user, zone).select_related("street")
+    qs = qs.annotate(area_count=Count("residential_areas", distinct=True))
+    return (filters.filter(qs) if filters else qs).order_by("code")
+
+
+def street_figures(zone: Zone) -> list[dict[str, Any]]:
+    """Per street of the zone: communities, residential areas, households, population (total, 0-5, 60+)
+    and open facilities per service class, in four queries whatever the number of streets."""
     streets = list(
-        Street.objects.order_by("code").annotate(community_count=Count("communities", distinct=True))
+        Street.objects.filter(zone=zone)
+        .order_by("code")
+        .annotate(community_count=Count("communities", distinct=True))
     )
     pop = {
         row["street_id"]: row
-        for row in ResidentialArea.objects.values("street_id").annotate(
+        for row in ResidentialArea.objects.filter(street__zone=zone)
+        .values("street_id")
+        .annotate(
             areas=Count("id"),
             households=Sum("households"),
             population=Sum("population"),
@@ -51,7 +91,7 @@ def street_figures() -> list[dict[str, Any]]:
     }
     per_class: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
-        Facility.objects.filter(status=FacilityStatus.OPEN)
+        Facility.objects.filter(street__zone=zone, status=FacilityStatus.OPEN)
         .values("street_id", "type__service_class")
         .annotate(n=Count("id"))
     ):
@@ -85,12 +125,16 @@ def _point(lon: float | None, lat: float | None) -> dict[str, Any] | None:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
-def export_rows(dataset: str, *, street_id: int | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+def export_rows(
+    dataset: str, *, street_id: int | None = None, zone: Zone | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     """The columns and rows of a dataset as import reads them back (round trip)."""
     columns = [c.name for c in COLUMNS[dataset]]
     rows: list[dict[str, Any]] = []
     if dataset == ImportDataset.STREETS:
-        for s in Street.objects.order_by("code"):
+        for s in (Street.objects.all() if zone is None else Street.objects.filter(zone=zone)).order_by(
+            "code"
+        ):
             rows.append(
                 {
                     "code": s.code,
@@ -102,7 +146,7 @@ def export_rows(dataset: str, *, street_id: int | None = None) -> tuple[list[str
                 }
             )
     elif dataset == ImportDataset.COMMUNITIES:
-        qs = Community.objects.select_related("street").order_by("code")
+        qs = communities(zone).order_by("code")
         if street_id:
             qs = qs.filter(street_id=street_id)
         for c in qs:
@@ -117,7 +161,7 @@ def export_rows(dataset: str, *, street_id: int | None = None) -> tuple[list[str
                 }
             )
     elif dataset == ImportDataset.AREAS:
-        qs_a = areas().order_by("code")
+        qs_a = areas(zone).order_by("code")
         if street_id:
             qs_a = qs_a.filter(street_id=street_id)
         for a in qs_a:
@@ -138,7 +182,7 @@ def export_rows(dataset: str, *, street_id: int | None = None) -> tuple[list[str
             row.update({band: getattr(a, band) for band, _l in AGE_BANDS})
             rows.append(row)
     elif dataset == ImportDataset.FACILITIES:
-        qs_f = facilities().order_by("code")
+        qs_f = facilities(zone).order_by("code")
         if street_id:
             qs_f = qs_f.filter(street_id=street_id)
         for f in qs_f:
@@ -168,8 +212,10 @@ def export_rows(dataset: str, *, street_id: int | None = None) -> tuple[list[str
     return columns, rows
 
 
-def export_file(dataset: str, file_format: str, *, street_id: int | None = None) -> bytes:
-    columns, rows = export_rows(dataset, street_id=street_id)
+def export_file(
+    dataset: str, file_format: str, *, street_id: int | None = None, zone: Zone | None = None
+) -> bytes:
+    columns, rows = export_rows(dataset, street_id=street_id, zone=zone)
     if file_format == "csv":
         return tabular.write_csv(columns, rows)
     if file_format == "xlsx":
@@ -191,8 +237,9 @@ def export_file(dataset: str, file_format: str, *, street_id: int | None = None)
 # --- map layers -----------------------------------------------------------------------------------
 
 
-def map_layers() -> dict[str, Any]:
-    """GeoJSON FeatureCollections for the map page: streets, communities, residential areas, facilities."""
+def map_layers(zone: Zone) -> dict[str, Any]:
+    """GeoJSON FeatureCollections of the zone for the map page: streets, communities, residential areas,
+    facilities."""
 
     def fc(features: list[dict[str, Any]]) -> dict[str, Any]:
         return {"type": "FeatureCollection", "features": features}
@@ -203,7 +250,7 @@ def map_layers() -> dict[str, Any]:
             "geometry": s.boundary,
             "properties": {"id": s.pk, "code": s.code, "name": s.name},
         }
-        for s in Street.objects.exclude(boundary=None).order_by("code")
+        for s in Street.objects.filter(zone=zone).exclude(boundary=None).order_by("code")
     ]
     comms = [
         {
@@ -217,7 +264,7 @@ def map_layers() -> dict[str, Any]:
                 "kind": c.get_kind_display(),
             },
         }
-        for c in Community.objects.select_related("street").order_by("code")
+        for c in Community.objects.filter(street__zone=zone).select_related("street").order_by("code")
         if c.boundary or c.center_lon is not None
     ]
     area_features = [
@@ -237,7 +284,7 @@ def map_layers() -> dict[str, Any]:
                 "gates": a.gates,
             },
         }
-        for a in areas().order_by("code")
+        for a in areas(zone).order_by("code")
     ]
     facility_features = [
         {
@@ -256,7 +303,7 @@ def map_layers() -> dict[str, Any]:
                 "capacity": f.capacity,
             },
         }
-        for f in facilities().order_by("code")
+        for f in facilities(zone).order_by("code")
     ]
     return {
         "streets": fc(streets),
@@ -266,12 +313,11 @@ def map_layers() -> dict[str, Any]:
     }
 
 
-def street_at(lon: float, lat: float) -> Street | None:
-    """The street whose boundary holds the point (None when no boundary does)."""
-    import shapely.geometry
-
+def street_at(lon: float, lat: float, zone: Zone | None = None) -> Street | None:
+    """The street (of the zone) whose boundary holds the point (None when no boundary does)."""
     point = shapely.geometry.Point(lon, lat)
-    for street in Street.objects.exclude(boundary=None):
+    qs = Street.objects.exclude(boundary=None)
+    for street in qs if zone is None else qs.filter(zone=zone):
         if shapely.geometry.shape(street.boundary).covers(point):
             return street
     return None

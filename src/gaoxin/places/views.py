@@ -1,32 +1,30 @@
-"""Pages of the places app: thin — parse, call access/services/queries, render."""
+"""Pages of the places app: thin — a form or filter set for the input, the gate or query, a service
+for a change, then render."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.common import imports
 from gaoxin.common.choices import CoordinateSystem, ImportStatus
-from gaoxin.common.http import attachment, querystring_without_page
+from gaoxin.common.http import attachment, page_of, querystring_without_page
 from gaoxin.places import access, queries, services
 from gaoxin.places.choices import ImportDataset, ServiceClass
 from gaoxin.places.datasets import COLUMNS
 from gaoxin.places.filtersets import AreaFilter, CommunityFilter, FacilityFilter
-from gaoxin.places.forms import AreaForm, FacilityForm, ImportForm
+from gaoxin.places.forms import AreaForm, ExportForm, FacilityForm, ImportForm, prefill
 from gaoxin.places.imports import kind_of
-from gaoxin.places.models import AGE_BANDS, Facility, FacilityType, Street
+from gaoxin.places.models import AGE_BANDS, Facility
+from gaoxin.places.web import Request
 
 PAGE_SIZE = 50
-PREFILL = {"code", "name", "type", "street", "community", "lon", "lat"}
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -35,13 +33,9 @@ CONTENT_TYPES = {
 }
 
 
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 @login_required
-def map_page(request: HttpRequest) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
+def map_page(request: Request) -> HttpResponse:
+    access.require_view(request.user)
     return render(
         request,
         "places/map.html",
@@ -49,7 +43,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "classes": ServiceClass.choices,
             "tile_url": settings.GAOXIN_MAP_TILE_URL,
             "tile_attribution": settings.GAOXIN_MAP_TILE_ATTRIBUTION,
-            "zone": queries.current_zone(),
+            "zone": request.zone,
             "strings": {
                 "population": _("Population"),
                 "households": _("Households"),
@@ -68,16 +62,15 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def map_layers(request: HttpRequest) -> JsonResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    return JsonResponse(queries.map_layers())
+def map_layers(request: Request) -> JsonResponse:
+    access.require_view(request.user)
+    return JsonResponse(queries.map_layers(request.zone))
 
 
 @login_required
-def facility_list(request: HttpRequest) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    f = FacilityFilter(request.GET)
-    page = _page(request, f.filter(queries.facilities().order_by("street__code", "type__order", "code")))
+def facility_list(request: Request) -> HttpResponse:
+    f = FacilityFilter(request.GET, zone=request.zone)
+    page = page_of(queries.facility_list(request.user, request.zone, f), request.GET, PAGE_SIZE)
     return render(
         request,
         "places/facility_list.html",
@@ -86,22 +79,19 @@ def facility_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    facility = get_object_or_404(queries.facilities(), pk=pk)
-    can_edit = request.user.has_perm("places.change_facility") and access.can_edit_street(
-        request.user, facility.street_id
-    )  # type: ignore[arg-type]
+def facility_detail(request: Request, pk: int) -> HttpResponse:
+    facility = access.facility_for(request.user, request.zone, pk)
+    can_edit = access.can_edit_facility(request.user, facility)
     return render(request, "places/facility_detail.html", {"f": facility, "can_edit": can_edit})
 
 
-def _facility_form(request: HttpRequest, facility: Facility | None) -> HttpResponse:
-    user = request.user
-    # A new facility may be proposed from elsewhere (e.g. a gap in a life-circle report): prefill it.
-    initial = {k: v for k, v in request.GET.items() if k in PREFILL} if facility is None else None
-    form = FacilityForm(request.POST or None, instance=facility, initial=initial, user=user)  # type: ignore[arg-type]
+def _facility_form(request: Request, facility: Facility | None) -> HttpResponse:
+    initial = prefill(request.GET) if facility is None else None
+    form = FacilityForm(
+        request.POST or None, instance=facility, initial=initial, user=request.user, zone=request.zone
+    )
     if request.method == "POST" and form.is_valid():
-        saved = services.save_facility(actor=user, facility=form.save(commit=False))  # type: ignore[arg-type]
+        saved = services.save_facility(actor=request.user, facility=form.save(commit=False))
         messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
         return redirect("places:facility_detail", pk=saved.pk)
     return render(
@@ -112,22 +102,21 @@ def _facility_form(request: HttpRequest, facility: Facility | None) -> HttpRespo
 
 
 @login_required
-def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _facility_form(request, access.facility_for_edit(request.user, pk))  # type: ignore[arg-type]
+def facility_edit(request: Request, pk: int) -> HttpResponse:
+    return _facility_form(request, access.facility_for_edit(request.user, request.zone, pk))
 
 
 @login_required
-def facility_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("places.add_facility") or not access.streets_for_edit(request.user).exists():  # type: ignore[arg-type]
+def facility_create(request: Request) -> HttpResponse:
+    if not access.can_add_facility(request.user):
         raise PermissionDenied
     return _facility_form(request, None)
 
 
 @login_required
-def area_list(request: HttpRequest) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    f = AreaFilter(request.GET)
-    page = _page(request, f.filter(queries.areas().order_by("street__code", "code")))
+def area_list(request: Request) -> HttpResponse:
+    f = AreaFilter(request.GET, zone=request.zone)
+    page = page_of(queries.area_list(request.user, request.zone, f), request.GET, PAGE_SIZE)
     return render(
         request,
         "places/area_list.html",
@@ -136,23 +125,19 @@ def area_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def area_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    area = get_object_or_404(queries.areas(), pk=pk)
+def area_detail(request: Request, pk: int) -> HttpResponse:
+    area = access.area_for(request.user, request.zone, pk)
     bands = [(label, getattr(area, name)) for name, label in AGE_BANDS]
-    can_edit = request.user.has_perm("places.change_residentialarea") and access.can_edit_street(
-        request.user, area.street_id
-    )  # type: ignore[arg-type]
+    can_edit = access.can_edit_area(request.user, area)
     return render(request, "places/area_detail.html", {"a": area, "bands": bands, "can_edit": can_edit})
 
 
 @login_required
-def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    area = access.area_for_edit(user, pk)  # type: ignore[arg-type]
-    form = AreaForm(request.POST or None, instance=area, user=user)  # type: ignore[arg-type]
+def area_edit(request: Request, pk: int) -> HttpResponse:
+    area = access.area_for_edit(request.user, request.zone, pk)
+    form = AreaForm(request.POST or None, instance=area, user=request.user, zone=request.zone)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_area(actor=user, area=form.save(commit=False))  # type: ignore[arg-type]
+        saved = services.save_area(actor=request.user, area=form.save(commit=False))
         messages.success(request, _("Saved %(name)s.") % {"name": saved.name})
         return redirect("places:area_detail", pk=saved.pk)
     return render(
@@ -161,10 +146,9 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def community_list(request: HttpRequest) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
-    f = CommunityFilter(request.GET)
-    page = _page(request, f.filter(queries.communities().order_by("code")))
+def community_list(request: Request) -> HttpResponse:
+    f = CommunityFilter(request.GET, zone=request.zone)
+    page = page_of(queries.community_list(request.user, request.zone, f), request.GET, PAGE_SIZE)
     return render(
         request,
         "places/community_list.html",
@@ -173,12 +157,12 @@ def community_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def street_list(request: HttpRequest) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
+def street_list(request: Request) -> HttpResponse:
+    access.require_view(request.user)
     return render(
         request,
         "places/street_list.html",
-        {"rows": queries.street_figures(), "classes": ServiceClass.choices},
+        {"rows": queries.street_figures(request.zone), "classes": ServiceClass.choices},
     )
 
 
@@ -186,14 +170,14 @@ def street_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
-    if not access.can_import(request.user):  # type: ignore[arg-type]
+def import_upload(request: Request) -> HttpResponse:
+    if not access.can_import(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = services.validate_import(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             dataset=form.cleaned_data["dataset"],
             file_format=form.cleaned_data["file_format"],
             filename=upload.name,
@@ -201,23 +185,25 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             coordinate_system=form.cleaned_data["coordinate_system"],
         )
         return redirect("places:import_detail", pk=batch.pk)
-    recent = imports.recent_batches(request.user, [kind_of(d) for d in ImportDataset.values], limit=10)
     return render(
         request,
         "places/import.html",
         {
             "form": form,
-            "recent": recent,
+            "recent": imports.recent_batches(
+                request.user, [kind_of(d) for d in ImportDataset.values], limit=10
+            ),
             "columns": COLUMNS,
             "datasets": ImportDataset.choices,
-            "types": FacilityType.objects.all(),
+            "types": queries.facility_types(),
         },
     )
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: Request, pk: int) -> HttpResponse:
     batch = imports.batch_for(request.user, pk)
+    crs = batch.options.get("coordinate_system", CoordinateSystem.WGS84)
     return render(
         request,
         "places/import_detail.html",
@@ -227,17 +213,17 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dataset_label": ImportDataset(batch.dataset).label
             if batch.dataset in ImportDataset.values
             else "",
-            "crs_label": CoordinateSystem(batch.options.get("coordinate_system", "wgs84")).label,
+            "crs_label": CoordinateSystem(crs).label if crs in CoordinateSystem.values else crs,
         },
     )
 
 
 @login_required
 @require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: Request, pk: int) -> HttpResponse:
     batch = imports.batch_for(request.user, pk)
     try:
-        result = services.apply_import(actor=request.user, batch=batch)  # type: ignore[arg-type]
+        result = services.apply_import(actor=request.user, batch=batch)
     except imports.ImportRejected as exc:
         messages.error(request, str(exc))
         return redirect("places:import_detail", pk=batch.pk)
@@ -246,12 +232,15 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def export_download(request: HttpRequest, dataset: str, file_format: str) -> HttpResponse:
-    access.require_view(request.user)  # type: ignore[arg-type]
+def export_download(request: Request, dataset: str, file_format: str) -> HttpResponse:
+    access.require_view(request.user)
     if dataset not in ImportDataset.values or file_format not in CONTENT_TYPES:
-        return HttpResponse(_("Unknown dataset or format."), status=404)
-    street = request.GET.get("street")
-    street_id = get_object_or_404(Street, pk=street).pk if street and street.isdigit() else None
-    data = queries.export_file(dataset, file_format, street_id=street_id)
-    ext = "geojson" if file_format == "geojson" else file_format
-    return attachment(data, f"gaoxin-{dataset}.{ext}", CONTENT_TYPES[file_format])
+        raise Http404(_("Unknown dataset or format."))
+    form = ExportForm(request.GET, zone=request.zone)
+    if not form.is_valid():
+        raise Http404(_("Unknown street."))
+    street = form.cleaned_data["street"]
+    data = queries.export_file(
+        dataset, file_format, street_id=street.pk if street else None, zone=request.zone
+    )
+    return attachment(data, f"gaoxin-{dataset}.{file_format}", CONTENT_TYPES[file_format])

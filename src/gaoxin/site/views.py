@@ -1,14 +1,15 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from gaoxin.places import access, queries
 from gaoxin.places.choices import ServiceClass
+from gaoxin.places.web import Request
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    rows = queries.street_figures() if access.can_view_places(request.user) else []  # type: ignore[arg-type]
+def home(request: Request) -> HttpResponse:
+    rows = queries.street_figures(request.zone) if access.can_view_places(request.user) else []
     totals = {
         key: sum(r[key] for r in rows)
         for key in (
