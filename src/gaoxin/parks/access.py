@@ -1,8 +1,12 @@
-"""Who may see or change what in the parks app. One rule per line:
+"""Who may see or change what in the parks app; the only way a park, an enterprise, an evaluation, a
+result or an objection is loaded (always within the request's zone). One rule per line:
 - park service staff and zone administrators manage everything (registry, imports, evaluations);
 - leadership sees every page and every result, and changes nothing;
-- an enterprise user sees its own enterprise's figures and results only, and files objections for it;
-- everybody else sees nothing (404 for objects, 403 for pages).
+- an enterprise user sees its own enterprise's figures and results only (its results from the public
+  notice on), and files objections and its own figures for it;
+- everybody else sees nothing (404 for objects, 403 for pages);
+- an object of another zone does not exist for the request (404);
+- ``actor=None`` is the operator at the command line or the demo loader, who may do everything.
 """
 
 from __future__ import annotations
@@ -13,11 +17,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from gaoxin.accounts.models import User
-from gaoxin.parks.models import Appeal, Enterprise, Evaluation, Result
+from gaoxin.parks.choices import EvaluationStatus
+from gaoxin.parks.models import Appeal, Enterprise, Evaluation, Park, Result, Scheme
+from gaoxin.places.models import Zone
+
+PUBLIC = (EvaluationStatus.NOTICE, EvaluationStatus.FINAL)
 
 
-def can_manage(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("parks.change_evaluation")
+def can_manage(user: User | None) -> bool:
+    return user is None or (user.is_authenticated and user.has_perm("parks.change_evaluation"))
 
 
 def can_view_all(user: User) -> bool:
@@ -25,10 +33,10 @@ def can_view_all(user: User) -> bool:
 
 
 def is_enterprise_user(user: User) -> bool:
-    return user.is_authenticated and user.enterprises.exists()  # type: ignore[attr-defined]
+    return user.is_authenticated and user.enterprises.exists()  # type: ignore[attr-defined]  # reverse relation of Enterprise.users
 
 
-def require_manage(user: User) -> None:
+def require_manage(user: User | None) -> None:
     if not can_manage(user):
         raise PermissionDenied
 
@@ -38,20 +46,35 @@ def require_view_all(user: User) -> None:
         raise PermissionDenied
 
 
+def parks(user: User, zone: Zone) -> QuerySet[Park]:
+    require_view_all(user)
+    return Park.objects.filter(zone=zone)
+
+
 def own_enterprises(user: User) -> QuerySet[Enterprise]:
     if not user.is_authenticated:
         return Enterprise.objects.none()
     return Enterprise.objects.filter(users=user)
 
 
-def visible_enterprises(user: User) -> QuerySet[Enterprise]:
+def speaks_for(user: User | None, enterprise: Enterprise) -> bool:
+    """Whether the user files for this enterprise (the operator does for any)."""
+    return user is None or own_enterprises(user).filter(pk=enterprise.pk).exists()
+
+
+def require_speaks_for(user: User | None, enterprise: Enterprise) -> None:
+    if not speaks_for(user, enterprise):
+        raise PermissionDenied
+
+
+def visible_enterprises(user: User, zone: Zone) -> QuerySet[Enterprise]:
     if can_view_all(user):
-        return Enterprise.objects.all()
+        return Enterprise.objects.filter(park__zone=zone)
     return own_enterprises(user)
 
 
-def enterprise_for(user: User, pk: int) -> Enterprise:
-    return get_object_or_404(visible_enterprises(user).select_related("park"), pk=pk)
+def enterprise_for(user: User, zone: Zone, pk: int) -> Enterprise:
+    return get_object_or_404(visible_enterprises(user, zone).select_related("park"), pk=pk)
 
 
 def own_enterprise(user: User, pk: int) -> Enterprise:
@@ -59,24 +82,48 @@ def own_enterprise(user: User, pk: int) -> Enterprise:
     return get_object_or_404(own_enterprises(user).select_related("park"), pk=pk)
 
 
-def evaluation_for(user: User, pk: int) -> Evaluation:
+def evaluations(user: User, zone: Zone) -> QuerySet[Evaluation]:
     require_view_all(user)
-    return get_object_or_404(Evaluation.objects.select_related("scheme", "zone"), pk=pk)
+    return Evaluation.objects.filter(zone=zone)
 
 
-def result_for(user: User, pk: int) -> Result:
+def evaluation_for(user: User, zone: Zone, pk: int) -> Evaluation:
+    return get_object_or_404(evaluations(user, zone).select_related("scheme", "zone"), pk=pk)
+
+
+def evaluation_for_change(user: User, zone: Zone, pk: int) -> Evaluation:
+    require_manage(user)
+    return evaluation_for(user, zone, pk)
+
+
+def result_for(user: User, zone: Zone, pk: int) -> Result:
     result = get_object_or_404(
-        Result.objects.select_related("evaluation", "enterprise", "enterprise__park"), pk=pk
+        Result.objects.filter(evaluation__zone=zone).select_related(
+            "evaluation", "enterprise", "enterprise__park"
+        ),
+        pk=pk,
     )
     if can_view_all(user):
         return result
     if not own_enterprises(user).filter(pk=result.enterprise_id).exists():
         raise Http404
-    if result.evaluation.status not in ("notice", "final"):
+    if result.evaluation.status not in PUBLIC:
         raise Http404  # an enterprise sees its result from the public notice on
     return result
 
 
-def appeal_for_decision(user: User, pk: int) -> Appeal:
+def own_results(user: User) -> QuerySet[Result]:
+    """The published results of the enterprises the user speaks for."""
+    return Result.objects.filter(enterprise__in=own_enterprises(user), evaluation__status__in=PUBLIC)
+
+
+def appeal_for_decision(user: User, zone: Zone, pk: int) -> Appeal:
     require_manage(user)
-    return get_object_or_404(Appeal.objects.select_related("result__evaluation"), pk=pk)
+    return get_object_or_404(
+        Appeal.objects.filter(result__evaluation__zone=zone).select_related("result__evaluation"), pk=pk
+    )
+
+
+def scheme_for(user: User, pk: int) -> Scheme:
+    require_view_all(user)
+    return get_object_or_404(Scheme, pk=pk)

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gaoxin.parks import access, queries, services
 from gaoxin.parks.analysis import reason_text
-from gaoxin.parks.choices import EvaluationStatus
+from gaoxin.parks.filtersets import ResultFilter
 from gaoxin.parks.models import Evaluation, Result
+from gaoxin.places.web import Request
 
 router = Router(tags=["parks"])
 
@@ -99,22 +99,20 @@ def _result(r: Result) -> dict[str, Any]:
 
 
 @router.get("/evaluations", response=list[EvaluationOut])
-def list_evaluations(request: HttpRequest) -> list[dict[str, Any]]:
-    access.require_view_all(request.user)  # type: ignore[arg-type]
-    return [_evaluation(e) for e in Evaluation.objects.select_related("scheme")]
+def list_evaluations(request: Request) -> list[dict[str, Any]]:
+    return [_evaluation(e) for e in access.evaluations(request.user, request.zone).select_related("scheme")]
 
 
 @router.post(
     "/evaluations/{evaluation_id}/steps/{step}", response={200: EvaluationOut, 400: ErrorOut, 404: ErrorOut}
 )
-def evaluation_step(request: HttpRequest, evaluation_id: int, step: str) -> Any:
+def evaluation_step(request: Request, evaluation_id: int, step: str) -> Any:
     """Run one workflow step: land_notice, score, notice or finalize (park staff)."""
-    access.require_manage(request.user)  # type: ignore[arg-type]
-    evaluation = access.evaluation_for(request.user, evaluation_id)  # type: ignore[arg-type]
+    evaluation = access.evaluation_for_change(request.user, request.zone, evaluation_id)
     if step not in services.STEPS:
         return Status(404, {"error": "unknown_step", "detail": ", ".join(services.STEPS)})
     try:
-        services.run_step(request.user, evaluation, step)  # type: ignore[arg-type]
+        services.run_step(request.user, evaluation, step)
     except ValidationError as exc:
         return Status(400, {"error": "workflow", "detail": " ".join(exc.messages)})
     return Status(200, _evaluation(evaluation))
@@ -122,40 +120,37 @@ def evaluation_step(request: HttpRequest, evaluation_id: int, step: str) -> Any:
 
 @router.get("/evaluations/{evaluation_id}/results", response=list[ResultOut])
 def evaluation_results(
-    request: HttpRequest,
+    request: Request,
     evaluation_id: int,
     pool: str = "",
     klass: str = "",
     park: str = "",
     industry: str = "",
 ) -> list[dict[str, Any]]:
-    evaluation = access.evaluation_for(request.user, evaluation_id)  # type: ignore[arg-type]
-    params = {"pool": pool, "klass": klass, "park": park, "industry": industry}
-    return [_result(r) for r in queries.filtered_results(evaluation, params).select_related("evaluation")]
+    """An evaluation's results, filtered as the page filters them."""
+    evaluation = access.evaluation_for(request.user, request.zone, evaluation_id)
+    f = ResultFilter({"pool": pool, "klass": klass, "park": park, "industry": industry}, zone=request.zone)
+    return [_result(r) for r in queries.filtered_results(evaluation, f).select_related("evaluation")]
 
 
 @router.get("/results/{result_id}", response=ResultOut)
-def get_result(request: HttpRequest, result_id: int) -> dict[str, Any]:
+def get_result(request: Request, result_id: int) -> dict[str, Any]:
     """One result: staff see every one; an enterprise its own, from the public notice on."""
-    return _result(access.result_for(request.user, result_id))  # type: ignore[arg-type]
+    return _result(access.result_for(request.user, request.zone, result_id))
 
 
 @router.get("/my/results", response=list[ResultOut])
-def my_results(request: HttpRequest) -> list[dict[str, Any]]:
+def my_results(request: Request) -> list[dict[str, Any]]:
     """The published results of the enterprises the user speaks for."""
-    own = access.own_enterprises(request.user)  # type: ignore[arg-type]
-    results = Result.objects.filter(
-        enterprise__in=own, evaluation__status__in=[EvaluationStatus.NOTICE, EvaluationStatus.FINAL]
-    ).select_related("evaluation", "enterprise")
-    return [_result(r) for r in results]
+    return [_result(r) for r in access.own_results(request.user).select_related("evaluation", "enterprise")]
 
 
 @router.post("/imports", response={201: ImportOut, 400: ImportErrorOut})
-def import_file(request: HttpRequest, dataset: Form[str], year: Form[int], file: File[UploadedFile]) -> Any:
-    """A department's CSV/xlsx (dataset tax, stats, power or eco): all rows or nothing."""
-    access.require_manage(request.user)  # type: ignore[arg-type]
+def import_file(request: Request, dataset: Form[str], year: Form[int], file: File[UploadedFile]) -> Any:
+    """A department's CSV/xlsx (dataset tax, stats, power, eco or land): all rows or nothing."""
+    access.require_manage(request.user)
     report = services.import_department_file(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         dataset=dataset,
         year=year,
         filename=file.name or "upload",

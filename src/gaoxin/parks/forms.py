@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.forms import UploadField
+from gaoxin.parks.choices import METRIC_UNITS
 from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
 from gaoxin.parks.models import YEAR_VALIDATORS, Scheme
 
@@ -60,8 +63,43 @@ class ConfirmForm(forms.Form):
     )
 
 
+class DownloadForm(forms.Form):
+    """``?format=notice|surcharge``: the notice list or the D-class electricity list."""
+
+    format = forms.ChoiceField(
+        choices=[("", ""), ("notice", "notice"), ("surcharge", "surcharge")], required=False
+    )
+
+    def chosen(self) -> str:
+        return str(self.cleaned_data.get("format") or "") if self.is_valid() else ""
+
+
+class LandDownloadForm(forms.Form):
+    format = forms.ChoiceField(choices=[("", ""), ("xlsx", "xlsx"), ("geojson", "geojson")], required=False)
+
+    def chosen(self) -> str:
+        return str(self.cleaned_data.get("format") or "") if self.is_valid() else ""
+
+
+class PortalForm(forms.Form):
+    """Which of the user's enterprises and which year the portal shows."""
+
+    enterprise = forms.IntegerField(required=False, min_value=1)
+    year = forms.IntegerField(required=False, validators=YEAR_VALIDATORS)
+
+    def year_or(self, default: int) -> int:
+        return (self.cleaned_data.get("year") if self.is_valid() else None) or default
+
+    def enterprise_id(self) -> int | None:
+        return self.cleaned_data.get("enterprise") if self.is_valid() else None
+
+
+class PortalActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("figures", "figures"), ("confirm", "confirm")])
+
+
 class OwnFiguresForm(forms.Form):
-    """The enterprise's own figures (money in 万元 as on its reports)."""
+    """The enterprise's own figures (money in 万元 as on its reports): each field is a METRIC_UNITS code."""
 
     tax_10k_yuan = forms.DecimalField(
         label=_("Tax paid (10k yuan)"), min_value=0, required=False, max_digits=14, decimal_places=4
@@ -85,3 +123,23 @@ class OwnFiguresForm(forms.Form):
     energy_tce = forms.DecimalField(
         label=_("Energy use (tce)"), min_value=0, required=False, max_digits=14, decimal_places=4
     )
+
+    def figures(self) -> dict[str, Decimal | None]:
+        """The figures by stored metric, in base units (a blank removes the figure)."""
+        out: dict[str, Decimal | None] = {}
+        for code, value in self.cleaned_data.items():
+            unit = METRIC_UNITS[code]
+            out[unit.metric] = None if value is None else value * unit.per_unit
+        return out
+
+    @classmethod
+    def initial_from(cls, own: dict[str, Decimal]) -> dict[str, Decimal | None]:
+        """The form's initial values from the enterprise's stored figures."""
+        return {
+            code: (
+                own[METRIC_UNITS[code].metric] / METRIC_UNITS[code].per_unit
+                if METRIC_UNITS[code].metric in own
+                else None
+            )
+            for code in cls.base_fields
+        }

@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
+from django.utils.translation import gettext as _
 
-from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, parcel_flags
-from gaoxin.parks.choices import Klass
-from gaoxin.parks.models import M2_PER_MU, Enterprise, Evaluation, LandParcel, LandUse, Park, ParkYear, Result
+from gaoxin.accounts.models import User
+from gaoxin.analysis import mu_benefit as mb
+from gaoxin.common.units import M2_PER_MU, YUAN_PER_YI, yuan_to_yi
+from gaoxin.parks import access
+from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, land_mu_by_enterprise, parcel_flags
+from gaoxin.parks.choices import EvaluationStatus, Scale, Source
+from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, ResultFilter
+from gaoxin.parks.models import (
+    Appeal,
+    Enterprise,
+    Evaluation,
+    LandParcel,
+    LandUse,
+    Park,
+    ParkYear,
+    PolicyMeasure,
+    Result,
+    Scheme,
+)
+from gaoxin.parks.validators import parse_scheme
+from gaoxin.places.models import Zone
 
-HUNDRED_YI_YUAN = Decimal("1e10")  # 100亿元: the zone's goal of parks above ten billion yuan of revenue
+HUNDRED_YI_YUAN = 100 * YUAN_PER_YI  # 100亿元: the zone's goal of parks above ten billion yuan of revenue
 
 
 def latest_evaluation(zone_id: int | None) -> Evaluation | None:
@@ -46,27 +66,119 @@ def park_rows(zone_id: int | None) -> list[dict[str, Any]]:
                 "land_mu": (land.get(p.pk) or Decimal(0)) / M2_PER_MU,
                 "years": ys,
                 "latest": latest,
-                "revenue_yi": (latest.revenue_yuan / Decimal("1e8")) if latest else None,
+                "revenue_yi": yuan_to_yi(latest.revenue_yuan) if latest else None,
                 "hundred_yi": bool(latest and latest.revenue_yuan >= HUNDRED_YI_YUAN),
             }
         )
     return rows
 
 
-def filtered_results(evaluation: Evaluation, params: dict[str, str]) -> QuerySet[Result]:
+def filtered_results(evaluation: Evaluation, filters: ResultFilter | None = None) -> QuerySet[Result]:
+    """An evaluation's results by pool, class T last, then rank."""
     qs = evaluation.results.select_related("enterprise", "enterprise__park")
-    if params.get("park", "").isdigit():
-        qs = qs.filter(enterprise__park_id=int(params["park"]))
-    if params.get("klass") in Klass.values:
-        qs = qs.filter(klass=params["klass"])
-    if params.get("pool") in ("above", "below"):
-        qs = qs.filter(pool=params["pool"])
-    if params.get("industry"):
-        qs = qs.filter(enterprise__industry_code__startswith=params["industry"].strip())
-    if params.get("q"):
-        qs = qs.filter(enterprise__name__icontains=params["q"].strip())
+    if filters is not None:
+        qs = filters.filter(qs)
     t_last = Case(When(klass="T", then=Value(1)), default=Value(0), output_field=IntegerField())
     return qs.order_by("pool", t_last, "rank", "enterprise__name")
+
+
+def enterprise_list(user: User, zone: Zone, filters: EnterpriseFilter) -> QuerySet[Enterprise]:
+    access.require_view_all(user)
+    return filters.filter(access.visible_enterprises(user, zone).select_related("park")).order_by("name")
+
+
+def classes_of(evaluation: Evaluation | None) -> dict[int, str]:
+    """Each enterprise's class in the evaluation."""
+    return {} if evaluation is None else dict(evaluation.results.values_list("enterprise_id", "klass"))
+
+
+def dashboard(zone: Zone) -> dict[str, Any]:
+    """The parks dashboard: each park with its revenue trend against the 100亿 line, and for the latest
+    evaluation the classes per pool and the tax per mu by park."""
+    rows = park_rows(zone.pk)
+    evaluation = latest_evaluation(zone.pk)
+    years = sorted({y.year for r in rows for y in r["years"]})
+    context: dict[str, Any] = {
+        "rows": rows,
+        "evaluation": evaluation,
+        "hundred_yi": sum(r["hundred_yi"] for r in rows),
+        "revenue_chart": {
+            "type": "lines",
+            "unit": _("100 million yuan"),
+            "labels": [str(y) for y in years],
+            "series": [
+                {
+                    "name": r["park"].name,
+                    "values": [
+                        next((float(yuan_to_yi(y.revenue_yuan)) for y in r["years"] if y.year == yr), None)
+                        for yr in years
+                    ],
+                }
+                for r in rows
+            ],
+            "mark": 100,
+        },
+    }
+    if evaluation is not None and evaluation.status != EvaluationStatus.COLLECTING:
+        dist = class_distribution(evaluation)
+        per_mu = tax_per_mu_by_park(evaluation)
+        context |= {
+            "dist": dist,
+            "class_chart": {
+                "type": "stacked",
+                "labels": [str(Scale(p).label) for p in dist],
+                "series": [{"name": k, "values": [dist[p].get(k, 0) for p in dist]} for k in "ABCDT"],
+            },
+            "mu_chart": {
+                "type": "bars",
+                "unit": _("10k yuan per mu"),
+                "labels": [r["park"] for r in per_mu],
+                "series": [{"name": _("tax per mu"), "values": [round(r["tax_per_mu"], 2) for r in per_mu]}],
+            },
+        }
+    return context
+
+
+def figures_by_year(enterprise: Enterprise) -> dict[int, dict[str, list[tuple[str, Decimal]]]]:
+    """The enterprise's figures: year → metric → [(source, value)], newest year first."""
+    facts: dict[int, dict[str, list[tuple[str, Decimal]]]] = {}
+    for f in enterprise.facts.order_by("-year", "metric", "source"):
+        facts.setdefault(f.year, {}).setdefault(f.get_metric_display(), []).append(
+            (f.get_source_display(), f.value)
+        )
+    return facts
+
+
+def results_of(user: User, enterprise: Enterprise) -> QuerySet[Result]:
+    """The enterprise's results the user may see (an enterprise: from the public notice on)."""
+    results = enterprise.results.select_related("evaluation").order_by("-evaluation__year")
+    if not access.can_view_all(user):
+        results = results.filter(evaluation__status__in=access.PUBLIC)
+    return results
+
+
+def portal(enterprise: Enterprise, year: int) -> dict[str, Any]:
+    """The enterprise's figures of the year by source, its own figures, its confirmation and results."""
+    by_metric: dict[str, dict[str, Decimal]] = {}
+    for f in enterprise.facts.filter(year=year):
+        by_metric.setdefault(f.get_metric_display(), {})[f.source] = f.value
+    return {
+        "figures": [
+            (label, [values.get(src) for src in Source.values]) for label, values in by_metric.items()
+        ],
+        "own": {f.metric: f.value for f in enterprise.facts.filter(year=year, source=Source.SELF)},
+        "confirmation": enterprise.confirmations.filter(year=year).first(),
+        "results": enterprise.results.filter(evaluation__status__in=access.PUBLIC).select_related(
+            "evaluation"
+        ),
+        "land": enterprise.land_uses.select_related("parcel"),
+    }
+
+
+def land_notice_rows(evaluation: Evaluation) -> list[dict[str, object]]:
+    """During the land notice: each enterprise that enters a pool with its land in mu."""
+    enterprises, land = pool_members(evaluation, parse_scheme(evaluation.scheme.source))
+    return [{"enterprise": e, "land_mu": land[e.pk]} for e in enterprises]
 
 
 def class_distribution(evaluation: Evaluation) -> dict[str, dict[str, int]]:
@@ -106,7 +218,20 @@ def enterprise_years(enterprise: Enterprise) -> list[int]:
     return sorted(set(enterprise.facts.values_list("year", flat=True)), reverse=True)
 
 
-def land_rows(zone_id: int | None, evaluation: Evaluation | None, today: dt.date) -> list[dict[str, Any]]:
+def land(
+    user: User, zone: Zone, evaluation: Evaluation | None, today: dt.date, filters: LandFilter
+) -> list[dict[str, Any]]:
+    """The parcels of the zone the land page shows: with their flags, as the filter set keeps them."""
+    access.require_view_all(user)
+    return [r for r in land_rows(zone.pk, evaluation, today, filters.filter) if filters.keep(r)]
+
+
+def land_rows(
+    zone_id: int | None,
+    evaluation: Evaluation | None,
+    today: dt.date,
+    narrow: Callable[[QuerySet[LandParcel]], QuerySet[LandParcel]] | None = None,
+) -> list[dict[str, Any]]:
     """Every parcel with its flags (words included) and its main user's class."""
     parcels = (
         LandParcel.objects.select_related("park")
@@ -115,6 +240,8 @@ def land_rows(zone_id: int | None, evaluation: Evaluation | None, today: dt.date
     )
     if zone_id is not None:
         parcels = parcels.filter(park__zone_id=zone_id)
+    if narrow is not None:
+        parcels = narrow(parcels)
     rows = []
     for parcel, flags, klass in parcel_flags(list(parcels), evaluation, today):
         rows.append(
@@ -174,3 +301,45 @@ def previous_result(result: Result) -> dict[str, Any] | None:
         return None
     change = None if "T" in (prev.klass, result.klass) else result.score - prev.score
     return {"result": prev, "change": change}
+
+
+def pool_members(evaluation: Evaluation, scheme: mb.Scheme) -> tuple[list[Enterprise], dict[int, float]]:
+    """The enterprises of the zone's parks that enter a pool, and their land in mu: a firm needs
+    registered land, and at least the pool's minimum (规下: 占地3亩以上, §1.2); the others are not in N."""
+    enterprises = list(
+        Enterprise.objects.filter(park__zone=evaluation.zone).select_related("park").order_by("pk")
+    )
+    land = land_mu_by_enterprise([e.pk for e in enterprises])
+    members = [e for e in enterprises if e.pk in land and land[e.pk] >= scheme.pool(e.scale).min_land_mu]
+    return members, land
+
+
+def class_history(enterprise_ids: list[int], before_year: int) -> dict[int, dict[int, str]]:
+    """Published classes of earlier years, per enterprise (for consecutive D years)."""
+    out: dict[int, dict[int, str]] = {}
+    rows = Result.objects.filter(
+        enterprise_id__in=enterprise_ids,
+        evaluation__status=EvaluationStatus.FINAL,
+        evaluation__year__lt=before_year,
+    ).values_list("enterprise_id", "evaluation__year", "klass")
+    for eid, year, klass in rows:
+        out.setdefault(eid, {})[year] = klass
+    return out
+
+
+def latest_scheme() -> Scheme | None:
+    return Scheme.objects.order_by("-created_at").first()
+
+
+def schemes() -> QuerySet[Scheme]:
+    return Scheme.objects.all()
+
+
+def appeals_of(evaluation: Evaluation) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(result__evaluation=evaluation).select_related("result__enterprise")
+
+
+def measures(klass: str | None = None) -> QuerySet[PolicyMeasure]:
+    """The policy measures (of a class)."""
+    qs = PolicyMeasure.objects.all()
+    return qs if klass is None else qs.filter(klass=klass)

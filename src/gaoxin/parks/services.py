@@ -18,7 +18,7 @@ from gaoxin.analysis import mu_benefit as mb
 from gaoxin.common import imports
 from gaoxin.common.imports import ImportRejected, Problem
 from gaoxin.common.models import ImportBatch
-from gaoxin.parks import analysis
+from gaoxin.parks import access, analysis, queries
 from gaoxin.parks.choices import AppealStatus, EvaluationStatus, Metric, Source
 from gaoxin.parks.datasets import LAND_DATASET
 from gaoxin.parks.imports import kind_of
@@ -53,8 +53,9 @@ def sync_builtin_schemes() -> None:
 
 
 @transaction.atomic
-def save_scheme_copy(actor: User, base: Scheme, *, title: str, source: str) -> Scheme:
+def save_scheme_copy(actor: User | None, base: Scheme, *, title: str, source: str) -> Scheme:
     """A new version of ``base`` with the edited TOML (checked by the core before it is saved)."""
+    access.require_manage(actor)
     analysis.parse_scheme(source)
     latest = Scheme.objects.filter(name=base.name).order_by("-version").first()
     version = (latest.version if latest else 0) + 1
@@ -106,6 +107,7 @@ def save_own_figures(
     actor: User, enterprise: Enterprise, year: int, values: dict[str, Decimal | None]
 ) -> int:
     """The enterprise's own (self-reported) figures for the year; a blank removes its figure."""
+    access.require_speaks_for(actor, enterprise)
     _require_open_year(enterprise, year)
     written = 0
     for metric, value in values.items():
@@ -129,6 +131,7 @@ def confirm_figures(
     actor: User, enterprise: Enterprise, year: int, *, confirmed: bool, note: str = ""
 ) -> Confirmation:
     """企业确认: the enterprise confirms the figures the evaluation will use, or objects with a note."""
+    access.require_speaks_for(actor, enterprise)
     _require_open_year(enterprise, year)
     if not confirmed and not note.strip():
         raise ValidationError(_("Say which figure is wrong and why."))
@@ -156,6 +159,7 @@ def _require_open_year(enterprise: Enterprise, year: int) -> None:
 def open_evaluation(
     actor: User | None, *, zone: Zone, year: int, scheme: Scheme, notice_days: int = 5
 ) -> Evaluation:
+    access.require_manage(actor)
     if Evaluation.objects.filter(zone=zone, year=year).exists():
         raise WorkflowError(_("The %(year)s evaluation already exists.") % {"year": year})
     return Evaluation.objects.create(
@@ -168,6 +172,7 @@ def publish_land_notice(
     actor: User | None, evaluation: Evaluation, *, on: dt.date | None = None
 ) -> Evaluation:
     """Publish each enterprise's land area for objection before scoring (§1.8: the most disputed input)."""
+    access.require_manage(actor)
     _require_status(evaluation, EvaluationStatus.COLLECTING)
     evaluation.status = EvaluationStatus.LAND_NOTICE
     evaluation.land_notice_on = on or timezone.localdate()
@@ -183,39 +188,16 @@ def _require_status(evaluation: Evaluation, *allowed: str) -> None:
         )
 
 
-def pool_members(evaluation: Evaluation, scheme: mb.Scheme) -> tuple[list[Enterprise], dict[int, float]]:
-    """The enterprises of the zone's parks that enter a pool, and their land in mu: a firm needs
-    registered land, and at least the pool's minimum (规下: 占地3亩以上, §1.2); the others are not in N."""
-    enterprises = list(
-        Enterprise.objects.filter(park__zone=evaluation.zone).select_related("park").order_by("pk")
-    )
-    land = analysis.land_mu_by_enterprise([e.pk for e in enterprises])
-    members = [e for e in enterprises if e.pk in land and land[e.pk] >= scheme.pool(e.scale).min_land_mu]
-    return members, land
-
-
-def class_history(enterprise_ids: list[int], before_year: int) -> dict[int, dict[int, str]]:
-    """Published classes of earlier years, per enterprise (for consecutive D years)."""
-    out: dict[int, dict[int, str]] = {}
-    rows = Result.objects.filter(
-        enterprise_id__in=enterprise_ids,
-        evaluation__status=EvaluationStatus.FINAL,
-        evaluation__year__lt=before_year,
-    ).values_list("enterprise_id", "evaluation__year", "klass")
-    for eid, year, klass in rows:
-        out.setdefault(eid, {})[year] = klass
-    return out
-
-
 @transaction.atomic
 def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
     """Score and class every enterprise of the zone's parks for the year (replaces earlier drafts)."""
+    access.require_manage(actor)
     _require_status(
         evaluation, EvaluationStatus.COLLECTING, EvaluationStatus.LAND_NOTICE, EvaluationStatus.SCORED
     )
     started = time.perf_counter()
     scheme = analysis.parse_scheme(evaluation.scheme.source)
-    enterprises, land = pool_members(evaluation, scheme)
+    enterprises, land = queries.pool_members(evaluation, scheme)
     if not enterprises:
         raise WorkflowError(_("No enterprise of the zone has land registered: nothing to evaluate."))
     firms, facts = analysis.firms_for(enterprises, evaluation.year, land)
@@ -228,7 +210,7 @@ def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
         result = mb.evaluate(scheme, firms, prior_means=prior.pool_means if prior else None)
     except mb.DataError as exc:
         raise WorkflowError(_("The data cannot be scored: %(reason)s") % {"reason": exc.message}) from None
-    history = class_history([e.pk for e in enterprises], evaluation.year)
+    history = queries.class_history([e.pk for e in enterprises], evaluation.year)
     evaluation.results.all().delete()
     rows = []
     for i, e in enumerate(enterprises):
@@ -292,6 +274,7 @@ def _db_metrics(ind: mb.Indicator) -> list[str]:
 @transaction.atomic
 def publish_notice(actor: User | None, evaluation: Evaluation, *, on: dt.date | None = None) -> Evaluation:
     """公示: the results go public and objections are open for ``notice_days`` days."""
+    access.require_manage(actor)
     _require_status(evaluation, EvaluationStatus.SCORED)
     evaluation.status = EvaluationStatus.NOTICE
     evaluation.notice_on = on or timezone.localdate()
@@ -300,7 +283,8 @@ def publish_notice(actor: User | None, evaluation: Evaluation, *, on: dt.date | 
 
 
 @transaction.atomic
-def file_appeal(actor: User, result: Result, text: str, *, today: dt.date | None = None) -> Appeal:
+def file_appeal(actor: User | None, result: Result, text: str, *, today: dt.date | None = None) -> Appeal:
+    access.require_speaks_for(actor, result.enterprise)
     evaluation = result.evaluation
     today = today or timezone.localdate()
     if evaluation.status != EvaluationStatus.NOTICE or evaluation.notice_ends_on is None:
@@ -315,7 +299,8 @@ def file_appeal(actor: User, result: Result, text: str, *, today: dt.date | None
 
 
 @transaction.atomic
-def decide_appeal(actor: User, appeal: Appeal, *, upheld: bool, response: str) -> Appeal:
+def decide_appeal(actor: User | None, appeal: Appeal, *, upheld: bool, response: str) -> Appeal:
+    access.require_manage(actor)
     if appeal.status != AppealStatus.OPEN:
         raise WorkflowError(_("This objection has been decided."))
     if not response.strip():
@@ -336,6 +321,7 @@ def decide_appeal(actor: User, appeal: Appeal, *, upheld: bool, response: str) -
 @transaction.atomic
 def finalize(actor: User | None, evaluation: Evaluation, *, today: dt.date | None = None) -> Evaluation:
     """政府发文公布: after the window, with every objection decided."""
+    access.require_manage(actor)
     _require_status(evaluation, EvaluationStatus.NOTICE)
     today = today or timezone.localdate()
     ends = evaluation.notice_ends_on

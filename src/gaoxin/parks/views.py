@@ -1,124 +1,56 @@
-"""Pages of the parks app: thin — access, then services/queries, then render."""
+"""Pages of the parks app: thin — a form or filter set for the input, the gate or query, a service
+for a change, then render. Every object of a zone is loaded through its gate in access.py."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.common import imports
-from gaoxin.common.http import attachment, querystring_without_page
+from gaoxin.common.http import attachment, page_of, querystring_without_page
 from gaoxin.parks import access, exports, queries, services
 from gaoxin.parks.analysis import reason_text
-from gaoxin.parks.choices import EvaluationStatus, Klass, Metric, Scale, Source
+from gaoxin.parks.choices import EvaluationStatus, Klass, Scale, Source
 from gaoxin.parks.datasets import DATASETS, LAND_COLUMNS, LAND_DATASET, LAND_LABEL
+from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, ResultFilter
 from gaoxin.parks.forms import (
     AppealForm,
     ConfirmForm,
     DecisionForm,
+    DownloadForm,
     EvaluationForm,
     ImportForm,
+    LandDownloadForm,
     OwnFiguresForm,
+    PortalActionForm,
+    PortalForm,
     SchemeForm,
 )
 from gaoxin.parks.imports import kind_of
-from gaoxin.parks.models import Appeal, Enterprise, Evaluation, Park, PolicyMeasure, Scheme
-from gaoxin.parks.validators import parse_scheme
-from gaoxin.places.queries import current_zone
-
-WAN = Decimal(10000)
-OWN_FIELDS = {
-    "tax_10k_yuan": (Metric.TAX, WAN),
-    "revenue_10k_yuan": (Metric.REVENUE, WAN),
-    "value_added_10k_yuan": (Metric.VALUE_ADDED, WAN),
-    "rd_10k_yuan": (Metric.RD, WAN),
-    "employees": (Metric.EMPLOYEES, Decimal(1)),
-    "energy_tce": (Metric.ENERGY, Decimal(1)),
-}
-
-
-def _zone_id() -> int | None:
-    zone = current_zone()
-    return zone.pk if zone else None
+from gaoxin.places.web import Request
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
-    if not access.can_view_all(request.user):  # type: ignore[arg-type]
-        if access.is_enterprise_user(request.user):  # type: ignore[arg-type]
+def index(request: Request) -> HttpResponse:
+    if not access.can_view_all(request.user):
+        if access.is_enterprise_user(request.user):
             return redirect("parks:portal")
         raise PermissionDenied
-    zone_id = _zone_id()
-    rows = queries.park_rows(zone_id)
-    evaluation = queries.latest_evaluation(zone_id)
-    years = sorted({y.year for r in rows for y in r["years"]})
-    context: dict[str, object] = {
-        "rows": rows,
-        "evaluation": evaluation,
-        "hundred_yi": sum(r["hundred_yi"] for r in rows),
-        "revenue_chart": {
-            "type": "lines",
-            "unit": _("100 million yuan"),
-            "labels": [str(y) for y in years],
-            "series": [
-                {
-                    "name": r["park"].name,
-                    "values": [
-                        next(
-                            (float(y.revenue_yuan / Decimal("1e8")) for y in r["years"] if y.year == yr), None
-                        )
-                        for yr in years
-                    ],
-                }
-                for r in rows
-            ],
-            "mark": 100,
-        },
-    }
-    if evaluation is not None and evaluation.status != EvaluationStatus.COLLECTING:
-        dist = queries.class_distribution(evaluation)
-        context["class_chart"] = {
-            "type": "stacked",
-            "labels": [str(Scale(p).label) for p in dist],
-            "series": [{"name": k, "values": [dist[p].get(k, 0) for p in dist]} for k in "ABCDT"],
-        }
-        per_mu = queries.tax_per_mu_by_park(evaluation)
-        context["mu_chart"] = {
-            "type": "bars",
-            "unit": _("10k yuan per mu"),
-            "labels": [r["park"] for r in per_mu],
-            "series": [{"name": _("tax per mu"), "values": [round(r["tax_per_mu"], 2) for r in per_mu]}],
-        }
-        context["dist"] = dist
-    return render(request, "parks/index.html", context)
+    return render(request, "parks/index.html", queries.dashboard(request.zone))
 
 
 @login_required
-def enterprise_list(request: HttpRequest) -> HttpResponse:
-    access.require_view_all(request.user)  # type: ignore[arg-type]
-    qs = Enterprise.objects.select_related("park").order_by("name")
-    g = request.GET
-    if g.get("park", "").isdigit():
-        qs = qs.filter(park_id=int(g["park"]))
-    if g.get("scale") in Scale.values:
-        qs = qs.filter(scale=g["scale"])
-    if g.get("industry"):
-        qs = qs.filter(industry_code__startswith=g["industry"].strip())
-    if g.get("q"):
-        qs = qs.filter(name__icontains=g["q"].strip())
-    evaluation = queries.latest_evaluation(_zone_id())
-    classes = {}
-    if evaluation is not None:
-        classes = dict(evaluation.results.values_list("enterprise_id", "klass"))
-    page = Paginator(qs, 50).get_page(g.get("page"))
+def enterprise_list(request: Request) -> HttpResponse:
+    f = EnterpriseFilter(request.GET, zone=request.zone)
+    page = page_of(queries.enterprise_list(request.user, request.zone, f), request.GET)
+    evaluation = queries.latest_evaluation(request.zone.pk)
+    classes = queries.classes_of(evaluation)
     return render(
         request,
         "parks/enterprise_list.html",
@@ -126,7 +58,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "qs": querystring_without_page(request),
             "rows": [(e, classes.get(e.pk, "")) for e in page],
-            "parks": Park.objects.all(),
+            "parks": f.fields["park"].queryset,  # type: ignore[attr-defined]  # a ModelChoiceField
             "scales": Scale.choices,
             "evaluation": evaluation,
         },
@@ -134,39 +66,30 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enterprise = access.enterprise_for(request.user, pk)  # type: ignore[arg-type]
-    staff = access.can_view_all(request.user)  # type: ignore[arg-type]
-    facts: dict[int, dict[str, list[tuple[str, Decimal]]]] = {}
-    for f in enterprise.facts.order_by("-year", "metric", "source"):
-        facts.setdefault(f.year, {}).setdefault(f.get_metric_display(), []).append(
-            (f.get_source_display(), f.value)
-        )
-    results = enterprise.results.select_related("evaluation").order_by("-evaluation__year")
-    if not staff:
-        results = results.filter(evaluation__status__in=[EvaluationStatus.NOTICE, EvaluationStatus.FINAL])
+def enterprise_detail(request: Request, pk: int) -> HttpResponse:
+    enterprise = access.enterprise_for(request.user, request.zone, pk)
     return render(
         request,
         "parks/enterprise_detail.html",
         {
             "enterprise": enterprise,
-            "facts": facts,
+            "facts": queries.figures_by_year(enterprise),
             "land": enterprise.land_uses.select_related("parcel"),
-            "results": results,
-            "staff": staff,
+            "results": queries.results_of(request.user, enterprise),
+            "staff": access.can_view_all(request.user),
         },
     )
 
 
 @login_required
-def import_page(request: HttpRequest) -> HttpResponse:
-    access.require_manage(request.user)  # type: ignore[arg-type]
+def import_page(request: Request) -> HttpResponse:
+    access.require_manage(request.user)
     report = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         report = services.import_department_file(
-            request.user,  # type: ignore[arg-type]
+            request.user,
             dataset=form.cleaned_data["dataset"],
             year=form.cleaned_data["year"],
             filename=upload.name,
@@ -195,54 +118,49 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def evaluation_list(request: HttpRequest) -> HttpResponse:
-    access.require_view_all(request.user)  # type: ignore[arg-type]
-    form = EvaluationForm(
-        request.POST or None, initial={"scheme": Scheme.objects.order_by("-created_at").first()}
-    )
+def evaluation_list(request: Request) -> HttpResponse:
+    evaluations = access.evaluations(request.user, request.zone).select_related("scheme")
+    form = EvaluationForm(request.POST or None, initial={"scheme": queries.latest_scheme()})
     if request.method == "POST":
-        access.require_manage(request.user)  # type: ignore[arg-type]
+        access.require_manage(request.user)
         if form.is_valid():
-            zone = current_zone()
-            if zone is None:
-                messages.error(request, _("No zone is loaded."))
+            try:
+                ev = services.open_evaluation(
+                    request.user,
+                    zone=request.zone,
+                    year=form.cleaned_data["year"],
+                    scheme=form.cleaned_data["scheme"],
+                    notice_days=form.cleaned_data["notice_days"],
+                )
+            except ValidationError as exc:
+                form.add_error("year", exc)
             else:
-                try:
-                    ev = services.open_evaluation(
-                        request.user,  # type: ignore[arg-type]
-                        zone=zone,
-                        year=form.cleaned_data["year"],
-                        scheme=form.cleaned_data["scheme"],
-                        notice_days=form.cleaned_data["notice_days"],
-                    )
-                except ValidationError as exc:
-                    form.add_error("year", exc)
-                else:
-                    return redirect("parks:evaluation", pk=ev.pk)
+                return redirect("parks:evaluation", pk=ev.pk)
     return render(
         request,
         "parks/evaluation_list.html",
         {
             "form": form,
-            "evaluations": Evaluation.objects.select_related("scheme"),
-            "schemes": Scheme.objects.all(),
-            "can_manage": access.can_manage(request.user),  # type: ignore[arg-type]
+            "evaluations": evaluations,
+            "schemes": queries.schemes(),
+            "can_manage": access.can_manage(request.user),
         },
     )
 
 
 @login_required
-def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = access.evaluation_for(request.user, pk)  # type: ignore[arg-type]
-    fmt = request.GET.get("format")
+def evaluation_detail(request: Request, pk: int) -> HttpResponse:
+    evaluation = access.evaluation_for(request.user, request.zone, pk)
+    fmt = DownloadForm(request.GET).chosen()
     if fmt == "notice":
         return attachment(exports.notice_xlsx(evaluation), f"mu-benefit-{evaluation.year}-notice.xlsx")
     if fmt == "surcharge":
         return attachment(
             exports.surcharge_xlsx(evaluation), f"mu-benefit-{evaluation.year}-d-class-electricity.xlsx"
         )
-    results = queries.filtered_results(evaluation, request.GET.dict())
-    page = Paginator(results, 100).get_page(request.GET.get("page"))
+    f = ResultFilter(request.GET, zone=request.zone)
+    page = page_of(queries.filtered_results(evaluation, f), request.GET, 100)
+    land_notice = evaluation.status == EvaluationStatus.LAND_NOTICE
     return render(
         request,
         "parks/evaluation_detail.html",
@@ -250,36 +168,28 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "page": page,
             "qs": querystring_without_page(request),
-            "parks": Park.objects.all(),
+            "parks": f.fields["park"].queryset,  # type: ignore[attr-defined]  # a ModelChoiceField
             "classes": Klass.choices,
             "dist": queries.class_distribution(evaluation),
-            "appeals": Appeal.objects.filter(result__evaluation=evaluation).select_related(
-                "result__enterprise"
-            ),
+            "appeals": queries.appeals_of(evaluation),
             "decision_form": DecisionForm(),
-            "can_manage": access.can_manage(request.user),  # type: ignore[arg-type]
-            "land": evaluation.status == EvaluationStatus.LAND_NOTICE,
-            "land_rows": _land_rows(evaluation) if evaluation.status == EvaluationStatus.LAND_NOTICE else [],
-            "measures": PolicyMeasure.objects.all(),
+            "can_manage": access.can_manage(request.user),
+            "land": land_notice,
+            "land_rows": queries.land_notice_rows(evaluation) if land_notice else [],
+            "measures": queries.measures(),
             "today": timezone.localdate(),
         },
     )
 
 
-def _land_rows(evaluation: Evaluation) -> list[dict[str, object]]:
-    enterprises, land = services.pool_members(evaluation, parse_scheme(evaluation.scheme.source))
-    return [{"enterprise": e, "land_mu": land[e.pk]} for e in enterprises]
-
-
 @login_required
 @require_POST
-def evaluation_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    access.require_manage(request.user)  # type: ignore[arg-type]
-    evaluation = get_object_or_404(Evaluation, pk=pk)
+def evaluation_step(request: Request, pk: int, step: str) -> HttpResponse:
+    evaluation = access.evaluation_for_change(request.user, request.zone, pk)
     if step not in services.STEPS:
         raise Http404
     try:
-        services.run_step(request.user, evaluation, step)  # type: ignore[arg-type]
+        services.run_step(request.user, evaluation, step)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -288,16 +198,16 @@ def evaluation_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @login_required
-def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    result = access.result_for(request.user, pk)  # type: ignore[arg-type]
-    own = access.own_enterprises(request.user).filter(pk=result.enterprise_id).exists()  # type: ignore[arg-type]
+def result_detail(request: Request, pk: int) -> HttpResponse:
+    result = access.result_for(request.user, request.zone, pk)
+    own = access.own_enterprises(request.user).filter(pk=result.enterprise_id).exists()
     form = AppealForm(request.POST or None)
     if request.method == "POST":
         if not own:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.file_appeal(request.user, result, form.cleaned_data["text"])  # type: ignore[arg-type]
+                services.file_appeal(request.user, result, form.cleaned_data["text"])
             except ValidationError as exc:
                 form.add_error("text", exc)
             else:
@@ -317,7 +227,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "own": own,
             "appeals": result.appeals.all(),
-            "measures": PolicyMeasure.objects.filter(klass=result.klass),
+            "measures": queries.measures(klass=result.klass),
             "notice_open": result.evaluation.status == EvaluationStatus.NOTICE,
         },
     )
@@ -325,13 +235,13 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = access.appeal_for_decision(request.user, pk)  # type: ignore[arg-type]
+def appeal_decide(request: Request, pk: int) -> HttpResponse:
+    appeal = access.appeal_for_decision(request.user, request.zone, pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
             services.decide_appeal(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 appeal,
                 upheld=form.cleaned_data["upheld"],
                 response=form.cleaned_data["response"],
@@ -346,19 +256,15 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def scheme_page(request: HttpRequest, pk: int) -> HttpResponse:
-    access.require_view_all(request.user)  # type: ignore[arg-type]
-    scheme = get_object_or_404(Scheme, pk=pk)
+def scheme_page(request: Request, pk: int) -> HttpResponse:
+    scheme = access.scheme_for(request.user, pk)
     form = SchemeForm(request.POST or None, initial={"title": scheme.title, "source": scheme.source})
     if request.method == "POST":
-        access.require_manage(request.user)  # type: ignore[arg-type]
+        access.require_manage(request.user)
         if form.is_valid():
             try:
                 new = services.save_scheme_copy(
-                    request.user,  # type: ignore[arg-type]
-                    scheme,
-                    title=form.cleaned_data["title"],
-                    source=form.cleaned_data["source"],
+                    request.user, scheme, title=form.cleaned_data["title"], source=form.cleaned_data["source"]
                 )
             except ValidationError as exc:
                 form.add_error("source", exc)
@@ -368,62 +274,50 @@ def scheme_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "parks/scheme.html",
-        {"scheme": scheme, "form": form, "can_manage": access.can_manage(request.user)},  # type: ignore[arg-type]
+        {"scheme": scheme, "form": form, "can_manage": access.can_manage(request.user)},
     )
 
 
 @login_required
-def portal(request: HttpRequest) -> HttpResponse:
+def portal(request: Request) -> HttpResponse:
     """The enterprise's own page: its figures by source, its own report, confirmation, results."""
-    enterprises = list(access.own_enterprises(request.user).select_related("park"))  # type: ignore[arg-type]
+    enterprises = list(access.own_enterprises(request.user).select_related("park"))
     if not enterprises:
         raise PermissionDenied
-    enterprise = enterprises[0]
-    if request.GET.get("enterprise", "").isdigit():
-        enterprise = access.own_enterprise(request.user, int(request.GET["enterprise"]))  # type: ignore[arg-type]
-    year = timezone.localdate().year - 1
-    if request.GET.get("year", "").isdigit():
-        year = int(request.GET["year"])
-    by_metric: dict[str, dict[str, Decimal]] = {}
-    for f in enterprise.facts.filter(year=year):
-        by_metric.setdefault(f.get_metric_display(), {})[f.source] = f.value
-    figures = [(label, [values.get(src) for src in Source.values]) for label, values in by_metric.items()]
-    own = {f.metric: f.value for f in enterprise.facts.filter(year=year, source=Source.SELF)}
-    initial = {k: (own[m] / d if m in own else None) for k, (m, d) in OWN_FIELDS.items()}
-    figures_form = OwnFiguresForm(initial=initial)
+    choice = PortalForm(request.GET)
+    chosen = choice.enterprise_id()
+    enterprise = access.own_enterprise(request.user, chosen) if chosen else enterprises[0]
+    year = choice.year_or(timezone.localdate().year - 1)
+    data = queries.portal(enterprise, year)
+    figures_form = OwnFiguresForm(initial=OwnFiguresForm.initial_from(data["own"]))
     confirm_form = ConfirmForm()
     if request.method == "POST":
+        action = PortalActionForm(request.POST)
+        here = f"{request.path}?enterprise={enterprise.pk}&year={year}"
         try:
-            if request.POST.get("action") == "figures":
+            if action.is_valid() and action.cleaned_data["action"] == "figures":
                 figures_form = OwnFiguresForm(request.POST)
                 if figures_form.is_valid():
-                    values = {
-                        OWN_FIELDS[k][0]: (None if v is None else v * OWN_FIELDS[k][1])
-                        for k, v in figures_form.cleaned_data.items()
-                    }
-                    services.save_own_figures(request.user, enterprise, year, values)  # type: ignore[arg-type]
+                    services.save_own_figures(request.user, enterprise, year, figures_form.figures())
                     messages.success(
                         request,
                         _("Your figures are saved. Confirm them when the departments' figures are in."),
                     )
-                    return redirect(f"{request.path}?enterprise={enterprise.pk}&year={year}")
-            elif request.POST.get("action") == "confirm":
+                    return redirect(here)
+            elif action.is_valid():
                 confirm_form = ConfirmForm(request.POST)
                 if confirm_form.is_valid():
                     services.confirm_figures(
-                        request.user,  # type: ignore[arg-type]
+                        request.user,
                         enterprise,
                         year,
                         confirmed=confirm_form.cleaned_data["confirmed"],
                         note=confirm_form.cleaned_data["note"],
                     )
                     messages.success(request, _("Thank you: your answer is recorded."))
-                    return redirect(f"{request.path}?enterprise={enterprise.pk}&year={year}")
+                    return redirect(here)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-    results = enterprise.results.filter(
-        evaluation__status__in=[EvaluationStatus.NOTICE, EvaluationStatus.FINAL]
-    ).select_related("evaluation")
     return render(
         request,
         "parks/portal.html",
@@ -431,34 +325,27 @@ def portal(request: HttpRequest) -> HttpResponse:
             "enterprise": enterprise,
             "enterprises": enterprises,
             "year": year,
-            "figures": figures,
+            "figures": data["figures"],
             "sources": Source.choices,
             "figures_form": figures_form,
             "confirm_form": confirm_form,
-            "confirmation": enterprise.confirmations.filter(year=year).first(),
-            "results": results,
-            "land": enterprise.land_uses.select_related("parcel"),
+            "confirmation": data["confirmation"],
+            "results": data["results"],
+            "land": data["land"],
         },
     )
 
 
 @login_required
-def land_page(request: HttpRequest) -> HttpResponse:
+def land_page(request: Request) -> HttpResponse:
     """Parcels with their idle and low-efficiency flags, on a map and in a table."""
-    access.require_view_all(request.user)  # type: ignore[arg-type]
-    zone_id = _zone_id()
-    evaluation = queries.latest_evaluation(zone_id)
-    rows = queries.land_rows(zone_id, evaluation, timezone.localdate())
-    shown = request.GET.get("flag", "")
-    if request.GET.get("park", "").isdigit():
-        rows = [r for r in rows if r["parcel"].park_id == int(request.GET["park"])]
-    if shown == "idle":
-        rows = [r for r in rows if r["flags"].idle]
-    elif shown == "low":
-        rows = [r for r in rows if r["flags"].low_efficiency]
-    if request.GET.get("format") == "xlsx":
+    f = LandFilter(request.GET, zone=request.zone)
+    evaluation = queries.latest_evaluation(request.zone.pk)
+    rows = queries.land(request.user, request.zone, evaluation, timezone.localdate(), f)
+    fmt = LandDownloadForm(request.GET).chosen()
+    if fmt == "xlsx":
         return attachment(exports.land_xlsx(rows), "parcels-flags.xlsx")
-    if request.GET.get("format") == "geojson":
+    if fmt == "geojson":
         return JsonResponse(queries.land_geojson(rows))
     return render(
         request,
@@ -466,7 +353,7 @@ def land_page(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "evaluation": evaluation,
-            "parks": Park.objects.all(),
+            "parks": f.fields["park"].queryset,  # type: ignore[attr-defined]  # a ModelChoiceField
             "map_strings": {"mu": _("mu"), "klass": _("Class"), "reclaimable": _("reclaimable")},
             "counts": {
                 "idle": sum(r["flags"].idle for r in rows),
