@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
 
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
+from gaoxin.common import audit
+from gaoxin.common.models import AuditEvent
 
 # Model permissions each role holds (object-level rules, e.g. "only their own street", live in access.py).
 _PLACES_ALL = [
@@ -108,3 +115,30 @@ def create_user(
     )
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     return user
+
+
+# --- login (等保 level 3: login-failure handling) ---------------------------------------------------
+# Failures are counted from the audit log, so every process and restart sees the same count: after
+# GAOXIN_LOGIN_MAX_FAILURES failures for one user name within GAOXIN_LOGIN_LOCK_SECONDS, that name is
+# locked for the rest of the window.
+
+
+def recent_failures(username: str) -> int:
+    since = timezone.now() - dt.timedelta(seconds=settings.GAOXIN_LOGIN_LOCK_SECONDS)
+    return AuditEvent.objects.filter(action="login_failed", target_id=username[:40], at__gte=since).count()
+
+
+def login_locked(username: str) -> bool:
+    return recent_failures(username) >= settings.GAOXIN_LOGIN_MAX_FAILURES
+
+
+def record_login(user: object, username: str, *, request: HttpRequest | None = None) -> None:
+    audit.record(user, "login", "user", username, request=request)
+
+
+def record_login_failure(username: str, *, request: HttpRequest | None = None) -> None:
+    audit.record(None, "login_failed", "user", username, outcome="denied", request=request)
+
+
+def record_locked_attempt(username: str, *, request: HttpRequest | None = None) -> None:
+    audit.record(None, "login_locked", "user", username, outcome="denied", request=request)

@@ -58,6 +58,8 @@ def load(
     target_type: str,
     target_id: object,
     audit_as: Callable[[T], Target] | None = None,
+    action: str = "read",
+    detail: str = "",
     request: HttpRequest | None = None,
 ) -> T:
     """Load a sensitive object through its gate and audit the read — the one way a page, an API
@@ -66,14 +68,15 @@ def load(
     ``gate`` is the app's access function (it raises Http404 or PermissionDenied outside the user's
     scope). A refused read is recorded too, as ``outcome="denied"`` with the id asked for, and the
     refusal is raised again. ``audit_as`` says what a successful read is recorded as (by default
-    ``target_type`` and the object's primary key); its label must already be masked."""
+    ``target_type`` and the object's primary key); its label must already be masked. ``action`` is
+    "read" or "reveal" (a masked value shown in full); ``detail`` says what was revealed."""
     try:
         found = gate()
     except (Http404, PermissionDenied, ObjectDoesNotExist):
-        record(actor, "read", target_type, target_id, outcome="denied", request=request)
+        record(actor, action, target_type, target_id, outcome="denied", detail=detail, request=request)
         raise
     kind, key, label = audit_as(found) if audit_as else (target_type, getattr(found, "pk", target_id), "")
-    record(actor, "read", kind, key, label=label, request=request)
+    record(actor, action, kind, key, label=label, detail=detail, request=request)
     return found
 
 

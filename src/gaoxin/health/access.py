@@ -67,12 +67,20 @@ def resident_for_staff(user: User, pk: int) -> Resident:
 
 
 def record_for_staff(user: User, resident: Resident) -> HealthRecord | None:
+    """The live record of a resident in the user's care (404 for a resident outside it)."""
+    if not care_residents(user).filter(pk=resident.pk).exists():
+        raise Http404
     return resident.records.exclude(status=RecordStatus.CANCELLED).select_related("institution").first()
 
 
 def can_reveal(user: User, resident: Resident) -> bool:
     """The full ID number only for the team that holds the resident's contract, or its manager."""
     return care_residents(user).filter(pk=resident.pk).exists()
+
+
+def require_reveal(user: User, resident: Resident) -> None:
+    if not can_reveal(user, resident):
+        raise PermissionDenied
 
 
 def contract_for_staff(user: User, pk: int) -> Contract:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
-from gaoxin.health import access, queries, services
+from gaoxin.health import queries, services
 from gaoxin.health.models import HealthRecord, Resident
+from gaoxin.places.web import Request
 
 router = Router(tags=["health"])
 
@@ -82,20 +82,15 @@ def _resident(resident: Resident, record: HealthRecord | None) -> dict[str, Any]
 
 
 @router.get("/me", response=ResidentOut)
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: Request) -> dict[str, Any]:
     """The logged-in resident: her contract and, once opened (已开放), her record (the read is audited)."""
-    resident = access.own_resident(request.user)  # type: ignore[arg-type]
-    record = access.open_record_of(resident)
-    if record is not None:
-        services.read_record(request.user, record, request=request)  # type: ignore[arg-type]
+    resident, record = queries.own_view(request.user, request=request)
     return _resident(resident, record)
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut)
-def resident(request: HttpRequest, resident_id: int) -> dict[str, Any]:
-    """A resident in the caller's care (404 otherwise); the read is audited."""
-    person = access.resident_for_staff(request.user, resident_id)  # type: ignore[arg-type]
-    record = access.record_for_staff(request.user, person)  # type: ignore[arg-type]
-    if record is not None:
-        services.read_record(request.user, record, request=request)  # type: ignore[arg-type]
+def resident(request: Request, resident_id: int) -> dict[str, Any]:
+    """A resident in the caller's care (404 otherwise); the read is audited, a refusal too — the same
+    read as the resident's page."""
+    person, record = queries.resident_in_care(request.user, resident_id, request=request)
     return _resident(person, record)

@@ -40,24 +40,6 @@ class CancelForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=CancelReason.choices)
 
 
-class AuditFilterForm(forms.Form):
-    user = forms.CharField(
-        label=_("User"), required=False, widget=forms.TextInput(attrs={"placeholder": _("user")})
-    )
-    action = forms.CharField(
-        label=_("Action"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("action: read, reveal …")}),
-    )
-    target = forms.CharField(
-        label=_("Object (type or id)"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("object type or id")}),
-    )
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-
 class ConditionForm(forms.Form):
     icd10 = forms.RegexField(label=_("ICD-10 code"), regex=r"^[A-Za-z]\d{2}(\.\d{1,2})?$", max_length=8)
     name = forms.CharField(label=_("Diagnosis"), max_length=100)
@@ -110,3 +92,21 @@ class TransferForm(forms.Form):
 
 class MergeForm(forms.Form):
     duplicate_code = forms.RegexField(label=_("Code of the duplicate record"), regex=r"^\d{17}$")
+
+
+class ResidentSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=50)
+
+    def text(self) -> str:
+        return str(self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
+
+
+class RevealForm(forms.Form):
+    reveal = forms.ChoiceField(choices=[("id_number", "id_number"), ("phone", "phone")])
+
+
+class PortalActionForm(forms.Form):
+    """What a resident asks on her page: to apply, to renew, or to end her contract (with a reason)."""
+
+    action = forms.ChoiceField(choices=[("apply", "apply"), ("renew", "renew"), ("terminate", "terminate")])
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

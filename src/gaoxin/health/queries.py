@@ -6,11 +6,108 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
 
+from gaoxin.accounts.models import User
 from gaoxin.analysis.followup import fulfilment, priority_groups
+from gaoxin.analysis.identifiers import IdentifierError, parse_id_number
+from gaoxin.common import audit, crypto
+from gaoxin.common.http import page_of
+from gaoxin.common.models import AuditEvent
+from gaoxin.health import access
 from gaoxin.health.choices import HOLDING, PRIORITY_GROUP_LABELS, ContractStatus, RecordStatus
 from gaoxin.health.models import Condition, Contract, HealthRecord, Resident, Team
+
+# --- the audited reads: every page and endpoint that shows a person goes through one of these ------
+
+
+def _as_seen(found: tuple[Resident, HealthRecord | None]) -> audit.Target:
+    """A view of a person is recorded as the read of their record, or of the person without one."""
+    resident, record = found
+    if record is not None:
+        return ("record", record.pk, record.code)
+    return ("resident", resident.pk, resident.id_masked)
+
+
+def resident_in_care(
+    actor: User, pk: int, *, request: HttpRequest | None = None
+) -> tuple[Resident, HealthRecord | None]:
+    """A resident in the actor's care and their live record, audited (a refusal too)."""
+
+    def gate() -> tuple[Resident, HealthRecord | None]:
+        resident = access.resident_for_staff(actor, pk)
+        return resident, access.record_for_staff(actor, resident)
+
+    return audit.load(actor, gate, target_type="resident", target_id=pk, audit_as=_as_seen, request=request)
+
+
+def own_view(
+    actor: User, ward_pk: int | None = None, *, request: HttpRequest | None = None
+) -> tuple[Resident, HealthRecord | None]:
+    """The resident herself (or a child she is the consenting guardian of) and the record she may read
+    online (once opened), audited."""
+
+    def gate() -> tuple[Resident, HealthRecord | None]:
+        person = access.own_resident(actor) if ward_pk is None else access.ward_for(actor, ward_pk)
+        return person, access.open_record_of(person)
+
+    return audit.load(
+        actor, gate, target_type="resident", target_id=ward_pk or "", audit_as=_as_seen, request=request
+    )
+
+
+def _reveal(actor: User, resident: Resident, what: str, request: HttpRequest | None) -> Resident:
+    def gate() -> Resident:
+        access.require_reveal(actor, resident)
+        return resident
+
+    return audit.load(
+        actor,
+        gate,
+        target_type="resident",
+        target_id=resident.pk,
+        audit_as=lambda r: ("resident", r.pk, r.id_masked),
+        action="reveal",
+        detail=what,
+        request=request,
+    )
+
+
+def reveal_id_number(actor: User, resident: Resident, *, request: HttpRequest | None = None) -> str:
+    """The full 身份证号 (the audited reveal: the team holding the contract or its manager only)."""
+    return crypto.decrypt(_reveal(actor, resident, "id_number", request).id_cipher)
+
+
+def reveal_phone(actor: User, resident: Resident, *, request: HttpRequest | None = None) -> str:
+    """The full phone number (the audited reveal)."""
+    person = _reveal(actor, resident, "phone", request)
+    return crypto.decrypt(person.phone_cipher) if person.phone_cipher else ""
+
+
+def care_list(actor: User, q: str, query: Any, *, request: HttpRequest | None = None) -> Page[Resident]:
+    """One page of the residents in the actor's care (masked), found by name or by an exact ID number
+    (looked up by its keyed hash); the listing is audited."""
+    qs: QuerySet[Resident] = access.care_residents(actor).select_related("community").order_by("name", "pk")
+    if q:
+        found = find_resident(q)
+        qs = qs.filter(pk=found.pk) if found else qs.filter(name__icontains=q)
+    page = page_of(qs, query)
+    audit.record(
+        actor, "list", "resident", "", detail=f"page {page.number}, q={'yes' if q else 'no'}", request=request
+    )
+    return page
+
+
+def find_resident(id_number: str) -> Resident | None:
+    """The resident with this ID number, found by its keyed hash (never by the clear number)."""
+    try:
+        value = parse_id_number(id_number).value
+    except IdentifierError:
+        return None
+    return Resident.objects.filter(id_hash=crypto.lookup_hash(value)).first()
 
 
 def _live_records() -> Prefetch[HealthRecord]:
@@ -156,3 +253,19 @@ def street_kpis(today: dt.date) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def team_of(user: object) -> Team | None:
+    """The family-doctor team the user is a member of (None for others)."""
+    return Team.objects.filter(members__user=user).first()
+
+
+def pending_terminations() -> int:
+    return Contract.objects.filter(status=ContractStatus.TERMINATING).count()
+
+
+def audit_events(user: User, filters: Any) -> QuerySet[AuditEvent]:
+    """The audit log as the auditor filters it (nobody else reads it)."""
+    if not access.can_read_audit(user):
+        raise PermissionDenied
+    return filters.filter(AuditEvent.objects.all())

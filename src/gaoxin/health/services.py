@@ -25,6 +25,7 @@ from gaoxin.analysis.identifiers import (
 )
 from gaoxin.common import audit, crypto
 from gaoxin.common.errors import describe
+from gaoxin.health import queries
 from gaoxin.health.choices import HOLDING, CancelReason, ContractStatus, RecordStatus, SignedVia
 from gaoxin.health.models import (
     Condition,
@@ -49,6 +50,9 @@ class HealthError(ValidationError):
 
 
 # ------------------------------------------------------------------------------------ residents
+
+# A read kept here under its old name for scripts (the lookup is in queries.py).
+find_resident = queries.find_resident
 
 
 @transaction.atomic
@@ -93,35 +97,6 @@ def register_resident(
     )
     audit.record(actor, "create", "resident", resident.pk, label=resident.id_masked, request=request)
     return resident
-
-
-def find_resident(id_number: str) -> Resident | None:
-    try:
-        value = parse_id_number(id_number).value
-    except IdentifierError:
-        return None
-    return Resident.objects.filter(id_hash=crypto.lookup_hash(value)).first()
-
-
-def reveal_id_number(actor: User, resident: Resident, *, request: HttpRequest | None = None) -> str:
-    """The full 身份证号, for an action that needs it; the caller has passed access.can_reveal."""
-    audit.record(
-        actor,
-        "reveal",
-        "resident",
-        resident.pk,
-        label=resident.id_masked,
-        detail="id_number",
-        request=request,
-    )
-    return crypto.decrypt(resident.id_cipher)
-
-
-def reveal_phone(actor: User, resident: Resident, *, request: HttpRequest | None = None) -> str:
-    audit.record(
-        actor, "reveal", "resident", resident.pk, label=resident.id_masked, detail="phone", request=request
-    )
-    return crypto.decrypt(resident.phone_cipher) if resident.phone_cipher else ""
 
 
 @transaction.atomic
@@ -225,12 +200,6 @@ def transfer_record(actor: User | None, record: HealthRecord, to: Institution) -
     record.institution = to
     record.save(update_fields=["institution", "updated_at"])
     audit.record(actor, "update", "record", record.pk, label=record.code, detail=f"transfer:{to.pk}")
-    return record
-
-
-def read_record(actor: User, record: HealthRecord, *, request: HttpRequest | None = None) -> HealthRecord:
-    """Every read of a record leaves an audit event (the caller has passed access)."""
-    audit.record(actor, "read", "record", record.pk, label=record.code, request=request)
     return record
 
 

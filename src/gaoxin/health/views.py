@@ -6,71 +6,60 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gaoxin.common import audit
-from gaoxin.common.http import querystring_without_page
-from gaoxin.common.models import AuditEvent
+from gaoxin.common.http import page_of, querystring_without_page
 from gaoxin.health import access, queries, services
-from gaoxin.health.choices import ContractStatus, SignedVia
+from gaoxin.health.choices import SignedVia
+from gaoxin.health.filtersets import AuditFilter
 from gaoxin.health.forms import (
     ApplyForm,
-    AuditFilterForm,
     CancelForm,
     ConditionForm,
     DeliveryForm,
     HistoryForm,
     MeasurementForm,
     MergeForm,
+    PortalActionForm,
     RegisterForm,
+    ResidentSearchForm,
+    RevealForm,
     SignForm,
     TerminateForm,
     TransferForm,
 )
-from gaoxin.health.models import Contract, Team
+from gaoxin.health.models import HealthRecord, Resident, Team
+from gaoxin.places.web import Request
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: Request) -> HttpResponse:
     user = request.user
-    if access.is_staff_of_care(user):  # type: ignore[arg-type]
+    if access.is_staff_of_care(user):
         return redirect("health:residents")
     if getattr(user, "resident", None) is not None:
         return redirect("health:me")
-    if access.can_read_audit(user):  # type: ignore[arg-type]
+    if access.can_read_audit(user):
         return redirect("health:audit")
-    if access.can_see_kpis(user):  # type: ignore[arg-type]
+    if access.can_see_kpis(user):
         return redirect("health:kpis")
     raise PermissionDenied
 
 
 def _my_team(user: object) -> Team | None:
-    return Team.objects.filter(members__user=user).first()
+    return queries.team_of(user)
 
 
 @login_required
-def residents(request: HttpRequest) -> HttpResponse:
-    access.require_staff_of_care(request.user)  # type: ignore[arg-type]
-    qs = access.care_residents(request.user).select_related("community").order_by("name", "pk")  # type: ignore[arg-type]
-    q = request.GET.get("q", "").strip()
-    if q:
-        found = services.find_resident(q)  # an exact ID number is looked up by its keyed hash
-        qs = qs.filter(pk=found.pk) if found else qs.filter(name__icontains=q)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+def residents(request: Request) -> HttpResponse:
+    access.require_staff_of_care(request.user)
+    q = ResidentSearchForm(request.GET).text()
+    page = queries.care_list(request.user, q, request.GET, request=request)
     rows = queries.resident_rows(list(page))
-    audit.record(
-        request.user,
-        "list",
-        "resident",
-        "",
-        detail=f"page {page.number}, q={'yes' if q else 'no'}",
-        request=request,
-    )
     return render(
         request,
         "health/residents.html",
@@ -79,19 +68,15 @@ def residents(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    resident = access.resident_for_staff(request.user, pk)  # type: ignore[arg-type]
-    record = access.record_for_staff(request.user, resident)  # type: ignore[arg-type]
-    if record is not None:
-        services.read_record(request.user, record, request=request)  # type: ignore[arg-type]
-    else:
-        audit.record(request.user, "read", "resident", resident.pk, label=resident.id_masked, request=request)
+def resident_detail(request: Request, pk: int) -> HttpResponse:
+    resident, record = queries.resident_in_care(request.user, pk, request=request)
     revealed = {}
-    if request.method == "POST" and request.POST.get("reveal") in ("id_number", "phone"):
-        if not access.can_reveal(request.user, resident):  # type: ignore[arg-type]
-            raise PermissionDenied
-        reveal = services.reveal_id_number if request.POST["reveal"] == "id_number" else services.reveal_phone
-        revealed[request.POST["reveal"]] = reveal(request.user, resident, request=request)  # type: ignore[arg-type]
+    if request.method == "POST":
+        form = RevealForm(request.POST)
+        if form.is_valid():
+            what = form.cleaned_data["reveal"]
+            reveal = queries.reveal_id_number if what == "id_number" else queries.reveal_phone
+            revealed[what] = reveal(request.user, resident, request=request)
     contract = services.holding_contract(resident)
     return render(
         request,
@@ -119,7 +104,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"delivered_on": timezone.localdate()},
             ),
             "fulfilment": services.contract_fulfilment(contract) if contract else None,
-            "manager": access.is_manager(request.user),  # type: ignore[arg-type]
+            "manager": access.is_manager(request.user),
             "transfer_form": TransferForm(),
             "merge_form": MergeForm(),
             "deliveries": contract.deliveries.all()[:10] if contract else [],
@@ -129,10 +114,10 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_edit(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
     """Add a condition or a measurement, or edit the history, of a record in the caller's care."""
-    resident = access.resident_for_staff(request.user, pk)  # type: ignore[arg-type]
-    record = access.record_for_staff(request.user, resident)  # type: ignore[arg-type]
+    resident = access.resident_for_staff(request.user, pk)
+    record = access.record_for_staff(request.user, resident)
     forms_by_part = {"condition": ConditionForm, "measurement": MeasurementForm, "history": HistoryForm}
     if record is None or part not in forms_by_part:
         raise Http404
@@ -144,11 +129,11 @@ def record_edit(request: HttpRequest, pk: int, part: str) -> HttpResponse:
         return redirect("health:resident", pk=pk)
     try:
         if part == "condition":
-            services.add_condition(request.user, record, **form.cleaned_data)  # type: ignore[arg-type]
+            services.add_condition(request.user, record, **form.cleaned_data)
         elif part == "measurement":
-            services.add_measurement(request.user, record, **form.cleaned_data)  # type: ignore[arg-type]
+            services.add_measurement(request.user, record, **form.cleaned_data)
         else:
-            services.update_history(request.user, record, **form.cleaned_data)  # type: ignore[arg-type]
+            services.update_history(request.user, record, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -157,15 +142,15 @@ def record_edit(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
-    access.require_staff_of_care(request.user)  # type: ignore[arg-type]
+def register(request: Request) -> HttpResponse:
+    access.require_staff_of_care(request.user)
     team = _my_team(request.user)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             resident = services.register_resident(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 id_number=d["id_number"],
                 name=d["name"],
                 community=d["community"],
@@ -175,12 +160,12 @@ def register(request: HttpRequest) -> HttpResponse:
                 address=d["address"],
                 request=request,
             )
-            institution = team.institution if team else request.user.managed_institutions.first()  # type: ignore[union-attr]
-            services.create_record(request.user, resident, institution)  # type: ignore[arg-type]
+            institution = team.institution if team else request.user.managed_institutions.first()
+            services.create_record(request.user, resident, institution)
             if team is not None and d["package"] is not None:
                 services.sign_contract(
                     request.user, resident=resident, team=team, package=d["package"], via=SignedVia.DOCTOR
-                )  # type: ignore[arg-type]
+                )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.message_dict.items():
@@ -195,32 +180,36 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    resident = access.resident_for_staff(request.user, pk)  # type: ignore[arg-type]
-    record = access.record_for_staff(request.user, resident)  # type: ignore[arg-type]
+def record_step(request: Request, pk: int, step: str) -> HttpResponse:
+    resident = access.resident_for_staff(request.user, pk)
+    record = access.record_for_staff(request.user, resident)
     if record is None:
         raise Http404
     try:
         if step == "review":
-            services.review_record(request.user, record)  # type: ignore[arg-type]
+            services.review_record(request.user, record)
         elif step == "open":
-            services.open_record(request.user, record)  # type: ignore[arg-type]
+            services.open_record(request.user, record)
         elif step == "transfer":
-            if not access.is_manager(request.user):  # type: ignore[arg-type]
+            if not access.is_manager(request.user):
                 raise PermissionDenied
             form = TransferForm(request.POST)
             if not form.is_valid():
                 raise services.HealthError(_("Choose the institution."))
-            services.transfer_record(request.user, record, form.cleaned_data["institution"])  # type: ignore[arg-type]
+            services.transfer_record(request.user, record, form.cleaned_data["institution"])
         elif step == "merge":
-            if not access.is_manager(request.user):  # type: ignore[arg-type]
+            if not access.is_manager(request.user):
                 raise PermissionDenied
             form = MergeForm(request.POST)
-            duplicate = access.record_by_code_for_staff(request.user, form.data.get("duplicate_code", ""))  # type: ignore[arg-type]
-            services.merge_records(request.user, record, duplicate)  # type: ignore[arg-type]
+            if not form.is_valid():
+                raise services.HealthError(_("Give the 17-digit code of the duplicate record."))
+            duplicate = access.record_by_code_for_staff(request.user, form.cleaned_data["duplicate_code"])
+            services.merge_records(request.user, record, duplicate)
         elif step == "cancel":
             form = CancelForm(request.POST)
-            services.cancel_record(request.user, record, form.data.get("reason", ""))  # type: ignore[arg-type]
+            services.cancel_record(
+                request.user, record, form.cleaned_data["reason"] if form.is_valid() else ""
+            )
         else:
             raise Http404
     except ValidationError as exc:
@@ -230,9 +219,9 @@ def record_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def contract_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def contract_step(request: Request, pk: int, step: str) -> HttpResponse:
     """Sign (for a resident without a contract), accept/decline an application, renew, terminate."""
-    resident = access.resident_for_staff(request.user, pk)  # type: ignore[arg-type]
+    resident = access.resident_for_staff(request.user, pk)
     contract = services.holding_contract(resident)
     try:
         if step == "sign":
@@ -246,28 +235,31 @@ def contract_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 team=team,
                 package=form.cleaned_data["package"],
                 via=SignedVia.DOCTOR,
-            )  # type: ignore[arg-type]
+            )
         elif contract is None:
             raise Http404
         else:
-            contract = access.contract_for_staff(request.user, contract.pk)  # type: ignore[arg-type]
+            contract = access.contract_for_staff(request.user, contract.pk)
             if step == "deliver":
                 form = DeliveryForm(request.POST, items=[str(i.get("name")) for i in contract.package.items])
                 if not form.is_valid():
                     raise services.HealthError(_("Choose an item of the package and a date."))
-                services.record_delivery(request.user, contract, **form.cleaned_data)  # type: ignore[arg-type]
+                services.record_delivery(request.user, contract, **form.cleaned_data)
             elif step in ("accept", "decline"):
-                services.decide_application(request.user, contract, accept=step == "accept")  # type: ignore[arg-type]
+                services.decide_application(request.user, contract, accept=step == "accept")
             elif step == "renew":
-                services.renew_contract(request.user, contract, via=SignedVia.DOCTOR)  # type: ignore[arg-type]
+                services.renew_contract(request.user, contract, via=SignedVia.DOCTOR)
             elif step == "terminate":
+                form = TerminateForm(request.POST)
+                if not form.is_valid():
+                    raise services.HealthError(_("Give the reason."))
                 services.request_termination(
-                    request.user, contract, by="doctor", reason=request.POST.get("reason", "")
-                )  # type: ignore[arg-type]
+                    request.user, contract, by="doctor", reason=form.cleaned_data["reason"]
+                )
             elif step in ("approve_termination", "reject_termination"):
-                if not access.is_manager(request.user):  # type: ignore[arg-type]
+                if not access.is_manager(request.user):
                     raise PermissionDenied
-                services.decide_termination(request.user, contract, approve=step == "approve_termination")  # type: ignore[arg-type]
+                services.decide_termination(request.user, contract, approve=step == "approve_termination")
             else:
                 raise Http404
     except ValidationError as exc:
@@ -278,11 +270,8 @@ def contract_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 # ----------------------------------------------------------------------------- resident portal
 
 
-def _portal_context(request: HttpRequest, person: object, *, is_self: bool) -> dict[str, object]:
-    record = access.open_record_of(person)  # type: ignore[arg-type]
-    if record is not None:
-        services.read_record(request.user, record, request=request)  # type: ignore[arg-type]
-    contract = services.holding_contract(person)  # type: ignore[arg-type]
+def _portal_context(person: Resident, record: HealthRecord | None, *, is_self: bool) -> dict[str, object]:
+    contract = services.holding_contract(person)
     return {
         "person": person,
         "is_self": is_self,
@@ -296,29 +285,32 @@ def _portal_context(request: HttpRequest, person: object, *, is_self: bool) -> d
 
 
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
-    resident = access.own_resident(request.user)  # type: ignore[arg-type]
+def me(request: Request) -> HttpResponse:
     if request.method == "POST":
-        _portal_action(request, resident)
+        _portal_action(request, access.own_resident(request.user))
         return redirect("health:me")
-    context = _portal_context(request, resident, is_self=True)
+    resident, record = queries.own_view(request.user, request=request)
+    context = _portal_context(resident, record, is_self=True)
     context["wards"] = resident.wards.filter(consent_at__isnull=False).select_related("child")
     return render(request, "health/me.html", context)
 
 
 @login_required
-def ward(request: HttpRequest, pk: int) -> HttpResponse:
-    child = access.ward_for(request.user, pk)  # type: ignore[arg-type]
+def ward(request: Request, pk: int) -> HttpResponse:
     if request.method == "POST":
-        _portal_action(request, child)
+        _portal_action(request, access.ward_for(request.user, pk))
         return redirect("health:ward", pk=pk)
-    return render(request, "health/me.html", _portal_context(request, child, is_self=False))
+    child, record = queries.own_view(request.user, pk, request=request)
+    return render(request, "health/me.html", _portal_context(child, record, is_self=False))
 
 
-def _portal_action(request: HttpRequest, person: object) -> None:
+def _portal_action(request: Request, person: Resident) -> None:
+    asked = PortalActionForm(request.POST)
     try:
-        action = request.POST.get("action")
-        contract = services.holding_contract(person)  # type: ignore[arg-type]
+        if not asked.is_valid():
+            raise services.HealthError(_("Nothing to do."))
+        action = asked.cleaned_data["action"]
+        contract = services.holding_contract(person)
         if action == "apply":
             form = ApplyForm(request.POST)
             if not form.is_valid():
@@ -329,15 +321,15 @@ def _portal_action(request: HttpRequest, person: object) -> None:
                 team=form.cleaned_data["team"],
                 package=form.cleaned_data["package"],
                 via=SignedVia.RESIDENT,
-            )  # type: ignore[arg-type]
+            )
             messages.success(request, _("Your application has been sent to the team."))
         elif action == "renew" and contract is not None:
-            services.renew_contract(request.user, contract, via=SignedVia.RESIDENT)  # type: ignore[arg-type]
+            services.renew_contract(request.user, contract, via=SignedVia.RESIDENT)
             messages.success(request, _("Your contract is renewed for a year."))
         elif action == "terminate" and contract is not None:
             services.request_termination(
-                request.user, contract, by="resident", reason=request.POST.get("reason", "")
-            )  # type: ignore[arg-type]
+                request.user, contract, by="resident", reason=asked.cleaned_data["reason"]
+            )
             messages.success(request, _("Your request to end the contract is under review."))
         else:
             raise services.HealthError(_("Nothing to do."))
@@ -349,32 +341,17 @@ def _portal_action(request: HttpRequest, person: object) -> None:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
-    if not access.can_read_audit(request.user):  # type: ignore[arg-type]
-        raise PermissionDenied
-    form = AuditFilterForm(request.GET or None)
-    qs = AuditEvent.objects.all()
-    if form.is_valid():
-        d = form.cleaned_data
-        if d["user"]:
-            qs = qs.filter(actor_name__icontains=d["user"])
-        if d["action"]:
-            qs = qs.filter(action=d["action"])
-        if d["target"]:
-            qs = qs.filter(target_type=d["target"]) | qs.filter(target_id=d["target"])
-        if d["since"]:
-            qs = qs.filter(at__date__gte=d["since"])
-        if d["until"]:
-            qs = qs.filter(at__date__lte=d["until"])
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+def audit_log(request: Request) -> HttpResponse:
+    form = AuditFilter(request.GET)
+    page = page_of(queries.audit_events(request.user, form), request.GET, 100)
     return render(
         request, "health/audit.html", {"form": form, "page": page, "qs": querystring_without_page(request)}
     )
 
 
 @login_required
-def kpis(request: HttpRequest) -> HttpResponse:
-    if not access.can_see_kpis(request.user):  # type: ignore[arg-type]
+def kpis(request: Request) -> HttpResponse:
+    if not access.can_see_kpis(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     return render(
@@ -384,6 +361,6 @@ def kpis(request: HttpRequest) -> HttpResponse:
             "teams": queries.team_kpis(today),
             "streets": queries.street_kpis(today),
             "year": today.year,
-            "pending": Contract.objects.filter(status=ContractStatus.TERMINATING).count(),
+            "pending": queries.pending_terminations(),
         },
     )

@@ -2,19 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from gaoxin.accounts.forms import LockoutAuthenticationForm
+from gaoxin.accounts.views import LoginView
 from gaoxin.site import views
 from gaoxin.site.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="site/login.html", authentication_form=LockoutAuthenticationForm
-        ),
-        name="login",
-    ),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("places/", include("gaoxin.places.urls")),
