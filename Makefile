@@ -30,7 +30,7 @@ test: $(BIN)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src/gaoxin/analysis
+	$(BIN)/mypy src
 	$(BIN)/pytest -q
 
 ## Benchmarks side by side with the peer tools (pandana, spopt, pandas); writes docs/performance.md.

@@ -96,8 +96,8 @@ def test_a_batch_is_seen_by_its_uploader_and_who_manages_its_kind(
     assert imports.batch_for(planner, own.pk) == own  # zone-wide
     with pytest.raises(Http404):
         imports.batch_for(liuxing_staff, own.pk)
-    assert [b.pk for b in imports.recent_batches(liuxing_staff, ["places.facilities"])] == []
-    assert [b.pk for b in imports.recent_batches(planner, ["places.facilities"])] == [own.pk]
+    assert [r.batch.pk for r in imports.recent_batches(liuxing_staff, ["places.facilities"])] == []
+    assert [r.batch.pk for r in imports.recent_batches(planner, ["places.facilities"])] == [own.pk]
 
 
 def test_every_registered_kind_has_a_label_and_formats(zone):

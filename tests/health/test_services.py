@@ -180,9 +180,10 @@ def test_fulfilment_counts_each_item_up_to_its_frequency(care, people) -> None: 
 
 def test_merging_moves_the_content_and_cancels_the_duplicate(care, people) -> None:  # type: ignore[no-untyped-def]
     keep, dup = people["records"][people["me"].pk], people["records"][people["neighbour"].pk]
-    services.add_condition(care["doctor"], dup, icd10="e11", name="2型糖尿病", diagnosed_on=None)
+    # the neighbour holds no contract with the doctor's team: the centre's manager keeps both records
+    services.add_condition(care["manager"], dup, icd10="e11", name="2型糖尿病", diagnosed_on=None)
     services.add_measurement(
-        care["doctor"],
+        care["manager"],
         dup,
         taken_on=dt.date(2026, 1, 5),
         sbp=150,

@@ -6,7 +6,7 @@ from gaoxin.accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ("username", "display_name", "street", "is_active", "is_staff")
     list_filter = ("groups", "street", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Gaoxin"), {"fields": ("display_name", "street")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Gaoxin"), {"fields": ("display_name", "street")}))

@@ -13,24 +13,29 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.accounts import services
 
 
+def attempted_name(form: AuthenticationForm) -> str:
+    """The user name as typed in the login form."""
+    return str(form.data.get("username") or "").strip()
+
+
+def is_locked(form: AuthenticationForm) -> bool:
+    """Whether the login was refused because the name is locked."""
+    return any(e.code == "locked" for e in form.errors.as_data().get("__all__", []))
+
+
 class LockoutAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "locked": _("Too many failed logins for this user name: try again in %(minutes)s minutes."),
     }
 
-    def attempted_name(self) -> str:
-        return str(self.data.get("username") or "").strip()
-
     def clean(self) -> dict[str, Any]:
-        username = self.attempted_name()
+        username = attempted_name(self)
         if username and services.login_locked(username):
             raise ValidationError(
                 self.error_messages["locked"],
                 code="locked",
                 params={"minutes": settings.GAOXIN_LOGIN_LOCK_SECONDS // 60},
             )
-        return super().clean()  # type: ignore[no-any-return]  # AuthenticationForm.clean is untyped
-
-    def is_locked(self) -> bool:
-        return any(e.code == "locked" for e in self.errors.as_data().get("__all__", []))
+        cleaned: dict[str, Any] = super().clean()
+        return cleaned

@@ -4,24 +4,25 @@ failures are counted and locked out; successful logins are audited)."""
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse
 
 from gaoxin.accounts import services
-from gaoxin.accounts.forms import LockoutAuthenticationForm
+from gaoxin.accounts.forms import LockoutAuthenticationForm, attempted_name, is_locked
 
 
 class LoginView(auth_views.LoginView):
     template_name = "site/login.html"
     authentication_form = LockoutAuthenticationForm
 
-    def form_valid(self, form: LockoutAuthenticationForm) -> HttpResponse:  # type: ignore[override]  # the narrower form this view uses
-        services.record_login(form.get_user(), form.attempted_name(), request=self.request)
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        services.record_login(form.get_user(), attempted_name(form), request=self.request)
         return super().form_valid(form)
 
-    def form_invalid(self, form: LockoutAuthenticationForm) -> HttpResponse:  # type: ignore[override]  # the narrower form this view uses
-        name = form.attempted_name()
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        name = attempted_name(form)
         if name:
-            if form.is_locked():
+            if is_locked(form):
                 services.record_locked_attempt(name, request=self.request)
             else:
                 services.record_login_failure(name, request=self.request)

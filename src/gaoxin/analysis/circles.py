@@ -1,8 +1,8 @@
 """Life-circle scoring (一刻钟社区服务圈): coverage, completeness (达标率), population-weighted
 coverage and the two-step floating catchment (2SFCA) supply–demand ratio.
 
-Formulas: ../shared/reference/lifecircle-standards.md §4.1 (coverage and 达标率) and §4.4 (2SFCA,
-Gaussian 2SFCA). Inputs are plain arrays; distances in metres.
+Formulas: population coverage and 达标率 as Chinese plans report them; 2SFCA (Luo & Wang 2002) and its
+Gaussian variant (Dai 2010); docs/methods.md. Inputs are plain arrays; distances in metres.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from gaoxin.analysis.network import Network
 
 
 def covered(distance_m: NDArray[np.float64], radius_m: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """C[i, c] = 1 when the nearest facility of type c is within its radius d0(c) of area i (§4.1)."""
+    """C[i, c] = 1 when the nearest facility of type c is within its radius d0(c) of area i."""
     d = np.asarray(distance_m, dtype=np.float64)
     r = np.asarray(radius_m, dtype=np.float64)
     if d.ndim != 2 or r.shape != (d.shape[1],):
@@ -32,7 +32,7 @@ def covered(distance_m: NDArray[np.float64], radius_m: NDArray[np.float64]) -> N
 
 
 def completeness(cover: NDArray[np.bool_], weights: NDArray[np.float64]) -> NDArray[np.float64]:
-    """达标率 of each area over the items with a positive weight: Σ w_c·C[i, c] / Σ w_c (§4.1).
+    """达标率 of each area over the items with a positive weight: Σ w_c·C[i, c] / Σ w_c.
 
     Give the mandatory (▲) items weight 1 and the others 0 for the standard's completeness; an area
     is 达标 only when its completeness is 1. NaN when no item has weight (nothing to meet)."""
@@ -53,7 +53,7 @@ def weighted_coverage(
     cover: NDArray[np.bool_], population: NDArray[np.float64], groups: NDArray[np.int64], n_groups: int
 ) -> NDArray[np.float64]:
     """Population coverage ratio per group and type: Σ P_i·C[i, c] / Σ P_i over the areas of each
-    group (a community, a street, or one group for the zone) (§4.1). NaN for a group without people."""
+    group (a community, a street, or one group for the zone). NaN for a group without people."""
     c = np.asarray(cover, dtype=bool)
     p = np.asarray(population, dtype=np.float64)
     g = np.asarray(groups, dtype=np.int64)
@@ -76,7 +76,7 @@ Decay = Literal["flat", "gaussian"]
 
 def gaussian_weight(distance_m: NDArray[np.float64], radius_m: float) -> NDArray[np.float64]:
     """Gaussian 2SFCA weight (Dai 2010): G(d, d0) = [e^(−½(d/d0)²) − e^(−½)] / (1 − e^(−½)) for
-    d ≤ d0, else 0 (§4.4). G(0) = 1, G(d0) = 0."""
+    d ≤ d0, else 0 (Dai 2010). G(0) = 1, G(d0) = 0."""
     d = np.asarray(distance_m, dtype=np.float64)
     e = math.exp(-0.5)
     g = (np.exp(-0.5 * (d / radius_m) ** 2) - e) / (1.0 - e)
@@ -105,7 +105,7 @@ def two_step_fca(
     norm_per_person: float,
     decay: Decay = "flat",
 ) -> FloatingCatchment:
-    """Two-step floating catchment area (Luo & Wang 2002; Gaussian option, Dai 2010) (§4.4).
+    """Two-step floating catchment area (Luo & Wang 2002; Gaussian option, Dai 2010).
 
     The pairs (``area[k]``, ``facility[k]``, ``distance_m[k]``) list the walking distances that lie
     within ``radius_m`` (pairs beyond it are ignored).
@@ -214,7 +214,7 @@ def evaluate(
     snap_tolerance_m: float = 300.0,
     decay: Decay = "flat",
 ) -> CircleResult:
-    """Evaluate every area against every item of a profile (§4.1, §4.4).
+    """Evaluate every area against every item of a profile.
 
     Nearest distances are searched up to ``search_factor`` × the largest radius so that a gap shows
     how far the nearest facility is. An area's distance to a facility is the shortest from any of its

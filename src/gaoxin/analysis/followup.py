@@ -1,20 +1,20 @@
 """Rules of the basic public-health service that are pure: priority groups of family-doctor
-contracting (重点人群) and contract terms. Sources: ../shared/reference/health-rules.md §1, §2."""
+contracting (重点人群) and contract terms. Sources: 国家基本公共卫生服务规范 (3rd ed., 2017); 国卫基层发〔2018〕35号."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 PRIORITY_GROUPS = (
-    "elderly",  # 65 and older (老年人健康管理, §1.5)
-    "child",  # 0-6 years (0～6岁儿童, §1.6)
+    "elderly",  # 65 and older (国家基本公共卫生服务规范 3rd ed.: 老年人健康管理)
+    "child",  # 0-6 years (国家基本公共卫生服务规范 3rd ed.: 0～6岁儿童健康管理)
     "pregnant",  # 孕产妇
     "disabled",  # 残疾人
     "hypertension",  # ICD-10 I10-I15
     "diabetes",  # ICD-10 E10-E14
     "severe_mental",  # 严重精神障碍: F20, F22, F25, F31, F06, F70-F79
     "tuberculosis",  # ICD-10 A15-A19
-    "low_income",  # 贫困人口 (§2, from 2018)
+    "low_income",  # 贫困人口 (国卫基层发〔2018〕35号)
 )
 
 _ICD_RANGES = {

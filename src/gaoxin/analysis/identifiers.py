@@ -65,7 +65,7 @@ def is_valid_uscc(code: str) -> bool:
 
 
 # GB 11643-1999 公民身份号码: 6-digit address code, 8-digit birth date, 3-digit sequence (odd = male),
-# 1 check character (ISO 7064 MOD 11-2; ../shared/reference/health-rules.md §5.5).
+# 1 check character (ISO 7064 MOD 11-2; GB 11643-1999 §5).
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -119,7 +119,8 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
 
 
 def mask_id_number(value: str) -> str:
-    """``370871********0017``: the first 6 and the last 4 characters (health-rules.md §5.5)."""
+    """``370871********0017``: the first 6 and the last 4 characters (de-identification for display,
+    GB/T 35273-2020)."""
     return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
 
 
@@ -131,7 +132,8 @@ def mask_phone(value: str) -> str:
 
 def check_record_code(code: str, *, county: str) -> str:
     """A 17-digit health-record code: county (6, GB/T 2260) + street (3) + community (3) + serial (5);
-    its first 6 digits must be the institution's county code (health-rules.md §1.2, test rule 13)."""
+    its first 6 digits must be the institution's county code (国家基本公共卫生服务规范 3rd ed., 2017: the
+    17-digit record code = county 6 + street 3 + community 3 + serial 5)."""
     value = code.strip()
     if len(value) != 17 or not value.isdigit():
         raise IdentifierError("record_code_format", "a health-record code is 17 digits")

@@ -1,6 +1,6 @@
 """亩产效益 (output-per-mu) scoring and A/B/C/D classing, the Shandong method.
 
-Method (../shared/reference/mu-benefit.md §1.4, §8; 鲁政字〔2019〕235号):
+Method (鲁政字〔2019〕235号 and the Shandong-style implementations it leads to; docs/methods.md):
 
     score = max(0, Σ_i w_i × clip(x_i / b_i, floor, cap) + bonus − penalty)
 
@@ -10,7 +10,7 @@ where ``x_i = scale_i × numerator_i / denominator_i`` is the enterprise's value
 ≤ cap × weight). Enterprises are ranked within their pool (规上 and 规下 are separate pools) and
 classed by quota: A is the top ``floor(a_share × N)`` (A ≤ 20 %), D the bottom ``ceil(d_share × N)``
 (D ≥ 5 %), B the next ``round(b_share × N)`` after A and C the rest; N is the pool's total or only
-its evaluated firms, as the scheme says (§1.6: Jining HTZ 2023 matches N = total incl. T).
+its evaluated firms, as the scheme says (the zone's published 2023 规下 result, 20/40/35/5 of 100, matches N = total incl. T).
 
 Everything that is policy is in the scheme (a standards TOML, editable per year and jurisdiction):
 indicators, weights, benchmarks, the cap, the missing-data rule per indicator (zero / pool-average
@@ -28,7 +28,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -126,7 +126,9 @@ class Pool:
     floor: float = 0.0
     tie_break: tuple[str, ...] = ()  # indicator codes, higher value first; then the enterprise id
     decimals: int = 2  # the published score is rounded so; ranking and ties use the rounded score
-    min_land_mu: float = 0.0  # firms with less land are not in the pool at all (规下: 占地3亩以上, §1.2)
+    min_land_mu: float = (
+        0.0  # firms with less land are not in the pool at all (鲁政字〔2019〕235号: 规下 占地3亩以上)
+    )
 
 
 @dataclass(frozen=True)
@@ -220,13 +222,13 @@ def _indicator(d: Mapping[str, Any], where: str) -> Indicator:
         numerator=str(_req(d, "numerator", where)),
         denominator=denom,
         weight=_num(_req(d, "weight", where), f"{where} weight", positive=True),
-        benchmark=method,  # type: ignore[arg-type]
+        benchmark=cast(BenchmarkMethod, method),  # checked against the two methods above
         benchmark_value=value,
         k=_num(d.get("k", 2.0), f"{where} k", positive=True),
         scale=_num(d.get("scale", 1.0), f"{where} scale", positive=True),
         unit=str(d.get("unit", "")),
         denominator_factors=factors,
-        missing=missing,  # type: ignore[arg-type]
+        missing=cast(MissingRule, missing),  # checked against the three rules above
         missing_penalty=_num(d.get("missing_penalty", 0.0), f"{where} missing_penalty"),
         clause=str(d.get("clause", "")),
     )
@@ -246,7 +248,7 @@ def _pool(d: Mapping[str, Any], where: str) -> Pool:
         a_share=_share(q.get("a_share", 0.20), f"{where} a_share"),
         b_share=_share(q.get("b_share", 0.40), f"{where} b_share"),
         d_share=_share(q.get("d_share", 0.05), f"{where} d_share"),
-        basis=str(q.get("basis", "total")),  # type: ignore[arg-type]
+        basis=cast(QuotaBasis, str(q.get("basis", "total"))),  # checked just below
     )
     if quotas.basis not in ("total", "evaluated"):
         raise SchemeError(
@@ -405,7 +407,7 @@ def aggregate_mean(
     ind: Indicator, metrics: Mapping[str, NDArray[np.float64]], rows: NDArray[np.int64]
 ) -> float | None:
     """``scale × Σ numerator / Σ denominator`` over the rows where the indicator has a value (the way
-    a county reports 亩均税收: total tax ÷ total land; §3.5 lishui: 573,564 万元 / 30,341 亩 = 18.90);
+    a county reports 亩均税收: total tax ÷ total land; e.g. 丽水: 573,564 万元 / 30,341 亩 = 18.90);
     None when no row has one."""
     ok = rows[~np.isnan(indicator_values(ind, metrics, rows))]
     if ok.size == 0:
@@ -755,7 +757,7 @@ def evaluate(
 
 def consecutive_d_years(classes_by_year: Mapping[int, str], year: int) -> int:
     """How many consecutive years up to and including ``year`` the enterprise was class D
-    (a year with no result breaks the run). The surcharge tier follows it (§1.7)."""
+    (a year with no result breaks the run). The surcharge tier follows it (鲁发改价格〔2022〕56号)."""
     count = 0
     y = year
     while classes_by_year.get(y) == "D":
@@ -769,7 +771,7 @@ def consecutive_d_years(classes_by_year: Mapping[int, str], year: int) -> int:
 
 @dataclass(frozen=True)
 class LandRules:
-    """Thresholds of the low-efficiency flags (../shared/reference/mu-benefit.md §5, [synth]:
+    """Thresholds of the low-efficiency flags (county practice, e.g. 闽侯 2018; no national rule:
     configurable). ``tax_share_of_average``: tax per mu below this share of the pool mean;
     ``min_plot_ratio``: plot ratio below it (Taizhou, Jiangsu requires ≥ 1.2 for new industrial land);
     ``consecutive_d``: the user class D this many years running; ``let_share``: more than this share
@@ -816,12 +818,11 @@ class LandFlags:
 def land_flags(
     parcel: Parcel, today: date, *, pool_mean_tax_per_mu: float | None, rules: LandRules = LandRules()
 ) -> LandFlags:
-    """Idle land by 国土资源部令第53号 《闲置土地处置办法》 (§5): construction not started one full year
+    """Idle land by 国土资源部令第53号 《闲置土地处置办法》: construction not started one full year
     after the contracted start date; or started, with less than 1/3 of the area developed or less
     than 25 % invested, and stopped for one full year. Idle one year → 土地闲置费 of 20 % of the land
     price; two years → reclaimable without compensation. Low efficiency by the configurable rules of
     `LandRules` (only for built parcels)."""
-    rules = rules or LandRules()
     rule, since_start = "", None
     if parcel.started_on is None and parcel.contract_start_by is not None:
         rule, since_start = "not_started", parcel.contract_start_by

@@ -1,6 +1,6 @@
 """Facility siting by exact integer programming (HiGHS through ``scipy.optimize.milp``).
 
-Models (../shared/reference/lifecircle-standards.md §4.6):
+Models (Toregas et al. 1971 LSCP; Church & ReVelle 1974 MCLP; Hakimi 1964 p-median):
 
 * LSCP — fewest new sites so that every demand point is within the radius of an open site;
 * MCLP — ``p`` new sites that cover the most weighted demand (e.g. residents aged 60+);

@@ -7,7 +7,7 @@ from gaoxin.common.models import ImportBatch
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
     """Every import of the project, read-only: a batch is written by the import pipeline only."""
 
     list_display = ("filename", "kind", "status", "created_by", "created_at", "applied_at")

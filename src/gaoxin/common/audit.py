@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -16,7 +16,7 @@ from gaoxin.common.models import AuditEvent
 
 
 def record(
-    actor: object,
+    actor: Any,
     action: str,
     target_type: str,
     target_id: object = "",
@@ -89,4 +89,5 @@ def purge_expired(now: dt.datetime | None = None) -> int:
     cutoff = retention_cutoff(now)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE at < %s", [cutoff])
-        return cursor.rowcount
+        deleted: int = cursor.rowcount
+        return deleted

@@ -2,7 +2,7 @@
 
 AES-256-GCM (``cryptography``) with a key derived from settings.GAOXIN_DATA_KEY; each value gets a
 random nonce, so equal values encrypt differently. Lookups and duplicate checks use an HMAC-SHA256 of
-the normalised value with a second derived key (never the clear value; health-rules.md §5.5). SM4 /
+the normalised value with a second derived key (never the clear value; GB/T 35273-2020 on de-identified lookup keys). SM4 /
 HMAC-SM3 (GB/T 39786) can replace both behind these two functions.
 """
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
 from gaoxin.common.imports import size_problem
 
@@ -14,10 +15,26 @@ class UploadField(forms.FileField):
     """A file for the import pipeline: refused at the edge when larger than
     settings.GAOXIN_IMPORT_MAX_BYTES (the pipeline checks it again for the API and the command line)."""
 
-    def clean(self, data: Any, initial: Any = None) -> UploadedFile | None:
+    def clean(self, data: Any, initial: Any = None) -> Any:
         upload = super().clean(data, initial)
         if upload:
             too_large = size_problem(upload.size)
             if too_large is not None:
                 raise forms.ValidationError(too_large.message, code="too_large")
-        return upload  # type: ignore[no-any-return]  # FileField.clean is untyped in django-stubs
+        return upload
+
+
+def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer only ``queryset`` in the model choice field ``name`` (e.g. the zone's streets)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{name} is not a model choice field")
+    field.queryset = queryset
+
+
+def set_choices(form: forms.BaseForm, name: str, choices: Iterable[tuple[Any, Any]]) -> None:
+    """Offer ``choices`` in the choice field ``name`` (known only when the form is made)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    field.choices = list(choices)

@@ -215,11 +215,12 @@ class RowReader:
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # Excel turns codes typed as numbers into floats
         value = str(value).strip()
-        if required and not value:
+        text: str = value
+        if required and not text:
             self.problem(name, _("This field is required."))
-        elif len(value) > max_length:
+        elif len(text) > max_length:
             self.problem(name, _("At most %(n)s characters.") % {"n": max_length})
-        return value
+        return text
 
     def integer(self, name: str, *, minimum: int = 0, maximum: int = 10**9) -> int | None:
         if not self.has(name):
@@ -639,14 +640,22 @@ def batch_for(actor: Any, pk: int) -> ImportBatch:
     return batch
 
 
-def recent_batches(actor: Any, kinds: Iterable[str], *, limit: int = 20) -> list[ImportBatch]:
+@dataclass(frozen=True)
+class BatchRow:
+    """A batch in a list, with the translated name of its kind of file."""
+
+    batch: ImportBatch
+    kind_label: str
+
+
+def recent_batches(actor: Any, kinds: Iterable[str], *, limit: int = 20) -> list[BatchRow]:
     """The latest batches of these kinds the user may see (all of them for a user who manages every
-    kind, else their own), each with ``kind_label``, the translated name of its kind of file."""
+    kind, else their own)."""
     kinds = list(kinds)
     qs = ImportBatch.objects.filter(kind__in=kinds).defer("content").select_related("created_by")
     if not all(REGISTRY[k].manages(actor) for k in kinds if k in REGISTRY):
         qs = qs.filter(created_by=actor)
-    batches = list(qs.order_by("-created_at", "-pk")[:limit])
-    for b in batches:
-        b.kind_label = REGISTRY[b.kind].label() if b.kind in REGISTRY else b.kind  # type: ignore[attr-defined]  # display only
-    return batches
+    return [
+        BatchRow(b, REGISTRY[b.kind].label() if b.kind in REGISTRY else b.kind)
+        for b in qs.order_by("-created_at", "-pk")[:limit]
+    ]

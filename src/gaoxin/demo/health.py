@@ -158,11 +158,12 @@ def load_health(
     teams: list[Team] = []
     for inst in institutions:
         for k in range(2):
+            place = inst.street.name if inst.street else inst.name
             teams.append(
                 Team.objects.create(
-                    institution=inst, name=f"{inst.street.name}家庭医生第{k + 1}团队", caseload_warning=2000
+                    institution=inst, name=f"{place}家庭医生第{k + 1}团队", caseload_warning=2000
                 )
-            )  # type: ignore[union-attr]
+            )
     doctor, manager = users.get("doctor"), users.get("manager")
     if doctor is not None:
         TeamMember.objects.create(team=teams[0], user=doctor, role=MemberRole.DOCTOR, lead=True)

@@ -1,7 +1,7 @@
 """Demo parks, enterprises, parcels and two years of figures (deterministic).
 
 The park names are illustrative: the official list of the zone's ten parks is not public
-(../shared/reference/jining.md §2.1); they borrow the carriers and clusters the sources name.
+(no public source lists the ten parks of 一区十园); they borrow the carriers and clusters the sources name.
 Enterprises, codes, parcels and figures are synthetic (valid GB 32100 check characters).
 The 2024 evaluation is scored and published, so 2025 has last year's means as benchmarks and
 consecutive D years; the 2025 evaluation is open and collecting.
@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis.identifiers import USCC_ALPHABET, uscc_check_char
+from gaoxin.common.units import m2_to_mu
 from gaoxin.parks import services
 from gaoxin.parks.choices import Flag, LandRole, MeasureKind, Metric, Scale, Source
 from gaoxin.parks.models import (
@@ -255,7 +256,8 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
     facts, flags = [], []
     for year, growth in ((2024, 1.0), (2025, 1.07)):
         for e in enterprises:
-            land_mu = float(e.land_uses.first().area_m2) * 15 / 10000  # type: ignore[union-attr]
+            use = e.land_uses.first()
+            land_mu = float(m2_to_mu(use.area_m2)) if use is not None else 0.0
             q = quality[e.pk] * rng.uniform(0.85, 1.15)
             for metric, value in _facts(rng, e.scale, land_mu, q, growth).items():
                 source = Source.TAX if metric in (Metric.TAX, Metric.REVENUE) else Source.STATS

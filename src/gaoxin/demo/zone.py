@@ -1,16 +1,17 @@
 """Deterministic generator of the 济宁高新区 demo zone.
 
 Real: the zone code 370871, its five streets and their 9-digit codes, and the 123 communities and
-villages with their 12-digit statistical codes (统计用区划代码 2023; ../shared/reference/jining.md
-§1.2-1.3); the zone's resident population of about 350,000 (jining.md §1.1); some school, kindergarten
-and health-centre names (jining.md §3).
-Synthetic: every shape and position (street centres are the ±3-5 km estimates of jining.md §1.4;
+villages with their 12-digit statistical codes (统计用区划代码 2023, National Bureau of Statistics, cut-off
+2023-06-30); the zone's resident population of about 350,000 (济宁国家高新区概况, jnhn.gov.cn, 2025-02-28); some school, kindergarten
+and health-centre names (public listings).
+Synthetic: every shape and position (street centres are estimates, ±3-5 km, no public source gives them;
 boundaries are Voronoi cells of those centres), the residential areas, their populations, the
 facilities and the walking network. The UI and docs say so.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from dataclasses import dataclass, field
@@ -22,9 +23,9 @@ from shapely.geometry import MultiPoint, Point, Polygon, box, mapping
 
 ZONE_CODE = "370871"
 ZONE_NAME = "济宁高新区"
-TARGET_POPULATION = 350_000  # 常住 35 万 (official, 2025; jining.md §1.1)
+TARGET_POPULATION = 350_000  # 常住 35 万 (济宁国家高新区概况, jnhn.gov.cn, 2025-02-28)
 
-# (9-digit code, name, estimated centre lon, lat) — jining.md §1.2 and the (EST) table of §1.4.
+# (9-digit code, name, estimated centre lon, lat) — codes and names of 统计用区划代码 2023; centres estimated.
 STREETS = [
     ("370871001", "洸河街道", 116.64, 35.41),
     ("370871002", "柳行街道", 116.64, 35.45),
@@ -33,7 +34,7 @@ STREETS = [
     ("370871005", "黄屯街道", 116.71, 35.50),
 ]
 
-# Community suffixes and names per street (jining.md §1.3).
+# Community suffixes and names per street (统计用区划代码 2023).
 COMMUNITIES: dict[str, list[tuple[str, str]]] = {
     "370871001": [
         ("001", "东闸社区"),
@@ -224,8 +225,8 @@ def _r7(v: float) -> float:
 
 def _geo(geom: Any) -> dict[str, Any]:
     geom = shapely.set_precision(geom, 1e-7)
-    out: dict[str, Any] = shapely.geometry.mapping(geom)
-    return _listify(out)
+    out: dict[str, Any] = _listify(shapely.geometry.mapping(geom))
+    return out
 
 
 def _listify(obj: Any) -> Any:
@@ -568,7 +569,7 @@ def _facilities(demo: DemoZone, rng: random.Random) -> None:
             if rng.random() > (p_urban if urban else p_village):
                 continue
             add(street_code, ftype, anchor, anchor_name, community_code, point, spread)
-    _pilot_facilities(demo, rng, lambda *args: add(*args, always_open=True))
+    _pilot_facilities(demo, rng, functools.partial(add, always_open=True))
 
 
 # The zone builds one standardized circle in each of 洸河, 柳行 and 王因 this year (the mission). In the

@@ -21,11 +21,11 @@ from gaoxin.health.models import Contract, HealthRecord, Resident
 
 
 def is_team_member(user: User) -> bool:
-    return user.is_authenticated and user.team_memberships.exists()  # type: ignore[attr-defined]
+    return user.is_authenticated and user.team_memberships.exists()
 
 
 def is_manager(user: User) -> bool:
-    return user.is_authenticated and user.managed_institutions.exists()  # type: ignore[attr-defined]
+    return user.is_authenticated and user.managed_institutions.exists()
 
 
 def is_staff_of_care(user: User) -> bool:
@@ -98,7 +98,7 @@ def contract_for_staff(user: User, pk: int) -> Contract:
 
 
 def own_resident(user: User) -> Resident:
-    resident = getattr(user, "resident", None) if user.is_authenticated else None
+    resident: Resident | None = getattr(user, "resident", None) if user.is_authenticated else None
     if resident is None:
         raise PermissionDenied
     return resident
@@ -128,3 +128,57 @@ def record_by_code_for_staff(user: User, code: str) -> HealthRecord:
     if record is None:
         raise Http404
     return record
+
+
+# --- the gates of the services (``actor=None``: the operator, the demo loader, a scheduled job) -------
+
+
+def require_care_staff(user: User | None) -> None:
+    if user is not None and not is_staff_of_care(user):
+        raise PermissionDenied
+
+
+def require_care_of(user: User | None, resident: Resident) -> None:
+    """The user cares for this resident (a team holding their contract or its centre's manager)."""
+    if user is not None and not care_residents(user).filter(pk=resident.pk).exists():
+        raise PermissionDenied
+
+
+def require_manager_of(user: User | None, institution_id: int) -> None:
+    """The user manages this institution (transfers, merges, terminations are the manager's)."""
+    if user is not None and not user.managed_institutions.filter(pk=institution_id).exists():
+        raise PermissionDenied
+
+
+def require_member_of(user: User | None, team_id: int) -> None:
+    if user is not None and not user.team_memberships.filter(team_id=team_id).exists():
+        raise PermissionDenied
+
+
+def require_self_or_guardian(user: User | None, resident: Resident) -> None:
+    """The resident herself, or the consenting guardian of a child (her online requests)."""
+    if user is None:
+        return
+    me = getattr(user, "resident", None)
+    if me is None:
+        raise PermissionDenied
+    if me.pk != resident.pk and not resident.guardians.filter(guardian=me, consent_at__isnull=False).exists():
+        raise PermissionDenied
+
+
+def require_party(user: User | None, contract: Contract, *, by: str) -> None:
+    """A contract is changed by its team (``by`` doctor) or by its resident (``by`` resident)."""
+    if by == "resident":
+        require_self_or_guardian(user, contract.resident)
+    else:
+        require_member_or_manager(user, contract)
+
+
+def require_member_or_manager(user: User | None, contract: Contract) -> None:
+    if user is None:
+        return
+    if not (
+        user.team_memberships.filter(team_id=contract.team_id).exists()
+        or user.managed_institutions.filter(pk=contract.team.institution_id).exists()
+    ):
+        raise PermissionDenied

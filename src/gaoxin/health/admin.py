@@ -7,22 +7,22 @@ from gaoxin.health.models import Institution, ServicePackage, Team, TeamMember
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(admin.ModelAdmin[Institution]):
     list_display = ("name", "kind", "street", "county_code")
     filter_horizontal = ("managers",)
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(admin.TabularInline[TeamMember, Team]):
     model = TeamMember
     extra = 0
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(admin.ModelAdmin[Team]):
     list_display = ("name", "institution", "caseload_warning")
     inlines = [TeamMemberInline]
 
 
 @admin.register(ServicePackage)
-class ServicePackageAdmin(admin.ModelAdmin):
+class ServicePackageAdmin(admin.ModelAdmin[ServicePackage]):
     list_display = ("name", "kind", "price_yuan", "resident_pays_yuan")

@@ -45,7 +45,8 @@ class PackageKind(models.TextChoices):
 
 
 class ContractStatus(models.TextChoices):
-    """As in fdoctor-fws (health-rules.md §2), with the resident's online application first."""
+    """The contract states of 《家庭医生签约服务管理规范（试行）》 (国卫基层发〔2018〕35号), with the resident's
+    online application first."""
 
     APPLIED = "applied", _("applied online (awaiting the team)")
     ACTIVE = "active", _("in force")
@@ -60,7 +61,7 @@ class SignedVia(models.TextChoices):
     DOCTOR = "doctor", _("family doctor")
 
 
-# Contracts that hold the resident: only one at a time (one team at a time, §2).
+# Contracts that hold the resident: only one at a time (one team at a time, 国卫基层发〔2018〕35号).
 HOLDING = (ContractStatus.APPLIED, ContractStatus.ACTIVE, ContractStatus.TERMINATING)
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.common.forms import set_choices
 from gaoxin.health.choices import CancelReason, Sex
 from gaoxin.health.models import Institution, ServicePackage, Team
 from gaoxin.places.models import Community
@@ -81,9 +84,9 @@ class DeliveryForm(forms.Form):
     delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args, items: list[str] | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, items: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [(i, i) for i in (items or [])]
+        set_choices(self, "item", [(i, i) for i in (items or [])])
 
 
 class TransferForm(forms.Form):

@@ -1,6 +1,7 @@
 """Residents, health records (一人一档), institutions, family-doctor teams, packages and contracts.
 
-Rules and sources: ../shared/reference/health-rules.md. 身份证号 and phone numbers are stored
+Rules and sources: 国家基本公共卫生服务规范 (3rd ed., 2017), 国卫基层发〔2018〕35号, GB 11643-1999,
+个人信息保护法 (2021); docs/methods.md. 身份证号 and phone numbers are stored
 encrypted (gaoxin.common.crypto) with a keyed hash for lookups and a masked copy for lists; the clear
 values are read only through services.reveal_* (permission-checked and audited).
 """
@@ -320,7 +321,7 @@ class Contract(TimeStamped):
         verbose_name_plural = _("contracts")
         ordering = ["-starts_on"]
         constraints = [
-            # one team at a time (国卫基层发〔2018〕35号, health-rules.md §2)
+            # one team at a time (国卫基层发〔2018〕35号)
             models.UniqueConstraint(
                 fields=["resident"],
                 condition=Q(status__in=list(HOLDING)),

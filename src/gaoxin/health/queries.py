@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
@@ -19,6 +19,7 @@ from gaoxin.common.http import page_of
 from gaoxin.common.models import AuditEvent
 from gaoxin.health import access
 from gaoxin.health.choices import HOLDING, PRIORITY_GROUP_LABELS, ContractStatus, RecordStatus
+from gaoxin.health.filtersets import AuditFilter
 from gaoxin.health.models import Condition, Contract, HealthRecord, Resident, Team
 
 # --- the audited reads: every page and endpoint that shows a person goes through one of these ------
@@ -110,7 +111,7 @@ def find_resident(id_number: str) -> Resident | None:
     return Resident.objects.filter(id_hash=crypto.lookup_hash(value)).first()
 
 
-def _live_records() -> Prefetch[HealthRecord]:
+def _live_records() -> Prefetch[Literal["records"], QuerySet[HealthRecord], Literal["live_records"]]:
     return Prefetch(
         "records",
         queryset=HealthRecord.objects.exclude(status=RecordStatus.CANCELLED).prefetch_related(
@@ -158,7 +159,8 @@ def resident_rows(residents: list[Resident]) -> list[dict[str, Any]]:
     rows = []
     for r in residents:
         f = full[r.pk]
-        record = f.live_records[0] if f.live_records else None  # type: ignore[attr-defined]
+        live: list[HealthRecord] = getattr(f, "live_records", [])  # set by _live_records()
+        record = live[0] if live else None
         rows.append(
             {
                 "resident": f,
@@ -255,7 +257,7 @@ def street_kpis(today: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
-def team_of(user: object) -> Team | None:
+def team_of(user: User) -> Team | None:
     """The family-doctor team the user is a member of (None for others)."""
     return Team.objects.filter(members__user=user).first()
 
@@ -264,7 +266,7 @@ def pending_terminations() -> int:
     return Contract.objects.filter(status=ContractStatus.TERMINATING).count()
 
 
-def audit_events(user: User, filters: Any) -> QuerySet[AuditEvent]:
+def audit_events(user: User, filters: AuditFilter) -> QuerySet[AuditEvent]:
     """The audit log as the auditor filters it (nobody else reads it)."""
     if not access.can_read_audit(user):
         raise PermissionDenied

@@ -25,7 +25,7 @@ from gaoxin.analysis.identifiers import (
 )
 from gaoxin.common import audit, crypto
 from gaoxin.common.errors import describe
-from gaoxin.health import queries
+from gaoxin.health import access, queries
 from gaoxin.health.choices import HOLDING, CancelReason, ContractStatus, RecordStatus, SignedVia
 from gaoxin.health.models import (
     Condition,
@@ -71,6 +71,7 @@ def register_resident(
 ) -> Resident:
     """Register a resident by 身份证号 (GB 11643 checksum). A given sex or birth date must agree with
     the number. The number is stored encrypted, with a keyed hash that refuses duplicates."""
+    access.require_care_staff(actor)
     try:
         parsed = parse_id_number(id_number, today=timezone.localdate())
     except IdentifierError as exc:
@@ -101,6 +102,7 @@ def register_resident(
 
 @transaction.atomic
 def add_guardian(actor: User | None, *, guardian: Resident, child: Resident, consent: bool) -> Guardianship:
+    access.require_care_staff(actor)
     today = timezone.localdate()
     if child.age(today) >= CHILD_SELF_CONSENT_AGE:
         raise HealthError(_("A guardian manages only a child under 14 online."))
@@ -123,7 +125,8 @@ def create_record(
     actor: User | None, resident: Resident, institution: Institution, **fields: Any
 ) -> HealthRecord:
     """一人一档: a resident has one live record; its 17-digit code is county + street + community +
-    the next serial of that community (health-rules.md §1.2)."""
+    the next serial of that community (国家基本公共卫生服务规范 3rd ed., 2017: 居民健康档案管理服务规范)."""
+    access.require_care_staff(actor)
     if resident.records.exclude(status=RecordStatus.CANCELLED).exists():
         raise HealthError(_("This resident already has a health record (one person, one record)."))
     community = resident.community
@@ -162,12 +165,14 @@ def _advance(
 
 @transaction.atomic
 def review_record(actor: User | None, record: HealthRecord) -> HealthRecord:
+    access.require_care_of(actor, record.resident)
     return _advance(actor, record, RecordStatus.REVIEWED, allowed_from=(RecordStatus.CREATED,))
 
 
 @transaction.atomic
 def open_record(actor: User | None, record: HealthRecord) -> HealthRecord:
     """已开放: the resident may read it online. A child under 14 needs a guardian's separate consent."""
+    access.require_care_of(actor, record.resident)
     if (
         record.resident.age(timezone.localdate()) < CHILD_SELF_CONSENT_AGE
         and not record.resident.guardians.filter(consent_at__isnull=False).exists()
@@ -178,6 +183,7 @@ def open_record(actor: User | None, record: HealthRecord) -> HealthRecord:
 
 @transaction.atomic
 def cancel_record(actor: User | None, record: HealthRecord, reason: str) -> HealthRecord:
+    access.require_care_of(actor, record.resident)
     if reason not in CancelReason.values:
         raise HealthError(_("Give a reason: death, moved, lost to follow-up or other."))
     if record.status == RecordStatus.CANCELLED:
@@ -195,6 +201,7 @@ def cancel_record(actor: User | None, record: HealthRecord, reason: str) -> Heal
 @transaction.atomic
 def transfer_record(actor: User | None, record: HealthRecord, to: Institution) -> HealthRecord:
     """Move the record's management to another institution (迁移); the code stays."""
+    access.require_manager_of(actor, record.institution_id)
     if record.status == RecordStatus.CANCELLED:
         raise HealthError(_("A cancelled record cannot be transferred."))
     record.institution = to
@@ -222,6 +229,10 @@ def sign_contract(
 ) -> Contract:
     """One team at a time, a 1-year term (原则上不少于一年). A resident's online application waits for
     the team; a doctor's signing is in force at once."""
+    if via == SignedVia.RESIDENT:
+        access.require_self_or_guardian(actor, resident)
+    else:
+        access.require_member_of(actor, team.pk)
     if holding_contract(resident) is not None:
         raise HealthError(_("The resident already has a contract or an application with a team."))
     start = starts_on or timezone.localdate()
@@ -248,8 +259,9 @@ def sign_contract(
 
 @transaction.atomic
 def decide_application(
-    actor: User, contract: Contract, *, accept: bool, on: dt.date | None = None
+    actor: User | None, contract: Contract, *, accept: bool, on: dt.date | None = None
 ) -> Contract:
+    access.require_member_or_manager(actor, contract)
     if contract.status != ContractStatus.APPLIED:
         raise HealthError(_("This contract is not an application."))
     if accept:
@@ -269,6 +281,7 @@ def renew_contract(
     actor: User | None, contract: Contract, *, via: str, today: dt.date | None = None
 ) -> Contract:
     """续约 within the renewal window: the old term ends, a new one starts the next day."""
+    access.require_party(actor, contract, by="resident" if via == SignedVia.RESIDENT else "doctor")
     today = today or timezone.localdate()
     if not contract.renewal_due(today, RENEWAL_WINDOW_DAYS):
         raise HealthError(
@@ -301,6 +314,7 @@ def renew_contract(
 
 @transaction.atomic
 def request_termination(actor: User | None, contract: Contract, *, by: str, reason: str) -> Contract:
+    access.require_party(actor, contract, by=by)
     if contract.status != ContractStatus.ACTIVE:
         raise HealthError(_("Only a contract in force can be terminated."))
     if not reason.strip():
@@ -318,8 +332,9 @@ def request_termination(actor: User | None, contract: Contract, *, by: str, reas
 
 
 @transaction.atomic
-def decide_termination(actor: User, contract: Contract, *, approve: bool) -> Contract:
+def decide_termination(actor: User | None, contract: Contract, *, approve: bool) -> Contract:
     """审核中 → 已解约 (frees the resident) or back in force (拒绝解约)."""
+    access.require_manager_of(actor, contract.team.institution_id)
     if contract.status != ContractStatus.TERMINATING:
         raise HealthError(_("No termination is under review."))
     if approve:
@@ -349,6 +364,7 @@ def expire_contracts(today: dt.date | None = None) -> int:
 def add_condition(
     actor: User, record: HealthRecord, *, icd10: str, name: str, diagnosed_on: dt.date | None
 ) -> Condition:
+    access.require_care_of(actor, record.resident)
     condition = Condition(
         record=record, icd10=icd10.strip().upper(), name=name.strip(), diagnosed_on=diagnosed_on
     )
@@ -362,6 +378,7 @@ def add_condition(
 
 @transaction.atomic
 def add_measurement(actor: User, record: HealthRecord, **values: Any) -> Measurement:
+    access.require_care_of(actor, record.resident)
     if not any(v is not None for k, v in values.items() if k != "taken_on"):
         raise HealthError(_("Enter at least one measurement."))
     if (values.get("sbp") is None) != (values.get("dbp") is None):
@@ -373,6 +390,7 @@ def add_measurement(actor: User, record: HealthRecord, **values: Any) -> Measure
 
 @transaction.atomic
 def update_history(actor: User, record: HealthRecord, **fields: str) -> HealthRecord:
+    access.require_care_of(actor, record.resident)
     for key in ("allergies", "surgeries", "family_history", "blood_type"):
         if key in fields:
             setattr(record, key, fields[key])
@@ -385,6 +403,8 @@ def update_history(actor: User, record: HealthRecord, **fields: str) -> HealthRe
 def merge_records(actor: User | None, keep: HealthRecord, duplicate: HealthRecord) -> HealthRecord:
     """合并: a person registered twice (e.g. under a mistyped ID). The duplicate's conditions and
     measurements move to the kept record; the duplicate is cancelled as merged and points to it."""
+    access.require_manager_of(actor, keep.institution_id)
+    access.require_manager_of(actor, duplicate.institution_id)
     if keep.pk == duplicate.pk or RecordStatus.CANCELLED in (keep.status, duplicate.status):
         raise HealthError(_("Merge two different live records."))
     duplicate.conditions.update(record=keep)
@@ -403,11 +423,18 @@ def merge_records(actor: User | None, keep: HealthRecord, duplicate: HealthRecor
     return keep
 
 
+def merge_by_code(actor: User, keep: HealthRecord, duplicate_code: str) -> HealthRecord:
+    """Merge the live record of this code (in the manager's scope) into ``keep``."""
+    access.require_manager_of(actor, keep.institution_id)
+    return merge_records(actor, keep, access.record_by_code_for_staff(actor, duplicate_code))
+
+
 @transaction.atomic
 def record_delivery(
     actor: User, contract: Contract, *, item: str, delivered_on: dt.date | None = None, note: str = ""
 ) -> ServiceDelivery:
     """A service of the package delivered; only items of the package, only while the contract holds."""
+    access.require_member_of(actor, contract.team_id)
     day = delivered_on or timezone.localdate()
     names = [i.get("name") for i in contract.package.items]
     if item not in names:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gaoxin.accounts.models import User
 from gaoxin.common.http import page_of, querystring_without_page
 from gaoxin.health import access, queries, services
 from gaoxin.health.choices import SignedVia
@@ -50,7 +51,7 @@ def home(request: Request) -> HttpResponse:
     raise PermissionDenied
 
 
-def _my_team(user: object) -> Team | None:
+def _my_team(user: User) -> Team | None:
     return queries.team_of(user)
 
 
@@ -124,7 +125,10 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
     form = forms_by_part[part](request.POST)
     if not form.is_valid():
         messages.error(
-            request, " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+            request,
+            " ".join(
+                f"{form.fields[f].label}: {' '.join(str(x) for x in e)}" for f, e in form.errors.items()
+            ),
         )
         return redirect("health:resident", pk=pk)
     try:
@@ -161,6 +165,8 @@ def register(request: Request) -> HttpResponse:
                 request=request,
             )
             institution = team.institution if team else request.user.managed_institutions.first()
+            if institution is None:
+                raise services.HealthError(_("Only a team member or a centre manager registers residents."))
             services.create_record(request.user, resident, institution)
             if team is not None and d["package"] is not None:
                 services.sign_contract(
@@ -191,24 +197,19 @@ def record_step(request: Request, pk: int, step: str) -> HttpResponse:
         elif step == "open":
             services.open_record(request.user, record)
         elif step == "transfer":
-            if not access.is_manager(request.user):
-                raise PermissionDenied
             form = TransferForm(request.POST)
             if not form.is_valid():
                 raise services.HealthError(_("Choose the institution."))
             services.transfer_record(request.user, record, form.cleaned_data["institution"])
         elif step == "merge":
-            if not access.is_manager(request.user):
-                raise PermissionDenied
-            form = MergeForm(request.POST)
-            if not form.is_valid():
+            merge = MergeForm(request.POST)
+            if not merge.is_valid():
                 raise services.HealthError(_("Give the 17-digit code of the duplicate record."))
-            duplicate = access.record_by_code_for_staff(request.user, form.cleaned_data["duplicate_code"])
-            services.merge_records(request.user, record, duplicate)
+            services.merge_by_code(request.user, record, merge.cleaned_data["duplicate_code"])
         elif step == "cancel":
-            form = CancelForm(request.POST)
+            cancel = CancelForm(request.POST)
             services.cancel_record(
-                request.user, record, form.cleaned_data["reason"] if form.is_valid() else ""
+                request.user, record, cancel.cleaned_data["reason"] if cancel.is_valid() else ""
             )
         else:
             raise Http404
@@ -241,24 +242,24 @@ def contract_step(request: Request, pk: int, step: str) -> HttpResponse:
         else:
             contract = access.contract_for_staff(request.user, contract.pk)
             if step == "deliver":
-                form = DeliveryForm(request.POST, items=[str(i.get("name")) for i in contract.package.items])
-                if not form.is_valid():
+                delivery = DeliveryForm(
+                    request.POST, items=[str(i.get("name")) for i in contract.package.items]
+                )
+                if not delivery.is_valid():
                     raise services.HealthError(_("Choose an item of the package and a date."))
-                services.record_delivery(request.user, contract, **form.cleaned_data)
+                services.record_delivery(request.user, contract, **delivery.cleaned_data)
             elif step in ("accept", "decline"):
                 services.decide_application(request.user, contract, accept=step == "accept")
             elif step == "renew":
                 services.renew_contract(request.user, contract, via=SignedVia.DOCTOR)
             elif step == "terminate":
-                form = TerminateForm(request.POST)
-                if not form.is_valid():
+                terminate = TerminateForm(request.POST)
+                if not terminate.is_valid():
                     raise services.HealthError(_("Give the reason."))
                 services.request_termination(
-                    request.user, contract, by="doctor", reason=form.cleaned_data["reason"]
+                    request.user, contract, by="doctor", reason=terminate.cleaned_data["reason"]
                 )
             elif step in ("approve_termination", "reject_termination"):
-                if not access.is_manager(request.user):
-                    raise PermissionDenied
                 services.decide_termination(request.user, contract, approve=step == "approve_termination")
             else:
                 raise Http404

@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.accounts.models import User
 from gaoxin.lifecircle import services
 from gaoxin.lifecircle.models import (
     AreaResult,
@@ -14,7 +16,7 @@ from gaoxin.lifecircle.models import (
 )
 
 
-class ProfileItemInline(admin.TabularInline):
+class ProfileItemInline(admin.TabularInline[ProfileItem, Profile]):
     model = ProfileItem
     extra = 0
     fields = (
@@ -31,7 +33,7 @@ class ProfileItemInline(admin.TabularInline):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(admin.ModelAdmin[Profile]):
     list_display = (
         "title",
         "name",
@@ -54,19 +56,21 @@ class ProfileAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Copy as a new editable version"))
     def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[Profile]) -> None:
+        if not isinstance(request.user, User):
+            raise PermissionDenied
         for profile in queryset:
-            copy = services.copy_profile(actor=request.user, profile=profile)  # type: ignore[arg-type]
+            copy = services.copy_profile(actor=request.user, profile=profile)
             self.message_user(request, _("Created %(p)s.") % {"p": copy}, messages.SUCCESS)
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(admin.ModelAdmin[Evaluation]):
     list_display = ("created_at", "zone", "profile", "stale", "duration_ms", "created_by")
     readonly_fields = ("zone", "profile", "items", "created_by", "stale", "duration_ms", "summary")
 
 
 @admin.register(AreaResult)
-class AreaResultAdmin(admin.ModelAdmin):
+class AreaResultAdmin(admin.ModelAdmin[AreaResult]):
     list_display = ("evaluation", "area", "street", "population", "completeness", "passes", "missing")
     list_filter = ("passes", "street")
     list_select_related = ("area", "street", "evaluation")
@@ -83,14 +87,14 @@ class AreaResultAdmin(admin.ModelAdmin):
     )
 
 
-class CandidateSiteInline(admin.TabularInline):
+class CandidateSiteInline(admin.TabularInline[CandidateSite, CandidateList]):
     model = CandidateSite
     extra = 0
     fields = ("name", "kind", "lon", "lat", "capacity", "address")
 
 
 @admin.register(CandidateList)
-class CandidateListAdmin(admin.ModelAdmin):
+class CandidateListAdmin(admin.ModelAdmin[CandidateList]):
     list_display = ("name", "zone", "created_by", "created_at")
     inlines = [CandidateSiteInline]
     readonly_fields = ("created_by",)

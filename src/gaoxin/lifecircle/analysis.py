@@ -313,7 +313,7 @@ def propose(
     try:
         if capacity is not None and p is None:
             result: siting.SitingResult = siting.capacitated_lscp(site_pairs, capacity=capacity, **common)
-        elif capacity is not None:
+        elif capacity is not None and p is not None:
             result = siting.capacitated_mclp(site_pairs, p=p, capacity=capacity, **common)
         elif p is None:
             result = siting.lscp(site_pairs, **common)
@@ -473,7 +473,12 @@ def _median_proposal(
 
     def solve(budget: int) -> tuple[siting.SitingResult, float]:
         """The model with ``budget`` new sites, and the people it serves within the item's radius."""
-        common = {"n_demand": len(areas), "n_sites": n_new + n_existing, "p": budget, "fixed": fixed}
+        common: dict[str, Any] = {
+            "n_demand": len(areas),
+            "n_sites": n_new + n_existing,
+            "p": budget,
+            "fixed": fixed,
+        }
         if capacity is None:
             res = siting.p_median(site_pairs, weights=weights, unserved_m=unserved_m, **common)
             open_now = np.zeros(n_new + n_existing, dtype=bool)

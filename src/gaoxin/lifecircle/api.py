@@ -159,17 +159,7 @@ def siting(request: Request, payload: SitingIn) -> Any:
 
 @router.get("/scenarios")
 def list_scenarios(request: Request) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": s.pk,
-            "name": s.name,
-            "created_at": s.created_at.isoformat(),
-            "profile_id": s.profile_id,
-            "added": s.n_added,
-            "closed": s.n_closed,
-        }
-        for s in queries.scenario_list(request.user, request.zone)[:200]
-    ]
+    return queries.scenario_rows(request.user, request.zone, limit=200)
 
 
 @router.get("/scenarios/{scenario_id}/comparison", response={200: dict, 400: ErrorOut})

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.choices import CoordinateSystem
-from gaoxin.common.forms import UploadField
+from gaoxin.common.forms import UploadField, limit_choices, set_choices
 from gaoxin.common.imports import lon_lat_problem
 from gaoxin.lifecircle.models import CandidateList, Evaluation, Profile, Scenario
 from gaoxin.lifecircle.queries import SitingRequest
@@ -63,7 +63,7 @@ class StreetPageForm(FormatForm):
 
     def __init__(self, data: Any, *, communities: list[tuple[str, str]]) -> None:
         super().__init__(data)
-        self.fields["community"].choices = communities  # type: ignore[attr-defined]  # a ChoiceField
+        set_choices(self, "community", communities)
 
     def communities(self) -> list[str]:
         return list(self.cleaned_data.get("community") or []) if self.is_valid() else []
@@ -76,7 +76,7 @@ class CompareForm(forms.Form):
     def __init__(self, data: Any, *, zone: Zone) -> None:
         super().__init__(data)
         for name in ("a", "b"):
-            self.fields[name].queryset = Evaluation.objects.filter(zone=zone)  # type: ignore[attr-defined]  # a ModelChoiceField
+            limit_choices(self, name, Evaluation.objects.filter(zone=zone))
 
 
 class IsochroneForm(_LonLat):
@@ -114,9 +114,9 @@ class SitingForm(forms.Form):
 
     def __init__(self, data: Any, *, zone: Zone, types: list[str]) -> None:
         super().__init__(data)
-        self.fields["type"].choices = [(t, t) for t in types]  # type: ignore[attr-defined]  # a ChoiceField
-        self.fields["street"].queryset = Street.objects.filter(zone=zone)  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["candidates"].queryset = CandidateList.objects.filter(zone=zone)  # type: ignore[attr-defined]  # a ModelChoiceField
+        set_choices(self, "type", [(t, t) for t in types])
+        limit_choices(self, "street", Street.objects.filter(zone=zone))
+        limit_choices(self, "candidates", CandidateList.objects.filter(zone=zone))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -185,7 +185,7 @@ class ScenarioSitesForm(forms.Form):
 
     def __init__(self, data: Any, *, zone: Zone) -> None:
         super().__init__(data)
-        self.fields["scenario"].queryset = Scenario.objects.filter(zone=zone)  # type: ignore[attr-defined]  # a ModelChoiceField
+        limit_choices(self, "scenario", Scenario.objects.filter(zone=zone))
 
     def sites(self) -> list[ProposedSite]:
         default = self.cleaned_data.get("capacity") or 0
@@ -244,7 +244,7 @@ class PromoteForm(forms.Form):
 
     def __init__(self, data: Any, *, zone: Zone) -> None:
         super().__init__(data)
-        self.fields["street"].queryset = Street.objects.filter(zone=zone)  # type: ignore[attr-defined]  # a ModelChoiceField
+        limit_choices(self, "street", Street.objects.filter(zone=zone))
 
 
 class CandidateListForm(forms.Form):

@@ -68,7 +68,7 @@ class CandidatesImporter(Importer):
         problems: list[Problem] = []
         if not str(options.get("name", "")).strip():
             problems.append(Problem(0, "name", _("Give the list a name.")))
-        zone = Zone.objects.filter(pk=options.get("zone_id")).first()
+        zone = Zone.objects.filter(pk=int(options.get("zone_id") or 0)).first()
         found, missing = header_map(COLUMNS, rows[0].cells)
         problems += missing
         geo = GeoFrame(

@@ -20,7 +20,14 @@ from gaoxin.analysis.network import Network
 from gaoxin.common.errors import describe
 from gaoxin.lifecircle import access, analysis
 from gaoxin.lifecircle.analysis import EvaluationError, ExtraFacility, item_snapshot, load
-from gaoxin.lifecircle.models import AreaResult, CandidateList, Evaluation, Profile, Scenario
+from gaoxin.lifecircle.models import (
+    AreaResult,
+    CandidateList,
+    Evaluation,
+    Profile,
+    Scenario,
+    ScenarioFacility,
+)
 from gaoxin.places.analysis import network_for_zone
 from gaoxin.places.choices import FacilityStatus, ServiceClass
 from gaoxin.places.models import Facility, FacilityType, Street, Zone
@@ -104,9 +111,8 @@ def missing_items(evaluation: Evaluation, result: AreaResult) -> list[dict[str, 
 
 def gaps(evaluation: Evaluation, results: Iterable[AreaResult]) -> list[dict[str, Any]]:
     """Failing areas, fewest missing items first (the easiest to complete), with what is missing."""
-    rows = [{"result": r, "missing": missing_items(evaluation, r)} for r in results if not r.passes]
-    rows.sort(key=lambda row: (row["result"].missing, -row["result"].population))
-    return rows
+    failing = sorted((r for r in results if not r.passes), key=lambda r: (r.missing, -r.population))
+    return [{"result": r, "missing": missing_items(evaluation, r)} for r in failing]
 
 
 def coverage(evaluation: Evaluation, results: list[AreaResult]) -> list[dict[str, Any]]:
@@ -399,6 +405,26 @@ def scenario_list(user: User, zone: Zone) -> QuerySet[Scenario]:
     )
 
 
+def scenario_rows(user: User, zone: Zone, *, limit: int = 200) -> list[dict[str, Any]]:
+    """The zone's scenarios as plain rows (the API's list)."""
+    rows = (
+        access.scenarios(user, zone)
+        .annotate(n_added=Count("added", distinct=True), n_closed=Count("closed_facilities", distinct=True))
+        .values("pk", "name", "created_at", "profile_id", "n_added", "n_closed")[:limit]
+    )
+    return [
+        {
+            "id": r["pk"],
+            "name": r["name"],
+            "created_at": r["created_at"].isoformat(),
+            "profile_id": r["profile_id"],
+            "added": r["n_added"],
+            "closed": r["n_closed"],
+        }
+        for r in rows
+    ]
+
+
 def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
     """Today's registry and the scenario, evaluated with the same engine and profile, side by side."""
     if not access.can_view(actor):
@@ -420,7 +446,9 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
         if f.pk in closed:
             continue
         closed.add(f.pk)
-        lon, lat = (change.lon, change.lat) if change.lon is not None else f.access_point
+        lon, lat = (
+            (change.lon, change.lat) if change.lon is not None and change.lat is not None else f.access_point
+        )
         capacity = change.capacity if change.capacity is not None else (f.capacity or 0)
         extra.append(ExtraFacility(f.type.code, lon, lat, capacity))
     housing = [(a.name, a.lon, a.lat, a.population) for a in scenario.areas.all()]
@@ -428,12 +456,19 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
     return analysis.compare(network, items, base, what_if)
 
 
-def scenario_sites(scenario: Scenario) -> list[Any]:
-    """The sites a scenario adds, each with the street its point lies in (a guess for promoting it)."""
-    added = list(scenario.added.select_related("facility_type", "promoted"))
-    for site in added:
-        site.street_guess = street_at(site.lon, site.lat, scenario.zone)  # type: ignore[attr-defined]  # display only
-    return added
+@dataclass(frozen=True)
+class SiteRow:
+    """A site a scenario adds, with the street its point lies in (a guess for promoting it)."""
+
+    site: ScenarioFacility
+    street_guess: Street | None
+
+
+def scenario_sites(scenario: Scenario) -> list[SiteRow]:
+    return [
+        SiteRow(site, street_at(site.lon, site.lat, scenario.zone))
+        for site in scenario.added.select_related("facility_type", "promoted")
+    ]
 
 
 def scenario_map(scenario: Scenario, added: list[Any], cmp: dict[str, Any] | None) -> dict[str, list[Any]]:

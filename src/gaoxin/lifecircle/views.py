@@ -298,6 +298,7 @@ def scenario_page(request: Request, pk: int) -> HttpResponse:
     if comparison is not None and FormatForm(request.GET).chosen() == "xlsx":
         return attachment(exports.scenario_xlsx(scenario, comparison), f"scenario-{scenario.pk}.xlsx", XLSX)
     added = queries.scenario_sites(scenario)
+    sites = [row.site for row in added]
     return render(
         request,
         "lifecircle/scenario.html",
@@ -306,8 +307,8 @@ def scenario_page(request: Request, pk: int) -> HttpResponse:
             "cmp": comparison,
             "error": error,
             "added": added,
-            "map_data": queries.scenario_map(scenario, added, comparison),
-            "without_places": any(not f.capacity and f.facility_type.capacity_unit for f in added),
+            "map_data": queries.scenario_map(scenario, sites, comparison),
+            "without_places": any(not f.capacity and f.facility_type.capacity_unit for f in sites),
             "streets": queries.streets(request.zone),
         },
     )

@@ -33,7 +33,7 @@ def can_view_all(user: User) -> bool:
 
 
 def is_enterprise_user(user: User) -> bool:
-    return user.is_authenticated and user.enterprises.exists()  # type: ignore[attr-defined]  # reverse relation of Enterprise.users
+    return user.is_authenticated and user.enterprises.exists()
 
 
 def require_manage(user: User | None) -> None:

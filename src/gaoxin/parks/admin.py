@@ -13,25 +13,25 @@ from gaoxin.parks.models import (
 )
 
 
-class ParkYearInline(admin.TabularInline):
+class ParkYearInline(admin.TabularInline[ParkYear, Park]):
     model = ParkYear
     extra = 0
 
 
 @admin.register(Park)
-class ParkAdmin(admin.ModelAdmin):
+class ParkAdmin(admin.ModelAdmin[Park]):
     list_display = ("code", "name", "focus_industries")
     inlines = [ParkYearInline]
 
 
-class LandUseInline(admin.TabularInline):
+class LandUseInline(admin.TabularInline[LandUse, LandParcel]):
     model = LandUse
     extra = 0
     autocomplete_fields = ["enterprise"]
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(admin.ModelAdmin[Enterprise]):
     list_display = ("name", "uscc", "park", "industry_code", "scale", "high_tech")
     list_filter = ("park", "scale", "high_tech")
     search_fields = ("name", "uscc")
@@ -39,7 +39,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(LandParcel)
-class LandParcelAdmin(admin.ModelAdmin):
+class LandParcelAdmin(admin.ModelAdmin[LandParcel]):
     list_display = ("code", "park", "area_m2", "contract_start_by", "started_on", "completed_on")
     list_filter = ("park",)
     search_fields = ("code", "certificate")
@@ -47,23 +47,23 @@ class LandParcelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Plant)
-class PlantAdmin(admin.ModelAdmin):
+class PlantAdmin(admin.ModelAdmin[Plant]):
     list_display = ("name", "owner", "floor_area_m2")
     filter_horizontal = ("tenants",)
 
 
 @admin.register(YearFlag)
-class YearFlagAdmin(admin.ModelAdmin):
+class YearFlagAdmin(admin.ModelAdmin[YearFlag]):
     list_display = ("enterprise", "year", "code", "evidence")
     list_filter = ("year", "code")
 
 
 @admin.register(PolicyMeasure)
-class PolicyMeasureAdmin(admin.ModelAdmin):
+class PolicyMeasureAdmin(admin.ModelAdmin[PolicyMeasure]):
     list_display = ("klass", "kind", "text")
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(admin.ModelAdmin[Scheme]):
     list_display = ("name", "version", "title", "builtin")
     readonly_fields = ("builtin",)

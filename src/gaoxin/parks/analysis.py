@@ -37,7 +37,7 @@ def land_mu_by_enterprise(enterprise_ids: Iterable[int]) -> dict[int, float]:
 
 def best_facts(year: int, enterprise_ids: Sequence[int]) -> dict[int, dict[str, tuple[Decimal, str]]]:
     """For each enterprise and metric of the year: the value the evaluation uses and its source.
-    A department's figure wins over the enterprise's own (§3.6: "verified values, falling back to
+    A department's figure wins over the enterprise's own ("verified values, falling back to
     reported ones"); between departments, the first imported for that metric is kept."""
     out: dict[int, dict[str, tuple[Decimal, str]]] = defaultdict(dict)
     facts = Fact.objects.filter(year=year, enterprise_id__in=list(enterprise_ids)).order_by("batch_id", "pk")

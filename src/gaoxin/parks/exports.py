@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
+import openpyxl
 from django.utils.translation import gettext as _
 
 from gaoxin.parks.choices import Klass, Scale
@@ -11,13 +13,11 @@ from gaoxin.parks.models import Evaluation
 from gaoxin.parks.queries import surcharge_list
 
 
-def _book():  # type: ignore[no-untyped-def]
-    import openpyxl
-
+def _book() -> openpyxl.Workbook:
     return openpyxl.Workbook()
 
 
-def _save(book) -> bytes:  # type: ignore[no-untyped-def]
+def _save(book: openpyxl.Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -109,7 +109,7 @@ def surcharge_xlsx(evaluation: Evaluation) -> bytes:
     return _save(book)
 
 
-def land_xlsx(rows: list[dict[str, object]]) -> bytes:
+def land_xlsx(rows: list[dict[str, Any]]) -> bytes:
     """Parcels with their flags: the working list of the land office."""
     from gaoxin.common.tabular import write_xlsx
 
@@ -133,16 +133,16 @@ def land_xlsx(rows: list[dict[str, object]]) -> bytes:
                 zip(
                     columns,
                     [
-                        p.code,  # type: ignore[attr-defined]
-                        p.park.name,  # type: ignore[attr-defined]
-                        float(p.area_mu),  # type: ignore[attr-defined]
-                        ", ".join(e.name for e in r["users"]),  # type: ignore[attr-defined]
+                        p.code,
+                        p.park.name,
+                        float(p.area_mu),
+                        ", ".join(e.name for e in r["users"]),
                         r["klass"],
                         str(r["idle_label"]),
-                        f.idle_since,  # type: ignore[attr-defined]
-                        f.idle_fee_yuan,  # type: ignore[attr-defined]
-                        _("yes") if f.reclaimable else "",  # type: ignore[attr-defined]
-                        "; ".join(str(x) for x in r["low_labels"]),  # type: ignore[attr-defined]
+                        f.idle_since,
+                        f.idle_fee_yuan,
+                        _("yes") if f.reclaimable else "",
+                        "; ".join(str(x) for x in r["low_labels"]),
                     ],
                     strict=True,
                 )

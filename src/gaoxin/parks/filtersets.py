@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.filters import FilterSet, SearchField
+from gaoxin.common.forms import limit_choices
 from gaoxin.parks.choices import Klass, Scale
 from gaoxin.parks.models import Park
 
@@ -21,7 +22,7 @@ class _ByPark(FilterSet):
     def prepare(self) -> None:
         zone = self.context.get("zone")
         parks = Park.objects.order_by("code")
-        self.fields["park"].queryset = parks.filter(zone=zone) if zone is not None else parks  # type: ignore[attr-defined]  # a ModelChoiceField
+        limit_choices(self, "park", parks.filter(zone=zone) if zone is not None else parks)
 
 
 class EnterpriseFilter(_ByPark):

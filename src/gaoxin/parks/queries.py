@@ -206,7 +206,7 @@ def tax_per_mu_by_park(evaluation: Evaluation) -> list[dict[str, Any]]:
 
 
 def surcharge_list(evaluation: Evaluation) -> QuerySet[Result]:
-    """D-class firms with the surcharge the power company applies, by account number (§1.7)."""
+    """D-class firms with the surcharge the power company applies, by account number (鲁发改价格〔2022〕56号)."""
     return (
         evaluation.results.filter(klass="D")
         .select_related("enterprise")
@@ -305,7 +305,7 @@ def previous_result(result: Result) -> dict[str, Any] | None:
 
 def pool_members(evaluation: Evaluation, scheme: mb.Scheme) -> tuple[list[Enterprise], dict[int, float]]:
     """The enterprises of the zone's parks that enter a pool, and their land in mu: a firm needs
-    registered land, and at least the pool's minimum (规下: 占地3亩以上, §1.2); the others are not in N."""
+    registered land, and at least the pool's minimum (鲁政字〔2019〕235号: 规下 占地3亩以上); the others are not in N."""
     enterprises = list(
         Enterprise.objects.filter(park__zone=evaluation.zone).select_related("park").order_by("pk")
     )
@@ -325,6 +325,10 @@ def class_history(enterprise_ids: list[int], before_year: int) -> dict[int, dict
     for eid, year, klass in rows:
         out.setdefault(eid, {})[year] = klass
     return out
+
+
+def parks(zone: Zone) -> QuerySet[Park]:
+    return Park.objects.filter(zone=zone).order_by("code")
 
 
 def latest_scheme() -> Scheme | None:

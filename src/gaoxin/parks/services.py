@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,6 +32,7 @@ from gaoxin.parks.models import (
     Result,
     Scheme,
 )
+from gaoxin.parks.validators import parse_scheme
 from gaoxin.places.models import Zone
 from gaoxin.standards import STANDARDS_DIR
 
@@ -46,7 +48,7 @@ def sync_builtin_schemes() -> None:
     """Load standards/mu_benefit_*.toml as built-in schemes (idempotent)."""
     for path in sorted(STANDARDS_DIR.glob("mu_benefit_*.toml")):
         source = path.read_text(encoding="utf-8")
-        scheme = analysis.parse_scheme(source)
+        scheme = parse_scheme(source)
         Scheme.objects.update_or_create(
             name=scheme.name, version=1, builtin=True, defaults={"title": scheme.title, "source": source}
         )
@@ -56,7 +58,7 @@ def sync_builtin_schemes() -> None:
 def save_scheme_copy(actor: User | None, base: Scheme, *, title: str, source: str) -> Scheme:
     """A new version of ``base`` with the edited TOML (checked by the core before it is saved)."""
     access.require_manage(actor)
-    analysis.parse_scheme(source)
+    parse_scheme(source)
     latest = Scheme.objects.filter(name=base.name).order_by("-version").first()
     version = (latest.version if latest else 0) + 1
     return Scheme.objects.create(name=base.name, version=version, title=title, source=source, builtin=False)
@@ -142,9 +144,9 @@ def confirm_figures(
 
 
 def _require_open_year(enterprise: Enterprise, year: int) -> None:
-    ev = Evaluation.objects.filter(
-        year=year, zone_id=enterprise.park.zone_id if enterprise.park else None
-    ).first()
+    if enterprise.park is None:
+        return
+    ev = Evaluation.objects.filter(year=year, zone_id=enterprise.park.zone_id).first()
     if ev is not None and ev.status in (EvaluationStatus.NOTICE, EvaluationStatus.FINAL):
         raise WorkflowError(
             _("The %(year)s figures are closed: the evaluation is in its notice or published.")
@@ -171,7 +173,7 @@ def open_evaluation(
 def publish_land_notice(
     actor: User | None, evaluation: Evaluation, *, on: dt.date | None = None
 ) -> Evaluation:
-    """Publish each enterprise's land area for objection before scoring (§1.8: the most disputed input)."""
+    """Publish each enterprise's land area for objection before scoring (the land area is the most disputed input of the evaluation)."""
     access.require_manage(actor)
     _require_status(evaluation, EvaluationStatus.COLLECTING)
     evaluation.status = EvaluationStatus.LAND_NOTICE
@@ -196,7 +198,7 @@ def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
         evaluation, EvaluationStatus.COLLECTING, EvaluationStatus.LAND_NOTICE, EvaluationStatus.SCORED
     )
     started = time.perf_counter()
-    scheme = analysis.parse_scheme(evaluation.scheme.source)
+    scheme = parse_scheme(evaluation.scheme.source)
     enterprises, land = queries.pool_members(evaluation, scheme)
     if not enterprises:
         raise WorkflowError(_("No enterprise of the zone has land registered: nothing to evaluate."))
@@ -335,7 +337,7 @@ def finalize(actor: User | None, evaluation: Evaluation, *, today: dt.date | Non
     return evaluation
 
 
-STEPS = {
+STEPS: dict[str, Callable[[User | None, Evaluation], Evaluation]] = {
     "land_notice": publish_land_notice,
     "score": score,
     "notice": publish_notice,
@@ -347,4 +349,4 @@ def run_step(actor: User | None, evaluation: Evaluation, step: str) -> Evaluatio
     """One step of the yearly workflow by name (pages and API share it)."""
     if step not in STEPS:
         raise WorkflowError(_("Unknown step %(name)s.") % {"name": step})
-    return STEPS[step](actor, evaluation)  # type: ignore[operator]
+    return STEPS[step](actor, evaluation)

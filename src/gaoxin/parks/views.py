@@ -58,7 +58,7 @@ def enterprise_list(request: Request) -> HttpResponse:
             "page": page,
             "qs": querystring_without_page(request),
             "rows": [(e, classes.get(e.pk, "")) for e in page],
-            "parks": f.fields["park"].queryset,  # type: ignore[attr-defined]  # a ModelChoiceField
+            "parks": queries.parks(request.zone),
             "scales": Scale.choices,
             "evaluation": evaluation,
         },
@@ -168,7 +168,7 @@ def evaluation_detail(request: Request, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "page": page,
             "qs": querystring_without_page(request),
-            "parks": f.fields["park"].queryset,  # type: ignore[attr-defined]  # a ModelChoiceField
+            "parks": queries.parks(request.zone),
             "classes": Klass.choices,
             "dist": queries.class_distribution(evaluation),
             "appeals": queries.appeals_of(evaluation),
@@ -353,7 +353,7 @@ def land_page(request: Request) -> HttpResponse:
         {
             "rows": rows,
             "evaluation": evaluation,
-            "parks": f.fields["park"].queryset,  # type: ignore[attr-defined]  # a ModelChoiceField
+            "parks": queries.parks(request.zone),
             "map_strings": {"mu": _("mu"), "klass": _("Class"), "reclaimable": _("reclaimable")},
             "counts": {
                 "idle": sum(r["flags"].idle for r in rows),

@@ -12,25 +12,25 @@ from gaoxin.places.models import (
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(admin.ModelAdmin[Zone]):
     list_display = ("code", "name", "synthetic_geometry")
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin):
+class StreetAdmin(admin.ModelAdmin[Street]):
     list_display = ("code", "name", "zone")
     search_fields = ("code", "name")
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(admin.ModelAdmin[Community]):
     list_display = ("code", "name", "street", "kind")
     list_filter = ("street", "kind")
     search_fields = ("code", "name")
 
 
 @admin.register(ResidentialArea)
-class ResidentialAreaAdmin(admin.ModelAdmin):
+class ResidentialAreaAdmin(admin.ModelAdmin[ResidentialArea]):
     list_display = ("code", "name", "community", "street", "population", "status")
     list_filter = ("street", "status")
     search_fields = ("code", "name")
@@ -39,7 +39,7 @@ class ResidentialAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(FacilityType)
-class FacilityTypeAdmin(admin.ModelAdmin):
+class FacilityTypeAdmin(admin.ModelAdmin[FacilityType]):
     list_display = (
         "code",
         "name_zh",
@@ -54,7 +54,7 @@ class FacilityTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin):
+class FacilityAdmin(admin.ModelAdmin[Facility]):
     list_display = ("code", "name", "type", "street", "status", "capacity")
     list_filter = ("street", "type__service_class", "status")
     search_fields = ("code", "name", "address")
@@ -63,6 +63,6 @@ class FacilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(WalkEdge)
-class WalkEdgeAdmin(admin.ModelAdmin):
+class WalkEdgeAdmin(admin.ModelAdmin[WalkEdge]):
     list_display = ("id", "zone", "highway", "name")
     list_filter = ("highway",)

@@ -45,7 +45,7 @@ class FacilityStatus(models.TextChoices):
 
 
 class CommunityKind(models.TextChoices):
-    """From the 3-digit suffix of the 12-digit statistical code (统计用区划代码 rules, jining.md §1.3)."""
+    """From the 3-digit suffix of the 12-digit statistical code (the coding rules of 统计用区划代码, National Bureau of Statistics)."""
 
     URBAN = "urban", _("Urban community (居委会)")
     VILLAGE = "village", _("Village (村委会)")

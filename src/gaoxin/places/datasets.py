@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely.geometry
-from django.db import models
 from django.utils.translation import gettext as _
 
 from gaoxin.common.imports import Column, GeoFrame, Problem, RowReader
@@ -88,7 +87,7 @@ COLUMNS: dict[str, list[Column]] = {
     ],
 }
 
-MODELS: dict[str, type[models.Model]] = {
+MODELS: dict[str, type[Street] | type[Community] | type[ResidentialArea] | type[Facility]] = {
     ImportDataset.STREETS: Street,
     ImportDataset.COMMUNITIES: Community,
     ImportDataset.AREAS: ResidentialArea,
@@ -160,7 +159,7 @@ def _community_row(r: PlaceRow) -> dict[str, Any]:
     return values
 
 
-def _find_community(r: RowReader, name: str, street: Street | None) -> Community | None:
+def _find_community(r: PlaceRow, name: str, street: Street | None) -> Community | None:
     value = r.text(name)
     if not value:
         return None

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.filters import FilterSet, SearchField
+from gaoxin.common.forms import limit_choices
 from gaoxin.places.choices import AreaStatus, FacilityStatus, ServiceClass
 from gaoxin.places.models import FacilityType, Street
 
@@ -21,7 +22,7 @@ class _ByStreet(FilterSet):
     def prepare(self) -> None:
         zone = self.context.get("zone")
         streets = Street.objects.order_by("code")
-        self.fields["street"].queryset = streets.filter(zone=zone) if zone is not None else streets  # type: ignore[attr-defined]  # a ModelChoiceField
+        limit_choices(self, "street", streets.filter(zone=zone) if zone is not None else streets)
 
 
 class FacilityFilter(_ByStreet):

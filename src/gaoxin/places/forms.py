@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import User
 from gaoxin.common.choices import CoordinateSystem, FileFormat
-from gaoxin.common.forms import UploadField
+from gaoxin.common.forms import UploadField, limit_choices
 from gaoxin.common.tabular import format_for_filename
 from gaoxin.places import access
 from gaoxin.places.choices import ImportDataset
@@ -17,7 +17,7 @@ from gaoxin.places.models import Community, Facility, ResidentialArea, Street, Z
 PREFILL = ("code", "name", "type", "street", "community", "lon", "lat")
 
 
-class FacilityForm(forms.ModelForm):
+class FacilityForm(forms.ModelForm[Facility]):
     class Meta:
         model = Facility
         fields = [
@@ -48,11 +48,11 @@ class FacilityForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, zone: Zone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         streets = access.streets_for_edit(user, zone)
-        self.fields["street"].queryset = streets  # type: ignore[attr-defined]
-        self.fields["community"].queryset = Community.objects.filter(street__in=streets)  # type: ignore[attr-defined]
+        limit_choices(self, "street", streets)
+        limit_choices(self, "community", Community.objects.filter(street__in=streets))
 
 
-class AreaForm(forms.ModelForm):
+class AreaForm(forms.ModelForm[ResidentialArea]):
     class Meta:
         model = ResidentialArea
         fields = [
@@ -76,14 +76,14 @@ class AreaForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, zone: Zone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = Community.objects.filter(
-            street__in=access.streets_for_edit(user, zone)
-        )  # type: ignore[attr-defined]  # a ModelChoiceField
+        limit_choices(
+            self, "community", Community.objects.filter(street__in=access.streets_for_edit(user, zone))
+        )
 
     def _post_clean(self) -> None:
         # street is derived from the community on save; validate everything else.
         self._meta.exclude = ("street",)
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # django-stubs leaves out BaseModelForm._post_clean
 
 
 class ImportForm(forms.Form):
@@ -116,7 +116,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, data: Any, *, zone: Zone) -> None:
         super().__init__(data)
-        self.fields["street"].queryset = Street.objects.filter(zone=zone)  # type: ignore[attr-defined]  # a ModelChoiceField
+        limit_choices(self, "street", Street.objects.filter(zone=zone))
 
 
 def prefill(query: Any) -> dict[str, Any]:

@@ -52,7 +52,9 @@ class PlacesImporter(Importer):
             return Checked(problems=problems)
         lookups = Lookups(current_zone(), options.get("coordinate_system") or CoordinateSystem.WGS84)
         codes = [str(row.cells.get(hmap["code"], "")).strip() for row in rows]
-        existing = {obj.code: obj for obj in self.model.objects.filter(code__in=[c for c in codes if c])}  # type: ignore[attr-defined]  # every places model has a code
+        existing = {
+            obj.code: obj for obj in self.model._default_manager.filter(code__in=[c for c in codes if c])
+        }
         seen = Counter(c for c in codes if c)
         allowed = access.editable_street_ids(actor) if actor is not None else None
         parsed: list[ParsedRow] = []
@@ -72,7 +74,9 @@ class PlacesImporter(Importer):
             current = existing.get(code)
             if not here:
                 # a fresh copy: validation must not change the object of the lookup above
-                instance = self.model.objects.get(pk=current.pk) if current is not None else self.model()
+                instance = (
+                    self.model._default_manager.get(pk=current.pk) if current is not None else self.model()
+                )
                 for key, value in values.items():
                     setattr(instance, key, value)
                 exclude = ["street"] if self.dataset == ImportDataset.AREAS else []
@@ -107,7 +111,7 @@ class PlacesImporter(Importer):
             code = values.pop("code")
             if self.dataset == ImportDataset.AREAS:
                 values.pop("street", None)  # derived from the community on save
-            _obj, was_created = self.model.objects.update_or_create(code=code, defaults=values)  # type: ignore[attr-defined]  # every places model has a code
+            _obj, was_created = self.model._default_manager.update_or_create(code=code, defaults=values)
             created += was_created
             updated += not was_created
         return {"created": created, "updated": updated}

@@ -106,7 +106,7 @@ class Street(TimeStamped):
 
 def community_kind_for_code(code: str) -> str:
     """Urban/rural kind from the 3-digit suffix: 001-199 居委会, 200-399 村委会,
-    400-499 类似居委会, 500-599 类似村委会 (统计用区划代码 rules; jining.md §1.3)."""
+    400-499 类似居委会, 500-599 类似村委会 (the coding rules of 统计用区划代码, National Bureau of Statistics)."""
     suffix = int(code[-3:])
     if suffix < 200:
         return CommunityKind.URBAN
@@ -332,7 +332,7 @@ class Facility(TimeStamped):
         if (self.entrance_lon is None) != (self.entrance_lat is None):
             raise ValidationError({"entrance_lon": _("Give both entrance coordinates or neither.")})
         validate_lon_lat(self.entrance_lon, self.entrance_lat, "entrance_lon")
-        if self.community_id and self.street_id and self.community.street_id != self.street_id:
+        if self.community is not None and self.street_id and self.community.street_id != self.street_id:
             raise ValidationError({"community": _("The community is not in the facility's street.")})
         if self.status == FacilityStatus.CLOSED and self.closed_on is None:
             raise ValidationError({"closed_on": _("A closed facility needs its closing date.")})

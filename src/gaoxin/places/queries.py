@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import shapely.geometry
@@ -98,7 +99,7 @@ def street_figures(zone: Zone) -> list[dict[str, Any]]:
         per_class[row["street_id"]][row["type__service_class"]] = row["n"]
     out = []
     for s in streets:
-        p = pop.get(s.pk, {})
+        p: Mapping[str, Any] = pop.get(s.pk) or {}
         out.append(
             {
                 "street": s,

@@ -13,7 +13,7 @@ from gaoxin.common.errors import describe
 from gaoxin.common.imports import lon_lat_problem
 
 # GB/T 2260 county code (6 digits) extended by the statistical division codes (统计用区划代码):
-# 9 digits for a street/township, 12 digits for a community/village (jining.md §1.3).
+# 9 digits for a street/township, 12 digits for a community/village (统计用区划代码, National Bureau of Statistics).
 _ZONE_CODE = re.compile(r"^\d{6}$")
 _STREET_CODE = re.compile(r"^\d{9}$")
 _COMMUNITY_CODE = re.compile(r"^\d{12}$")

@@ -22,7 +22,7 @@ from gaoxin.places.queries import current_zone
 
 
 class Request(HttpRequest):
-    user: User  # type: ignore[assignment]  # narrowed: every view and endpoint requires a login
+    user: User  # narrowed: every view and endpoint requires a login
     zone: Zone
 
 

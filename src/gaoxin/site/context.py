@@ -24,8 +24,8 @@ def _health_nav(request: HttpRequest) -> bool:
     if not user.is_authenticated:
         return False
     return (
-        access.is_staff_of_care(user)  # type: ignore[arg-type]
+        access.is_staff_of_care(user)
         or getattr(user, "resident", None) is not None
-        or access.can_read_audit(user)  # type: ignore[arg-type]
-        or access.can_see_kpis(user)  # type: ignore[arg-type]
+        or access.can_read_audit(user)
+        or access.can_see_kpis(user)
     )

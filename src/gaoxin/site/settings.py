@@ -8,10 +8,14 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.env import env_bool, env_int, env_list, env_str
+
+# Generic Django classes (ModelAdmin[Model], Form fields …) subscriptable at run time, as typed.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/gaoxin
 BASE_DIR = Path(env_str("GAOXIN_HOME", str(PACKAGE_DIR.parent.parent)))  # the checkout

@@ -3,6 +3,8 @@
 TRUNCATE (used by test flushes and by a full restore) is not a row operation and is not affected."""
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 GUARD = """
 CREATE OR REPLACE FUNCTION common_auditevent_guard() RETURNS trigger AS $$
@@ -25,12 +27,12 @@ DROP FUNCTION IF EXISTS common_auditevent_guard();
 """
 
 
-def guard(apps, schema_editor):  # type: ignore[no-untyped-def]
+def guard(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(GUARD)
 
 
-def unguard(apps, schema_editor):  # type: ignore[no-untyped-def]
+def unguard(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(UNGUARD)
 

@@ -3,9 +3,11 @@ keeps the batch it came from."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
+def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Old = apps.get_model("parks", "ImportBatch")
     New = apps.get_model("common", "ImportBatch")
     Fact = apps.get_model("parks", "Fact")

@@ -1,9 +1,11 @@
 """Import batches move to the kit (common.ImportBatch, kind "places.<dataset>")."""
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
+def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Old = apps.get_model("places", "ImportBatch")
     New = apps.get_model("common", "ImportBatch")
     for old in Old.objects.order_by("pk"):

@@ -24,6 +24,8 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gaoxin.analysis import mu_benefit as mb
+from gaoxin.analysis.errors import AnalysisError
+from gaoxin.common.errors import describe
 from gaoxin.common.tabular import TableError, format_for_filename, read_table, write_xlsx
 from gaoxin.parks.analysis import reason_text
 from gaoxin.parks.validators import parse_scheme
@@ -52,7 +54,7 @@ def read_firms(path: Path, scheme: mb.Scheme) -> tuple[mb.Firms, list[str]]:
     id_col = next((c for c in ("id", "uscc", "统一社会信用代码") if c in header), None)
     missing = [c for c in ("pool",) if c not in header] + ([] if id_col else ["id"])
     missing += [m for m in scheme.metrics if m not in header]
-    if missing:
+    if missing or id_col is None:
         raise CommandError(f"The data file lacks the column(s): {', '.join(missing)}.")
     problems: list[str] = []
     ids, names, pools, industry, years, flags = [], [], [], [], [], []
@@ -144,8 +146,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--prior: {exc}") from None
         try:
             result = mb.evaluate(scheme, firms, prior_means=prior)
-        except mb.AnalysisError as exc:
-            raise CommandError(exc.message) from None
+        except AnalysisError as exc:
+            raise CommandError(describe(exc)) from None
         rows = []
         for i, fid in enumerate(firms.ids):
             pool = scheme.pool(firms.pool[i])
