@@ -28,9 +28,9 @@ demo: $(BIN)/.installed
 ## Run the whole suite: architecture contracts, lint, types, tests.
 test: $(BIN)/.installed
 	$(BIN)/lint-imports
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src
+	$(BIN)/ruff check src tests bench devtools
+	$(BIN)/ruff format --check src tests bench devtools
+	$(BIN)/mypy src devtools
 	$(BIN)/pytest -q
 
 ## Benchmarks side by side with the peer tools (pandana, spopt, pandas); writes docs/performance.md.
