@@ -24,13 +24,13 @@ def main() -> None:
 
     counts = demo_database()
     from gaoxin.analysis.circles import evaluate as evaluate_arrays
-    from gaoxin.lifecircle import services
+    from gaoxin.lifecircle import queries, services
     from gaoxin.lifecircle.analysis import item_snapshot, load
     from gaoxin.places.analysis import bump_network_version, network_for_zone
     from gaoxin.places.models import Zone
 
     zone = Zone.objects.get()
-    profile = services.default_profile()
+    profile = queries.default_profile()
     services.evaluate(actor=None, zone=zone, profile=profile)  # warm-up: numba loads its cache
 
     whole = []

@@ -3,8 +3,8 @@ same cost matrix, side by side in one run; objectives must be equal.
 
 Synthetic city (issue 5): 2,000 demand points and 5,000 candidate sites in a 10 km x 10 km square,
 cost = 1.3 x straight-line distance (a typical detour factor), weights 0-500 people.
-MCLP (p = 20, 500 m) and LSCP (300 m, the kindergarten and day-care radius of GB 50180-2018 Appendix C,
-../shared/reference/lifecircle-standards.md) on the full matrix; the harder LSCP at 800 m on a 1,000 x 1,000
+MCLP (p = 20, 500 m) and LSCP (300 m, the kindergarten and day-care radius of GB 50180-2018 Appendix C)
+on the full matrix; the harder LSCP at 800 m on a 1,000 x 1,000
 subset; p-median (p = 10) on a 300 x 500 subset (both tools hold one variable per pair for it); the
 capacitated LSCP on a 300 x 500 subset (spopt holds one assignment variable per pair).
 
@@ -54,7 +54,7 @@ def demo_inputs() -> list[tuple[str, str, dict]]:
     demo_database()
     from gaoxin.accounts.models import User
     from gaoxin.analysis import siting
-    from gaoxin.lifecircle import services
+    from gaoxin.lifecircle import queries as lifecircle_queries
     from gaoxin.places.models import Street, Zone
 
     captured: list[tuple[str, str, dict]] = []
@@ -81,7 +81,9 @@ def demo_inputs() -> list[tuple[str, str, dict]]:
     out = []
     for label, code, p, median in queries:
         before = len(captured)
-        services.propose_sites(actor=planner, zone=zone, type_code=code, p=p, street=wangyin, median=median)
+        lifecircle_queries.propose_sites(
+            actor=planner, zone=zone, type_code=code, p=p, street=wangyin, median=median
+        )
         model, _, kwargs = captured[before] if median is False else captured[-1]
         out.append((model, label, kwargs))
     return out

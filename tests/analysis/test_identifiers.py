@@ -75,7 +75,7 @@ def test_any_single_substitution_is_caught(body: str, pos: int, repl: str) -> No
     assert is_valid_uscc(changed) == (changed == code)
 
 
-# ---------------------------------------------------------------- GB 11643 身份证号 (health-rules.md §5.5)
+# ---------------------------------------------------------------- GB 11643 身份证号 (GB 11643-1999)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The 亩产效益 engine against the worked example of ../shared/reference/mu-benefit.md §8."""
+"""The 亩产效益 engine against the worked example of docs/methods.md."""
 
 from __future__ import annotations
 

@@ -10,7 +10,9 @@ def test_generator_is_deterministic():
 
 def test_demo_zone_has_the_real_communities_and_realistic_population():
     demo = generate()
-    assert len(demo.streets) == 5 and len(demo.communities) == 123  # jining.md §1.2-1.3
+    assert (
+        len(demo.streets) == 5 and len(demo.communities) == 123
+    )  # 统计用区划代码 2023: 5 streets, 123 communities and villages
     total = sum(sum(a[k] for k in a if k.startswith("pop_")) for a in demo.areas)
     assert abs(total - TARGET_POPULATION) / TARGET_POPULATION < 0.01
 

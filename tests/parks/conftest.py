@@ -1,4 +1,4 @@
-"""The worked example of ../shared/reference/mu-benefit.md §8 as a registry: 20 firms of one park."""
+"""The 亩产效益 worked example of docs/methods.md as a registry: 20 firms of one park."""
 
 from __future__ import annotations
 

@@ -1,0 +1,191 @@
+"""Every URL that names an object is gated: walking every URL pattern of the site and of the API, an
+object of another zone is never served (404 or 403) to a user who sees everything of their own zone.
+
+A new URL pattern with a path parameter fails ``test_every_url_with_an_object_is_listed`` until it is
+added to ZONE_OBJECTS (with the object it names) or to ELSEWHERE (with the reason and the test that
+covers its gate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from gaoxin.accounts.choices import Role
+from gaoxin.accounts.services import create_user
+from gaoxin.analysis.identifiers import uscc_check_char
+from gaoxin.lifecircle import services as lifecircle_services
+from gaoxin.lifecircle.models import AreaResult, CandidateList, Evaluation, Scenario
+from gaoxin.parks import services as parks_services
+from gaoxin.parks.models import Appeal, Enterprise, Park, Result, Scheme
+from gaoxin.parks.models import Evaluation as ParkEvaluation
+from gaoxin.places.models import Community, Facility, FacilityType, ResidentialArea, Street, Zone
+from tests.conftest import PASSWORD
+
+# url name → (persona who sees everything of their own zone, method, kwargs built from the other zone)
+ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
+    "places:facility_detail": ("planner", "get", {"pk": "facility"}),
+    "places:facility_edit": ("planner", "get", {"pk": "facility"}),
+    "places:area_detail": ("planner", "get", {"pk": "area"}),
+    "places:area_edit": ("planner", "get", {"pk": "area"}),
+    "lifecircle:candidate_list": ("planner", "get", {"pk": "candidate_list"}),
+    "lifecircle:scenario_delete": ("planner", "post", {"pk": "scenario"}),
+    "lifecircle:scenario": ("planner", "get", {"pk": "scenario"}),
+    "lifecircle:scenario_promote": ("planner", "post", {"pk": "scenario", "site_id": "site"}),
+    "lifecircle:scenario_site": ("planner", "post", {"pk": "scenario", "site_id": "site"}),
+    "lifecircle:scenario_close": ("planner", "post", {"pk": "scenario"}),
+    "lifecircle:scenario_housing": ("planner", "post", {"pk": "scenario"}),
+    "lifecircle:scenario_change": ("planner", "post", {"pk": "scenario"}),
+    "lifecircle:map_results": ("planner", "get", {"pk": "evaluation"}),
+    "lifecircle:area_report": ("planner", "get", {"pk": "evaluation", "area_id": "area"}),
+    "lifecircle:street": ("planner", "get", {"pk": "evaluation", "street_id": "street"}),
+    "parks:enterprise": ("park", "get", {"pk": "enterprise"}),
+    "parks:evaluation": ("park", "get", {"pk": "park_evaluation"}),
+    "parks:evaluation_step": ("park", "post", {"pk": "park_evaluation", "step": "score"}),
+    "parks:result": ("park", "get", {"pk": "result"}),
+    "parks:appeal_decide": ("park", "post", {"pk": "appeal"}),
+    "api:get_evaluation": ("planner", "get", {"evaluation_id": "evaluation"}),
+    "api:area_results": ("planner", "get", {"evaluation_id": "evaluation"}),
+    "api:gaps": ("planner", "get", {"evaluation_id": "evaluation"}),
+    "api:scenario_comparison": ("planner", "get", {"scenario_id": "scenario"}),
+    "api:evaluation_step": ("park", "post", {"evaluation_id": "park_evaluation", "step": "score"}),
+    "api:evaluation_results": ("park", "get", {"evaluation_id": "park_evaluation"}),
+    "api:get_result": ("park", "get", {"result_id": "result"}),
+}
+
+# URL patterns with a parameter that is not an object of a zone, and where their gate is tested.
+ELSEWHERE = {
+    "places:import_detail": "an upload, seen by its uploader or who manages its kind (tests/common/test_imports.py)",
+    "places:import_confirm": "an upload, confirmed by its uploader or who manages its kind (tests/common/test_imports.py)",
+    "places:export": "a dataset name and a file format, not an object (tests/places/test_views.py)",
+    "parks:scheme": "a 亩产效益 scheme is the installation's, not a zone's (tests/parks/test_access.py)",
+    "health:resident": "a person, gated by the care relation (the persona table of tests/health/test_access.py)",
+    "health:record_step": "a person, gated by the care relation (tests/health/test_access.py)",
+    "health:contract_step": "a person, gated by the care relation (tests/health/test_access.py)",
+    "health:record_edit": "a person, gated by the care relation (tests/health/test_access.py)",
+    "health:ward": "a child, gated by the guardian's consent (tests/health/test_access.py)",
+    "api:resident": "a person, gated by the care relation (tests/health/test_access.py)",
+}
+
+
+def url_patterns() -> list[tuple[str, str, URLPattern]]:
+    """Every URL pattern of the site and the API: (route, namespaced name, pattern); the admin's are
+    Django's own."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> Any:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}:{p.namespace}".strip(":") if p.namespace else namespace
+                yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+            else:
+                yield prefix + str(p.pattern), f"{namespace}:{p.name}".strip(":"), p
+
+    return [r for r in walk(get_resolver().url_patterns, "", "") if not r[0].startswith("admin/")]
+
+
+def test_every_url_with_an_object_is_listed():
+    with_parameters = {name for route, name, _p in url_patterns() if "<" in route}
+    unlisted = sorted(with_parameters - set(ZONE_OBJECTS) - set(ELSEWHERE))
+    assert unlisted == [], "add these URLs to ZONE_OBJECTS or ELSEWHERE of tests/site/test_gates.py"
+    assert sorted((set(ZONE_OBJECTS) | set(ELSEWHERE)) - with_parameters) == []  # no stale entries
+
+
+def _uscc(n: int) -> str:
+    body = f"91370800MB{n:07d}"
+    return body + uscc_check_char(body)
+
+
+@pytest.fixture
+def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
+    """A second zone (the installation serves the first) with one object of every kind."""
+    other = Zone.objects.create(code="370811", name="另一区", center_lon=116.58, center_lat=35.40)
+    street = Street.objects.create(
+        zone=other, code="370811001", name="别处街道", center_lon=116.58, center_lat=35.4
+    )
+    community = Community.objects.create(street=street, code="370811001001", name="别处社区")
+    area = ResidentialArea.objects.create(
+        code="RA-OTHER",
+        name="别处小区",
+        community=community,
+        center_lon=116.58,
+        center_lat=35.40,
+        pop_15_59=900,
+    )
+    kg = FacilityType.objects.get(code="kindergarten")
+    facility = Facility.objects.create(
+        code="F-OTHER", name="别处幼儿园", type=kg, street=street, lon=116.58, lat=35.4
+    )
+    profile = lifecircle_services.default_profile()
+    evaluation = Evaluation.objects.create(zone=other, profile=profile, items=[], summary={"areas": 1})
+    AreaResult.objects.create(
+        evaluation=evaluation, area=area, street=street, population=900, passes=True, missing=0, items={}
+    )
+    scenario = Scenario.objects.create(zone=other, name="别处方案", profile=profile)
+    site = scenario.added.create(facility_type=kg, name="别处新址", lon=116.58, lat=35.4)
+    candidate_list = CandidateList.objects.create(zone=other, name="别处候选")
+    parks_services.sync_builtin_schemes()
+    park = Park.objects.create(zone=other, code="other", name="别处园")
+    enterprise = Enterprise.objects.create(uscc=_uscc(1), name="别处企业", park=park, industry_code="3411")
+    scheme = Scheme.objects.order_by("pk").first()
+    park_evaluation = ParkEvaluation.objects.create(zone=other, year=2025, scheme=scheme, status="notice")
+    park_evaluation.notice_on = dt.date.today()
+    park_evaluation.save()
+    result = Result.objects.create(
+        evaluation=park_evaluation, enterprise=enterprise, pool="above", score=Decimal(10), klass="B"
+    )
+    appeal = Appeal.objects.create(result=result, text="别处异议")
+    return {
+        "zone": other,
+        "street": street.pk,
+        "area": area.pk,
+        "facility": facility.pk,
+        "evaluation": evaluation.pk,
+        "scenario": scenario.pk,
+        "site": site.pk,
+        "candidate_list": candidate_list.pk,
+        "enterprise": enterprise.pk,
+        "park_evaluation": park_evaluation.pk,
+        "result": result.pk,
+        "appeal": appeal.pk,
+    }
+
+
+@pytest.fixture
+def park_staff_user(zone: Zone) -> object:
+    return create_user("park", PASSWORD, roles=[Role.PARK_STAFF])
+
+
+def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user, other_zone):  # type: ignore[no-untyped-def]
+    personas = {"planner": planner, "park": park_staff_user}
+    served = []
+    for name, (persona, method, kwargs) in ZONE_OBJECTS.items():
+        args = {k: other_zone.get(v, v) for k, v in kwargs.items()}
+        url = reverse(name, kwargs=args)
+        c = client_of(personas[persona])
+        response = getattr(c, method)(url)
+        if response.status_code not in (403, 404):
+            served.append((name, response.status_code))
+    assert served == []
+    # and nothing of the other zone changed
+    assert Scenario.objects.filter(pk=other_zone["scenario"]).exists()
+    assert ParkEvaluation.objects.get(pk=other_zone["park_evaluation"]).status == "notice"
+    assert Appeal.objects.get(pk=other_zone["appeal"]).status == "open"
+
+
+def test_objects_named_in_a_request_body_are_gated_too(client_of, planner, other_zone):  # type: ignore[no-untyped-def]
+    c = client_of(planner)
+    for payload in (
+        {"type": "kindergarten", "street_id": other_zone["street"]},
+        {"type": "kindergarten", "candidate_list_id": other_zone["candidate_list"]},
+    ):
+        assert c.post("/api/lifecircle/siting", payload, content_type="application/json").status_code == 404
+    page = c.get("/lifecircle/siting/", {"type": "kindergarten", "street": other_zone["street"], "p": 1})
+    assert page.status_code == 200 and "proposal" not in page.context  # not a street of the form's choices
+    into = c.post(
+        "/lifecircle/scenarios/new/",
+        {"type": "kindergarten", "site": ["116.64,35.41,1"], "scenario": other_zone["scenario"]},
+    )
+    assert into.status_code == 302 and Scenario.objects.get(pk=other_zone["scenario"]).added.count() == 1

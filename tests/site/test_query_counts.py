@@ -1,0 +1,208 @@
+"""Query-count guards: every list page and list endpoint runs the same number of queries for a few rows
+as for many (no query per row, N+1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gaoxin.accounts.choices import Role
+from gaoxin.accounts.services import create_user
+from gaoxin.analysis.identifiers import uscc_check_char
+from gaoxin.lifecircle import services as lifecircle_services
+from gaoxin.lifecircle.models import AreaResult, CandidateList, Evaluation, Scenario
+from gaoxin.parks.models import Enterprise, Park, Result, Scheme
+from gaoxin.parks.models import Evaluation as ParkEvaluation
+from gaoxin.places.models import Community, Facility, FacilityType, ResidentialArea, Street
+from tests.conftest import PASSWORD
+
+
+def queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def assert_no_n_plus_one(client, url: str, grow: Callable[[int], None]) -> None:  # type: ignore[no-untyped-def]
+    """The same queries for the rows of the fixture and after ``grow`` adds more."""
+    grow(2)
+    few = queries(client, url)
+    grow(6)
+    many = queries(client, url)
+    assert many == few, f"{url}: {few} queries with few rows, {many} with many"
+
+
+_serial = iter(range(10_000))
+
+
+def more_places(n: int) -> None:
+    street = Street.objects.get(code="370871001")
+    community = Community.objects.get(code="370871001001")
+    kg = FacilityType.objects.get(code="kindergarten")
+    for _ in range(n):
+        k = next(_serial)
+        Community.objects.create(street=street, code=f"370871001{300 + k:03d}", name=f"新社区{k}")
+        ResidentialArea.objects.create(
+            code=f"RA-N{k}",
+            name=f"新小区{k}",
+            community=community,
+            center_lon=116.641,
+            center_lat=35.411,
+            pop_15_59=100,
+        )
+        Facility.objects.create(
+            code=f"F-N{k}",
+            name=f"新幼儿园{k}",
+            type=kg,
+            street=street,
+            community=community,
+            lon=116.642,
+            lat=35.412,
+        )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/places/facilities/",
+        "/places/areas/",
+        "/places/communities/",
+        "/places/streets/",
+        "/places/map/layers.json",
+        "/api/places/facilities",
+        "/api/places/areas",
+        "/api/places/layers",
+        "/",
+    ],
+)
+def test_places_lists(client_of, planner, url):  # type: ignore[no-untyped-def]
+    assert_no_n_plus_one(client_of(planner), url, more_places)
+
+
+@pytest.fixture
+def evaluation(zone, planner):  # type: ignore[no-untyped-def]
+    return Evaluation.objects.create(
+        zone=zone, profile=lifecircle_services.default_profile(), items=[], summary={"areas": 0}
+    )
+
+
+def more_results(evaluation: Evaluation) -> Callable[[int], None]:
+    def grow(n: int) -> None:
+        more_places(n)
+        for area in ResidentialArea.objects.filter(street__zone=evaluation.zone).exclude(
+            pk__in=evaluation.area_results.values("area_id")
+        ):
+            AreaResult.objects.create(
+                evaluation=evaluation,
+                area=area,
+                street=area.street,
+                population=100,
+                passes=False,
+                missing=1,
+                items={},
+            )
+
+    return grow
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/lifecircle/?evaluation={pk}",
+        "/lifecircle/map/?evaluation={pk}",
+        "/lifecircle/{pk}/results.json",
+        "/api/lifecircle/evaluations/{pk}/areas",
+        "/api/lifecircle/evaluations/{pk}/gaps",
+    ],
+)
+def test_lifecircle_result_lists(client_of, planner, evaluation, url):  # type: ignore[no-untyped-def]
+    assert_no_n_plus_one(client_of(planner), url.format(pk=evaluation.pk), more_results(evaluation))
+
+
+def more_scenarios(zone) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+    def grow(n: int) -> None:
+        profile = lifecircle_services.default_profile()
+        kg = FacilityType.objects.get(code="kindergarten")
+        for _ in range(n):
+            k = next(_serial)
+            s = Scenario.objects.create(zone=zone, name=f"方案{k}", profile=profile)
+            s.added.create(facility_type=kg, name="新址", lon=116.64, lat=35.41)
+            listed = CandidateList.objects.create(zone=zone, name=f"候选{k}")
+            listed.sites.create(name="地块", lon=116.64, lat=35.41)
+            Evaluation.objects.create(zone=zone, profile=profile, items=[], summary={"areas": 0})
+
+    return grow
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/lifecircle/scenarios/",
+        "/lifecircle/candidates/",
+        "/api/lifecircle/scenarios",
+        "/api/lifecircle/evaluations",
+    ],
+)
+def test_lifecircle_lists(client_of, planner, zone, url):  # type: ignore[no-untyped-def]
+    assert_no_n_plus_one(client_of(planner), url, more_scenarios(zone))
+
+
+@pytest.fixture
+def park_world(zone):  # type: ignore[no-untyped-def]
+    from gaoxin.parks import services
+
+    services.sync_builtin_schemes()
+    park = Park.objects.create(zone=zone, code="p1", name="一园")
+    evaluation = ParkEvaluation.objects.create(
+        zone=zone, year=2025, scheme=Scheme.objects.order_by("pk").first(), status="final"
+    )
+    return {
+        "park": park,
+        "evaluation": evaluation,
+        "staff": create_user("park", PASSWORD, roles=[Role.PARK_STAFF]),
+    }
+
+
+def more_enterprises(world) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(_serial)
+            body = f"91370800MC{k:07d}"
+            e = Enterprise.objects.create(
+                uscc=body + uscc_check_char(body), name=f"企业{k}", park=world["park"], industry_code="3411"
+            )
+            Result.objects.create(
+                evaluation=world["evaluation"],
+                enterprise=e,
+                pool="above",
+                score=Decimal(k),
+                klass="B",
+                rank=k,
+            )
+
+    return grow
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/parks/",
+        "/parks/enterprises/",
+        "/parks/evaluations/",
+        "/parks/evaluations/{pk}/",
+        "/parks/land/",
+        "/api/parks/evaluations",
+        "/api/parks/evaluations/{pk}/results",
+    ],
+)
+def test_parks_lists(client_of, park_world, url):  # type: ignore[no-untyped-def]
+    assert_no_n_plus_one(
+        client_of(park_world["staff"]),
+        url.format(pk=park_world["evaluation"].pk),
+        more_enterprises(park_world),
+    )
