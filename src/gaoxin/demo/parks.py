@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis.identifiers import USCC_ALPHABET, uscc_check_char
-from gaoxin.common.units import m2_to_mu
+from gaoxin.common.units import YUAN_PER_WAN, YUAN_PER_YI, m2_to_mu, mu_to_m2
 from gaoxin.parks import services
 from gaoxin.parks.choices import Flag, LandRole, MeasureKind, Metric, Scale, Source
 from gaoxin.parks.models import (
@@ -133,11 +133,15 @@ def _uscc(rng: random.Random) -> str:
     return body + uscc_check_char(body)
 
 
+# The generator works in floats: 万元 and 亿元 in yuan.
+WAN, YI = float(YUAN_PER_WAN), float(YUAN_PER_YI)
+
+
 def _facts(
     rng: random.Random, scale: str, land_mu: float, quality: float, growth: float
 ) -> dict[str, Decimal]:
     """One year's figures (yuan, t, tce) of a firm; ``quality`` spreads firms from weak to strong."""
-    revenue = land_mu * rng.lognormvariate(5.3, 0.35) * quality * 1e4 * growth
+    revenue = land_mu * rng.lognormvariate(5.3, 0.35) * quality * WAN * growth
     out = {
         Metric.REVENUE: revenue,
         Metric.TAX: revenue * rng.uniform(0.025, 0.05),
@@ -148,11 +152,11 @@ def _facts(
             Metric.VALUE_ADDED: revenue * rng.uniform(0.18, 0.32),
             Metric.RD: revenue * rng.uniform(0.0, 0.045) * quality,
             Metric.EMPLOYEES: max(20.0, land_mu * rng.uniform(1.5, 4.0)),
-            Metric.ENERGY: revenue / 1e4 / rng.uniform(1.5, 8.0) / quality,
-            Metric.COD: revenue / 1e4 / rng.uniform(800, 4000) / quality,
-            Metric.NH3N: revenue / 1e4 / rng.uniform(8000, 40000),
-            Metric.SO2: revenue / 1e4 / rng.uniform(3000, 20000),
-            Metric.NOX: revenue / 1e4 / rng.uniform(3000, 20000),
+            Metric.ENERGY: revenue / WAN / rng.uniform(1.5, 8.0) / quality,
+            Metric.COD: revenue / WAN / rng.uniform(800, 4000) / quality,
+            Metric.NH3N: revenue / WAN / rng.uniform(8000, 40000),
+            Metric.SO2: revenue / WAN / rng.uniform(3000, 20000),
+            Metric.NOX: revenue / WAN / rng.uniform(3000, 20000),
         }
     return {k: Decimal(str(round(v, 2))) for k, v in out.items()}
 
@@ -173,7 +177,7 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
                 ParkYear(
                     park=park,
                     year=y,
-                    revenue_yuan=Decimal(str(round(revenue / growth ** (2025 - y) * 1e8, 2))),
+                    revenue_yuan=Decimal(str(round(revenue / growth ** (2025 - y) * YI, 2))),
                     source="统计局（演示数据）",
                 )
                 for y in range(2021, 2026)
@@ -206,7 +210,7 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
             enterprises.append(e)
             quality[e.pk] = rng.lognormvariate(0, 0.45)
             area = rng.uniform(12, 180) if scale == Scale.ABOVE else rng.uniform(2, 25)
-            area_m2 = Decimal(str(round(area * 10000 / 15, 2)))
+            area_m2 = mu_to_m2(Decimal(str(area))).quantize(Decimal("0.01"))
             n_parcels += 1
             granted = started - dt.timedelta(days=rng.randint(400, 900))
             lon, lat = _slot(zone, pi, k)

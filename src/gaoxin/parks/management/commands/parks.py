@@ -26,7 +26,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common.errors import describe
-from gaoxin.common.tabular import TableError, format_for_filename, read_table, write_xlsx
+from gaoxin.common.imports import ImportRejected, read_rows
+from gaoxin.common.tabular import write_xlsx
 from gaoxin.parks.analysis import reason_text
 from gaoxin.parks.validators import parse_scheme
 
@@ -43,13 +44,10 @@ def _number(raw: Any) -> float:
 
 
 def read_firms(path: Path, scheme: mb.Scheme) -> tuple[mb.Firms, list[str]]:
-    fmt = format_for_filename(path.name)
-    if fmt not in ("csv", "xlsx"):
-        raise CommandError("The data file must be .csv or .xlsx.")
     try:
-        rows = read_table(path.read_bytes(), fmt)
-    except TableError as exc:
-        raise CommandError(str(exc)) from None
+        rows = read_rows(path.read_bytes(), filename=path.name, formats=("csv", "xlsx"))
+    except ImportRejected as exc:
+        raise CommandError(" ".join(p.message for p in exc.problems)) from None
     header = set(rows[0].cells)
     id_col = next((c for c in ("id", "uscc", "统一社会信用代码") if c in header), None)
     missing = [c for c in ("pool",) if c not in header] + ([] if id_col else ["id"])
