@@ -3,19 +3,20 @@ the failures and logins themselves are recorded by the login view through the se
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import services
+from gaoxin.common.http import client_ip
 
 
 def attempted_name(form: AuthenticationForm) -> str:
-    """The user name as typed in the login form."""
-    return str(form.data.get("username") or "").strip()
+    """The user name as the login form reads it (NFKC-normalised, as Django authenticates it)."""
+    return services.normalise_name(str(form.data.get("username") or ""))
 
 
 def is_locked(form: AuthenticationForm) -> bool:
@@ -26,16 +27,17 @@ def is_locked(form: AuthenticationForm) -> bool:
 class LockoutAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked": _("Too many failed logins for this user name: try again in %(minutes)s minutes."),
+        "locked": _("Too many failed logins: try again in %(minutes)s minutes."),
     }
 
     def clean(self) -> dict[str, Any]:
         username = attempted_name(self)
-        if username and services.login_locked(username):
+        wait = services.login_wait(username, client_ip(self.request)) if username else None
+        if wait:
             raise ValidationError(
                 self.error_messages["locked"],
                 code="locked",
-                params={"minutes": settings.GAOXIN_LOGIN_LOCK_SECONDS // 60},
+                params={"minutes": max(1, math.ceil(wait.total_seconds() / 60))},
             )
         cleaned: dict[str, Any] = super().clean()
         return cleaned

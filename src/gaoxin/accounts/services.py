@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -118,27 +121,100 @@ def create_user(
 
 
 # --- login (等保 level 3: login-failure handling) ---------------------------------------------------
-# Failures are counted from the audit log, so every process and restart sees the same count: after
-# GAOXIN_LOGIN_MAX_FAILURES failures for one user name within GAOXIN_LOGIN_LOCK_SECONDS, that name is
-# locked for the rest of the window.
+# Every attempt is an audit event, so every process and restart sees the same counts.
+#
+# - A name is counted as the login form reads it: Unicode-normalised (NFKC, as Django's UsernameField
+#   does before authenticating), so ｌiuxing and liuxing are one account and share one count.
+# - Per account: from the GAOXIN_LOGIN_MAX_FAILURES-th failure since its last successful login (or an
+#   operator's unlock), the account waits GAOXIN_LOGIN_LOCK_SECONDS after each failure, doubling with
+#   every further failure (at most a day).
+# - Per address: from the GAOXIN_LOGIN_MAX_FAILURES_PER_ADDRESS-th failure of one client address in a
+#   day, whatever the names, that address waits likewise.
+# - A name that is no account is recorded as a keyed hash: a password typed into the name field never
+#   reaches the log.
+
+LOGIN_HORIZON = dt.timedelta(days=1)
+MAX_DELAY_SECONDS = 24 * 3600
 
 
-def recent_failures(username: str) -> int:
-    since = timezone.now() - dt.timedelta(seconds=settings.GAOXIN_LOGIN_LOCK_SECONDS)
-    return AuditEvent.objects.filter(action="login_failed", target_id=username[:40], at__gte=since).count()
+def normalise_name(username: str) -> str:
+    return unicodedata.normalize("NFKC", username or "").strip()
 
 
-def login_locked(username: str) -> bool:
-    return recent_failures(username) >= settings.GAOXIN_LOGIN_MAX_FAILURES
+def login_key(username: str) -> str:
+    """What a name's attempts are recorded under: the account's user name, or a keyed hash of a name
+    that is no account."""
+    name = normalise_name(username)
+    if User.objects.filter(username=name).exists():
+        return name[:40]
+    digest = hmac.new(settings.SECRET_KEY.encode(), name.casefold().encode(), hashlib.sha256).hexdigest()
+    return "h:" + digest[:24]
+
+
+def _wait(failures: list[dt.datetime], threshold: int, now: dt.datetime) -> dt.timedelta:
+    """How long to wait after ``failures`` (newest first): nothing below the threshold, then the lock
+    time after the last failure, doubling with each failure past the threshold."""
+    if len(failures) < threshold:
+        return dt.timedelta(0)
+    doubling = min(len(failures) - threshold, 20)
+    delay = min(settings.GAOXIN_LOGIN_LOCK_SECONDS * 2**doubling, MAX_DELAY_SECONDS)
+    until = failures[0] + dt.timedelta(seconds=delay)
+    return max(dt.timedelta(0), until - now)
+
+
+def account_wait(username: str, now: dt.datetime | None = None) -> dt.timedelta:
+    now = now or timezone.now()
+    key = login_key(username)
+    since = now - LOGIN_HORIZON
+    reset = (
+        AuditEvent.objects.filter(action__in=("login", "login_unlock"), target_id=key, at__gte=since)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    failures = list(
+        AuditEvent.objects.filter(action="login_failed", target_id=key, at__gte=reset or since)
+        .order_by("-at")
+        .values_list("at", flat=True)
+    )
+    return _wait(failures, settings.GAOXIN_LOGIN_MAX_FAILURES, now)
+
+
+def address_wait(address: str | None, now: dt.datetime | None = None) -> dt.timedelta:
+    if not address:
+        return dt.timedelta(0)
+    now = now or timezone.now()
+    failures = list(
+        AuditEvent.objects.filter(action="login_failed", ip=address, at__gte=now - LOGIN_HORIZON)
+        .order_by("-at")
+        .values_list("at", flat=True)
+    )
+    return _wait(failures, settings.GAOXIN_LOGIN_MAX_FAILURES_PER_ADDRESS, now)
+
+
+def login_wait(username: str, address: str | None) -> dt.timedelta:
+    """How long this name from this address must wait before it may try again (0: it may now)."""
+    return max(account_wait(username), address_wait(address))
+
+
+def login_locked(username: str, address: str | None = None) -> bool:
+    return login_wait(username, address) > dt.timedelta(0)
 
 
 def record_login(user: object, username: str, *, request: HttpRequest | None = None) -> None:
-    audit.record(user, "login", "user", username, request=request)
+    audit.record(user, "login", "user", login_key(username), request=request)
 
 
 def record_login_failure(username: str, *, request: HttpRequest | None = None) -> None:
-    audit.record(None, "login_failed", "user", username, outcome="denied", request=request)
+    key = login_key(username)
+    label = key if not key.startswith("h:") else ""
+    audit.record(None, "login_failed", "user", key, label=label, outcome="denied", request=request)
 
 
 def record_locked_attempt(username: str, *, request: HttpRequest | None = None) -> None:
-    audit.record(None, "login_locked", "user", username, outcome="denied", request=request)
+    audit.record(None, "login_locked", "user", login_key(username), outcome="denied", request=request)
+
+
+def unlock(username: str, *, actor: User | None = None) -> None:
+    """An operator lifts an account's lock (the failures before it no longer count)."""
+    audit.record(actor, "login_unlock", "user", login_key(username), detail="unlocked by an operator")

@@ -83,8 +83,16 @@ class IdNumber:
         return mask_id_number(self.value)
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _digits(value: str) -> bool:
+    """Only the ASCII digits 0-9 (``str.isdigit`` also takes full-width, superscript and other digits)."""
+    return bool(value) and all(c in _ASCII_DIGITS for c in value)
+
+
 def id_check_char(first17: str) -> str:
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not _digits(first17):
         raise IdentifierError("id_format", "expected 17 digits")
     return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
@@ -97,12 +105,14 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdNumber:
     ``today`` (when given).
     """
     value = raw.strip().upper()
-    if len(value) == 15 and value.isdigit():
+    if not value.isascii():
+        raise IdentifierError("id_not_ascii", "only the ASCII digits 0-9 and X")
+    if len(value) == 15 and _digits(value):
         body = value[:6] + "19" + value[6:]
         value = body + id_check_char(body)
     if len(value) != 18:
         raise IdentifierError("id_length", f"a 身份证号 has 18 characters, not {len(value)}")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _digits(value[:17]) or not (_digits(value[17]) or value[17] == "X"):
         raise IdentifierError("id_format", "17 digits and a digit or X")
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -135,7 +145,7 @@ def check_record_code(code: str, *, county: str) -> str:
     its first 6 digits must be the institution's county code (国家基本公共卫生服务规范 3rd ed., 2017: the
     17-digit record code = county 6 + street 3 + community 3 + serial 5)."""
     value = code.strip()
-    if len(value) != 17 or not value.isdigit():
+    if len(value) != 17 or not _digits(value):
         raise IdentifierError("record_code_format", "a health-record code is 17 digits")
     if value[:6] != county:
         raise IdentifierError(

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from gaoxin.common.http import client_ip
 from gaoxin.common.models import AuditEvent
 
 
@@ -29,9 +30,7 @@ def record(
     """Append one event. ``actor`` is a user, or None for the system (imports, the demo loader) and
     for anonymous requests (failed logins); ``label`` must already be masked."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    ip = None
-    if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
+    ip = client_ip(request)
     return AuditEvent.objects.create(
         actor=user,
         actor_name=getattr(user, "username", "") or ("anonymous" if request is not None else "system"),

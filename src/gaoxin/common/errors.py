@@ -41,6 +41,9 @@ MESSAGES: dict[str, Promise] = {
     # identifiers (analysis.identifiers: GB 11643, GB 32100, the health-record code)
     "id_length": _("An ID number has 18 characters."),
     "id_format": _("An ID number is 17 digits and a digit or X."),
+    "id_not_ascii": _(
+        "Type the ID number with half-width digits (0-9) and X; full-width or other characters are not accepted."
+    ),
     "id_birth_date": _("The birth date in the ID number is not a valid past date."),
     "id_checksum": _("The check character of the ID number is wrong."),
     "uscc_length": _("A unified social credit code has 18 characters."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 
@@ -30,3 +31,18 @@ def querystring_without_page(request: HttpRequest) -> str:
 def page_of(items: Any, query: QueryDict, per_page: int = 50) -> Page[Any]:
     """One page of a list (``?page=N``; a missing or bad number gives the first or the last page)."""
     return Paginator(items, per_page).get_page(query.get("page"))
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind GAOXIN_PROXY_COUNT trusted reverse proxies the
+    address the nearest of them saw (the entry that many places from the end of X-Forwarded-For; the
+    entries before it are whatever the client wrote)."""
+    if request is None:
+        return None
+    proxies: int = settings.GAOXIN_PROXY_COUNT
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    address: str | None = request.META.get("REMOTE_ADDR") or None
+    return address

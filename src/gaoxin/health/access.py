@@ -10,13 +10,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
-from gaoxin.health.choices import HOLDING, RecordStatus
+from gaoxin.health.choices import CHILD_SELF_CONSENT_AGE, HOLDING, RecordStatus
 from gaoxin.health.models import Contract, HealthRecord, Resident
 
 
@@ -54,8 +57,11 @@ def care_residents(user: User) -> QuerySet[Resident]:
     if not user.is_authenticated:
         return Resident.objects.none()
     teams = Q(contracts__status__in=list(HOLDING), contracts__team__members__user=user)
-    managed = Q(contracts__team__institution__managers=user) | Q(records__institution__managers=user)
-    return Resident.objects.filter(teams | managed).distinct()
+    # a manager: the residents holding a contract with a team of the centre, or whose live record it keeps
+    contracted = Q(contracts__status__in=list(HOLDING), contracts__team__institution__managers=user)
+    live = [s for s in RecordStatus.values if s != RecordStatus.CANCELLED]
+    kept = Q(records__institution__managers=user, records__status__in=live)
+    return Resident.objects.filter(teams | contracted | kept).distinct()
 
 
 def resident_for_staff(user: User, pk: int) -> Resident:
@@ -104,11 +110,27 @@ def own_resident(user: User) -> Resident:
     return resident
 
 
+def wards_of(me: Resident, today: dt.date | None = None) -> list[Resident]:
+    """The children a resident is the consenting guardian of, while they are under 14."""
+    today = today or timezone.localdate()
+    children = Resident.objects.filter(guardians__guardian=me, guardians__consent_at__isnull=False)
+    return [c for c in children.order_by("pk") if c.age(today) < CHILD_SELF_CONSENT_AGE]
+
+
+def is_guardian_of(me: Resident, child: Resident, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        child.age(today) < CHILD_SELF_CONSENT_AGE
+        and child.guardians.filter(guardian=me, consent_at__isnull=False).exists()
+    )
+
+
 def ward_for(user: User, pk: int) -> Resident:
-    """A child the user is the consenting guardian of (404 otherwise)."""
+    """A child under 14 the user is the consenting guardian of (404 otherwise, also from the child's
+    14th birthday on)."""
     me = own_resident(user)
-    ward = Resident.objects.filter(pk=pk, guardians__guardian=me, guardians__consent_at__isnull=False).first()
-    if ward is None:
+    ward = Resident.objects.filter(pk=pk).first()
+    if ward is None or not is_guardian_of(me, ward):
         raise Http404
     return ward
 
@@ -162,7 +184,7 @@ def require_self_or_guardian(user: User | None, resident: Resident) -> None:
     me = getattr(user, "resident", None)
     if me is None:
         raise PermissionDenied
-    if me.pk != resident.pk and not resident.guardians.filter(guardian=me, consent_at__isnull=False).exists():
+    if me.pk != resident.pk and not is_guardian_of(me, resident):
         raise PermissionDenied
 
 

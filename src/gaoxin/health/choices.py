@@ -77,3 +77,8 @@ PRIORITY_GROUP_LABELS = {
     "tuberculosis": _("tuberculosis"),
     "low_income": _("low income"),
 }
+
+
+# 个人信息保护法 Art. 28 and 31: a child under 14's personal information is handled with a guardian's
+# consent; from the 14th birthday the child decides, and the guardian's access ends.
+CHILD_SELF_CONSENT_AGE = 14

@@ -95,7 +95,7 @@ def care_list(actor: User, q: str, query: Any, *, request: HttpRequest | None = 
     if q:
         found = find_resident(q)
         qs = qs.filter(pk=found.pk) if found else qs.filter(name__icontains=q)
-    page = page_of(qs, query)
+    page = page_of(qs, query, 100 if q else 50)
     audit.record(
         actor, "list", "resident", "", detail=f"page {page.number}, q={'yes' if q else 'no'}", request=request
     )
@@ -181,6 +181,23 @@ def _in_force(today: dt.date) -> Q:
     )
 
 
+# Statistical disclosure control: a count of 1 to 4 people is shown as "<5", and so is a rate whose
+# numerator or denominator is such a count (a single person must not be recognisable in an aggregate).
+SMALL_CELL = 5
+
+
+def cell(n: int) -> int | None:
+    """A count as published: None (shown "<5") for 1 to 4 people."""
+    return None if 0 < n < SMALL_CELL else n
+
+
+def rate(part: int, whole: int) -> float | None:
+    """A percentage as published: None when there is nobody, or when either count is a small cell."""
+    if whole == 0 or cell(whole) is None or cell(part) is None:
+        return None
+    return round(100 * part / whole, 1)
+
+
 def team_kpis(today: dt.date) -> list[dict[str, Any]]:
     """Per team: contracts in force against the caseload warning, priority-group contracts, and the
     renewal rate of the year (renewed / contracts that ended this year)."""
@@ -211,11 +228,12 @@ def team_kpis(today: dt.date) -> list[dict[str, Any]]:
         rows.append(
             {
                 "team": team,
-                "contracts": len(holding),
+                "contracts": cell(len(holding)),
                 "over_caseload": len(holding) > team.caseload_warning,
-                "priority": priority,
-                "applications": team.contracts.filter(status=ContractStatus.APPLIED).count(),
-                "renewal_rate": None if n_ended == 0 else round(100 * renewed / n_ended, 1),
+                "priority": cell(priority),
+                "applications": cell(team.contracts.filter(status=ContractStatus.APPLIED).count()),
+                "renewal_rate": rate(renewed, n_ended),
+                # services delivered against services due: counts of services, not of people
                 "fulfilment_rate": None if due == 0 else round(100 * done / due, 1),
             }
         )
@@ -240,18 +258,20 @@ def street_kpis(today: dt.date) -> list[dict[str, Any]]:
             by_group[street][g][0] += 1
             by_group[street][g][1] += r.pk in signed
     rows = []
+    labels = {code: str(label) for code, label in PRIORITY_GROUP_LABELS.items()}
     for street, a in sorted(acc.items(), key=lambda kv: kv[0].code):
         rows.append(
             {
                 "street": street,
-                **a,
-                "rate": round(100 * a["signed"] / a["registered"], 1) if a["registered"] else None,
-                "priority_rate": round(100 * a["priority_signed"] / a["priority"], 1)
-                if a["priority"]
-                else None,
-                "groups": {
-                    g: (n, s, round(100 * s / n, 1)) for g, (n, s) in sorted(by_group[street].items())
-                },
+                "registered": cell(a["registered"]),
+                "signed": cell(a["signed"]),
+                "priority": cell(a["priority"]),
+                "rate": rate(a["signed"], a["registered"]),
+                "priority_rate": rate(a["priority_signed"], a["priority"]),
+                "groups": [
+                    {"label": labels.get(g, g), "people": cell(n), "signed": cell(s), "rate": rate(s, n)}
+                    for g, (n, s) in sorted(by_group[street].items())
+                ],
             }
         )
     return rows

@@ -18,6 +18,7 @@ from gaoxin.analysis.dates import term_end
 from gaoxin.analysis.followup import fulfilment
 from gaoxin.analysis.identifiers import (
     IdentifierError,
+    IdNumber,
     mask_id_number,
     mask_phone,
     parse_id_number,
@@ -26,7 +27,14 @@ from gaoxin.analysis.identifiers import (
 from gaoxin.common import audit, crypto
 from gaoxin.common.errors import describe
 from gaoxin.health import access, queries
-from gaoxin.health.choices import HOLDING, CancelReason, ContractStatus, RecordStatus, SignedVia
+from gaoxin.health.choices import (
+    CHILD_SELF_CONSENT_AGE,
+    HOLDING,
+    CancelReason,
+    ContractStatus,
+    RecordStatus,
+    SignedVia,
+)
 from gaoxin.health.models import (
     Condition,
     Contract,
@@ -42,7 +50,6 @@ from gaoxin.health.models import (
 from gaoxin.places.models import Community
 
 RENEWAL_WINDOW_DAYS = 30  # 待续约 from 30 days before the end
-CHILD_SELF_CONSENT_AGE = 14  # 个人信息保护法 Art. 28/31: under 14 the guardian consents
 
 
 class HealthError(ValidationError):
@@ -55,7 +62,6 @@ class HealthError(ValidationError):
 find_resident = queries.find_resident
 
 
-@transaction.atomic
 def register_resident(
     actor: User | None,
     *,
@@ -82,7 +88,33 @@ def register_resident(
         raise HealthError({"birth_date": _("The birth date does not agree with the ID number.")})
     digest = crypto.lookup_hash(parsed.value)
     if Resident.objects.filter(id_hash=digest).exists():
+        # The refusal tells that the number is registered somewhere in the zone: it is audited too.
+        audit.record(
+            actor,
+            "register",
+            "resident",
+            "",
+            label=mask_id_number(parsed.value),
+            outcome="denied",
+            detail="already registered",
+            request=request,
+        )
         raise HealthError({"id_number": _("A resident with this ID number is already registered.")})
+    with transaction.atomic():
+        return _create_resident(actor, parsed, digest, name, community, phone, address, request, flags)
+
+
+def _create_resident(
+    actor: User | None,
+    parsed: IdNumber,
+    digest: str,
+    name: str,
+    community: Community,
+    phone: str,
+    address: str,
+    request: HttpRequest | None,
+    flags: dict[str, Any],
+) -> Resident:
     resident = Resident.objects.create(
         id_cipher=crypto.encrypt(parsed.value),
         id_hash=digest,

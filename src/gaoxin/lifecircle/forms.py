@@ -199,7 +199,7 @@ class ScenarioSitesForm(forms.Form):
                     lat=lat,
                     gain=gain,
                     name=str(self.data.get(f"name:{value}", "")).strip()[:120],
-                    capacity=int(own) if own.isdigit() else default,
+                    capacity=int(own) if own.isascii() and own.isdigit() else default,
                 )
             )
         return out

@@ -7,6 +7,7 @@ Money is stored in yuan (Decimal), areas in mÂ² (mu derived: 1 mu = 10,000/15 mÂ
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -118,7 +119,7 @@ class Enterprise(TimeStamped):
     def clean(self) -> None:
         if self.uscc:
             self.uscc = self.uscc.strip().upper()
-        if not self.industry_code.isdigit() or not 2 <= len(self.industry_code) <= 4:
+        if not re.fullmatch(r"[0-9]{2,4}", self.industry_code):
             raise ValidationError({"industry_code": _("A GB/T 4754 code is 2 to 4 digits.")})
 
     def years_in_production(self, year: int) -> float | None:

@@ -118,9 +118,13 @@ SESSION_COOKIE_AGE = env_int("GAOXIN_SESSION_SECONDS", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Inactivity: a session idle this long ends (等保 level 3: session timeout); 0 disables.
 GAOXIN_IDLE_SECONDS = env_int("GAOXIN_IDLE_SECONDS", 30 * 60, minimum=0)
-# Login lockout: this many failures for one user name within the window lock it for the window.
+# Login limits (accounts.services): from this many failures of an account since its last login, it waits
+# GAOXIN_LOGIN_LOCK_SECONDS after each failure, doubling (at most a day); the same per client address.
 GAOXIN_LOGIN_MAX_FAILURES = env_int("GAOXIN_LOGIN_MAX_FAILURES", 5, minimum=1)
+GAOXIN_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("GAOXIN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1)
 GAOXIN_LOGIN_LOCK_SECONDS = env_int("GAOXIN_LOGIN_LOCK_SECONDS", 15 * 60, minimum=60)
+# Trusted reverse proxies in front of the application (the client address comes from X-Forwarded-For).
+GAOXIN_PROXY_COUNT = env_int("GAOXIN_PROXY_COUNT", 0, minimum=0)
 # Audit events younger than this cannot be deleted (≥ 180 days; 网络安全法 Art. 21 asks ≥ 6 months).
 GAOXIN_AUDIT_RETENTION_DAYS = env_int("GAOXIN_AUDIT_RETENTION_DAYS", 365, minimum=180)
 
