@@ -41,7 +41,8 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return None
     proxies: int = settings.GAOXIN_PROXY_COUNT
     if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         if len(hops) >= proxies:
             return hops[-proxies]
     address: str | None = request.META.get("REMOTE_ADDR") or None
