@@ -177,8 +177,16 @@ def page(live_server, _end_live_server_sessions):  # type: ignore[no-untyped-def
             ),
         )
         pg.external_requests = external
+        refused: list[
+            str
+        ] = []  # what the Content-Security-Policy blocked: a page that relies on it is broken
+        pg.on(
+            "console",
+            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         yield pg
         browser.close()
+        assert refused == [], refused
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 

@@ -6,3 +6,6 @@ class SiteConfig(AppConfig):
     name = "gaoxin.site"
     label = "site_ui"
     verbose_name = _("Site")
+
+    def ready(self) -> None:
+        from gaoxin.site import checks  # noqa: F401  (registers the deployment checks)

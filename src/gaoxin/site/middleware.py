@@ -39,3 +39,52 @@ class IdleTimeoutMiddleware:
             else:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Headers every answer carries (等保 level 3: the browser side of access control and
+    confidentiality): a Content-Security-Policy that allows no inline script and loads nothing from
+    another origin (but the intranet tile server, when one is set), a Permissions-Policy that turns the
+    device features off, and ``Cache-Control: no-store`` on every answer that can hold personal data
+    (the health pages and API, the audit log, the admin) so that no browser or proxy keeps a copy.
+    The Referrer-Policy comes from Django's SecurityMiddleware (SECURE_REFERRER_POLICY)."""
+
+    PERSONAL = ("/health/", "/api/health/", "/admin/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        images = ["'self'", "data:", "blob:"]
+        tiles = settings.GAOXIN_MAP_TILE_URL
+        if tiles:  # e.g. http://{s}.tiles.intranet/{z}/{x}/{y}.png → http://*.tiles.intranet
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(tiles)
+            if parts.scheme and parts.netloc:
+                images.append(f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}")
+        self.csp = "; ".join(
+            [
+                "default-src 'self'",
+                "script-src 'self'",
+                "style-src 'self' 'unsafe-inline'",  # Leaflet and ECharts position elements with style attributes
+                "img-src " + " ".join(images),
+                "font-src 'self' data:",
+                "connect-src 'self'",
+                "object-src 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+                "frame-ancestors 'none'",
+            ]
+        )
+        self.permissions = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import patch_cache_control
+
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.csp)
+        response.setdefault("Permissions-Policy", self.permissions)
+        if request.path.startswith(self.PERSONAL):
+            patch_cache_control(response, no_store=True, private=True, max_age=0)
+        return response

@@ -19,28 +19,59 @@ django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/gaoxin
 BASE_DIR = Path(env_str("GAOXIN_HOME", str(PACKAGE_DIR.parent.parent)))  # the checkout
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = BASE_DIR / "var"  # the data: the SQLite database, uploads
 VAR_DIR.mkdir(exist_ok=True)
+# Keys are never kept in the data folder (a copy of the data must not carry its key): without the
+# environment variables, a trial installation keeps random keys in GAOXIN_KEY_DIR (default keys/ beside
+# var/), created once with mode 600. Production sets the variables (a deploy check says so).
+KEY_DIR = Path(env_str("GAOXIN_KEY_DIR", str(BASE_DIR / "keys")))
 
 
-def _key_from_env_or_var(name: str, filename: str) -> str:
-    """Use the environment variable; otherwise a random key kept in var/ (never in the repository)."""
+def _key_from_env_or_file(name: str, filename: str) -> tuple[str, str]:
+    """The key and where it came from: the environment variable, or a file of KEY_DIR."""
     key = env_str(name, "")
     if key:
-        return key
-    path = VAR_DIR / filename
+        return key, "environment"
+    KEY_DIR.mkdir(mode=0o700, exist_ok=True)
+    path = KEY_DIR / filename
+    legacy = VAR_DIR / filename  # releases before 0.2 kept the keys in var/
+    if not path.exists() and legacy.exists():
+        legacy.replace(path)
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
+        path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
-    return path.read_text().strip()
+    return path.read_text().strip(), "file"
 
 
-SECRET_KEY = _key_from_env_or_var("GAOXIN_SECRET_KEY", "secret_key")
+SECRET_KEY, GAOXIN_SECRET_KEY_SOURCE = _key_from_env_or_file("GAOXIN_SECRET_KEY", "secret_key")
 # Encrypts 身份证号 and phone numbers at rest and keys their lookup hash (gaoxin.common.crypto).
 # Separate from SECRET_KEY so that rotating one does not lose the other; back it up with the database.
-GAOXIN_DATA_KEY = _key_from_env_or_var("GAOXIN_DATA_KEY", "data_key")
+GAOXIN_DATA_KEY, GAOXIN_DATA_KEY_SOURCE = _key_from_env_or_file("GAOXIN_DATA_KEY", "data_key")
+# During a key rotation (`gaoxin keys rotate`): the keys data may still be encrypted with.
+GAOXIN_DATA_KEYS_PREVIOUS = env_list("GAOXIN_DATA_KEY_PREVIOUS", [])
 DEBUG = env_bool("GAOXIN_DEBUG", True)
 ALLOWED_HOSTS = env_list("GAOXIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+# HTTPS (docs/operator-guide.md): on by default in production (GAOXIN_DEBUG=false). Behind a reverse proxy
+# that ends TLS, GAOXIN_PROXY_SSL_HEADER=true trusts its X-Forwarded-Proto (the proxy must set it, and
+# strip it from clients); GAOXIN_CSRF_TRUSTED_ORIGINS lists the https:// origins users reach the site by.
+GAOXIN_HTTPS = env_bool("GAOXIN_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = GAOXIN_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = env_bool("GAOXIN_SSL_REDIRECT", GAOXIN_HTTPS)
+SECURE_HSTS_SECONDS = env_int("GAOXIN_HSTS_SECONDS", 365 * 24 * 3600 if GAOXIN_HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GAOXIN_HSTS_INCLUDE_SUBDOMAINS", GAOXIN_HTTPS)
+# The preload directive is inert until someone submits the domain to the browsers' list.
+SECURE_HSTS_PRELOAD = env_bool("GAOXIN_HSTS_PRELOAD", GAOXIN_HTTPS)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GAOXIN_PROXY_SSL_HEADER", False) else None
+)
+CSRF_TRUSTED_ORIGINS = env_list("GAOXIN_CSRF_TRUSTED_ORIGINS", [])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gaoxin.site.middleware.IdleTimeoutMiddleware",
     "gaoxin.places.web.ZoneMiddleware",
+    "gaoxin.site.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

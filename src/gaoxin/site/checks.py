@@ -1,0 +1,46 @@
+"""Deployment checks of Gaoxin's own (`gaoxin check --deploy`), beside Django's security checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+MIN_KEY_LENGTH = 32
+
+
+@register(Tags.security, deploy=True)
+def keys_from_the_environment(app_configs: Any, **kwargs: Any) -> list[Any]:
+    """In production the keys come from the environment, long enough, and apart from the data."""
+    found: list[Any] = []
+    key = settings.GAOXIN_DATA_KEY
+    if len(key) < MIN_KEY_LENGTH:
+        found.append(
+            Error(
+                f"GAOXIN_DATA_KEY has {len(key)} characters; it needs at least {MIN_KEY_LENGTH} "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`).",
+                id="gaoxin.E001",
+            )
+        )
+    if settings.GAOXIN_DATA_KEY_SOURCE != "environment":
+        found.append(
+            Warning(
+                "GAOXIN_DATA_KEY is read from a file beside the checkout; in production set it in the "
+                "environment (from the secret store) and keep it apart from the database and its backups.",
+                id="gaoxin.W001",
+            )
+        )
+    if settings.GAOXIN_SECRET_KEY_SOURCE != "environment":
+        found.append(
+            Warning(
+                "GAOXIN_SECRET_KEY is read from a file beside the checkout; set it in the environment.",
+                id="gaoxin.W002",
+            )
+        )
+    for name in settings.GAOXIN_DATA_KEYS_PREVIOUS:
+        if len(name) < MIN_KEY_LENGTH:
+            found.append(
+                Error("A key of GAOXIN_DATA_KEY_PREVIOUS is shorter than 32 characters.", id="gaoxin.E002")
+            )
+    return found
