@@ -24,8 +24,14 @@ def test_demo_has_gaps_some_communities_lack_a_kindergarten():
 
 
 def test_demo_loads_into_the_database(db):
+    from gaoxin.accounts.models import User
+    from gaoxin.common import audit
+
     load_demo()
+    planner = User.objects.get(username="planner")
+    audit.record(planner, "login", "user", "planner")  # the demo was used: its users are on the log
     counts = load_demo()  # loading again replaces the demo (`gaoxin demo` on a loaded database)
+    assert User.objects.get(username="planner").pk == planner.pk  # kept, not deleted
     assert Community.objects.get(code="370871002007").name == "崇文社区"
     assert ResidentialArea.objects.count() == counts["areas"]
     assert Facility.objects.count() == counts["facilities"]

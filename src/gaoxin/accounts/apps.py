@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from gaoxin.accounts import signals
+
+        signals.connect()
+
         from django.db.models.signals import post_migrate
 
         from gaoxin.accounts.services import ensure_roles

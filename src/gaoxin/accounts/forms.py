@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import services
-from gaoxin.common.http import client_ip
+from gaoxin.common.audit import client_ip
 
 
 def attempted_name(form: AuthenticationForm) -> str:

@@ -93,6 +93,23 @@ def ensure_roles() -> None:
             group.permissions.set([perms[c] for c in codenames if c in perms])
 
 
+def has_acted(user: User) -> bool:
+    """Whether the user appears in the audit log (logged in, read, wrote): then they are kept."""
+    return (
+        AuditEvent.objects.filter(actor_id=user.pk).exists()
+        or AuditEvent.objects.filter(actor_name=user.username).exists()
+    )
+
+
+@transaction.atomic
+def deactivate(user: User, *, actor: User | None = None) -> User:
+    """Take away a user's access without deleting them (sessions end at their next request)."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(actor, "deactivate", "user", user.username[:40], label=user.username)
+    return user
+
+
 @transaction.atomic
 def create_user(
     username: str,
@@ -116,6 +133,44 @@ def create_user(
         is_staff=is_staff,
         is_superuser=is_superuser,
     )
+    user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
+    return user
+
+
+@transaction.atomic
+def upsert_user(
+    username: str,
+    password: str,
+    *,
+    roles: list[Role],
+    display_name: str = "",
+    street_id: int | None = None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """The user with these settings: created, or the existing one set so (the demo reloads this way,
+    so that its users — named on audit events — are kept, never deleted)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return create_user(
+            username,
+            password,
+            roles=roles,
+            display_name=display_name,
+            street_id=street_id,
+            is_staff=is_staff,
+            is_superuser=is_superuser,
+        )
+    ensure_roles()
+    user.display_name, user.street_id, user.is_staff, user.is_superuser = (
+        display_name,
+        street_id,
+        is_staff,
+        is_superuser,
+    )
+    user.is_active = True
+    user.set_password(password)
+    user.save()
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     return user
 

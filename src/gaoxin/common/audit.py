@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextvars import ContextVar, Token
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -12,8 +13,23 @@ from django.db import connection, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from gaoxin.common.http import client_ip
 from gaoxin.common.models import AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind GAOXIN_PROXY_COUNT trusted reverse proxies the
+    address the nearest of them saw (the entry that many places from the end of X-Forwarded-For; the
+    entries before it are whatever the client wrote)."""
+    if request is None:
+        return None
+    proxies: int = settings.GAOXIN_PROXY_COUNT
+    if proxies:
+        forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    address: str | None = request.META.get("REMOTE_ADDR") or None
+    return address
 
 
 def record(
@@ -42,6 +58,26 @@ def record(
         detail=detail[:300],
         ip=ip,
     )
+
+
+# The request being served, for what has no request at hand (signals of the admin's changes): set by
+# gaoxin.site.middleware.AuditContextMiddleware, empty at the command line (the actor is then the system).
+_serving: ContextVar[HttpRequest | None] = ContextVar("gaoxin_audit_request", default=None)
+
+
+def serving(request: HttpRequest | None) -> Token[HttpRequest | None]:
+    return _serving.set(request)
+
+
+def done_serving(token: Token[HttpRequest | None]) -> None:
+    _serving.reset(token)
+
+
+def record_here(action: str, target_type: str, target_id: object = "", **kwargs: Any) -> AuditEvent:
+    """:func:`record` with the actor and the request of the request being served (none: the system)."""
+    request = _serving.get()
+    actor = getattr(request, "user", None) if request is not None else None
+    return record(actor, action, target_type, target_id, request=request, **kwargs)
 
 
 T = TypeVar("T")

@@ -37,6 +37,7 @@ from shapely.prepared import prep
 
 from gaoxin.analysis.errors import CoordinateError
 from gaoxin.analysis.geo import check_lon_lat, gcj02_to_wgs84, parse_point, parse_polygon, transform_lon_lat
+from gaoxin.common import audit
 from gaoxin.common.choices import CoordinateSystem, ImportStatus
 from gaoxin.common.errors import describe
 from gaoxin.common.models import ImportBatch
@@ -575,6 +576,7 @@ def apply(batch: ImportBatch, *, actor: Actor) -> ImportBatch:
             batch.applied_at = timezone.now()
             batch.summary = batch.summary | checked.summary | written
             batch.save(update_fields=["status", "applied_at", "summary", "updated_at"])
+            _audit_import(actor, batch)
             return batch
     batch.status = ImportStatus.INVALID
     batch.problems = [p.as_dict() for p in checked.problems[:MAX_PROBLEMS_KEPT]]
@@ -622,7 +624,14 @@ def run(
         written = importer.write(checked, actor=actor, options=options, batch=batch)
         batch.summary = batch.summary | written
         batch.save(update_fields=["summary", "updated_at"])
+        _audit_import(actor, batch)
     return batch
+
+
+def _audit_import(actor: Actor, batch: ImportBatch) -> None:
+    """Every import that wrote something is in the audit log (who wrote which file's rows)."""
+    counts = ", ".join(f"{k}={v}" for k, v in sorted(batch.summary.items()) if isinstance(v, int))
+    audit.record(actor, "import", batch.kind[:40], batch.pk, label=batch.filename[:120], detail=counts)
 
 
 def batch_for(actor: Any, pk: int) -> ImportBatch:

@@ -28,19 +28,22 @@ class AuditQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """One read or write of personal data: who, when, which object, what, with which outcome.
 
-    Append-only: saving an existing event, updating or deleting through the ORM raises; on
-    PostgreSQL a trigger refuses UPDATE, and DELETE of events younger than the retention period
-    (settings.GAOXIN_AUDIT_RETENTION_DAYS, ≥ 180 days). Never holds a clear 身份证号 or phone."""
+    Append-only: saving an existing event, updating or deleting through the ORM raises; in the database
+    (PostgreSQL and SQLite alike) a trigger refuses UPDATE, and DELETE of events younger than 180 days
+    (the legal floor; `gaoxin audit purge` removes what is older than GAOXIN_AUDIT_RETENTION_DAYS).
+    Never holds a clear 身份证号 or phone."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
-        on_delete=models.SET_NULL,
+        # An event outlives its user and is never rewritten: deleting a user leaves the events as they
+        # are (the id and the name stay). Users who acted are deactivated, not deleted (accounts.admin).
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
-        db_constraint=False,  # an event outlives its user
+        db_constraint=False,
     )
     actor_name = models.CharField(_("user name"), max_length=150)
     action = models.CharField(_("action"), max_length=20, db_index=True)

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
-from gaoxin.accounts.services import create_user, ensure_roles
+from gaoxin.accounts.services import ensure_roles, upsert_user
 from gaoxin.demo.zone import generate
 from gaoxin.places.models import Community, Facility, FacilityType, ResidentialArea, Street, WalkEdge, Zone
 from gaoxin.places.services import sync_facility_types
@@ -68,7 +68,8 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     WalkEdge.objects.all().delete()
     Facility.objects.all().delete()
     ResidentialArea.objects.all().delete()
-    User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).delete()
+    # the demo's users are kept (named on audit events): unbound from the streets, set again below
+    User.objects.filter(username__in=[u[0] for u in DEMO_USERS]).update(street=None)
     Community.objects.all().delete()
     Street.objects.all().delete()
     Zone.objects.all().delete()
@@ -118,7 +119,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     WalkEdge.objects.bulk_create([WalkEdge(zone=zone, **e) for e in demo.edges], batch_size=2000)
     users = {}
     for username, display, roles, street_code in DEMO_USERS:
-        users[username] = create_user(
+        users[username] = upsert_user(
             username,
             DEMO_PASSWORD,
             roles=roles,

@@ -146,10 +146,10 @@ def area_report(request: Request, pk: int, area_id: int) -> HttpResponse:
         data = exports.results_xlsx(
             evaluation, [result], _("Life-circle report: %(a)s") % {"a": result.area.name}
         )
-        return attachment(data, f"report-{result.area.code}.xlsx", XLSX)
+        return attachment(request, data, f"report-{result.area.code}.xlsx", XLSX)
     if fmt == "pdf":
         pdf = exports.area_report_pdf(evaluation, result, rows)
-        return attachment(pdf, f"report-{result.area.code}.pdf", "application/pdf")
+        return attachment(request, pdf, f"report-{result.area.code}.pdf", "application/pdf")
     return render(
         request, "lifecircle/area_report.html", {"evaluation": evaluation, "r": result, "rows": rows}
     )
@@ -166,7 +166,7 @@ def street_page(request: Request, pk: int, street_id: int) -> HttpResponse:
         data = exports.results_xlsx(
             evaluation, results, _("Life-circle evaluation: %(s)s") % {"s": street.name}
         )
-        return attachment(data, f"lifecircle-{street.code}.xlsx", XLSX)
+        return attachment(request, data, f"lifecircle-{street.code}.xlsx", XLSX)
     chosen = form.communities()
     circle = [r for r in results if not chosen or r.area.community.code in chosen]
     return render(
@@ -229,7 +229,10 @@ def siting_page(request: Request) -> HttpResponse:
                 if form.cleaned_data["format"] == "xlsx":
                     where = question.street.name if question.street else _("whole zone")
                     return attachment(
-                        exports.proposals_xlsx(proposal, where), f"siting-{question.type_code}.xlsx", XLSX
+                        request,
+                        exports.proposals_xlsx(proposal, where),
+                        f"siting-{question.type_code}.xlsx",
+                        XLSX,
                     )
             context["street"] = question.street
         else:
@@ -296,7 +299,9 @@ def scenario_page(request: Request, pk: int) -> HttpResponse:
     else:
         error = ""
     if comparison is not None and FormatForm(request.GET).chosen() == "xlsx":
-        return attachment(exports.scenario_xlsx(scenario, comparison), f"scenario-{scenario.pk}.xlsx", XLSX)
+        return attachment(
+            request, exports.scenario_xlsx(scenario, comparison), f"scenario-{scenario.pk}.xlsx", XLSX
+        )
     added = queries.scenario_sites(scenario)
     sites = [row.site for row in added]
     return render(

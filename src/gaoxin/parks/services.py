@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis import mu_benefit as mb
-from gaoxin.common import imports
+from gaoxin.common import audit, imports
 from gaoxin.common.imports import ImportRejected, Problem
 from gaoxin.common.models import ImportBatch
 from gaoxin.parks import access, analysis, queries
@@ -35,6 +35,11 @@ from gaoxin.parks.models import (
 from gaoxin.parks.validators import parse_scheme
 from gaoxin.places.models import Zone
 from gaoxin.standards import STANDARDS_DIR
+
+
+def _audit(actor: User | None, action: str, kind: str, pk: object, label: str, detail: str = "") -> None:
+    """Every step of the yearly workflow and every change of an enterprise's figures is audited."""
+    audit.record(actor, action, kind, pk, label=label[:120], detail=detail)
 
 
 class WorkflowError(ValidationError):
@@ -61,7 +66,9 @@ def save_scheme_copy(actor: User | None, base: Scheme, *, title: str, source: st
     parse_scheme(source)
     latest = Scheme.objects.filter(name=base.name).order_by("-version").first()
     version = (latest.version if latest else 0) + 1
-    return Scheme.objects.create(name=base.name, version=version, title=title, source=source, builtin=False)
+    new = Scheme.objects.create(name=base.name, version=version, title=title, source=source, builtin=False)
+    _audit(actor, "create", "scheme", new.pk, str(new), f"copy of {base}")
+    return new
 
 
 # ------------------------------------------------------------------------------------ imports
@@ -125,6 +132,7 @@ def save_own_figures(
     Confirmation.objects.filter(
         enterprise=enterprise, year=year
     ).delete()  # changed figures need a new confirmation
+    _audit(actor, "update", "figures", enterprise.pk, enterprise.name, f"{year}: {written} own figures")
     return written
 
 
@@ -139,6 +147,14 @@ def confirm_figures(
         raise ValidationError(_("Say which figure is wrong and why."))
     conf, _created = Confirmation.objects.update_or_create(
         enterprise=enterprise, year=year, defaults={"confirmed": confirmed, "note": note, "by": actor}
+    )
+    _audit(
+        actor,
+        "confirm",
+        "figures",
+        enterprise.pk,
+        enterprise.name,
+        f"{year}: {'confirmed' if confirmed else 'objected'}",
     )
     return conf
 
@@ -164,9 +180,11 @@ def open_evaluation(
     access.require_manage(actor)
     if Evaluation.objects.filter(zone=zone, year=year).exists():
         raise WorkflowError(_("The %(year)s evaluation already exists.") % {"year": year})
-    return Evaluation.objects.create(
+    evaluation = Evaluation.objects.create(
         zone=zone, year=year, scheme=scheme, notice_days=notice_days, created_by=actor
     )
+    _audit(actor, "create", "mu_evaluation", evaluation.pk, f"{year}", f"scheme {scheme}")
+    return evaluation
 
 
 @transaction.atomic
@@ -179,6 +197,7 @@ def publish_land_notice(
     evaluation.status = EvaluationStatus.LAND_NOTICE
     evaluation.land_notice_on = on or timezone.localdate()
     evaluation.save(update_fields=["status", "land_notice_on", "updated_at"])
+    _audit(actor, "land_notice", "mu_evaluation", evaluation.pk, f"{evaluation.year}")
     return evaluation
 
 
@@ -262,6 +281,7 @@ def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
     evaluation.scored_at = timezone.now()
     evaluation.duration_ms = int((time.perf_counter() - started) * 1000)
     evaluation.save()
+    _audit(actor, "score", "mu_evaluation", evaluation.pk, f"{evaluation.year}", f"{len(rows)} results")
     return evaluation
 
 
@@ -281,6 +301,7 @@ def publish_notice(actor: User | None, evaluation: Evaluation, *, on: dt.date | 
     evaluation.status = EvaluationStatus.NOTICE
     evaluation.notice_on = on or timezone.localdate()
     evaluation.save(update_fields=["status", "notice_on", "updated_at"])
+    _audit(actor, "notice", "mu_evaluation", evaluation.pk, f"{evaluation.year}")
     return evaluation
 
 
@@ -297,7 +318,9 @@ def file_appeal(actor: User | None, result: Result, text: str, *, today: dt.date
         )
     if not text.strip():
         raise ValidationError(_("Say what is wrong and attach the evidence."))
-    return Appeal.objects.create(result=result, text=text.strip(), filed_by=actor)
+    appeal = Appeal.objects.create(result=result, text=text.strip(), filed_by=actor)
+    _audit(actor, "create", "mu_appeal", appeal.pk, result.enterprise.name, f"{evaluation.year}")
+    return appeal
 
 
 @transaction.atomic
@@ -311,6 +334,7 @@ def decide_appeal(actor: User | None, appeal: Appeal, *, upheld: bool, response:
     appeal.response = response.strip()
     appeal.decided_by = actor
     appeal.save()
+    _audit(actor, "decide", "mu_appeal", appeal.pk, appeal.result.enterprise.name, appeal.status)
     if upheld:
         # Corrected data must be scored again: back to draft, the notice starts anew afterwards.
         evaluation = appeal.result.evaluation
@@ -334,6 +358,7 @@ def finalize(actor: User | None, evaluation: Evaluation, *, today: dt.date | Non
     evaluation.status = EvaluationStatus.FINAL
     evaluation.published_on = today
     evaluation.save(update_fields=["status", "published_on", "updated_at"])
+    _audit(actor, "publish", "mu_evaluation", evaluation.pk, f"{evaluation.year}")
     return evaluation
 
 

@@ -153,10 +153,14 @@ def evaluation_detail(request: Request, pk: int) -> HttpResponse:
     evaluation = access.evaluation_for(request.user, request.zone, pk)
     fmt = DownloadForm(request.GET).chosen()
     if fmt == "notice":
-        return attachment(exports.notice_xlsx(evaluation), f"mu-benefit-{evaluation.year}-notice.xlsx")
+        return attachment(
+            request, exports.notice_xlsx(evaluation), f"mu-benefit-{evaluation.year}-notice.xlsx"
+        )
     if fmt == "surcharge":
         return attachment(
-            exports.surcharge_xlsx(evaluation), f"mu-benefit-{evaluation.year}-d-class-electricity.xlsx"
+            request,
+            exports.surcharge_xlsx(evaluation),
+            f"mu-benefit-{evaluation.year}-d-class-electricity.xlsx",
         )
     f = ResultFilter(request.GET, zone=request.zone)
     page = page_of(queries.filtered_results(evaluation, f), request.GET, 100)
@@ -344,7 +348,7 @@ def land_page(request: Request) -> HttpResponse:
     rows = queries.land(request.user, request.zone, evaluation, timezone.localdate(), f)
     fmt = LandDownloadForm(request.GET).chosen()
     if fmt == "xlsx":
-        return attachment(exports.land_xlsx(rows), "parcels-flags.xlsx")
+        return attachment(request, exports.land_xlsx(rows), "parcels-flags.xlsx")
     if fmt == "geojson":
         return JsonResponse(queries.land_geojson(rows))
     return render(

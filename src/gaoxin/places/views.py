@@ -243,4 +243,4 @@ def export_download(request: Request, dataset: str, file_format: str) -> HttpRes
     data = queries.export_file(
         dataset, file_format, street_id=street.pk if street else None, zone=request.zone
     )
-    return attachment(data, f"gaoxin-{dataset}.{file_format}", CONTENT_TYPES[file_format])
+    return attachment(request, data, f"gaoxin-{dataset}.{file_format}", CONTENT_TYPES[file_format])

@@ -88,3 +88,20 @@ class SecurityHeadersMiddleware:
         if request.path.startswith(self.PERSONAL):
             patch_cache_control(response, no_store=True, private=True, max_age=0)
         return response
+
+
+class AuditContextMiddleware:
+    """Makes the request being served known to the audit log's signal handlers (role and permission
+    changes made in the admin are recorded with their actor)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from gaoxin.common import audit
+
+        token = audit.serving(request)
+        try:
+            return self.get_response(request)
+        finally:
+            audit.done_serving(token)

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gaoxin.site.middleware.IdleTimeoutMiddleware",
+    "gaoxin.site.middleware.AuditContextMiddleware",
     "gaoxin.places.web.ZoneMiddleware",
     "gaoxin.site.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

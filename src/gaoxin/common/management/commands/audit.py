@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gaoxin.common.audit import purge_expired, retention_cutoff
+from gaoxin.common.audit import purge_expired, record, retention_cutoff
 from gaoxin.common.models import AuditEvent
 from gaoxin.common.tabular import write_csv
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **o: Any) -> None:
         if o["action"] == "purge":
             n = purge_expired()
+            record(None, "purge", "audit", "", detail=f"{n} events older than {retention_cutoff():%Y-%m-%d}")
             self.stdout.write(f"{n} audit events older than {retention_cutoff():%Y-%m-%d} deleted.")
             return
         if not o["output"]:
@@ -49,4 +50,12 @@ class Command(BaseCommand):
                 raise CommandError("--since is YYYY-MM-DD") from None
         rows = [{c: getattr(e, c) for c in COLUMNS} for e in qs.iterator()]
         Path(o["output"]).write_bytes(write_csv(COLUMNS, rows))
+        record(
+            None,
+            "export",
+            "audit",
+            "",
+            label=Path(o["output"]).name[:120],
+            detail=f"{len(rows)} events since {o['since'] or 'the start'}",
+        )
         self.stdout.write(f"{len(rows)} audit events written to {o['output']}.")
