@@ -86,8 +86,16 @@ def register_resident(
         raise HealthError({"sex": _("The sex does not agree with the ID number (digit 17).")})
     if birth_date is not None and birth_date != parsed.birth_date:
         raise HealthError({"birth_date": _("The birth date does not agree with the ID number.")})
+    try:
+        crypto.check_key()  # with a wrong key the duplicate check would miss: refuse instead
+    except crypto.DataKeyError:
+        raise HealthError(
+            _(
+                "The data key of this installation does not match the stored data: nothing can be registered. Tell the operator."
+            )
+        ) from None
     digest = crypto.lookup_hash(parsed.value)
-    if Resident.objects.filter(id_hash=digest).exists():
+    if Resident.objects.filter(id_hash__in=crypto.lookup_hashes(parsed.value)).exists():
         # The refusal tells that the number is registered somewhere in the zone: it is audited too.
         audit.record(
             actor,

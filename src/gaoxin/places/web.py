@@ -53,4 +53,6 @@ class ZoneMiddleware:
         detail = _("No zone is loaded yet: load the demo (gaoxin demo) or import the zone's streets first.")
         if request.path.startswith("/api/"):
             return JsonResponse({"error": "no_zone", "detail": detail}, status=503)
-        return render(request, "site/no_zone.html", {"detail": detail}, status=503)
+        return render(
+            request, "site/unavailable.html", {"detail": detail, "title": _("No zone yet")}, status=503
+        )

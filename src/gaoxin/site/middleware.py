@@ -105,3 +105,35 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             audit.done_serving(token)
+
+
+class DataKeyErrorMiddleware:
+    """A data key that does not match the stored data is the operator's problem: the user sees a clear
+    page (HTTP 503) that says so, never a server error; nothing was written."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.utils.translation import gettext as _
+
+        from gaoxin.common.crypto import DataKeyError
+
+        if not isinstance(exception, DataKeyError):
+            return None
+        detail = _(
+            "The data key of this installation does not match the stored data, so encrypted fields cannot be read. Tell the operator (GAOXIN_DATA_KEY)."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": "data_key", "detail": detail}, status=503)
+        return render(
+            request,
+            "site/unavailable.html",
+            {"detail": detail, "title": _("Encrypted data unreadable")},
+            status=503,
+        )

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "gaoxin.site.middleware.AuditContextMiddleware",
     "gaoxin.places.web.ZoneMiddleware",
     "gaoxin.site.middleware.SecurityHeadersMiddleware",
+    "gaoxin.site.middleware.DataKeyErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
