@@ -30,7 +30,9 @@ def test_a_wrong_key_is_a_clear_error_and_registers_nobody_twice(client_of, care
     with pytest.raises(crypto.DataKeyError):
         crypto.decrypt(people["me"].id_cipher)
     with pytest.raises(services.HealthError):
-        services.register_resident(None, id_number=CLEAR_ID, name="陈静", community=Community.objects.get(code="370871001001"))
+        services.register_resident(
+            None, id_number=CLEAR_ID, name="陈静", community=Community.objects.get(code="370871001001")
+        )
     assert Resident.objects.count() == 3
     c = client_of(care["doctor"])
     reveal = c.post(reverse("health:resident", args=[people["me"].pk]), {"reveal": "id_number"})
@@ -66,6 +68,8 @@ def test_a_legacy_ciphertext_without_a_key_id_still_opens(people):  # type: igno
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     nonce = os.urandom(12)
-    sealed = AESGCM(crypto.current_key().derive(b"gaoxin-field-encryption")).encrypt(nonce, b"13800000000", None)
+    sealed = AESGCM(crypto.current_key().derive(b"gaoxin-field-encryption")).encrypt(
+        nonce, b"13800000000", None
+    )
     legacy = "v1:" + base64.urlsafe_b64encode(nonce + sealed).decode()
     assert crypto.decrypt(legacy) == "13800000000"
