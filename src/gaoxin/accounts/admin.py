@@ -18,7 +18,7 @@ class UserAdmin(BaseUserAdmin[User]):
     list_display = ("username", "display_name", "street", "is_active", "is_staff")
     list_filter = ("groups", "street", "is_active")
     fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Gaoxin"), {"fields": ("display_name", "street")}))
-    actions = ["deactivate"]
+    actions = ["deactivate", "reset_second_factor"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and services.has_acted(obj):
@@ -29,6 +29,13 @@ class UserAdmin(BaseUserAdmin[User]):
         found = super().get_actions(request)
         found.pop("delete_selected", None)  # a bulk delete would take users who acted with it
         return found
+
+    @admin.action(description=_("Reset the second factor (a lost phone: the next login enrols anew)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        for user in queryset:
+            services.reset_second_factor(user, actor=actor)
+        self.message_user(request, _("Second factors reset."), messages.SUCCESS)
 
     @admin.action(description=_("Deactivate (keeps the user's name on what they did)"))
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

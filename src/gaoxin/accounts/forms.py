@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +42,14 @@ class LockoutAuthenticationForm(AuthenticationForm):
             )
         cleaned: dict[str, Any] = super().clean()
         return cleaned
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+        help_text=_("The 6 digits the authenticator shows now, or one of your recovery codes."),
+    )

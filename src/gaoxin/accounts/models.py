@@ -33,3 +33,39 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         return [g.name for g in self.groups.all()]
+
+
+class SecondFactor(models.Model):
+    """A user's authenticator (TOTP, RFC 6238): the shared secret, encrypted like every personal field,
+    and the last time step used (a code is never accepted twice)."""
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="second_factor"
+    )
+    secret_cipher = models.TextField(_("secret (encrypted)"), editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+    last_step = models.BigIntegerField(_("last time step used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for a lost authenticator; only its hash is kept."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(_("code (hashed)"), max_length=64)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} {'used' if self.used_at else 'unused'}"

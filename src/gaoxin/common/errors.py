@@ -107,6 +107,8 @@ INTERNAL = frozenset(
         "length",
         "duplicate_id",
         "geojson_type",
+        "otp_secret",
+        "otp_counter",
     }
 )
 

@@ -137,3 +137,38 @@ class DataKeyErrorMiddleware:
             {"detail": detail, "title": _("Encrypted data unreadable")},
             status=503,
         )
+
+
+class SecondFactorMiddleware:
+    """A session of a user who must give a second factor (accounts.services.needs_second_factor) and has
+    not given it in this session — logged in before the requirement, or by other means — is ended: the
+    user logs in again, with the second factor."""
+
+    OPEN = ("/login/", "/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth import logout
+        from django.http import JsonResponse
+        from django.shortcuts import redirect
+        from django.utils.http import urlencode
+
+        from gaoxin.accounts import services
+        from gaoxin.accounts.models import User
+
+        user = request.user
+        if (
+            isinstance(user, User)
+            and not request.path.startswith(self.OPEN)
+            and not request.session.get(services.VERIFIED)
+            and services.needs_second_factor(user)
+        ):
+            logout(request)
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"error": "unauthenticated", "detail": "Log in with the second factor."}, status=401
+                )
+            return redirect(f"/login/?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gaoxin.site.middleware.IdleTimeoutMiddleware",
+    "gaoxin.site.middleware.SecondFactorMiddleware",
     "gaoxin.site.middleware.AuditContextMiddleware",
     "gaoxin.places.web.ZoneMiddleware",
     "gaoxin.site.middleware.SecurityHeadersMiddleware",
@@ -157,6 +158,9 @@ GAOXIN_IDLE_SECONDS = env_int("GAOXIN_IDLE_SECONDS", 30 * 60, minimum=0)
 GAOXIN_LOGIN_MAX_FAILURES = env_int("GAOXIN_LOGIN_MAX_FAILURES", 5, minimum=1)
 GAOXIN_LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("GAOXIN_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1)
 GAOXIN_LOGIN_LOCK_SECONDS = env_int("GAOXIN_LOGIN_LOCK_SECONDS", 15 * 60, minimum=60)
+# Second factor (TOTP, RFC 6238) for the roles that see personal data or administer (等保 level 3):
+# on by default in production.
+GAOXIN_REQUIRE_2FA = env_bool("GAOXIN_REQUIRE_2FA", not DEBUG)
 # Trusted reverse proxies in front of the application (the client address comes from X-Forwarded-For).
 GAOXIN_PROXY_COUNT = env_int("GAOXIN_PROXY_COUNT", 0, minimum=0)
 # Audit events younger than this cannot be deleted (≥ 180 days; 网络安全法 Art. 21 asks ≥ 6 months).

@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from gaoxin.accounts.views import LoginView
+from gaoxin.accounts.views import LoginView, second_factor, second_factor_setup
 from gaoxin.site import views
 from gaoxin.site.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
+    path("login/second-factor/", second_factor, name="second_factor"),
+    path("login/second-factor/setup/", second_factor_setup, name="second_factor_setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("places/", include("gaoxin.places.urls")),
