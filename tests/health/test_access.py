@@ -254,6 +254,7 @@ ROUTES = {
     ),
     "residents": ({}, {"doctor", "other_doctor", "manager"}),
     "register": ({}, {"doctor", "other_doctor", "manager"}),
+    "break_glass": ({}, {"doctor", "other_doctor", "manager"}),
     "resident": ({"pk": "me"}, {"doctor", "manager"}),
     "record_step": ({"pk": "me", "step": "review"}, {"doctor", "manager"}),
     "record_edit": ({"pk": "me", "part": "history"}, {"doctor", "manager"}),

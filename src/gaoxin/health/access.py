@@ -5,6 +5,8 @@
   consenting guardian of;
 - planners and leadership see aggregates only (kpis), never a person;
 - the auditor reads the audit log and nothing else;
+- a family doctor may break the glass: open a resident outside their care by stating a reason, for a
+  limited time, seen by the centre's manager and the auditor;
 - everybody else: nothing. Objects outside the scope are 404 (their existence is not revealed).
 """
 
@@ -25,6 +27,11 @@ from gaoxin.health.models import Contract, HealthRecord, Resident
 
 def is_team_member(user: User) -> bool:
     return user.is_authenticated and user.team_memberships.exists()
+
+
+def can_break_glass(user: User) -> bool:
+    """A family doctor (a team member) may open a resident outside their care in an emergency."""
+    return is_team_member(user)
 
 
 def is_manager(user: User) -> bool:
@@ -61,7 +68,9 @@ def care_residents(user: User) -> QuerySet[Resident]:
     contracted = Q(contracts__status__in=list(HOLDING), contracts__team__institution__managers=user)
     live = [s for s in RecordStatus.values if s != RecordStatus.CANCELLED]
     kept = Q(records__institution__managers=user, records__status__in=live)
-    return Resident.objects.filter(teams | contracted | kept).distinct()
+    # a doctor who broke the glass: that resident, until the access ends
+    emergency = Q(emergency_accesses__user=user, emergency_accesses__expires_at__gt=timezone.now())
+    return Resident.objects.filter(teams | contracted | kept | emergency).distinct()
 
 
 def resident_for_staff(user: User, pk: int) -> Resident:

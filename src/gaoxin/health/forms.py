@@ -113,3 +113,13 @@ class PortalActionForm(forms.Form):
 
     action = forms.ChoiceField(choices=[("apply", "apply"), ("renew", "renew"), ("terminate", "terminate")])
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class BreakGlassForm(forms.Form):
+    id_number = forms.CharField(label=_("ID number (身份证号)"), max_length=18)
+    reason = forms.CharField(
+        label=_("Reason (the emergency)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The centre's manager and the auditor read it; the access ends by itself."),
+    )

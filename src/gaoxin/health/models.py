@@ -363,3 +363,36 @@ class ServiceDelivery(models.Model):
 
     def __str__(self) -> str:
         return "%s %s %s" % (self.contract_id, self.item, self.delivered_on)
+
+
+class EmergencyAccess(models.Model):
+    """Breaking the glass: a doctor opens a resident outside their care, in an emergency, for a stated
+    reason and for a limited time (settings.GAOXIN_BREAK_GLASS_HOURS). The centre's manager and the
+    auditor see every one; the opening is in the audit log with its reason."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("doctor"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.CASCADE, related_name="emergency_accesses"
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("the doctor's institution"),
+        on_delete=models.PROTECT,
+        related_name="emergency_accesses",
+    )
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("ends at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return "%s → %s" % (self.user, self.resident.id_masked)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis.followup import fulfilment, priority_groups
@@ -20,7 +21,7 @@ from gaoxin.common.models import AuditEvent
 from gaoxin.health import access
 from gaoxin.health.choices import HOLDING, PRIORITY_GROUP_LABELS, ContractStatus, RecordStatus
 from gaoxin.health.filtersets import AuditFilter
-from gaoxin.health.models import Condition, Contract, HealthRecord, Resident, Team
+from gaoxin.health.models import Condition, Contract, EmergencyAccess, HealthRecord, Resident, Team
 
 # --- the audited reads: every page and endpoint that shows a person goes through one of these ------
 
@@ -292,3 +293,27 @@ def audit_events(user: User, filters: AuditFilter) -> QuerySet[AuditEvent]:
     if not access.can_read_audit(user):
         raise PermissionDenied
     return filters.filter(AuditEvent.objects.all())
+
+
+def emergency_accesses(user: User, *, days: int = 30) -> QuerySet[EmergencyAccess]:
+    """The glass broken in the last ``days``: the auditor sees every one, a centre's manager those of
+    her doctors and those opening the residents her centre keeps; a doctor her own."""
+    qs = EmergencyAccess.objects.filter(
+        granted_at__gte=timezone.now() - dt.timedelta(days=days)
+    ).select_related("user", "resident", "institution")
+    if access.can_read_audit(user):
+        return qs
+    if access.is_manager(user):
+        return qs.filter(
+            Q(institution__managers=user) | Q(resident__records__institution__managers=user)
+        ).distinct()
+    return qs.filter(user=user)
+
+
+def emergency_of(user: User, resident: Resident) -> EmergencyAccess | None:
+    """The user's emergency access to this resident in force now (None when in care the usual way)."""
+    return (
+        EmergencyAccess.objects.filter(user=user, resident=resident, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -38,6 +39,7 @@ from gaoxin.health.choices import (
 from gaoxin.health.models import (
     Condition,
     Contract,
+    EmergencyAccess,
     Guardianship,
     HealthRecord,
     Institution,
@@ -495,3 +497,59 @@ def contract_fulfilment(contract: Contract) -> tuple[int, int]:
         delivered_on__range=(contract.starts_on, contract.ends_on)
     ).values_list("item", flat=True)
     return fulfilment(items, delivered)
+
+
+# ------------------------------------------------------------------------------ breaking the glass
+
+MIN_REASON = 10  # characters: a reason a manager can check, not "x"
+
+
+def break_glass(actor: User, *, id_number: str, reason: str, request: HttpRequest | None = None) -> Resident:
+    """A doctor opens a resident outside their care in an emergency: the reason is stated, the access
+    lasts GAOXIN_BREAK_GLASS_HOURS, and both the opening and a refusal are audited. Whether the number is
+    registered at all is told only after the reason is given (and recorded)."""
+    if not access.can_break_glass(actor):
+        raise PermissionDenied
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON:
+        raise HealthError(
+            {"reason": _("State the emergency in a sentence: the centre's manager and the auditor read it.")}
+        )
+    try:
+        value = parse_id_number(id_number).value
+    except IdentifierError as exc:
+        raise HealthError({"id_number": describe(exc)}) from None
+    resident = queries.find_resident(value)
+    if resident is None:
+        audit.record(
+            actor,
+            "break_glass",
+            "resident",
+            "",
+            label=mask_id_number(value),
+            outcome="denied",
+            detail="not registered",
+            request=request,
+        )
+        raise HealthError({"id_number": _("No resident with this ID number is registered.")})
+    team = actor.team_memberships.select_related("team__institution").first()
+    if team is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        grant = EmergencyAccess.objects.create(
+            user=actor,
+            resident=resident,
+            institution=team.team.institution,
+            reason=reason[:1000],
+            expires_at=timezone.now() + dt.timedelta(hours=settings.GAOXIN_BREAK_GLASS_HOURS),
+        )
+        audit.record(
+            actor,
+            "break_glass",
+            "resident",
+            resident.pk,
+            label=resident.id_masked,
+            detail=f"until {timezone.localtime(grant.expires_at):%Y-%m-%d %H:%M}: {reason}"[:300],
+            request=request,
+        )
+    return resident

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("residents/", views.residents, name="residents"),
     path("residents/new/", views.register, name="register"),
+    path("emergency/", views.break_glass, name="break_glass"),
     path("residents/<int:pk>/", views.resident_detail, name="resident"),
     path("residents/<int:pk>/record/<slug:step>/", views.record_step, name="record_step"),
     path("residents/<int:pk>/contract/<slug:step>/", views.contract_step, name="contract_step"),

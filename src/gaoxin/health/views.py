@@ -3,6 +3,7 @@ Every page that shows a person's health data writes an audit event through the s
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from gaoxin.health.choices import SignedVia
 from gaoxin.health.filtersets import AuditFilter
 from gaoxin.health.forms import (
     ApplyForm,
+    BreakGlassForm,
     CancelForm,
     ConditionForm,
     DeliveryForm,
@@ -85,6 +87,7 @@ def resident_detail(request: Request, pk: int) -> HttpResponse:
         request,
         "health/resident.html",
         {
+            "emergency": queries.emergency_of(request.user, resident),
             "resident": resident,
             "record": record,
             "contract": contract,
@@ -365,5 +368,40 @@ def kpis(request: Request) -> HttpResponse:
             "streets": queries.street_kpis(today),
             "year": today.year,
             "pending": queries.pending_terminations(),
+        },
+    )
+
+
+# ------------------------------------------------------------------------------ breaking the glass
+
+
+@login_required
+def break_glass(request: Request) -> HttpResponse:
+    """Open a resident outside one's care in an emergency: the full ID number and the reason; the list of
+    the glass broken (a doctor: her own; a manager: her centre's)."""
+    access.require_staff_of_care(request.user)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.break_glass(
+                request.user,
+                id_number=form.cleaned_data["id_number"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.warning(request, _("Emergency access: recorded with its reason, it ends by itself."))
+            return redirect("health:resident", pk=person.pk)
+    return render(
+        request,
+        "health/break_glass.html",
+        {
+            "form": form,
+            "can_break": access.can_break_glass(request.user),
+            "accesses": queries.emergency_accesses(request.user),
+            "hours": settings.GAOXIN_BREAK_GLASS_HOURS,
         },
     )

@@ -161,6 +161,8 @@ GAOXIN_LOGIN_LOCK_SECONDS = env_int("GAOXIN_LOGIN_LOCK_SECONDS", 15 * 60, minimu
 # Second factor (TOTP, RFC 6238) for the roles that see personal data or administer (等保 level 3):
 # on by default in production.
 GAOXIN_REQUIRE_2FA = env_bool("GAOXIN_REQUIRE_2FA", not DEBUG)
+# Breaking the glass (health): how long a doctor's emergency access to a resident outside their care lasts.
+GAOXIN_BREAK_GLASS_HOURS = env_int("GAOXIN_BREAK_GLASS_HOURS", 12, minimum=1)
 # Trusted reverse proxies in front of the application (the client address comes from X-Forwarded-For).
 GAOXIN_PROXY_COUNT = env_int("GAOXIN_PROXY_COUNT", 0, minimum=0)
 # Audit events younger than this cannot be deleted (≥ 180 days; 网络安全法 Art. 21 asks ≥ 6 months).
