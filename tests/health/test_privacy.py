@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,23 +153,34 @@ def test_kpi_cells_under_five_are_suppressed(client_of, care, people):  # type: 
     assert "&lt;5" in page and "child" not in page and "hypertension" not in page
 
 
-def test_breaking_the_glass_needs_a_reason_lasts_a_while_and_is_seen(client_of, care, people, auditor, settings, monkeypatch):  # type: ignore[no-untyped-def]
+def test_breaking_the_glass_needs_a_reason_lasts_a_while_and_is_seen(
+    client_of, care, people, auditor, settings, monkeypatch
+):  # type: ignore[no-untyped-def]
     other = care["other_doctor"]  # team B: 陈静 is not in her care
     me = people["me"]
     c = client_of(other)
     assert c.get(reverse("health:resident", args=[me.pk])).status_code == 404
     short = c.post(reverse("health:break_glass"), {"id_number": CLEAR_ID, "reason": "急"})
     assert short.status_code == 200 and not AuditEvent.objects.filter(action="break_glass").exists()
-    unknown = c.post(reverse("health:break_glass"), {"id_number": id_number("19900101", "005"), "reason": "昏迷送医，需查过敏史"})
+    unknown = c.post(
+        reverse("health:break_glass"),
+        {"id_number": id_number("19900101", "005"), "reason": "昏迷送医，需查过敏史"},
+    )
     assert unknown.status_code == 200 and AuditEvent.objects.get(action="break_glass").outcome == "denied"
-    opened = c.post(reverse("health:break_glass"), {"id_number": CLEAR_ID, "reason": "昏迷送医，需查过敏史和用药"})
+    opened = c.post(
+        reverse("health:break_glass"), {"id_number": CLEAR_ID, "reason": "昏迷送医，需查过敏史和用药"}
+    )
     assert opened.status_code == 302 and opened["Location"] == reverse("health:resident", args=[me.pk])
     page = c.get(reverse("health:resident", args=[me.pk])).content.decode()
     assert 'id="emergency"' in page and "昏迷送医" in page
     event = AuditEvent.objects.get(action="break_glass", outcome="ok")
     assert event.actor == other and "昏迷送医" in event.detail and event.target_label == me.id_masked
     for viewer in (care["manager"], auditor):
-        listed = client_of(viewer).get(reverse("health:break_glass") if viewer != auditor else reverse("health:audit") + "?action=break_glass")
+        listed = client_of(viewer).get(
+            reverse("health:break_glass")
+            if viewer != auditor
+            else reverse("health:audit") + "?action=break_glass"
+        )
         assert me.id_masked in listed.content.decode()
     assert queries.emergency_accesses(care["manager"]).count() == 1
     later = timezone.now() + dt.timedelta(hours=settings.GAOXIN_BREAK_GLASS_HOURS, minutes=1)
@@ -177,6 +189,11 @@ def test_breaking_the_glass_needs_a_reason_lasts_a_while_and_is_seen(client_of, 
 
 
 def test_only_a_family_doctor_breaks_the_glass(client_of, care, people, planner):  # type: ignore[no-untyped-def]
-    assert client_of(planner).post(reverse("health:break_glass"), {"id_number": CLEAR_ID, "reason": "昏迷送医，需查过敏史"}).status_code == 403
-    with pytest.raises(Exception):  # noqa: B017 - PermissionDenied: a manager is no team member
+    assert (
+        client_of(planner)
+        .post(reverse("health:break_glass"), {"id_number": CLEAR_ID, "reason": "昏迷送医，需查过敏史"})
+        .status_code
+        == 403
+    )
+    with pytest.raises(PermissionDenied):  # a manager is no team member
         services.break_glass(care["manager"], id_number=CLEAR_ID, reason="昏迷送医，需查过敏史")
