@@ -27,6 +27,13 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_off(settings):  # type: ignore[no-untyped-def]
+    """Personas log in with ``force_login``, which gives no second factor; the tests of the second factor
+    (tests/accounts/test_second_factor.py) turn the requirement back on. The default is on."""
+    settings.GAOXIN_REQUIRE_2FA = False
+
+
+@pytest.fixture(autouse=True)
 def _audit_guard_off_for_flushes(request):  # type: ignore[no-untyped-def]
     """A transactional test (the browser tests' live server) ends with a flush that deletes every row;
     on SQLite the audit log's trigger would refuse it (PostgreSQL's flush truncates, which the trigger

@@ -99,3 +99,17 @@ def test_no_template_has_an_inline_script():  # type: ignore[no-untyped-def]
         if re.search(r"\son[a-z]+=\"", text) or "javascript:" in text:
             inline.append(f"{template.relative_to(root)}: an inline event handler")
     assert inline == []
+
+
+def test_the_second_factor_is_required_by_default_and_turning_it_off_is_reported(tmp_path):  # type: ignore[no-untyped-def]
+    off = deploy_check(tmp_path, GAOXIN_REQUIRE_2FA="false")
+    assert off.returncode != 0 and "gaoxin.W003" in off.stdout + off.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAOXIN_")}
+    demo = subprocess.run(  # the demo's settings (DEBUG on, nothing set) require it too
+        [sys.executable, "-c", "from gaoxin.site import settings; print(settings.GAOXIN_REQUIRE_2FA)"],
+        env=env | {"GAOXIN_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert demo.stdout.strip() == "True", demo.stderr

@@ -23,6 +23,7 @@ M = TypeVar("M", bound=Model)
 class FilterSet(forms.Form):
     search_fields: ClassVar[tuple[str, ...]] = ()
     lookups: ClassVar[dict[str, str]] = {}
+    match_nothing = False  # set by the API for a reference to an object that is not there
 
     def __init__(self, data: Mapping[str, Any] | None = None, **context: Any) -> None:
         """``context`` (the zone, the acting user …) is kept as ``self.context`` for :meth:`prepare`."""
@@ -39,7 +40,18 @@ class FilterSet(forms.Form):
     def value(self, name: str) -> Any:
         return getattr(self, "cleaned_data", {}).get(name)
 
+    def unknown_references(self) -> list[str]:
+        """The fields naming an object that is not among the choices (not there, or not the zone's)."""
+        return [
+            name
+            for name, errors in self.errors.as_data().items()
+            if isinstance(self.fields.get(name), forms.ModelChoiceField)
+            and all(e.code == "invalid_choice" for e in errors)
+        ]
+
     def filter(self, qs: QuerySet[M]) -> QuerySet[M]:
+        if self.match_nothing:
+            return qs.none()
         for name in self.fields:
             value = self.value(name)
             if value in (None, "", [], ()):
@@ -58,9 +70,12 @@ class FilterSet(forms.Form):
         return qs
 
 
+SEARCH_MAX_LENGTH = 100
+
+
 class SearchField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
         super().__init__(**kwargs)

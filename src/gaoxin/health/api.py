@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Router, Schema
 
+from gaoxin.common.api import Id, answers
 from gaoxin.health import queries, services
 from gaoxin.health.models import HealthRecord, Resident
 from gaoxin.places.web import Request
@@ -81,15 +82,15 @@ def _resident(resident: Resident, record: HealthRecord | None) -> dict[str, Any]
     }
 
 
-@router.get("/me", response=ResidentOut)
+@router.get("/me", response=answers({200: ResidentOut}, 404))
 def me(request: Request) -> dict[str, Any]:
     """The logged-in resident: her contract and, once opened (已开放), her record (the read is audited)."""
     resident, record = queries.own_view(request.user, request=request)
     return _resident(resident, record)
 
 
-@router.get("/residents/{resident_id}", response=ResidentOut)
-def resident(request: Request, resident_id: int) -> dict[str, Any]:
+@router.get("/residents/{resident_id}", response=answers({200: ResidentOut}, 404, 422))
+def resident(request: Request, resident_id: Id) -> dict[str, Any]:
     """A resident in the caller's care (404 otherwise); the read is audited, a refusal too — the same
     read as the resident's page."""
     person, record = queries.resident_in_care(request.user, resident_id, request=request)

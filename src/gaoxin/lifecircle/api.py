@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from gaoxin.common.api import Id, StrictIn, answers
 from gaoxin.lifecircle import access, queries, services
 from gaoxin.lifecircle.analysis import EvaluationError
 from gaoxin.lifecircle.models import Evaluation
@@ -17,7 +18,7 @@ from gaoxin.places.web import Request
 router = Router(tags=["lifecircle"])
 
 
-class EvaluationOut(Schema):
+class LifeCircleEvaluationOut(Schema):
     id: int
     created_at: str
     profile: str
@@ -29,13 +30,44 @@ class EvaluationOut(Schema):
     population_passing: int
 
 
-class RunIn(Schema):
-    profile_id: int | None = None
+class RunIn(StrictIn):
+    profile_id: Id | None = None
 
 
-class ErrorOut(Schema):
-    error: str
-    detail: str
+class AreaResultOut(Schema):
+    area_id: int
+    area_code: str
+    area: str
+    street: str
+    population: int
+    completeness: float | None
+    passes: bool
+    missing: int
+    class_completeness: dict[str, Any]
+    items: dict[str, Any]
+
+
+class MissingItemOut(Schema):
+    type: str
+    radius_m: int
+    distance_m: float | None
+
+
+class GapOut(Schema):
+    area_id: int
+    area: str
+    street: str
+    population: int
+    missing: list[MissingItemOut]
+
+
+class ScenarioOut(Schema):
+    id: int
+    name: str
+    created_at: str
+    profile_id: int
+    added: int
+    closed: int
 
 
 def _out(e: Evaluation) -> dict[str, Any]:
@@ -52,12 +84,12 @@ def _out(e: Evaluation) -> dict[str, Any]:
     }
 
 
-@router.get("/evaluations", response=list[EvaluationOut])
+@router.get("/evaluations", response=answers({200: list[LifeCircleEvaluationOut]}))
 def list_evaluations(request: Request) -> list[dict[str, Any]]:
     return [_out(e) for e in queries.evaluations(request.user, request.zone, limit=100)]
 
 
-@router.post("/evaluations", response={201: EvaluationOut, 400: ErrorOut})
+@router.post("/evaluations", response=answers({201: LifeCircleEvaluationOut}, 400, 404, 422))
 def run_evaluation(request: Request, payload: RunIn) -> Any:
     """Evaluate the zone now (planners). Without profile_id the zone's default profile is used."""
     profile = get_object_or_404(queries.profiles(), pk=payload.profile_id) if payload.profile_id else None
@@ -68,13 +100,13 @@ def run_evaluation(request: Request, payload: RunIn) -> Any:
     return Status(201, _out(evaluation))
 
 
-@router.get("/evaluations/{evaluation_id}", response=EvaluationOut)
-def get_evaluation(request: Request, evaluation_id: int) -> dict[str, Any]:
+@router.get("/evaluations/{evaluation_id}", response=answers({200: LifeCircleEvaluationOut}, 404, 422))
+def get_evaluation(request: Request, evaluation_id: Id) -> dict[str, Any]:
     return _out(access.evaluation_for(request.user, request.zone, evaluation_id))
 
 
-@router.get("/evaluations/{evaluation_id}/areas")
-def area_results(request: Request, evaluation_id: int) -> list[dict[str, Any]]:
+@router.get("/evaluations/{evaluation_id}/areas", response=answers({200: list[AreaResultOut]}, 404, 422))
+def area_results(request: Request, evaluation_id: Id) -> list[dict[str, Any]]:
     """Per residential area: completeness, pass/fail and per item {distance_m, facility_id, covered,
     count, supply_ratio}. Street staff get their own street's areas only."""
     evaluation = access.evaluation_for(request.user, request.zone, evaluation_id)
@@ -95,8 +127,8 @@ def area_results(request: Request, evaluation_id: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/evaluations/{evaluation_id}/gaps")
-def gaps(request: Request, evaluation_id: int) -> list[dict[str, Any]]:
+@router.get("/evaluations/{evaluation_id}/gaps", response=answers({200: list[GapOut]}, 404, 422))
+def gaps(request: Request, evaluation_id: Id) -> list[dict[str, Any]]:
     """Areas that miss mandatory items, fewest missing first, with each missing item and its nearest distance."""
     evaluation = access.evaluation_for(request.user, request.zone, evaluation_id)
     return [
@@ -114,16 +146,18 @@ def gaps(request: Request, evaluation_id: int) -> list[dict[str, Any]]:
     ]
 
 
-class SitingIn(Schema):
-    type: str
-    street_id: int | None = None
-    p: int | None = None
-    model: str = "cover"
-    capacity: int | None = None
-    candidate_list_id: int | None = None
+class SitingIn(StrictIn):
+    type: str = Field(min_length=1, max_length=64, description="a facility type code of the profile")
+    street_id: Id | None = None
+    p: int | None = Field(None, ge=0, le=10_000, description="new sites; none: as few as reach everyone")
+    model: Literal["cover", "median"] = "cover"
+    capacity: int | None = Field(
+        None, ge=1, le=1_000_000, description="places per new site (capacitated models)"
+    )
+    candidate_list_id: Id | None = None
 
 
-@router.post("/siting", response={200: dict, 400: ErrorOut})
+@router.post("/siting", response=answers({200: dict[str, Any]}, 400, 404, 422))
 def siting(request: Request, payload: SitingIn) -> Any:
     """Where to build next (planners): the ``p`` best new sites for a facility type (maximal covering,
     or with ``model`` "median" the shortest total walk), or without ``p`` the fewest that reach
@@ -139,8 +173,6 @@ def siting(request: Request, payload: SitingIn) -> Any:
         if payload.candidate_list_id
         else None
     )
-    if payload.model not in ("cover", "median"):
-        return Status(400, {"error": "model", "detail": "model is cover or median"})
     question = SitingRequest(
         type_code=payload.type,
         p=payload.p,
@@ -157,13 +189,13 @@ def siting(request: Request, payload: SitingIn) -> Any:
     return out | {"type": payload.type, "radius_m": result["item"].radius_m}
 
 
-@router.get("/scenarios")
+@router.get("/scenarios", response=answers({200: list[ScenarioOut]}))
 def list_scenarios(request: Request) -> list[dict[str, Any]]:
     return queries.scenario_rows(request.user, request.zone, limit=200)
 
 
-@router.get("/scenarios/{scenario_id}/comparison", response={200: dict, 400: ErrorOut})
-def scenario_comparison(request: Request, scenario_id: int) -> Any:
+@router.get("/scenarios/{scenario_id}/comparison", response=answers({200: dict[str, Any]}, 400, 404, 422))
+def scenario_comparison(request: Request, scenario_id: Id) -> Any:
     """The scenario against today: coverage per item and class, supply ratios, areas that change."""
     scenario = access.scenario_for(request.user, request.zone, scenario_id)
     try:

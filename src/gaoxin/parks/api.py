@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from gaoxin.common.api import Id, answers, checked_filters
+from gaoxin.common.filters import SEARCH_MAX_LENGTH
 from gaoxin.parks import access, queries, services
 from gaoxin.parks.analysis import reason_text
+from gaoxin.parks.choices import Klass, Scale
+from gaoxin.parks.datasets import DatasetName
 from gaoxin.parks.filtersets import ResultFilter
 from gaoxin.parks.models import Evaluation, Result
 from gaoxin.places.web import Request
@@ -17,12 +21,9 @@ from gaoxin.places.web import Request
 router = Router(tags=["parks"])
 
 
-class ErrorOut(Schema):
-    error: str
-    detail: str
+class YieldEvaluationOut(Schema):
+    """A year's 亩产效益 evaluation (the per-mu yield evaluation of enterprises)."""
 
-
-class EvaluationOut(Schema):
     id: int
     year: int
     status: str
@@ -49,7 +50,7 @@ class ResultOut(Schema):
     reasons: list[str]
 
 
-class ProblemOut(Schema):
+class RowProblemOut(Schema):
     row: int
     field: str
     message: str
@@ -61,9 +62,21 @@ class ImportOut(Schema):
 
 
 class ImportErrorOut(Schema):
+    """A refused file: every problem by row and column (none when the upload itself was unreadable)."""
+
     error: str
     detail: str
-    problems: list[ProblemOut]
+    problems: list[RowProblemOut] = []
+
+
+class ResultQuery(Schema):
+    """The filters of the results page (parks.filtersets.ResultFilter)."""
+
+    q: str | None = Field(None, max_length=SEARCH_MAX_LENGTH)
+    pool: Scale | None = None
+    klass: Klass | None = None
+    park: Id | None = None
+    industry: str | None = Field(None, max_length=5, description="a GB/T 4754 code or its prefix")
 
 
 def _evaluation(e: Evaluation) -> dict[str, Any]:
@@ -98,15 +111,16 @@ def _result(r: Result) -> dict[str, Any]:
     }
 
 
-@router.get("/evaluations", response=list[EvaluationOut])
+@router.get("/evaluations", response=answers({200: list[YieldEvaluationOut]}))
 def list_evaluations(request: Request) -> list[dict[str, Any]]:
     return [_evaluation(e) for e in access.evaluations(request.user, request.zone).select_related("scheme")]
 
 
 @router.post(
-    "/evaluations/{evaluation_id}/steps/{step}", response={200: EvaluationOut, 400: ErrorOut, 404: ErrorOut}
+    "/evaluations/{evaluation_id}/steps/{step}",
+    response=answers({200: YieldEvaluationOut}, 400, 404, 422),
 )
-def evaluation_step(request: Request, evaluation_id: int, step: str) -> Any:
+def evaluation_step(request: Request, evaluation_id: Id, step: str) -> Any:
     """Run one workflow step: land_notice, score, notice or finalize (park staff)."""
     evaluation = access.evaluation_for_change(request.user, request.zone, evaluation_id)
     if step not in services.STEPS:
@@ -118,35 +132,35 @@ def evaluation_step(request: Request, evaluation_id: int, step: str) -> Any:
     return Status(200, _evaluation(evaluation))
 
 
-@router.get("/evaluations/{evaluation_id}/results", response=list[ResultOut])
+@router.get("/evaluations/{evaluation_id}/results", response=answers({200: list[ResultOut]}, 404, 422))
 def evaluation_results(
-    request: Request,
-    evaluation_id: int,
-    pool: str = "",
-    klass: str = "",
-    park: str = "",
-    industry: str = "",
+    request: Request, evaluation_id: Id, filters: Query[ResultQuery]
 ) -> list[dict[str, Any]]:
     """An evaluation's results, filtered as the page filters them."""
     evaluation = access.evaluation_for(request.user, request.zone, evaluation_id)
-    f = ResultFilter({"pool": pool, "klass": klass, "park": park, "industry": industry}, zone=request.zone)
+    f = checked_filters(ResultFilter(filters.dict(), zone=request.zone))
     return [_result(r) for r in queries.filtered_results(evaluation, f).select_related("evaluation")]
 
 
-@router.get("/results/{result_id}", response=ResultOut)
-def get_result(request: Request, result_id: int) -> dict[str, Any]:
+@router.get("/results/{result_id}", response=answers({200: ResultOut}, 404, 422))
+def get_result(request: Request, result_id: Id) -> dict[str, Any]:
     """One result: staff see every one; an enterprise its own, from the public notice on."""
     return _result(access.result_for(request.user, request.zone, result_id))
 
 
-@router.get("/my/results", response=list[ResultOut])
+@router.get("/my/results", response=answers({200: list[ResultOut]}))
 def my_results(request: Request) -> list[dict[str, Any]]:
     """The published results of the enterprises the user speaks for."""
     return [_result(r) for r in access.own_results(request.user).select_related("evaluation", "enterprise")]
 
 
-@router.post("/imports", response={201: ImportOut, 400: ImportErrorOut})
-def import_file(request: Request, dataset: Form[str], year: Form[int], file: File[UploadedFile]) -> Any:
+@router.post("/imports", response=answers({201: ImportOut, 400: ImportErrorOut}, 422))
+def import_file(
+    request: Request,
+    dataset: Form[DatasetName],
+    year: Form[Annotated[int, Field(ge=2000, le=2100)]],
+    file: File[UploadedFile],
+) -> Any:
     """A department's CSV/xlsx (dataset tax, stats, power, eco or land): all rows or nothing."""
     access.require_manage(request.user)
     report = services.import_department_file(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, get_args
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +85,11 @@ LAND_COLUMNS = (
     Column("role", "使用方式"),  # 自有 / 租赁 (owner / tenant); blank = owner
     Column("area_m2", "使用面积(平方米)", required=True),
 )
+
+# The name of every file a department sends (the API documents them as its choices).
+DatasetName = Literal["tax", "stats", "power", "eco", "land"]
+if set(get_args(DatasetName)) != {*DATASETS, LAND_DATASET}:  # pragma: no cover - a new dataset is named twice
+    raise ImportError("parks.datasets: DatasetName must list every dataset")
 
 
 def parse_decimal(value: Any) -> Decimal | None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from gaoxin.common.api import Id, answers, checked_filters
+from gaoxin.common.filters import SEARCH_MAX_LENGTH
 from gaoxin.places import access, queries
+from gaoxin.places.choices import AreaStatus, FacilityStatus, ServiceClass
 from gaoxin.places.filtersets import AreaFilter, FacilityFilter
 from gaoxin.places.web import Request
 
@@ -47,25 +50,40 @@ class AreaOut(Schema):
     status: str
 
 
-class ListFilters(Schema):
-    q: str | None = None
-    street: int | None = None
-    service_class: str | None = None
-    type: int | None = None
-    status: str | None = None
-    limit: int = 500
-    offset: int = 0
+class Window(Schema):
+    limit: int = Field(500, ge=0, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=2**31)
 
 
-def _window(filters: ListFilters) -> slice:
-    offset = max(filters.offset, 0)
-    return slice(offset, offset + min(max(filters.limit, 0), MAX_LIMIT))
+class AreaQuery(Window):
+    """The filters of the residential-area list page (places.filtersets.AreaFilter)."""
+
+    q: str | None = Field(None, max_length=SEARCH_MAX_LENGTH)
+    street: Id | None = None
+    status: AreaStatus | None = None
 
 
-@router.get("/facilities", response=list[FacilityOut])
-def list_facilities(request: Request, filters: Query[ListFilters]) -> list[dict[str, Any]]:
+class FacilityQuery(Window):
+    """The filters of the facility list page (places.filtersets.FacilityFilter)."""
+
+    q: str | None = Field(None, max_length=SEARCH_MAX_LENGTH)
+    street: Id | None = None
+    service_class: ServiceClass | None = None
+    type: Id | None = None
+    status: FacilityStatus | None = None
+
+
+WINDOW = {"limit", "offset"}
+
+
+def _window(filters: Window) -> slice:
+    return slice(filters.offset, filters.offset + filters.limit)
+
+
+@router.get("/facilities", response=answers({200: list[FacilityOut]}, 422))
+def list_facilities(request: Request, filters: Query[FacilityQuery]) -> list[dict[str, Any]]:
     """The zone's facilities, filtered as the list page filters them (``limit`` at most 5000)."""
-    f = FacilityFilter(filters.dict(exclude={"limit", "offset"}), zone=request.zone)
+    f = checked_filters(FacilityFilter(filters.dict(exclude=WINDOW), zone=request.zone))
     qs = queries.facility_list(request.user, request.zone, f).order_by("code")[_window(filters)]
     return [
         {
@@ -85,10 +103,10 @@ def list_facilities(request: Request, filters: Query[ListFilters]) -> list[dict[
     ]
 
 
-@router.get("/areas", response=list[AreaOut])
-def list_areas(request: Request, filters: Query[ListFilters]) -> list[dict[str, Any]]:
+@router.get("/areas", response=answers({200: list[AreaOut]}, 422))
+def list_areas(request: Request, filters: Query[AreaQuery]) -> list[dict[str, Any]]:
     """The zone's residential areas, filtered as the list page filters them (``limit`` at most 5000)."""
-    f = AreaFilter(filters.dict(include={"q", "street", "status"}), zone=request.zone)
+    f = checked_filters(AreaFilter(filters.dict(exclude=WINDOW), zone=request.zone))
     qs = queries.area_list(request.user, request.zone, f).order_by("code")[_window(filters)]
     return [
         {
@@ -113,7 +131,7 @@ def list_areas(request: Request, filters: Query[ListFilters]) -> list[dict[str, 
     ]
 
 
-@router.get("/layers")
+@router.get("/layers", response=answers({200: dict[str, Any]}))
 def layers(request: Request) -> dict[str, Any]:
     """GeoJSON FeatureCollections of streets, communities, residential areas and facilities (WGS-84)."""
     access.require_view(request.user)

@@ -44,3 +44,17 @@ def keys_from_the_environment(app_configs: Any, **kwargs: Any) -> list[Any]:
                 Error("A key of GAOXIN_DATA_KEY_PREVIOUS is shorter than 32 characters.", id="gaoxin.E002")
             )
     return found
+
+
+@register(Tags.security, deploy=True)
+def second_factor_required(app_configs: Any, **kwargs: Any) -> list[Any]:
+    """等保 level 3 asks two factors of administrators: turning the requirement off is reported."""
+    if settings.GAOXIN_REQUIRE_2FA:
+        return []
+    return [
+        Warning(
+            "GAOXIN_REQUIRE_2FA is off: administrators, doctors and auditors log in with a password only.",
+            hint="Unset GAOXIN_REQUIRE_2FA (on by default) or set it to true.",
+            id="gaoxin.W003",
+        )
+    ]

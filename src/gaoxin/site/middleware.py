@@ -154,6 +154,7 @@ class SecondFactorMiddleware:
         from django.http import JsonResponse
         from django.shortcuts import redirect
         from django.utils.http import urlencode
+        from django.utils.translation import gettext as _
 
         from gaoxin.accounts import services
         from gaoxin.accounts.models import User
@@ -168,7 +169,7 @@ class SecondFactorMiddleware:
             logout(request)
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"error": "unauthenticated", "detail": "Log in with the second factor."}, status=401
+                    {"error": "unauthenticated", "detail": _("Log in with the second factor.")}, status=401
                 )
             return redirect(f"/login/?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

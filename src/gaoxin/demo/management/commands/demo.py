@@ -1,7 +1,9 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from gaoxin.accounts.services import SECOND_FACTOR_ROLES
 from gaoxin.demo.load import DEMO_PASSWORD, DEMO_USERS, is_loaded, load_demo
 
 
@@ -17,7 +19,15 @@ class Command(BaseCommand):
         if options["logins"]:
             self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
             for username, display, roles, _street in DEMO_USERS:
-                self.stdout.write("  %-11s %s (%s)" % (username, display, ", ".join(r.value for r in roles)))
+                mark = " *" if settings.GAOXIN_REQUIRE_2FA and set(roles) & set(SECOND_FACTOR_ROLES) else ""
+                self.stdout.write(
+                    "  %-11s %s (%s)%s" % (username, display, ", ".join(r.value for r in roles), mark)
+                )
+            if settings.GAOXIN_REQUIRE_2FA:
+                self.stdout.write(
+                    "  * logs in with a second factor: at the first login, add the key the page shows (QR code"
+                    " or text) to any TOTP authenticator app, then type its 6-digit code."
+                )
             return
         if options["if_empty"] and is_loaded():
             self.stdout.write("A zone is already loaded; keeping it (run `gaoxin demo` to reload the demo).")
