@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts import services
 from gaoxin.accounts.models import User
+from gaoxin.common.admin import PrivateDeletion
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin[User]):
+class UserAdmin(PrivateDeletion, BaseUserAdmin[User]):
     """Users who have acted are deactivated, never deleted: their name stays on every audit event and
     every record they wrote (等保 level 3: the audit trail stays whole)."""
 

@@ -39,6 +39,8 @@ class SecondFactor(models.Model):
     """A user's authenticator (TOTP, RFC 6238): the shared secret, encrypted like every personal field,
     and the last time step used (a code is never accepted twice)."""
 
+    personal_data = True  # read through the audited pages only (common.admin)
+
     user = models.OneToOneField(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="second_factor"
     )
@@ -56,6 +58,8 @@ class SecondFactor(models.Model):
 
 class RecoveryCode(models.Model):
     """A one-time code for a lost authenticator; only its hash is kept."""
+
+    personal_data = True  # read through the audited pages only (common.admin)
 
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="recovery_codes"

@@ -3,11 +3,12 @@ are not: every read of them must go through the audited pages."""
 
 from django.contrib import admin
 
+from gaoxin.common.admin import ModelAdmin
 from gaoxin.health.models import Institution, ServicePackage, Team, TeamMember
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin[Institution]):
+class InstitutionAdmin(ModelAdmin[Institution]):
     list_display = ("name", "kind", "street", "county_code")
     filter_horizontal = ("managers",)
 
@@ -18,11 +19,11 @@ class TeamMemberInline(admin.TabularInline[TeamMember, Team]):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin[Team]):
+class TeamAdmin(ModelAdmin[Team]):
     list_display = ("name", "institution", "caseload_warning")
     inlines = [TeamMemberInline]
 
 
 @admin.register(ServicePackage)
-class ServicePackageAdmin(admin.ModelAdmin[ServicePackage]):
+class ServicePackageAdmin(ModelAdmin[ServicePackage]):
     list_display = ("name", "kind", "price_yuan", "resident_pays_yuan")

@@ -66,6 +66,8 @@ class Institution(TimeStamped):
 
 
 class Resident(TimeStamped):
+    personal_data = True  # read through the audited pages only (common.admin)
+
     id_cipher = models.TextField(_("ID number (encrypted)"), editable=False)
     id_hash = models.CharField(_("ID number lookup hash"), max_length=64, unique=True, editable=False)
     id_masked = models.CharField(_("ID number"), max_length=18, editable=False)
@@ -116,6 +118,8 @@ class Resident(TimeStamped):
 class Guardianship(models.Model):
     """A guardian manages a child under 14 online, after a separate consent (个人信息保护法 Art. 31)."""
 
+    personal_data = True  # read through the audited pages only (common.admin)
+
     guardian = models.ForeignKey(
         Resident, verbose_name=_("guardian"), on_delete=models.CASCADE, related_name="wards"
     )
@@ -134,6 +138,8 @@ class Guardianship(models.Model):
 
 
 class HealthRecord(TimeStamped):
+    personal_data = True  # read through the audited pages only (common.admin)
+
     resident = models.ForeignKey(
         Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="records"
     )
@@ -183,6 +189,8 @@ class HealthRecord(TimeStamped):
 
 
 class Condition(models.Model):
+    personal_data = True  # read through the audited pages only (common.admin)
+
     record = models.ForeignKey(
         HealthRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="conditions"
     )
@@ -201,6 +209,8 @@ class Condition(models.Model):
 
 
 class Measurement(models.Model):
+    personal_data = True  # read through the audited pages only (common.admin)
+
     record = models.ForeignKey(
         HealthRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="measurements"
     )
@@ -288,6 +298,8 @@ class ServicePackage(models.Model):
 
 
 class Contract(TimeStamped):
+    personal_data = True  # read through the audited pages only (common.admin)
+
     resident = models.ForeignKey(
         Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="contracts"
     )
@@ -346,6 +358,8 @@ class Contract(TimeStamped):
 class ServiceDelivery(models.Model):
     """One service of the contract's package delivered (履约): the item, the day, who."""
 
+    personal_data = True  # read through the audited pages only (common.admin)
+
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="deliveries"
     )
@@ -369,6 +383,8 @@ class EmergencyAccess(models.Model):
     """Breaking the glass: a doctor opens a resident outside their care, in an emergency, for a stated
     reason and for a limited time (settings.GAOXIN_BREAK_GLASS_HOURS). The centre's manager and the
     auditor see every one; the opening is in the audit log with its reason."""
+
+    personal_data = True  # read through the audited pages only (common.admin)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

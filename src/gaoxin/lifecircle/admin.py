@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import User
+from gaoxin.common.admin import ModelAdmin
 from gaoxin.lifecircle import services
 from gaoxin.lifecircle.models import (
     AreaResult,
@@ -33,7 +34,7 @@ class ProfileItemInline(admin.TabularInline[ProfileItem, Profile]):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin[Profile]):
+class ProfileAdmin(ModelAdmin[Profile]):
     list_display = (
         "title",
         "name",
@@ -64,13 +65,13 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin[Evaluation]):
+class EvaluationAdmin(ModelAdmin[Evaluation]):
     list_display = ("created_at", "zone", "profile", "stale", "duration_ms", "created_by")
     readonly_fields = ("zone", "profile", "items", "created_by", "stale", "duration_ms", "summary")
 
 
 @admin.register(AreaResult)
-class AreaResultAdmin(admin.ModelAdmin[AreaResult]):
+class AreaResultAdmin(ModelAdmin[AreaResult]):
     list_display = ("evaluation", "area", "street", "population", "completeness", "passes", "missing")
     list_filter = ("passes", "street")
     list_select_related = ("area", "street", "evaluation")
@@ -94,7 +95,7 @@ class CandidateSiteInline(admin.TabularInline[CandidateSite, CandidateList]):
 
 
 @admin.register(CandidateList)
-class CandidateListAdmin(admin.ModelAdmin[CandidateList]):
+class CandidateListAdmin(ModelAdmin[CandidateList]):
     list_display = ("name", "zone", "created_by", "created_at")
     inlines = [CandidateSiteInline]
     readonly_fields = ("created_by",)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from gaoxin.common.admin import ModelAdmin
 from gaoxin.parks.models import (
     Enterprise,
     LandParcel,
@@ -19,7 +20,7 @@ class ParkYearInline(admin.TabularInline[ParkYear, Park]):
 
 
 @admin.register(Park)
-class ParkAdmin(admin.ModelAdmin[Park]):
+class ParkAdmin(ModelAdmin[Park]):
     list_display = ("code", "name", "focus_industries")
     inlines = [ParkYearInline]
 
@@ -31,7 +32,7 @@ class LandUseInline(admin.TabularInline[LandUse, LandParcel]):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin[Enterprise]):
+class EnterpriseAdmin(ModelAdmin[Enterprise]):
     list_display = ("name", "uscc", "park", "industry_code", "scale", "high_tech")
     list_filter = ("park", "scale", "high_tech")
     search_fields = ("name", "uscc")
@@ -39,7 +40,7 @@ class EnterpriseAdmin(admin.ModelAdmin[Enterprise]):
 
 
 @admin.register(LandParcel)
-class LandParcelAdmin(admin.ModelAdmin[LandParcel]):
+class LandParcelAdmin(ModelAdmin[LandParcel]):
     list_display = ("code", "park", "area_m2", "contract_start_by", "started_on", "completed_on")
     list_filter = ("park",)
     search_fields = ("code", "certificate")
@@ -47,23 +48,23 @@ class LandParcelAdmin(admin.ModelAdmin[LandParcel]):
 
 
 @admin.register(Plant)
-class PlantAdmin(admin.ModelAdmin[Plant]):
+class PlantAdmin(ModelAdmin[Plant]):
     list_display = ("name", "owner", "floor_area_m2")
     filter_horizontal = ("tenants",)
 
 
 @admin.register(YearFlag)
-class YearFlagAdmin(admin.ModelAdmin[YearFlag]):
+class YearFlagAdmin(ModelAdmin[YearFlag]):
     list_display = ("enterprise", "year", "code", "evidence")
     list_filter = ("year", "code")
 
 
 @admin.register(PolicyMeasure)
-class PolicyMeasureAdmin(admin.ModelAdmin[PolicyMeasure]):
+class PolicyMeasureAdmin(ModelAdmin[PolicyMeasure]):
     list_display = ("klass", "kind", "text")
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin[Scheme]):
+class SchemeAdmin(ModelAdmin[Scheme]):
     list_display = ("name", "version", "title", "builtin")
     readonly_fields = ("builtin",)

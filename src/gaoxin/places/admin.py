@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from gaoxin.common.admin import ModelAdmin
 from gaoxin.places.models import (
     Community,
     Facility,
@@ -12,25 +13,25 @@ from gaoxin.places.models import (
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin[Zone]):
+class ZoneAdmin(ModelAdmin[Zone]):
     list_display = ("code", "name", "synthetic_geometry")
 
 
 @admin.register(Street)
-class StreetAdmin(admin.ModelAdmin[Street]):
+class StreetAdmin(ModelAdmin[Street]):
     list_display = ("code", "name", "zone")
     search_fields = ("code", "name")
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin[Community]):
+class CommunityAdmin(ModelAdmin[Community]):
     list_display = ("code", "name", "street", "kind")
     list_filter = ("street", "kind")
     search_fields = ("code", "name")
 
 
 @admin.register(ResidentialArea)
-class ResidentialAreaAdmin(admin.ModelAdmin[ResidentialArea]):
+class ResidentialAreaAdmin(ModelAdmin[ResidentialArea]):
     list_display = ("code", "name", "community", "street", "population", "status")
     list_filter = ("street", "status")
     search_fields = ("code", "name")
@@ -39,7 +40,7 @@ class ResidentialAreaAdmin(admin.ModelAdmin[ResidentialArea]):
 
 
 @admin.register(FacilityType)
-class FacilityTypeAdmin(admin.ModelAdmin[FacilityType]):
+class FacilityTypeAdmin(ModelAdmin[FacilityType]):
     list_display = (
         "code",
         "name_zh",
@@ -54,7 +55,7 @@ class FacilityTypeAdmin(admin.ModelAdmin[FacilityType]):
 
 
 @admin.register(Facility)
-class FacilityAdmin(admin.ModelAdmin[Facility]):
+class FacilityAdmin(ModelAdmin[Facility]):
     list_display = ("code", "name", "type", "street", "status", "capacity")
     list_filter = ("street", "type__service_class", "status")
     search_fields = ("code", "name", "address")
@@ -63,6 +64,6 @@ class FacilityAdmin(admin.ModelAdmin[Facility]):
 
 
 @admin.register(WalkEdge)
-class WalkEdgeAdmin(admin.ModelAdmin[WalkEdge]):
+class WalkEdgeAdmin(ModelAdmin[WalkEdge]):
     list_display = ("id", "zone", "highway", "name")
     list_filter = ("highway",)
