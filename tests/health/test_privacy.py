@@ -197,3 +197,28 @@ def test_only_a_family_doctor_breaks_the_glass(client_of, care, people, planner)
     )
     with pytest.raises(PermissionDenied):  # a manager is no team member
         services.break_glass(care["manager"], id_number=CLEAR_ID, reason="昏迷送医，需查过敏史")
+
+
+def test_breaking_the_glass_opens_a_record_to_read_not_to_change(client_of, care, people):  # type: ignore[no-untyped-def]
+    other, me = care["other_doctor"], people["me"]
+    services.break_glass(other, id_number=CLEAR_ID, reason="昏迷送医，需查过敏史和用药")
+    c = client_of(other)
+    page = c.get(reverse("health:resident", args=[me.pk])).content.decode()
+    assert 'id="emergency"' in page
+    assert 'id="add-measurement"' not in page and "record_step" not in page and 'id="sign"' not in page
+    record = people["records"][me.pk]
+    changed = c.post(
+        reverse("health:record_edit", args=[me.pk, "measurement"]),
+        {"taken_on": "2026-12-01", "sbp": "120", "dbp": "80"},
+    )
+    assert changed.status_code in (403, 404) and not record.measurements.exists()
+    assert access.in_care(care["doctor"], me) and not access.in_care(other, me)
+    son = people["son"]  # no contract: opened in an emergency, he is not signed up by the opener
+    services.break_glass(
+        other, id_number=id_number(f"{son.birth_date:%Y%m%d}", "011"), reason="高热惊厥送医，查病史"
+    )
+    with pytest.raises(PermissionDenied):
+        services.sign_contract(
+            other, resident=son, team=care["team_b"], package=care["basic"], via=SignedVia.DOCTOR
+        )
+    assert not son.contracts.exists()

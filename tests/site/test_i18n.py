@@ -23,8 +23,8 @@ def test_every_chinese_message_is_translated_and_compiled():
         po = polib.pofile(str(po_path))
         assert po.percent_translated() == 100, [e.msgid for e in po.untranslated_entries()]
         mo = polib.mofile(str(po_path.with_suffix(".mo")))
-        compiled = {e.msgid: e.msgstr for e in mo}
-        stale = [e.msgid for e in po if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+        compiled = {(e.msgctxt, e.msgid): e.msgstr for e in mo}  # one msgid may have several contexts
+        stale = [e.msgid for e in po if not e.msgid_plural and compiled.get((e.msgctxt, e.msgid)) != e.msgstr]
         assert stale == [], "run `make messages` to recompile the catalogue"
 
 

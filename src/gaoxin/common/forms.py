@@ -38,3 +38,13 @@ def set_choices(form: forms.BaseForm, name: str, choices: Iterable[tuple[Any, An
     if not isinstance(field, forms.ChoiceField):
         raise TypeError(f"{name} is not a choice field")
     field.choices = list(choices)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; its value is ISO 8601 whatever the language (a localised 2026/12/01
+    is no value for ``<input type="date">``)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -59,8 +59,9 @@ def require_staff_of_care(user: User) -> None:
         raise PermissionDenied
 
 
-def care_residents(user: User) -> QuerySet[Resident]:
-    """The residents a doctor or a centre manager may open."""
+def care_residents(user: User, *, emergency: bool = True) -> QuerySet[Resident]:
+    """The residents a doctor or a centre manager may open; without ``emergency``, those in their care
+    proper (whose record and contract they may change: breaking the glass opens a record to read)."""
     if not user.is_authenticated:
         return Resident.objects.none()
     teams = Q(contracts__status__in=list(HOLDING), contracts__team__members__user=user)
@@ -69,8 +70,9 @@ def care_residents(user: User) -> QuerySet[Resident]:
     live = [s for s in RecordStatus.values if s != RecordStatus.CANCELLED]
     kept = Q(records__institution__managers=user, records__status__in=live)
     # a doctor who broke the glass: that resident, until the access ends
-    emergency = Q(emergency_accesses__user=user, emergency_accesses__expires_at__gt=timezone.now())
-    return Resident.objects.filter(teams | contracted | kept | emergency).distinct()
+    emergency_access = Q(emergency_accesses__user=user, emergency_accesses__expires_at__gt=timezone.now())
+    scope = teams | contracted | kept
+    return Resident.objects.filter(scope | emergency_access if emergency else scope).distinct()
 
 
 def resident_for_staff(user: User, pk: int) -> Resident:
@@ -169,9 +171,25 @@ def require_care_staff(user: User | None) -> None:
         raise PermissionDenied
 
 
+def in_care(user: User, resident: Resident) -> bool:
+    """The resident is in the user's care proper (not only opened by breaking the glass)."""
+    return care_residents(user, emergency=False).filter(pk=resident.pk).exists()
+
+
 def require_care_of(user: User | None, resident: Resident) -> None:
-    """The user cares for this resident (a team holding their contract or its centre's manager)."""
-    if user is not None and not care_residents(user).filter(pk=resident.pk).exists():
+    """The user cares for this resident (a team holding their contract or its centre's manager); an
+    emergency access reads, it does not change."""
+    if user is not None and not in_care(user, resident):
+        raise PermissionDenied
+
+
+def require_more_than_emergency(user: User | None, resident: Resident) -> None:
+    """A resident opened by breaking the glass, and not otherwise in the user's care, is read only."""
+    if (
+        user is not None
+        and not in_care(user, resident)
+        and resident.emergency_accesses.filter(user=user, expires_at__gt=timezone.now()).exists()
+    ):
         raise PermissionDenied
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common.forms import set_choices
+from gaoxin.common.forms import DateInput, set_choices
 from gaoxin.health.choices import CancelReason, Sex
 from gaoxin.health.models import Institution, ServicePackage, Team
 from gaoxin.places.models import Community
@@ -15,7 +15,7 @@ class RegisterForm(forms.Form):
     id_number = forms.CharField(label=_("ID number (身份证号)"), max_length=18)
     name = forms.CharField(label=_("Name"), max_length=50)
     sex = forms.TypedChoiceField(label=_("Sex"), choices=Sex.choices, coerce=int)
-    birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.order_by("code"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -46,13 +46,11 @@ class CancelForm(forms.Form):
 class ConditionForm(forms.Form):
     icd10 = forms.RegexField(label=_("ICD-10 code"), regex=r"^[A-Za-z]\d{2}(\.\d{1,2})?$", max_length=8)
     name = forms.CharField(label=_("Diagnosis"), max_length=100)
-    diagnosed_on = forms.DateField(
-        label=_("Diagnosed on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    diagnosed_on = forms.DateField(label=_("Diagnosed on"), required=False, widget=DateInput())
 
 
 class MeasurementForm(forms.Form):
-    taken_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    taken_on = forms.DateField(label=_("Date"), widget=DateInput())
     sbp = forms.IntegerField(label=_("Systolic BP (mmHg)"), min_value=50, max_value=300, required=False)
     dbp = forms.IntegerField(label=_("Diastolic BP (mmHg)"), min_value=30, max_value=200, required=False)
     fpg = forms.DecimalField(
@@ -81,7 +79,7 @@ class HistoryForm(forms.Form):
 
 class DeliveryForm(forms.Form):
     item = forms.ChoiceField(label=_("Service item"))
-    delivered_on = forms.DateField(label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}))
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args: Any, items: list[str] | None = None, **kwargs: Any) -> None:

@@ -275,6 +275,7 @@ def sign_contract(
         access.require_self_or_guardian(actor, resident)
     else:
         access.require_member_of(actor, team.pk)
+        access.require_more_than_emergency(actor, resident)
     if holding_contract(resident) is not None:
         raise HealthError(_("The resident already has a contract or an application with a team."))
     start = starts_on or timezone.localdate()

@@ -88,6 +88,7 @@ def resident_detail(request: Request, pk: int) -> HttpResponse:
         "health/resident.html",
         {
             "emergency": queries.emergency_of(request.user, resident),
+            "can_change": access.in_care(request.user, resident),
             "resident": resident,
             "record": record,
             "contract": contract,

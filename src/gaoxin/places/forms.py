@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import User
 from gaoxin.common.choices import CoordinateSystem, FileFormat
-from gaoxin.common.forms import UploadField, limit_choices
+from gaoxin.common.forms import DateInput, UploadField, limit_choices
 from gaoxin.common.tabular import format_for_filename
 from gaoxin.places import access
 from gaoxin.places.choices import ImportDataset
@@ -41,8 +41,8 @@ class FacilityForm(forms.ModelForm[Facility]):
             "operator",
         ]
         widgets = {
-            "opened_on": forms.DateInput(attrs={"type": "date"}),
-            "closed_on": forms.DateInput(attrs={"type": "date"}),
+            "opened_on": DateInput(),
+            "closed_on": DateInput(),
         }
 
     def __init__(self, *args: Any, user: User, zone: Zone, **kwargs: Any) -> None:

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from gaoxin.accounts.views import LoginView, second_factor, second_factor_setup
 from gaoxin.site import views
@@ -8,6 +10,7 @@ from gaoxin.site.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", RedirectView.as_view(url=static("gaoxin/favicon.svg"), permanent=True)),
     path("login/", LoginView.as_view(), name="login"),
     path("login/second-factor/", second_factor, name="second_factor"),
     path("login/second-factor/setup/", second_factor_setup, name="second_factor_setup"),
