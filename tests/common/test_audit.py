@@ -115,3 +115,9 @@ def test_every_applied_import_is_audited(zone, planner):  # type: ignore[no-unty
     batch = imports.run("places.facilities", actor=planner, filename="k.csv", content=content)
     event = AuditEvent.objects.get(action="import")
     assert event.actor == planner and event.target_id == str(batch.pk) and "created=1" in event.detail
+
+
+def test_an_action_name_too_long_for_the_log_fails_on_every_database(db):  # type: ignore[no-untyped-def]
+    """SQLite would store it; PostgreSQL refuses it (the enrolment of a second factor did)."""
+    with pytest.raises(ValueError, match="longer than 20"):
+        audit.record(None, "second_factor_enrolled", "user", 1)

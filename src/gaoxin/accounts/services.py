@@ -330,7 +330,7 @@ def enrol_second_factor(
     SecondFactor.objects.update_or_create(
         user=user, defaults={"secret_cipher": crypto.encrypt(secret), "last_step": step}
     )
-    audit.record(user, "second_factor_enrolled", "user", login_key(user.username), request=request)
+    audit.record(user, "second_factor_set", "user", login_key(user.username), request=request)
     return _new_recovery_codes(user)
 
 
