@@ -46,7 +46,7 @@ def record(
     """Append one event. ``actor`` is a user, or None for the system (imports, the demo loader) and
     for anonymous requests (failed logins); ``label`` must already be masked."""
     for name, value in (("action", action), ("target_type", target_type), ("outcome", outcome)):
-        limit = AuditEvent._meta.get_field(name).max_length
+        limit = getattr(AuditEvent._meta.get_field(name), "max_length", None)
         if limit is not None and len(value) > limit:  # a name in the code, checked on every database
             raise ValueError(f"audit {name} {value!r} is longer than {limit} characters")
     user = actor if getattr(actor, "is_authenticated", False) else None
