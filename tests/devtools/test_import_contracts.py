@@ -91,3 +91,21 @@ def test_the_project_follows_the_template():
     graph = grimp.build_graph("gaoxin")
     assert check(graph, "gaoxin") == []
     assert {"lifecircle", "parks", "health"} <= set(domain_apps(graph, "gaoxin"))
+
+
+def test_every_app_has_a_layers_contract_of_its_own() -> None:
+    """Beside the template contract, import-linter's own layers contract holds each app (a new app adds
+    one to pyproject.toml; this test says so)."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text())
+    contracts = config["tool"]["importlinter"]["contracts"]
+    held = {c for contract in contracts if contract["type"] == "layers" for c in contract["containers"]}
+    apps = {
+        f"gaoxin.{p.parent.name}"
+        for p in (root / "src" / "gaoxin").glob("*/apps.py")
+        if p.parent.name not in ("common", "site", "demo", "standards", "analysis")
+    }
+    assert apps and apps <= held, sorted(apps - held)
