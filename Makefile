@@ -23,7 +23,7 @@ demo: $(BIN)/.installed
 	$(BIN)/gaoxin collectstatic --no-input --verbosity 0
 	@$(BIN)/gaoxin demo --logins
 	@echo "Gaoxin is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/gaoxin runserver 127.0.0.1:$(PORT) --insecure
+	GAOXIN_DEBUG=$${GAOXIN_DEBUG:-false} GAOXIN_HTTPS=$${GAOXIN_HTTPS:-false} $(BIN)/gaoxin runserver 127.0.0.1:$(PORT) --insecure
 
 ## Run the whole suite: architecture contracts, lint, types, tests.
 test: $(BIN)/.installed

@@ -50,6 +50,16 @@ def can_see_kpis(user: User) -> bool:
     )
 
 
+def can_see_kpis_only(user: User) -> bool:
+    """The aggregates without a care role (planners, leadership): their one health page."""
+    return can_see_kpis(user) and not is_staff_of_care(user)
+
+
+def has_own_record_page(user: User) -> bool:
+    """The user is a registered resident (her own page, and her children's)."""
+    return user.is_authenticated and Resident.objects.filter(user=user).exists()
+
+
 def can_read_audit(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.AUDITOR)
 

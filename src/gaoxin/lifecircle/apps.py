@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.navigation import Landing, NavLink
 
 
 class LifecircleConfig(AppConfig):
@@ -24,3 +28,22 @@ class LifecircleConfig(AppConfig):
             post_save.connect(services.mark_stale_on_change, sender=model, weak=False)
             post_delete.connect(services.mark_stale_on_change, sender=model, weak=False)
         network_replaced.connect(services.mark_stale_on_change, weak=False)
+
+    def navigation(self) -> list[NavLink]:
+        from gaoxin.lifecircle import access
+
+        return [NavLink(_("Life circle"), "lifecircle:index", access.can_view, order=30)]
+
+    def landing(self, user: Any) -> Landing | None:
+        """Street staff start with their street's page of the latest evaluation."""
+        from django.urls import reverse
+
+        from gaoxin.accounts.choices import Role
+        from gaoxin.lifecircle import access, queries
+
+        if not (user.street_id and user.has_role(Role.STREET_STAFF) and access.can_view(user)):
+            return None
+        latest = queries.latest(user.street.zone)
+        if latest is None:
+            return None
+        return Landing(45, reverse("lifecircle:street", args=[latest.pk, user.street_id]))

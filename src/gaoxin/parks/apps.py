@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.navigation import Landing, NavLink
 
 
 class ParksConfig(AppConfig):
@@ -17,3 +21,24 @@ class ParksConfig(AppConfig):
         from gaoxin.parks import services
 
         post_migrate.connect(lambda sender, **kw: services.sync_builtin_schemes(), sender=self, weak=False)
+
+    def navigation(self) -> list[NavLink]:
+        from gaoxin.parks import access
+
+        return [
+            NavLink(_("Parks"), "parks:index", access.can_view_all, order=40),
+            NavLink(_("My enterprise"), "parks:portal", access.is_enterprise_user, order=41),
+        ]
+
+    def landing(self, user: Any) -> Landing | None:
+        """An enterprise starts at its portal, park staff at the parks' overview."""
+        from django.urls import reverse
+
+        from gaoxin.accounts.choices import Role
+        from gaoxin.parks import access
+
+        if access.is_enterprise_user(user) and not access.can_view_all(user):
+            return Landing(90, reverse("parks:portal"))
+        if user.has_role(Role.PARK_STAFF) and access.can_view_all(user):
+            return Landing(60, reverse("parks:index"))
+        return None

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -93,16 +94,23 @@ class MetricUnit:
     code: str
     metric: Metric
     per_unit: Decimal
+    reported_label: Any = None  # the label in the reporting unit; None: the metric's own label
+
+    @property
+    def label(self) -> Any:
+        return self.reported_label if self.reported_label is not None else self.metric.label
 
 
 # The one table of reporting units: money in 万元, everything else as stored.
 METRIC_UNITS: dict[str, MetricUnit] = {
     u.code: u
     for u in (
-        MetricUnit("tax_10k_yuan", Metric.TAX, YUAN_PER_WAN),
-        MetricUnit("revenue_10k_yuan", Metric.REVENUE, YUAN_PER_WAN),
-        MetricUnit("value_added_10k_yuan", Metric.VALUE_ADDED, YUAN_PER_WAN),
-        MetricUnit("rd_10k_yuan", Metric.RD, YUAN_PER_WAN),
+        MetricUnit("tax_10k_yuan", Metric.TAX, YUAN_PER_WAN, _("tax paid (10k yuan)")),
+        MetricUnit("revenue_10k_yuan", Metric.REVENUE, YUAN_PER_WAN, _("operating revenue (10k yuan)")),
+        MetricUnit(
+            "value_added_10k_yuan", Metric.VALUE_ADDED, YUAN_PER_WAN, _("industrial value added (10k yuan)")
+        ),
+        MetricUnit("rd_10k_yuan", Metric.RD, YUAN_PER_WAN, _("R&D expenditure (10k yuan)")),
         MetricUnit("employees", Metric.EMPLOYEES, Decimal(1)),
         MetricUnit("energy_tce", Metric.ENERGY, Decimal(1)),
         MetricUnit("electricity_kwh", Metric.ELECTRICITY, Decimal(1)),
@@ -112,3 +120,7 @@ METRIC_UNITS: dict[str, MetricUnit] = {
         MetricUnit("nox_t", Metric.NOX, Decimal(1)),
     )
 }
+
+
+# Each stored metric's reporting unit: figures are shown to people in the unit they report them in.
+REPORTED: dict[str, MetricUnit] = {u.metric.value: u for u in METRIC_UNITS.values()}

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.forms import UploadField
@@ -102,26 +103,46 @@ class OwnFiguresForm(forms.Form):
     """The enterprise's own figures (money in 万元 as on its reports): each field is a METRIC_UNITS code."""
 
     tax_10k_yuan = forms.DecimalField(
-        label=_("Tax paid (10k yuan)"), min_value=0, required=False, max_digits=14, decimal_places=4
+        label=capfirst(METRIC_UNITS["tax_10k_yuan"].label),
+        min_value=0,
+        required=False,
+        max_digits=14,
+        decimal_places=4,
     )
     revenue_10k_yuan = forms.DecimalField(
-        label=_("Operating revenue (10k yuan)"), min_value=0, required=False, max_digits=14, decimal_places=4
+        label=capfirst(METRIC_UNITS["revenue_10k_yuan"].label),
+        min_value=0,
+        required=False,
+        max_digits=14,
+        decimal_places=4,
     )
     value_added_10k_yuan = forms.DecimalField(
-        label=_("Industrial value added (10k yuan)"),
+        label=capfirst(METRIC_UNITS["value_added_10k_yuan"].label),
         min_value=0,
         required=False,
         max_digits=14,
         decimal_places=4,
     )
     rd_10k_yuan = forms.DecimalField(
-        label=_("R&D expenditure (10k yuan)"), min_value=0, required=False, max_digits=14, decimal_places=4
+        label=capfirst(METRIC_UNITS["rd_10k_yuan"].label),
+        min_value=0,
+        required=False,
+        max_digits=14,
+        decimal_places=4,
     )
     employees = forms.DecimalField(
-        label=_("Average employees"), min_value=0, required=False, max_digits=10, decimal_places=0
+        label=capfirst(METRIC_UNITS["employees"].label),
+        min_value=0,
+        required=False,
+        max_digits=10,
+        decimal_places=0,
     )
     energy_tce = forms.DecimalField(
-        label=_("Energy use (tce)"), min_value=0, required=False, max_digits=14, decimal_places=4
+        label=capfirst(METRIC_UNITS["energy_tce"].label),
+        min_value=0,
+        required=False,
+        max_digits=14,
+        decimal_places=4,
     )
 
     def figures(self) -> dict[str, Decimal | None]:

@@ -16,7 +16,7 @@ from gaoxin.analysis import mu_benefit as mb
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_YI, yuan_to_yi
 from gaoxin.parks import access
 from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, land_mu_by_enterprise, parcel_flags
-from gaoxin.parks.choices import EvaluationStatus, Scale, Source
+from gaoxin.parks.choices import REPORTED, EvaluationStatus, Scale, Source
 from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, ResultFilter
 from gaoxin.parks.models import (
     Appeal,
@@ -161,11 +161,17 @@ def portal(enterprise: Enterprise, year: int) -> dict[str, Any]:
     """The enterprise's figures of the year by source, its own figures, its confirmation and results."""
     by_metric: dict[str, dict[str, Decimal]] = {}
     for f in enterprise.facts.filter(year=year):
-        by_metric.setdefault(f.get_metric_display(), {})[f.source] = f.value
+        by_metric.setdefault(f.metric, {})[f.source] = f.value
+    figures = []
+    for metric, values in by_metric.items():  # in the unit the enterprise reports in (money in 万元)
+        unit = REPORTED[metric]
+        row = [
+            (None if values.get(src) is None else values[src] / unit.per_unit, label)
+            for src, label in Source.choices
+        ]
+        figures.append((unit.label, row))
     return {
-        "figures": [
-            (label, [values.get(src) for src in Source.values]) for label, values in by_metric.items()
-        ],
+        "figures": figures,
         "own": {f.metric: f.value for f in enterprise.facts.filter(year=year, source=Source.SELF)},
         "confirmation": enterprise.confirmations.filter(year=year).first(),
         "results": enterprise.results.filter(evaluation__status__in=access.PUBLIC).select_related(

@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.navigation import Landing, NavLink
 
 
 class PlacesConfig(AppConfig):
@@ -30,3 +34,27 @@ class PlacesConfig(AppConfig):
         post_save.connect(edge_changed, sender=WalkEdge, weak=False)
         post_delete.connect(edge_changed, sender=WalkEdge, weak=False)
         network_replaced.connect(lambda sender, zone, **kw: bump_network_version(zone.pk), weak=False)
+
+    def navigation(self) -> list[NavLink]:
+        from gaoxin.places import access
+
+        view = access.can_view_places
+        return [
+            NavLink(_("Overview"), "overview", view, order=10),
+            NavLink(_("Map"), "places:map", view, order=20),
+            NavLink(_("Streets"), "places:street_list", view, order=60),
+            NavLink(_("Communities"), "places:community_list", view, order=61),
+            NavLink(_("Residential areas"), "places:area_list", view, order=62),
+            NavLink(_("Facilities"), "places:facility_list", view, order=63),
+            NavLink(_("Import / export"), "places:import", access.can_import, order=90),
+        ]
+
+    def landing(self, user: Any) -> Landing | None:
+        """Street staff start with their street's facilities (the life circle offers more when run)."""
+        from django.urls import reverse
+
+        from gaoxin.accounts.choices import Role
+
+        if user.street_id and user.has_role(Role.STREET_STAFF):
+            return Landing(40, f"{reverse('places:facility_list')}?street={user.street_id}")
+        return None

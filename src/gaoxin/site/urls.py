@@ -10,6 +10,7 @@ from gaoxin.site.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("overview/", views.overview, name="overview"),
     path("favicon.ico", RedirectView.as_view(url=static("gaoxin/favicon.svg"), permanent=True)),
     path("login/", LoginView.as_view(), name="login"),
     path("login/second-factor/", second_factor, name="second_factor"),

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from gaoxin.common.navigation import landing_for
 from gaoxin.places import access, queries
 from gaoxin.places.choices import ServiceClass
 from gaoxin.places.web import Request
@@ -9,7 +10,21 @@ from gaoxin.places.web import Request
 
 @login_required
 def home(request: Request) -> HttpResponse:
-    rows = queries.street_figures(request.zone) if access.can_view_places(request.user) else []
+    """Each role starts at its own work (gaoxin.common.navigation.landing_for); those who plan and lead
+    start at the overview of the zone; an account without a role is told so."""
+    target = landing_for(request.user)
+    if target is not None:
+        return redirect(target)
+    if access.can_view_places(request.user):
+        return overview(request)
+    return render(request, "site/no_role.html")
+
+
+@login_required
+def overview(request: Request) -> HttpResponse:
+    """The zone's figures per street."""
+    access.require_view(request.user)
+    rows = queries.street_figures(request.zone)
     totals = {
         key: sum(r[key] for r in rows)
         for key in (
