@@ -99,7 +99,7 @@ def test_a_change_of_a_role_or_a_permission_is_audited(client, zone):  # type: i
     changes = AuditEvent.objects.filter(target_id="clerk").values_list("action", "actor_name", "detail")
     actions = {(a, who) for a, who, _d in changes}
     assert ("role_change", "root") in actions and ("user_change", "root") in actions
-    assert any("is_staff: False → True" in d for _a, _w, d in changes)
+    assert any("工作人员状态：False → True" in d for _a, _w, d in changes)  # in the log's language
 
 
 def test_every_download_is_audited(client_of, planner):  # type: ignore[no-untyped-def]
@@ -121,3 +121,52 @@ def test_an_action_name_too_long_for_the_log_fails_on_every_database(db):  # typ
     """SQLite would store it; PostgreSQL refuses it (the enrolment of a second factor did)."""
     with pytest.raises(ValueError, match="longer than 20"):
         audit.record(None, "second_factor_enrolled", "user", 1)
+
+
+def _recorded_names() -> tuple[set[str], set[str]]:
+    """Every action and object type the code records, read from the source (calls of record,
+    record_here, the parks' _audit and the loader's keywords)."""
+    import ast
+    from pathlib import Path
+
+    actions: set[str] = set()
+    targets: set[str] = set()
+    src = Path(__file__).resolve().parents[2] / "src" / "gaoxin"
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            literal = [
+                a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                for a in node.args
+            ]
+            if name in ("record", "_audit") and len(literal) >= 3:
+                actions.add(literal[1]) if literal[1] else None
+                targets.add(literal[2]) if literal[2] else None
+            if name == "record_here" and len(literal) >= 2:
+                actions.add(literal[0]) if literal[0] else None
+                targets.add(literal[1]) if literal[1] else None
+            if name in ("load", "record", "record_here", "_audit"):
+                for kw in node.keywords:
+                    if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                        if kw.arg == "action":
+                            actions.add(kw.value.value)
+                        if kw.arg == "target_type":
+                            targets.add(kw.value.value)
+    return actions - {None}, targets - {None}  # type: ignore[arg-type]
+
+
+def test_every_action_and_object_the_code_records_reads_in_chinese() -> None:
+    from django.utils import translation
+
+    from gaoxin.common.choices import AUDIT_ACTIONS, AUDIT_TARGETS
+
+    actions, targets = _recorded_names()
+    assert {"login", "break_glass", "score"} <= actions and {"resident", "mu_evaluation"} <= targets
+    assert sorted(actions - set(AUDIT_ACTIONS)) == [] and sorted(targets - set(AUDIT_TARGETS)) == []
+    with translation.override("zh-hans"):
+        untranslated = [
+            str(v) for v in [*AUDIT_ACTIONS.values(), *AUDIT_TARGETS.values()] if str(v).isascii()
+        ]
+    assert untranslated == []

@@ -110,7 +110,7 @@ def test_every_read_is_audited_and_lists_show_masked_ids(client_of, care, people
     reveal = AuditEvent.objects.filter(action="reveal").latest("pk")
     assert (reveal.actor, reveal.detail, CLEAR_ID in reveal.target_label) == (
         care["doctor"],
-        "id_number",
+        "身份证号",  # what was shown, in the log's language
         False,
     )
 
@@ -322,4 +322,4 @@ def test_the_manager_merges_a_duplicate_and_a_doctor_cannot(client_of, care, peo
     client_of(care["manager"]).post(url, {"duplicate_code": dup.code})
     dup.refresh_from_db()
     assert dup.merged_into == keep
-    assert AuditEvent.objects.filter(actor=care["manager"], detail__startswith="merged into").exists()
+    assert AuditEvent.objects.filter(actor=care["manager"], detail__startswith="合并至").exists()

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import RecoveryCode, SecondFactor, User
@@ -275,7 +276,13 @@ def record_locked_attempt(username: str, *, request: HttpRequest | None = None) 
 
 def unlock(username: str, *, actor: User | None = None) -> None:
     """An operator lifts an account's lock (the failures before it no longer count)."""
-    audit.record(actor, "login_unlock", "user", login_key(username), detail="unlocked by an operator")
+    audit.record(
+        actor,
+        "login_unlock",
+        "user",
+        login_key(username),
+        detail=audit.note(gettext_noop("unlocked by an operator")),
+    )
 
 
 # --- the second factor (TOTP, RFC 6238; 等保 level 3 asks two factors of administrators) ------------
@@ -323,7 +330,7 @@ def enrol_second_factor(
             "user",
             login_key(user.username),
             outcome="denied",
-            detail="enrolment",
+            detail=audit.note(gettext_noop("setting up the second factor")),
             request=request,
         )
         return None
@@ -362,7 +369,7 @@ def check_second_factor(
             "recovery_code_used",
             "user",
             login_key(user.username),
-            detail=f"{left} left",
+            detail=audit.note(gettext_noop("%(n)s recovery codes left"), n=left),
             request=request,
         )
         return True
@@ -373,7 +380,7 @@ def check_second_factor(
         login_key(user.username),
         label=user.username,
         outcome="denied",
-        detail="second factor",
+        detail=audit.note(gettext_noop("wrong second factor")),
         request=request,
     )
     return False

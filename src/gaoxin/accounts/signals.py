@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, pre_save
+from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.common import audit
@@ -33,6 +34,16 @@ def _names(model: type[Any], pks: set[int] | None) -> str:
     )
 
 
+def _change_note(action: str, model: Any, pk_set: set[int] | None) -> str:
+    """What a role or permission change did, in the log's language."""
+    names = _names(model, pk_set)
+    if action == "post_add":
+        return audit.note(gettext_noop("added: %(names)s"), names=names)
+    if action == "post_remove":
+        return audit.note(gettext_noop("removed: %(names)s"), names=names)
+    return audit.note(gettext_noop("all removed"))
+
+
 def user_groups_changed(
     sender: Any, instance: Any, action: str, model: Any, pk_set: set[int] | None, **kwargs: Any
 ) -> None:
@@ -45,7 +56,7 @@ def user_groups_changed(
             "user",
             instance.username[:40],
             label=instance.username,
-            detail=f"{action[5:]}: {_names(model, pk_set)}"[:300],
+            detail=_change_note(action, model, pk_set),
         )
     elif isinstance(instance, Group):
         audit.record_here(
@@ -53,7 +64,7 @@ def user_groups_changed(
             "role",
             instance.name[:40],
             label=instance.name,
-            detail=f"{action[5:]}: {_names(model, pk_set)}"[:300],
+            detail=_change_note(action, model, pk_set),
         )
 
 
@@ -64,7 +75,14 @@ def user_flags_changed(sender: Any, instance: User, **kwargs: Any) -> None:
     if before is None:
         return
     changed = [
-        f"{f}: {before[f]} → {getattr(instance, f)}" for f in WATCHED if before[f] != getattr(instance, f)
+        audit.note(
+            gettext_noop("%(field)s: %(before)s → %(after)s"),
+            field=getattr(User._meta.get_field(f), "verbose_name", f),
+            before=before[f],
+            after=getattr(instance, f),
+        )
+        for f in WATCHED
+        if before[f] != getattr(instance, f)
     ]
     if changed:
         audit.record_here(

@@ -32,6 +32,20 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return address
 
 
+def note(message: str, **params: Any) -> str:
+    """An event's detail in the installation's language (settings.LANGUAGE_CODE), whatever the language
+    of the request that wrote it: the log is one record, read by auditors in that language. Mark the
+    message with ``gettext_noop`` where it is written; lazy labels among ``params`` are rendered in the
+    same language."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        text = translation.gettext(message)
+        if params:
+            text = text % {k: str(v) for k, v in params.items()}
+    return text[:300]
+
+
 def record(
     actor: Any,
     action: str,

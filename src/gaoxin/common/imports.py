@@ -649,6 +649,18 @@ def batch_for(actor: Any, pk: int) -> ImportBatch:
     return batch
 
 
+def described_problems(kind: str, problems: Iterable[Problem | dict[str, Any]]) -> list[dict[str, Any]]:
+    """Problems as a person reads them: the column by its header (the Chinese header in Chinese, the
+    code otherwise), not by the code the check used."""
+    from django.utils.translation import get_language
+
+    importer = REGISTRY.get(kind)
+    chinese = (get_language() or "").startswith("zh")
+    headers = {c.name: (c.zh if chinese else c.name) for c in (importer.columns if importer else ())}
+    rows = [p.as_dict() if isinstance(p, Problem) else dict(p) for p in problems]
+    return [p | {"column": headers.get(str(p.get("field", "")), p.get("field", ""))} for p in rows]
+
+
 @dataclass(frozen=True)
 class BatchRow:
     """A batch in a list, with the translated name of its kind of file."""

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common.choices import FileFormat, ImportStatus
+from gaoxin.common.choices import AUDIT_ACTIONS, AUDIT_OUTCOMES, AUDIT_TARGETS, FileFormat, ImportStatus
 
 
 class TimeStamped(models.Model):
@@ -74,6 +74,20 @@ class AuditEvent(models.Model):
             "audit events are deleted only by `gaoxin audit purge` after the retention period"
         )
 
+    def action_text(self) -> str:
+        return str(AUDIT_ACTIONS.get(self.action, self.action))
+
+    def target_type_text(self) -> str:
+        if self.target_type in AUDIT_TARGETS:
+            return str(AUDIT_TARGETS[self.target_type])
+        from gaoxin.common.imports import REGISTRY  # an import's object type is the kind of file
+
+        importer = REGISTRY.get(self.target_type)
+        return str(importer.label()) if importer is not None else self.target_type
+
+    def outcome_text(self) -> str:
+        return str(AUDIT_OUTCOMES.get(self.outcome, self.outcome))
+
 
 class ImportBatch(TimeStamped):
     """One uploaded file of any kind (gaoxin.common.imports): validated first, written only when
@@ -109,3 +123,8 @@ class ImportBatch(TimeStamped):
     def dataset(self) -> str:
         """The part of the kind after the app (“facilities” of “places.facilities”)."""
         return self.kind.partition(".")[2]
+
+    @property
+    def problem_count(self) -> int:
+        """How many problems the check found (the list kept may be shortened)."""
+        return int(self.summary.get("problem_count") or len(self.problems))

@@ -11,6 +11,7 @@ from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis.followup import fulfilment, priority_groups
@@ -73,7 +74,9 @@ def _reveal(actor: User, resident: Resident, what: str, request: HttpRequest | N
         target_id=resident.pk,
         audit_as=lambda r: ("resident", r.pk, r.id_masked),
         action="reveal",
-        detail=what,
+        detail=audit.note(gettext_noop("the ID number"))
+        if what == "id_number"
+        else audit.note(gettext_noop("the phone number")),
         request=request,
     )
 
@@ -98,7 +101,14 @@ def care_list(actor: User, q: str, query: Any, *, request: HttpRequest | None = 
         qs = qs.filter(pk=found.pk) if found else qs.filter(name__icontains=q)
     page = page_of(qs, query, 100 if q else 50)
     audit.record(
-        actor, "list", "resident", "", detail=f"page {page.number}, q={'yes' if q else 'no'}", request=request
+        actor,
+        "list",
+        "resident",
+        "",
+        detail=audit.note(
+            gettext_noop("page %(n)s, with a search") if q else gettext_noop("page %(n)s"), n=page.number
+        ),
+        request=request,
     )
     return page
 

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis.dates import term_end
@@ -106,7 +107,7 @@ def register_resident(
             "",
             label=mask_id_number(parsed.value),
             outcome="denied",
-            detail="already registered",
+            detail=audit.note(gettext_noop("already registered")),
             request=request,
         )
         raise HealthError({"id_number": _("A resident with this ID number is already registered.")})
@@ -154,7 +155,12 @@ def add_guardian(actor: User | None, *, guardian: Resident, child: Resident, con
         guardian=guardian, child=child, defaults={"consent_at": timezone.now() if consent else None}
     )
     audit.record(
-        actor, "create", "guardianship", link.pk, label=child.id_masked, detail="consent" if consent else ""
+        actor,
+        "create",
+        "guardianship",
+        link.pk,
+        label=child.id_masked,
+        detail=audit.note(gettext_noop("with the guardian's consent")) if consent else "",
     )
     return link
 
@@ -201,7 +207,14 @@ def _advance(
         )
     record.status = to
     record.save(update_fields=["status", "updated_at"])
-    audit.record(actor, "update", "record", record.pk, label=record.code, detail=f"status={to}")
+    audit.record(
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(gettext_noop("status: %(status)s"), status=RecordStatus(to).label),
+    )
     return record
 
 
@@ -236,7 +249,14 @@ def cancel_record(actor: User | None, record: HealthRecord, reason: str) -> Heal
         timezone.localdate(),
     )
     record.save()
-    audit.record(actor, "update", "record", record.pk, label=record.code, detail=f"cancelled:{reason}")
+    audit.record(
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(gettext_noop("cancelled: %(reason)s"), reason=reason),
+    )
     return record
 
 
@@ -248,7 +268,14 @@ def transfer_record(actor: User | None, record: HealthRecord, to: Institution) -
         raise HealthError(_("A cancelled record cannot be transferred."))
     record.institution = to
     record.save(update_fields=["institution", "updated_at"])
-    audit.record(actor, "update", "record", record.pk, label=record.code, detail=f"transfer:{to.pk}")
+    audit.record(
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(gettext_noop("transferred to %(institution)s"), institution=to.name),
+    )
     return record
 
 
@@ -295,7 +322,16 @@ def sign_contract(
     except IntegrityError:  # a concurrent request signed first
         raise HealthError(_("The resident already has a contract or an application with a team.")) from None
     audit.record(
-        actor, "create", "contract", contract.pk, label=resident.id_masked, detail=f"{status} via {via}"
+        actor,
+        "create",
+        "contract",
+        contract.pk,
+        label=resident.id_masked,
+        detail=audit.note(
+            gettext_noop("%(status)s, signed by %(via)s"),
+            status=ContractStatus(status).label,
+            via=SignedVia(via).label,
+        ),
     )
     return contract
 
@@ -314,7 +350,12 @@ def decide_application(
         contract.status = ContractStatus.DECLINED
     contract.save()
     audit.record(
-        actor, "update", "contract", contract.pk, label=contract.resident.id_masked, detail=contract.status
+        actor,
+        "update",
+        "contract",
+        contract.pk,
+        label=contract.resident.id_masked,
+        detail=audit.note(gettext_noop("status: %(status)s"), status=contract.get_status_display()),
     )
     return contract
 
@@ -350,7 +391,7 @@ def renew_contract(
         "contract",
         new.pk,
         label=contract.resident.id_masked,
-        detail=f"renewal of {contract.pk}",
+        detail=audit.note(gettext_noop("renewal of contract %(pk)s"), pk=contract.pk),
     )
     return new
 
@@ -369,7 +410,12 @@ def request_termination(actor: User | None, contract: Contract, *, by: str, reas
     )
     contract.save()
     audit.record(
-        actor, "update", "contract", contract.pk, label=contract.resident.id_masked, detail="terminating"
+        actor,
+        "update",
+        "contract",
+        contract.pk,
+        label=contract.resident.id_masked,
+        detail=audit.note(gettext_noop("termination requested")),
     )
     return contract
 
@@ -386,7 +432,12 @@ def decide_termination(actor: User | None, contract: Contract, *, approve: bool)
         contract.status = ContractStatus.ACTIVE
     contract.save()
     audit.record(
-        actor, "update", "contract", contract.pk, label=contract.resident.id_masked, detail=contract.status
+        actor,
+        "update",
+        "contract",
+        contract.pk,
+        label=contract.resident.id_masked,
+        detail=audit.note(gettext_noop("status: %(status)s"), status=contract.get_status_display()),
     )
     return contract
 
@@ -414,7 +465,12 @@ def add_condition(
     condition.full_clean()
     condition.save()
     audit.record(
-        actor, "update", "record", record.pk, label=record.code, detail=f"condition {condition.icd10}"
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(gettext_noop("diagnosis %(code)s"), code=condition.icd10),
     )
     return condition
 
@@ -427,7 +483,14 @@ def add_measurement(actor: User, record: HealthRecord, **values: Any) -> Measure
     if (values.get("sbp") is None) != (values.get("dbp") is None):
         raise HealthError(_("Blood pressure needs both the systolic and the diastolic value."))
     measurement = Measurement.objects.create(record=record, **values)
-    audit.record(actor, "update", "record", record.pk, label=record.code, detail="measurement")
+    audit.record(
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(gettext_noop("measurement added")),
+    )
     return measurement
 
 
@@ -438,7 +501,14 @@ def update_history(actor: User, record: HealthRecord, **fields: str) -> HealthRe
         if key in fields:
             setattr(record, key, fields[key])
     record.save()
-    audit.record(actor, "update", "record", record.pk, label=record.code, detail="history")
+    audit.record(
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(gettext_noop("history changed")),
+    )
     return record
 
 
@@ -460,9 +530,21 @@ def merge_records(actor: User | None, keep: HealthRecord, duplicate: HealthRecor
     )
     duplicate.save()
     audit.record(
-        actor, "update", "record", duplicate.pk, label=duplicate.code, detail=f"merged into {keep.code}"
+        actor,
+        "update",
+        "record",
+        duplicate.pk,
+        label=duplicate.code,
+        detail=audit.note(gettext_noop("merged into %(code)s"), code=keep.code),
     )
-    audit.record(actor, "update", "record", keep.pk, label=keep.code, detail=f"merged from {duplicate.code}")
+    audit.record(
+        actor,
+        "update",
+        "record",
+        keep.pk,
+        label=keep.code,
+        detail=audit.note(gettext_noop("merged from %(code)s"), code=duplicate.code),
+    )
     return keep
 
 
@@ -529,7 +611,7 @@ def break_glass(actor: User, *, id_number: str, reason: str, request: HttpReques
             "",
             label=mask_id_number(value),
             outcome="denied",
-            detail="not registered",
+            detail=audit.note(gettext_noop("not registered")),
             request=request,
         )
         raise HealthError({"id_number": _("No resident with this ID number is registered.")})
@@ -550,7 +632,11 @@ def break_glass(actor: User, *, id_number: str, reason: str, request: HttpReques
             "resident",
             resident.pk,
             label=resident.id_masked,
-            detail=f"until {timezone.localtime(grant.expires_at):%Y-%m-%d %H:%M}: {reason}"[:300],
+            detail=audit.note(
+                gettext_noop("until %(until)s: %(reason)s"),
+                until=f"{timezone.localtime(grant.expires_at):%Y-%m-%d %H:%M}",
+                reason=reason,
+            ),
             request=request,
         )
     return resident

@@ -390,6 +390,11 @@ class Evaluation(TimeStamped):
     def notice_ends_on(self) -> dt.date | None:
         return None if self.notice_on is None else self.notice_on + dt.timedelta(days=self.notice_days)
 
+    def pool_counts(self) -> list[tuple[str, dict[str, int]]]:
+        """The counts by class of each pool, the pool by its name (规上, 规下)."""
+        labels = dict(Scale.choices)
+        return [(str(labels.get(pool, pool)), counts) for pool, counts in self.counts.items()]
+
 
 class Result(models.Model):
     evaluation = models.ForeignKey(

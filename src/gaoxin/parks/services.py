@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis import mu_benefit as mb
@@ -67,7 +68,14 @@ def save_scheme_copy(actor: User | None, base: Scheme, *, title: str, source: st
     latest = Scheme.objects.filter(name=base.name).order_by("-version").first()
     version = (latest.version if latest else 0) + 1
     new = Scheme.objects.create(name=base.name, version=version, title=title, source=source, builtin=False)
-    _audit(actor, "create", "scheme", new.pk, str(new), f"copy of {base}")
+    _audit(
+        actor,
+        "create",
+        "scheme",
+        new.pk,
+        str(new),
+        audit.note(gettext_noop("copy of %(scheme)s"), scheme=base),
+    )
     return new
 
 
@@ -132,7 +140,14 @@ def save_own_figures(
     Confirmation.objects.filter(
         enterprise=enterprise, year=year
     ).delete()  # changed figures need a new confirmation
-    _audit(actor, "update", "figures", enterprise.pk, enterprise.name, f"{year}: {written} own figures")
+    _audit(
+        actor,
+        "update",
+        "figures",
+        enterprise.pk,
+        enterprise.name,
+        audit.note(gettext_noop("%(year)s: %(n)s own figures"), year=year, n=written),
+    )
     return written
 
 
@@ -154,7 +169,10 @@ def confirm_figures(
         "figures",
         enterprise.pk,
         enterprise.name,
-        f"{year}: {'confirmed' if confirmed else 'objected'}",
+        audit.note(
+            gettext_noop("%(year)s: confirmed") if confirmed else gettext_noop("%(year)s: objected"),
+            year=year,
+        ),
     )
     return conf
 
@@ -183,7 +201,14 @@ def open_evaluation(
     evaluation = Evaluation.objects.create(
         zone=zone, year=year, scheme=scheme, notice_days=notice_days, created_by=actor
     )
-    _audit(actor, "create", "mu_evaluation", evaluation.pk, f"{year}", f"scheme {scheme}")
+    _audit(
+        actor,
+        "create",
+        "mu_evaluation",
+        evaluation.pk,
+        f"{year}",
+        audit.note(gettext_noop("scheme %(scheme)s"), scheme=scheme),
+    )
     return evaluation
 
 
@@ -281,7 +306,14 @@ def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
     evaluation.scored_at = timezone.now()
     evaluation.duration_ms = int((time.perf_counter() - started) * 1000)
     evaluation.save()
-    _audit(actor, "score", "mu_evaluation", evaluation.pk, f"{evaluation.year}", f"{len(rows)} results")
+    _audit(
+        actor,
+        "score",
+        "mu_evaluation",
+        evaluation.pk,
+        f"{evaluation.year}",
+        audit.note(gettext_noop("%(n)s results"), n=len(rows)),
+    )
     return evaluation
 
 
@@ -334,7 +366,14 @@ def decide_appeal(actor: User | None, appeal: Appeal, *, upheld: bool, response:
     appeal.response = response.strip()
     appeal.decided_by = actor
     appeal.save()
-    _audit(actor, "decide", "mu_appeal", appeal.pk, appeal.result.enterprise.name, appeal.status)
+    _audit(
+        actor,
+        "decide",
+        "mu_appeal",
+        appeal.pk,
+        appeal.result.enterprise.name,
+        audit.note(gettext_noop("decision: %(status)s"), status=appeal.get_status_display()),
+    )
     if upheld:
         # Corrected data must be scored again: back to draft, the notice starts anew afterwards.
         evaluation = appeal.result.evaluation

@@ -111,6 +111,9 @@ def import_page(request: Request) -> HttpResponse:
         {
             "form": form,
             "report": report,
+            "problems": imports.described_problems(kind_of(form.cleaned_data["dataset"]), report.problems)
+            if report is not None
+            else [],
             "columns": columns,
             "batches": imports.recent_batches(request.user, kinds),
         },

@@ -209,6 +209,7 @@ def import_detail(request: Request, pk: int) -> HttpResponse:
         "places/import_detail.html",
         {
             "batch": batch,
+            "problems": imports.described_problems(batch.kind, batch.problems),
             "Status": ImportStatus,
             "dataset_label": ImportDataset(batch.dataset).label
             if batch.dataset in ImportDataset.values
