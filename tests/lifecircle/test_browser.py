@@ -21,12 +21,19 @@ def test_three_canteen_sites_in_wangyin_two_into_a_scenario(page, live_server, t
     page.fill("input[name=p]", "3")
     page.click("#propose")
     page.wait_for_selector("#siting-map[data-loaded='3']")
-    assert page.locator(".leaflet-marker-icon").count() == 3  # the three sites on the map
+    assert page.locator(".leaflet-marker-icon:not(.gx-label)").count() == 3  # the three sites on the map
+    assert page.locator(".gx-site-label").count() >= 1  # their labels, none over another
+    assert int(page.get_attribute("#siting-map", "data-existing")) > 0  # the canteens the model keeps
     assert "需求：60岁及以上居民" in page.inner_text("body")  # the demand group of the canteen item
     gains = [int(t.replace(",", "")) for t in page.locator("#proposals tbody td.num").all_inner_texts()]
     assert len(gains) == 3 and all(g > 0 for g in gains) and gains == sorted(gains, reverse=True)
-    tooltips = page.locator(".leaflet-tooltip").all_inner_texts()
-    assert sorted(tooltips) == sorted(f"#{i + 1} +{g}" for i, g in enumerate(gains))
+    labels = page.locator(
+        ".gx-site-label"
+    ).all_inner_texts()  # "#1 +2077"; one that would overlap is left out
+    expected = {f"#{i + 1} +{g}" for i, g in enumerate(gains)}
+    assert labels and set(labels) <= expected
+    titles = page.locator(".leaflet-marker-icon:not(.gx-label)").evaluate_all("els => els.map(e => e.title)")
+    assert sorted(titles) == ["#1", "#2", "#3"]
 
     page.locator("#proposals tbody input[type=checkbox]").nth(2).uncheck()  # keep the two best
     page.fill("input[name=name]", "王因老年食堂两处")

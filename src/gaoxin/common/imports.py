@@ -178,11 +178,16 @@ class GeoFrame:
         return gcj02_to_wgs84(lon, lat) if self.gcj02 else (lon, lat)
 
     def outside(self, lon: float, lat: float) -> str | None:
-        if self._area is not None and not self._area.contains(shapely.geometry.Point(lon, lat)):
-            return _(
-                "(%(lon)s, %(lat)s) lies outside the zone %(zone)s; check the coordinates and their system (WGS-84 or GCJ-02)."
-            ) % {"lon": lon, "lat": lat, "zone": self.zone_label}
-        return None
+        """Why the point cannot be the zone's (translated), or None; says so when the two numbers
+        swapped would lie inside."""
+        if self._area is None or self._area.contains(shapely.geometry.Point(lon, lat)):
+            return None
+        message = _(
+            "(%(lon)s, %(lat)s) lies outside the zone %(zone)s; check the coordinates and their system (WGS-84 or GCJ-02)."
+        ) % {"lon": lon, "lat": lat, "zone": self.zone_label}
+        if self._area.contains(shapely.geometry.Point(lat, lon)):
+            message += " " + _("Longitude and latitude look swapped.")
+        return message
 
 
 # --- one row --------------------------------------------------------------------------------------

@@ -216,7 +216,15 @@ def siting_page(request: Request) -> HttpResponse:
     form = SitingForm(
         request.GET, zone=request.zone, types=[it.facility_type.code for it in choices["items"]]
     )
-    context: dict[str, object] = choices | {"params": form.data}
+    context: dict[str, object] = choices | {
+        "params": form.data,
+        "map_strings": {
+            "existing": _("existing"),
+            "proposed": _("proposed"),
+            "people": _("people"),
+            "radius": _("walking radius"),
+        },
+    }
     if form.asked():
         if form.is_valid():
             question = form.request()

@@ -8,13 +8,29 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.accounts.models import User
 from gaoxin.common.choices import CoordinateSystem, FileFormat
 from gaoxin.common.forms import DateInput, UploadField, limit_choices
+from gaoxin.common.imports import GeoFrame, lon_lat_problem
 from gaoxin.common.tabular import format_for_filename
-from gaoxin.places import access
+from gaoxin.places import access, queries
 from gaoxin.places.choices import ImportDataset
 from gaoxin.places.models import Community, Facility, ResidentialArea, Street, Zone
 
 # Fields a new facility may be prefilled with from elsewhere (a gap in a life-circle report).
 PREFILL = ("code", "name", "type", "street", "community", "lon", "lat")
+
+
+def check_points(form: forms.BaseForm, data: dict[str, Any], zone: Zone) -> None:
+    """Each point pair of ``form.map_points``: both or neither, a real position, inside the zone (with
+    a hint when longitude and latitude look swapped) — the same checks as an imported file."""
+    frame = GeoFrame(boundary=zone.boundary, zone_label=zone.name)
+    for lon_name, lat_name in getattr(form, "map_points", ()):
+        lon, lat = data.get(lon_name), data.get(lat_name)
+        if lon is None or lat is None:
+            if (lon is None) != (lat is None):
+                form.add_error(lon_name if lon is None else lat_name, _("Give both or neither."))
+            continue
+        problem = lon_lat_problem(lon, lat) or frame.outside(lon, lat)
+        if problem:
+            form.add_error(lon_name, problem)
 
 
 class FacilityForm(forms.ModelForm[Facility]):
@@ -45,11 +61,28 @@ class FacilityForm(forms.ModelForm[Facility]):
             "closed_on": DateInput(),
         }
 
+    # The point pairs a map on the form sets by a click (the template draws one map for the first).
+    map_points = (("lon", "lat"), ("entrance_lon", "entrance_lat"))
+
     def __init__(self, *args: Any, user: User, zone: Zone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.zone = zone
         streets = access.streets_for_edit(user, zone)
         limit_choices(self, "street", streets)
         limit_choices(self, "community", Community.objects.filter(street__in=streets))
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _("Leave it blank for a new code (F<street>-<type>-<number>).")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_points(self, data, self.zone)
+        community, street = data.get("community"), data.get("street")
+        if community is not None and street is not None and community.street_id != street.pk:
+            self.add_error("community", _("The community lies in another street."))
+        if not data.get("code") and street is not None and data.get("type") is not None:
+            data["code"] = queries.next_facility_code(street, data["type"].code)
+            self.instance.code = data["code"]
+        return data
 
 
 class AreaForm(forms.ModelForm[ResidentialArea]):
@@ -74,11 +107,19 @@ class AreaForm(forms.ModelForm[ResidentialArea]):
             "delivery_year",
         ]
 
+    map_points = (("center_lon", "center_lat"),)
+
     def __init__(self, *args: Any, user: User, zone: Zone, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.zone = zone
         limit_choices(
             self, "community", Community.objects.filter(street__in=access.streets_for_edit(user, zone))
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_points(self, data, self.zone)
+        return data
 
     def _post_clean(self) -> None:
         # street is derived from the community on save; validate everything else.

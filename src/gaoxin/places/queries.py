@@ -15,7 +15,16 @@ from gaoxin.places import access
 from gaoxin.places.choices import FacilityStatus, ImportDataset, ServiceClass
 from gaoxin.places.datasets import COLUMNS
 from gaoxin.places.filtersets import AreaFilter, CommunityFilter, FacilityFilter
-from gaoxin.places.models import AGE_BANDS, Community, Facility, FacilityType, ResidentialArea, Street, Zone
+from gaoxin.places.models import (
+    AGE_BANDS,
+    Community,
+    Facility,
+    FacilityType,
+    ResidentialArea,
+    Street,
+    WalkEdge,
+    Zone,
+)
 
 
 def current_zone() -> Zone | None:
@@ -322,3 +331,48 @@ def street_at(lon: float, lat: float, zone: Zone | None = None) -> Street | None
         if shapely.geometry.shape(street.boundary).covers(point):
             return street
     return None
+
+
+def next_facility_code(street: Street, type_code: str) -> str:
+    """A new facility's code when staff leave it blank: ``F<street code>-<type>-<NNN>``, the next number
+    of that street and type (the demo's and the imports' pattern)."""
+    prefix = f"F{street.code}-{type_code}-"
+    taken = Facility.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(c[len(prefix) :]) for c in taken if c[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+MAJOR_ROADS = frozenset({"motorway", "trunk", "primary", "secondary", "tertiary"})
+
+
+def base_layers(zone: Zone) -> dict[str, Any]:
+    """The base map drawn from the zone's own data, for every map of the platform (offline): the walking
+    network as streets (major and minor roads, coordinates to 5 decimals ≈ 1 m), the zone's outline
+    and its streets (街道) with a label point each."""
+    major: list[list[list[float]]] = []
+    minor: list[list[list[float]]] = []
+    for coords, highway in WalkEdge.objects.filter(zone=zone).values_list("coords", "highway").iterator():
+        line = [[round(lon, 5), round(lat, 5)] for lon, lat in coords]
+        (major if highway in MAJOR_ROADS else minor).append(line)
+    streets = [
+        {
+            "type": "Feature",
+            "geometry": s.boundary,
+            "properties": {"name": s.name, "label": [s.center_lon, s.center_lat]},
+        }
+        for s in Street.objects.filter(zone=zone).exclude(boundary=None).order_by("code")
+    ]
+    return {
+        "zone": zone.boundary,
+        "major": {"type": "MultiLineString", "coordinates": major},
+        "minor": {"type": "MultiLineString", "coordinates": minor},
+        "streets": {"type": "FeatureCollection", "features": streets},
+    }
+
+
+def base_layers_version(zone: Zone) -> str:
+    """Changes when the network or the streets change (the base map's ETag)."""
+    latest = (
+        Street.objects.filter(zone=zone).order_by("-updated_at").values_list("updated_at", flat=True).first()
+    )
+    return f"{zone.network_version}-{latest.timestamp() if latest else 0}"

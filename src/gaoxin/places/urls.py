@@ -6,6 +6,7 @@ app_name = "places"
 urlpatterns = [
     path("map/", views.map_page, name="map"),
     path("map/layers.json", views.map_layers, name="map_layers"),
+    path("map/base.json", views.map_base, name="map_base"),
     path("facilities/", views.facility_list, name="facility_list"),
     path("facilities/new/", views.facility_create, name="facility_create"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility_detail"),

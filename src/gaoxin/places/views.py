@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -65,6 +65,20 @@ def map_page(request: Request) -> HttpResponse:
 def map_layers(request: Request) -> JsonResponse:
     access.require_view(request.user)
     return JsonResponse(queries.map_layers(request.zone))
+
+
+@login_required
+def map_base(request: Request) -> HttpResponse:
+    """The base map of every map page (streets from the walking network, the zone, its streets), cached
+    by the browser until the network or the streets change."""
+    access.require_view(request.user)
+    tag = f'"{queries.base_layers_version(request.zone)}"'
+    if request.headers.get("If-None-Match") == tag:
+        return HttpResponseNotModified()
+    response = JsonResponse(queries.base_layers(request.zone))
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, max-age=600"
+    return response
 
 
 @login_required

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -18,4 +19,5 @@ def site_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "current_zone": zone,
         "menu": SimpleLazyObject(lambda: menu_for(request.user, request.path)),
+        "tile_url": settings.GAOXIN_MAP_TILE_URL,  # an intranet tile server drawn under every map, if any
     }

@@ -12,6 +12,8 @@
   var map = L.map(el, { zoomSnap: 0.25 });
   map.attributionControl.setPrefix("Leaflet");
   window.gaoxinMap = map;
+  map.setView([35.44, 116.65], 12);  // until the data is in
+  Gaoxin.basemap(map, el.dataset.baseUrl);
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -37,24 +39,28 @@
         byId[p.id] = l;
       }
     }).addTo(map);
-    if (areas.getBounds().isValid()) map.fitBounds(areas.getBounds(), { padding: [10, 10] });
+    if (areas.getBounds().isValid()) map.fitBounds(areas.getBounds(), { padding: [10, 10], animate: false });
     el.dataset.loaded = String(data.features.length);
   });
   fetch(el.dataset.layersUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
     data.facilities.features.forEach(function (f) {
       var p = f.properties, c = f.geometry.coordinates;
       if (p.status !== "open") return;
-      var layer = classLayers[p["class"]] = classLayers[p["class"]] || L.layerGroup();
-      L.circleMarker([c[1], c[0]], { radius: 4, weight: 1, color: "#fff", fillColor: COLORS[p["class"]] || "#555", fillOpacity: 0.95 })
-        .bindTooltip(esc(p.name) + " · " + esc(p.type_label)).addTo(layer);
+      (classLayers[p["class"]] = classLayers[p["class"]] || []).push(
+        L.circleMarker([c[1], c[0]], { radius: 4, weight: 1, color: "#fff", fillColor: COLORS[p["class"]] || "#555", fillOpacity: 0.95 })
+          .bindTooltip(esc(p.name) + " · " + esc(p.type_label)));
     });
+    showClasses();
   });
-  document.querySelectorAll("input[data-class]").forEach(function (i) {
-    i.addEventListener("change", function () {
-      var l = classLayers[i.dataset["class"]]; if (!l) return;
-      if (i.checked) l.addTo(map); else map.removeLayer(l);
+  var facilities = Gaoxin.cluster(map);
+  function showClasses() {
+    var shown = [];
+    document.querySelectorAll("input[data-class]").forEach(function (i) {
+      if (i.checked) shown = shown.concat(classLayers[i.dataset["class"]] || []);
     });
-  });
+    facilities.set(shown);
+  }
+  document.querySelectorAll("input[data-class]").forEach(function (i) { i.addEventListener("change", showClasses); });
   map.on("click", function (e) {
     var d = document.getElementById("iso-distance").value;
     var url = el.dataset.isoUrl + "?lon=" + e.latlng.lng + "&lat=" + e.latlng.lat + "&distance=" + d;

@@ -8,6 +8,8 @@
   var S = JSON.parse(document.getElementById("land-strings").textContent);
   var map = L.map(el, { zoomSnap: 0.25 });
   map.attributionControl.setPrefix("Leaflet");
+  map.setView([35.44, 116.65], 12);  // until the data is in
+  Gaoxin.basemap(map, el.dataset.baseUrl);
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -34,7 +36,7 @@
           (p.low.length ? "<br>" + esc(p.low.join("; ")) : ""));
       }
     }).addTo(map);
-    if (data.features.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); } else { map.setView([35.41, 116.65], 12); }
+    if (data.features.length) { map.fitBounds(layer.getBounds(), { padding: [10, 10], animate: false }); } else { map.setView([35.41, 116.65], 12); }
     el.dataset.rendered = String(data.features.length);
   });
 })();

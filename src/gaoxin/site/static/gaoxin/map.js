@@ -13,9 +13,9 @@
   var map = L.map(el, { zoomSnap: 0.25 });
   map.attributionControl.setPrefix("Leaflet");
   window.gaoxinMap = map;
-  if (el.dataset.tileUrl) {
-    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  }
+  map.setView([35.44, 116.65], 12);  // until the data is in
+  Gaoxin.basemap(map, el.dataset.baseUrl);
+  var cluster = Gaoxin.cluster(map);
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -61,12 +61,12 @@
       facilityMarkers.push(m);
       index.push({ name: p.name, code: p.code, layer: m, key: "facility-" + p.id });
     });
-    layers.facilities = L.layerGroup().addTo(map);
+    layers.facilities = cluster.group;
     ["streets", "areas"].forEach(function (k) { layers[k].addTo(map); });
     refreshFacilities();
     var bounds = layers.streets.getBounds();
     if (!bounds.isValid()) bounds = layers.areas.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] }); else map.setView([35.44, 116.71], 12);
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10], animate: false }); else map.setView([35.44, 116.71], 12);
     el.dataset.loaded = String(data.facilities.features.length);
     focusFromHash();
   });
@@ -74,14 +74,14 @@
   function refreshFacilities() {
     var on = {};
     document.querySelectorAll("input[data-class]").forEach(function (i) { on[i.dataset["class"]] = i.checked; });
-    var showAll = document.getElementById("show-closed").checked, counts = {};
-    layers.facilities.clearLayers();
+    var showAll = document.getElementById("show-closed").checked, counts = {}, shown = [];
     facilityMarkers.forEach(function (m) {
       var p = m.feature.properties;
       if (!on[p["class"]] || (!showAll && p.status !== "open")) return;
       counts[p["class"]] = (counts[p["class"]] || 0) + 1;
-      layers.facilities.addLayer(m);
+      shown.push(m);
     });
+    cluster.set(shown);
     document.querySelectorAll("[data-count]").forEach(function (s) { s.textContent = counts[s.dataset.count] || 0; });
   }
   document.querySelectorAll("input[data-class], #show-closed").forEach(function (i) { i.addEventListener("change", refreshFacilities); });
@@ -93,7 +93,7 @@
   });
   function focus(item) {
     var l = item.layer;
-    if (l.getLatLng) { if (!map.hasLayer(l)) layers.facilities.addLayer(l); map.setView(l.getLatLng(), 16); }
+    if (l.getLatLng) { cluster.show(l); }
     else { map.fitBounds(l.getBounds(), { maxZoom: 17 }); }
     l.openPopup();
   }

@@ -3,6 +3,8 @@
   var el = document.getElementById("scenario-map");
   var d = JSON.parse(document.getElementById("scenario-map-data").textContent);
   var map = L.map(el); map.attributionControl.setPrefix("Leaflet");
+  map.setView([35.44, 116.65], 12);  // until the data is in
+  Gaoxin.basemap(map, el.dataset.baseUrl);
   var shown = L.featureGroup().addTo(map);
   function dot(p, color, text, r) {
     return L.circleMarker([p.lat, p.lon], { radius: r || 7, color: color, weight: 2, fillColor: color, fillOpacity: 0.7 }).bindTooltip(text).addTo(shown);
@@ -17,7 +19,7 @@
   d.added.forEach(function (p, i) { L.marker([p.lat, p.lon], { title: p.name }).bindTooltip(p.name).addTo(shown); });
   fetch(el.dataset.layersUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (layers) {
     L.geoJSON(layers.streets, { style: { color: "#34495e", weight: 2, fill: false, dashArray: "6 4" } }).addTo(map).bringToBack();
-    if (shown.getLayers().length) map.fitBounds(shown.getBounds().pad(0.4), { maxZoom: 15 }); else map.setView([35.44, 116.71], 12);
+    if (shown.getLayers().length) map.fitBounds(shown.getBounds().pad(0.4), { maxZoom: 15, animate: false }); else map.setView([35.44, 116.71], 12);
     el.dataset.loaded = String(shown.getLayers().length);
   });
 })();
