@@ -4,12 +4,15 @@ database keys ⇄ enterprise ids, reasons ⇄ translated sentences."""
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import tomlkit
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -212,3 +215,152 @@ IDLE_LABELS = {
     "not_started": gettext_lazy("not started one year after the contracted start"),
     "stopped": gettext_lazy("stopped for a year with < 1/3 developed or < 1/4 invested"),
 }
+
+
+# --- the scheme's numbers as a form edits them -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemeParameter:
+    """One number of a scheme a zone sets (a weight, a benchmark factor, a quota, a cap, a surcharge):
+    where it is in the TOML (``path``), what people call it, its unit, and how the form shows it
+    (``percent``: a share 0.2 shown as 20 %)."""
+
+    path: tuple[str | int, ...]
+    group: str
+    label: str
+    unit: str
+    value: float
+    percent: bool = False
+    whole: bool = False
+
+    @property
+    def key(self) -> str:
+        return "__".join(str(p) for p in self.path)
+
+    @property
+    def shown(self) -> float:
+        return round(self.value * 100, 4) if self.percent else self.value
+
+
+def scheme_parameters(source: str) -> list[SchemeParameter]:
+    """The numbers of a scheme a zone adjusts, in the order of its TOML (the rest — indicators'
+    formulas, exclusions, vetoes — is the province's and is edited in the TOML itself)."""
+    data = tomllib.loads(source)
+    out: list[SchemeParameter] = []
+    surcharge = _("D-class electricity surcharge")
+    for i, v in enumerate(data.get("surcharge", {}).get("electricity_yuan_per_kwh", [])):
+        label = _("year %(n)s running") % {"n": i + 1} if i < 2 else _("year 3 running and later")
+        out.append(
+            SchemeParameter(("surcharge", "electricity_yuan_per_kwh", i), surcharge, label, _("yuan/kWh"), v)
+        )
+    land = data.get("land", {})
+    land_group = _("Idle and low-efficiency land")
+    for name, label, unit, percent, whole in (
+        ("idle_fee_share", _("idle land fee (share of the land price)"), "%", True, False),
+        ("consecutive_d", _("low efficiency: class D years running"), _("years"), False, True),
+        (
+            "tax_share_of_average",
+            _("low efficiency: tax per mu below this share of the pool mean"),
+            "%",
+            True,
+            False,
+        ),
+        ("min_plot_ratio", _("low efficiency: plot ratio below"), "", False, False),
+        ("let_share", _("low efficiency: share let to tenants above"), "%", True, False),
+    ):
+        if name in land:
+            out.append(SchemeParameter(("land", name), land_group, label, unit, land[name], percent, whole))
+    for p, pool in enumerate(data.get("pool", [])):
+        group = str(pool.get("label", pool.get("code", "")))
+        if "min_land_mu" in pool:
+            out.append(
+                SchemeParameter(
+                    ("pool", p, "min_land_mu"),
+                    group,
+                    _("land from which a firm is evaluated"),
+                    _("mu"),
+                    pool["min_land_mu"],
+                )
+            )
+        out.append(
+            SchemeParameter(
+                ("pool", p, "cap"), group, _("cap of each sub-score"), _("× weight"), pool.get("cap", 2.0)
+            )
+        )
+        quotas = pool.get("quotas", {})
+        for name, label in (
+            ("a_share", _("share of class A (at most)")),
+            ("b_share", _("share of class B")),
+            ("d_share", _("share of class D (at least)")),
+        ):
+            if name in quotas:
+                out.append(
+                    SchemeParameter(
+                        ("pool", p, "quotas", name), group, label, "%", quotas[name], percent=True
+                    )
+                )
+        for i, ind in enumerate(pool.get("indicator", [])):
+            name = str(ind.get("label", ind.get("code", "")))
+            out.append(
+                SchemeParameter(
+                    ("pool", p, "indicator", i, "weight"),
+                    group,
+                    _("%(indicator)s: weight") % {"indicator": name},
+                    _("points"),
+                    ind["weight"],
+                )
+            )
+            if "k" in ind:
+                out.append(
+                    SchemeParameter(
+                        ("pool", p, "indicator", i, "k"),
+                        group,
+                        _("%(indicator)s: benchmark = mean ×") % {"indicator": name},
+                        "",
+                        ind["k"],
+                    )
+                )
+            if "missing_penalty" in ind:
+                out.append(
+                    SchemeParameter(
+                        ("pool", p, "indicator", i, "missing_penalty"),
+                        group,
+                        _("%(indicator)s: points taken off when missing") % {"indicator": name},
+                        _("points"),
+                        ind["missing_penalty"],
+                    )
+                )
+        for i, adj in enumerate(pool.get("adjustment", [])):
+            name = str(adj.get("label", adj.get("code", "")))
+            out.append(
+                SchemeParameter(
+                    ("pool", p, "adjustment", i, "points"),
+                    group,
+                    _("%(item)s: points") % {"item": name},
+                    _("points"),
+                    adj["points"],
+                )
+            )
+    return out
+
+
+def scheme_source_with(source: str, values: Mapping[str, float]) -> str:
+    """The scheme's TOML with the numbers of ``values`` (keyed by :attr:`SchemeParameter.key`, as the
+    form shows them) put in place; comments and everything else are kept as written."""
+    document = tomlkit.parse(source)
+    for parameter in scheme_parameters(source):
+        if parameter.key not in values:
+            continue
+        value = values[parameter.key]
+        stored: float | int = value / 100 if parameter.percent else value
+        stored = (
+            int(stored)
+            if parameter.whole or (isinstance(parameter.value, int) and float(stored).is_integer())
+            else round(float(stored), 6)
+        )
+        node: Any = document
+        for step in parameter.path[:-1]:
+            node = node[step]
+        node[parameter.path[-1]] = stored
+    return tomlkit.dumps(document)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -32,10 +33,64 @@ class EvaluationForm(forms.Form):
 
 
 class SchemeForm(forms.Form):
+    """The whole scheme as TOML (pasted or from a file), for what the number form does not hold."""
+
     title = forms.CharField(label=_("Title"), max_length=120)
     source = forms.CharField(
-        label=_("Scheme (TOML)"), widget=forms.Textarea(attrs={"rows": 30, "class": "code"})
+        label=_("Scheme (TOML)"),
+        widget=forms.Textarea(attrs={"rows": 30, "class": "code"}),
+        required=False,
     )
+    file = forms.FileField(label=_("or a TOML file"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > 1_000_000:
+                self.add_error("file", _("A scheme file is at most 1 MB."))
+                return data
+            try:
+                data["source"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                self.add_error("file", _("The file is not UTF-8 text."))
+        if not data.get("source") and not self.errors:
+            self.add_error("source", _("Paste the scheme or choose its file."))
+        return data
+
+
+class SchemeValuesForm(forms.Form):
+    """The numbers of a scheme a zone sets (weights, benchmark factors, quotas, caps, surcharges), each in
+    its unit; shares in per cent."""
+
+    title = forms.CharField(label=_("Title of the new version"), max_length=120)
+
+    def __init__(self, *args: Any, parameters: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parameters = parameters
+        for p in parameters:
+            negative_ok = p.path[-1] == "points" and "adjustment" in p.path
+            field: forms.Field = forms.DecimalField(
+                label=p.label,
+                initial=p.shown,
+                min_value=None if negative_ok else 0,
+                max_value=100 if p.percent else None,
+                max_digits=12,
+                decimal_places=0 if p.whole else 6,
+                help_text=p.unit,
+            )
+            field.widget.attrs.update({"step": "1" if p.whole else "any", "class": "num"})
+            self.fields[p.key] = field
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        """The fields by the part of the scheme they belong to (the surcharge, land, each pool)."""
+        out: dict[str, list[Any]] = {}
+        for p in self.parameters:
+            out.setdefault(p.group, []).append(self[p.key])
+        return list(out.items())
+
+    def values(self) -> dict[str, float]:
+        return {p.key: float(self.cleaned_data[p.key]) for p in self.parameters}
 
 
 class AppealForm(forms.Form):
@@ -80,6 +135,22 @@ class LandDownloadForm(forms.Form):
 
     def chosen(self) -> str:
         return str(self.cleaned_data.get("format") or "") if self.is_valid() else ""
+
+
+class SchemeDownloadForm(forms.Form):
+    format = forms.ChoiceField(choices=[("", ""), ("toml", "toml")], required=False)
+
+    def chosen(self) -> str:
+        return str(self.cleaned_data.get("format") or "") if self.is_valid() else ""
+
+
+class SchemeActionForm(forms.Form):
+    """Which of the scheme page's forms was sent: the numbers or the whole TOML."""
+
+    action = forms.ChoiceField(choices=[("values", "values"), ("toml", "toml")])
+
+    def chosen(self) -> str:
+        return str(self.cleaned_data["action"]) if self.is_valid() else ""
 
 
 class PortalForm(forms.Form):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from gaoxin.accounts.models import User
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_YI, yuan_to_yi
-from gaoxin.parks import access
+from gaoxin.parks import access, analysis
 from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, land_mu_by_enterprise, parcel_flags
 from gaoxin.parks.choices import REPORTED, EvaluationStatus, Scale, Source
 from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, ResultFilter
@@ -353,3 +353,13 @@ def measures(klass: str | None = None) -> QuerySet[PolicyMeasure]:
     """The policy measures (of a class)."""
     qs = PolicyMeasure.objects.all()
     return qs if klass is None else qs.filter(klass=klass)
+
+
+def scheme_parameters(scheme: Scheme) -> list[analysis.SchemeParameter]:
+    """The numbers of a scheme a zone sets, for its form."""
+    return analysis.scheme_parameters(scheme.source)
+
+
+def scheme_versions(scheme: Scheme) -> QuerySet[Scheme]:
+    """Every version of the scheme's name, newest first."""
+    return Scheme.objects.filter(name=scheme.name).order_by("-version")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -77,6 +77,14 @@ def save_scheme_copy(actor: User | None, base: Scheme, *, title: str, source: st
         audit.note(gettext_noop("copy of %(scheme)s"), scheme=base),
     )
     return new
+
+
+def save_scheme_values(
+    actor: User | None, base: Scheme, *, title: str, values: Mapping[str, float]
+) -> Scheme:
+    """A new version of ``base`` with the numbers a zone sets changed (the form of the scheme page);
+    the TOML keeps its comments and everything else."""
+    return save_scheme_copy(actor, base, title=title, source=analysis.scheme_source_with(base.source, values))
 
 
 # ------------------------------------------------------------------------------------ imports

@@ -30,7 +30,10 @@ from gaoxin.parks.forms import (
     OwnFiguresForm,
     PortalActionForm,
     PortalForm,
+    SchemeActionForm,
+    SchemeDownloadForm,
     SchemeForm,
+    SchemeValuesForm,
 )
 from gaoxin.parks.imports import kind_of
 from gaoxin.places.web import Request
@@ -264,24 +267,57 @@ def appeal_decide(request: Request, pk: int) -> HttpResponse:
 
 @login_required
 def scheme_page(request: Request, pk: int) -> HttpResponse:
+    """A scheme: its numbers in a form (weights, benchmarks, quotas, caps, surcharges), the whole TOML to
+    download or to replace; every change is saved as a new version after the core checked it."""
     scheme = access.scheme_for(request.user, pk)
-    form = SchemeForm(request.POST or None, initial={"title": scheme.title, "source": scheme.source})
-    if request.method == "POST":
+    if SchemeDownloadForm(request.GET).chosen() == "toml":
+        return attachment(
+            request, scheme.source.encode(), f"{scheme.name}-v{scheme.version}.toml", "application/toml"
+        )
+    parameters = queries.scheme_parameters(scheme)
+    action = SchemeActionForm(request.POST).chosen() or None if request.method == "POST" else None
+    values_form = SchemeValuesForm(
+        request.POST if action == "values" else None, parameters=parameters, initial={"title": scheme.title}
+    )
+    form = SchemeForm(
+        request.POST if action == "toml" else None,
+        request.FILES if action == "toml" else None,
+        initial={"title": scheme.title, "source": scheme.source},
+    )
+    if action is not None:
         access.require_manage(request.user)
-        if form.is_valid():
+        chosen = values_form if action == "values" else form
+        if chosen.is_valid():
             try:
-                new = services.save_scheme_copy(
-                    request.user, scheme, title=form.cleaned_data["title"], source=form.cleaned_data["source"]
-                )
+                if action == "values":
+                    new = services.save_scheme_values(
+                        request.user,
+                        scheme,
+                        title=values_form.cleaned_data["title"],
+                        values=values_form.values(),
+                    )
+                else:
+                    new = services.save_scheme_copy(
+                        request.user,
+                        scheme,
+                        title=form.cleaned_data["title"],
+                        source=form.cleaned_data["source"],
+                    )
             except ValidationError as exc:
-                form.add_error("source", exc)
+                chosen.add_error(None, exc)
             else:
                 messages.success(request, _("Saved as version %(v)s.") % {"v": new.version})
                 return redirect("parks:scheme", pk=new.pk)
     return render(
         request,
         "parks/scheme.html",
-        {"scheme": scheme, "form": form, "can_manage": access.can_manage(request.user)},
+        {
+            "scheme": scheme,
+            "form": form,
+            "values_form": values_form,
+            "can_manage": access.can_manage(request.user),
+            "versions": queries.scheme_versions(scheme),
+        },
     )
 
 
