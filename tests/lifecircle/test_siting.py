@@ -391,3 +391,26 @@ def test_a_proposed_site_gets_its_places_or_leaves_the_scenario(
     assert site.capacity == 80
     c.post(url, {"remove": "1"})
     assert not scenario.added.exists()
+
+
+def test_a_scenario_for_one_street_shows_that_street_first(client_of, planner, network_zone):
+    guanghe = Street.objects.get(code="370871001")
+    proposal = queries.propose_sites(
+        actor=planner, zone=network_zone, type_code="day_care_center", p=1, street=guanghe
+    )
+    c = client_of(planner)
+    sites = [f"{s['lon']},{s['lat']},{s['gain']}" for s in proposal["proposals"]]
+    answer = c.post(
+        reverse("lifecircle:scenario_create"),
+        {"type": "day_care_center", "site": sites, "name": "洸河日照", "street": guanghe.pk},
+    )
+    scenario = Scenario.objects.get(name="洸河日照")
+    assert answer.status_code == 302 and scenario.street == guanghe
+    cmp = queries.compare_scenario(actor=planner, scenario=scenario)
+    focus = cmp["focus"]
+    assert focus["areas"] == 1 and cmp["areas"] == 2  # 东闸花园 of 洸河; the zone has 崇文小区 too
+    street_row = next(i for i in focus["items"] if i["type"] == "day_care_center")
+    zone_row = next(i for i in cmp["items"] if i["type"] == "day_care_center")
+    assert street_row["after"] == 100.0 and zone_row["after"] < street_row["after"]
+    page = c.get(reverse("lifecircle:scenario", args=[scenario.pk])).content.decode()
+    assert 'id="passing-street"' in page and "洸河街道" in page

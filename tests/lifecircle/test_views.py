@@ -1,6 +1,7 @@
 """Pages, downloads and permissions of the life-circle app."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -144,3 +145,29 @@ def test_dashboard_charts_use_the_local_echarts(client_of, planner, run):
     html = client_of(planner).get(reverse("lifecircle:index")).content.decode()
     assert "/static/vendor/echarts/echarts.min.js" in html and 'id="class-chart"' in html
     assert "https://" not in html
+
+
+def test_compare_shows_the_last_change_by_default(client_of, planner, run, network_zone):
+    only_one = client_of(planner).get(reverse("lifecircle:compare"))
+    assert "cmp" not in only_one.context and 'id="one-run"' in only_one.content.decode()
+    second = services.evaluate(actor=None, zone=network_zone)
+    page = client_of(planner).get(reverse("lifecircle:compare"))
+    assert (page.context["a"], page.context["b"]) == (run, second)  # the run before against the latest
+
+
+def test_the_area_report_pdf_embeds_its_chinese_font(client_of, planner, run):
+    """The PDF carries (a subset of) its CJK font, so that it prints the same on any reader. CI installs
+    Debian's fonts-wqy-zenhei; without a CJK TrueType font the report uses a CID font (not embedded)."""
+    import os
+
+    from gaoxin.common.fonts import cjk_truetype_font
+
+    if cjk_truetype_font() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install fonts-wqy-zenhei")
+        pytest.skip("no CJK TrueType font on this machine (apt install fonts-wqy-zenhei)")
+    url = reverse("lifecircle:area_report", args=[run.pk, area("RA-DZ-01").pk])
+    pdf = client_of(planner).get(url, {"format": "pdf"}).content
+    assert b"/FontFile2" in pdf and b"/Subtype /TrueType" in pdf  # the TrueType program is in the file
+    assert re.search(rb"/BaseFont /[A-Z]{6}\+", pdf)  # as a subset (its glyphs only)
+    assert b"STSong-Light" not in pdf

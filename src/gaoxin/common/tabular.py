@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,17 +168,63 @@ def write_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(columns: Sequence[str], rows: Iterable[dict[str, Any]], *, title: str = "data") -> bytes:
-    import openpyxl
+def _display_width(value: Any) -> int:
+    """Characters as a spreadsheet shows them: a CJK character is two wide."""
+    text = str(value if value is not None else "")
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.append(list(columns))
-    for row in rows:
-        sheet.append([_cell(row.get(c)) for c in columns])
+
+def tidy_sheet(
+    sheet: Any, *, header_row: int = 1, percent: Iterable[int] = (), filter_rows: bool = True
+) -> None:
+    """A sheet people can read: columns as wide as their content (a CJK character counts twice, at most
+    60), the header row bold, frozen and filterable, and the ``percent`` columns (1-based) shown as
+    per cent (0.94 → 94%) while the cell keeps the number."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(min_row=header_row):
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), _display_width(cell.value))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 6), 60)
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    if filter_rows and sheet.max_row > header_row and sheet.max_column:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+    for column in percent:
+        for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=column, max_col=column):
+            if isinstance(cell.value, int | float):
+                cell.number_format = "0%"
+
+
+def save_workbook(book: Any) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def write_xlsx(
+    columns: Sequence[str],
+    rows: Iterable[dict[str, Any]],
+    *,
+    title: str = "data",
+    percent: Iterable[str] = (),
+) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append([_cell(row.get(c)) for c in columns])
+    shares = set(percent)
+    tidy_sheet(sheet, percent=[i + 1 for i, c in enumerate(columns) if c in shares])
+    return save_workbook(book)
 
 
 def write_geojson(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> bytes:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -546,24 +547,52 @@ def _percent(cover: np.ndarray, weights: np.ndarray) -> list[float | None]:
     return [None if np.isnan(x) else round(100 * float(x), 1) for x in share]
 
 
-def _group_percent(inputs: Any, result: Any) -> list[float | None]:
+def _group_percent(inputs: Any, result: Any, mask: np.ndarray | None = None) -> list[float | None]:
     """Per item, the percentage of its own demand group (e.g. residents aged 60+ for a canteen) whose
-    area is within its radius; None for an item without a demand group."""
-    by_group = [
-        _percent(result.covered, inputs.area_demand[:, g]) for g in range(inputs.area_demand.shape[1])
-    ]
+    area is within its radius (of the areas of ``mask``, if given); None for an item without a demand
+    group."""
+    demand = inputs.area_demand if mask is None else inputs.area_demand * mask[:, None]
+    by_group = [_percent(result.covered, demand[:, g]) for g in range(demand.shape[1])]
     return [None if g < 0 else by_group[g][k] for k, g in enumerate(inputs.item_group.tolist())]
 
 
-def compare(network: Network, items: list[dict[str, Any]], base: Loaded, what_if: Loaded) -> dict[str, Any]:
+def compare(
+    network: Network,
+    items: list[dict[str, Any]],
+    base: Loaded,
+    what_if: Loaded,
+    focus: Sequence[bool] | None = None,
+) -> dict[str, Any]:
     """Today (``base``) and a scenario (``what_if``), evaluated with the same engine and items, side by
     side: per item the share of residents (and of its demand group) within its radius and the
     demand-weighted supply ratio, per service class the share meeting every mandatory item, and the
-    areas whose number of missing mandatory items changes (planned housing has no "before")."""
+    areas whose number of missing mandatory items changes (planned housing has no "before").
+    ``focus`` (one flag per area of the scenario, today's first): the same shares for those areas only
+    — the street a proposal was made for — under the key ``focus``."""
     r0, r1 = evaluate_arrays(network, base.inputs), evaluate_arrays(network, what_if.inputs)
+    out = _compare_results(items, base, what_if, r0, r1)
+    if focus is not None:
+        mask1 = np.asarray(focus, dtype=bool)
+        mask0 = mask1[: len(base.areas)]
+        out["focus"] = _compare_results(items, base, what_if, r0, r1, mask0, mask1)
+    return out
+
+
+def _compare_results(
+    items: list[dict[str, Any]],
+    base: Loaded,
+    what_if: Loaded,
+    r0: Any,
+    r1: Any,
+    mask0: np.ndarray | None = None,
+    mask1: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """The side-by-side figures of :func:`compare` over the areas of the masks (all without them)."""
     pop0, pop1 = base.inputs.area_population, what_if.inputs.area_population
+    if mask0 is not None and mask1 is not None:
+        pop0, pop1 = pop0 * mask0, pop1 * mask1
     cov0, cov1 = _percent(r0.covered, pop0), _percent(r1.covered, pop1)
-    group0, group1 = _group_percent(base.inputs, r0), _group_percent(what_if.inputs, r1)
+    group0, group1 = _group_percent(base.inputs, r0, mask0), _group_percent(what_if.inputs, r1, mask1)
     ratio0, ratio1 = mean_supply_ratio(base.inputs, r0), mean_supply_ratio(what_if.inputs, r1)
     rows = [
         {
@@ -600,6 +629,15 @@ def compare(network: Network, items: list[dict[str, Any]], base: Loaded, what_if
     missing0 = (~r0.covered & mandatory).sum(axis=1)
     missing1 = (~r1.covered & mandatory).sum(axis=1)
     n = len(base.areas)
+    if mask0 is not None and mask1 is not None:
+        return {
+            "items": rows,
+            "classes": classes,
+            "passing_before": int(((missing0 == 0) & mask0).sum()),
+            "passing_after": int(((missing1 == 0) & mask1).sum()),
+            "areas": int(mask0.sum()),
+            "areas_after": int(mask1.sum()),
+        }
     changed = [
         {"area": a, "before": int(m0), "after": int(m1)}
         for a, m0, m1 in zip(base.areas, missing0, missing1[:n], strict=True)

@@ -1,11 +1,13 @@
 """The life-circle files: evaluation results, proposals and scenarios as xlsx (the file a street takes to
-the bureau) and a residential area's report as PDF, rendered offline (reportlab, with the Adobe CID
-font STSong-Light for Chinese, which PDF readers provide: nothing is downloaded or embedded)."""
+the bureau) and a residential area's report as PDF, rendered offline (reportlab). The PDF embeds a
+subset of a CJK TrueType font when the installation has one (gaoxin.common.fonts); else it falls back
+to Adobe's CID font STSong-Light, which the reader supplies."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl
 from django.utils.timezone import localtime
@@ -17,8 +19,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from gaoxin.common.fonts import cjk_truetype_font
+from gaoxin.common.tabular import save_workbook, tidy_sheet
 from gaoxin.lifecircle import queries
 from gaoxin.lifecircle.models import AreaResult, Evaluation
 
@@ -54,8 +59,6 @@ def results_xlsx(evaluation: Evaluation, results: list[AreaResult], title: str) 
     ]
     header += [f"{it['label']} (≤{it['radius_m']} m)" for it in its]
     sheet.append(header)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
     for r in results:
         missing = "、".join(m["label"] for m in queries.missing_items(evaluation, r))
         row: list[Any] = [
@@ -97,9 +100,9 @@ def results_xlsx(evaluation: Evaluation, results: list[AreaResult], title: str) 
                 it["clause"],
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    tidy_sheet(sheet, header_row=4, percent=[6])  # 达标率 as per cent
+    tidy_sheet(cov)
+    return save_workbook(book)
 
 
 def scenario_xlsx(scenario: Any, comparison: dict[str, Any]) -> bytes:
@@ -159,9 +162,10 @@ def scenario_xlsx(scenario: Any, comparison: dict[str, Any]) -> bytes:
     changed.append([_("Area"), _("Missing today"), _("Missing in the scenario")])
     for c in comparison["changed"]:
         changed.append([c["area"].name, c["before"], c["after"]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    tidy_sheet(sheet, header_row=3, filter_rows=False)
+    tidy_sheet(added)
+    tidy_sheet(changed)
+    return save_workbook(book)
 
 
 def proposals_xlsx(proposal: dict[str, Any], street_name: str) -> bytes:
@@ -191,25 +195,39 @@ def proposals_xlsx(proposal: dict[str, Any], street_name: str) -> bytes:
         sheet.append([_("Capacitated: places per new site"), proposal["capacity_per_site"]])
     sheet.append([])
     sheet.append(["#", _("Longitude"), _("Latitude"), _("People it adds"), _("Areas it serves")])
+    header_row = sheet.max_row
     for n, s in enumerate(proposal["proposals"], 1):
         sheet.append([n, s["lon"], s["lat"], s["gain"], "、".join(s["areas"])])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    tidy_sheet(sheet, header_row=header_row)
+    return save_workbook(book)
 
 
 # --- the area report as PDF ---------------------------------------------------------------------
 
-FONT = "STSong-Light"
+FONT = "STSong-Light"  # Adobe's CID font: every PDF reader has it, but it is not embedded
+EMBEDDED = "GaoxinCJK"
 
 
 def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
+    """An embedded CJK TrueType font when the installation has one (GAOXIN_PDF_FONT or a system font,
+    gaoxin.common.fonts), subset into the PDF so that it prints the same everywhere; else the CID font."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    if EMBEDDED in registered:
+        return EMBEDDED
+    found = cjk_truetype_font()
+    if found is not None:
+        path, index = found
+        try:
+            pdfmetrics.registerFont(TTFont(EMBEDDED, str(path), subfontIndex=index))
+            return EMBEDDED
+        except Exception:  # noqa: BLE001 - an unreadable font file falls back to the CID font
+            pass
+    if FONT not in registered:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return FONT
 
 
-def _summary_line(evaluation: Evaluation, result: AreaResult) -> str:
+def _summary_line(evaluation: Evaluation, result: AreaResult, font: str = FONT) -> str:
     text = _(
         "%(street)s · %(community)s · population %(pop)s · completeness %(c)s%% · profile %(p)s · evaluated %(t)s"
     ) % {
@@ -220,13 +238,13 @@ def _summary_line(evaluation: Evaluation, result: AreaResult) -> str:
         "p": evaluation.profile,
         "t": localtime(evaluation.created_at).strftime("%Y-%m-%d %H:%M"),
     }
-    return text.replace(" · ", "，")  # the CID font has no middle dot
+    return text.replace(" · ", "，") if font == FONT else text  # the CID font has no middle dot
 
 
 def area_report_pdf(evaluation: Evaluation, result: AreaResult, rows: list[dict[str, Any]]) -> bytes:
     font = _font()
     title = ParagraphStyle("t", fontName=font, fontSize=15, leading=20)
-    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12)
+    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -241,21 +259,38 @@ def area_report_pdf(evaluation: Evaluation, result: AreaResult, rows: list[dict[
     story: list[Any] = [
         Paragraph(_("Life-circle report: %(a)s") % {"a": area.name}, title),
         Spacer(1, 4 * mm),
-        Paragraph(_summary_line(evaluation, result), body),
+        Paragraph(escape(_summary_line(evaluation, result, font)), body),
         Spacer(1, 4 * mm),
     ]
-    data = [[_("Item"), _("Class"), _("Standard (m)"), _("Nearest (m)"), _("Result"), _("Nearest facility")]]
+    cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")  # wraps in its column
+
+    def p(text: object) -> Paragraph:
+        return Paragraph(escape(str(text)), cell)
+
+    data: list[list[Any]] = [
+        [
+            p(h)
+            for h in (
+                _("Item"),
+                _("Class"),
+                _("Standard (m)"),
+                _("Nearest (m)"),
+                _("Result"),
+                _("Nearest facility"),
+            )
+        ]
+    ]
     for row in rows:
         mark = "▲" if row["mandatory"] else "△"
         result_text = _("pass") if row.get("covered") else _("fail")
         data.append(
             [
-                f"{mark} {row['label']}",
-                str(row["class_label"]),
-                str(row["radius_m"]),
-                "—" if row.get("distance_m") is None else f"{row['distance_m']:.0f}",
-                result_text,
-                row["facility"].name if row.get("facility") else "—",
+                p(f"{mark} {row['label']}"),
+                p(row["class_label"]),
+                p(row["radius_m"]),
+                p("—" if row.get("distance_m") is None else f"{row['distance_m']:.0f}"),
+                p(result_text),
+                p(row["facility"].name if row.get("facility") else "—"),
             ]
         )
     table = Table(data, colWidths=[48 * mm, 22 * mm, 20 * mm, 20 * mm, 14 * mm, 58 * mm], repeatRows=1)

@@ -182,10 +182,12 @@ class ScenarioSitesForm(forms.Form):
     name = forms.CharField(max_length=120, required=False)
     scenario = forms.ModelChoiceField(queryset=Scenario.objects.none(), required=False)
     capacity = forms.IntegerField(min_value=0, required=False)
+    street = forms.ModelChoiceField(queryset=Street.objects.none(), required=False)
 
     def __init__(self, data: Any, *, zone: Zone) -> None:
         super().__init__(data)
         limit_choices(self, "scenario", Scenario.objects.filter(zone=zone))
+        limit_choices(self, "street", Street.objects.filter(zone=zone))
 
     def sites(self) -> list[ProposedSite]:
         default = self.cleaned_data.get("capacity") or 0

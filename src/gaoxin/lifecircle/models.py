@@ -178,6 +178,15 @@ class Scenario(TimeStamped):
     closed_facilities = models.ManyToManyField(
         "places.Facility", verbose_name=_("facilities closed in the scenario"), blank=True, related_name="+"
     )
+    street = models.ForeignKey(
+        "places.Street",
+        verbose_name=_("street it was proposed for"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Its figures are shown first (empty: the whole zone)."),
+    )
 
     class Meta:
         verbose_name = _("scenario")

@@ -451,9 +451,15 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
         )
         capacity = change.capacity if change.capacity is not None else (f.capacity or 0)
         extra.append(ExtraFacility(f.type.code, lon, lat, capacity))
-    housing = [(a.name, a.lon, a.lat, a.population) for a in scenario.areas.all()]
+    planned = list(scenario.areas.all())
+    housing = [(a.name, a.lon, a.lat, a.population) for a in planned]
     what_if = load(scenario.zone, items, extra=extra, closed=closed, planned_housing=housing)
-    return analysis.compare(network, items, base, what_if)
+    focus = None
+    if scenario.street_id is not None:  # the street the sites were proposed for, planned housing in it too
+        focus = [getattr(a, "street_id", None) == scenario.street_id for a in base.areas] + [
+            (street_at(a.lon, a.lat, scenario.zone) or Street()).pk == scenario.street_id for a in planned
+        ]
+    return analysis.compare(network, items, base, what_if, focus)
 
 
 @dataclass(frozen=True)
@@ -484,7 +490,14 @@ def scenario_map(scenario: Scenario, added: list[Any], cmp: dict[str, Any] | Non
         lon = getattr(area, "center_lon", None) or getattr(area, "lon", None)
         lat = getattr(area, "center_lat", None) or getattr(area, "lat", None)
         changed.append(point(lon, lat, area.name, before=c["before"], after=c["after"]))
+    types = {f.facility_type.code for f in added} | {
+        t for t in scenario.closed_facilities.values_list("type__code", flat=True)
+    }
+    types |= set(scenario.changes.values_list("facility__type__code", flat=True))
     return {
+        "types": sorted(
+            types
+        ),  # the existing facilities of these types are drawn (click one to close or move it)
         "added": [point(f.lon, f.lat, f.name) for f in added],
         "closed": [point(*f.access_point, f.name) for f in scenario.closed_facilities.all()],
         "moved": [
@@ -511,3 +524,14 @@ def isochrone(user: User, zone: Zone, lon: float, lat: float, distance_m: float)
     distance = min(max(float(distance_m), ISOCHRONE_MIN_M), ISOCHRONE_MAX_M)
     geometry = analysis.isochrone(network_of(zone), lon, lat, distance)
     return {"type": "Feature", "properties": {"distance_m": distance}, "geometry": geometry}
+
+
+def facility_choices(zone: Zone) -> list[tuple[str, str]]:
+    """The zone's open and planned facilities as (code, "name · type") for a searchable list of a form."""
+    return [
+        (f.code, f"{f.name} · {f.type.label}")
+        for f in Facility.objects.filter(street__zone=zone)
+        .exclude(status="closed")
+        .select_related("type")
+        .order_by("name")
+    ]

@@ -197,13 +197,17 @@ def create_scenario(
     type_code: str,
     sites: Sequence[ProposedSite | Mapping[str, Any]],
     profile: Profile | None = None,
+    street: Street | None = None,
 ) -> Scenario:
-    """A scenario with proposed sites of one type added (never touching the live registry)."""
+    """A scenario with proposed sites of one type added (never touching the live registry); ``street``:
+    the street the sites were proposed for, whose figures its page shows first."""
     if not access.can_run(actor):
+        raise PermissionDenied
+    if street is not None and street.zone_id != zone.pk:
         raise PermissionDenied
     with transaction.atomic():
         scenario = Scenario.objects.create(
-            zone=zone, name=name[:120], profile=profile or default_profile(), created_by=actor
+            zone=zone, name=name[:120], profile=profile or default_profile(), created_by=actor, street=street
         )
         add_sites(actor=actor, scenario=scenario, type_code=type_code, sites=sites)
     return scenario

@@ -189,10 +189,16 @@ def street_page(request: Request, pk: int, street_id: int) -> HttpResponse:
 @login_required
 def compare(request: Request) -> HttpResponse:
     form = CompareForm(request.GET, zone=request.zone)
-    context: dict[str, object] = {"runs": queries.evaluations(request.user, request.zone, limit=50)}
-    if form.is_valid() and form.cleaned_data["a"] and form.cleaned_data["b"]:
-        a = access.evaluation_for(request.user, request.zone, form.cleaned_data["a"].pk)
-        b = access.evaluation_for(request.user, request.zone, form.cleaned_data["b"].pk)
+    runs = queries.evaluations(request.user, request.zone, limit=50)
+    context: dict[str, object] = {"runs": runs}
+    chosen = form.cleaned_data if form.is_valid() else {}
+    if chosen.get("a") and chosen.get("b"):
+        pair: tuple[int, int] | None = (chosen["a"].pk, chosen["b"].pk)
+    else:  # the last change by default: the run before the latest against the latest
+        pair = (runs[1].pk, runs[0].pk) if len(runs) > 1 else None
+    if pair is not None:
+        a = access.evaluation_for(request.user, request.zone, pair[0])
+        b = access.evaluation_for(request.user, request.zone, pair[1])
         context |= {
             "a": a,
             "b": b,
@@ -268,6 +274,7 @@ def scenario_create(request: Request) -> HttpResponse:
                 name=d["name"] or _("New scenario"),
                 type_code=d["type"],
                 sites=form.sites(),
+                street=d["street"],
             )
     except EvaluationError as exc:
         messages.error(request, str(exc))
@@ -323,6 +330,9 @@ def scenario_page(request: Request, pk: int) -> HttpResponse:
             "map_data": queries.scenario_map(scenario, sites, comparison),
             "without_places": any(not f.capacity and f.facility_type.capacity_unit for f in sites),
             "streets": queries.streets(request.zone),
+            "facility_choices": queries.facility_choices(request.zone)
+            if access.can_run(request.user)
+            else [],
         },
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 import openpyxl
 from django.utils.translation import gettext as _
 
+from gaoxin.common.tabular import tidy_sheet
 from gaoxin.parks.choices import Klass, Scale
 from gaoxin.parks.models import Evaluation
 from gaoxin.parks.queries import surcharge_list
@@ -104,8 +105,7 @@ def surcharge_xlsx(evaluation: Evaluation) -> bytes:
                 float(r.surcharge_yuan_per_kwh),
             ]
         )
-    for col, width in zip("ABCDEF", (8, 36, 24, 22, 14, 16), strict=True):
-        sheet.column_dimensions[col].width = width
+    tidy_sheet(sheet, header_row=3)
     return _save(book)
 
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceClass(models.TextChoices):
@@ -25,10 +26,14 @@ class Tier(models.TextChoices):
 
 
 class CapacityUnit(models.TextChoices):
+    """What a facility's capacity counts: school places (学位), places of care (托位: nurseries, day care),
+    beds, seats (canteens)."""
+
     NONE = "", _("none")
-    PLACES = "places", _("places")
-    BEDS = "beds", _("beds")
-    SEATS = "seats", _("seats")
+    PLACES = "places", pgettext_lazy("capacity unit", "school places")
+    CARE_PLACES = "care_places", pgettext_lazy("capacity unit", "places of care")
+    BEDS = "beds", pgettext_lazy("capacity unit", "beds")
+    SEATS = "seats", pgettext_lazy("capacity unit", "seats")
 
 
 class AreaStatus(models.TextChoices):

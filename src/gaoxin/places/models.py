@@ -248,7 +248,7 @@ class FacilityType(models.Model):
     radius_m = models.PositiveIntegerField(_("service radius (m)"))
     mandatory = models.BooleanField(_("mandatory (▲)"), default=False)
     capacity_unit = models.CharField(
-        _("capacity unit"), max_length=10, choices=CapacityUnit.choices, blank=True
+        _("capacity unit"), max_length=12, choices=CapacityUnit.choices, blank=True
     )
     clause = models.CharField(_("source clause"), max_length=200)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -58,3 +58,20 @@ def second_factor_required(app_configs: Any, **kwargs: Any) -> list[Any]:
             id="gaoxin.W003",
         )
     ]
+
+
+@register(Tags.compatibility, deploy=True)
+def pdf_font_embedded(app_configs: Any, **kwargs: Any) -> list[Any]:
+    """The PDFs embed a CJK font only when the installation has one."""
+    from gaoxin.common.fonts import cjk_truetype_font
+
+    if cjk_truetype_font() is not None:
+        return []
+    return [
+        Warning(
+            "No CJK TrueType font to embed in the PDFs: they use Adobe's CID font STSong-Light, which the "
+            "reader must supply.",
+            hint="Install fonts-wqy-zenhei (Debian) or set GAOXIN_PDF_FONT to a .ttf/.ttc file.",
+            id="gaoxin.W004",
+        )
+    ]

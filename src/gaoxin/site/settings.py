@@ -161,6 +161,9 @@ GAOXIN_LOGIN_LOCK_SECONDS = env_int("GAOXIN_LOGIN_LOCK_SECONDS", 15 * 60, minimu
 # Second factor (TOTP, RFC 6238) for administrators and the roles that see personal data (等保 level 3
 # asks two factors of them): on by default, the demo included; off only by an explicit choice.
 GAOXIN_REQUIRE_2FA = env_bool("GAOXIN_REQUIRE_2FA", True)
+# A CJK TrueType font to embed in the PDFs ("path" or "path#index" of a .ttc); empty: a system font is looked
+# for (Debian: fonts-wqy-zenhei), else the PDFs use Adobe's CID font STSong-Light, not embedded.
+GAOXIN_PDF_FONT = env_str("GAOXIN_PDF_FONT", "")
 # Breaking the glass (health): how long a doctor's emergency access to a resident outside their care lasts.
 GAOXIN_BREAK_GLASS_HOURS = env_int("GAOXIN_BREAK_GLASS_HOURS", 12, minimum=1)
 # Trusted reverse proxies in front of the application (the client address comes from X-Forwarded-For).

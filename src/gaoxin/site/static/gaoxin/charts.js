@@ -14,7 +14,7 @@
     chart.setOption({
       color: PALETTE,
       animation: false,
-      grid: { left: horizontal ? 120 : 40, right: 20, top: spec.series.length > 1 ? 30 : 10, bottom: horizontal ? 20 : 40 },
+      grid: { left: 10, right: 20, top: spec.series.length > 1 ? 30 : 10, bottom: 10, containLabel: true },  // the axis labels inside the chart
       legend: spec.series.length > 1 ? { top: 0 } : undefined,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: horizontal ? value : category,

@@ -1,5 +1,6 @@
 // The scenario map: sites added, facilities closed or moved, planned housing, areas whose gaps change.
 (function () {
+  "use strict";
   var el = document.getElementById("scenario-map");
   var d = JSON.parse(document.getElementById("scenario-map-data").textContent);
   var map = L.map(el); map.attributionControl.setPrefix("Leaflet");
@@ -17,8 +18,34 @@
     dot(p, "#8e44ad", p.name, 8);
   });
   d.added.forEach(function (p, i) { L.marker([p.lat, p.lon], { title: p.name }).bindTooltip(p.name).addTo(shown); });
+  // Choosing on the map: a click on an existing facility fills the facility fields (data-pick="code"),
+  // a click elsewhere the longitude and latitude of the form last used (data-pick="lon" / "lat").
+  var lastForm = null;
+  document.querySelectorAll("[data-pick]").forEach(function (input) {
+    input.addEventListener("focus", function () { lastForm = input.form; });
+  });
+  function fill(kind, value, form) {
+    var scope = form || document;
+    scope.querySelectorAll("[data-pick='" + kind + "']").forEach(function (i) { i.value = value; });
+  }
+  map.on("click", function (e) {
+    var form = lastForm || (document.querySelector("[data-pick='lon']") || {}).form;
+    if (!form) return;
+    fill("lon", e.latlng.lng.toFixed(6), form);
+    fill("lat", e.latlng.lat.toFixed(6), form);
+  });
   fetch(el.dataset.layersUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (layers) {
     L.geoJSON(layers.streets, { style: { color: "#34495e", weight: 2, fill: false, dashArray: "6 4" } }).addTo(map).bringToBack();
+    var types = d.types || [];
+    layers.facilities.features.forEach(function (f) {
+      var p = f.properties;
+      if (types.indexOf(p.type) < 0 || p.status === "closed") return;
+      var c = f.geometry.coordinates;
+      L.circleMarker([c[1], c[0]], { radius: 6, color: "#fff", weight: 2, fillColor: "#455a64", fillOpacity: 0.9 })
+        .bindTooltip(Gaoxin.esc(p.name) + " · " + Gaoxin.esc(p.code))
+        .on("click", function (ev) { L.DomEvent.stopPropagation(ev); fill("code", p.code); })
+        .addTo(map);
+    });
     if (shown.getLayers().length) map.fitBounds(shown.getBounds().pad(0.4), { maxZoom: 15, animate: false }); else map.setView([35.44, 116.71], 12);
     el.dataset.loaded = String(shown.getLayers().length);
   });
