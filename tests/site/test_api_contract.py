@@ -205,3 +205,11 @@ def test_bad_input_is_refused_with_the_parameter_named(client_of, planner, netwo
     guanghe = Street.objects.get(code="370871001")
     assert len(c.get(f"/api/places/facilities?street={guanghe.pk}").json()) == 1
     assert c.get("/api/places/facilities?street=999999").json() == []  # no such street: nothing, not all
+
+
+def test_api_errors_speak_the_language_the_request_asks_for(client, zone):  # type: ignore[no-untyped-def]
+    assert client.get("/api/places/facilities").json()["detail"] == "请先登录。"  # Chinese by default
+    english = client.get("/api/places/facilities", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").json()
+    assert english == {"error": "unauthenticated", "detail": "Log in first."}
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page  # the pages stay Chinese first

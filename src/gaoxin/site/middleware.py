@@ -6,13 +6,15 @@ from django.http import HttpRequest, HttpResponse
 class ChineseFirstMiddleware:
     """Chinese is the default whatever the browser asks for: the language comes from the user's
     explicit choice (the language cookie set by the switcher) or else LANGUAGE_CODE (zh-hans).
-    Placed before LocaleMiddleware, it hides the browser's Accept-Language header."""
+    Placed before LocaleMiddleware, it hides the browser's Accept-Language header — not an API client's:
+    the JSON API answers in the language its request asks for (Chinese when it asks for none)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path.startswith("/api/"):  # an API client asks for its language explicitly
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
 
 
