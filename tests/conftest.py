@@ -27,6 +27,15 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache (keys name database ids, which a new test database reuses)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_off(settings):  # type: ignore[no-untyped-def]
     """Personas log in with ``force_login``, which gives no second factor; the tests of the second factor
     (tests/accounts/test_second_factor.py) turn the requirement back on. The default is on."""

@@ -167,7 +167,8 @@ def logged_in(client, world, role):  # type: ignore[no-untyped-def]
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_keeps_its_contract(case, role, logged_in):  # type: ignore[no-untyped-def]
-    case.call_and_validate()
+    # The in-process (WSGI) transport does not undo gzip the way an HTTP client does: ask for none.
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})
 
 
 def test_an_anonymous_caller_gets_401_in_the_documented_shape(client, zone):  # type: ignore[no-untyped-def]

@@ -73,6 +73,12 @@ def results_for(user: User, evaluation: Evaluation) -> QuerySet[AreaResult]:
     return qs if streets is None else qs.filter(street_id__in=streets)
 
 
+def scope(user: User) -> str:
+    """What of an evaluation the user sees, as a part of a cache key: everything, or some streets."""
+    streets = visible_street_ids(user)
+    return "all" if streets is None else "streets-" + "-".join(str(s) for s in sorted(streets))
+
+
 def area_result_for(user: User, evaluation: Evaluation, area_id: int) -> AreaResult:
     return get_object_or_404(results_for(user, evaluation), area_id=area_id)
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gaoxin.common.cache import cached_json, remember
+from gaoxin.common.cache import key as cache_key
 from gaoxin.common.http import XLSX, attachment
 from gaoxin.common.imports import ImportRejected
 from gaoxin.lifecircle import access, exports, queries, services
@@ -56,7 +58,14 @@ def index(request: Request) -> HttpResponse:
         "can_run": access.can_run(request.user),
     }
     if evaluation is not None:
-        context |= queries.dashboard(request.user, evaluation)
+        version = cache_key(
+            "lc:dashboard",
+            evaluation.pk,
+            evaluation.stale,
+            request.zone.data_version,
+            access.scope(request.user),
+        )
+        context |= remember(version, lambda: queries.dashboard(request.user, evaluation))
     return render(request, "lifecircle/index.html", context)
 
 
@@ -87,7 +96,18 @@ def run(request: Request) -> HttpResponse:
 def map_page(request: Request) -> HttpResponse:
     evaluation = _evaluation(request)
     gaps = (
-        [] if evaluation is None else queries.gaps(evaluation, access.results_for(request.user, evaluation))
+        []
+        if evaluation is None
+        else remember(
+            cache_key(
+                "lc:gaps",
+                evaluation.pk,
+                evaluation.stale,
+                request.zone.data_version,
+                access.scope(request.user),
+            ),
+            lambda: queries.gaps(evaluation, access.results_for(request.user, evaluation)),
+        )
     )
     return render(
         request,
@@ -110,9 +130,13 @@ def map_page(request: Request) -> HttpResponse:
 
 
 @login_required
-def map_results(request: Request, pk: int) -> JsonResponse:
+def map_results(request: Request, pk: int) -> HttpResponse:
+    """The evaluation's areas for the circle map, built once per evaluation, state and scope."""
     evaluation = access.evaluation_for(request.user, request.zone, pk)
-    return JsonResponse(queries.results_geojson(request.user, evaluation))
+    version = cache_key(
+        "lc:results", evaluation.pk, evaluation.stale, request.zone.data_version, access.scope(request.user)
+    )
+    return cached_json(request, version, lambda: queries.results_geojson(request.user, evaluation))
 
 
 @login_required
@@ -169,6 +193,23 @@ def street_page(request: Request, pk: int, street_id: int) -> HttpResponse:
         return attachment(request, data, f"lifecircle-{street.code}.xlsx", XLSX)
     chosen = form.communities()
     circle = [r for r in results if not chosen or r.area.community.code in chosen]
+    version = cache_key(
+        "lc:street",
+        evaluation.pk,
+        evaluation.stale,
+        request.zone.data_version,
+        street.pk,
+        ",".join(sorted(chosen)),
+    )
+    figures = remember(
+        version,
+        lambda: {
+            "coverage": queries.coverage(evaluation, results),
+            "classes": queries.class_coverage(evaluation, results),
+            "checklist": queries.checklist(evaluation, circle),
+            "gaps": queries.gaps(evaluation, results),
+        },
+    )
     return render(
         request,
         "lifecircle/street.html",
@@ -176,13 +217,10 @@ def street_page(request: Request, pk: int, street_id: int) -> HttpResponse:
             "evaluation": evaluation,
             "street": street,
             "results": results,
-            "coverage": queries.coverage(evaluation, results),
-            "classes": queries.class_coverage(evaluation, results),
-            "checklist": queries.checklist(evaluation, circle),
             "community_choices": community_choices,
             "chosen": chosen,
-            "gaps": queries.gaps(evaluation, results),
-        },
+        }
+        | figures,
     )
 
 

@@ -29,6 +29,12 @@ def network_for_zone(zone: Zone) -> Network:
     return network
 
 
+def bump_data_version(zone_id: int | None) -> None:
+    """Mark the zone's places as changed: the caches built from them (map layers, lists) are rebuilt."""
+    if zone_id is not None:
+        Zone.objects.filter(pk=zone_id).update(data_version=uuid.uuid4())
+
+
 def bump_network_version(zone_id: int) -> None:
     """Mark the zone's network as changed (every process rebuilds it on its next use)."""
     Zone.objects.filter(pk=zone_id).update(network_version=uuid.uuid4())

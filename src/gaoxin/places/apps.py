@@ -33,6 +33,25 @@ class PlacesConfig(AppConfig):
 
         post_save.connect(edge_changed, sender=WalkEdge, weak=False)
         post_delete.connect(edge_changed, sender=WalkEdge, weak=False)
+
+        from gaoxin.places.analysis import bump_data_version
+        from gaoxin.places.models import Community, Facility, ResidentialArea, Street
+
+        def place_changed(sender: object, instance: Any, **kw: object) -> None:
+            if isinstance(instance, Street):
+                bump_data_version(instance.zone_id)
+            elif isinstance(instance, Community):
+                bump_data_version(
+                    Street.objects.filter(pk=instance.street_id).values_list("zone_id", flat=True).first()
+                )
+            else:  # a facility or a residential area
+                bump_data_version(
+                    Street.objects.filter(pk=instance.street_id).values_list("zone_id", flat=True).first()
+                )
+
+        for model in (Street, Community, ResidentialArea, Facility):
+            post_save.connect(place_changed, sender=model, weak=False)
+            post_delete.connect(place_changed, sender=model, weak=False)
         network_replaced.connect(lambda sender, zone, **kw: bump_network_version(zone.pk), weak=False)
 
     def navigation(self) -> list[NavLink]:

@@ -57,6 +57,15 @@ class Zone(TimeStamped):
         editable=False,
         help_text=_("Renewed whenever the zone's walking network changes; keys the network cache."),
     )
+    data_version = models.UUIDField(
+        _("places version"),
+        default=uuid.uuid4,
+        editable=False,
+        help_text=_(
+            "Renewed whenever a street, community, residential area or facility changes; keys the "
+            "caches of the maps and lists built from them."
+        ),
+    )
     synthetic_geometry = models.BooleanField(
         _("synthetic geometry"),
         default=False,

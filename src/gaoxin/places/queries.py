@@ -368,11 +368,3 @@ def base_layers(zone: Zone) -> dict[str, Any]:
         "minor": {"type": "MultiLineString", "coordinates": minor},
         "streets": {"type": "FeatureCollection", "features": streets},
     }
-
-
-def base_layers_version(zone: Zone) -> str:
-    """Changes when the network or the streets change (the base map's ETag)."""
-    latest = (
-        Street.objects.filter(zone=zone).order_by("-updated_at").values_list("updated_at", flat=True).first()
-    )
-    return f"{zone.network_version}-{latest.timestamp() if latest else 0}"

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.common import imports
+from gaoxin.common.cache import cached_json
+from gaoxin.common.cache import key as cache_key
 from gaoxin.common.choices import CoordinateSystem, ImportStatus
 from gaoxin.common.http import attachment, page_of, querystring_without_page
 from gaoxin.places import access, queries, services
@@ -62,23 +64,23 @@ def map_page(request: Request) -> HttpResponse:
 
 
 @login_required
-def map_layers(request: Request) -> JsonResponse:
+def map_layers(request: Request) -> HttpResponse:
+    """Every layer of the zone map, built once per version of the zone's places (gaoxin.common.cache)."""
     access.require_view(request.user)
-    return JsonResponse(queries.map_layers(request.zone))
+    zone = request.zone
+    return cached_json(
+        request, cache_key("places:layers", zone.pk, zone.data_version), lambda: queries.map_layers(zone)
+    )
 
 
 @login_required
 def map_base(request: Request) -> HttpResponse:
-    """The base map of every map page (streets from the walking network, the zone, its streets), cached
-    by the browser until the network or the streets change."""
+    """The base map of every map page (streets from the walking network, the zone, its streets), built
+    once per version of the network and the streets, kept by the browser for ten minutes."""
     access.require_view(request.user)
-    tag = f'"{queries.base_layers_version(request.zone)}"'
-    if request.headers.get("If-None-Match") == tag:
-        return HttpResponseNotModified()
-    response = JsonResponse(queries.base_layers(request.zone))
-    response["ETag"] = tag
-    response["Cache-Control"] = "private, max-age=600"
-    return response
+    zone = request.zone
+    version = cache_key("places:base", zone.pk, zone.network_version, zone.data_version)
+    return cached_json(request, version, lambda: queries.base_layers(zone), max_age=600)
 
 
 @login_required

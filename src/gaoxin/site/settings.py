@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gaoxin.site.middleware.JsonGzipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gaoxin.site.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -186,9 +187,30 @@ STATIC_ROOT.mkdir(
 )  # collectstatic fills it for production; WhiteNoise serves from the finders meanwhile
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # collectstatic writes a gzip copy of every file beside it; WhiteNoise serves it to browsers that accept it
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG  # production serves the collected (and compressed) files
+WHITENOISE_MAX_AGE = 3600
+
+# Redis (production, several application servers, Celery): the shared cache and the job broker.
+GAOXIN_REDIS_URL = env_str("GAOXIN_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": GAOXIN_REDIS_URL,
+            "TIMEOUT": 3600,
+        }
+        if GAOXIN_REDIS_URL
+        # one process's memory: right for the demo and a single server
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
 
 
 def _package_static(package: str) -> Path:
