@@ -41,6 +41,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/lifecircle_bench.py --append docs/performance.md
 	$(BIN)/python bench/siting_bench.py --append docs/performance.md
 	$(BIN)/python bench/mu_benefit_bench.py --append docs/performance.md
+	$(BIN)/python bench/load_bench.py --append docs/performance.md
 
 ## Recompile the translation catalogues (pure Python, no system gettext needed).
 messages: $(BIN)/.installed

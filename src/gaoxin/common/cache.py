@@ -8,6 +8,7 @@ already holds it gets ``304 Not Modified``. Nothing is ever invalidated by hand:
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 TIMEOUT = 24 * 3600
@@ -32,16 +34,21 @@ def cached_json(
     """``build()`` as JSON, built once per ``cache_key``; with an ETag of the key (revalidated by the
     browser: ``no-cache``, or kept ``max_age`` seconds)."""
     etag = '"' + hashlib.sha256(cache_key.encode()).hexdigest()[:24] + '"'
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
     if request.headers.get("If-None-Match") == etag:
         answer: HttpResponse = HttpResponseNotModified()
     else:
-        body = cache.get(cache_key)
-        if body is None:
-            body = json.dumps(
+        stored = cache.get(cache_key)  # (plain, gzip): both kept, so that neither is made again
+        if stored is None:
+            plain = json.dumps(
                 build(), cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
             ).encode()
-            cache.set(cache_key, body, TIMEOUT)
-        answer = HttpResponse(body, content_type="application/json")
+            stored = (plain, gzip.compress(plain, compresslevel=6, mtime=0))
+            cache.set(cache_key, stored, TIMEOUT)
+        answer = HttpResponse(stored[1] if gzipped else stored[0], content_type="application/json")
+        if gzipped:
+            answer["Content-Encoding"] = "gzip"
+    patch_vary_headers(answer, ("Accept-Encoding",))
     answer["ETag"] = etag
     answer["Cache-Control"] = f"private, max-age={max_age}" if max_age else "private, no-cache"
     return answer

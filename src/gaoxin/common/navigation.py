@@ -50,6 +50,9 @@ def _contributions() -> list[Any]:
     return [config for config in apps.get_app_configs() if hasattr(config, "navigation")]
 
 
+MENU_SECONDS = 60  # a change of roles shows in the menu within a minute (the gates apply it at once)
+
+
 def links_for(user: Any) -> list[NavLink]:
     """The links this user can open, in menu order."""
     if not user.is_authenticated:
@@ -58,10 +61,23 @@ def links_for(user: Any) -> list[NavLink]:
     return sorted(found, key=lambda link: link.order)
 
 
+def _menu_entries(user: Any) -> list[tuple[str, str]]:
+    """(label, address) of the user's links, kept a minute: the gates behind them cost queries."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    key = f"gx:menu:{user.pk}:{get_language()}"
+    entries = cache.get(key)
+    if entries is None:
+        entries = [(str(link.label), link.url()) for link in links_for(user)]
+        cache.set(key, entries, MENU_SECONDS)
+    return list(entries)
+
+
 def menu_for(user: Any, path: str) -> list[MenuItem]:
     """The menu as the template draws it; the entry whose address is the longest prefix of ``path`` is
     the current one."""
-    items = [(str(link.label), link.url()) for link in links_for(user)]
+    items = _menu_entries(user) if user.is_authenticated else []
     best = max(
         (url for _label, url in items if path == url or (url != "/" and path.startswith(url))),
         key=len,

@@ -75,7 +75,7 @@ def latest(zone: Zone | None) -> Evaluation | None:
 
 
 def evaluations(user: User, zone: Zone, limit: int = 50) -> list[Evaluation]:
-    return list(access.evaluations(user, zone).select_related("profile")[:limit])
+    return list(access.evaluations(user, zone).select_related("profile").defer("items")[:limit])
 
 
 def evaluation_or_latest(user: User, zone: Zone, pk: int | None) -> Evaluation | None:

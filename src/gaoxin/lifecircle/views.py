@@ -57,15 +57,15 @@ def index(request: Request) -> HttpResponse:
         "form": RunForm(initial={"profile": queries.default_profile_or_none()}),
         "can_run": access.can_run(request.user),
     }
-    if evaluation is not None:
-        version = cache_key(
+    if evaluation is not None:  # the dashboard is computed only when the page's cached fragment is missing
+        context["version"] = cache_key(
             "lc:dashboard",
             evaluation.pk,
             evaluation.stale,
             request.zone.data_version,
             access.scope(request.user),
         )
-        context |= remember(version, lambda: queries.dashboard(request.user, evaluation))
+        context["dashboard"] = lambda: queries.dashboard(request.user, evaluation)
     return render(request, "lifecircle/index.html", context)
 
 
@@ -95,26 +95,26 @@ def run(request: Request) -> HttpResponse:
 @login_required
 def map_page(request: Request) -> HttpResponse:
     evaluation = _evaluation(request)
-    gaps = (
-        []
+    version = (
+        ""
         if evaluation is None
-        else remember(
-            cache_key(
-                "lc:gaps",
-                evaluation.pk,
-                evaluation.stale,
-                request.zone.data_version,
-                access.scope(request.user),
-            ),
-            lambda: queries.gaps(evaluation, access.results_for(request.user, evaluation)),
+        else cache_key(
+            "lc:map", evaluation.pk, evaluation.stale, request.zone.data_version, access.scope(request.user)
         )
     )
+
+    def gaps() -> list[dict[str, Any]]:  # computed only when the page's cached fragment is missing
+        if evaluation is None:
+            return []
+        return queries.gaps(evaluation, access.results_for(request.user, evaluation))
+
     return render(
         request,
         "lifecircle/map.html",
         {
             "evaluation": evaluation,
             "gaps": gaps,
+            "version": version,
             "classes": ServiceClass.choices,
             "strings": {
                 "completeness": _("Completeness"),
@@ -183,44 +183,45 @@ def area_report(request: Request, pk: int, area_id: int) -> HttpResponse:
 def street_page(request: Request, pk: int, street_id: int) -> HttpResponse:
     evaluation = access.evaluation_for(request.user, request.zone, pk)
     street = access.street_for(request.user, request.zone, street_id)
-    results = [r for r in access.results_for(request.user, evaluation) if r.street_id == street.pk]
-    community_choices = sorted({(r.area.community.code, r.area.community.name) for r in results})
+
+    def results() -> list[Any]:
+        return [r for r in access.results_for(request.user, evaluation) if r.street_id == street.pk]
+
+    version = cache_key("lc:street", evaluation.pk, evaluation.stale, request.zone.data_version, street.pk)
+    community_choices = remember(
+        version + ":communities",
+        lambda: sorted({(r.area.community.code, r.area.community.name) for r in results()}),
+    )
     form = StreetPageForm(request.GET, communities=community_choices)
     if form.chosen() == "xlsx":
         data = exports.results_xlsx(
-            evaluation, results, _("Life-circle evaluation: %(s)s") % {"s": street.name}
+            evaluation, results(), _("Life-circle evaluation: %(s)s") % {"s": street.name}
         )
         return attachment(request, data, f"lifecircle-{street.code}.xlsx", XLSX)
     chosen = form.communities()
-    circle = [r for r in results if not chosen or r.area.community.code in chosen]
-    version = cache_key(
-        "lc:street",
-        evaluation.pk,
-        evaluation.stale,
-        request.zone.data_version,
-        street.pk,
-        ",".join(sorted(chosen)),
-    )
-    figures = remember(
-        version,
-        lambda: {
-            "coverage": queries.coverage(evaluation, results),
-            "classes": queries.class_coverage(evaluation, results),
+
+    def figures() -> dict[str, Any]:  # computed only when the page's cached fragment is missing
+        rows = results()
+        circle = [r for r in rows if not chosen or r.area.community.code in chosen]
+        return {
+            "results": rows,
+            "coverage": queries.coverage(evaluation, rows),
+            "classes": queries.class_coverage(evaluation, rows),
             "checklist": queries.checklist(evaluation, circle),
-            "gaps": queries.gaps(evaluation, results),
-        },
-    )
+            "gaps": queries.gaps(evaluation, rows),
+        }
+
     return render(
         request,
         "lifecircle/street.html",
         {
             "evaluation": evaluation,
             "street": street,
-            "results": results,
             "community_choices": community_choices,
             "chosen": chosen,
-        }
-        | figures,
+            "figures": figures,
+            "version": version + ":" + ",".join(sorted(chosen)),
+        },
     )
 
 

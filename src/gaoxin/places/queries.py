@@ -29,7 +29,7 @@ from gaoxin.places.models import (
 
 def current_zone() -> Zone | None:
     """The zone this installation serves (one per installation for now), None before one is loaded."""
-    return Zone.objects.order_by("pk").first()
+    return Zone.objects.defer("boundary").order_by("pk").first()  # the outline is loaded when used
 
 
 def facilities(zone: Zone | None = None) -> QuerySet[Facility]:

@@ -38,8 +38,8 @@ class IdleTimeoutMiddleware:
             last = request.session.get(self.KEY)
             if last is not None and now - int(last) > limit:
                 logout(request)
-            else:
-                request.session[self.KEY] = now
+            elif last is None or now - int(last) >= min(60, limit // 10 or 1):
+                request.session[self.KEY] = now  # written at most once a minute, not on every request
         return self.get_response(request)
 
 
