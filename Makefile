@@ -16,14 +16,17 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 
 venv: $(BIN)/.installed
 
-## Set everything up on the embedded SQLite database, load the demo zone and start the server.
+## Set everything up on the embedded SQLite database, load the demo zone and start the server (with the
+## embedded job worker: long work runs as a job; production: `gaoxin serve`, docs/operator-guide.md).
 demo: $(BIN)/.installed
 	$(BIN)/gaoxin migrate --no-input
 	$(BIN)/gaoxin demo --if-empty
 	$(BIN)/gaoxin collectstatic --no-input --verbosity 0
 	@$(BIN)/gaoxin demo --logins
 	@echo "Gaoxin is starting at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	GAOXIN_DEBUG=$${GAOXIN_DEBUG:-false} GAOXIN_HTTPS=$${GAOXIN_HTTPS:-false} $(BIN)/gaoxin runserver 127.0.0.1:$(PORT) --insecure
+	export GAOXIN_DEBUG=$${GAOXIN_DEBUG:-false} GAOXIN_HTTPS=$${GAOXIN_HTTPS:-false}; \
+	$(BIN)/gaoxin worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gaoxin runserver 127.0.0.1:$(PORT) --insecure
 
 ## Run the whole suite: architecture contracts, lint, types, tests.
 test: $(BIN)/.installed

@@ -36,6 +36,13 @@ def _empty_cache():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _jobs_inline(settings):  # type: ignore[no-untyped-def]
+    """A job runs where it is submitted (no worker in most tests); tests/common/test_jobs.py runs them
+    on the embedded worker and on Celery with Redis."""
+    settings.GAOXIN_JOBS_INLINE = True
+
+
+@pytest.fixture(autouse=True)
 def _second_factor_off(settings):  # type: ignore[no-untyped-def]
     """Personas log in with ``force_login``, which gives no second factor; the tests of the second factor
     (tests/accounts/test_second_factor.py) turn the requirement back on. The default is on."""

@@ -23,3 +23,17 @@ def network_zone(zone: Zone) -> Zone:
     lines.append([[116.637, 35.413], [116.637, 35.449]])
     WalkEdge.objects.bulk_create([WalkEdge(zone=zone, coords=line) for line in lines])
     return zone
+
+
+def siting_page(client, params: dict, *, xlsx: bool = False):  # type: ignore[no-untyped-def, type-arg]
+    """The siting page for ``params`` as a planner meets it: a question that takes long (a whole zone, the
+    p-median, a capacitated model) becomes a job, whose result page is the page asked for (the job runs
+    where it is submitted in the test suite)."""
+    from django.urls import reverse
+
+    answer = client.get(reverse("lifecircle:siting"), params)
+    if answer.status_code == 302 and answer["Location"].startswith("/jobs/"):
+        job = client.get(answer["Location"].rstrip("/") + "/status.json").json()
+        assert job["status"] == "done", job
+        answer = client.get(job["result_url"] + ("&format=xlsx" if xlsx else ""))
+    return answer

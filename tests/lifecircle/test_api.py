@@ -9,8 +9,10 @@ from gaoxin.lifecircle.models import Evaluation
 def test_api_runs_and_reads_evaluations(client_of, planner, network_zone):
     c = client_of(planner)
     created = c.post("/api/lifecircle/evaluations", data={}, content_type="application/json")
-    assert created.status_code == 201
-    pk = created.json()["id"]
+    assert created.status_code == 202  # a job (run where it is submitted in the test suite)
+    job = c.get(created.json()["status_url"]).json()
+    assert job["status"] == "done" and job["finished"] and job["result_url"]
+    pk = job["result"]["evaluation"]
     assert c.get("/api/lifecircle/evaluations").json()[0]["id"] == pk
     areas = c.get(f"/api/lifecircle/evaluations/{pk}/areas").json()
     assert {a["area_code"] for a in areas} == {"RA-DZ-01", "RA-CW-01"}
@@ -18,7 +20,7 @@ def test_api_runs_and_reads_evaluations(client_of, planner, network_zone):
     assert all(g["missing"] for g in gaps)
 
 
-def test_api_street_staff_get_their_street_only_and_cannot_run(client_of, guanghe_staff, network_zone):
+def test_api_street_staff_get_their_street_only_and_start_evaluations(client_of, guanghe_staff, network_zone):
     from gaoxin.lifecircle import services
 
     run = services.evaluate(actor=None, zone=network_zone)
@@ -26,14 +28,22 @@ def test_api_street_staff_get_their_street_only_and_cannot_run(client_of, guangh
     assert [a["area_code"] for a in c.get(f"/api/lifecircle/evaluations/{run.pk}/areas").json()] == [
         "RA-DZ-01"
     ]
-    assert c.post("/api/lifecircle/evaluations", data={}, content_type="application/json").status_code == 403
+    started = c.post("/api/lifecircle/evaluations", data={}, content_type="application/json")
+    assert started.status_code == 202 and started.json()["status"] == "done"
+    assert (
+        c.post(
+            "/api/lifecircle/siting", data={"type": "kindergarten"}, content_type="application/json"
+        ).status_code
+        == 403
+    )
 
 
-def test_api_without_network_is_a_4xx_with_a_reason(client_of, planner, zone):
+def test_api_without_network_the_job_fails_with_its_reason(client_of, planner, zone):
     response = client_of(planner).post(
         "/api/lifecircle/evaluations", data={}, content_type="application/json"
     )
-    assert response.status_code == 400 and response.json()["error"] == "evaluation_failed"
+    assert response.status_code == 202 and response.json()["status"] == "failed"
+    assert response.json()["error"].startswith("本区没有可用的步行路网")  # the reason, in Chinese
 
 
 def test_command_evaluates_and_prints_json(network_zone, tmp_path, capsys):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from gaoxin.lifecircle import queries, services
 from gaoxin.lifecircle.models import CandidateList, Scenario
 from gaoxin.places.models import Street
+from tests.lifecircle.conftest import siting_page
 
 GOOD = (
     "名称,经度,纬度,类别,名额,地址\n"
@@ -96,8 +97,8 @@ def test_siting_chooses_among_the_listed_sites(client_of, planner, network_zone)
         queries.propose_sites(p=1, candidate_list=empty, **kwargs)
 
     c = client_of(planner)
-    page = c.get(
-        reverse("lifecircle:siting"),
+    page = siting_page(
+        c,
         {
             "type": "day_care_center",
             "street": guanghe.pk,

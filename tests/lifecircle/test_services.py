@@ -98,9 +98,10 @@ def test_copying_a_profile_makes_an_editable_new_version(network_zone, client):
     )
 
 
-def test_street_staff_cannot_run_or_copy(network_zone, guanghe_staff):
+def test_street_staff_evaluate_but_cannot_copy_profiles_or_site(network_zone, guanghe_staff, resident):
+    assert services.evaluate(actor=guanghe_staff, zone=network_zone).area_results.count() == 2
     with pytest.raises(PermissionDenied):
-        services.evaluate(actor=guanghe_staff, zone=network_zone)
+        services.evaluate(actor=resident, zone=network_zone)
     with pytest.raises(PermissionDenied):
         services.copy_profile(actor=guanghe_staff, profile=Profile.objects.first())
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from gaoxin.lifecircle import queries, services
 from gaoxin.lifecircle.models import Scenario
 from gaoxin.places.models import Facility, Street
+from tests.lifecircle.conftest import siting_page
 
 
 def test_proposed_site_covers_the_area_that_lacks_a_day_care_centre(network_zone, planner):
@@ -74,7 +75,7 @@ def test_promoting_a_proposed_site_creates_a_planned_facility(network_zone, plan
 def test_siting_pages_end_to_end(client_of, planner, network_zone):
     c = client_of(planner)
     guanghe = Street.objects.get(code="370871001")
-    page = c.get(reverse("lifecircle:siting"), {"type": "day_care_center", "street": guanghe.pk, "p": 1})
+    page = siting_page(c, {"type": "day_care_center", "street": guanghe.pk, "p": 1})
     site = page.context["proposal"]["proposals"][0]
     response = c.post(
         reverse("lifecircle:scenario_create"),
@@ -188,13 +189,13 @@ def test_a_capacitated_site_serves_no_more_than_its_places(network_zone, planner
     )
     assert plain["proposals"][0]["gain"] == 300  # 300 people aged 60+ in 东闸花园
     assert capped["proposals"][0]["gain"] == 120 and capped["covered_after"] == pytest.approx(120)
-    page = client_of(planner).get(
-        reverse("lifecircle:siting"),
+    page = siting_page(
+        client_of(planner),
         {"type": "day_care_center", "street": guanghe.pk, "p": 1, "capacitated": 1, "capacity": 120},
     )
     assert page.status_code == 200 and "120" in page.content.decode()
-    bad = client_of(planner).get(
-        reverse("lifecircle:siting"), {"type": "day_care_center", "p": 1, "capacitated": 1, "capacity": "x"}
+    bad = siting_page(
+        client_of(planner), {"type": "day_care_center", "p": 1, "capacitated": 1, "capacity": "x"}
     )
     assert 'id="siting-error"' in bad.content.decode()
 
@@ -253,9 +254,9 @@ def test_the_shortest_walk_model_and_the_proposals_export(client_of, planner, ne
     with pytest.raises(services.EvaluationError):
         queries.propose_sites(actor=planner, zone=network_zone, type_code="kindergarten", p=None, median=True)
     c = client_of(planner)
-    page = c.get(reverse("lifecircle:siting"), {"type": "kindergarten", "p": 1, "model": "median"})
+    page = siting_page(c, {"type": "kindergarten", "p": 1, "model": "median"})
     assert 'id="walks"' in page.content.decode()
-    xlsx = c.get(reverse("lifecircle:siting"), {"type": "day_care_center", "p": 1, "format": "xlsx"})
+    xlsx = siting_page(c, {"type": "day_care_center", "p": 1}, xlsx=True)
     rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert rows[-1][0] == 1 and rows[-1][3] > 0  # one proposed site with the people it adds
 
@@ -275,8 +276,8 @@ def test_capacitated_cover_everyone_and_shortest_walk(network_zone, planner, cli
     walk = queries.propose_sites(p=1, capacity_per_site=120, median=True, **kwargs)
     assert walk["model"] == "median" and walk["proposals"][0]["gain"] == 120  # people it serves
     assert walk["covered_after"] == pytest.approx(120) and walk["reached_after"] == pytest.approx(120)
-    page = client_of(planner).get(
-        reverse("lifecircle:siting"),
+    page = siting_page(
+        client_of(planner),
         {"type": "day_care_center", "street": guanghe.pk, "capacitated": 1, "capacity": 120},
     )
     assert page.status_code == 200 and page.content.decode().count('name="site"') == 3
@@ -287,9 +288,8 @@ def test_saved_scenarios_are_listed_shared_and_deleted_by_planners(
 ):
     guanghe = Street.objects.get(code="370871001")
     c = client_of(planner)
-    page = c.get(
-        reverse("lifecircle:siting"),
-        {"type": "day_care_center", "street": guanghe.pk, "p": 1, "capacitated": 1, "capacity": 120},
+    page = siting_page(
+        c, {"type": "day_care_center", "street": guanghe.pk, "p": 1, "capacitated": 1, "capacity": 120}
     )
     site = page.context["proposal"]["proposals"][0]
     assert 'name="capacity" value="120"' in page.content.decode()  # the places travel with the sites
@@ -325,7 +325,7 @@ def test_saved_scenarios_are_listed_shared_and_deleted_by_planners(
 def test_sites_of_another_type_join_a_saved_scenario(client_of, planner, network_zone):
     guanghe = Street.objects.get(code="370871001")
     c = client_of(planner)
-    first = c.get(reverse("lifecircle:siting"), {"type": "day_care_center", "street": guanghe.pk, "p": 1})
+    first = siting_page(c, {"type": "day_care_center", "street": guanghe.pk, "p": 1})
     site = first.context["proposal"]["proposals"][0]
     c.post(
         reverse("lifecircle:scenario_create"),
@@ -336,7 +336,7 @@ def test_sites_of_another_type_join_a_saved_scenario(client_of, planner, network
         },
     )
     scenario = Scenario.objects.get()
-    second = c.get(reverse("lifecircle:siting"), {"type": "community_canteen", "street": guanghe.pk, "p": 1})
+    second = siting_page(c, {"type": "community_canteen", "street": guanghe.pk, "p": 1})
     assert f'<option value="{scenario.pk}">东闸养老</option>' in second.content.decode()
     site = second.context["proposal"]["proposals"][0]
     response = c.post(
@@ -360,7 +360,7 @@ def test_sites_of_another_type_join_a_saved_scenario(client_of, planner, network
 
 def test_a_budget_that_is_not_a_whole_number_is_reported(client_of, planner, network_zone):
     for bad in ("-1", "3.5", "三"):
-        page = client_of(planner).get(reverse("lifecircle:siting"), {"type": "day_care_center", "p": bad})
+        page = siting_page(client_of(planner), {"type": "day_care_center", "p": bad})
         assert page.status_code == 200 and 'id="siting-error"' in page.content.decode()
         assert "proposal" not in page.context
 

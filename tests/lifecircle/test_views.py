@@ -52,7 +52,9 @@ def test_street_staff_see_only_their_street(client_of, guanghe_staff, run):
         for f in c.get(reverse("lifecircle:map_results", args=[run.pk])).json()["features"]
     ]
     assert names == ["东闸花园"]
-    assert c.post(reverse("lifecircle:run"), {"profile": run.profile_id}).status_code == 403
+    started = c.post(reverse("lifecircle:run"), {"profile": run.profile_id})  # a job; they keep working
+    assert started.status_code == 302 and started["Location"].startswith("/jobs/")
+    assert c.get(reverse("lifecircle:siting")).status_code == 403
 
 
 def test_resident_cannot_open_the_life_circle(client_of, resident, run):

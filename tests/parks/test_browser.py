@@ -42,7 +42,9 @@ def test_park_staff_run_the_year_in_the_browser(page, live_server, park_staff, e
     page.wait_for_selector(".messages .success")
 
     page.goto(f"{live_server.url}/parks/evaluations/{evaluation_2025.pk}/")
-    page.click("#step-score")
+    page.click("#step-score")  # a job: its page, then its result
+    page.wait_for_selector("#job[data-status='done']")
+    page.click("#job-result-link")
     page.wait_for_selector("#results tbody tr")
     page.click("#results a:text('E1 企业')")
     assert page.inner_text("#klass") == "A"

@@ -53,6 +53,22 @@ class InvalidOut(Schema):
     problems: list[FieldProblemOut]
 
 
+class JobOut(Schema):
+    """A background job: poll ``status_url`` until ``finished``; then ``result_url`` (a page) and
+    ``result`` (its data), or ``error``."""
+
+    id: int
+    kind: str
+    status: str
+    progress: float
+    message: str
+    finished: bool
+    error: str
+    result: dict[str, Any]
+    status_url: str
+    result_url: str | None
+
+
 def answers(ok: dict[int, Any], *errors: int) -> dict[int, Any]:
     """The ``response`` of an operation: its successful answers ``ok`` ({status: schema}), the
     statuses of :data:`ALWAYS` and the operation's own ``errors`` (e.g. 404 for an object that is not

@@ -53,6 +53,8 @@ AUDIT_ACTIONS = {
     "decide": pgettext_lazy("audit", "objection decided"),
     "confirm": pgettext_lazy("audit", "figures confirmed"),
     "publish": pgettext_lazy("audit", "published"),
+    "backup": pgettext_lazy("audit", "backed up"),
+    "restore": pgettext_lazy("audit", "restored"),
 }
 AUDIT_TARGETS = {
     "resident": pgettext_lazy("audit", "resident"),
@@ -69,5 +71,17 @@ AUDIT_TARGETS = {
     "figures": pgettext_lazy("audit", "enterprise figures"),
     "mu_evaluation": pgettext_lazy("audit", "亩产效益 evaluation"),
     "mu_appeal": pgettext_lazy("audit", "objection"),
+    "database": pgettext_lazy("audit", "database"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("job status", "waiting")
+    RUNNING = "running", pgettext_lazy("job status", "running")
+    DONE = "done", pgettext_lazy("job status", "done")
+    FAILED = "failed", pgettext_lazy("job status", "failed")
+    CANCELLED = "cancelled", pgettext_lazy("job status", "cancelled")
+
+
+FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)

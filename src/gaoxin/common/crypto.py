@@ -154,6 +154,16 @@ def check_key() -> None:
                 )
 
 
+def key_ids_in_use() -> list[str]:
+    """The ids of every key some stored value was encrypted with ("legacy" for values without one)."""
+    found: set[str] = set()
+    for entry in REGISTRY:
+        for field in entry.ciphers:
+            tokens = entry.model._default_manager.exclude(**{field: ""}).values_list(field, flat=True)
+            found.update(key_id_of(t) or "legacy" for t in tokens.iterator())
+    return sorted(found)
+
+
 def rows_to_rotate(entry: EncryptedFields) -> models.QuerySet[Any]:
     """The rows with a value not (yet) under the current key."""
     current = f"{VERSION}:{current_key().id}:"

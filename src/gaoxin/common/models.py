@@ -4,7 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common.choices import AUDIT_ACTIONS, AUDIT_OUTCOMES, AUDIT_TARGETS, FileFormat, ImportStatus
+from gaoxin.common.choices import (
+    AUDIT_ACTIONS,
+    AUDIT_OUTCOMES,
+    AUDIT_TARGETS,
+    FINISHED,
+    FileFormat,
+    ImportStatus,
+    JobStatus,
+)
 
 
 class TimeStamped(models.Model):
@@ -128,3 +136,60 @@ class ImportBatch(TimeStamped):
     def problem_count(self) -> int:
         """How many problems the check found (the list kept may be shortened)."""
         return int(self.summary.get("problem_count") or len(self.problems))
+
+
+class Job(models.Model):
+    """Long work run outside the request (gaoxin.common.jobs): on a Celery worker when a broker is set,
+    else on the embedded worker. Its progress, its result and its failure are kept here, so a job
+    outlives the page that started it and a restart of the workers."""
+
+    kind = models.CharField(_("kind of job"), max_length=60, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    progress = models.FloatField(_("progress"), default=0.0)
+    message = models.CharField(_("what it is doing"), max_length=200, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    worker = models.CharField(_("worker"), max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+class WorkerBeat(models.Model):
+    """A job worker's sign of life (written every few seconds by the embedded worker and by each Celery
+    worker): the health endpoint reports the workers seen in the last minute."""
+
+    name = models.CharField(_("worker"), max_length=120, unique=True)
+    kind = models.CharField(_("kind of worker"), max_length=20)
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("job worker")
+        verbose_name_plural = _("job workers")
+
+    def __str__(self) -> str:
+        return self.name

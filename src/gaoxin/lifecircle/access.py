@@ -28,6 +28,12 @@ def can_run(user: User) -> bool:
     return user.is_authenticated and user.has_perm("lifecircle.add_evaluation")
 
 
+def can_evaluate(user: User) -> bool:
+    """Who may start an evaluation of the zone: the planners, and the street staff (an evaluation changes
+    nothing in the registry; it measures it, and staff need fresh figures after their edits)."""
+    return can_run(user) or (can_view(user) and user.has_role(Role.STREET_STAFF))
+
+
 def can_edit_profiles(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role(Role.ZONE_ADMIN))
 

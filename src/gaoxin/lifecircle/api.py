@@ -7,8 +7,9 @@ from typing import Any, Literal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from gaoxin.common.api import Id, StrictIn, answers
-from gaoxin.lifecircle import access, queries, services
+from gaoxin.common import jobs
+from gaoxin.common.api import Id, JobOut, StrictIn, answers
+from gaoxin.lifecircle import access, queries
 from gaoxin.lifecircle.analysis import EvaluationError
 from gaoxin.lifecircle.models import Evaluation
 from gaoxin.lifecircle.queries import SitingRequest
@@ -89,15 +90,18 @@ def list_evaluations(request: Request) -> list[dict[str, Any]]:
     return [_out(e) for e in queries.evaluations(request.user, request.zone, limit=100)]
 
 
-@router.post("/evaluations", response=answers({201: LifeCircleEvaluationOut}, 400, 404, 422))
+@router.post("/evaluations", response=answers({202: JobOut}, 400, 404, 422))
 def run_evaluation(request: Request, payload: RunIn) -> Any:
-    """Evaluate the zone now (planners). Without profile_id the zone's default profile is used."""
+    """Start an evaluation of the zone as a job (planners and street staff); 202 with the job — poll its
+    ``status_url``; when done, ``result.evaluation`` is the new evaluation's id (a failure: ``error``).
+    Without profile_id the zone's default profile is used."""
     profile = get_object_or_404(queries.profiles(), pk=payload.profile_id) if payload.profile_id else None
-    try:
-        evaluation = services.evaluate(actor=request.user, zone=request.zone, profile=profile)
-    except EvaluationError as exc:
-        return Status(400, {"error": "evaluation_failed", "detail": str(exc)})
-    return Status(201, _out(evaluation))
+    job = jobs.submit(
+        "lifecircle.evaluate",
+        actor=request.user,
+        params={"zone": request.zone.pk, "profile": profile.pk if profile else None},
+    )
+    return Status(202, jobs.state(job))
 
 
 @router.get("/evaluations/{evaluation_id}", response=answers({200: LifeCircleEvaluationOut}, 404, 422))

@@ -111,6 +111,7 @@ class SitingForm(forms.Form):
         },
     )
     format = forms.ChoiceField(choices=FORMATS, required=False)
+    job = forms.IntegerField(required=False, min_value=1)  # the page of a siting job's result
 
     def __init__(self, data: Any, *, zone: Zone, types: list[str]) -> None:
         super().__init__(data)
@@ -127,6 +128,12 @@ class SitingForm(forms.Form):
     def asked(self) -> bool:
         """Whether a question was asked (the page opens without one)."""
         return bool(self.data.get("type"))
+
+    def heavy(self) -> bool:
+        """The models that take seconds to minutes (the p-median, the capacitated models, a whole zone)
+        run as a job; the covering of one street answers at once."""
+        d = self.cleaned_data
+        return d.get("model") == "median" or bool(d.get("capacitated")) or d.get("street") is None
 
     def request(self) -> SitingRequest:
         d = self.cleaned_data

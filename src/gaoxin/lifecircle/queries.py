@@ -25,6 +25,7 @@ from gaoxin.lifecircle.models import (
     CandidateList,
     Evaluation,
     Profile,
+    ProfileItem,
     Scenario,
     ScenarioFacility,
 )
@@ -335,6 +336,11 @@ class SitingRequest:
     capacity_per_site: int | None = None
     median: bool = False
     candidate_list: CandidateList | None = None
+
+
+def proposal_of(result: dict[str, Any]) -> dict[str, Any]:
+    """A siting job's stored result as the page shows a proposal (its profile item again an object)."""
+    return result | {"item": ProfileItem.objects.select_related("facility_type").get(pk=result["item_id"])}
 
 
 def propose(

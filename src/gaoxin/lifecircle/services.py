@@ -5,7 +5,7 @@ comparisons) are in queries.py."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -150,23 +150,34 @@ def copy_profile(*, actor: User, profile: Profile, title: str = "") -> Profile:
     return copy
 
 
-def evaluate(*, actor: User | None, zone: Zone, profile: Profile | None = None) -> Evaluation:
-    """Evaluate every residential area of the zone against the profile and store the run.
-    `actor=None` is the operator at the command line (or the recompute on save)."""
-    if actor is not None and not access.can_run(actor):
+def evaluate(
+    *,
+    actor: User | None,
+    zone: Zone,
+    profile: Profile | None = None,
+    progress: Callable[[float, str], None] = lambda fraction, message: None,
+) -> Evaluation:
+    """Evaluate every residential area of the zone against the profile and store the run (the job
+    "lifecircle.evaluate" reports ``progress`` as it goes). `actor=None` is the operator at the command
+    line (or the recompute on save)."""
+    if actor is not None and not access.can_evaluate(actor):
         raise PermissionDenied
     profile = profile or default_profile()
     started = time.perf_counter()
     items = item_snapshot(profile.items.select_related("facility_type").order_by("facility_type__order"))
     if not items:
         raise EvaluationError(_("The profile %(p)s has no items.") % {"p": profile})
+    progress(0.05, _("building the walking network"))
     network = queries.network_of(zone)
+    progress(0.35, _("loading areas and facilities"))
     loaded = load(zone, items)
     if not loaded.areas:
         raise EvaluationError(_("The zone has no residential area with population."))
+    progress(0.5, _("walking distances from every gate"))
     result = evaluate_arrays(
         network, loaded.inputs, decay="gaussian" if profile.catchment_decay == "gaussian" else "flat"
     )
+    progress(0.85, _("storing the results"))
     rows = area_rows(loaded, result)
     with transaction.atomic():
         run = Evaluation.objects.create(

@@ -7,15 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gaoxin.common import jobs
 from gaoxin.common.cache import cached_json, remember
 from gaoxin.common.cache import key as cache_key
+from gaoxin.common.choices import JobStatus
 from gaoxin.common.http import XLSX, attachment
 from gaoxin.common.imports import ImportRejected
 from gaoxin.lifecircle import access, exports, queries, services
@@ -56,6 +58,7 @@ def index(request: Request) -> HttpResponse:
         "runs": queries.evaluations(request.user, request.zone, limit=20),
         "form": RunForm(initial={"profile": queries.default_profile_or_none()}),
         "can_run": access.can_run(request.user),
+        "can_evaluate": access.can_evaluate(request.user),
     }
     if evaluation is not None:  # the dashboard is computed only when the page's cached fragment is missing
         context["version"] = cache_key(
@@ -72,24 +75,20 @@ def index(request: Request) -> HttpResponse:
 @login_required
 @require_POST
 def run(request: Request) -> HttpResponse:
-    access.require_run(request.user)
+    """Start an evaluation of the zone as a job (its page shows the progress; the user keeps working)."""
+    if not access.can_evaluate(request.user):
+        raise PermissionDenied
     form = RunForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a profile."))
         return redirect("lifecircle:index")
-    try:
-        evaluation = services.evaluate(
-            actor=request.user, zone=request.zone, profile=form.cleaned_data["profile"]
-        )
-    except EvaluationError as exc:
-        messages.error(request, str(exc))
-        return redirect("lifecircle:index")
-    messages.success(
-        request,
-        _("Evaluated %(n)s residential areas in %(ms)s ms.")
-        % {"n": evaluation.summary["areas"], "ms": evaluation.duration_ms},
+    profile = form.cleaned_data["profile"]
+    job = jobs.submit(
+        "lifecircle.evaluate",
+        actor=request.user,
+        params={"zone": request.zone.pk, "profile": profile.pk if profile else None},
     )
-    return redirect(f"{reverse('lifecircle:index')}?evaluation={evaluation.pk}")
+    return redirect("job", pk=job.pk)
 
 
 @login_required
@@ -273,8 +272,20 @@ def siting_page(request: Request) -> HttpResponse:
     if form.asked():
         if form.is_valid():
             question = form.request()
+            job_id = form.cleaned_data.get("job")
+            if job_id is None and form.heavy():  # seconds to minutes: a job, never inside the request
+                job = jobs.submit(
+                    "lifecircle.siting",
+                    actor=request.user,
+                    params={"zone": request.zone.pk, "query": dict(request.GET.lists())},
+                )
+                return redirect("job", pk=job.pk)
             try:
-                proposal = queries.propose(request.user, request.zone, question)
+                proposal = (
+                    queries.propose(request.user, request.zone, question)
+                    if job_id is None
+                    else queries.proposal_of(siting_result(request, job_id))
+                )
             except EvaluationError as exc:
                 context["error"] = str(exc)
             else:
@@ -291,6 +302,17 @@ def siting_page(request: Request) -> HttpResponse:
         else:
             context["error"] = form.message()
     return render(request, "lifecircle/siting.html", context)
+
+
+def siting_result(request: Request, job_id: int) -> dict[str, Any]:
+    """The result of the user's finished siting job (404 for another's, an error for an unfinished one)."""
+    job = jobs.job_for(request.user, job_id)
+    if job.kind != "lifecircle.siting":
+        raise Http404
+    if job.status != JobStatus.DONE:
+        raise EvaluationError(job.error or _("The siting job has not finished yet."))
+    result: dict[str, Any] = job.result
+    return result
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gaoxin.common import imports
+from gaoxin.common import imports, jobs
 from gaoxin.common.http import attachment, page_of, querystring_without_page
 from gaoxin.parks import access, exports, queries, services
 from gaoxin.parks.analysis import reason_text
@@ -198,6 +198,9 @@ def evaluation_step(request: Request, pk: int, step: str) -> HttpResponse:
     evaluation = access.evaluation_for_change(request.user, request.zone, pk)
     if step not in services.STEPS:
         raise Http404
+    if step == "score":  # every enterprise of the year: a job, never inside the request
+        job = jobs.submit("parks.score", actor=request.user, params={"evaluation": evaluation.pk})
+        return redirect("job", pk=job.pk)
     try:
         services.run_step(request.user, evaluation, step)
     except ValidationError as exc:

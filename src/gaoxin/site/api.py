@@ -20,6 +20,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import django_auth
 
+from gaoxin.common import jobs
+from gaoxin.common.api import Id, JobOut, answers
 from gaoxin.common.crypto import DataKeyError
 from gaoxin.health.api import router as health_router
 from gaoxin.lifecircle.api import router as lifecircle_router
@@ -73,6 +75,12 @@ api.add_router("/places/", places_router)
 api.add_router("/lifecircle/", lifecircle_router)
 api.add_router("/parks/", parks_router)
 api.add_router("/health/", health_router)
+
+
+@api.get("/jobs/{job_id}", response=answers({200: JobOut}, 404, 422), url_name="job", tags=["jobs"])
+def job(request: HttpRequest, job_id: Id) -> dict[str, Any]:
+    """A background job the caller started: its progress, then its result or its reason."""
+    return jobs.state(jobs.job_for(request.user, job_id))
 
 
 def _error(request: HttpRequest, status: int, code: str, detail: str, **more: Any) -> HttpResponse:

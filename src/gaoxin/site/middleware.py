@@ -197,3 +197,67 @@ class JsonGzipMiddleware:
         compressed = self.gzip.process_response(request, response)
         assert isinstance(compressed, HttpResponse)  # GZipMiddleware returns the response it was given
         return compressed
+
+
+class HealthMiddleware:
+    """``GET /healthz`` for the load balancer, answered first: before the host check, the HTTPS redirect
+    and the session (a balancer probes by address over plain HTTP). gaoxin.common.health says what."""
+
+    PATH = "/healthz"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.rstrip("/") != self.PATH:
+            return self.get_response(request)
+        from django.http import JsonResponse
+
+        from gaoxin.common import health
+
+        status, body = health.report()
+        response = JsonResponse(body, status=status)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class RequestLogMiddleware:
+    """One structured line per request (logger ``gaoxin.request``, level INFO, GAOXIN_REQUEST_LOG): the
+    request id, method, URL pattern (not the path: no ids, no query), view, status, duration and the
+    user's id — nothing personal. Sets X-Request-ID on the answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        import logging
+
+        self.get_response = get_response
+        self.log = logging.getLogger("gaoxin.request")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from gaoxin.common import logs
+
+        rid = logs.new_request_id(request.headers.get("X-Request-ID"))
+        token = logs.request_id.set(rid)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+        finally:
+            logs.request_id.reset(token)
+        response["X-Request-ID"] = rid
+        if self.log.isEnabledFor(20):
+            match = getattr(request, "resolver_match", None)
+            user = getattr(request, "user", None)
+            self.log.info(
+                "request",
+                extra={
+                    "request_id": rid,
+                    "method": request.method,
+                    "route": "/" + str(match.route) if match is not None else "(unmatched)",
+                    "view": match.view_name if match is not None else "",
+                    "status": response.status_code,
+                    "ms": round((time.monotonic() - started) * 1000, 1),
+                    "user": user.pk if user is not None and user.is_authenticated else None,
+                },
+            )
+        return response

@@ -20,6 +20,8 @@ django_stubs_ext.monkeypatch()
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/gaoxin
 BASE_DIR = Path(env_str("GAOXIN_HOME", str(PACKAGE_DIR.parent.parent)))  # the checkout
 VAR_DIR = BASE_DIR / "var"  # the data: the SQLite database, uploads
+# Where `gaoxin backup` writes its archives (docs/operator-guide.md: copy them to another machine).
+GAOXIN_BACKUP_DIR = Path(env_str("GAOXIN_BACKUP_DIR", str(VAR_DIR / "backups")))
 VAR_DIR.mkdir(exist_ok=True)
 # Keys are never kept in the data folder (a copy of the data must not carry its key): without the
 # environment variables, a trial installation keeps random keys in GAOXIN_KEY_DIR (default keys/ beside
@@ -93,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gaoxin.site.middleware.HealthMiddleware",
+    "gaoxin.site.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gaoxin.site.middleware.JsonGzipMiddleware",
@@ -193,6 +197,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG  # production serves the collected (and compressed) files
 WHITENOISE_MAX_AGE = 3600
 
+# Background jobs (gaoxin.common.jobs): with a broker they run on Celery workers, without one on the
+# embedded worker that `make demo` and `gaoxin serve` start.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+GAOXIN_JOBS_INLINE = False  # the test suite runs a job where it is submitted (never in production)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long job does not hold others back on one worker
+CELERY_TASK_IGNORE_RESULT = True  # the job's result is in the database
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis (production, several application servers, Celery): the shared cache and the job broker.
 GAOXIN_REDIS_URL = env_str("GAOXIN_REDIS_URL", "")
 CACHES = {
@@ -233,9 +245,23 @@ GAOXIN_IMPORT_MAX_BYTES = env_int("GAOXIN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, m
 DATA_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_IMPORT_MAX_BYTES + 1024 * 1024
 
+# Logs on standard error: one JSON object per line in production (GAOXIN_LOG_FORMAT=json; `text` for
+# people), the request and job lines at INFO (GAOXIN_REQUEST_LOG) — gaoxin.common.logs: nothing personal.
+GAOXIN_LOG_FORMAT = env_str("GAOXIN_LOG_FORMAT", "text" if DEBUG else "json")
+if GAOXIN_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"GAOXIN_LOG_FORMAT is json or text, not {GAOXIN_LOG_FORMAT!r}")
+GAOXIN_REQUEST_LOG = env_bool("GAOXIN_REQUEST_LOG", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "gaoxin.common.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": GAOXIN_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("GAOXIN_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "gaoxin.request": {"level": "INFO" if GAOXIN_REQUEST_LOG else "WARNING"},
+        "gaoxin.jobs": {"level": "INFO"},
+    },
 }

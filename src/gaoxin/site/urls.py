@@ -11,6 +11,10 @@ from gaoxin.site.api import api
 urlpatterns = [
     path("", views.home, name="home"),
     path("overview/", views.overview, name="overview"),
+    path("jobs/", views.job_list, name="jobs"),
+    path("jobs/<int:pk>/", views.job_page, name="job"),
+    path("jobs/<int:pk>/status.json", views.job_status, name="job_status"),
+    path("jobs/<int:pk>/cancel/", views.job_cancel, name="job_cancel"),
     path("favicon.ico", RedirectView.as_view(url=static("gaoxin/favicon.svg"), permanent=True)),
     path("login/", LoginView.as_view(), name="login"),
     path("login/second-factor/", second_factor, name="second_factor"),

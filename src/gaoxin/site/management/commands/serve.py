@@ -1,19 +1,23 @@
 """`gaoxin serve`: the production server — gunicorn (threaded workers) serving gaoxin.site.wsgi.
 
 One command for an intranet server: `gaoxin serve --bind 0.0.0.0:8000` behind the HTTPS proxy of the
-operator guide. Workers default to 2 × CPU + 1 (GAOXIN_WORKERS), each with GAOXIN_THREADS threads; a
-request longer than GAOXIN_TIMEOUT seconds is cut (long work runs as a job, never in a request). The
+operator guide. Without a job broker it also starts the embedded job worker (gaoxin.common.jobs;
+`--no-worker` when it runs elsewhere). Workers default to 2 × CPU + 1 (GAOXIN_WORKERS), each with
+GAOXIN_THREADS threads; a request longer than GAOXIN_TIMEOUT seconds is cut (long work runs as a job, never in a request). The
 static files are served (compressed) by WhiteNoise from `gaoxin collectstatic`.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from gaoxin.common import jobs
 from gaoxin.common.env import env_int, env_str
 
 
@@ -62,6 +66,11 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=env_int("GAOXIN_THREADS", 4, minimum=1))
         parser.add_argument("--timeout", type=int, default=env_int("GAOXIN_TIMEOUT", 60, minimum=5))
         parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the embedded job worker (it runs elsewhere: `gaoxin worker`).",
+        )
+        parser.add_argument(
             "--print", action="store_true", help="Print the gunicorn command instead of running it."
         )
 
@@ -71,5 +80,25 @@ class Command(BaseCommand):
             self.stdout.write(" ".join(argv))
             return
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gaoxin.site.settings")
+        if not jobs.broker() and not o["no_worker"]:
+            # no Celery: the embedded worker runs the jobs beside the server (it ends with the server)
+            worker = subprocess.Popen([sys.executable, "-m", "gaoxin.site.cli", "worker"])
+            self.stdout.write(f"Embedded job worker started (pid {worker.pid}).")
+            self.stdout.flush()
+            server = subprocess.Popen(argv)
+
+            def stop(signum: int, frame: Any) -> None:  # SIGTERM / Ctrl-C: both children end with us
+                server.terminate()
+
+            signal.signal(signal.SIGTERM, stop)
+            signal.signal(signal.SIGINT, stop)
+            try:
+                server.wait()
+            finally:
+                server.terminate()
+                worker.terminate()
+                server.wait(timeout=60)
+                worker.wait(timeout=60)
+            return
         sys.stdout.flush()
         os.execv(argv[0], argv)  # gunicorn takes over the process (and its signals)
