@@ -356,3 +356,87 @@ def test_pairs_within_lists_every_origin_facility_distance():
     p = pairs_within(net, o, f, max_m=500)
     got = sorted(zip(p.origin.tolist(), p.facility.tolist(), np.round(p.distance_m, 2).tolist(), strict=True))
     assert got == [(0, 0, 200.0), (1, 0, 500.0), (1, 1, 150.0)]
+
+
+# ---------------------------------------------------------------- issue 16: crashes on real inputs
+
+
+def _three_nodes():
+    return build_network([[[116.600, 35.400], [116.601, 35.400]], [[116.601, 35.400], [116.602, 35.400]]])
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_no_facility_on_the_network_gives_inf_not_a_crash(k):
+    net = _three_nodes()
+    origins = at_nodes(net, [0, 1, 2])
+    for facilities, cats in ((snap(net, [117.0], [35.4]), [0]), (snap(net, [], []), [])):
+        r = nearest(net, origins, facilities, cats, n_categories=1, cutoff_m=500, k=k)
+        assert np.isinf(r.distance_m).all() and (r.facility == -1).all() and r.distance_m.shape == (3, 1, k)
+        c = counts(net, origins, facilities, cats, n_categories=1, thresholds_m=300)
+        assert (c.count == 0).all() and c.count.shape == (3, 1, 1)
+
+
+def test_curved_polylines_with_different_vertex_counts_snap_and_make_isochrones():
+    net = build_network(
+        [
+            [[116.600, 35.400], [116.601, 35.4003], [116.602, 35.400]],
+            [[116.602, 35.400], [116.603, 35.4002], [116.604, 35.4001], [116.605, 35.400]],
+        ]
+    )
+    s = snap(net, [116.6015], [35.4002])
+    assert s.reachable.all() and s.edge[0] == 0 and s.distance_m[0] < 20
+    poly = isochrone(net, s, distance_m=150)
+    assert shapely.geometry.shape(poly).area > 0
+    far = snap(net, [116.6045], [35.40005])
+    r = nearest(net, s, far, [0], n_categories=1, cutoff_m=2000)
+    lines = net.edge_lines()
+    assert len(lines) == 2 and 0 < r.distance_m[0, 0, 0] < lines[0].length + lines[1].length
+
+
+@pytest.mark.parametrize("side", [-1, 1])
+def test_end_points_closer_than_the_tolerance_merge_wherever_they_lie(side):
+    """Two street ends 0.10 m apart straddling any grid line are one node; ends 0.52 m apart are two."""
+    for base in (0.0, 0.25, 0.2499, 0.5, 0.7501, 1.0):  # across the old 0.5 m cells' edges
+        x = base + side * 0.05
+        a = [lonlat(-300, 0), lonlat(x, 0)]
+        b = [lonlat(x + 0.10 * side, 0), lonlat(x + 0.10 * side, 300)]
+        net = build_network([a, b])
+        assert net.n_edges == 2 and net.dropped_edges == 0, base
+        apart = build_network([a, [lonlat(x + 0.52 * side, 0), lonlat(x + 0.52 * side, 300)]])
+        assert apart.n_edges == 1 and apart.dropped_edges == 1, base
+
+
+def test_rebuilding_a_network_from_its_own_edges_keeps_it():
+    net = build_network([straight(0, 100.3, 200), [lonlat(100.3, 0), lonlat(100.3, 0.2), lonlat(100.6, 80)]])
+    lon, lat = to_lon_lat(net.x_m, net.y_m)
+    again = build_network(
+        [[[lon[u], lat[u]], [lon[v], lat[v]]] for u, v in zip(net.edge_u, net.edge_v, strict=True)]
+    )
+    assert (again.n_nodes, again.n_edges) == (net.n_nodes, net.n_edges)
+
+
+def test_a_prepared_input_of_another_network_is_refused():
+    one = _three_nodes()
+    other = build_network([[[116.600, 35.401], [116.601, 35.401]], [[116.601, 35.401], [116.602, 35.401]]])
+    origins, facilities = at_nodes(one, [0, 2]), at_nodes(one, [1])
+    p = prepare(one, origins, facilities)
+    assert nearest(
+        one, origins, facilities, [0], n_categories=1, cutoff_m=500, prepared=p
+    ).distance_m.shape == (2, 1, 1)
+    with pytest.raises(AnalysisError) as exc:
+        nearest(other, origins, facilities, [0], n_categories=1, cutoff_m=500, prepared=p)
+    assert exc.value.code == "prepared"
+
+
+def test_scalar_thresholds_and_whole_number_categories():
+    net = _three_nodes()
+    o, f = at_nodes(net, [0]), at_nodes(net, [1, 2])
+    assert counts(net, o, f, [0, 0], n_categories=1, thresholds_m=300.0).count.shape == (1, 1, 1)
+    assert counts(net, o, f, np.array([0.0, 1.0]), n_categories=2, thresholds_m=[500]).count.shape == (
+        1,
+        2,
+        1,
+    )
+    for bad in ([0.5, 0], [0, np.nan]):
+        with pytest.raises(AnalysisError, match="whole numbers"):
+            nearest(net, o, f, bad, n_categories=2, cutoff_m=500)

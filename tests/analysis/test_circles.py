@@ -1,5 +1,6 @@
 """Life-circle scoring on cases small enough to work out by hand."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -189,3 +190,29 @@ def test_mean_supply_ratio_is_weighted_by_each_area_demand():
     expected = (100 * res.supply_ratio[0, 0] + 300 * res.supply_ratio[1, 0]) / 400
     assert ratio[0] == pytest.approx(expected) and res.supply_ratio[0, 0] == pytest.approx(1.2)
     assert np.isnan(ratio[1])  # no norm, no demand group
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -5.0])
+def test_a_population_that_is_not_a_number_is_refused_not_passed_through(bad):
+    with pytest.raises(AnalysisError) as exc:
+        weighted_coverage(np.array([[True], [False]]), np.array([100.0, bad]), np.array([0, 0]), 1)
+    assert exc.value.code == "population"
+    kg = (300.0, True, 0, np.nan, -1)
+    good = inputs([(100, 0), (600, 0)], [0, 1], [(390, 0, 0)], [kg])
+    with pytest.raises(AnalysisError) as exc:
+        evaluate(STREET, dataclasses.replace(good, area_population=np.array([1000.0, bad])))
+    assert exc.value.code == "population"
+
+
+def test_a_zone_without_facilities_is_evaluated_not_a_crash():
+    kg = (300.0, True, 0, np.nan, -1)
+    empty = inputs([(100, 0)], [0], [(390, 0, 0)], [kg])
+    empty = dataclasses.replace(
+        empty,
+        facility_item=np.zeros(0, dtype=np.int64),
+        facility_lon=np.zeros(0),
+        facility_lat=np.zeros(0),
+        facility_capacity=np.zeros(0),
+    )
+    res = evaluate(STREET, empty)
+    assert np.isinf(res.distance_m).all() and not res.covered.any() and res.completeness[0] == 0.0

@@ -92,6 +92,7 @@ def test_lscp_equals_brute_force(case, radius):
     )
     r = lscp(all_pairs(d), n_demand=d.shape[0], n_sites=d.shape[1], radius_m=radius, fixed=fixed, weights=w)
     assert r.objective == best and len(r.chosen) == best
+    assert r.covered_weight == pytest.approx(w.sum())  # everyone with weight, by the fixed sites too
 
 
 @settings(max_examples=60, deadline=None)
@@ -362,3 +363,108 @@ def test_sites_that_serve_nobody_only_fill_the_budget():
     ):
         assert result.chosen.size == 3 and {0, 1} <= set(result.chosen.tolist())
         assert result.covered_weight == pytest.approx(30)
+
+
+# ---------------------------------------------------------------- issue 17: bugs that reached the page
+
+
+def test_lscp_counts_the_people_the_existing_sites_already_cover():
+    r = lscp(
+        Pairs([0, 1], [0, 1], [100.0, 100.0]),
+        n_demand=2,
+        n_sites=2,
+        radius_m=300,
+        fixed=[0],
+        weights=[3.0, 4.0],
+    )
+    assert r.covered_weight == 7.0 and r.chosen.tolist() == [1]
+
+
+def test_capacitated_models_with_nothing_within_the_radius_answer_not_crash():
+    r = capacitated_mclp(
+        Pairs([0], [0], [800.0]), n_demand=1, n_sites=2, radius_m=500, p=1, capacity=[10, 10], weights=[5.0]
+    )
+    assert r.covered_weight == 0.0 and len(r.chosen) == 1
+    with pytest.raises(InfeasibleError):
+        capacitated_lscp(
+            Pairs([0], [0], [800.0]), n_demand=1, n_sites=2, radius_m=500, capacity=[10, 10], weights=[5.0]
+        )
+    r = capacitated_p_median(
+        Pairs([0], [0], [800.0]), n_demand=1, n_sites=2, p=1, capacity=[0, 0], weights=[5.0], unserved_m=500
+    )
+    assert r.covered_weight == 0.0
+
+
+PAIRS = Pairs([0, 1], [0, 1], [100.0, 200.0])
+MODELS = {
+    "mclp": lambda **k: mclp(PAIRS, n_demand=2, n_sites=2, radius_m=k.get("radius", 300), p=k.get("p", 1)),
+    "lscp": lambda **k: lscp(PAIRS, n_demand=2, n_sites=2, radius_m=k.get("radius", 300)),
+    "p_median": lambda **k: p_median(
+        PAIRS, n_demand=2, n_sites=2, p=k.get("p", 1), unserved_m=k.get("unserved", 500)
+    ),
+    "cmclp": lambda **k: capacitated_mclp(
+        PAIRS, n_demand=2, n_sites=2, radius_m=k.get("radius", 300), p=k.get("p", 1), capacity=[5, 5]
+    ),
+    "clscp": lambda **k: capacitated_lscp(
+        PAIRS, n_demand=2, n_sites=2, radius_m=k.get("radius", 300), capacity=[5, 5]
+    ),
+    "cpmedian": lambda **k: capacitated_p_median(
+        PAIRS, n_demand=2, n_sites=2, p=k.get("p", 1), capacity=[5, 5], unserved_m=k.get("unserved", 500)
+    ),
+}
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -1.0, 0.0])
+@pytest.mark.parametrize("name", ["mclp", "lscp", "cmclp", "clscp"])
+def test_a_radius_that_is_not_a_positive_distance_is_refused(name, bad):
+    with pytest.raises(AnalysisError) as exc:
+        MODELS[name](radius=bad)
+    assert exc.value.code == "radius"
+
+
+@pytest.mark.parametrize("bad", [float("nan"), -5.0, 0.0])
+@pytest.mark.parametrize("name", ["p_median", "cpmedian"])
+def test_an_unserved_distance_that_is_not_positive_is_refused(name, bad):
+    with pytest.raises(AnalysisError) as exc:
+        MODELS[name](unserved=bad)
+    assert exc.value.code == "unserved"
+
+
+@pytest.mark.parametrize("name", ["mclp", "p_median", "cmclp", "cpmedian"])
+def test_one_rule_for_the_budget_in_every_model(name):
+    for bad in (1.5, -1, 3, "2", True):
+        with pytest.raises(AnalysisError) as exc:
+            MODELS[name](p=bad)
+        assert exc.value.code == "budget", bad
+    none_new = MODELS[name](p=0)  # p = 0: today's sites only, in every model
+    assert len(none_new.chosen) == 0
+    assert len(MODELS[name](p=2.0).chosen) == 2  # a whole number given as a float
+
+
+def test_p_median_leaves_a_point_beyond_the_unserved_distance_unassigned_with_no_negative_gain():
+    pairs = Pairs([0, 1, 1], [0, 1, 0], [100.0, 900.0, 950.0])
+    r = p_median(pairs, n_demand=2, n_sites=2, p=1, weights=[1.0, 1.0], unserved_m=500)
+    assert r.chosen.tolist() == [0] and r.assigned.tolist() == [0, -1]
+    assert (r.gain >= 0).all() and r.covered_weight == 1.0 and r.objective == 100.0
+
+
+def test_p_median_does_not_open_a_site_for_a_point_without_people():
+    # point 1 (no people) is reachable only from site 1: the one site goes where the people are
+    pairs = Pairs([0, 0, 1], [0, 1, 1], [100.0, 400.0, 50.0])
+    r = p_median(pairs, n_demand=2, n_sites=2, p=1, weights=[10.0, 0.0])
+    assert r.chosen.tolist() == [0] and r.objective == 1000.0
+    # and a point without people and without any pair needs none (no InfeasibleError)
+    r = p_median(Pairs([0], [0], [100.0]), n_demand=2, n_sites=1, p=1, weights=[10.0, 0.0])
+    assert r.assigned.tolist() == [0, -1]
+
+
+def test_pairs_from_lists_and_bad_pairs_are_the_cores_errors():
+    r = mclp(Pairs([0, 1], [0, 1], [100, 200]), n_demand=2, n_sites=2, radius_m=300, p=1)
+    assert r.covered_weight == 1.0
+    for bad in (
+        Pairs([0, "x"], [0, 1], [1.0, 2.0]),
+        Pairs([0, 1], [0], [1.0]),
+        Pairs([0, 1.5], [0, 1], [1.0, 2.0]),
+    ):
+        with pytest.raises(AnalysisError):
+            mclp(bad, n_demand=2, n_sites=2, radius_m=300, p=1)

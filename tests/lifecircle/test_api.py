@@ -3,6 +3,7 @@ import json
 
 from django.core.management import call_command
 
+from gaoxin.lifecircle import queries
 from gaoxin.lifecircle.models import Evaluation
 
 
@@ -72,9 +73,15 @@ def test_api_proposes_sites_and_compares_a_scenario(client_of, planner, guanghe_
         "/api/lifecircle/siting", data=body | {"p": None, "capacity": 120}, content_type="application/json"
     ).json()
     assert len(capped["proposals"]) == 3 and capped["covered_after"] == 300
-    bad = c.post("/api/lifecircle/siting", data=body | {"p": 5000}, content_type="application/json")
+    bad = c.post(
+        "/api/lifecircle/siting", data=body | {"p": queries.MAX_NEW_SITES}, content_type="application/json"
+    )
     assert bad.status_code == 400 and bad.json()["error"] == "siting_failed"  # more sites than points
-    huge = c.post("/api/lifecircle/siting", data=body | {"p": 100000}, content_type="application/json")
+    huge = c.post(
+        "/api/lifecircle/siting",
+        data=body | {"p": queries.MAX_NEW_SITES + 1},
+        content_type="application/json",
+    )
     assert huge.status_code == 422 and huge.json()["problems"][0]["field"] == "body.payload.p"
     assert (
         client_of(guanghe_staff)

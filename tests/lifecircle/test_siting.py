@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from gaoxin.lifecircle import queries, services
+from gaoxin.lifecircle.analysis import EvaluationError
 from gaoxin.lifecircle.models import Scenario
 from gaoxin.places.models import Facility, Street
 from tests.lifecircle.conftest import siting_page
@@ -414,3 +415,19 @@ def test_a_scenario_for_one_street_shows_that_street_first(client_of, planner, n
     assert street_row["after"] == 100.0 and zone_row["after"] < street_row["after"]
     page = c.get(reverse("lifecircle:scenario", args=[scenario.pk])).content.decode()
     assert 'id="passing-street"' in page and "洸河街道" in page
+
+
+def test_the_page_the_api_and_the_server_cap_the_new_sites_alike(client_of, planner, zone):  # type: ignore[no-untyped-def]
+    c = client_of(planner)
+    too_many = queries.MAX_NEW_SITES + 1
+    answer = c.post(
+        "/api/lifecircle/siting",
+        {"type": "kindergarten", "p": too_many},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    page = c.get("/lifecircle/siting/", {"type": "kindergarten", "p": too_many})
+    assert page.status_code == 200 and f'max="{queries.MAX_NEW_SITES}"' in page.content.decode()
+    assert str(queries.MAX_NEW_SITES) in str(page.context["error"])
+    with pytest.raises(EvaluationError):
+        queries.propose(planner, zone, queries.SitingRequest(type_code="kindergarten", p=too_many))

@@ -91,7 +91,9 @@ def test_access_counts_with_weights(files):
         "300,1000",
     )
     got = {
-        (r["origin_id"], r["category"], r["threshold_m"]): (int(r["count"]), float(r["weight"])) for r in rows
+        (r["origin_id"], r["category"], r["threshold_m"]): (int(r["count"]), float(r["weight"]))
+        for r in rows
+        if r["origin_id"] != "FAR"  # unreachable: empty (tested below)
     }
     assert got[("A", "幼儿园", "300.0")] == (1, 180.0)
     assert got[("A", "幼儿园", "1000.0")] == (2, 420.0)
@@ -172,3 +174,60 @@ def test_the_zone_network_is_rebuilt_when_it_changes(zone):
     edge.save()
     second = network_for_zone(zone)
     assert second is not first and second.edge_length_m.sum() > first.edge_length_m.sum() * 1.9
+
+
+def test_access_options_and_files_are_checked_with_clear_errors(files, tmp_path):
+    base = ["--origins", str(files / "origins.csv"), "--facilities", str(files / "facilities.csv")]
+    for network in (str(tmp_path / "nothere.geojson"), str(tmp_path)):
+        with pytest.raises(CommandError, match="no such file|not a file"):
+            run("nearest", "--network", network, *base)
+    # options are checked before any file is read (a missing network is not even opened)
+    missing = ["--network", str(tmp_path / "nothere.geojson"), *base]
+    for option, value in (("--cutoff", "0"), ("--k", "9"), ("--thresholds", "300,abc"), ("--speed", "-1")):
+        with pytest.raises(CommandError, match=option):
+            run("counts", option, value, *missing)
+    (files / "nan.csv").write_text("id,lon,lat\nA,116.64,35.41\nB,nan,35.41\n")
+    with pytest.raises(CommandError, match=r"nan\.csv, line 3"):
+        run(
+            "nearest", "--network", str(files / "net.geojson"), "--origins", str(files / "nan.csv"), *base[2:]
+        )
+    (files / "range.csv").write_text("id,lon,lat\nA,35.41,116.64\n")  # lat and lon swapped
+    with pytest.raises(CommandError, match=r"range\.csv, line 2"):
+        run(
+            "nearest",
+            "--network",
+            str(files / "net.geojson"),
+            "--origins",
+            str(files / "range.csv"),
+            *base[2:],
+        )
+
+
+def test_access_counts_leave_unreachable_origins_empty_and_read_any_header_case(files):
+    (files / "upper.csv").write_text((files / "origins.csv").read_text().replace("id,lon,lat", "ID,Lon,LAT"))
+    rows, err = run(
+        "counts",
+        "--network",
+        str(files / "net.geojson"),
+        "--origins",
+        str(files / "upper.csv"),
+        "--facilities",
+        str(files / "facilities.csv"),
+    )
+    far = [r for r in rows if r["origin_id"] == "FAR"]
+    assert far and all(r["count"] == "" and r["weight"] == "" for r in far) and "FAR" in err
+    assert any(r["count"] not in ("", "0") for r in rows if r["origin_id"] == "A")
+
+
+def test_access_with_facilities_in_another_city_gives_empty_results(files):
+    (files / "elsewhere.csv").write_text("id,category,lon,lat\nK9,幼儿园,117.5,36.6\n")
+    rows, err = run(
+        "nearest",
+        "--network",
+        str(files / "net.geojson"),
+        "--origins",
+        str(files / "origins.csv"),
+        "--facilities",
+        str(files / "elsewhere.csv"),
+    )
+    assert rows and all(r["distance_m"] == "" for r in rows) and "K9" in err

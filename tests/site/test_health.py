@@ -36,11 +36,8 @@ def test_workers_that_are_gone_or_stalled_degrade_the_answer(db):  # type: ignor
     status, body = health.report()
     assert status == 200 and body["checks"]["workers"]["detail"] == "no worker seen in the last minute"
     jobs.beat("embedded")
-    assert health.report()[1]["checks"]["workers"] == {
-        "ok": True,
-        "ms": health.report()[1]["checks"]["workers"]["ms"],
-        "detail": {"count": 1},
-    }
+    workers = health.report()[1]["checks"]["workers"]
+    assert workers["ok"] and workers["detail"] == {"count": 1}
     job = Job.objects.create(kind="common.ping")
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=10))
     assert "has waited" in health.report()[1]["checks"]["workers"]["detail"]

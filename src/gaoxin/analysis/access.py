@@ -71,14 +71,12 @@ def snap(network: Network, lon: Any, lat: Any, *, tolerance_m: float = DEFAULT_S
     if not tolerance_m > 0:
         raise AnalysisError("tolerance", "tolerance_m must be positive")
     x, y = to_projected(lon, lat, crs=network.crs)
-    lines = network.edge_lines()
+    lines, tree = network.edge_index
     points = shapely.points(x, y)
     n = lon.shape[0]
     edge = np.full(n, -1, dtype=np.int64)
     distance = np.full(n, np.inf)
-    (p_idx, e_idx), dists = shapely.STRtree(lines).query_nearest(
-        points, return_distance=True, all_matches=True
-    )
+    (p_idx, e_idx), dists = tree.query_nearest(points, return_distance=True, all_matches=True)
     order = np.lexsort((e_idx, p_idx))
     p_idx, e_idx, dists = p_idx[order], e_idx[order], dists[order]
     first = np.ones(p_idx.shape[0], dtype=bool)
@@ -173,24 +171,32 @@ class Prepared:
     graph: _Graph
     origin_nodes: NDArray[np.int64]
     facility_nodes: NDArray[np.int64]
+    network_key: str = ""  # the network it was made on (Network.key): refused on another
 
 
 def prepare(network: Network, origins: Snapped, facilities: Snapped) -> Prepared:
     """Place origins and facilities in the network (see :class:`Prepared`)."""
     graph, (onodes, fnodes) = _augment(network, [origins, facilities])
-    return Prepared(graph=graph, origin_nodes=onodes, facility_nodes=fnodes)
+    return Prepared(graph=graph, origin_nodes=onodes, facility_nodes=fnodes, network_key=network.key)
 
 
 def _prepared(network: Network, origins: Snapped, facilities: Snapped, prepared: Prepared | None) -> Prepared:
     if prepared is None:
         return prepare(network, origins, facilities)
+    if prepared.network_key != network.key:
+        raise AnalysisError("prepared", "the prepared inputs were made on another network")
     if prepared.origin_nodes.shape[0] != len(origins) or prepared.facility_nodes.shape[0] != len(facilities):
         raise AnalysisError("prepared", "the prepared inputs do not match these origins and facilities")
     return prepared
 
 
 def _check_categories(categories: Any, n_categories: int, n_facilities: int) -> NDArray[np.int64]:
-    cats = np.asarray(categories, dtype=np.int64)
+    raw = np.asarray(categories)
+    if raw.size and raw.dtype.kind not in "iub":
+        as_float = raw.astype(np.float64) if raw.dtype.kind == "f" else None
+        if as_float is None or not np.isfinite(as_float).all() or (as_float != np.round(as_float)).any():
+            raise AnalysisError("category_range", "categories must be whole numbers")
+    cats = raw.astype(np.int64) if raw.size else np.zeros(raw.shape, dtype=np.int64)
     if cats.shape != (n_facilities,):
         raise AnalysisError("shape", "categories must give one category per facility")
     if n_categories < 1:
@@ -241,6 +247,8 @@ def nearest(
     ok = onodes >= 0
     if k == 1:
         members, ptr = _group(cats, fnodes >= 0, n_categories)
+        if members.size == 0:  # no facility on the network: nothing is reachable
+            return NearestResult(distance_m=dist, facility=which)
         d, s = _kernels.nearest_by_category(
             graph.indptr, graph.indices, graph.weights, fnodes[members], ptr, float(cutoff_m)
         )
@@ -294,7 +302,10 @@ def counts(
     prepared: Prepared | None = None,
 ) -> CountsResult:
     """Number (and weight sum) of facilities of each category within each threshold of each origin."""
-    thr = np.sort(np.asarray(thresholds_m, dtype=np.float64))
+    try:
+        thr = np.sort(np.atleast_1d(np.asarray(thresholds_m, dtype=np.float64)))  # one number: one threshold
+    except (TypeError, ValueError):
+        raise AnalysisError("thresholds", "thresholds_m must be positive finite distances") from None
     if thr.ndim != 1 or thr.size == 0 or not (thr > 0).all() or not np.isfinite(thr).all():
         raise AnalysisError("thresholds", "thresholds_m must be positive finite distances")
     n_fac = len(facilities)
@@ -410,7 +421,7 @@ def isochrone(
     if not buffer_m > 0:
         raise AnalysisError("buffer", "buffer_m must be positive")
     r = reachable(network, point, distance_m=distance_m)
-    lines = network.edge_lines()
+    lines, _tree = network.edge_index
     pieces = []
     for e in np.flatnonzero((r.from_u > 0) | (r.from_v > 0)):
         line = lines[e]

@@ -59,6 +59,8 @@ def weighted_coverage(
     g = np.asarray(groups, dtype=np.int64)
     if c.ndim != 2 or p.shape != (c.shape[0],) or g.shape != (c.shape[0],):
         raise AnalysisError("shape", "cover is (areas, types); population and groups have one value per area")
+    if not np.isfinite(p).all():
+        raise AnalysisError("population", "population must be a finite number for every area")
     if (p < 0).any():
         raise AnalysisError("population", "population must not be negative")
     if g.size and (g.min() < 0 or g.max() >= n_groups):
@@ -222,6 +224,12 @@ def evaluate(
     """
     n_areas = int(inputs.area_population.shape[0])
     n_items = int(inputs.item_radius_m.shape[0])
+    population = np.asarray(inputs.area_population, dtype=np.float64)
+    if not np.isfinite(population).all() or (population < 0).any():
+        raise AnalysisError("population", "every area needs a finite, non-negative population")
+    demand = np.asarray(inputs.area_demand, dtype=np.float64)
+    if not np.isfinite(demand).all() or (demand < 0).any():
+        raise AnalysisError("population", "every area needs a finite, non-negative demand per group")
     if n_items == 0:
         raise AnalysisError("empty_profile", "the profile has no items")
     if inputs.gate_area.size and (inputs.gate_area.min() < 0 or inputs.gate_area.max() >= n_areas):

@@ -8,6 +8,8 @@ largest connected component is kept; what was dropped is reported in :class:`Net
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ import scipy.sparse as sp
 import shapely
 from numpy.typing import NDArray
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import UTM_50N, to_projected
@@ -52,14 +55,32 @@ class Network:
     def n_edges(self) -> int:
         return int(self.edge_u.shape[0])
 
+    @functools.cached_property
+    def key(self) -> str:
+        """The identity of this network's content (nodes, edges, lengths): equal networks share it."""
+        h = hashlib.blake2b(digest_size=16)
+        for a in (self.x_m, self.y_m, self.edge_u, self.edge_v, self.edge_length_m):
+            h.update(np.ascontiguousarray(a).tobytes())
+        h.update(self.crs.encode())
+        return h.hexdigest()
+
+    @functools.cached_property
+    def edge_index(self) -> tuple[NDArray[np.object_], shapely.STRtree]:
+        """The edges as lines and their spatial index, built once per network (snapping reuses them)."""
+        lines = self.edge_lines()
+        return lines, shapely.STRtree(lines)
+
     def csr(self) -> sp.csr_matrix:
         """Symmetric CSR adjacency with lengths in metres as weights."""
         return symmetric_csr(self.n_nodes, self.edge_u, self.edge_v, self.edge_length_m)
 
     def edge_lines(self) -> NDArray[np.object_]:
         """Every edge as a shapely LineString in the projected CRS (from u to v)."""
-        if self.edge_coords is not None:
-            return np.asarray(shapely.linestrings(list(self.edge_coords)))
+        if self.edge_coords is not None:  # polylines with any number of vertices each
+            sizes = np.fromiter((c.shape[0] for c in self.edge_coords), dtype=np.int64, count=self.n_edges)
+            flat = np.concatenate(self.edge_coords) if self.n_edges else np.zeros((0, 2))
+            lines = shapely.linestrings(flat, indices=np.repeat(np.arange(self.n_edges), sizes))
+            return np.asarray(lines, dtype=object).reshape(-1)
         seg = np.stack(
             [
                 np.column_stack([self.x_m[self.edge_u], self.y_m[self.edge_u]]),
@@ -134,10 +155,11 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
     x, y = to_projected(flat[:, 0], flat[:, 1], crs=crs)
     xy = np.column_stack([x, y])
 
-    # One id per distinct point; a point is a node if it ends a line or occurs more than once.
-    keys = np.round(xy / node_tolerance_m).astype(np.int64)
-    _uniq, point, occurrences = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    point = point.reshape(-1)
+    # One id per distinct point (vertices closer than the tolerance are one point, wherever they lie:
+    # the pairs closer than it, joined transitively); a point is a node if it ends a line or occurs
+    # more than once.
+    point = merge_close(xy, node_tolerance_m)
+    occurrences = np.bincount(point)
     ends = np.concatenate([[0], np.cumsum(sizes)])
     is_end = np.zeros(flat.shape[0], dtype=bool)
     is_end[ends[:-1]] = True
@@ -171,6 +193,26 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
     return _keep_largest(
         node_xy, u_all[keep], v_all[keep], lengths, None if straight else kept, crs, int(loops.sum())
     )
+
+
+def merge_close(xy: NDArray[np.float64], tolerance_m: float) -> NDArray[np.int64]:
+    """A point id per vertex: vertices closer than ``tolerance_m`` get one id (and so, transitively,
+    do chains of such vertices). Ids are numbered in the order of each point's first vertex."""
+    n = xy.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    pairs = cKDTree(xy).query_pairs(r=float(np.nextafter(tolerance_m, 0.0)), output_type="ndarray")
+    if pairs.size == 0:
+        return np.arange(n, dtype=np.int64)
+    graph = sp.coo_matrix((np.ones(pairs.shape[0]), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    _n, labels = connected_components(graph, directed=False)
+    first = np.full(int(labels.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(first, labels, np.arange(n))
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    ids: NDArray[np.int64] = rank[labels].astype(np.int64)
+    return ids
 
 
 def _keep_largest(

@@ -17,6 +17,7 @@ against the budget. Constraint matrices are built directly as sparse arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -75,26 +76,83 @@ class SitingResult:
     status: str
 
 
-def _check(
-    pairs: Pairs, n_demand: int, n_sites: int, weights: NDArray[np.float64] | None
-) -> NDArray[np.float64]:
-    d, s, x = (np.asarray(a) for a in (pairs.demand, pairs.site, pairs.distance_m))
+def _whole(value: Any, name: str) -> int:
+    """A count given as a whole number (an int, or a float without a fraction); else the core's error."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
+        raise AnalysisError(name, f"{name} must be a whole number")
+    if not np.isfinite(value) or float(value) != int(value):
+        raise AnalysisError(name, f"{name} must be a whole number")
+    return int(value)
+
+
+def _budget(p: Any, free: int) -> int:
+    """One rule for every model: p new sites, 0 ≤ p ≤ the free candidates (0: today's sites only)."""
+    n = _whole(p, "budget")
+    if n < 0:
+        raise AnalysisError("budget", f"the budget p={n} must not be negative")
+    if n > free:
+        raise AnalysisError("budget", f"the budget p={n} is larger than the {free} free candidate sites")
+    return n
+
+
+def _radius(radius_m: Any, name: str = "radius") -> float:
+    try:
+        r = float(radius_m)
+    except (TypeError, ValueError):
+        raise AnalysisError(name, f"{name} must be a positive distance in metres") from None
+    if not (np.isfinite(r) and r > 0):
+        raise AnalysisError(name, f"{name} must be a positive, finite distance in metres")
+    return r
+
+
+def _check(pairs: Pairs, n_demand: int, n_sites: int, weights: Any) -> tuple[Pairs, NDArray[np.float64]]:
+    """The pairs as arrays (lists are fine) and the weights, or the core's error."""
+    n_demand, n_sites = _whole(n_demand, "n_demand"), _whole(n_sites, "n_sites")
+    if n_demand < 0 or n_sites < 0:
+        raise AnalysisError("shape", "n_demand and n_sites must not be negative")
+    try:
+        d = np.asarray(pairs.demand)
+        s = np.asarray(pairs.site)
+        x = np.asarray(pairs.distance_m, dtype=np.float64)
+    except (TypeError, ValueError, AttributeError):
+        raise AnalysisError("shape", "pairs must be arrays of demand points, sites and distances") from None
     if not (d.shape == s.shape == x.shape) or d.ndim != 1:
         raise AnalysisError("shape", "pairs must be 1-d arrays of equal length")
+    if d.size and (d.dtype.kind not in "iu" or s.dtype.kind not in "iu"):
+        try:
+            df, sf = d.astype(np.float64), s.astype(np.float64)
+        except (TypeError, ValueError):
+            raise AnalysisError("index", "demand points and sites are whole-number indices") from None
+        if (
+            not (np.isfinite(df).all() and np.isfinite(sf).all())
+            or (df != np.round(df)).any()
+            or (sf != np.round(sf)).any()
+        ):
+            raise AnalysisError("index", "demand points and sites are whole-number indices")
+        d, s = df.astype(np.int64), sf.astype(np.int64)
+    d, s = d.astype(np.int64), s.astype(np.int64)
     if d.size and (d.min() < 0 or d.max() >= n_demand or s.min() < 0 or s.max() >= n_sites):
         raise AnalysisError("index", "a pair refers to a demand point or site that does not exist")
     if not np.isfinite(x).all() or (x < 0).any():
         raise AnalysisError("distance", "distances must be finite and not negative")
-    w = np.ones(n_demand) if weights is None else np.asarray(weights, dtype=np.float64)
+    try:
+        w = np.ones(n_demand) if weights is None else np.asarray(weights, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise AnalysisError(
+            "weights", "weights must be one finite, non-negative number per demand point"
+        ) from None
     if w.shape != (n_demand,) or (w < 0).any() or not np.isfinite(w).all():
         raise AnalysisError("weights", "weights must be one finite, non-negative number per demand point")
-    return w
+    return Pairs(demand=d, site=s, distance_m=x), w
 
 
 def _fixed_mask(fixed: NDArray[np.int64] | None, n_sites: int) -> NDArray[np.bool_]:
     mask = np.zeros(n_sites, dtype=bool)
     if fixed is not None and len(fixed):
-        f = np.asarray(fixed, dtype=np.int64)
+        raw = np.asarray(fixed)
+        if raw.ndim != 1 or (raw.dtype.kind not in "iu" and not np.all(raw == np.round(raw))):
+            raise AnalysisError("fixed", "fixed sites are whole-number indices")
+        f = raw.astype(np.int64)
         if f.min() < 0 or f.max() >= n_sites:
             raise AnalysisError("fixed", "a fixed site does not exist")
         mask[f] = True
@@ -225,8 +283,9 @@ def lscp(
 ) -> SitingResult:
     """Location set covering: the fewest new sites so that every demand point with positive weight is
     within ``radius_m`` of an open site. Raises :class:`InfeasibleError` listing the points that no
-    candidate reaches."""
-    w = _check(pairs, n_demand, n_sites, weights)
+    candidate reaches. ``covered_weight`` counts everyone covered, by the fixed sites too."""
+    pairs, w = _check(pairs, n_demand, n_sites, weights)
+    radius_m = _radius(radius_m)
     fixed_mask = _fixed_mask(fixed, n_sites)
     a = _coverage_matrix(pairs, n_demand, n_sites, radius_m)
     need = w > 0
@@ -249,12 +308,13 @@ def lscp(
         open_sites[cols[x > 0.5]] = True
     chosen = np.flatnonzero(open_sites & ~fixed_mask)
     order, gains = _ordered_gains(a, chosen, fixed_mask, w)
+    covered = (a @ open_sites.astype(float)) > 0
     return SitingResult(
         chosen=order,
         gain=gains,
         assigned=_assign_nearest(pairs, open_sites, n_demand, radius_m),
         objective=float(chosen.size),
-        covered_weight=float(w[need].sum()),
+        covered_weight=float(w[covered].sum()),
         status="optimal",
     )
 
@@ -271,14 +331,11 @@ def mclp(
 ) -> SitingResult:
     """Maximal covering: ``p`` new sites that cover the most weighted demand within ``radius_m``
     (fixed sites cover too). Variables: y_j (site open, binary), z_i (point covered, 0..1);
-    max Σ w_i z_i s.t. z_i ≤ Σ_{j∈N_i} y_j, Σ_{j new} y_j = p."""
-    w = _check(pairs, n_demand, n_sites, weights)
+    max Σ w_i z_i s.t. z_i ≤ Σ_{j∈N_i} y_j, Σ_{j new} y_j = p (p = 0: what the fixed sites cover)."""
+    pairs, w = _check(pairs, n_demand, n_sites, weights)
+    radius_m = _radius(radius_m)
     fixed_mask = _fixed_mask(fixed, n_sites)
-    free = int((~fixed_mask).sum())
-    if p < 1:
-        raise AnalysisError("budget", "the budget p must be at least 1")
-    if p > free:
-        raise AnalysisError("budget", f"the budget p={p} is larger than the {free} candidate sites")
+    p = _budget(p, int((~fixed_mask).sum()))
     a = _coverage_matrix(pairs, n_demand, n_sites, radius_m)
     # An exact reduction: points without weight or already covered by a fixed site drop out, and so do
     # new sites whose coverage is contained in another new site's (or a fixed site's) coverage.
@@ -291,7 +348,7 @@ def mclp(
     cols = np.flatnonzero(~fixed_mask)
     cols = cols[~_dominated_columns(a[rows][:, cols])] if rows.size else cols[:0]
     open_sites = fixed_mask.copy()
-    if cols.size > p:
+    if cols.size > p > 0:
         sub = a[rows][:, cols]
         n_r, n_c = rows.size, cols.size
         # x = [y (kept sites), z (kept points)]; minimise −Σ w z
@@ -305,7 +362,7 @@ def mclp(
             [LinearConstraint(link, lb=-np.inf, ub=np.zeros(n_r)), LinearConstraint(budget, lb=p, ub=p)],
         )
         open_sites[cols[x[:n_c] > 0.5]] = True
-    else:  # every useful site fits in the budget
+    elif p > 0:  # every useful site fits in the budget
         open_sites[cols] = True
     # the budget is spent whole: sites that add nothing fill it (in index order)
     spare = np.flatnonzero(~open_sites)[: p - int((open_sites & ~fixed_mask).sum())]
@@ -455,12 +512,13 @@ def _reduced_cost_fixed(
         return pairs
     model = _MedianModel(pairs, w, fixed_mask, p, unserved_m)
     n_sites, k = fixed_mask.size, pairs.demand.size
+    needs = np.flatnonzero(w > 0)  # a point without weight needs no site
     lp = linprog(
         model.c,
         A_ub=model.link,
         b_ub=np.zeros(k),
-        A_eq=sp.vstack([model.assign, model.budget], format="csr"),
-        b_eq=np.concatenate([np.ones(w.size), [p]]),
+        A_eq=sp.vstack([model.assign[needs], model.budget], format="csr"),
+        b_eq=np.concatenate([np.ones(needs.size), [p]]),
         bounds=np.column_stack([model.lower, np.ones(model.n)]),
         method="highs",
     )
@@ -489,16 +547,20 @@ def p_median(
 
     With ``unserved_m`` a point may stay unassigned at the cost of that distance (a point no open site
     reaches within the pairs' limit counts as a walk of ``unserved_m``): the model is then feasible for
-    any budget, and ``covered_weight`` is the weight of the assigned points."""
-    w = _check(pairs, n_demand, n_sites, weights)
+    any budget, and ``covered_weight`` is the weight of the assigned points; a point whose nearest open
+    site is ``unserved_m`` or farther is left unassigned. Points of zero weight neither need nor draw a
+    site (they are assigned to the nearest open one afterwards)."""
+    pairs, w = _check(pairs, n_demand, n_sites, weights)
+    if unserved_m is not None:
+        unserved_m = _radius(unserved_m, "unserved")
     fixed_mask = _fixed_mask(fixed, n_sites)
-    free = int((~fixed_mask).sum())
-    if p < 0 or p > free:
-        raise AnalysisError("budget", f"the budget p={p} must lie in 0..{free}")
+    p = _budget(p, int((~fixed_mask).sum()))
     has_pair = np.bincount(pairs.demand, minlength=n_demand) > 0
-    if unserved_m is None and (~has_pair).any():
-        raise InfeasibleError(np.flatnonzero(~has_pair))
-    mp = _dominated_pairs_dropped(pairs, fixed_mask, n_demand, unserved_m)
+    if unserved_m is None and ((w > 0) & ~has_pair).any():
+        raise InfeasibleError(np.flatnonzero((w > 0) & ~has_pair))
+    weighted = w[pairs.demand] > 0
+    model_pairs = Pairs(pairs.demand[weighted], pairs.site[weighted], pairs.distance_m[weighted])
+    mp = _dominated_pairs_dropped(model_pairs, fixed_mask, n_demand, unserved_m)
     mp = _reduced_cost_fixed(mp, w, fixed_mask, p, unserved_m)
     # Only sites with a pair left (and the fixed ones) enter the integer program; when fewer than p
     # remain they all open, and sites that serve nobody fill the budget (in index order).
@@ -514,21 +576,28 @@ def p_median(
         budget,
         unserved_m,
     )
-    x = _solve(
-        model.c,
-        np.concatenate([np.ones(index.size, dtype=np.int64), np.zeros(model.n - index.size, dtype=np.int64)]),
-        Bounds(model.lower, np.ones(model.n)),
-        [
-            LinearConstraint(model.assign, lb=1, ub=1),
-            LinearConstraint(model.link, lb=-np.inf, ub=0),
-            LinearConstraint(model.budget, lb=budget, ub=budget),
-        ],
-    )
+    if index.size == 0:  # no site serves a weighted point and none exists: nothing to solve
+        x = np.zeros(model.n)
+    else:
+        x = _solve(
+            model.c,
+            np.concatenate(
+                [np.ones(index.size, dtype=np.int64), np.zeros(model.n - index.size, dtype=np.int64)]
+            ),
+            Bounds(model.lower, np.ones(model.n)),
+            [
+                LinearConstraint(model.assign, lb=(w > 0).astype(np.float64), ub=1),
+                LinearConstraint(model.link, lb=-np.inf, ub=0),
+                LinearConstraint(model.budget, lb=budget, ub=budget),
+            ],
+        )
     open_sites = np.zeros(n_sites, dtype=bool)
     open_sites[index[x[: index.size] > 0.5]] = True
     open_sites |= fixed_mask
     open_sites[np.flatnonzero(~open_sites)[: p - int((open_sites & ~fixed_mask).sum())]] = True
-    assigned = _assign_nearest(pairs, open_sites, n_demand, np.inf)
+    # served: a walk shorter than unserved_m (at unserved_m or beyond, staying unserved costs the same)
+    reach = np.inf if unserved_m is None else float(np.nextafter(unserved_m, 0.0))
+    assigned = _assign_nearest(pairs, open_sites, n_demand, reach)
 
     def cost(assign: NDArray[np.int64]) -> float:
         if unserved_m is None and (assign < 0).any():
@@ -543,7 +612,7 @@ def p_median(
     for j in chosen:
         others = open_sites.copy()
         others[j] = False
-        gains.append(cost(_assign_nearest(pairs, others, n_demand, np.inf)) - base)
+        gains.append(cost(_assign_nearest(pairs, others, n_demand, reach)) - base)
     order = np.argsort(-np.array(gains), kind="stable") if gains else np.array([], dtype=np.int64)
     return SitingResult(
         chosen=chosen[order],
@@ -583,12 +652,11 @@ def capacitated_mclp(
     twice), Σ_{k∋j} w_{i(k)} x_k ≤ cap_j y_j (capacity, and only open sites serve), Σ_{j new} y_j = p.
     Existing facilities are fixed open with their own capacity. Demand may be split between sites
     (places are counted per child, not per area)."""
-    w = _check(pairs, n_demand, n_sites, weights)
+    pairs, w = _check(pairs, n_demand, n_sites, weights)
+    radius_m = _radius(radius_m)
     fixed_mask = _fixed_mask(fixed, n_sites)
-    free = int((~fixed_mask).sum())
     cap = _check_capacity(capacity, n_sites)
-    if p < 0 or p > free:
-        raise AnalysisError("budget", f"the budget p={p} must be between 0 and the {free} candidate sites")
+    p = _budget(p, int((~fixed_mask).sum()))
     within = pairs.distance_m <= radius_m
     d, s = pairs.demand[within], pairs.site[within]
     open_sites, share, _u = _capacitated(
@@ -633,6 +701,12 @@ def _capacitated(
     Sites without any pair serve nobody: they stay out of the program (they only fill the budget,
     in index order, when fewer useful sites than ``p`` exist)."""
     index = np.flatnonzero(fixed_mask | (np.bincount(s, minlength=cap.size) > 0))
+    if index.size == 0:  # no site serves anyone and none exists: nothing to solve
+        open_sites = np.ones(cap.size, dtype=bool) if open_all else np.zeros(cap.size, dtype=bool)
+        if p is not None:
+            open_sites[np.flatnonzero(~open_sites)[:p]] = True
+        unserved = np.ones(w.size) if unserved_cost is not None else np.zeros(0)
+        return open_sites, np.zeros(d.size), unserved
     if index.size < cap.size:
         compact = np.full(cap.size, -1, dtype=np.int64)
         compact[index] = np.arange(index.size)
@@ -786,7 +860,8 @@ def capacitated_lscp(
     ``radius_m`` by sites holding at most ``capacity[j]`` each (existing facilities fixed open with their
     own capacity; demand may be split between sites). Raises :class:`InfeasibleError` for points no
     candidate reaches and :class:`CapacityShortError` when every candidate open is still not enough."""
-    w = _check(pairs, n_demand, n_sites, weights)
+    pairs, w = _check(pairs, n_demand, n_sites, weights)
+    radius_m = _radius(radius_m)
     fixed_mask = _fixed_mask(fixed, n_sites)
     cap = _check_capacity(capacity, n_sites)
     within = pairs.distance_m <= radius_m
@@ -823,12 +898,12 @@ def capacitated_p_median(
     that distance (feasible for any budget); without it every point must be served, and
     :class:`CapacityShortError` is raised when every candidate open is still not enough. ``objective``
     is the weighted distance of the served demand; the gain of a site is the demand it serves."""
-    w = _check(pairs, n_demand, n_sites, weights)
+    pairs, w = _check(pairs, n_demand, n_sites, weights)
+    if unserved_m is not None:
+        unserved_m = _radius(unserved_m, "unserved")
     fixed_mask = _fixed_mask(fixed, n_sites)
     cap = _check_capacity(capacity, n_sites)
-    free = int((~fixed_mask).sum())
-    if p < 0 or p > free:
-        raise AnalysisError("budget", f"the budget p={p} must lie in 0..{free}")
+    p = _budget(p, int((~fixed_mask).sum()))
     within = np.ones(pairs.demand.size, dtype=bool)
     d, s, x = pairs.demand, pairs.site, pairs.distance_m
     if unserved_m is None:

@@ -12,7 +12,7 @@ from gaoxin.common.api import Id, JobOut, StrictIn, answers
 from gaoxin.lifecircle import access, queries
 from gaoxin.lifecircle.analysis import EvaluationError
 from gaoxin.lifecircle.models import Evaluation
-from gaoxin.lifecircle.queries import SitingRequest
+from gaoxin.lifecircle.queries import MAX_NEW_SITES, SitingRequest
 from gaoxin.places import access as places_access
 from gaoxin.places.web import Request
 
@@ -153,7 +153,12 @@ def gaps(request: Request, evaluation_id: Id) -> list[dict[str, Any]]:
 class SitingIn(StrictIn):
     type: str = Field(min_length=1, max_length=64, description="a facility type code of the profile")
     street_id: Id | None = None
-    p: int | None = Field(None, ge=0, le=10_000, description="new sites; none: as few as reach everyone")
+    p: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_NEW_SITES,
+        description="new sites (0: today's only); none: as few as reach everyone",
+    )
     model: Literal["cover", "median"] = "cover"
     capacity: int | None = Field(
         None, ge=1, le=1_000_000, description="places per new site (capacitated models)"

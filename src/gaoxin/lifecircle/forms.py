@@ -15,7 +15,7 @@ from gaoxin.common.choices import CoordinateSystem
 from gaoxin.common.forms import UploadField, limit_choices, set_choices
 from gaoxin.common.imports import lon_lat_problem
 from gaoxin.lifecircle.models import CandidateList, Evaluation, Profile, Scenario
-from gaoxin.lifecircle.queries import SitingRequest
+from gaoxin.lifecircle.queries import MAX_NEW_SITES, SitingRequest
 from gaoxin.lifecircle.services import ProposedSite
 from gaoxin.places.models import Street, Zone
 
@@ -92,9 +92,11 @@ class SitingForm(forms.Form):
         label=_("New sites (empty: as few as reach everyone)"),
         required=False,
         min_value=0,
+        max_value=MAX_NEW_SITES,
         error_messages={
             "invalid": _("The number of new sites is a whole number (empty: cover everyone)."),
             "min_value": _("The number of new sites is a whole number (empty: cover everyone)."),
+            "max_value": _("At most %(limit_value)s new sites at a time."),
         },
     )
     candidates = forms.ModelChoiceField(

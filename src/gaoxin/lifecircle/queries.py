@@ -323,6 +323,9 @@ def streets(zone: Zone) -> QuerySet[Street]:
 # --- siting -----------------------------------------------------------------------------------------
 
 
+MAX_NEW_SITES = 50  # new sites one question may ask for (page, API, jobs): beyond, a plan, not a query
+
+
 @dataclass(frozen=True)
 class SitingRequest:
     """What a planner asks of the siting models — the same object from the page's form and the API's
@@ -355,6 +358,8 @@ def propose(
         raise EvaluationError(_("The street belongs to another zone."))
     if request.capacity_per_site is not None and request.capacity_per_site <= 0:
         raise EvaluationError(_("The places of a new site must be a positive number."))
+    if request.p is not None and not 0 <= request.p <= MAX_NEW_SITES:
+        raise EvaluationError(_("The number of new sites lies between 0 and %(n)s.") % {"n": MAX_NEW_SITES})
     profile = profile or default_profile()
     item = profile.items.select_related("facility_type").filter(facility_type__code=request.type_code).first()
     if item is None:

@@ -262,6 +262,7 @@ def siting_page(request: Request) -> HttpResponse:
     )
     context: dict[str, object] = choices | {
         "params": form.data,
+        "max_new_sites": queries.MAX_NEW_SITES,
         "map_strings": {
             "existing": _("existing"),
             "proposed": _("proposed"),

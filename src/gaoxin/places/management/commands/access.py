@@ -7,7 +7,7 @@ Inputs (CSV, UTF-8 or GBK; headers as below):
 Output, one row per origin and category (nearest) or per origin, category and threshold (counts):
   nearest: origin_id, category, rank, facility_id, distance_m, minutes   (empty when none within the cutoff)
   counts:  origin_id, category, threshold_m, count, weight
-Points farther than --snap-tolerance from any street are reported on stderr and get empty results.
+Headers in any case. Points farther than --snap-tolerance from any street are reported on stderr and get empty results.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,18 @@ from gaoxin.common.tabular import TableError, read_csv
 
 
 def _network(path: Path) -> Network:
+    if not path.is_file():
+        raise AnalysisError(
+            "network_file", f"{path}: no such file" if not path.exists() else f"{path}: not a file"
+        )
     if path.name.endswith(".pbf"):
         return read_pbf(path)
     try:
         return build_network(lines_from_geojson(json.loads(path.read_text(encoding="utf-8"))))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise AnalysisError("network_file", f"{path.name} is neither .osm.pbf nor GeoJSON: {exc}") from None
+    except OSError as exc:
+        raise AnalysisError("network_file", f"{path}: {exc.strerror or exc}") from None
 
 
 def _points(path: Path, *, needs_category: bool, gcj02: bool) -> dict[str, Any]:
@@ -45,16 +52,24 @@ def _points(path: Path, *, needs_category: bool, gcj02: bool) -> dict[str, Any]:
         raise CommandError(f"{path}: {exc}") from None
     ids, lon, lat, cats, weights = [], [], [], [], []
     for row in rows:
+        cells = {str(k).strip().lower(): v for k, v in row.cells.items()}  # headers in any case
         try:
-            x, y = float(row.cells["lon"]), float(row.cells["lat"])
+            x, y = float(cells["lon"]), float(cells["lat"])
+            if not (math.isfinite(x) and math.isfinite(y)):
+                raise ValueError("lon and lat must be finite numbers")
+            if abs(x) > 180 or abs(y) > 90:
+                raise ValueError(f"({x}, {y}) lies outside the lon/lat range")
             if gcj02:
                 x, y = gcj02_to_wgs84(x, y)
-            ids.append(row.cells["id"])
+            ids.append(cells["id"])
             lon.append(x)
             lat.append(y)
             if needs_category:
-                cats.append(row.cells["category"])
-                weights.append(float(row.cells.get("weight") or 1.0))
+                cats.append(cells["category"])
+                weight = float(cells.get("weight") or 1.0)
+                if not math.isfinite(weight):
+                    raise ValueError("the weight must be a finite number")
+                weights.append(weight)
         except KeyError as exc:
             raise CommandError(f"{path}: missing column {exc} (line {row.number})") from None
         except (ValueError, AnalysisError) as exc:
@@ -97,7 +112,26 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument("-o", "--output", help="file to write; default standard output")
 
+    def _check_options(self, o: dict[str, Any]) -> list[float]:
+        """The options, checked before any file is read (a network takes long to load)."""
+        if not (o["cutoff"] > 0 and math.isfinite(o["cutoff"])):
+            raise CommandError("--cutoff must be a positive number of metres")
+        if not 1 <= o["k"] <= access.MAX_K:
+            raise CommandError(f"--k must lie in 1..{access.MAX_K}")
+        if not (o["speed"] > 0 and math.isfinite(o["speed"])):
+            raise CommandError("--speed must be a positive number of m/s")
+        if not (o["snap_tolerance"] > 0 and math.isfinite(o["snap_tolerance"])):
+            raise CommandError("--snap-tolerance must be a positive number of metres")
+        try:
+            thresholds = [float(t) for t in o["thresholds"].split(",") if t.strip()]
+        except ValueError:
+            raise CommandError("--thresholds must be metres separated by commas, e.g. 300,500,1000") from None
+        if not thresholds or not all(t > 0 and math.isfinite(t) for t in thresholds):
+            raise CommandError("--thresholds must be positive distances in metres")
+        return thresholds
+
     def handle(self, *args: Any, **o: Any) -> None:
+        thresholds = self._check_options(o)
         gcj = o["crs"] == "gcj02"
         origins = _points(Path(o["origins"]), needs_category=False, gcj02=gcj)
         facilities = _points(Path(o["facilities"]), needs_category=True, gcj02=gcj)
@@ -142,7 +176,6 @@ class Command(BaseCommand):
                     for rank in range(o["k"])
                 ]
             else:
-                thresholds = [float(t) for t in o["thresholds"].split(",") if t.strip()]
                 cr = access.counts(
                     net,
                     so,
@@ -159,8 +192,8 @@ class Command(BaseCommand):
                         origins["ids"][i],
                         labels[c],
                         float(t),
-                        int(cr.count[i, c, j]),
-                        round(float(cr.weight[i, c, j]), 3),
+                        int(cr.count[i, c, j]) if so.reachable[i] else "",  # unreachable: empty, not 0
+                        round(float(cr.weight[i, c, j]), 3) if so.reachable[i] else "",
                     ]
                     for i in range(len(origins["ids"]))
                     for c in range(len(labels))
