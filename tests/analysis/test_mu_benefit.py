@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from gaoxin.analysis import dates
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.standards import load
 
@@ -371,19 +372,53 @@ def test_two_pools_are_classed_separately() -> None:
 @pytest.mark.parametrize(
     ("today", "idle", "years", "reclaimable"),
     [
-        (dt.date(2025, 2, 28), False, 0, False),  # one day short of a full year
-        (dt.date(2025, 3, 1), True, 1, False),  # one full year: idle, 20 % fee
-        (dt.date(2026, 2, 28), True, 1, False),
-        (dt.date(2026, 3, 1), True, 2, True),  # two full years: reclaimable
+        (dt.date(2025, 2, 28), False, 0, False),
+        (dt.date(2025, 3, 1), False, 0, False),  # the anniversary: the year ends at 24:00 that day
+        (dt.date(2025, 3, 2), True, 1, False),  # the day after: "超过…满一年", idle, 20 % fee
+        (dt.date(2026, 3, 1), True, 1, False),  # the second anniversary: not yet reclaimable
+        (dt.date(2026, 3, 2), True, 2, True),  # the day after: reclaimable
     ],
 )
 def test_land_not_started_a_year_after_the_contracted_start_is_idle(today, idle, years, reclaimable) -> None:  # type: ignore[no-untyped-def]
+    """部令53号 arts. 2 and 14 read with the Civil Code arts. 201–202 (the start day not counted; a year
+    ends at 24:00 on its anniversary)."""
     parcel = mb.Parcel(contract_start_by=dt.date(2024, 3, 1), land_price_yuan=9_600_000)
     flags = mb.land_flags(parcel, today, pool_mean_tax_per_mu=None)
     assert (flags.idle, flags.idle_years, flags.reclaimable) == (idle, years, reclaimable)
     assert flags.idle_fee_yuan == (1_920_000 if idle else None)
-    assert flags.idle_since == (dt.date(2025, 3, 1) if idle else None)
+    assert flags.idle_since == (dt.date(2025, 3, 2) if idle else None)
     assert flags.idle_rule == ("not_started" if idle else "")
+
+
+def test_the_issue_s_example_start_2023_06_15_is_not_idle_on_2024_06_15() -> None:
+    parcel = mb.Parcel(contract_start_by=dt.date(2023, 6, 15))
+    assert not mb.land_flags(parcel, dt.date(2024, 6, 15), pool_mean_tax_per_mu=None).idle
+    assert mb.land_flags(parcel, dt.date(2024, 6, 16), pool_mean_tax_per_mu=None).idle
+
+
+@pytest.mark.parametrize(
+    ("today", "idle", "reclaimable"),
+    [
+        (dt.date(2025, 2, 28), False, False),  # no 29 February in 2025: the year ends on 28 February
+        (dt.date(2025, 3, 1), True, False),
+        (dt.date(2026, 2, 28), True, False),
+        (dt.date(2026, 3, 1), True, True),
+    ],
+)
+def test_a_start_on_29_february_ends_its_years_on_28_february(today, idle, reclaimable) -> None:  # type: ignore[no-untyped-def]
+    for parcel in (
+        mb.Parcel(contract_start_by=dt.date(2024, 2, 29)),
+        mb.Parcel(
+            contract_start_by=dt.date(2020, 1, 1),
+            started_on=dt.date(2020, 2, 1),
+            stopped_since=dt.date(2024, 2, 29),
+            developed_share=0.1,
+            invested_share=0.1,
+        ),
+    ):
+        flags = mb.land_flags(parcel, today, pool_mean_tax_per_mu=None)
+        assert (flags.idle, flags.reclaimable) == (idle, reclaimable)
+        assert flags.idle_since == (dt.date(2025, 3, 1) if idle else None)
 
 
 @pytest.mark.parametrize(
@@ -400,14 +435,17 @@ def test_started_land_stopped_a_year_is_idle_only_below_a_third_or_a_quarter(
         developed_share=developed,
         invested_share=invested,
     )
-    assert mb.land_flags(parcel, dt.date(2025, 6, 1), pool_mean_tax_per_mu=None).idle is idle
-    assert mb.land_flags(parcel, dt.date(2025, 5, 31), pool_mean_tax_per_mu=None).idle is False
+    assert mb.land_flags(parcel, dt.date(2025, 6, 2), pool_mean_tax_per_mu=None).idle is idle
+    assert mb.land_flags(parcel, dt.date(2025, 6, 1), pool_mean_tax_per_mu=None).idle is False  # anniversary
 
 
 def test_a_29_february_start_date_becomes_28_february() -> None:
-    assert mb.add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
-    assert mb.full_years(dt.date(2024, 2, 29), dt.date(2025, 2, 27)) == 0
-    assert mb.full_years(dt.date(2024, 2, 29), dt.date(2025, 2, 28)) == 1
+    assert dates.add_years(dt.date(2024, 2, 29), 1) == dt.date(2025, 2, 28)
+    assert dates.full_years(dt.date(2024, 2, 29), dt.date(2025, 2, 27)) == 0
+    assert dates.full_years(dt.date(2024, 2, 29), dt.date(2025, 2, 28)) == 1
+    assert dates.periods_passed(dt.date(2024, 2, 29), dt.date(2025, 2, 28)) == 0
+    assert dates.periods_passed(dt.date(2024, 2, 29), dt.date(2025, 3, 1)) == 1
+    assert dates.periods_passed(dt.date(2024, 3, 1), dt.date(2024, 2, 1)) == 0
 
 
 def test_low_efficiency_rules_on_a_built_parcel() -> None:

@@ -117,3 +117,40 @@ def test_a_bad_scheme_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(CommandError, match="share"):
         call_command("parks", "score", "--scheme", str(bad), "--data", str(write_example(tmp_path / "d.csv")))
+
+
+def _score(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
+    call_command("parks", "score", "--scheme", str(SCHEME), "--data", str(path))
+    return {e["id"]: e for e in json.loads(capsys.readouterr().out)["enterprises"]}
+
+
+def _write(path: Path, rows: list[dict[str, object]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(COLUMNS)
+        for r in rows:
+            w.writerow(
+                [r["id"], f"{r['id']} 企业", r["pool"], "3411", 10, "", *(r.get(c, "") for c in COLUMNS[6:])]
+            )
+    return path
+
+
+def test_the_entry_rule_and_a_negative_tax_are_the_cores_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 2.5-亩 规下 firm and a firm without land are not in N (no rank, no class) and change nobody's
+    class; a net negative tax (refunds above the tax paid) is accepted and scores 0 points."""
+    rows = [dict(r) | {"pool": "规下" if k < 10 else "规上"} for k, r in enumerate(example_rows())]
+    rows[0] |= {"land_mu": 2.5}
+    rows[1] |= {"land_mu": 0}
+    rows[12] |= {"tax_10k_yuan": -30}
+    got = _score(_write(tmp_path / "all.csv", rows), capsys)
+    for small in (rows[0]["id"], rows[1]["id"]):
+        assert got[small]["class"] == "" and got[small]["rank"] is None and got[small]["score"] is None
+        assert "3" in got[small]["reasons"][0]
+    without = _score(_write(tmp_path / "members.csv", rows[2:]), capsys)
+    assert {k: (v["class"], v["rank"], v["score"]) for k, v in without.items()} == {
+        k: (v["class"], v["rank"], v["score"]) for k, v in got.items() if k in without
+    }
+    negative = got[rows[12]["id"]]
+    assert negative["class"] in "ABCD" and negative["tax_per_mu_points"] == 0.0

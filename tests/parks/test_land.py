@@ -44,7 +44,7 @@ def land(evaluation_2025):  # type: ignore[no-untyped-def]
 
 
 def test_flags_come_from_the_rule_and_the_evaluation(land) -> None:  # type: ignore[no-untyped-def]
-    rows = {r["parcel"].code: r for r in queries.land_rows(land.zone_id, land, dt.date(2025, 3, 1))}
+    rows = {r["parcel"].code: r for r in queries.land_rows(land.zone_id, land, dt.date(2025, 3, 2))}
     idle = rows["IDLE-1"]["flags"]
     assert (idle.idle, idle.idle_years, idle.idle_fee_yuan, idle.reclaimable) == (True, 1, 1_920_000.0, False)
     e3 = next(r for r in rows.values() if enterprise("E3") in r["users"])
@@ -52,8 +52,8 @@ def test_flags_come_from_the_rule_and_the_evaluation(land) -> None:  # type: ign
     assert e3["klass"] == "D"
     assert set(e3["flags"].low_efficiency) == {"tax_below_average", "tax_below_contract", "plot_ratio"}
     assert not rows["IDLE-1"]["flags"].low_efficiency
-    before = queries.land_rows(land.zone_id, land, dt.date(2025, 2, 28))
-    assert not any(r["flags"].idle for r in before)  # one day short of the full year
+    before = queries.land_rows(land.zone_id, land, dt.date(2025, 3, 1))
+    assert not any(r["flags"].idle for r in before)  # the anniversary itself: the year is not yet passed
 
 
 def test_the_land_page_map_data_and_export(client_of, park_staff, land) -> None:  # type: ignore[no-untyped-def]
@@ -66,6 +66,8 @@ def test_the_land_page_map_data_and_export(client_of, park_staff, land) -> None:
     book = openpyxl.load_workbook(io.BytesIO(c.get(reverse("parks:land") + "?flag=idle&format=xlsx").content))
     rows = list(book.active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == "IDLE-1" and rows[1][7] == 1_920_000
+    since = book.active.cell(row=2, column=7)  # 闲置起算日: a day, shown without a time of day
+    assert since.value.date() == rows[1][6].date() and since.number_format == "yyyy-mm-dd"
 
 
 def test_an_enterprise_and_a_planner_cannot_open_the_land_page(client_of, e1_user, planner, land) -> None:  # type: ignore[no-untyped-def]

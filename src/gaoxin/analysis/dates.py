@@ -24,3 +24,21 @@ def full_years(start: date, today: date) -> int:
 def term_end(start: date, years: int = 1) -> date:
     """The last day of a term of ``years`` starting on ``start``: 2024-03-01 + 1 year → 2025-02-28."""
     return add_years(start, years) - timedelta(days=1)
+
+
+def periods_passed(start: date, today: date) -> int:
+    """Whole years that have *passed* since ``start`` on ``today`` by the Civil Code's reckoning
+    (民法典 arts. 201–202): the start day is not counted, a year ends at 24:00 on its anniversary (on
+    28 February for a start on 29 February in a common year), so the n-th year has passed from the day
+    after the n-th anniversary — "超过约定的动工开发日期满一年" is true from that day on."""
+    if today <= start:
+        return 0
+    n = today.year - start.year
+    while n > 0 and add_years(start, n) >= today:
+        n -= 1
+    return n
+
+
+def day_after_years(start: date, years: int) -> date:
+    """The first day on which ``years`` whole years have passed since ``start`` (see :func:`periods_passed`)."""
+    return add_years(start, years) + timedelta(days=1)

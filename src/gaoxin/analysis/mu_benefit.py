@@ -33,7 +33,7 @@ from typing import Any, Literal, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from gaoxin.analysis.dates import add_years, full_years
+from gaoxin.analysis.dates import day_after_years, periods_passed
 from gaoxin.analysis.errors import AnalysisError
 
 CLASSES = ("A", "B", "C", "D", "T")
@@ -492,6 +492,9 @@ class Result:
         pool = self.scheme.pool(self.firms.pool[i])
         info = self.pools[pool.code]
         out: list[Reason] = []
+        if self.excluded_by[i] == NOT_IN_POOL:
+            out.append(Reason(NOT_IN_POOL, {"min_land_mu": pool.min_land_mu}))
+            return out
         if self.klass[i] == "T":
             out.append(Reason("excluded", {"rule": self.excluded_by[i]}))
             return out
@@ -547,7 +550,7 @@ class Result:
 
     def _tie_at_boundary(self, i: int) -> int:
         """How many other firms of the same pool share i's score but got a different class."""
-        same = (np.asarray(self.firms.pool) == self.firms.pool[i]) & (self.klass != "T")
+        same = (np.asarray(self.firms.pool) == self.firms.pool[i]) & (self.klass != "T") & (self.klass != "")
         same &= ~self.vetoed_by_mask()
         tied = same & (self.score == self.score[i]) & (self.klass != self.klass[i])
         return int(tied.sum())
@@ -597,6 +600,26 @@ def _exclusions(pool: Pool, firms: Firms, flags: _Flags, rows: NDArray[np.int64]
     return out.astype(str)
 
 
+LAND_METRIC = "land_mu"  # the metric whose value is a firm's land (亩)
+# Metrics that may be negative: 实缴税收 is net of 增值税留抵退税 (财政部 税务总局 海关总署公告2019年第39号;
+# 财政部 税务总局公告2022年第14号), so a refund larger than the tax paid gives a negative year. Its
+# sub-score is floored like any other (Pool.floor, 0 by default): a negative tax scores 0 points.
+SIGNED_METRICS = frozenset({"tax_10k_yuan"})
+NOT_IN_POOL = "not_in_pool"  # excluded_by of a firm that does not enter its pool (no class at all)
+
+
+def enters_pool(scheme: Scheme, pools: Sequence[str], land_mu: Any) -> NDArray[np.bool_]:
+    """Which firms enter their pool at all — the one entry rule of the page, the API and the command
+    line: land known and positive (a firm without land has no 亩均 figures) and at least the pool's
+    ``min_land_mu`` (鲁政字〔2019〕235号: 规下企业 占地3亩以上). The others are not in N: no rank, no
+    class, not counted in the quotas."""
+    land = np.asarray(land_mu, dtype=np.float64)
+    floors = {p.code: p.min_land_mu for p in scheme.pools}
+    minimum = np.array([floors.get(str(p), 0.0) for p in pools], dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.isfinite(land) & (land > 0) & (land >= minimum - 1e-9), dtype=bool)
+
+
 def evaluate(
     scheme: Scheme,
     firms: Firms,
@@ -627,13 +650,21 @@ def evaluate(
     vetoed_by = [""] * n
     infos: dict[str, PoolInfo] = {}
     pool_arr = np.asarray(firms.pool)
+    member = (
+        enters_pool(scheme, firms.pool, firms.metrics[LAND_METRIC])
+        if LAND_METRIC in firms.metrics
+        else np.ones(n, dtype=bool)
+    )
+    klass[~member] = ""
+    for i in np.flatnonzero(~member).tolist():
+        excluded_by[i] = NOT_IN_POOL
     flags = firms.flags
     flag_masks = _Flags(firms)
     id_order = np.empty(n, dtype=np.int64)
     id_order[np.argsort(np.asarray(firms.ids, dtype=str), kind="stable")] = np.arange(n)
 
     for pool in scheme.pools:
-        rows = np.flatnonzero(pool_arr == pool.code)
+        rows = np.flatnonzero((pool_arr == pool.code) & member)
         ex = _exclusions(pool, firms, flag_masks, rows)
         for k in np.flatnonzero(ex != "").tolist():
             excluded_by[int(rows[k])] = str(ex[k])
@@ -806,10 +837,10 @@ class Parcel:
 class LandFlags:
     idle: bool
     idle_rule: str  # "" | "not_started" | "stopped"
-    idle_since: date | None  # the day the idle year was complete (fee due)
-    idle_years: int  # full years idle on ``today``
+    idle_since: date | None  # the first idle day: the day after the first anniversary (fee due)
+    idle_years: int  # whole years passed since the agreed start (or the stop) on ``today``
     idle_fee_yuan: float | None
-    reclaimable: bool  # idle ≥ 2 years: can be taken back without compensation
+    reclaimable: bool  # two whole years passed: can be taken back without compensation
     low_efficiency: tuple[
         str, ...
     ]  # rule codes: consecutive_d, tax_below_average, tax_below_contract, plot_ratio, sublet
@@ -831,7 +862,9 @@ def land_flags(
         invested = parcel.invested_share if parcel.invested_share is not None else 0.0
         if developed < 1 / 3 or invested < 0.25:
             rule, since_start = "stopped", parcel.stopped_since
-    years = full_years(since_start, today) if since_start is not None else 0
+    # "超过…满一年" (部令53号 arts. 2, 14) by the Civil Code's reckoning: idle from the day after the
+    # first anniversary of the agreed start (or of the stop), reclaimable from the day after the second.
+    years = periods_passed(since_start, today) if since_start is not None else 0
     idle = years >= 1
     fee = None
     if idle and parcel.land_price_yuan is not None:
@@ -860,7 +893,7 @@ def land_flags(
     return LandFlags(
         idle=idle,
         idle_rule=rule if idle else "",
-        idle_since=add_years(since_start, 1) if idle and since_start is not None else None,
+        idle_since=day_after_years(since_start, 1) if idle and since_start is not None else None,
         idle_years=years,
         idle_fee_yuan=fee,
         reclaimable=years >= 2,

@@ -8,6 +8,7 @@ header. A GeoJSON feature's geometry is kept under the key ``geometry``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import unicodedata
@@ -199,6 +200,10 @@ def tidy_sheet(
         for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=column, max_col=column):
             if isinstance(cell.value, int | float):
                 cell.number_format = "0%"
+    for row in sheet.iter_rows(min_row=header_row + 1):
+        for cell in row:  # a day is shown as a day, without a time of day
+            if isinstance(cell.value, dt.date) and not isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd"
 
 
 def save_workbook(book: Any) -> bytes:

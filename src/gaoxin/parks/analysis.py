@@ -89,6 +89,10 @@ def _number(value: float, digits: int = 2) -> str:
 def reason_text(reason: Mapping[str, Any]) -> str:
     """One reason of an enterprise's result in words (translated)."""
     code, p = reason["code"], reason["params"]
+    if code == mb.NOT_IN_POOL:
+        return _(
+            "Not evaluated: no land registered, or less than the pool's minimum of %(mu)s 亩 (鲁政字〔2019〕235号)."
+        ) % {"mu": _number(float(p.get("min_land_mu", 0.0)), 1)}
     if code == "excluded":
         rule = str(p["rule"])
         if rule == "industry":

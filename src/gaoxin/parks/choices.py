@@ -36,6 +36,10 @@ class Metric(models.TextChoices):
     NOX = "nox_t", _("NOx emitted (t)")
 
 
+# Stored metrics that may be negative (net tax after VAT credit refunds): gaoxin.analysis.mu_benefit.SIGNED_METRICS.
+SIGNED_STORED_METRICS = frozenset({Metric.TAX.value})
+
+
 class Source(models.TextChoices):
     """Where a figure comes from. Department figures are verified; the enterprise's own are reported."""
 

@@ -92,14 +92,15 @@ if set(get_args(DatasetName)) != {*DATASETS, LAND_DATASET}:  # pragma: no cover 
     raise ImportError("parks.datasets: DatasetName must list every dataset")
 
 
-def parse_decimal(value: Any) -> Decimal | None:
-    """A non-negative number, None for a blank cell; ValueError for anything else."""
+def parse_decimal(value: Any, *, signed: bool = False) -> Decimal | None:
+    """A non-negative number (any finite number when ``signed``: a net tax after refunds), None for
+    a blank cell; ValueError for anything else."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         number = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation:
         raise ValueError("not a number") from None
-    if not number.is_finite() or number < 0:
+    if not number.is_finite() or (number < 0 and not signed):
         raise ValueError("negative")
     return number

@@ -173,9 +173,8 @@ class PortalActionForm(forms.Form):
 class OwnFiguresForm(forms.Form):
     """The enterprise's own figures (money in 万元 as on its reports): each field is a METRIC_UNITS code."""
 
-    tax_10k_yuan = forms.DecimalField(
+    tax_10k_yuan = forms.DecimalField(  # net of VAT credit refunds: may be negative
         label=capfirst(METRIC_UNITS["tax_10k_yuan"].label),
-        min_value=0,
         required=False,
         max_digits=14,
         decimal_places=4,

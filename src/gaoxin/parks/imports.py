@@ -20,7 +20,7 @@ from gaoxin.common.imports import Checked, Importer, Problem, header_map, regist
 from gaoxin.common.models import ImportBatch
 from gaoxin.common.tabular import Row
 from gaoxin.parks import access
-from gaoxin.parks.choices import LandRole
+from gaoxin.parks.choices import SIGNED_STORED_METRICS, LandRole
 from gaoxin.parks.datasets import (
     DATASETS,
     LAND_COLUMNS,
@@ -133,19 +133,25 @@ class DepartmentImporter(_ParksImporter):
             values = 0
             for col in present:
                 value = row.cells.get(hmap[col.name])
+                unit = self.dataset.unit(col)
+                signed = unit.metric in SIGNED_STORED_METRICS
                 try:
-                    number = parse_decimal(value)
+                    number = parse_decimal(value, signed=signed)
                 except ValueError:
                     problems.append(
                         Problem(
                             row.number,
                             hmap[col.name],
-                            _("“%(value)s” is not a non-negative number.") % {"value": value},
+                            (
+                                _("“%(value)s” is not a number.")
+                                if signed
+                                else _("“%(value)s” is not a non-negative number.")
+                            )
+                            % {"value": value},
                         )
                     )
                     continue
                 if number is not None:
-                    unit = self.dataset.unit(col)
                     parsed.append((row.number, enterprise, unit.metric, number * unit.per_unit))
                     values += 1
             if values == 0 and not any(p.row == row.number for p in problems):

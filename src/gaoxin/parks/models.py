@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.common.models import ImportBatch, TimeStamped
 from gaoxin.common.units import M2_PER_MU
 from gaoxin.parks.choices import (
+    SIGNED_STORED_METRICS,
     AppealStatus,
     EvaluationStatus,
     Flag,
@@ -253,9 +254,7 @@ class Fact(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
     source = models.CharField(_("source"), max_length=6, choices=Source.choices)
-    value = models.DecimalField(
-        _("value"), max_digits=18, decimal_places=4, validators=[MinValueValidator(0)]
-    )
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)  # see clean()
     batch = models.ForeignKey(
         ImportBatch,  # the department's file it came from (gaoxin.common.imports)
         verbose_name=_("import"),
@@ -278,6 +277,11 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         return "%s %s %s=%s" % (self.enterprise_id, self.year, self.metric, self.value)
+
+    def clean(self) -> None:
+        """Figures are not negative, except the net tax (after VAT credit refunds)."""
+        if self.value is not None and self.value < 0 and self.metric not in SIGNED_STORED_METRICS:
+            raise ValidationError({"value": _("This figure cannot be negative.")})
 
     @property
     def verified(self) -> bool:

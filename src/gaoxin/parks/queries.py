@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
@@ -316,7 +317,10 @@ def pool_members(evaluation: Evaluation, scheme: mb.Scheme) -> tuple[list[Enterp
         Enterprise.objects.filter(park__zone=evaluation.zone).select_related("park").order_by("pk")
     )
     land = land_mu_by_enterprise([e.pk for e in enterprises])
-    members = [e for e in enterprises if e.pk in land and land[e.pk] >= scheme.pool(e.scale).min_land_mu]
+    enters = mb.enters_pool(
+        scheme, [e.scale for e in enterprises], [land.get(e.pk, np.nan) for e in enterprises]
+    )
+    members = [e for e, ok in zip(enterprises, enters.tolist(), strict=True) if ok]  # the core's one rule
     return members, land
 
 

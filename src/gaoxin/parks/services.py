@@ -306,7 +306,7 @@ def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
             )
         )
     Result.objects.bulk_create(rows)
-    evaluated = [k != "T" for k in result.klass.tolist()]
+    evaluated = [k not in ("T", "") for k in result.klass.tolist()]
     evaluation.pool_means = mb.pool_means(scheme, firms, evaluated_only=evaluated)
     evaluation.benchmarks = {p: dict(info.benchmarks) for p, info in result.pools.items()}
     evaluation.counts = {p: dict(info.counts) for p, info in result.pools.items()}

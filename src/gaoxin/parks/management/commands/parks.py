@@ -34,11 +34,11 @@ from gaoxin.parks.validators import parse_scheme
 POOL_ALIASES = {"规上": "above", "规下": "below"}
 
 
-def _number(raw: Any) -> float:
+def _number(raw: Any, *, signed: bool = False) -> float:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return float("nan")
     value = float(str(raw).replace(",", "").strip())
-    if not np.isfinite(value) or value < 0:
+    if not np.isfinite(value) or (value < 0 and not signed):
         raise ValueError
     return value
 
@@ -71,10 +71,12 @@ def read_firms(path: Path, scheme: mb.Scheme) -> tuple[mb.Firms, list[str]]:
             problems.append(f"row {row.number}, pool: {pool!r} is not one of {', '.join(sorted(pool_codes))}")
         values = {}
         for m in scheme.metrics:
+            signed = m in mb.SIGNED_METRICS  # a net tax after refunds may be negative
             try:
-                values[m] = _number(c.get(m))
+                values[m] = _number(c.get(m), signed=signed)
             except ValueError:
-                problems.append(f"row {row.number}, {m}: {c.get(m)!r} is not a non-negative number")
+                kind = "a number" if signed else "a non-negative number"
+                problems.append(f"row {row.number}, {m}: {c.get(m)!r} is not {kind}")
         try:
             y = _number(c.get("years_in_production"))
         except ValueError:
@@ -149,12 +151,13 @@ class Command(BaseCommand):
         rows = []
         for i, fid in enumerate(firms.ids):
             pool = scheme.pool(firms.pool[i])
+            in_pool = result.excluded_by[i] != mb.NOT_IN_POOL  # the core's entry rule (land, 3 亩 for 规下)
             row: dict[str, Any] = {
                 "id": fid,
                 "name": names[i],
                 "pool": firms.pool[i],
-                "score": float(result.score[i]),
-                "rank": int(result.rank[i]),
+                "score": float(result.score[i]) if in_pool else None,
+                "rank": int(result.rank[i]) if in_pool else None,
                 "class": str(result.klass[i]),
             }
             for j, ind in enumerate(pool.indicators):
