@@ -134,6 +134,30 @@ def test_an_upheld_appeal_sends_the_evaluation_back_to_scoring(evaluation_2025, 
     services.decide_appeal(None, appeal, upheld=True, response="补录税务核定数后重新测算")  # type: ignore[arg-type]
     evaluation_2025.refresh_from_db()
     assert evaluation_2025.status == "scored" and evaluation_2025.notice_on is None
+    # the corrected data is scored again: the objection and its decision stay with the firm's result
+    services.score(None, evaluation_2025)
+    kept = result_of("E3").appeals.get()
+    assert kept.pk == appeal.pk and kept.status == "upheld" and kept.response == "补录税务核定数后重新测算"
+    assert kept.evaluation_id == evaluation_2025.pk and kept.enterprise == enterprise("E3")
+
+
+def test_an_objection_outlives_its_firm_leaving_and_reentering_the_pool(evaluation_2025, e3_user) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.parks.models import Appeal, LandUse
+
+    services.score(None, evaluation_2025)
+    services.publish_notice(None, evaluation_2025, on=dt.date(2026, 7, 1))
+    appeal = services.file_appeal(e3_user, result_of("E3"), "用地面积有误", today=dt.date(2026, 7, 2))
+    services.decide_appeal(None, appeal, upheld=True, response="核减用地后重新测算")  # type: ignore[arg-type]
+    evaluation_2025.refresh_from_db()
+    uses = list(LandUse.objects.filter(enterprise=enterprise("E3")))
+    LandUse.objects.filter(enterprise=enterprise("E3")).delete()  # no land: out of the pool
+    services.score(None, evaluation_2025)
+    orphan = Appeal.objects.get(pk=appeal.pk)
+    assert orphan.result is None and orphan.status == "upheld"
+    for use in uses:
+        use.save()  # land back: the firm's new result carries the objection again
+    services.score(None, evaluation_2025)
+    assert Appeal.objects.get(pk=appeal.pk).result == result_of("E3")
 
 
 def test_the_surcharge_list_carries_the_account_numbers(evaluation_2025) -> None:  # type: ignore[no-untyped-def]

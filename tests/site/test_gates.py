@@ -140,7 +140,9 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
     result = Result.objects.create(
         evaluation=park_evaluation, enterprise=enterprise, pool="above", score=Decimal(10), klass="B"
     )
-    appeal = Appeal.objects.create(result=result, text="别处异议")
+    appeal = Appeal.objects.create(
+        evaluation=result.evaluation, enterprise=result.enterprise, result=result, text="别处异议"
+    )
     return {
         "zone": other,
         "street": street.pk,

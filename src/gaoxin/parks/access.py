@@ -120,7 +120,7 @@ def own_results(user: User) -> QuerySet[Result]:
 def appeal_for_decision(user: User, zone: Zone, pk: int) -> Appeal:
     require_manage(user)
     return get_object_or_404(
-        Appeal.objects.filter(result__evaluation__zone=zone).select_related("result__evaluation"), pk=pk
+        Appeal.objects.filter(evaluation__zone=zone).select_related("evaluation", "enterprise"), pk=pk
     )
 
 

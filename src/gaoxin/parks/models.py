@@ -431,10 +431,23 @@ class Result(models.Model):
 
 
 class Appeal(TimeStamped):
-    """An objection to a result during the public notice (申诉)."""
+    """An objection to a result during the public notice (申诉). It belongs to the firm and the evaluation
+    and outlives re-scoring: ``result`` is the firm's current result (re-linked when the evaluation is
+    scored again; empty while the firm has none)."""
 
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="appeals"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="appeals"
+    )
     result = models.ForeignKey(
-        Result, verbose_name=_("result"), on_delete=models.CASCADE, related_name="appeals"
+        Result,
+        verbose_name=_("result"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appeals",
     )
     text = models.TextField(_("objection"))
     status = models.CharField(
@@ -463,7 +476,7 @@ class Appeal(TimeStamped):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return "%s %s" % (self.result_id, self.status)
+        return "%s %s %s" % (self.evaluation_id, self.enterprise_id, self.status)
 
 
 class PolicyMeasure(models.Model):

@@ -350,7 +350,7 @@ def schemes() -> QuerySet[Scheme]:
 
 
 def appeals_of(evaluation: Evaluation) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(result__evaluation=evaluation).select_related("result__enterprise")
+    return Appeal.objects.filter(evaluation=evaluation).select_related("enterprise", "result")
 
 
 def measures(klass: str | None = None) -> QuerySet[PolicyMeasure]:

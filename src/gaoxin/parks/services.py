@@ -265,7 +265,6 @@ def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
     except mb.DataError as exc:
         raise WorkflowError(_("The data cannot be scored: %(reason)s") % {"reason": exc.message}) from None
     history = queries.class_history([e.pk for e in enterprises], evaluation.year)
-    evaluation.results.all().delete()
     rows = []
     for i, e in enumerate(enterprises):
         klass = str(result.klass[i])
@@ -305,7 +304,7 @@ def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
                 previous_klass=past.get(evaluation.year - 1, ""),
             )
         )
-    Result.objects.bulk_create(rows)
+    _store_results(evaluation, rows)
     evaluated = [k not in ("T", "") for k in result.klass.tolist()]
     evaluation.pool_means = mb.pool_means(scheme, firms, evaluated_only=evaluated)
     evaluation.benchmarks = {p: dict(info.benchmarks) for p, info in result.pools.items()}
@@ -323,6 +322,43 @@ def score(actor: User | None, evaluation: Evaluation) -> Evaluation:
         audit.note(gettext_noop("%(n)s results"), n=len(rows)),
     )
     return evaluation
+
+
+RESULT_FIELDS = [
+    "pool",
+    "land_mu",
+    "score",
+    "rank",
+    "klass",
+    "indicators",
+    "reasons",
+    "consecutive_d",
+    "surcharge_yuan_per_kwh",
+    "previous_klass",
+]
+
+
+def _store_results(evaluation: Evaluation, rows: list[Result]) -> None:
+    """Replace the evaluation's results by ``rows`` keeping each firm's result row (so its objections,
+    decided or not, stay linked); a firm no longer scored loses its result, not its objections."""
+    existing = {r.enterprise_id: r for r in evaluation.results.all()}
+    fresh, changed = [], []
+    for row in rows:
+        old = existing.pop(row.enterprise_id, None)
+        if old is None:
+            fresh.append(row)
+            continue
+        for name in RESULT_FIELDS:
+            setattr(old, name, getattr(row, name))
+        changed.append(old)
+    Result.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()  # objections: result → empty
+    Result.objects.bulk_update(changed, RESULT_FIELDS, batch_size=500)
+    Result.objects.bulk_create(fresh)
+    by_firm = dict(evaluation.results.values_list("enterprise_id", "pk"))
+    for appeal in Appeal.objects.filter(evaluation=evaluation, result__isnull=True):
+        if appeal.enterprise_id in by_firm:
+            appeal.result_id = by_firm[appeal.enterprise_id]
+            appeal.save(update_fields=["result"])
 
 
 def _db_metrics(ind: mb.Indicator) -> list[str]:
@@ -358,7 +394,9 @@ def file_appeal(actor: User | None, result: Result, text: str, *, today: dt.date
         )
     if not text.strip():
         raise ValidationError(_("Say what is wrong and attach the evidence."))
-    appeal = Appeal.objects.create(result=result, text=text.strip(), filed_by=actor)
+    appeal = Appeal.objects.create(
+        evaluation=evaluation, enterprise=result.enterprise, result=result, text=text.strip(), filed_by=actor
+    )
     _audit(actor, "create", "mu_appeal", appeal.pk, result.enterprise.name, f"{evaluation.year}")
     return appeal
 
@@ -379,12 +417,12 @@ def decide_appeal(actor: User | None, appeal: Appeal, *, upheld: bool, response:
         "decide",
         "mu_appeal",
         appeal.pk,
-        appeal.result.enterprise.name,
+        appeal.enterprise.name,
         audit.note(gettext_noop("decision: %(status)s"), status=appeal.get_status_display()),
     )
     if upheld:
         # Corrected data must be scored again: back to draft, the notice starts anew afterwards.
-        evaluation = appeal.result.evaluation
+        evaluation = appeal.evaluation
         evaluation.status = EvaluationStatus.SCORED
         evaluation.notice_on = None
         evaluation.save(update_fields=["status", "notice_on", "updated_at"])

@@ -265,7 +265,7 @@ def appeal_decide(request: Request, pk: int) -> HttpResponse:
             messages.success(request, _("The objection has been decided."))
     else:
         messages.error(request, _("Give a decision and its reasons."))
-    return redirect("parks:evaluation", pk=appeal.result.evaluation_id)
+    return redirect("parks:evaluation", pk=appeal.evaluation_id)
 
 
 @login_required
