@@ -473,3 +473,24 @@ def test_low_efficiency_rules_on_a_built_parcel() -> None:
         "sublet",
     )
     assert not flags.idle
+
+
+def test_the_last_tie_break_orders_numeric_ids_by_value_not_as_text() -> None:
+    """Identical firms: the id decides, "9" before "10" (the app's ids are database keys)."""
+    n = 12
+    metrics = {m: np.full(n, 50.0) for m in METRICS}
+    ids = [str(k) for k in range(1, n + 1)]
+    firms = mb.Firms(ids, ["above"] * n, metrics, ["3411"] * n, np.full(n, 10.0), [frozenset()] * n)
+    res = mb.evaluate(example_scheme(), firms)
+    ranked = [ids[i] for i in np.argsort(res.rank)]
+    assert ranked == ids  # 1, 2, …, 9, 10, 11, 12
+    mixed = mb.Firms(
+        ["b", "10", "a", "9"],
+        ["above"] * 4,
+        {m: np.full(4, 5.0) for m in METRICS},
+        ["3411"] * 4,
+        np.full(4, 10.0),
+        [frozenset()] * 4,
+    )
+    order = [mixed.ids[i] for i in np.argsort(mb.evaluate(example_scheme(), mixed).rank)]
+    assert order == ["9", "10", "a", "b"]

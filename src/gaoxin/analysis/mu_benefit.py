@@ -608,6 +608,13 @@ SIGNED_METRICS = frozenset({"tax_10k_yuan"})
 NOT_IN_POOL = "not_in_pool"  # excluded_by of a firm that does not enter its pool (no class at all)
 
 
+def _id_key(value: Any) -> tuple[int, int, str]:
+    """The last tie-break, the enterprise id ascending: whole numbers by value ("9" before "10"), then
+    other ids as text."""
+    text = str(value).strip()
+    return (0, int(text), "") if text.isdecimal() and text.isascii() else (1, 0, text)
+
+
 def enters_pool(scheme: Scheme, pools: Sequence[str], land_mu: Any) -> NDArray[np.bool_]:
     """Which firms enter their pool at all — the one entry rule of the page, the API and the command
     line: land known and positive (a firm without land has no 亩均 figures) and at least the pool's
@@ -661,7 +668,7 @@ def evaluate(
     flags = firms.flags
     flag_masks = _Flags(firms)
     id_order = np.empty(n, dtype=np.int64)
-    id_order[np.argsort(np.asarray(firms.ids, dtype=str), kind="stable")] = np.arange(n)
+    id_order[sorted(range(n), key=lambda i: _id_key(firms.ids[i]))] = np.arange(n)
 
     for pool in scheme.pools:
         rows = np.flatnonzero((pool_arr == pool.code) & member)
