@@ -224,3 +224,17 @@ def test_the_land_file_replaces_the_uses_of_its_parcels_or_writes_nothing(exampl
         ("E1 企业", "owner", Decimal("30000")),
         ("E2 企业", "tenant", Decimal("3000")),
     }
+
+
+def test_the_score_button_is_offered_only_where_scoring_is_allowed(
+    client_of, park_staff, evaluation_2025
+) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    c = client_of(park_staff)
+    url = reverse("parks:evaluation", args=[evaluation_2025.pk])
+    assert 'id="step-score"' in c.get(url).content.decode()  # collecting figures
+    services.score(None, evaluation_2025)
+    services.publish_notice(None, evaluation_2025, on=dt.date(2026, 7, 1))
+    page = c.get(url).content.decode()
+    assert 'id="step-score"' not in page  # during the notice ("notice" is not "land_notice")
