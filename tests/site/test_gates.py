@@ -17,12 +17,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.services import create_user
 from gaoxin.analysis.identifiers import uscc_check_char
+from gaoxin.common.models import Attachment
 from gaoxin.lifecircle import services as lifecircle_services
 from gaoxin.lifecircle.models import AreaResult, CandidateList, Evaluation, Scenario
 from gaoxin.parks import services as parks_services
 from gaoxin.parks.models import Appeal, Enterprise, Park, Result, Scheme
 from gaoxin.parks.models import Evaluation as ParkEvaluation
 from gaoxin.places.models import Community, Facility, FacilityType, ResidentialArea, Street, Zone
+from gaoxin.plans.models import Node, Programme, ProgressReport, Target, Task, Unit
 from tests.conftest import PASSWORD
 
 # url name → (persona who sees everything of their own zone, method, kwargs built from the other zone)
@@ -54,6 +56,19 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "api:evaluation_step": ("park", "post", {"evaluation_id": "park_evaluation", "step": "score"}),
     "api:evaluation_results": ("park", "get", {"evaluation_id": "park_evaluation"}),
     "api:get_result": ("park", "get", {"result_id": "result"}),
+    "plans:target": ("admin", "get", {"pk": "target"}),
+    "plans:target_edit": ("admin", "get", {"pk": "target"}),
+    "plans:programme": ("admin", "get", {"pk": "programme"}),
+    "plans:programme_export": ("admin", "get", {"pk": "programme"}),
+    "plans:programme_import": ("admin", "post", {"pk": "programme"}),
+    "plans:programme_escalate": ("admin", "post", {"pk": "programme"}),
+    "plans:task": ("admin", "get", {"pk": "task"}),
+    "plans:node_finish": ("admin", "post", {"pk": "node"}),
+    "plans:node_reopen": ("admin", "post", {"pk": "node"}),
+    "plans:attachment": ("admin", "get", {"pk": "attachment"}),
+    "api:get_target": ("admin", "get", {"target_id": "target"}),
+    "api:get_programme": ("admin", "get", {"programme_id": "programme"}),
+    "api:finish_node": ("admin", "post", {"node_id": "node"}),
 }
 
 # URL patterns with a parameter that is not an object of a zone, and where their gate is tested.
@@ -143,7 +158,33 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
     appeal = Appeal.objects.create(
         evaluation=result.evaluation, enterprise=result.enterprise, result=result, text="别处异议"
     )
+    unit = Unit.objects.create(zone=other, name="别处单位")
+    target = Target.objects.create(
+        zone=other,
+        year=2026,
+        code="T1",
+        title="别处目标",
+        owner=unit,
+        kind="reported",
+        goal=Decimal(1),
+        start_on=dt.date(2026, 1, 1),
+        due_on=dt.date(2026, 12, 31),
+    )
+    programme = Programme.objects.create(zone=other, name="别处计划", year=2026, coordinator=unit)
+    task = Task.objects.create(programme=programme, number="1", content="别处任务", lead=unit)
+    node = Node.objects.create(task=task, title="别处节点", due_on=dt.date(2026, 1, 31))
+    evidence = Attachment.objects.create(
+        name="a.pdf", content_type="application/pdf", size=5, sha256="0", data=b"%PDF-"
+    )
+    ProgressReport.objects.create(
+        task=task, unit=unit, period="2026-01", text="x", attachment=evidence, reported_on=dt.date(2026, 1, 2)
+    )
     return {
+        "target": target.pk,
+        "programme": programme.pk,
+        "task": task.pk,
+        "node": node.pk,
+        "attachment": evidence.pk,
         "zone": other,
         "street": street.pk,
         "area": area.pk,
@@ -165,7 +206,8 @@ def park_staff_user(zone: Zone) -> object:
 
 
 def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user, other_zone):  # type: ignore[no-untyped-def]
-    personas = {"planner": planner, "park": park_staff_user}
+    admin = create_user("zadmin", PASSWORD, roles=[Role.ZONE_ADMIN])
+    personas = {"planner": planner, "park": park_staff_user, "admin": admin}
     served = []
     for name, (persona, method, kwargs) in ZONE_OBJECTS.items():
         args = {k: other_zone.get(v, v) for k, v in kwargs.items()}
@@ -179,6 +221,7 @@ def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user
     assert Scenario.objects.filter(pk=other_zone["scenario"]).exists()
     assert ParkEvaluation.objects.get(pk=other_zone["park_evaluation"]).status == "notice"
     assert Appeal.objects.get(pk=other_zone["appeal"]).status == "open"
+    assert Node.objects.get(pk=other_zone["node"]).done_on is None
 
 
 def test_objects_named_in_a_request_body_are_gated_too(client_of, planner, other_zone):  # type: ignore[no-untyped-def]

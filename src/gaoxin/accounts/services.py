@@ -61,9 +61,29 @@ _PARKS_MODELS = (
 )
 _PARKS_VIEW = [f"parks.view_{m}" for m in _PARKS_MODELS]
 _PARKS_ALL = [f"parks.{a}_{m}" for m in _PARKS_MODELS for a in ("view", "add", "change", "delete")]
+_PLANS_MODELS = (
+    "unit",
+    "target",
+    "targetreport",
+    "programme",
+    "task",
+    "node",
+    "progressreport",
+    "supervisionnotice",
+)
+_PLANS_VIEW = [f"plans.view_{m}" for m in _PLANS_MODELS]
+# The zone administration runs the targets and the tables and is the supervision office (督查室).
+_PLANS_ALL = [f"plans.{a}_{m}" for m in _PLANS_MODELS for a in ("view", "add", "change")] + [
+    "plans.supervise"
+]
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.ZONE_ADMIN: _PLACES_ALL + _PLACES_IMPORT + _LIFECIRCLE_RUN + _LIFECIRCLE_PROFILES + _PARKS_ALL,
-    Role.PLANNER: _PLACES_ALL + _PLACES_IMPORT + _LIFECIRCLE_RUN,
+    Role.ZONE_ADMIN: _PLACES_ALL
+    + _PLACES_IMPORT
+    + _LIFECIRCLE_RUN
+    + _LIFECIRCLE_PROFILES
+    + _PARKS_ALL
+    + _PLANS_ALL,
+    Role.PLANNER: _PLACES_ALL + _PLACES_IMPORT + _LIFECIRCLE_RUN + _PLANS_VIEW,
     Role.STREET_STAFF: _PLACES_VIEW
     + [
         "places.add_residentialarea",
@@ -73,7 +93,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_PLACES_IMPORT,
         *_LIFECIRCLE_VIEW,
     ],
-    Role.LEADERSHIP: _PLACES_VIEW + _LIFECIRCLE_VIEW + _PARKS_VIEW,
+    Role.LEADERSHIP: _PLACES_VIEW + _LIFECIRCLE_VIEW + _PARKS_VIEW + _PLANS_VIEW,
     Role.PARK_STAFF: _PLACES_VIEW + _PARKS_ALL,
     Role.DOCTOR: ["places.view_facility", "places.view_facilitytype"],
     Role.RESIDENT: [],
@@ -88,7 +108,7 @@ def ensure_roles() -> None:
     perms = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.filter(
-            content_type__app_label__in=["places", "lifecircle", "parks"]
+            content_type__app_label__in=["places", "lifecircle", "parks", "plans"]
         ).select_related("content_type")
     }
     with transaction.atomic():

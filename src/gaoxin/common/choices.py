@@ -55,6 +55,10 @@ AUDIT_ACTIONS = {
     "publish": pgettext_lazy("audit", "published"),
     "backup": pgettext_lazy("audit", "backed up"),
     "restore": pgettext_lazy("audit", "restored"),
+    "report": pgettext_lazy("audit", "progress reported"),
+    "finish": pgettext_lazy("audit", "marked done"),
+    "reopen": pgettext_lazy("audit", "reopened"),
+    "escalate": pgettext_lazy("audit", "supervision notices issued"),
 }
 AUDIT_TARGETS = {
     "resident": pgettext_lazy("audit", "resident"),
@@ -72,6 +76,10 @@ AUDIT_TARGETS = {
     "mu_evaluation": pgettext_lazy("audit", "亩产效益 evaluation"),
     "mu_appeal": pgettext_lazy("audit", "objection"),
     "database": pgettext_lazy("audit", "database"),
+    "target": pgettext_lazy("audit", "target"),
+    "programme": pgettext_lazy("audit", "programme"),
+    "task": pgettext_lazy("audit", "task"),
+    "node": pgettext_lazy("audit", "time node"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

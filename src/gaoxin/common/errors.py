@@ -76,6 +76,15 @@ MESSAGES: dict[str, Promise] = {
     "unknown_pool": _("The scheme has no pool “%(pool)s”."),
     "missing_metric": _("The data has no figure “%(metric)s” that the scheme needs."),
     "no_benchmark": _("Pool %(pool)s: an indicator has no prior mean and no enterprise with data."),
+    # plans, targets and time nodes (analysis.plans)
+    "plans_node_date": _(
+        "A time node must start with a valid date (e.g. 2026-03-31 or 2026年3月底): %(text)s"
+    ),
+    "plans_node_title": _("A time node needs what is due after its date: %(text)s"),
+    "plans_soon_days": _("The reminder window cannot be negative."),
+    "plans_due_before_start": _("A target cannot be due before it starts."),
+    "plans_goal": _("A goal is a number of zero or more."),
+    "plans_negative_amount": _("Planned and completed amounts cannot be negative."),
 }
 
 # Codes that only a programming error can raise (arrays of the wrong shape, an index out of range):

@@ -60,6 +60,11 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     Institution.objects.all().delete()
     ServicePackage.objects.all().delete()
 
+    from gaoxin.plans.models import Programme, Target, Unit
+
+    Programme.objects.all().delete()
+    Target.objects.all().delete()
+    Unit.objects.all().delete()
     Evaluation.objects.all().delete()
     Plant.objects.all().delete()  # an owner is protected while it owns a plant
     Enterprise.objects.all().delete()
@@ -131,8 +136,12 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     park_counts = load_parks(zone, users, seed)
     health_counts = load_health(zone, users, seed)
     candidates = load_candidates(zone, users["planner"])
+    from gaoxin.demo.plans import load_plans
+
+    plan_counts = load_plans(zone, users)
     return {
         **park_counts,
+        **plan_counts,
         **health_counts,
         "candidate_sites": candidates,
         "streets": len(streets),

@@ -30,6 +30,27 @@ class ParksConfig(AppConfig):
             NavLink(_("My enterprise"), "parks:portal", access.is_enterprise_user, order=41),
         ]
 
+    def measures(self) -> list[Any]:
+        """What targets can be computed by from the parks' data (gaoxin.common.measures)."""
+        from gaoxin.common.measures import Measure, Param
+        from gaoxin.parks import queries
+
+        return [
+            Measure(
+                "parks.revenue_parks",
+                _("Parks with yearly revenue of at least a threshold"),
+                _("parks"),
+                queries.revenue_parks_measure,
+                (
+                    Param("threshold_yi", _("threshold (亿元)"), "decimal", required=False, default="100"),
+                    Param("year", _("year"), "integer", required=False),
+                ),
+                _(
+                    "Parks whose revenue reaches the threshold in the year (else in their latest year reported)."
+                ),
+            )
+        ]
+
     def landing(self, user: Any) -> Landing | None:
         """An enterprise starts at its portal, park staff at the parks' overview."""
         from django.urls import reverse

@@ -10,10 +10,12 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis import mu_benefit as mb
+from gaoxin.common.measures import Counted, Reading
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_YI, yuan_to_yi
 from gaoxin.parks import access, analysis
 from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, land_mu_by_enterprise, parcel_flags
@@ -367,3 +369,29 @@ def scheme_parameters(scheme: Scheme) -> list[analysis.SchemeParameter]:
 def scheme_versions(scheme: Scheme) -> QuerySet[Scheme]:
     """Every version of the scheme's name, newest first."""
     return Scheme.objects.filter(name=scheme.name).order_by("-version")
+
+
+def revenue_parks_measure(zone: Zone, params: dict[str, Any], day: dt.date) -> Reading:
+    """Measure "parks.revenue_parks": the parks whose yearly revenue reaches the threshold (亿元, 100 by
+    default) in the year given, or else each park's latest year reported up to the day's year."""
+    threshold = Decimal(params.get("threshold_yi") or 100) * YUAN_PER_YI
+    years = ParkYear.objects.filter(park__zone=zone).select_related("park").order_by("park__code", "year")
+    if params.get("year"):
+        years = years.filter(year=int(params["year"]))
+    else:
+        years = years.filter(year__lte=day.year)
+    latest: dict[int, ParkYear] = {}
+    for y in years:
+        latest[y.park_id] = y  # ordered by year: the last one wins
+    rows = [
+        Counted(
+            label=y.park.name,
+            detail=_("%(year)s: %(revenue)s 亿元")
+            % {"year": y.year, "revenue": f"{yuan_to_yi(y.revenue_yuan):,.1f}"},
+            url=reverse("parks:index"),
+            amount=yuan_to_yi(y.revenue_yuan),
+        )
+        for y in latest.values()
+        if y.revenue_yuan >= threshold
+    ]
+    return Reading(Decimal(len(rows)), rows)

@@ -68,6 +68,44 @@ class PlacesConfig(AppConfig):
             NavLink(_("Import / export"), "places:import", access.can_import, order=90),
         ]
 
+    def measures(self) -> list[Any]:
+        """What targets can be computed by from the facility registry (gaoxin.common.measures)."""
+        from gaoxin.common.measures import Measure, Param
+        from gaoxin.places import queries
+        from gaoxin.places.models import Street
+
+        def types() -> list[tuple[str, str]]:
+            return [(t.code, t.label) for t in queries.facility_types()]
+
+        def streets() -> list[tuple[str, str]]:
+            return list(Street.objects.order_by("code").values_list("code", "name"))
+
+        params = (
+            Param("type", _("facility type"), "choice", choices=types),
+            Param("street", _("street"), "choice", required=False, choices=streets),
+            Param("opened_from", _("opened on or after"), "date", required=False),
+        )
+        return [
+            Measure(
+                "places.facilities_open",
+                _("Open facilities of a type"),
+                _("facilities"),
+                queries.facilities_open_measure,
+                params,
+                _(
+                    "Facilities of the type open on the day in the registry (opened on or before it, not closed)."
+                ),
+            ),
+            Measure(
+                "places.facility_capacity",
+                _("Capacity of the open facilities of a type"),
+                _("places, beds or seats"),
+                queries.facility_capacity_measure,
+                params,
+                _("The capacity (places, beds or seats) of the facilities of the type open on the day."),
+            ),
+        ]
+
     def landing(self, user: Any) -> Landing | None:
         """Street staff start with their street's facilities (the life circle offers more when run)."""
         from django.urls import reverse

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import shapely.geometry
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 
 from gaoxin.accounts.models import User
 from gaoxin.common import tabular
+from gaoxin.common.measures import Counted, Reading
 from gaoxin.places import access
 from gaoxin.places.choices import FacilityStatus, ImportDataset, ServiceClass
 from gaoxin.places.datasets import COLUMNS
@@ -368,3 +372,48 @@ def base_layers(zone: Zone) -> dict[str, Any]:
         "minor": {"type": "MultiLineString", "coordinates": minor},
         "streets": {"type": "FeatureCollection", "features": streets},
     }
+
+
+def open_on(zone: Zone, day: date) -> QuerySet[Facility]:
+    """The zone's facilities open on ``day``: open now or closed since (a closed facility was open before
+    its closing day), opened on or before ``day`` (an open facility with no opening date counts), and not
+    closed on or before ``day``."""
+    return (
+        facilities(zone)
+        .filter(status__in=(FacilityStatus.OPEN, FacilityStatus.CLOSED))
+        .filter(Q(opened_on__isnull=True, status=FacilityStatus.OPEN) | Q(opened_on__lte=day))
+        .exclude(closed_on__lte=day)
+    )
+
+
+def _open_of_type(zone: Zone, params: dict[str, Any], day: date) -> QuerySet[Facility]:
+    qs = open_on(zone, day).filter(type__code=params["type"])
+    if params.get("street"):
+        qs = qs.filter(street__code=params["street"])
+    if params.get("opened_from"):
+        qs = qs.filter(opened_on__gte=date.fromisoformat(params["opened_from"]))
+    return qs.order_by("opened_on", "code")
+
+
+def _counted(f: Facility, amount: Decimal | None = None) -> Counted:
+    opened = f.opened_on.isoformat() if f.opened_on else "—"
+    return Counted(
+        label=f.name,
+        detail=f"{f.street.name} · {f.get_status_display()} · {opened}",
+        url=reverse("places:facility_detail", args=[f.pk]),
+        amount=amount,
+    )
+
+
+def facilities_open_measure(zone: Zone, params: dict[str, Any], day: date) -> Reading:
+    """Measure "places.facilities_open": how many facilities of a type are open on the day (in a street,
+    opened since a date, when given)."""
+    rows = [_counted(f) for f in _open_of_type(zone, params, day)]
+    return Reading(Decimal(len(rows)), rows)
+
+
+def facility_capacity_measure(zone: Zone, params: dict[str, Any], day: date) -> Reading:
+    """Measure "places.facility_capacity": the places, beds or seats of the open facilities of a type."""
+    found = list(_open_of_type(zone, params, day))
+    rows = [_counted(f, Decimal(f.capacity or 0)) for f in found]
+    return Reading(sum((r.amount or Decimal(0) for r in rows), Decimal(0)), rows)

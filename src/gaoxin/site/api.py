@@ -28,6 +28,7 @@ from gaoxin.lifecircle.api import router as lifecircle_router
 from gaoxin.parks.api import router as parks_router
 from gaoxin.places.api import router as places_router
 from gaoxin.places.web import NoZone
+from gaoxin.plans.api import router as plans_router
 
 
 class ObjectBodyParser(Parser):
@@ -74,6 +75,7 @@ api.add_decorator(known_query_only, mode="view")
 api.add_router("/places/", places_router)
 api.add_router("/lifecircle/", lifecircle_router)
 api.add_router("/parks/", parks_router)
+api.add_router("/plans/", plans_router)
 api.add_router("/health/", health_router)
 
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "gaoxin.places",
     "gaoxin.lifecircle",
     "gaoxin.parks",
+    "gaoxin.plans",
     "gaoxin.health",
     "gaoxin.site",
     "gaoxin.demo",
@@ -242,6 +243,7 @@ GAOXIN_MAP_TILE_URL = env_str("GAOXIN_MAP_TILE_URL", "")
 GAOXIN_MAP_TILE_ATTRIBUTION = env_str("GAOXIN_MAP_TILE_ATTRIBUTION", "")
 # Largest file accepted by the import page, in bytes.
 GAOXIN_IMPORT_MAX_BYTES = env_int("GAOXIN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+GAOXIN_ATTACHMENT_MAX_BYTES = env_int("GAOXIN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_IMPORT_MAX_BYTES + 1024 * 1024
 

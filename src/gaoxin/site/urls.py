@@ -24,6 +24,7 @@ urlpatterns = [
     path("places/", include("gaoxin.places.urls")),
     path("lifecircle/", include("gaoxin.lifecircle.urls")),
     path("parks/", include("gaoxin.parks.urls")),
+    path("plans/", include("gaoxin.plans.urls")),
     path("health/", include("gaoxin.health.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

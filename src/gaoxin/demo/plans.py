@@ -1,0 +1,260 @@
+"""The demo's targets and task table: the zone's targets for the year of the day the demo is loaded (the
+seed's programme, targets-and-projects §1), each computed from the registry where the data allows, and
+the parks' 双带 action plan as a task allocation table of 30 tasks whose time nodes lie around the load
+day — most done on time, a few done late, some due in the next days and exactly two overdue, with their
+supervision notices issued. Dates are relative to the load day, so the board tells the same story
+whenever the demo is loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from gaoxin.accounts.models import User
+from gaoxin.places.models import Facility, Zone
+from gaoxin.plans import services
+from gaoxin.plans.choices import TargetKind
+from gaoxin.plans.models import Node, Programme, Target, TargetReport, Task, Unit
+
+UNITS = [
+    "党工委管委会办公室（督查室）",
+    "社会事业发展局",
+    "园区发展服务中心",
+    "经济发展局",
+    "科技创新局",
+    "投资促进局",
+    "财政金融局",
+    "自然资源和规划分局",
+    "建设局",
+    "人力资源和社会保障局",
+    "生态环境分局",
+    "市场监管分局",
+    "洸河街道办事处",
+    "柳行街道办事处",
+    "王因街道办事处",
+]
+SOURCE = "济宁高新区年度工作要点（民政、园区、新城建设）"
+
+# code, title, owner, measure, params, goal, goal_max, unit
+TARGETS: list[tuple[str, str, str, str, dict[str, Any], int, int | None, str]] = [
+    (
+        "MZ-1",
+        "建成示范社区养老服务中心",
+        "社会事业发展局",
+        "places.facilities_open",
+        {"type": "elderly_service_center"},
+        1,
+        None,
+        "处",
+    ),
+    (
+        "MZ-2",
+        "建成城市社区日间照料中心",
+        "社会事业发展局",
+        "places.facilities_open",
+        {"type": "day_care_center"},
+        1,
+        None,
+        "处",
+    ),
+    (
+        "MZ-3",
+        "建成互助养老院",
+        "社会事业发展局",
+        "places.facilities_open",
+        {"type": "mutual_aid_home"},
+        2,
+        None,
+        "处",
+    ),
+    (
+        "MZ-4",
+        "建成社区老年人食堂",
+        "社会事业发展局",
+        "places.facilities_open",
+        {"type": "community_canteen"},
+        3,
+        5,
+        "处",
+    ),
+    ("MZ-5", "支持养老机构建设国学书屋", "社会事业发展局", "", {}, 5, None, "处"),
+    ("MZ-6", "提升街道敬老院服务能力", "社会事业发展局", "", {}, 3, None, "处"),
+    (
+        "YQ-1",
+        "营业收入过百亿元园区",
+        "园区发展服务中心",
+        "parks.revenue_parks",
+        {"threshold_yi": "100"},
+        5,
+        None,
+        "个",
+    ),
+    ("YQ-2", "规划建设标准化厂房", "园区发展服务中心", "", {}, 300000, None, "m²"),
+    ("SQ-1", "洸河、柳行、王因街道各建成一个标准化一刻钟社区服务圈", "社会事业发展局", "", {}, 3, None, "个"),
+]
+NEW_THIS_YEAR = {
+    "elderly_service_center": 0,
+    "day_care_center": 1,
+    "mutual_aid_home": 1,
+    "community_canteen": 2,
+}
+
+# The 双带 action plan (EST: tasks of the kind the seed names; text invented for the demo).
+TASK_TEXTS = [
+    ("实施园区“双招双引”，引进过亿元产业项目", "引进亿元以上项目10个", "投资促进局"),
+    ("编制十园产业链图谱和招商清单", "完成10张图谱", "园区发展服务中心"),
+    ("推进小微企业产业园提档升级试点", "2个园区完成改造", "园区发展服务中心"),
+    ("开展亩产效益综合评价并兑现差别化政策", "评价覆盖率100%", "园区发展服务中心"),
+    ("盘活低效闲置土地", "处置闲置土地500亩", "自然资源和规划分局"),
+    ("建设标准化厂房", "新开工标准化厂房10万平方米", "建设局"),
+    ("培育高新技术企业", "新增高新技术企业30家", "科技创新局"),
+    ("建设园区公共服务平台", "平台上线运行", "园区发展服务中心"),
+    ("组建产业引导基金", "基金规模10亿元", "财政金融局"),
+    ("开展银企对接活动", "对接活动12场", "财政金融局"),
+    ("实施智慧园区建设", "2个园区达到智慧园区标准", "经济发展局"),
+    ("创建绿色园区", "1个园区创建省级绿色园区", "生态环境分局"),
+    ("引进高层次人才团队", "引进团队5个", "人力资源和社会保障局"),
+    ("建设人才公寓", "交付人才公寓500套", "建设局"),
+    ("推进规上工业企业技术改造", "技改项目50个", "经济发展局"),
+    ("培育专精特新企业", "新增省级专精特新企业20家", "经济发展局"),
+    ("推动企业上市挂牌", "新增挂牌企业3家", "财政金融局"),
+    ("建设孵化器和加速器", "新增孵化面积5万平方米", "科技创新局"),
+    ("完善园区道路和管网配套", "新建道路5公里", "建设局"),
+    ("推进园区污水集中处理", "污水收集率95%", "生态环境分局"),
+    ("开展质量品牌提升行动", "新增山东名牌5个", "市场监管分局"),
+    ("落实企业服务专员制度", "服务专员覆盖规上企业", "园区发展服务中心"),
+    ("建立重点项目周调度机制", "每周调度", "党工委管委会办公室（督查室）"),
+    ("开展园区安全生产专项整治", "隐患整改率100%", "园区发展服务中心"),
+    ("推进产学研合作平台建设", "新建合作平台5个", "科技创新局"),
+    ("实施园区亮化绿化工程", "绿化面积10万平方米", "建设局"),
+    ("建立园区统计监测体系", "按月报送园区数据", "经济发展局"),
+    ("开展“双带”工作考核", "年度考核完成", "党工委管委会办公室（督查室）"),
+    ("推进企业用电用气保障", "保障重点企业用能", "经济发展局"),
+    ("举办园区招商推介会", "推介会4场", "投资促进局"),
+]
+
+
+def _day(today: dt.date, offset: int) -> dt.date:
+    """A day ``offset`` days from the load day, kept inside the load day's year."""
+    day = today + dt.timedelta(days=offset)
+    return min(max(day, dt.date(today.year, 1, 1)), dt.date(today.year, 12, 31)) if offset < 0 else day
+
+
+def load_plans(zone: Zone, users: dict[str, User], today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    year = today.year
+    Programme.objects.filter(zone=zone).delete()
+    Target.objects.filter(zone=zone).delete()
+    Unit.objects.filter(zone=zone).delete()
+    units = {name: Unit.objects.create(zone=zone, name=name) for name in UNITS}
+    units["园区发展服务中心"].members.add(users["park"])
+    units["社会事业发展局"].members.add(users["planner"])
+
+    # Facilities opened this year (the registry's newest of each type, re-dated into the year): the
+    # targets count them; the rest of the registry opened before.
+    for type_code, n in NEW_THIS_YEAR.items():
+        found = list(
+            Facility.objects.filter(street__zone=zone, type__code=type_code, status="open").order_by("code")[
+                :n
+            ]
+        )
+        for k, f in enumerate(found):
+            f.opened_on = _day(today, -40 - 90 * k)
+            f.save(update_fields=["opened_on"])
+
+    start, due = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    for order, (code, title, owner, measure, params, goal, goal_max, unit_label) in enumerate(
+        TARGETS, start=1
+    ):
+        if measure == "places.facilities_open":
+            params = params | {"opened_from": start.isoformat()}
+        target = services.save_target(
+            None,
+            zone,
+            {
+                "year": year,
+                "code": code,
+                "title": title,
+                "owner": units[owner],
+                "kind": TargetKind.COMPUTED if measure else TargetKind.REPORTED,
+                "measure": measure,
+                "params": params,
+                "goal": Decimal(goal),
+                "goal_max": None if goal_max is None else Decimal(goal_max),
+                "unit_label": unit_label,
+                "start_on": start,
+                "due_on": due,
+                "source": SOURCE,
+                "order": order,
+            },
+        )
+        reported = {
+            "MZ-5": (3, "3家养老机构国学书屋已挂牌"),
+            "MZ-6": (1, "高新区敬老院完成适老化改造"),
+            "YQ-2": (182000, "已竣工标准化厂房面积（建设局台账）"),
+            "SQ-1": (1, "柳行街道通过标准化验收，洸河、王因补缺项中"),
+        }
+        if code in reported:
+            value, note = reported[code]
+            TargetReport.objects.create(
+                target=target, value=Decimal(value), as_of=_day(today, -20), note=note
+            )
+
+    programme = Programme.objects.create(
+        zone=zone,
+        name=f"{year}年园区“双带”行动计划",
+        year=year,
+        coordinator=units["园区发展服务中心"],
+        document="济高新发〔%s〕12号（演示）" % year,
+    )
+    # Node offsets (days from the load day) and whether done: most tasks have a finished node
+    # behind them and an open one ahead; two are overdue (12 and 5 days), three due within 7 days,
+    # two finished late.
+    leaders = ["李强", "王磊", "张敏", "刘军"]
+    for i, (content, measurable, lead) in enumerate(TASK_TEXTS, start=1):
+        task = Task.objects.create(
+            programme=programme,
+            number=str(i),
+            content=content,
+            measurable=measurable,
+            lead=units[lead],
+            leader=leaders[i % len(leaders)],
+            order=i,
+        )
+        partners = [units[n] for n in UNITS[2:12] if n != lead][(i % 5) : (i % 5) + 2]
+        task.partners.set(partners)
+        plan: list[tuple[str, int, int | None]]
+        if i in (4, 9):  # the two overdue nodes
+            plan = [
+                ("完成工作方案", -90, -92),
+                ("完成阶段目标", -12 if i == 4 else -5, None),
+                ("全面完成", 30, None),
+            ]
+        elif i in (2, 17, 25):  # due within the next 7 days
+            plan = [("完成工作方案", -100, -101), ("完成阶段目标", 2 + i % 5, None)]
+        elif i in (6, 21):  # a node finished late
+            plan = [("完成工作方案", -120, -110), ("完成阶段目标", 20, None)]
+        elif i in (11, 28):  # finished
+            plan = [("完成工作方案", -150, -152), ("全面完成", -30, -31)]
+        else:
+            plan = [
+                ("完成工作方案", -130 + i, -131 + i),
+                ("完成阶段目标", 15 + 3 * i, None),
+                ("全面完成", 60 + 3 * i, None),
+            ]
+        for title, due_offset, done_offset in plan:
+            Node.objects.create(
+                task=task,
+                title=title,
+                due_on=_day(today, due_offset),
+                done_on=None if done_offset is None else _day(today, done_offset),
+            )
+    notices = services.escalate(None, zone, today)
+    return {
+        "targets": Target.objects.filter(zone=zone).count(),
+        "tasks": Task.objects.filter(programme=programme).count(),
+        "supervision_notices": len(notices),
+    }

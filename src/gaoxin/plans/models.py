@@ -1,0 +1,268 @@
+"""Plans and targets: the year's targets (computed by a measure of the catalogue, or reported with
+evidence), the units that own them, and the task allocation tables (任务配当表) with their dated time
+nodes, progress reports and supervision notices (督办单)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gaoxin.common.models import Attachment, TimeStamped
+from gaoxin.places.models import Zone
+from gaoxin.plans.choices import Direction, TargetKind
+
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class Unit(TimeStamped):
+    """A government unit (a bureau, a centre, a street office) that owns targets and leads or shares
+    tasks; its members report progress for it."""
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("name"), max_length=100)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="plan_units"
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["zone", "name"], name="plans_unit_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(TimeStamped):
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    code = models.CharField(_("number"), max_length=20)
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        Unit, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="targets"
+    )
+    kind = models.CharField(_("how it is measured"), max_length=10, choices=TargetKind.choices)
+    measure = models.CharField(_("measure"), max_length=60, blank=True)
+    params = models.JSONField(_("measure parameters"), default=dict, blank=True)
+    goal = models.DecimalField(_("goal"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+    goal_max = models.DecimalField(
+        _("upper end of the goal"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For a range such as 3–5: the goal is met at its lower end."),
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.AT_LEAST
+    )
+    unit_label = models.CharField(_("unit of the goal"), max_length=20, blank=True)
+    start_on = models.DateField(_("start"))
+    due_on = models.DateField(_("due"))
+    source = models.CharField(_("source document"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["year", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "year", "code"], name="plans_target_once"),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("start_on")), name="plans_target_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_on is not None and self.due_on is not None and self.due_on < self.start_on:
+            raise ValidationError({"due_on": _("A target cannot be due before it starts.")})
+        if self.goal_max is not None and self.goal is not None and self.goal_max < self.goal:
+            raise ValidationError({"goal_max": _("The upper end cannot be below the goal.")})
+        if self.kind == TargetKind.COMPUTED and not self.measure:
+            raise ValidationError({"measure": _("A computed target needs its measure.")})
+        if self.kind == TargetKind.REPORTED and self.measure:
+            raise ValidationError({"measure": _("A reported target has no measure.")})
+
+
+class TargetReport(models.Model):
+    """A reported figure of a target with no data on the platform, with its evidence."""
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="reports"
+    )
+    value = models.DecimalField(
+        _("value"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    as_of = models.DateField(_("as of"))
+    note = models.TextField(_("note"), blank=True)
+    evidence = models.ForeignKey(
+        Attachment,
+        verbose_name=_("evidence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("target report")
+        verbose_name_plural = _("target reports")
+        ordering = ["-as_of", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.as_of}: {self.value}"
+
+
+class Programme(TimeStamped):
+    """A plan run by a task allocation table (任务配当表), e.g. the parks' 双带 action plan."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="programmes"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    coordinator = models.ForeignKey(
+        Unit, verbose_name=_("coordinating unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.CharField(_("document"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["-year", "name"]
+        constraints = [models.UniqueConstraint(fields=["zone", "year", "name"], name="plans_programme_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Task(TimeStamped):
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    number = models.CharField(_("number"), max_length=20)
+    content = models.TextField(_("content"))
+    measurable = models.CharField(_("measurable target"), max_length=300, blank=True)
+    lead = models.ForeignKey(
+        Unit, verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="led_tasks"
+    )
+    partners = models.ManyToManyField(
+        Unit, verbose_name=_("responsible units"), blank=True, related_name="shared_tasks"
+    )
+    leader = models.CharField(_("responsible leader"), max_length=60, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["programme", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="plans_task_once")]
+        permissions = [("supervise", _("Can issue supervision notices (督办单)"))]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.content[:40]}"
+
+
+class Node(models.Model):
+    """A dated time node (节点) of a task: due on its date, done when finished."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="nodes")
+    title = models.CharField(_("what is due"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("time node")
+        verbose_name_plural = _("time nodes")
+        ordering = ["task", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_on})"
+
+
+class ProgressReport(models.Model):
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reports")
+    node = models.ForeignKey(
+        Node,
+        verbose_name=_("time node"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("period"), max_length=20, help_text=_("e.g. 2026-11 or 2026-W47"))
+    text = models.TextField(_("progress"))
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("attachment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reported_on = models.DateField(_("reported on"))
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-reported_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.period}"
+
+
+class SupervisionNotice(models.Model):
+    """A 督办单: issued to the lead unit when a time node passes its date unfinished; closed when the
+    node is done."""
+
+    node = models.OneToOneField(
+        Node, verbose_name=_("time node"), on_delete=models.CASCADE, related_name="notice"
+    )
+    number = models.CharField(_("number"), max_length=30)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("to unit"), on_delete=models.PROTECT, related_name="notices"
+    )
+    issued_on = models.DateField(_("issued on"))
+    days_late = models.PositiveIntegerField(_("days late when issued"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,287 @@
+"""Named reads of the plans app, shared by the pages, the API, the exports and the commands."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+
+from gaoxin.accounts.models import User
+from gaoxin.common import measures
+from gaoxin.places.models import Zone
+from gaoxin.plans import access, analysis
+from gaoxin.plans.choices import TargetKind, TargetState
+from gaoxin.plans.filtersets import TargetFilter, TaskFilter
+from gaoxin.plans.models import Node, Programme, SupervisionNotice, Target, TargetReport, Task, Unit
+
+
+@dataclass
+class TargetView:
+    target: Target
+    value: Decimal | None
+    state: str
+    share: float | None
+    expected: float | None
+    measure: measures.Measure | None = None
+    rows: list[measures.Counted] = field(default_factory=list)
+    report: TargetReport | None = None
+    error: str = ""
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.share is None else round(100 * self.share)
+
+    @property
+    def state_label(self) -> str:
+        return str(TargetState(self.state).label)
+
+    @property
+    def bar_percent(self) -> int:
+        return min(100, self.percent or 0)
+
+
+def years(user: User | None, zone: Zone) -> list[int]:
+    found = set(access.targets(user, zone).values_list("year", flat=True))
+    found |= set(access.programmes(user, zone).values_list("year", flat=True))
+    return sorted(found, reverse=True)
+
+
+def _latest_report(target: Target, today: date) -> TargetReport | None:
+    return target.reports.filter(as_of__lte=today).select_related("evidence").first()
+
+
+def value_of(target: Target, today: date, *, with_rows: bool = False) -> TargetView:
+    """The target's figure on ``today``: its measure read over the platform's data, or its latest
+    reported figure up to that day."""
+    measure = None
+    rows: list[measures.Counted] = []
+    report = None
+    error = ""
+    value: Decimal | None = None
+    if target.kind == TargetKind.COMPUTED:
+        measure = measures.get(target.measure)
+        if measure is None:
+            error = "unknown_measure"
+        else:
+            try:
+                reading = measures.read(measure, target.zone, target.params, today)
+            except ValidationError as exc:
+                error = "; ".join(exc.messages)
+            else:
+                value = reading.value
+                rows = reading.rows if with_rows else []
+    else:
+        report = _latest_report(target, today)
+        value = report.value if report else None
+    p = analysis.progress(target, value, today)
+    return TargetView(target, value, p.state.value, p.share, p.expected, measure, rows, report, error)
+
+
+def board(
+    user: User | None, zone: Zone, year: int, today: date, filters: TargetFilter | None = None
+) -> list[TargetView]:
+    """Each target of the year with its figure today and where it stands."""
+    qs = access.targets(user, zone).filter(year=year).select_related("owner", "zone")
+    if filters is not None:
+        qs = filters.filter(qs)
+    return [value_of(t, today) for t in qs]
+
+
+def month_ends(start: date, end: date) -> list[date]:
+    """The last day of each month from ``start``'s month to ``end`` (``end`` itself last)."""
+    out = []
+    y, m = start.year, start.month
+    while True:
+        last = date(y, m, calendar.monthrange(y, m)[1])
+        if last >= end:
+            out.append(end)
+            return out
+        out.append(last)
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+def trend(target: Target, today: date) -> list[tuple[date, Decimal | None]]:
+    """The target's figure at the end of each month from its start to today (computed targets are read
+    as of each day; reported ones take the latest report up to it)."""
+    if today < target.start_on:
+        return []
+    return [(d, value_of(target, d).value) for d in month_ends(target.start_on, min(today, target.due_on))]
+
+
+def target_detail(user: User | None, zone: Zone, pk: int, today: date) -> dict[str, Any]:
+    target = access.target_for(user, zone, pk)
+    view = value_of(target, today, with_rows=True)
+    params = []
+    if view.measure is not None:
+        for p in view.measure.params:
+            if p.name in target.params:
+                raw = target.params[p.name]
+                shown = dict(p.choices()).get(raw, raw) if p.choices else raw
+                params.append((p.label, shown))
+    return {
+        "target": target,
+        "view": view,
+        "params": params,
+        "trend": trend(target, today),
+        "reports": list(target.reports.select_related("evidence", "reported_by")),
+        "can_report": target.kind == TargetKind.REPORTED and access.can_report_target(user, target),
+    }
+
+
+def tasks(programme: Programme) -> QuerySet[Task]:
+    return programme.tasks.select_related("lead").prefetch_related(
+        "partners",
+        Prefetch("nodes", queryset=Node.objects.select_related("notice").order_by("due_on", "pk")),
+    )
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    nodes: list[tuple[Node, analysis.NodeStatus]]
+    light: str
+    next_node: Node | None
+
+
+def task_rows(programme: Programme, today: date, filters: TaskFilter | None = None) -> list[TaskRow]:
+    rows = []
+    qs = tasks(programme)
+    for task in filters.filter(qs) if filters is not None else qs:
+        nodes = list(task.nodes.all())
+        rows.append(
+            TaskRow(
+                task,
+                [(n, analysis.node_status(n, today)) for n in nodes],
+                analysis.task_light(nodes, today),
+                analysis.next_open(nodes),
+            )
+        )
+    return rows
+
+
+def table(
+    user: User | None, zone: Zone, pk: int, today: date, filters: TaskFilter | None = None
+) -> dict[str, Any]:
+    programme = access.programme_for(user, zone, pk)
+    rows = task_rows(programme, today, filters)
+    lights: dict[str, int] = {}
+    for r in rows:
+        lights[r.light] = lights.get(r.light, 0) + 1
+    return {
+        "programme": programme,
+        "rows": rows,
+        "gantt": gantt(rows, today),
+        "lights": lights,
+        "ranking": ranking(programme, today),
+        "notices": notices(programme),
+        "mine": access.unit_ids(user),
+    }
+
+
+def ranking(programme: Programme, today: date) -> list[tuple[int, str, analysis.OnTime]]:
+    """The lead units ranked by the on-time rate of the nodes of the tasks they lead."""
+    by_unit: dict[str, list[Node]] = {}
+    for task in tasks(programme):
+        by_unit.setdefault(task.lead.name, []).extend(task.nodes.all())
+    return analysis.rank({name: analysis.on_time(nodes, today) for name, nodes in by_unit.items()})
+
+
+def notices(programme: Programme) -> QuerySet[SupervisionNotice]:
+    return SupervisionNotice.objects.filter(node__task__programme=programme).select_related(
+        "node__task", "unit"
+    )
+
+
+def open_nodes(zone: Zone) -> QuerySet[Node]:
+    return Node.objects.filter(task__programme__zone=zone, done_on=None).select_related(
+        "task__programme", "task__lead"
+    )
+
+
+def reminders(user: User | None, zone: Zone, today: date) -> dict[str, list[Node]]:
+    """Open nodes that are overdue and those due in the next 7 days (today included), for the user's
+    units when they belong to some and see no more, else for every unit."""
+    qs = open_nodes(zone).filter(due_on__lte=today + timedelta(days=analysis.SOON_DAYS))
+    access.require_view(user)
+    mine = access.unit_ids(user)
+    if mine and not (user is None or user.has_perm("plans.view_task")):
+        qs = qs.filter(task__lead_id__in=mine) | qs.filter(task__partners__in=mine)
+        qs = qs.distinct()
+    nodes = list(qs.order_by("due_on", "pk"))
+    return {
+        "overdue": [n for n in nodes if n.due_on < today],
+        "soon": [n for n in nodes if n.due_on >= today],
+    }
+
+
+def overdue_without_notice(zone: Zone, today: date) -> QuerySet[Node]:
+    """Open nodes past their date that have no supervision notice yet (the escalation's work list)."""
+    return open_nodes(zone).filter(due_on__lt=today, notice__isnull=True).order_by("due_on", "pk")
+
+
+def units(user: User | None, zone: Zone) -> QuerySet[Unit]:
+    return access.units(user, zone)
+
+
+def nodes_cell(row: TaskRow) -> str:
+    """The 时间节点 cell of a task as the table is written (and imported back)."""
+    return analysis.format_nodes((n.due_on, n.title, n.done_on) for n, _s in row.nodes)
+
+
+def programmes(user: User | None, zone: Zone) -> QuerySet[Programme]:
+    return access.programmes(user, zone).select_related("coordinator")
+
+
+def programme_summaries(user: User | None, zone: Zone, today: date) -> list[dict[str, Any]]:
+    out = []
+    for programme in programmes(user, zone):
+        rows = task_rows(programme, today)
+        lights: dict[str, int] = {}
+        for r in rows:
+            lights[r.light] = lights.get(r.light, 0) + 1
+        out.append({"programme": programme, "tasks": len(rows), "lights": lights})
+    return out
+
+
+def node_status(node: Node, today: date) -> analysis.NodeStatus:
+    return analysis.node_status(node, today)
+
+
+def gantt(rows: list[TaskRow], today: date) -> dict[str, Any] | None:
+    """The time nodes of the table on one time axis (month ticks), as percentages of its width: each
+    task a line from its first to its last node, each node a mark coloured by its state, today a line."""
+    days = [n.due_on for r in rows for n, _s in r.nodes] + [
+        n.done_on for r in rows for n, _s in r.nodes if n.done_on
+    ]
+    if not days:
+        return None
+    start = min(min(days), today).replace(day=1)
+    last = max(max(days), today)
+    end = date(last.year, last.month, calendar.monthrange(last.year, last.month)[1]) + timedelta(days=1)
+    span = (end - start).days
+
+    def x(d: date) -> float:
+        return round(100 * (d - start).days / span, 2)
+
+    months = []
+    d = start
+    while d < end:
+        months.append((d, x(d)))
+        d = date(d.year + 1, 1, 1) if d.month == 12 else date(d.year, d.month + 1, 1)
+    lines = []
+    for r in rows:
+        marks = [(n, s.state.value, x(n.due_on)) for n, s in r.nodes]
+        lines.append(
+            {
+                "row": r,
+                "marks": marks,
+                "from": min((m[2] for m in marks), default=0.0),
+                "to": max((m[2] for m in marks), default=0.0),
+            }
+        )
+    return {"months": months, "lines": lines, "today": x(today)}

@@ -1,0 +1,202 @@
+"""Every change of the plans app: atomic, the acting user an argument (None = the operator, the
+scheduled job or the demo loader), the gate first, a translated ValidationError for a user's mistake."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gaoxin.common import attachments, audit, measures
+from gaoxin.places.models import Zone
+from gaoxin.plans import access, queries
+from gaoxin.plans.choices import TargetKind
+from gaoxin.plans.models import (
+    Node,
+    Programme,
+    ProgressReport,
+    SupervisionNotice,
+    Target,
+    TargetReport,
+    Task,
+    Unit,
+)
+
+
+def _check_measure(kind: str, measure: str, params: dict[str, Any]) -> dict[str, Any]:
+    if kind == TargetKind.REPORTED:
+        return {}
+    found = measures.get(measure)
+    if found is None:
+        raise ValidationError({"measure": _("Unknown measure.")})
+    try:
+        return measures.clean_params(found, params)
+    except ValidationError as exc:
+        raise ValidationError({"params": exc.messages}) from None
+
+
+@transaction.atomic
+def save_target(actor: Any, zone: Zone, data: dict[str, Any], target: Target | None = None) -> Target:
+    """Create a target, or change one: its measure and parameters are checked against the catalogue."""
+    access.require_manage(actor)
+    data = dict(data)
+    data["params"] = _check_measure(data["kind"], data.get("measure", ""), data.get("params") or {})
+    if data["kind"] == TargetKind.REPORTED:
+        data["measure"] = ""
+    if data["owner"].zone_id != zone.pk:
+        raise PermissionDenied
+    target = target or Target(zone=zone)
+    for name, value in data.items():
+        setattr(target, name, value)
+    target.full_clean(validate_unique=False, validate_constraints=False)
+    if Target.objects.filter(zone=zone, year=target.year, code=target.code).exclude(pk=target.pk).exists():
+        raise ValidationError({"code": _("The year already has a target with this number.")})
+    target.save()
+    audit.record(actor, "update", "target", target.pk, label=target.title[:120])
+    return target
+
+
+@transaction.atomic
+def report_target(
+    actor: Any, target: Target, *, value: Decimal, as_of: date, note: str = "", evidence: Any = None
+) -> TargetReport:
+    """Report the figure of a target that the platform's data cannot compute, with its evidence."""
+    if target.kind != TargetKind.REPORTED:
+        raise ValidationError(_("This target is computed from the platform's data; it takes no report."))
+    if not access.can_report_target(actor, target):
+        raise PermissionDenied
+    if value is None or value < 0 or not value.is_finite():
+        raise ValidationError({"value": _("A figure is a number of zero or more.")})
+    stored = attachments.store(evidence, actor) if evidence else None
+    report = TargetReport.objects.create(
+        target=target,
+        value=value,
+        as_of=as_of,
+        note=note,
+        evidence=stored,
+        reported_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor, "report", "target", target.pk, label=target.title[:120], detail=str(value))
+    return report
+
+
+@transaction.atomic
+def report_progress(
+    actor: Any,
+    task: Task,
+    *,
+    period: str,
+    text: str,
+    today: date,
+    node: Node | None = None,
+    attachment: Any = None,
+) -> ProgressReport:
+    """A unit's progress on a task for a period (its evidence checked for size and kind)."""
+    if not access.can_report(actor, task):
+        raise PermissionDenied
+    if node is not None and node.task_id != task.pk:
+        raise ValidationError({"node": _("The time node is not one of this task's.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Say what was done.")})
+    mine = access.unit_ids(actor)
+    if task.lead_id in mine or not mine:
+        unit = task.lead
+    else:
+        unit = task.partners.filter(pk__in=mine).first() or task.lead
+    stored = attachments.store(attachment, actor) if attachment else None
+    report = ProgressReport.objects.create(
+        task=task,
+        node=node,
+        unit=unit,
+        period=period.strip()[:20],
+        text=text.strip(),
+        attachment=stored,
+        reported_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reported_on=today,
+    )
+    audit.record(actor, "report", "task", task.pk, label=f"{task.programme.name} {task.number}"[:120])
+    return report
+
+
+@transaction.atomic
+def finish_node(actor: Any, node: Node, *, done_on: date, today: date) -> Node:
+    """Mark a time node done (on a day not in the future); its supervision notice is closed."""
+    task = Task.objects.select_related("programme").get(pk=node.task_id)
+    if not access.can_finish(actor, task):
+        raise PermissionDenied
+    if done_on > today:
+        raise ValidationError({"done_on": _("A node cannot be finished in the future.")})
+    node = Node.objects.select_for_update().get(pk=node.pk)
+    node.done_on = done_on
+    node.save(update_fields=["done_on"])
+    SupervisionNotice.objects.filter(node=node, closed_on=None).update(closed_on=done_on)
+    audit.record(actor, "finish", "node", node.pk, label=node.title[:120], detail=done_on.isoformat())
+    return node
+
+
+@transaction.atomic
+def reopen_node(actor: Any, node: Node) -> Node:
+    task = Task.objects.get(pk=node.task_id)
+    if not access.can_finish(actor, task):
+        raise PermissionDenied
+    node = Node.objects.select_for_update().get(pk=node.pk)
+    node.done_on = None
+    node.save(update_fields=["done_on"])
+    SupervisionNotice.objects.filter(node=node).update(closed_on=None)
+    audit.record(actor, "reopen", "node", node.pk, label=node.title[:120])
+    return node
+
+
+def _next_number(zone: Zone, year: int) -> str:
+    prefix = f"督办〔{year}〕"
+    used = SupervisionNotice.objects.filter(
+        node__task__programme__zone=zone, number__startswith=prefix
+    ).count()
+    return f"{prefix}{used + 1:03d}号"
+
+
+@transaction.atomic
+def escalate(actor: Any, zone: Zone, today: date) -> list[SupervisionNotice]:
+    """Issue a supervision notice (督办单) to the lead unit of every node past its date and unfinished
+    that has none yet — the day after its due date at the earliest. Idempotent: run daily by the
+    scheduled job (``gaoxin plans escalate``) and on demand by the supervision office."""
+    access.require_supervise(actor)
+    issued = []
+    for node in queries.overdue_without_notice(zone, today).select_for_update(of=("self",)):
+        notice = SupervisionNotice.objects.create(
+            node=node,
+            number=_next_number(zone, today.year),
+            unit=node.task.lead,
+            issued_on=today,
+            days_late=(today - node.due_on).days,
+            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        issued.append(notice)
+    if issued:
+        audit.record(actor, "escalate", "node", "", label=zone.name[:120], detail=f"{len(issued)}")
+    return issued
+
+
+@transaction.atomic
+def create_programme(
+    actor: Any, zone: Zone, *, name: str, year: int, coordinator: Unit, document: str = ""
+) -> Programme:
+    access.require_manage(actor)
+    if coordinator.zone_id != zone.pk:
+        raise PermissionDenied
+    if Programme.objects.filter(zone=zone, year=year, name=name).exists():
+        raise ValidationError({"name": _("The year already has a programme of this name.")})
+    programme = Programme(zone=zone, name=name, year=year, coordinator=coordinator, document=document)
+    programme.full_clean(validate_unique=False, validate_constraints=False)
+    programme.save()
+    audit.record(actor, "update", "programme", programme.pk, label=name[:120])
+    return programme
+
+
+def ensure_unit(zone: Zone, name: str) -> Unit:
+    unit, _created = Unit.objects.get_or_create(zone=zone, name=name)
+    return unit

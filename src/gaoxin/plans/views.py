@@ -1,0 +1,272 @@
+"""Pages of the plans app: thin — a form or filter set for the input, the gate or query, a service
+for a change, then render. Every object is loaded through its gate in access.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gaoxin.common import imports
+from gaoxin.common.http import attachment
+from gaoxin.places.web import Request
+from gaoxin.plans import access, exports, queries, services
+from gaoxin.plans.choices import NodeState, TargetState
+from gaoxin.plans.filtersets import TargetFilter, TaskFilter
+from gaoxin.plans.forms import (
+    FinishForm,
+    ImportForm,
+    ProgrammeForm,
+    ProgressForm,
+    TargetForm,
+    TargetReportForm,
+    YearForm,
+)
+from gaoxin.plans.imports import KIND
+
+
+def _year(request: Request) -> int:
+    form = YearForm(request.GET)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    return year or timezone.localdate().year
+
+
+@login_required
+def index(request: Request) -> HttpResponse:
+    """The year's targets board, the programmes' lights and the reminders of the next 7 days."""
+    access.require_view(request.user)
+    today = timezone.localdate()
+    year = _year(request)
+    f = TargetFilter(request.GET, zone=request.zone)
+    views = queries.board(request.user, request.zone, year, today, f)
+    counts: dict[str, int] = {}
+    for v in views:
+        counts[v.state] = counts.get(v.state, 0) + 1
+    return render(
+        request,
+        "plans/index.html",
+        {
+            "year": year,
+            "years": sorted(set(queries.years(request.user, request.zone)) | {year}, reverse=True),
+            "views": views,
+            "counts": [(s.value, s.label, counts.get(s.value, 0)) for s in TargetState],
+            "filters": f,
+            "programmes": queries.programme_summaries(request.user, request.zone, today),
+            "reminders": queries.reminders(request.user, request.zone, today),
+            "today": today,
+            "can_manage": access.can_manage(request.user),
+        },
+    )
+
+
+@login_required
+def board_export(request: Request) -> HttpResponse:
+    year = _year(request)
+    views = queries.board(
+        request.user, request.zone, year, timezone.localdate(), TargetFilter(request.GET, zone=request.zone)
+    )
+    data = exports.board_xlsx(year, views, {s.value: str(s.label) for s in TargetState})
+    return attachment(request, data, f"targets-{year}.xlsx")
+
+
+@login_required
+def target_detail(request: Request, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    context = queries.target_detail(request.user, request.zone, pk, today)
+    form = TargetReportForm(initial={"as_of": today})
+    if request.method == "POST":
+        form = TargetReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.report_target(
+                    request.user,
+                    context["target"],
+                    value=form.cleaned_data["value"],
+                    as_of=form.cleaned_data["as_of"],
+                    note=form.cleaned_data["note"],
+                    evidence=form.cleaned_data["evidence"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The figure was reported."))
+                return redirect("plans:target", pk=pk)
+    return render(request, "plans/target_detail.html", context | {"form": form, "today": today})
+
+
+@login_required
+def target_edit(request: Request, pk: int | None = None) -> HttpResponse:
+    access.require_manage(request.user)
+    target = access.target_for(request.user, request.zone, pk) if pk is not None else None
+    form = TargetForm(request.POST or None, instance=target, zone=request.zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_target(request.user, request.zone, form.target_data(), target)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The target was saved."))
+            return redirect("plans:target", pk=saved.pk)
+    return render(request, "plans/target_form.html", {"form": form, "target": target})
+
+
+@login_required
+def programme_new(request: Request) -> HttpResponse:
+    access.require_manage(request.user)
+    form = ProgrammeForm(request.POST or None, zone=request.zone, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.create_programme(request.user, request.zone, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("plans:programme", pk=programme.pk)
+    return render(request, "plans/programme_form.html", {"form": form})
+
+
+@login_required
+def programme_detail(request: Request, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    f = TaskFilter(request.GET, zone=request.zone)
+    context = queries.table(request.user, request.zone, pk, today, f)
+    return render(
+        request,
+        "plans/programme.html",
+        context
+        | {
+            "filters": f,
+            "today": today,
+            "states": {s.value: s.label for s in NodeState},
+            "can_manage": access.can_manage(request.user),
+            "can_supervise": access.can_supervise(request.user),
+            "import_form": ImportForm(),
+        },
+    )
+
+
+@login_required
+def programme_export(request: Request, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    context = queries.table(request.user, request.zone, pk, today)
+    data = exports.task_table_xlsx(context["programme"], context["rows"], queries.nodes_cell)
+    return attachment(request, data, f"task-table-{pk}.xlsx")
+
+
+@login_required
+@require_POST
+def programme_import(request: Request, pk: int) -> HttpResponse:
+    programme = access.programme_for(request.user, request.zone, pk)
+    access.require_manage(request.user)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, str(error))
+        return redirect("plans:programme", pk=pk)
+    upload = form.cleaned_data["file"]
+    try:
+        batch = imports.run(
+            KIND,
+            actor=request.user,
+            filename=upload.name,
+            content=upload.read(),
+            options={"programme": programme.pk},
+        )
+    except imports.ImportRejected as exc:
+        return render(
+            request,
+            "plans/import_problems.html",
+            {"programme": programme, "problems": imports.described_problems(KIND, exc.problems)},
+            status=400,
+        )
+    messages.success(request, _("%(n)s tasks imported.") % {"n": batch.summary.get("tasks", 0)})
+    return redirect("plans:programme", pk=pk)
+
+
+@login_required
+@require_POST
+def programme_escalate(request: Request, pk: int) -> HttpResponse:
+    programme = access.programme_for(request.user, request.zone, pk)
+    access.require_supervise(request.user)
+    issued = services.escalate(request.user, request.zone, timezone.localdate())
+    messages.success(request, _("%(n)s supervision notices issued.") % {"n": len(issued)})
+    return redirect("plans:programme", pk=programme.pk)
+
+
+@login_required
+def task_detail(request: Request, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    task = access.task_for(request.user, request.zone, pk)
+    form = ProgressForm(task=task, initial={"period": today.strftime("%Y-%m")})
+    if request.method == "POST":
+        form = ProgressForm(request.POST, request.FILES, task=task)
+        if form.is_valid():
+            try:
+                services.report_progress(
+                    request.user,
+                    task,
+                    period=form.cleaned_data["period"],
+                    text=form.cleaned_data["text"],
+                    node=form.cleaned_data["node"],
+                    attachment=form.cleaned_data["attachment"],
+                    today=today,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The progress was reported."))
+                return redirect("plans:task", pk=pk)
+    row = next(r for r in queries.task_rows(task.programme, today) if r.task.pk == task.pk)
+    return render(
+        request,
+        "plans/task.html",
+        {
+            "task": task,
+            "row": row,
+            "form": form,
+            "finish_form": FinishForm(initial={"done_on": today}),
+            "reports": task.reports.select_related("unit", "attachment", "node", "reported_by"),
+            "can_report": access.can_report(request.user, task),
+            "can_finish": access.can_finish(request.user, task),
+            "states": {s.value: s.label for s in NodeState},
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def node_finish(request: Request, pk: int) -> HttpResponse:
+    node = access.node_for(request.user, request.zone, pk)
+    form = FinishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finish_node(
+                request.user, node, done_on=form.cleaned_data["done_on"], today=timezone.localdate()
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The time node is marked done."))
+    else:
+        messages.error(request, _("Give the day it was done."))
+    return redirect("plans:task", pk=node.task_id)
+
+
+@login_required
+@require_POST
+def node_reopen(request: Request, pk: int) -> HttpResponse:
+    node = access.node_for(request.user, request.zone, pk)
+    services.reopen_node(request.user, node)
+    return redirect("plans:task", pk=node.task_id)
+
+
+@login_required
+def attachment_download(request: Request, pk: int) -> HttpResponse:
+    found = access.attachment_for(request.user, request.zone, pk)
+    return attachment(request, bytes(found.data), found.name, found.content_type)
