@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,7 +77,7 @@ def read_xlsx(content: bytes) -> list[Row]:
         raise TableError(_("The file is empty."))
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise TableError(
             _("The file is not a readable xlsx workbook: %(reason)s") % {"reason": exc}
         ) from None
