@@ -39,6 +39,22 @@ def test_demo_loads_into_the_database(db):
     from gaoxin.lifecircle.models import CandidateList
 
     assert CandidateList.objects.get().sites.count() == counts["candidate_sites"] > 5
+    # the year's targets and the 双带 table tell the story whenever the demo is loaded
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gaoxin.plans import queries as plans_queries
+    from gaoxin.plans.models import Programme, SupervisionNotice, Target
+
+    today = timezone.localdate()
+    canteens = plans_queries.value_of(Target.objects.get(code="MZ-4", year=today.year), today, with_rows=True)
+    assert canteens.value == 2 and len(canteens.rows) == 2 and canteens.target.goal_max == 5
+    programme = Programme.objects.get(year=today.year)
+    assert programme.tasks.count() == 30 == counts["tasks"]
+    if today > dt.date(today.year, 1, 1):  # on 1 January the late nodes are due that day, not yet late
+        late = plans_queries.reminders(None, programme.zone, today)["overdue"]
+        assert len(late) == 2 and SupervisionNotice.objects.filter(node__in=late).count() == 2
 
 
 def test_every_demo_facility_lies_inside_the_zone():

@@ -138,9 +138,9 @@ TASK_TEXTS = [
 
 
 def _day(today: dt.date, offset: int) -> dt.date:
-    """A day ``offset`` days from the load day, kept inside the load day's year."""
+    """A day ``offset`` days from the load day, kept inside the load day's year (the plan's year)."""
     day = today + dt.timedelta(days=offset)
-    return min(max(day, dt.date(today.year, 1, 1)), dt.date(today.year, 12, 31)) if offset < 0 else day
+    return min(max(day, dt.date(today.year, 1, 1)), dt.date(today.year, 12, 31))
 
 
 def load_plans(zone: Zone, users: dict[str, User], today: dt.date | None = None) -> dict[str, int]:
