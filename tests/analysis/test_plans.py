@@ -146,3 +146,74 @@ def test_the_cell_round_trips():
         == 2
     )
     assert p.next_due([(date(2026, 3, 1), date(2026, 3, 1))]) is None
+
+
+def test_investment_counts_the_months_begun_against_the_plan_and_the_total():
+    months = [
+        (date(2025, 12, 1), Decimal(100)),
+        (date(2026, 1, 1), Decimal(30)),
+        (date(2026, 6, 1), Decimal(20)),
+        (date(2026, 7, 1), Decimal(999)),
+    ]
+    i = p.investment(
+        months, year=2026, year_planned=Decimal(100), total=Decimal(1000), today=date(2026, 6, 30)
+    )
+    assert (i.year_done, i.year_rate, i.cumulative, i.total_rate) == (
+        Decimal(50),
+        Decimal("0.5000"),
+        Decimal(150),
+        Decimal("0.1500"),
+    )
+    assert i.expected_rate == (Decimal(181) / Decimal(365)).quantize(
+        Decimal("0.0001")
+    )  # 30 June: 181 days of 365
+    first = p.investment(
+        months, year=2026, year_planned=Decimal(100), total=Decimal(1000), today=date(2026, 7, 1)
+    )
+    assert first.year_done == 1049  # July has begun: its figure counts
+    assert (
+        p.investment(
+            [], year=2026, year_planned=Decimal(0), total=Decimal(0), today=date(2027, 1, 1)
+        ).year_rate
+        is None
+    )
+    assert (
+        p.investment(
+            [], year=2026, year_planned=Decimal(1), total=Decimal(1), today=date(2027, 1, 1)
+        ).expected_rate
+        == 1
+    )
+    assert (
+        p.investment(
+            [], year=2026, year_planned=Decimal(1), total=Decimal(1), today=date(2025, 12, 31)
+        ).expected_rate
+        == 0
+    )
+    with pytest.raises(AnalysisError):
+        p.investment(
+            [(date(2026, 1, 1), Decimal(-1))],
+            year=2026,
+            year_planned=Decimal(1),
+            total=Decimal(1),
+            today=date(2026, 2, 1),
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("2026-11", date(2026, 11, 1)),
+        ("2026/3", date(2026, 3, 1)),
+        ("2026年11月", date(2026, 11, 1)),
+        ("2026.02", date(2026, 2, 1)),
+        ("2026-11-15", date(2026, 11, 1)),
+    ],
+)
+def test_a_month_is_read_as_its_first_day(text, month):  # type: ignore[no-untyped-def]
+    assert p.parse_month(text) == month
+
+
+@pytest.mark.parametrize("text", ["2026-13", "11月", "", "2026"])
+def test_an_unreadable_month_is_refused(text):  # type: ignore[no-untyped-def]
+    with pytest.raises(AnalysisError):
+        p.parse_month(text)

@@ -24,7 +24,7 @@ from gaoxin.parks import services as parks_services
 from gaoxin.parks.models import Appeal, Enterprise, Park, Result, Scheme
 from gaoxin.parks.models import Evaluation as ParkEvaluation
 from gaoxin.places.models import Community, Facility, FacilityType, ResidentialArea, Street, Zone
-from gaoxin.plans.models import Node, Programme, ProgressReport, Target, Task, Unit
+from gaoxin.plans.models import Milestone, Node, Programme, ProgressReport, Project, Target, Task, Unit
 from tests.conftest import PASSWORD
 
 # url name → (persona who sees everything of their own zone, method, kwargs built from the other zone)
@@ -69,6 +69,9 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "api:get_target": ("admin", "get", {"target_id": "target"}),
     "api:get_programme": ("admin", "get", {"programme_id": "programme"}),
     "api:finish_node": ("admin", "post", {"node_id": "node"}),
+    "plans:project": ("admin", "get", {"pk": "project"}),
+    "plans:milestone_finish": ("admin", "post", {"pk": "milestone"}),
+    "api:get_project": ("admin", "get", {"project_id": "project"}),
 }
 
 # URL patterns with a parameter that is not an object of a zone, and where their gate is tested.
@@ -179,7 +182,24 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
     ProgressReport.objects.create(
         task=task, unit=unit, period="2026-01", text="x", attachment=evidence, reported_on=dt.date(2026, 1, 2)
     )
+    project = Project.objects.create(
+        zone=other,
+        code="P1",
+        name="别处项目",
+        kind="ppp",
+        category="water",
+        stage="ppp_execute",
+        owner=unit,
+        total_investment_yuan=Decimal(100),
+        start_year=2026,
+        end_year=2027,
+        lon=116.58,
+        lat=35.4,
+    )
+    milestone = Milestone.objects.create(project=project, title="别处节点", due_on=dt.date(2026, 3, 1))
     return {
+        "project": project.pk,
+        "milestone": milestone.pk,
         "target": target.pk,
         "programme": programme.pk,
         "task": task.pk,
@@ -222,6 +242,7 @@ def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user
     assert ParkEvaluation.objects.get(pk=other_zone["park_evaluation"]).status == "notice"
     assert Appeal.objects.get(pk=other_zone["appeal"]).status == "open"
     assert Node.objects.get(pk=other_zone["node"]).done_on is None
+    assert Milestone.objects.get(pk=other_zone["milestone"]).done_on is None
 
 
 def test_objects_named_in_a_request_body_are_gated_too(client_of, planner, other_zone):  # type: ignore[no-untyped-def]

@@ -264,3 +264,65 @@ def format_nodes(nodes: Iterable[tuple[date, str, date | None]]) -> str:
             line += f"（已完成 {done.isoformat()}）"
         lines.append(line)
     return "\n".join(lines)
+
+
+# --- major projects ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Investment:
+    year_planned: Decimal
+    year_done: Decimal  # completed in the year's months up to today's month
+    year_rate: Decimal | None  # year_done / year_planned (None with no plan)
+    cumulative: Decimal  # completed in every month up to today's month
+    total_rate: Decimal | None  # cumulative / total investment
+    expected_rate: Decimal  # the even pace: days of the year passed (today included) / days of the year
+
+
+def investment(
+    months: Iterable[tuple[date, Decimal]],
+    *,
+    year: int,
+    year_planned: Decimal,
+    total: Decimal,
+    today: date,
+) -> Investment:
+    """Investment completed against the year's plan and the total: ``months`` are (first day of the
+    month, completed in it). A month counts once it has begun (today's month included); months after
+    today are plans of the future and do not count."""
+    year_done = Decimal(0)
+    cumulative = Decimal(0)
+    for month, amount in months:
+        if amount < 0:
+            raise AnalysisError("plans_negative_amount", "Planned and completed amounts cannot be negative.")
+        if (month.year, month.month) > (today.year, today.month):
+            continue
+        cumulative += amount
+        if month.year == year:
+            year_done += amount
+    days = (date(year + 1, 1, 1) - date(year, 1, 1)).days
+    if today.year < year:
+        passed = 0
+    elif today.year > year:
+        passed = days
+    else:
+        passed = (today - date(year, 1, 1)).days + 1
+    return Investment(
+        year_planned,
+        year_done,
+        completion_rate(year_done, year_planned),
+        cumulative,
+        completion_rate(cumulative, total),
+        (Decimal(passed) / Decimal(days)).quantize(Decimal("0.0001")),
+    )
+
+
+_MONTH = re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*(?:月(?:份)?|[-/.]\s*\d{1,2}\s*日?)?")
+
+
+def parse_month(text: str) -> date:
+    """A month written as 2026-11, 2026/11, 2026.11, 2026年11月 or a day of it (2026-11-01): its first day."""
+    m = _MONTH.fullmatch(str(text).strip())
+    if m is None or not 1 <= int(m["m"]) <= 12:
+        raise AnalysisError("plans_month", "No month could be read.", text=str(text)[:40])
+    return date(int(m["y"]), int(m["m"]), 1)

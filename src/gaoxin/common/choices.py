@@ -80,6 +80,7 @@ AUDIT_TARGETS = {
     "programme": pgettext_lazy("audit", "programme"),
     "task": pgettext_lazy("audit", "task"),
     "node": pgettext_lazy("audit", "time node"),
+    "project": pgettext_lazy("audit", "major project"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

@@ -85,6 +85,7 @@ MESSAGES: dict[str, Promise] = {
     "plans_due_before_start": _("A target cannot be due before it starts."),
     "plans_goal": _("A goal is a number of zero or more."),
     "plans_negative_amount": _("Planned and completed amounts cannot be negative."),
+    "plans_month": _("Not a month (write 2026-11 or 2026年11月): %(text)s"),
 }
 
 # Codes that only a programming error can raise (arrays of the wrong shape, an index out of range):

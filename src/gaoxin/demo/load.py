@@ -60,8 +60,9 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     Institution.objects.all().delete()
     ServicePackage.objects.all().delete()
 
-    from gaoxin.plans.models import Programme, Target, Unit
+    from gaoxin.plans.models import Programme, Project, Target, Unit
 
+    Project.objects.all().delete()
     Programme.objects.all().delete()
     Target.objects.all().delete()
     Unit.objects.all().delete()

@@ -17,7 +17,7 @@ from gaoxin.accounts.models import User
 from gaoxin.places.models import Facility, Zone
 from gaoxin.plans import services
 from gaoxin.plans.choices import TargetKind
-from gaoxin.plans.models import Node, Programme, Target, TargetReport, Task, Unit
+from gaoxin.plans.models import Node, Programme, Project, Target, TargetReport, Task, Unit
 
 UNITS = [
     "党工委管委会办公室（督查室）",
@@ -146,6 +146,7 @@ def _day(today: dt.date, offset: int) -> dt.date:
 def load_plans(zone: Zone, users: dict[str, User], today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     year = today.year
+    Project.objects.filter(zone=zone).delete()
     Programme.objects.filter(zone=zone).delete()
     Target.objects.filter(zone=zone).delete()
     Unit.objects.filter(zone=zone).delete()
@@ -253,8 +254,212 @@ def load_plans(zone: Zone, users: dict[str, User], today: dt.date | None = None)
                 done_on=None if done_offset is None else _day(today, done_offset),
             )
     notices = services.escalate(None, zone, today)
+    projects = load_projects(zone, units, today)
     return {
+        "projects": projects,
         "targets": Target.objects.filter(zone=zone).count(),
         "tasks": Task.objects.filter(programme=programme).count(),
         "supervision_notices": len(notices),
     }
+
+
+# code, name, kind, category, stage, owner, total (亿元), this year's plan (亿元), pace of the year's
+# work (share of the plan done by now), offset from the zone centre (lon, lat), households / homes
+PROJECTS: list[
+    tuple[str, str, str, str, str, str, float, float, float, tuple[float, float], tuple[int, int] | None]
+] = [
+    (
+        "XC-01",
+        "蓼河新城城市生态水系PPP项目",
+        "ppp",
+        "water",
+        "ppp_execute",
+        "建设局",
+        21.0,
+        5.0,
+        0.95,
+        (-0.030, -0.030),
+        None,
+    ),
+    (
+        "XC-02",
+        "如意湖工程",
+        "government",
+        "lake",
+        "gov_build",
+        "建设局",
+        6.5,
+        2.4,
+        1.0,
+        (-0.038, -0.024),
+        None,
+    ),
+    (
+        "XC-03",
+        "十里湖工程",
+        "government",
+        "lake",
+        "gov_tender",
+        "建设局",
+        4.8,
+        1.2,
+        0.55,
+        (-0.022, -0.040),
+        None,
+    ),
+    (
+        "XC-04",
+        "麒麟岛创新园",
+        "government",
+        "innovation",
+        "gov_design",
+        "科技创新局",
+        12.0,
+        1.5,
+        0.85,
+        (-0.045, -0.034),
+        None,
+    ),
+    (
+        "XC-05",
+        "红星爱琴海商业综合体",
+        "enterprise",
+        "commercial",
+        "ent_build",
+        "投资促进局",
+        15.0,
+        4.0,
+        0.9,
+        (-0.026, -0.020),
+        None,
+    ),
+    (
+        "XC-06",
+        "龙城公馆",
+        "enterprise",
+        "housing",
+        "ent_build",
+        "建设局",
+        8.0,
+        2.0,
+        1.02,
+        (-0.018, -0.028),
+        None,
+    ),
+    (
+        "XC-07",
+        "中南漫悦湾",
+        "enterprise",
+        "housing",
+        "ent_complete",
+        "建设局",
+        9.5,
+        1.0,
+        1.0,
+        (-0.034, -0.014),
+        None,
+    ),
+    (
+        "XC-08",
+        "前后苏棚户区改造",
+        "government",
+        "renovation",
+        "gov_build",
+        "建设局",
+        7.2,
+        2.6,
+        0.8,
+        (-0.010, -0.036),
+        (620, 700),
+    ),
+    (
+        "XC-09",
+        "前后栗棚户区改造",
+        "government",
+        "renovation",
+        "gov_build",
+        "建设局",
+        5.6,
+        2.0,
+        0.6,
+        (-0.006, -0.026),
+        (480, 520),
+    ),
+]
+
+
+NEW_TOWN = (116.64, 35.41)  # 蓼河新城 lies in the west of 洸河街道 (the demo's points are placed around it)
+
+
+def load_projects(zone: Zone, units: dict[str, Unit], today: dt.date) -> int:
+    """The new town's projects with their plans, the months of the year so far and their milestones."""
+    from gaoxin.plans.choices import PROJECT_STAGES
+    from gaoxin.plans.models import Milestone, Project, ProjectMonth, ProjectStageChange, ProjectYear
+
+    yi = Decimal(100_000_000)
+    year = today.year
+    for code, name, kind, category, stage, owner, total, plan, pace, (dlon, dlat), renovation in PROJECTS:
+        project = Project.objects.create(
+            zone=zone,
+            code=code,
+            name=name,
+            kind=kind,
+            category=category,
+            stage=stage,
+            owner=units[owner],
+            total_investment_yuan=Decimal(str(total)) * yi,
+            start_year=year - 2,
+            end_year=year + 2,
+            lon=round(NEW_TOWN[0] + dlon / 2, 6),
+            lat=round(NEW_TOWN[1] + dlat / 2 + 0.01, 6),
+            description="蓼河新城重点项目（演示数据）",
+            households=renovation[0] if renovation else None,
+            resettlement_units=renovation[1] if renovation else None,
+        )
+        stages = PROJECT_STAGES[kind]
+        for k, s in enumerate(stages[: stages.index(stage) + 1]):
+            ProjectStageChange.objects.create(
+                project=project, stage=s, entered_on=dt.date(year - 2, 3, 1) + dt.timedelta(days=150 * k)
+            )
+        ProjectYear.objects.create(project=project, year=year - 1, planned_yuan=Decimal(str(plan * 0.9)) * yi)
+        ProjectYear.objects.create(project=project, year=year, planned_yuan=Decimal(str(plan)) * yi)
+        monthly = Decimal(str(plan)) * yi / 12
+        for m in range(1, 13):  # last year, as planned
+            ProjectMonth.objects.create(
+                project=project,
+                month=dt.date(year - 1, m, 1),
+                completed_yuan=(monthly * Decimal("0.9")).quantize(Decimal("0.01")),
+            )
+        for m in range(1, today.month + 1):
+            wave = Decimal(str(1 + 0.15 * ((m % 3) - 1)))  # uneven months
+            row = ProjectMonth(
+                project=project,
+                month=dt.date(year, m, 1),
+                completed_yuan=(monthly * Decimal(str(pace)) * wave).quantize(Decimal("0.01")),
+                note="按计划推进" if pace >= 0.9 else "进度滞后，已督促",
+            )
+            if renovation:
+                households, homes = renovation
+                share = min(1.0, (0.55 + 0.04 * m) * pace)
+                row.signed = int(households * share)
+                row.demolished = int(households * share * 0.8)
+                row.units_started = homes
+                row.units_finished = int(homes * min(1.0, 0.05 * m))
+                row.units_delivered = 0
+            row.save()
+        Milestone.objects.create(
+            project=project,
+            title="年度投资计划下达",
+            due_on=dt.date(year, 3, 1),
+            done_on=dt.date(year, 2, 26),
+        )
+        late = code in ("XC-03", "XC-09")
+        Milestone.objects.create(
+            project=project,
+            title="完成招标" if code == "XC-03" else "完成阶段建设任务",
+            due_on=today - dt.timedelta(days=10)
+            if late
+            else today + dt.timedelta(days=20 + 5 * int(code[-1])),
+        )
+        Milestone.objects.create(project=project, title="年度投资计划完成", due_on=dt.date(year, 12, 31))
+    return len(PROJECTS)

@@ -6,6 +6,8 @@ a report is loaded (always within the request's zone). One rule per line:
 - a unit's member reports progress on the tasks its unit leads or shares, and on the targets it owns;
 - only the lead unit's member (or an administrator) marks a time node done;
 - the supervision office (the "supervise" permission) issues supervision notices (督办单);
+- a major project's monthly progress, stage and milestones are recorded by an administrator or a
+  member of its responsible unit;
 - everybody else sees nothing (403 for pages, 404 for objects);
 - an object of another zone does not exist for the request (404);
 - ``actor=None`` is the operator at the command line, the scheduled job or the demo loader.
@@ -20,7 +22,17 @@ from django.http import Http404
 from gaoxin.accounts.models import User
 from gaoxin.common.models import Attachment
 from gaoxin.places.models import Zone
-from gaoxin.plans.models import Node, Programme, ProgressReport, Target, TargetReport, Task, Unit
+from gaoxin.plans.models import (
+    Milestone,
+    Node,
+    Programme,
+    ProgressReport,
+    Project,
+    Target,
+    TargetReport,
+    Task,
+    Unit,
+)
 
 
 def _units(user: User) -> QuerySet[Unit]:
@@ -137,3 +149,29 @@ def attachment_for(user: User | None, zone: Zone, pk: int) -> Attachment:
 def units(user: User | None, zone: Zone) -> QuerySet[Unit]:
     require_view(user)
     return Unit.objects.filter(zone=zone)
+
+
+def projects(user: User | None, zone: Zone) -> QuerySet[Project]:
+    require_view(user)
+    return Project.objects.filter(zone=zone)
+
+
+def project_for(user: User | None, zone: Zone, pk: int) -> Project:
+    require_view(user)
+    found = Project.objects.filter(zone=zone, pk=pk).select_related("owner").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def milestone_for(user: User | None, zone: Zone, pk: int) -> Milestone:
+    require_view(user)
+    found = Milestone.objects.filter(project__zone=zone, pk=pk).select_related("project").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def can_report_project(user: User | None, project: Project) -> bool:
+    """An administrator, or a member of the project's responsible unit."""
+    return can_manage(user) or project.owner_id in unit_ids(user)

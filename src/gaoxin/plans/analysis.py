@@ -53,3 +53,6 @@ parse_nodes = core.parse_nodes
 format_nodes = core.format_nodes
 parse_day = core.parse_day
 completion_rate = core.completion_rate
+investment = core.investment
+Investment = core.Investment
+parse_month = core.parse_month

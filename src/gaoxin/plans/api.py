@@ -13,7 +13,7 @@ from gaoxin.common.api import Id, answers, checked_filters
 from gaoxin.common.filters import SEARCH_MAX_LENGTH
 from gaoxin.places.web import Request
 from gaoxin.plans import access, queries, services
-from gaoxin.plans.filtersets import TargetFilter, TaskFilter
+from gaoxin.plans.filtersets import ProjectFilter, TargetFilter, TaskFilter
 
 router = Router(tags=["plans"])
 
@@ -202,3 +202,88 @@ def finish_node(request: Request, node_id: Id, done_on: date | None = None) -> A
         "days_late": s.days_late,
         "notice": getattr(getattr(node, "notice", None), "number", None),
     }
+
+
+class MilestoneOut(Schema):
+    title: str
+    due_on: str
+    done_on: str | None
+
+
+class ProjectOut(Schema):
+    """A major project with the year's investment against its plan (amounts in yuan, rates as fractions)."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    category: str
+    stage: str
+    stage_label: str
+    owner: str
+    lon: float
+    lat: float
+    total_investment_yuan: float
+    year: int
+    year_planned_yuan: float
+    year_completed_yuan: float
+    year_rate: float | None
+    completed_to_date_yuan: float
+    total_rate: float | None
+    next_milestone: MilestoneOut | None
+    households: int | None
+    signed: int | None
+    signing_rate: float | None
+
+
+class ProjectQuery(Schema):
+    year: Annotated[int | None, Field(ge=2000, le=2100)] = None
+    kind: str | None = None
+    category: str | None = None
+    q: Annotated[str | None, Field(max_length=SEARCH_MAX_LENGTH)] = None
+
+
+def _project(v: queries.ProjectView, year: int) -> dict[str, Any]:
+    p, i, m = v.project, v.invest, v.next_milestone
+    return {
+        "id": p.pk,
+        "code": p.code,
+        "name": p.name,
+        "kind": p.kind,
+        "category": p.category,
+        "stage": p.stage,
+        "stage_label": v.stage_label,
+        "owner": p.owner.name,
+        "lon": p.lon,
+        "lat": p.lat,
+        "total_investment_yuan": float(p.total_investment_yuan),
+        "year": year,
+        "year_planned_yuan": float(i.year_planned),
+        "year_completed_yuan": float(i.year_done),
+        "year_rate": None if i.year_rate is None else float(i.year_rate),
+        "completed_to_date_yuan": float(i.cumulative),
+        "total_rate": None if i.total_rate is None else float(i.total_rate),
+        "next_milestone": None
+        if m is None
+        else {"title": m.title, "due_on": m.due_on.isoformat(), "done_on": None},
+        "households": p.households,
+        "signed": v.last_month.signed if v.last_month is not None else None,
+        "signing_rate": None if v.signing_rate is None else float(v.signing_rate),
+    }
+
+
+@router.get("/projects", response=answers({200: list[ProjectOut]}, 422))
+def list_projects(request: Request, filters: Query[ProjectQuery]) -> list[dict[str, Any]]:
+    """The major projects with the year's investment (this year by default)."""
+    today = timezone.localdate()
+    params = filters.dict()
+    year = params.pop("year") or today.year
+    f = checked_filters(ProjectFilter(params, zone=request.zone))
+    return [_project(v, year) for v in queries.portfolio(request.user, request.zone, year, today, f)["views"]]
+
+
+@router.get("/projects/{project_id}", response=answers({200: ProjectOut}, 404, 422))
+def get_project(request: Request, project_id: Id) -> dict[str, Any]:
+    today = timezone.localdate()
+    detail = queries.project_detail(request.user, request.zone, project_id, today.year, today)
+    return _project(detail["view"], today.year)

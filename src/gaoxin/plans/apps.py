@@ -17,4 +17,7 @@ class PlansConfig(AppConfig):
     def navigation(self) -> list[NavLink]:
         from gaoxin.plans import access
 
-        return [NavLink(_("Targets"), "plans:index", access.can_view, order=70)]
+        return [
+            NavLink(_("Targets"), "plans:index", access.can_view, order=70),
+            NavLink(_("Major projects"), "plans:projects", access.can_view, order=71),
+        ]

@@ -17,3 +17,21 @@ TASK_COLUMNS: tuple[Column, ...] = (
 )
 TASK_HEADERS = [c.zh for c in TASK_COLUMNS]
 UNIT_SEPARATORS = "、,，;；/\n"
+
+MONTH_COLUMNS: tuple[Column, ...] = (
+    Column("project", "项目编号", required=True),
+    Column("month", "月份", required=True),
+    Column(
+        "completed_10k_yuan",
+        "本月完成投资(万元)",
+        required=True,
+        aliases=("本月完成投资（万元）", "本月完成投资"),
+    ),
+    Column("signed", "累计签约户数"),
+    Column("demolished", "累计拆除户数"),
+    Column("units_started", "安置房累计开工套数"),
+    Column("units_finished", "安置房累计竣工套数"),
+    Column("units_delivered", "安置房累计交付套数"),
+    Column("note", "形象进度"),
+)
+MONTH_HEADERS = [c.zh for c in MONTH_COLUMNS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -75,3 +76,44 @@ def board_xlsx(year: int, views: list[Any], state_labels: dict[str, str]) -> byt
             )
         )
     return tabular.write_xlsx(columns, rows, title=str(year), percent=[_("Share of goal")])
+
+
+def portfolio_xlsx(year: int, views: list[Any]) -> bytes:
+    columns = [
+        _("Code"),
+        _("Project"),
+        _("Kind"),
+        _("Stage"),
+        _("Responsible unit"),
+        _("Total investment (万元)"),
+        _("Planned this year (万元)"),
+        _("Completed this year (万元)"),
+        _("Completion rate this year"),
+        _("Completed to date (万元)"),
+        _("Share of the total"),
+        _("Next milestone"),
+        _("Due"),
+    ]
+    wan = Decimal(10_000)
+    rows = []
+    for v in views:
+        p, i, m = v.project, v.invest, v.next_milestone
+        values = [
+            p.code,
+            p.name,
+            p.get_kind_display(),
+            v.stage_label,
+            p.owner.name,
+            float(p.total_investment_yuan / wan),
+            float(i.year_planned / wan),
+            float(i.year_done / wan),
+            None if i.year_rate is None else float(i.year_rate),
+            float(i.cumulative / wan),
+            None if i.total_rate is None else float(i.total_rate),
+            m.title if m else "",
+            m.due_on if m else None,
+        ]
+        rows.append(dict(zip(columns, values, strict=True)))
+    return tabular.write_xlsx(
+        columns, rows, title=f"{year}", percent=[_("Completion rate this year"), _("Share of the total")]
+    )

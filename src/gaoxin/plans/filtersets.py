@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.filters import FilterSet, SearchField
 from gaoxin.common.forms import limit_choices
-from gaoxin.plans.choices import TargetKind
+from gaoxin.plans.choices import ProjectCategory, ProjectKind, TargetKind
 from gaoxin.plans.models import Unit
 
 
@@ -35,3 +35,13 @@ class TaskFilter(FilterSet):
     def prepare(self) -> None:
         zone = self.context.get("zone")
         limit_choices(self, "unit", Unit.objects.filter(zone=zone))
+
+
+class ProjectFilter(FilterSet):
+    search_fields = ("name__icontains", "code__icontains")
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", ""), *ProjectKind.choices], required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", ""), *ProjectCategory.choices], required=False
+    )
+    q = SearchField()

@@ -155,3 +155,37 @@ class ProgrammeForm(forms.Form):
     def __init__(self, *args: Any, zone: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "coordinator", Unit.objects.filter(zone=zone))
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(label=_("Month"), max_length=10, help_text=_("e.g. 2026-11"))
+    completed_10k_yuan = forms.DecimalField(
+        label=_("Investment completed in the month (万元)"), min_value=0, max_digits=14, decimal_places=2
+    )
+    signed = forms.IntegerField(label=_("Agreements signed (to date)"), min_value=0, required=False)
+    demolished = forms.IntegerField(label=_("Households demolished (to date)"), min_value=0, required=False)
+    units_started = forms.IntegerField(
+        label=_("Resettlement homes started (to date)"), min_value=0, required=False
+    )
+    units_finished = forms.IntegerField(
+        label=_("Resettlement homes finished (to date)"), min_value=0, required=False
+    )
+    units_delivered = forms.IntegerField(
+        label=_("Resettlement homes delivered (to date)"), min_value=0, required=False
+    )
+    note = forms.CharField(label=_("Progress on site"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, renovation: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not renovation:
+            for name in ("signed", "demolished", "units_started", "units_finished", "units_delivered"):
+                del self.fields[name]
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"))
+    entered_on = forms.DateField(label=_("Entered on"), widget=DateInput())
+
+    def __init__(self, *args: Any, stages: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "stage", stages)

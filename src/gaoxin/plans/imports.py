@@ -5,6 +5,7 @@ node's reports and supervision notice stay with it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -13,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common.errors import describe
-from gaoxin.common.imports import Checked, Importer, Problem, header_map, register
+from gaoxin.common.imports import Checked, Importer, Problem, RowReader, header_map, register
 from gaoxin.common.models import ImportBatch
 from gaoxin.common.tabular import Row
+from gaoxin.common.units import YUAN_PER_WAN
 from gaoxin.plans import access, analysis
-from gaoxin.plans.datasets import TASK_COLUMNS, UNIT_SEPARATORS
-from gaoxin.plans.models import Node, Programme, SupervisionNotice, Task, Unit
+from gaoxin.plans.datasets import MONTH_COLUMNS, TASK_COLUMNS, UNIT_SEPARATORS
+from gaoxin.plans.models import Node, Programme, Project, ProjectMonth, SupervisionNotice, Task, Unit
 
 KIND = "plans.tasks"
 
@@ -170,5 +172,93 @@ class TaskTableImporter(Importer):
         return {"units_created": created_units}
 
 
+MONTHS_KIND = "plans.project_months"
+
+
+class ProjectMonthImporter(Importer):
+    """The monthly progress of the major projects (one row per project and month; a month already
+    recorded is corrected). Investment in 万元 as the projects report it, stored in yuan."""
+
+    kind = MONTHS_KIND
+    formats = ("xlsx", "csv")
+    columns = MONTH_COLUMNS
+
+    def label(self) -> str:
+        return _("Monthly progress of the major projects")
+
+    def allowed(self, actor: Any) -> bool:
+        return access.can_manage(actor)
+
+    def manages(self, actor: Any) -> bool:
+        return access.can_manage(actor)
+
+    def check(self, rows: list[Row], *, actor: Any, options: dict[str, Any]) -> Checked:
+        if not rows:
+            return Checked(problems=[Problem(0, "file", _("The file has no rows."))])
+        hmap, problems = header_map(self.columns, rows[0].cells)
+        zone_id = options.get("zone")
+        if problems or not isinstance(zone_id, int):
+            return Checked(problems=problems or [Problem(0, "zone", _("No zone is loaded."))])
+        today = options.get("today")
+        last = analysis.parse_month(today) if isinstance(today, str) else None
+        found = {p.code: p for p in Project.objects.filter(zone_id=zone_id)}
+        parsed = []
+        seen: dict[tuple[str, Any], int] = {}
+        for row in rows:
+            r = RowReader(row, hmap)
+            code = r.text("project", required=True, max_length=30)
+            project = found.get(code)
+            if code and project is None:
+                r.problem("project", _("No project with this code: %(code)s") % {"code": code})
+            raw_month = r.raw("month")
+            month = None
+            if hasattr(raw_month, "year") and hasattr(raw_month, "month"):
+                month = dt.date(raw_month.year, raw_month.month, 1)
+            elif str(raw_month).strip():
+                try:
+                    month = analysis.parse_month(str(raw_month))
+                except AnalysisError as exc:
+                    r.problem("month", describe(exc))
+            else:
+                r.problem("month", _("This field is required."))
+            if month is not None and last is not None and month > last:
+                r.problem("month", _("A month that has not begun has no progress yet."))
+            if not r.has("completed_10k_yuan"):
+                r.problem("completed_10k_yuan", _("This field is required."))
+            amount = r.decimal("completed_10k_yuan", places="0.01")
+            counts = {
+                name: r.integer(name)
+                for name in ("signed", "demolished", "units_started", "units_finished", "units_delivered")
+            }
+            if project is not None and project.households is not None:
+                for name in ("signed", "demolished"):
+                    count = counts[name]
+                    if count is not None and count > project.households:
+                        r.problem(name, _("More than the households to relocate."))
+            note = r.text("note", max_length=300)
+            key = (code, month)
+            if month is not None and key in seen:
+                r.problem("month", _("This project's month is already on row %(row)s.") % {"row": seen[key]})
+            seen.setdefault(key, row.number)
+            problems += r.problems
+            if not r.problems and project is not None and month is not None and amount is not None:
+                parsed.append((project, month, amount * YUAN_PER_WAN, counts, note))
+        if problems:
+            return Checked(problems=problems)
+        return Checked(
+            rows=parsed, summary={"months": len(parsed), "projects": len({p.pk for p, *_r in parsed})}
+        )
+
+    def write(
+        self, checked: Checked, *, actor: Any, options: dict[str, Any], batch: ImportBatch
+    ) -> dict[str, int]:
+        for project, month, amount, counts, note in checked.rows:
+            ProjectMonth.objects.update_or_create(
+                project=project, month=month, defaults={"completed_yuan": amount, "note": note, **counts}
+            )
+        return {}
+
+
 def register_all() -> None:
     register(TaskTableImporter())
+    register(ProjectMonthImporter())

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.models import Attachment, TimeStamped
 from gaoxin.places.models import Zone
-from gaoxin.plans.choices import Direction, TargetKind
+from gaoxin.places.validators import validate_lon_lat
+from gaoxin.plans.choices import (
+    PROJECT_STAGES,
+    Direction,
+    ProjectCategory,
+    ProjectKind,
+    ProjectStage,
+    TargetKind,
+)
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
@@ -266,3 +274,145 @@ class SupervisionNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Project(TimeStamped):
+    """A major project (重点项目) of the zone: its kind and stage, its investment plan and the investment
+    completed each month, its milestones, its place on the map and the targets it serves. A shantytown
+    renovation (棚改) also counts the households to relocate and the resettlement homes."""
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects")
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=ProjectKind.choices)
+    category = models.CharField(_("category"), max_length=20, choices=ProjectCategory.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=ProjectStage.choices)
+    owner = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="projects"
+    )
+    total_investment_yuan = models.DecimalField(
+        _("total investment (yuan)"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"), validators=YEAR_VALIDATORS)
+    end_year = models.PositiveSmallIntegerField(_("end year"), validators=YEAR_VALIDATORS)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    description = models.TextField(_("description"), blank=True)
+    targets = models.ManyToManyField(
+        Target, verbose_name=_("targets served"), blank=True, related_name="projects"
+    )
+    households = models.PositiveIntegerField(_("households to relocate"), null=True, blank=True)
+    resettlement_units = models.PositiveIntegerField(_("resettlement homes planned"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "code"], name="plans_project_once"),
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")), name="plans_project_years"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        validate_lon_lat(self.lon, self.lat, "lon")
+        if self.kind and self.stage and self.stage not in PROJECT_STAGES.get(self.kind, ()):
+            raise ValidationError({"stage": _("This stage is not one of the project's kind.")})
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": _("A project cannot end before it starts.")})
+
+
+class ProjectStageChange(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=ProjectStage.choices)
+    entered_on = models.DateField(_("entered on"))
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["project", "entered_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.stage} {self.entered_on}"
+
+
+class ProjectYear(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="years"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    planned_yuan = models.DecimalField(
+        _("investment planned (yuan)"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("yearly investment plan")
+        verbose_name_plural = _("yearly investment plans")
+        ordering = ["project", "year"]
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="plans_project_year_once")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.year}"
+
+
+class ProjectMonth(models.Model):
+    """A month's progress: the investment completed in the month and, for a renovation, the running
+    totals of agreements, demolitions and resettlement homes."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="months"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    completed_yuan = models.DecimalField(
+        _("investment completed in the month (yuan)"),
+        max_digits=16,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    signed = models.PositiveIntegerField(_("agreements signed (to date)"), null=True, blank=True)
+    demolished = models.PositiveIntegerField(_("households demolished (to date)"), null=True, blank=True)
+    units_started = models.PositiveIntegerField(
+        _("resettlement homes started (to date)"), null=True, blank=True
+    )
+    units_finished = models.PositiveIntegerField(
+        _("resettlement homes finished (to date)"), null=True, blank=True
+    )
+    units_delivered = models.PositiveIntegerField(
+        _("resettlement homes delivered (to date)"), null=True, blank=True
+    )
+    note = models.CharField(_("progress on site"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly progress")
+        verbose_name_plural = _("monthly progress")
+        ordering = ["project", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="plans_project_month_once"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="plans_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.month:%Y-%m}"
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["project", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

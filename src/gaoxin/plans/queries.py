@@ -10,14 +10,31 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
+from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common import measures
+from gaoxin.common.errors import describe
+from gaoxin.common.units import YUAN_PER_WAN as WAN
+from gaoxin.common.units import YUAN_PER_YI as YI
 from gaoxin.places.models import Zone
 from gaoxin.plans import access, analysis
-from gaoxin.plans.choices import TargetKind, TargetState
-from gaoxin.plans.filtersets import TargetFilter, TaskFilter
-from gaoxin.plans.models import Node, Programme, SupervisionNotice, Target, TargetReport, Task, Unit
+from gaoxin.plans.choices import PROJECT_STAGES, ProjectStage, TargetKind, TargetState
+from gaoxin.plans.filtersets import ProjectFilter, TargetFilter, TaskFilter
+from gaoxin.plans.models import (
+    Milestone,
+    Node,
+    Programme,
+    Project,
+    ProjectMonth,
+    SupervisionNotice,
+    Target,
+    TargetReport,
+    Task,
+    Unit,
+)
 
 
 @dataclass
@@ -285,3 +302,177 @@ def gantt(rows: list[TaskRow], today: date) -> dict[str, Any] | None:
             }
         )
     return {"months": months, "lines": lines, "today": x(today)}
+
+
+# --- major projects ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ProjectView:
+    project: Project
+    invest: analysis.Investment
+    next_milestone: Milestone | None
+    stages: list[tuple[str, str, str]]  # (code, label, "done" | "current" | "ahead")
+    last_month: ProjectMonth | None
+    today: date
+
+    @property
+    def stage_label(self) -> str:
+        return str(ProjectStage(self.project.stage).label)
+
+    @property
+    def signing_rate(self) -> Decimal | None:
+        if self.project.households is None or self.last_month is None or self.last_month.signed is None:
+            return None
+        return analysis.completion_rate(Decimal(self.last_month.signed), Decimal(self.project.households))
+
+    @property
+    def total_yi(self) -> Decimal:
+        return self.project.total_investment_yuan / YI
+
+    @property
+    def year_done_wan(self) -> Decimal:
+        return self.invest.year_done / WAN
+
+    @property
+    def year_planned_wan(self) -> Decimal:
+        return self.invest.year_planned / WAN
+
+    @property
+    def late_milestone(self) -> bool:
+        return self.next_milestone is not None and self.next_milestone.due_on < self.today
+
+
+def stage_steps(project: Project) -> list[tuple[str, str, str]]:
+    stages = PROJECT_STAGES.get(project.kind, ())
+    at = stages.index(project.stage) if project.stage in stages else -1
+    return [
+        (code, str(ProjectStage(code).label), "done" if i < at else "current" if i == at else "ahead")
+        for i, code in enumerate(stages)
+    ]
+
+
+def project_view(project: Project, year: int, today: date) -> ProjectView:
+    """One project's figures: prefetch ``years``, ``months`` and ``milestones`` when reading many."""
+    plans = {y.year: y.planned_yuan for y in project.years.all()}
+    months = list(project.months.all())
+    invest = analysis.investment(
+        ((m.month, m.completed_yuan) for m in months),
+        year=year,
+        year_planned=plans.get(year, Decimal(0)),
+        total=project.total_investment_yuan,
+        today=today,
+    )
+    milestones = list(project.milestones.all())
+    upcoming = [m for m in milestones if m.done_on is None]
+    reported = [m for m in months if (m.month.year, m.month.month) <= (today.year, today.month)]
+    return ProjectView(
+        project,
+        invest,
+        min(upcoming, key=lambda m: (m.due_on, m.pk)) if upcoming else None,
+        stage_steps(project),
+        reported[-1] if reported else None,
+        today,
+    )
+
+
+def projects(user: User | None, zone: Zone, filters: ProjectFilter | None = None) -> QuerySet[Project]:
+    qs = access.projects(user, zone).select_related("owner").prefetch_related("years", "months", "milestones")
+    return filters.filter(qs) if filters is not None else qs
+
+
+def portfolio(
+    user: User | None, zone: Zone, year: int, today: date, filters: ProjectFilter | None = None
+) -> dict[str, Any]:
+    """The projects with their figures, the portfolio's totals and its chart."""
+    views = [project_view(p, year, today) for p in projects(user, zone, filters)]
+    planned = sum((v.invest.year_planned for v in views), Decimal(0))
+    done = sum((v.invest.year_done for v in views), Decimal(0))
+    return {
+        "views": views,
+        "planned": planned,
+        "done": done,
+        "rate": analysis.completion_rate(done, planned),
+        "planned_yi": planned / YI,
+        "done_yi": done / YI,
+        "expected": views[0].invest.expected_rate if views else None,
+        "chart": {
+            "type": "bars",
+            "labels": [v.project.name for v in views],
+            "series": [
+                {
+                    "name": str(_("Planned this year (亿元)")),
+                    "values": [float(round(v.invest.year_planned / YI, 2)) for v in views],
+                },
+                {
+                    "name": str(_("Completed this year (亿元)")),
+                    "values": [float(round(v.invest.year_done / YI, 2)) for v in views],
+                },
+            ],
+        },
+    }
+
+
+def project_geojson(views: list[ProjectView]) -> dict[str, Any]:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [v.project.lon, v.project.lat]},
+                "properties": {
+                    "code": v.project.code,
+                    "name": v.project.name,
+                    "kind": v.project.get_kind_display(),
+                    "stage": v.stage_label,
+                    "rate": None if v.invest.year_rate is None else float(v.invest.year_rate),
+                    "total_rate": None if v.invest.total_rate is None else float(v.invest.total_rate),
+                    "next": None
+                    if v.next_milestone is None
+                    else f"{v.next_milestone.due_on.isoformat()} {v.next_milestone.title}",
+                    "late": v.late_milestone,
+                    "url": reverse("plans:project", args=[v.project.pk]),
+                },
+            }
+            for v in views
+        ],
+    }
+
+
+def project_detail(user: User | None, zone: Zone, pk: int, year: int, today: date) -> dict[str, Any]:
+    project = access.project_for(user, zone, pk)
+    view = project_view(project, year, today)
+    months = list(project.months.all())
+    running = Decimal(0)
+    rows = []
+    for m in months:
+        running += m.completed_yuan
+        rows.append((m, running / WAN))
+    return {
+        "project": project,
+        "view": view,
+        "months": rows,
+        "milestones": list(project.milestones.all()),
+        "stage_changes": list(project.stage_changes.all()),
+        "years": list(project.years.all()),
+        "targets": list(project.targets.all()),
+        "can_report": access.can_report_project(user, project),
+        "chart": {
+            "type": "stacked",
+            "labels": [m.month.strftime("%Y-%m") for m, _r in rows],
+            "series": [
+                {
+                    "name": str(_("Completed in the month (万元)")),
+                    "values": [float(round(m.completed_yuan / WAN, 1)) for m, _r in rows],
+                }
+            ],
+        },
+    }
+
+
+def parse_month(text: str) -> date:
+    """A month typed on a form (2026-11, 2026年11月): its first day, or a ValidationError."""
+    try:
+        return analysis.parse_month(text)
+    except AnalysisError as exc:
+        raise ValidationError({"month": describe(exc)}) from None

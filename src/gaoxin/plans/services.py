@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 from gaoxin.common import attachments, audit, measures
 from gaoxin.places.models import Zone
 from gaoxin.plans import access, queries
-from gaoxin.plans.choices import TargetKind
+from gaoxin.plans.choices import PROJECT_STAGES, TargetKind
 from gaoxin.plans.models import (
+    Milestone,
     Node,
     Programme,
     ProgressReport,
+    Project,
+    ProjectMonth,
+    ProjectStageChange,
     SupervisionNotice,
     Target,
     TargetReport,
@@ -200,3 +204,61 @@ def create_programme(
 def ensure_unit(zone: Zone, name: str) -> Unit:
     unit, _created = Unit.objects.get_or_create(zone=zone, name=name)
     return unit
+
+
+def _may_report_project(actor: Any, project: Project) -> None:
+    if not access.can_report_project(actor, project):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def record_month(
+    actor: Any, project: Project, *, month: date, completed_yuan: Decimal, today: date, **figures: Any
+) -> ProjectMonth:
+    """Record (or correct) a month's progress of a project; a month that has not begun is refused."""
+    _may_report_project(actor, project)
+    month = month.replace(day=1)
+    if (month.year, month.month) > (today.year, today.month):
+        raise ValidationError({"month": _("A month that has not begun has no progress yet.")})
+    if completed_yuan is None or completed_yuan < 0:
+        raise ValidationError({"completed_yuan": _("A figure is a number of zero or more.")})
+    allowed = {"signed", "demolished", "units_started", "units_finished", "units_delivered", "note"}
+    values = {k: v for k, v in figures.items() if k in allowed}
+    if project.households is not None:
+        for name in ("signed", "demolished"):
+            if values.get(name) is not None and values[name] > project.households:
+                raise ValidationError({name: _("More than the households to relocate.")})
+    row, _created = ProjectMonth.objects.update_or_create(
+        project=project, month=month, defaults={"completed_yuan": completed_yuan, **values}
+    )
+    audit.record(
+        actor, "report", "project", project.pk, label=project.name[:120], detail=month.strftime("%Y-%m")
+    )
+    return row
+
+
+@transaction.atomic
+def change_stage(actor: Any, project: Project, *, stage: str, entered_on: date, today: date) -> Project:
+    """Move a project to a stage of its kind (forward or back, to correct), recorded with its day."""
+    _may_report_project(actor, project)
+    if stage not in PROJECT_STAGES.get(project.kind, ()):
+        raise ValidationError({"stage": _("This stage is not one of the project's kind.")})
+    if entered_on > today:
+        raise ValidationError({"entered_on": _("A stage cannot be entered in the future.")})
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    project.stage = stage
+    project.save(update_fields=["stage", "updated_at"])
+    ProjectStageChange.objects.create(project=project, stage=stage, entered_on=entered_on)
+    audit.record(actor, "update", "project", project.pk, label=project.name[:120], detail=stage)
+    return project
+
+
+@transaction.atomic
+def finish_milestone(actor: Any, milestone: Milestone, *, done_on: date, today: date) -> Milestone:
+    _may_report_project(actor, milestone.project)
+    if done_on > today:
+        raise ValidationError({"done_on": _("A node cannot be finished in the future.")})
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    audit.record(actor, "finish", "project", milestone.project_id, label=milestone.title[:120])
+    return milestone

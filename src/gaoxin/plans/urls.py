@@ -19,4 +19,8 @@ urlpatterns = [
     path("nodes/<int:pk>/finish/", views.node_finish, name="node_finish"),
     path("nodes/<int:pk>/reopen/", views.node_reopen, name="node_reopen"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("projects/", views.project_list, name="projects"),
+    path("projects/import/", views.projects_import, name="projects_import"),
+    path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("milestones/<int:pk>/finish/", views.milestone_finish, name="milestone_finish"),
 ]

@@ -3,10 +3,11 @@ for a change, then render. Every object is loaded through its gate in access.py.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,20 +15,23 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.common import imports
 from gaoxin.common.http import attachment
+from gaoxin.common.units import YUAN_PER_WAN
 from gaoxin.places.web import Request
 from gaoxin.plans import access, exports, queries, services
 from gaoxin.plans.choices import NodeState, TargetState
-from gaoxin.plans.filtersets import TargetFilter, TaskFilter
+from gaoxin.plans.filtersets import ProjectFilter, TargetFilter, TaskFilter
 from gaoxin.plans.forms import (
     FinishForm,
     ImportForm,
+    MonthForm,
     ProgrammeForm,
     ProgressForm,
+    StageForm,
     TargetForm,
     TargetReportForm,
     YearForm,
 )
-from gaoxin.plans.imports import KIND
+from gaoxin.plans.imports import KIND, MONTHS_KIND
 
 
 def _year(request: Request) -> int:
@@ -270,3 +274,133 @@ def node_reopen(request: Request, pk: int) -> HttpResponse:
 def attachment_download(request: Request, pk: int) -> HttpResponse:
     found = access.attachment_for(request.user, request.zone, pk)
     return attachment(request, bytes(found.data), found.name, found.content_type)
+
+
+@login_required
+def project_list(request: Request) -> HttpResponse:
+    """The portfolio of major projects: the year's investment against the plan, a map and a chart."""
+    access.require_view(request.user)
+    today = timezone.localdate()
+    year = _year(request)
+    f = ProjectFilter(request.GET, zone=request.zone)
+    context = queries.portfolio(request.user, request.zone, year, today, f)
+    if request.GET.get("format") == "geojson":
+        return JsonResponse(queries.project_geojson(context["views"]))
+    if request.GET.get("format") == "xlsx":
+        return attachment(request, exports.portfolio_xlsx(year, context["views"]), f"projects-{year}.xlsx")
+    return render(
+        request,
+        "plans/projects.html",
+        context
+        | {
+            "year": year,
+            "today": today,
+            "filters": f,
+            "can_manage": access.can_manage(request.user),
+            "import_form": ImportForm(),
+            "tile_url": settings.GAOXIN_MAP_TILE_URL,
+            "strings": {
+                "stage": _("Stage"),
+                "rate": _("Completion rate this year"),
+                "next": _("Next milestone"),
+            },
+        },
+    )
+
+
+@login_required
+@require_POST
+def projects_import(request: Request) -> HttpResponse:
+    access.require_manage(request.user)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, str(error))
+        return redirect("plans:projects")
+    upload = form.cleaned_data["file"]
+    options = {"zone": request.zone.pk, "today": timezone.localdate().isoformat()}
+    try:
+        batch = imports.run(
+            MONTHS_KIND, actor=request.user, filename=upload.name, content=upload.read(), options=options
+        )
+    except imports.ImportRejected as exc:
+        return render(
+            request,
+            "plans/import_problems.html",
+            {"problems": imports.described_problems(MONTHS_KIND, exc.problems)},
+            status=400,
+        )
+    messages.success(request, _("%(n)s months of progress imported.") % {"n": batch.summary.get("months", 0)})
+    return redirect("plans:projects")
+
+
+@login_required
+def project_detail(request: Request, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    year = _year(request)
+    context = queries.project_detail(request.user, request.zone, pk, year, today)
+    project = context["project"]
+    renovation = project.households is not None
+    month_form = MonthForm(renovation=renovation, initial={"month": today.strftime("%Y-%m")})
+    stage_form = StageForm(
+        stages=[(c, label) for c, label, _s in context["view"].stages],
+        initial={"stage": project.stage, "entered_on": today},
+    )
+    if request.method == "POST" and request.POST.get("action") == "month":
+        month_form = MonthForm(request.POST, renovation=renovation)
+        if month_form.is_valid():
+            data = dict(month_form.cleaned_data)
+            try:
+                month = queries.parse_month(data.pop("month"))
+                services.record_month(
+                    request.user,
+                    project,
+                    month=month,
+                    completed_yuan=data.pop("completed_10k_yuan") * YUAN_PER_WAN,
+                    today=today,
+                    **data,
+                )
+            except ValidationError as exc:
+                month_form.add_error(None, exc)
+            else:
+                messages.success(request, _("The month's progress was recorded."))
+                return redirect("plans:project", pk=pk)
+    elif request.method == "POST" and request.POST.get("action") == "stage":
+        stage_form = StageForm(request.POST, stages=[(c, label) for c, label, _s in context["view"].stages])
+        if stage_form.is_valid():
+            try:
+                services.change_stage(request.user, project, today=today, **stage_form.cleaned_data)
+            except ValidationError as exc:
+                stage_form.add_error(None, exc)
+            else:
+                return redirect("plans:project", pk=pk)
+    return render(
+        request,
+        "plans/project.html",
+        context
+        | {
+            "year": year,
+            "today": today,
+            "month_form": month_form,
+            "stage_form": stage_form,
+            "finish_form": FinishForm(initial={"done_on": today}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def milestone_finish(request: Request, pk: int) -> HttpResponse:
+    milestone = access.milestone_for(request.user, request.zone, pk)
+    form = FinishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finish_milestone(
+                request.user, milestone, done_on=form.cleaned_data["done_on"], today=timezone.localdate()
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Give the day it was done."))
+    return redirect("plans:project", pk=milestone.project_id)
