@@ -217,3 +217,49 @@ def test_a_month_is_read_as_its_first_day(text, month):  # type: ignore[no-untyp
 def test_an_unreadable_month_is_refused(text):  # type: ignore[no-untyped-def]
     with pytest.raises(AnalysisError):
         p.parse_month(text)
+
+
+def test_star_grades_at_their_minimums():
+    minimum = [300, 450, 600, 750, 850]
+    assert [p.star_grade(s, minimum) for s in (0, 299.9, 300, 449.9, 450, 600, 749.9, 750, 850, 1000)] == [
+        0,
+        0,
+        1,
+        1,
+        2,
+        3,
+        3,
+        4,
+        5,
+        5,
+    ]
+    for bad in (-1, 1000.1, float("nan")):
+        with pytest.raises(AnalysisError):
+            p.star_grade(bad, minimum)
+    with pytest.raises(AnalysisError):
+        p.star_grade(500, [300, 200])
+
+
+def test_day_care_classes_by_the_elderly_served():
+    classes = [
+        p.CareClass("一类", 10000, 15000, 1600),
+        p.CareClass("二类", 5000, 10000, 1085),
+        p.CareClass("三类", 3000, 5000, 750),
+    ]
+    named = {
+        e: getattr(p.daycare_class(e, classes), "name", None)
+        for e in (0, 2999, 3000, 4999, 5000, 9999, 10000, 14999, 15000, 40000)
+    }
+    assert named == {
+        0: None,
+        2999: None,
+        3000: "三类",
+        4999: "三类",
+        5000: "二类",
+        9999: "二类",
+        10000: "一类",
+        14999: "一类",
+        15000: "一类",
+        40000: "一类",
+    }
+    assert p.daycare_class(5000, []) is None

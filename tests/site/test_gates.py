@@ -70,6 +70,7 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "api:get_programme": ("admin", "get", {"programme_id": "programme"}),
     "api:finish_node": ("admin", "post", {"node_id": "node"}),
     "plans:project": ("admin", "get", {"pk": "project"}),
+    "plans:care": ("admin", "post", {"pk": "care_home"}),
     "plans:milestone_finish": ("admin", "post", {"pk": "milestone"}),
     "api:get_project": ("admin", "get", {"project_id": "project"}),
 }
@@ -197,7 +198,16 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         lat=35.4,
     )
     milestone = Milestone.objects.create(project=project, title="别处节点", due_on=dt.date(2026, 3, 1))
+    care_home = Facility.objects.create(
+        code="F-OTHER-NH",
+        name="别处敬老院",
+        type=FacilityType.objects.get(code="nursing_home"),
+        street=street,
+        lon=116.58,
+        lat=35.4,
+    )
     return {
+        "care_home": care_home.pk,
         "project": project.pk,
         "milestone": milestone.pk,
         "target": target.pk,

@@ -70,7 +70,20 @@ _PLANS_MODELS = (
     "node",
     "progressreport",
     "supervisionnotice",
+    "project",
+    "projectmonth",
+    "milestone",
+    "carefacility",
+    "starassessment",
+    "mealmonth",
 )
+# Elderly-care details are kept by the civil-affairs side of the 社会事业发展局 (the planner's desk).
+_PLANS_CARE = [
+    "plans.change_carefacility",
+    "plans.add_carefacility",
+    "plans.add_starassessment",
+    "plans.add_mealmonth",
+]
 _PLANS_VIEW = [f"plans.view_{m}" for m in _PLANS_MODELS]
 # The zone administration runs the targets and the tables and is the supervision office (督查室).
 _PLANS_ALL = [f"plans.{a}_{m}" for m in _PLANS_MODELS for a in ("view", "add", "change")] + [
@@ -83,7 +96,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _LIFECIRCLE_PROFILES
     + _PARKS_ALL
     + _PLANS_ALL,
-    Role.PLANNER: _PLACES_ALL + _PLACES_IMPORT + _LIFECIRCLE_RUN + _PLANS_VIEW,
+    Role.PLANNER: _PLACES_ALL + _PLACES_IMPORT + _LIFECIRCLE_RUN + _PLANS_VIEW + _PLANS_CARE,
     Role.STREET_STAFF: _PLACES_VIEW
     + [
         "places.add_residentialarea",

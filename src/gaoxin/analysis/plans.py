@@ -326,3 +326,41 @@ def parse_month(text: str) -> date:
     if m is None or not 1 <= int(m["m"]) <= 12:
         raise AnalysisError("plans_month", "No month could be read.", text=str(text)[:40])
     return date(int(m["y"]), int(m["m"]), 1)
+
+
+# --- elderly care -------------------------------------------------------------------------------------
+
+
+def star_grade(score: float, minimum: Sequence[float], *, max_score: float = 1000) -> int:
+    """The star grade (0 = below one star, 1 … 5) of an institution's assessment score: the highest grade
+    whose minimum the score reaches (GB/T 37276-2018; the minimums are the caller's, ascending)."""
+    if score != score or not 0 <= score <= max_score:
+        raise AnalysisError(
+            "plans_star_score", "A score lies between 0 and the maximum.", score=score, max=max_score
+        )
+    if any(b < a for a, b in zip(minimum, minimum[1:], strict=False)):
+        raise AnalysisError("plans_star_minimum", "The grades' minimum scores must ascend.")
+    return sum(1 for m in minimum if score >= m)
+
+
+@dataclass(frozen=True)
+class CareClass:
+    name: str
+    min_elderly: int
+    max_elderly: int
+    floor_area_m2: float
+
+
+def daycare_class(elderly: int, classes: Sequence[CareClass]) -> CareClass | None:
+    """The day-care centre's class by the elderly population it serves (建标143-2010): the class whose
+    range [min, max) holds it — the largest class for more than its maximum, None below the smallest
+    class's minimum (too few elderly for a centre of the standard)."""
+    if elderly < 0:
+        raise AnalysisError("plans_negative_amount", "Planned and completed amounts cannot be negative.")
+    ordered = sorted(classes, key=lambda c: c.min_elderly)
+    if not ordered or elderly < ordered[0].min_elderly:
+        return None
+    for c in ordered:
+        if c.min_elderly <= elderly < c.max_elderly:
+            return c
+    return ordered[-1] if elderly >= ordered[-1].max_elderly else None

@@ -81,6 +81,7 @@ AUDIT_TARGETS = {
     "task": pgettext_lazy("audit", "task"),
     "node": pgettext_lazy("audit", "time node"),
     "project": pgettext_lazy("audit", "major project"),
+    "facility": pgettext_lazy("audit", "facility"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

@@ -85,6 +85,8 @@ MESSAGES: dict[str, Promise] = {
     "plans_due_before_start": _("A target cannot be due before it starts."),
     "plans_goal": _("A goal is a number of zero or more."),
     "plans_negative_amount": _("Planned and completed amounts cannot be negative."),
+    "plans_star_score": _("An assessment score lies between 0 and %(max)s."),
+    "plans_star_minimum": _("The grades' minimum scores must ascend."),
     "plans_month": _("Not a month (write 2026-11 or 2026年11月): %(text)s"),
 }
 

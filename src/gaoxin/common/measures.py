@@ -50,8 +50,9 @@ class Counted:
 
 @dataclass(frozen=True)
 class Reading:
-    value: Decimal
+    value: Decimal | None  # None: the data to compute it does not exist yet (e.g. no evaluation run)
     rows: list[Counted] = field(default_factory=list)
+    note: str = ""  # what a reader should know about this figure (e.g. which run it comes from)
 
 
 @dataclass(frozen=True)

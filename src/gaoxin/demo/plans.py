@@ -80,8 +80,17 @@ TARGETS: list[tuple[str, str, str, str, dict[str, Any], int, int | None, str]] =
         5,
         "处",
     ),
-    ("MZ-5", "支持养老机构建设国学书屋", "社会事业发展局", "", {}, 5, None, "处"),
-    ("MZ-6", "提升街道敬老院服务能力", "社会事业发展局", "", {}, 3, None, "处"),
+    ("MZ-5", "支持养老机构建设国学书屋", "社会事业发展局", "plans.reading_rooms", {}, 5, None, "处"),
+    (
+        "MZ-6",
+        "提升街道敬老院服务能力",
+        "社会事业发展局",
+        "plans.improved_institutions",
+        {"type": "nursing_home"},
+        3,
+        None,
+        "处",
+    ),
     (
         "YQ-1",
         "营业收入过百亿元园区",
@@ -93,7 +102,16 @@ TARGETS: list[tuple[str, str, str, str, dict[str, Any], int, int | None, str]] =
         "个",
     ),
     ("YQ-2", "规划建设标准化厂房", "园区发展服务中心", "", {}, 300000, None, "m²"),
-    ("SQ-1", "洸河、柳行、王因街道各建成一个标准化一刻钟社区服务圈", "社会事业发展局", "", {}, 3, None, "个"),
+    (
+        "SQ-1",
+        "洸河、柳行、王因街道各建成一个标准化一刻钟社区服务圈",
+        "社会事业发展局",
+        "lifecircle.standardized_streets",
+        {"streets": "370871001,370871002,370871004"},
+        3,
+        None,
+        "个",
+    ),
 ]
 NEW_THIS_YEAR = {
     "elderly_service_center": 0,
@@ -166,12 +184,15 @@ def load_plans(zone: Zone, users: dict[str, User], today: dt.date | None = None)
             f.opened_on = _day(today, -40 - 90 * k)
             f.save(update_fields=["opened_on"])
 
+    load_care(zone, today)
     start, due = dt.date(year, 1, 1), dt.date(year, 12, 31)
     for order, (code, title, owner, measure, params, goal, goal_max, unit_label) in enumerate(
         TARGETS, start=1
     ):
-        if measure == "places.facilities_open":
+        if measure in ("places.facilities_open", "plans.reading_rooms"):
             params = params | {"opened_from": start.isoformat()}
+        if measure == "plans.improved_institutions":
+            params = params | {"since": start.isoformat()}
         target = services.save_target(
             None,
             zone,
@@ -193,10 +214,7 @@ def load_plans(zone: Zone, users: dict[str, User], today: dt.date | None = None)
             },
         )
         reported = {
-            "MZ-5": (3, "3家养老机构国学书屋已挂牌"),
-            "MZ-6": (1, "高新区敬老院完成适老化改造"),
             "YQ-2": (182000, "已竣工标准化厂房面积（建设局台账）"),
-            "SQ-1": (1, "柳行街道通过标准化验收，洸河、王因补缺项中"),
         }
         if code in reported:
             value, note = reported[code]
@@ -463,3 +481,65 @@ def load_projects(zone: Zone, units: dict[str, Unit], today: dt.date) -> int:
         )
         Milestone.objects.create(project=project, title="年度投资计划完成", due_on=dt.date(year, 12, 31))
     return len(PROJECTS)
+
+
+def load_care(zone: Zone, today: dt.date) -> None:
+    """Places, meals and reading rooms of the elderly-care facilities; star assessments of the nursing
+    homes last year and, for some, again this year; the canteens' meals of the year's months."""
+    from gaoxin.plans.analysis import stars_of
+    from gaoxin.plans.models import CareFacility, MealMonth, StarAssessment
+
+    year = today.year
+    care = (
+        Facility.objects.filter(street__zone=zone, type__service_class="eldercare")
+        .select_related("type")
+        .order_by("code")
+    )
+    reading = 0
+    for k, f in enumerate(care):
+        cap = f.capacity or 0
+        c = CareFacility(facility=f)
+        if f.type.code in ("nursing_home", "elderly_service_center", "mutual_aid_home"):
+            c.beds = cap
+        if f.type.code in ("day_care_center", "elderly_service_center"):
+            c.day_places = cap if f.type.code == "day_care_center" else cap // 2
+        if f.type.code == "community_canteen":
+            c.meals_per_day = cap * 2
+            c.delivers_meals = k % 3 == 0
+        if f.type.code in ("nursing_home", "elderly_service_center") and f.status == "open" and reading < 4:
+            # three reading rooms opened this year, one before
+            c.reading_room_opened_on = (
+                _day(today, -30 - 50 * reading) if reading < 3 else dt.date(year - 1, 9, 1)
+            )
+            reading += 1
+        c.save()
+        if f.type.code == "community_canteen" and f.status == "open":
+            for m in range(1, today.month + 1):
+                served = int(cap * 2 * 26 * (0.7 + 0.05 * (m % 4)))
+                MealMonth.objects.create(
+                    facility=f,
+                    month=dt.date(year, m, 1),
+                    meals_served=served,
+                    meals_subsidised=served * 2 // 5,
+                )
+    homes = list(
+        Facility.objects.filter(street__zone=zone, type__code="nursing_home", status="open").order_by("code")
+    )
+    for k, f in enumerate(homes):
+        before = Decimal(520 + 40 * k)
+        StarAssessment.objects.create(
+            facility=f,
+            assessed_on=dt.date(year - 1, 10, 15),
+            score=before,
+            stars=stars_of(before),
+            assessor="市民政局评定委员会",
+        )
+        if k < 2:  # re-assessed this year: the first improved, the second not (yet)
+            after = before + (Decimal(95) if k == 0 else Decimal(-10))
+            StarAssessment.objects.create(
+                facility=f,
+                assessed_on=_day(today, -25),
+                score=after,
+                stars=stars_of(after),
+                assessor="市民政局评定委员会",
+            )

@@ -34,6 +34,32 @@ class LifecircleConfig(AppConfig):
 
         return [NavLink(_("Life circle"), "lifecircle:index", access.can_view, order=30)]
 
+    def measures(self) -> list[Any]:
+        """What targets can be computed by from the evaluation runs (gaoxin.common.measures)."""
+        from gaoxin.common.measures import Measure, Param
+        from gaoxin.lifecircle import queries
+
+        return [
+            Measure(
+                "lifecircle.standardized_streets",
+                _("Streets with a standardized 15-minute circle"),
+                _("streets"),
+                queries.standardized_streets_measure,
+                (
+                    Param(
+                        "streets",
+                        _("street codes (comma-separated; none: every street)"),
+                        "text",
+                        required=False,
+                    ),
+                ),
+                _(
+                    "Streets with at least one community whose residential areas pass the standardized-circle "
+                    "checklist in the latest evaluation run up to the day."
+                ),
+            )
+        ]
+
     def landing(self, user: Any) -> Landing | None:
         """Street staff start with their street's page of the latest evaluation."""
         from django.urls import reverse

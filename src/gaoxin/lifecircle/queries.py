@@ -4,13 +4,17 @@ Every read of an object of a zone goes through the gates in access.py."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -18,6 +22,7 @@ from gaoxin.accounts.models import User
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.network import Network
 from gaoxin.common.errors import describe
+from gaoxin.common.measures import Counted, Reading
 from gaoxin.lifecircle import access, analysis
 from gaoxin.lifecircle.analysis import EvaluationError, ExtraFacility, item_snapshot, load
 from gaoxin.lifecircle.models import (
@@ -546,3 +551,42 @@ def facility_choices(zone: Zone) -> list[tuple[str, str]]:
         .select_related("type")
         .order_by("name")
     ]
+
+
+def standardized_streets_measure(zone: Zone, params: dict[str, Any], day: dt.date) -> Reading:
+    """Measure "lifecircle.standardized_streets": the streets with a standardized 15-minute circle — at
+    least one community whose residential areas pass the standardized-circle checklist — in the latest
+    evaluation run up to the day (the streets given, or every street)."""
+    run = (
+        Evaluation.objects.filter(zone=zone, created_at__date__lte=day)
+        .select_related("profile")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if run is None:
+        return Reading(None, [], _("No evaluation run yet: run the life-circle evaluation."))
+    wanted = {c.strip() for c in str(params.get("streets") or "").replace("，", ",").split(",") if c.strip()}
+    by_community: dict[tuple[int, int], list[AreaResult]] = defaultdict(list)
+    for r in AreaResult.objects.filter(evaluation=run).select_related("area__community", "street"):
+        if not wanted or r.street.code in wanted:
+            by_community[(r.street_id, r.area.community_id)].append(r)
+    passing: dict[int, tuple[Street, str]] = {}
+    for (_street, _community), results in sorted(by_community.items()):
+        if results[0].street_id in passing:
+            continue
+        if checklist(run, results)["passes"]:
+            passing[results[0].street_id] = (results[0].street, results[0].area.community.name)
+    rows = [
+        Counted(
+            label=street.name,
+            detail=_("%(community)s passes the checklist (run of %(day)s)")
+            % {"community": community, "day": run.created_at.date().isoformat()},
+            url=reverse("lifecircle:street", args=[run.pk, street.pk]),
+        )
+        for street, community in sorted(passing.values(), key=lambda v: v[0].code)
+    ]
+    return Reading(
+        Decimal(len(rows)),
+        rows,
+        _("From the evaluation run of %(day)s.") % {"day": run.created_at.date().isoformat()},
+    )

@@ -6,6 +6,8 @@ a report is loaded (always within the request's zone). One rule per line:
 - a unit's member reports progress on the tasks its unit leads or shares, and on the targets it owns;
 - only the lead unit's member (or an administrator) marks a time node done;
 - the supervision office (the "supervise" permission) issues supervision notices (督办单);
+- elderly-care details (places, meals, reading rooms, star assessments) are recorded by those with the
+  permission to change them (civil-affairs staff) and administrators;
 - a major project's monthly progress, stage and milestones are recorded by an administrator or a
   member of its responsible unit;
 - everybody else sees nothing (403 for pages, 404 for objects);
@@ -21,7 +23,8 @@ from django.http import Http404
 
 from gaoxin.accounts.models import User
 from gaoxin.common.models import Attachment
-from gaoxin.places.models import Zone
+from gaoxin.places.choices import ServiceClass
+from gaoxin.places.models import Facility, Zone
 from gaoxin.plans.models import (
     Milestone,
     Node,
@@ -175,3 +178,26 @@ def milestone_for(user: User | None, zone: Zone, pk: int) -> Milestone:
 def can_report_project(user: User | None, project: Project) -> bool:
     """An administrator, or a member of the project's responsible unit."""
     return can_manage(user) or project.owner_id in unit_ids(user)
+
+
+def care_facilities(user: User | None, zone: Zone) -> QuerySet[Facility]:
+    """The zone's elderly-care facilities (the elderly-care class of the facility taxonomy)."""
+    require_view(user)
+    return Facility.objects.filter(street__zone=zone, type__service_class=ServiceClass.ELDERCARE)
+
+
+def care_facility_for(user: User | None, zone: Zone, pk: int) -> Facility:
+    found = care_facilities(user, zone).filter(pk=pk).select_related("type", "street", "community").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def can_edit_care(user: User | None) -> bool:
+    """The civil-affairs staff (the permission to change elderly-care details) and administrators."""
+    return user is None or (user.is_authenticated and user.has_perm("plans.change_carefacility"))
+
+
+def require_edit_care(user: User | None) -> None:
+    if not can_edit_care(user):
+        raise PermissionDenied

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from gaoxin import standards
 from gaoxin.analysis import plans as core
 from gaoxin.plans.choices import Direction
 from gaoxin.plans.models import Node, Target
@@ -56,3 +58,35 @@ completion_rate = core.completion_rate
 investment = core.investment
 Investment = core.Investment
 parse_month = core.parse_month
+
+
+def _eldercare() -> dict[str, Any]:
+    return standards.load("eldercare")
+
+
+def stars_of(score: Decimal) -> int:
+    """The star grade of a score by the minimums of standards/eldercare.toml (GB/T 37276-2018)."""
+    rule = _eldercare()["star_grade"]
+    return core.star_grade(float(score), rule["minimum"], max_score=rule["max_score"])
+
+
+def daycare_classes() -> list[core.CareClass]:
+    return [
+        core.CareClass(c["name"], int(c["min_elderly"]), int(c["max_elderly"]), float(c["floor_area_m2"]))
+        for c in _eldercare()["daycare_class"]
+    ]
+
+
+def daycare_class(elderly: int) -> core.CareClass | None:
+    return core.daycare_class(elderly, daycare_classes())
+
+
+def daycare_clause() -> str:
+    return str(_eldercare()["daycare_class"][0]["clause"])
+
+
+def star_clause() -> str:
+    return str(_eldercare()["star_grade"]["clause"])
+
+
+CareClassT = core.CareClass

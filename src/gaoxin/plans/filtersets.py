@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.filters import FilterSet, SearchField
-from gaoxin.common.forms import limit_choices
+from gaoxin.common.forms import limit_choices, set_choices
+from gaoxin.places.choices import ServiceClass
+from gaoxin.places.models import FacilityType, Street
 from gaoxin.plans.choices import ProjectCategory, ProjectKind, TargetKind
 from gaoxin.plans.models import Unit
 
@@ -45,3 +47,18 @@ class ProjectFilter(FilterSet):
         label=_("Category"), choices=[("", ""), *ProjectCategory.choices], required=False
     )
     q = SearchField()
+
+
+class CareFilter(FilterSet):
+    search_fields = ("name__icontains", "code__icontains")
+    lookups = {"type": "type__code", "street": "street"}
+
+    type = forms.ChoiceField(label=_("Type"), required=False)
+    street = forms.ModelChoiceField(label=_("Street"), queryset=Street.objects.none(), required=False)
+    q = SearchField()
+
+    def prepare(self) -> None:
+        zone = self.context.get("zone")
+        limit_choices(self, "street", Street.objects.filter(zone=zone).order_by("code"))
+        types = FacilityType.objects.filter(service_class=ServiceClass.ELDERCARE).order_by("order")
+        set_choices(self, "type", [("", ""), *((t.code, t.label) for t in types)])

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.common import attachments, measures
 from gaoxin.common.forms import DateInput, UploadField, limit_choices, set_choices
 from gaoxin.plans.choices import TargetKind
-from gaoxin.plans.models import YEAR_VALIDATORS, Node, Target, Unit
+from gaoxin.plans.models import YEAR_VALIDATORS, CareFacility, Node, Target, Unit
 
 
 class EvidenceField(forms.FileField):
@@ -189,3 +189,34 @@ class StageForm(forms.Form):
     def __init__(self, *args: Any, stages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "stage", stages)
+
+
+class CareForm(forms.ModelForm[CareFacility]):
+    class Meta:
+        model = CareFacility
+        fields = ["beds", "day_places", "meals_per_day", "delivers_meals", "reading_room_opened_on"]
+        widgets = {"reading_room_opened_on": DateInput()}
+
+
+class AssessmentForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput())
+    score = forms.DecimalField(
+        label=_("Score (of 1,000)"), min_value=0, max_value=1000, max_digits=6, decimal_places=1
+    )
+    assessor = forms.CharField(label=_("Assessed by"), max_length=100, required=False)
+
+
+class MealsForm(forms.Form):
+    month = forms.CharField(label=_("Month"), max_length=10, help_text=_("e.g. 2026-11"))
+    served = forms.IntegerField(label=_("Meals served"), min_value=0, max_value=10_000_000)
+    subsidised = forms.IntegerField(label=_("Of them subsidised"), min_value=0, max_value=10_000_000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("served") is not None
+            and data.get("subsidised") is not None
+            and data["subsidised"] > data["served"]
+        ):
+            raise ValidationError(_("More subsidised meals than meals served."))
+        return data

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.models import Attachment, TimeStamped
-from gaoxin.places.models import Zone
+from gaoxin.places.models import Facility, Zone
 from gaoxin.places.validators import validate_lon_lat
 from gaoxin.plans.choices import (
     PROJECT_STAGES,
@@ -416,3 +416,87 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CareFacility(TimeStamped):
+    """What the elderly-care targets and residents need of an elderly-care facility (a places.Facility of
+    the elderly-care class): its places, its canteen's meals, its reading room."""
+
+    facility = models.OneToOneField(
+        Facility, verbose_name=_("facility"), on_delete=models.CASCADE, related_name="care"
+    )
+    beds = models.PositiveIntegerField(_("beds"), null=True, blank=True)
+    day_places = models.PositiveIntegerField(_("day-care places"), null=True, blank=True)
+    meals_per_day = models.PositiveIntegerField(_("meals per day (capacity)"), null=True, blank=True)
+    delivers_meals = models.BooleanField(_("delivers meals to those who cannot come"), default=False)
+    reading_room_opened_on = models.DateField(_("reading room (国学书屋) opened on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("elderly-care details")
+        verbose_name_plural = _("elderly-care details")
+
+    def __str__(self) -> str:
+        return str(self.facility)
+
+
+class StarAssessment(models.Model):
+    """An assessment of an institution by GB/T 37276-2018: its score and the star grade it earns."""
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("facility"), on_delete=models.CASCADE, related_name="star_assessments"
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    score = models.DecimalField(
+        _("score (of 1,000)"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(1000)],
+    )
+    stars = models.PositiveSmallIntegerField(_("star grade"), editable=False)
+    assessor = models.CharField(_("assessed by"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("star assessment")
+        verbose_name_plural = _("star assessments")
+        ordering = ["facility", "assessed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "assessed_on"], name="plans_assessment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.assessed_on}: {self.score}"
+
+
+class MealMonth(models.Model):
+    """A canteen's meals in a month: served, and of them subsidised (80+ or low-income elderly)."""
+
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("facility"), on_delete=models.CASCADE, related_name="meal_months"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    meals_served = models.PositiveIntegerField(_("meals served"))
+    meals_subsidised = models.PositiveIntegerField(_("of them subsidised"))
+
+    class Meta:
+        verbose_name = _("meals of a month")
+        verbose_name_plural = _("meals of the months")
+        ordering = ["facility", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "month"], name="plans_meals_once"),
+            models.CheckConstraint(
+                condition=models.Q(meals_subsidised__lte=models.F("meals_served")),
+                name="plans_meals_subsidised",
+            ),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="plans_meals_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.month:%Y-%m}"
+
+    def clean(self) -> None:
+        if (
+            self.meals_subsidised is not None
+            and self.meals_served is not None
+            and self.meals_subsidised > self.meals_served
+        ):
+            raise ValidationError({"meals_subsidised": _("More subsidised meals than meals served.")})

@@ -19,16 +19,19 @@ from gaoxin.common import measures
 from gaoxin.common.errors import describe
 from gaoxin.common.units import YUAN_PER_WAN as WAN
 from gaoxin.common.units import YUAN_PER_YI as YI
-from gaoxin.places.models import Zone
+from gaoxin.places.models import Facility, ResidentialArea, Zone
 from gaoxin.plans import access, analysis
 from gaoxin.plans.choices import PROJECT_STAGES, ProjectStage, TargetKind, TargetState
-from gaoxin.plans.filtersets import ProjectFilter, TargetFilter, TaskFilter
+from gaoxin.plans.filtersets import CareFilter, ProjectFilter, TargetFilter, TaskFilter
 from gaoxin.plans.models import (
+    CareFacility,
+    MealMonth,
     Milestone,
     Node,
     Programme,
     Project,
     ProjectMonth,
+    StarAssessment,
     SupervisionNotice,
     Target,
     TargetReport,
@@ -48,6 +51,7 @@ class TargetView:
     rows: list[measures.Counted] = field(default_factory=list)
     report: TargetReport | None = None
     error: str = ""
+    note: str = ""
 
     @property
     def percent(self) -> int | None:
@@ -79,6 +83,7 @@ def value_of(target: Target, today: date, *, with_rows: bool = False) -> TargetV
     rows: list[measures.Counted] = []
     report = None
     error = ""
+    note = ""
     value: Decimal | None = None
     if target.kind == TargetKind.COMPUTED:
         measure = measures.get(target.measure)
@@ -91,12 +96,13 @@ def value_of(target: Target, today: date, *, with_rows: bool = False) -> TargetV
                 error = "; ".join(exc.messages)
             else:
                 value = reading.value
+                note = reading.note
                 rows = reading.rows if with_rows else []
     else:
         report = _latest_report(target, today)
         value = report.value if report else None
     p = analysis.progress(target, value, today)
-    return TargetView(target, value, p.state.value, p.share, p.expected, measure, rows, report, error)
+    return TargetView(target, value, p.state.value, p.share, p.expected, measure, rows, report, error, note)
 
 
 def board(
@@ -476,3 +482,135 @@ def parse_month(text: str) -> date:
         return analysis.parse_month(text)
     except AnalysisError as exc:
         raise ValidationError({"month": describe(exc)}) from None
+
+
+# --- elderly care -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CareView:
+    facility: Facility
+    care: CareFacility | None
+    latest: StarAssessment | None
+    elderly: int  # residents aged 60+ of the facility's community
+    daycare: analysis.CareClassT | None
+    meals_year: int
+    subsidised_year: int
+
+
+def _elderly_by_community(zone: Zone) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for community_id, a, b in ResidentialArea.objects.filter(street__zone=zone).values_list(
+        "community_id", "pop_60_64", "pop_65_plus"
+    ):
+        out[community_id] = out.get(community_id, 0) + a + b
+    return out
+
+
+def care_rows(
+    user: User | None, zone: Zone, today: date, filters: CareFilter | None = None
+) -> list[CareView]:
+    """The zone's elderly-care facilities with their places, star grade, day-care class and meals this year."""
+    qs = (
+        access.care_facilities(user, zone)
+        .select_related("type", "street", "community", "care")
+        .prefetch_related("star_assessments", "meal_months")
+        .order_by("type__order", "code")
+    )
+    if filters is not None:
+        qs = filters.filter(qs)
+    elderly = _elderly_by_community(zone)
+    return [care_view(f, today, elderly) for f in qs]
+
+
+def care_view(f: Facility, today: date, elderly: dict[int, int]) -> CareView:
+    assessments = [a for a in f.star_assessments.all() if a.assessed_on <= today]
+    meals = [m for m in f.meal_months.all() if m.month.year == today.year and m.month <= today]
+    served = elderly.get(f.community_id or 0, 0)
+    return CareView(
+        f,
+        getattr(f, "care", None),
+        assessments[-1] if assessments else None,
+        served,
+        analysis.daycare_class(served) if f.type.code == "day_care_center" else None,
+        sum(m.meals_served for m in meals),
+        sum(m.meals_subsidised for m in meals),
+    )
+
+
+def care_detail(user: User | None, zone: Zone, pk: int, today: date) -> dict[str, Any]:
+    f = access.care_facility_for(user, zone, pk)
+    view = care_view(f, today, _elderly_by_community(zone))
+    return {
+        "facility": f,
+        "view": view,
+        "assessments": list(f.star_assessments.all()),
+        "meals": list(f.meal_months.all()),
+        "classes": analysis.daycare_classes(),
+        "daycare_clause": analysis.daycare_clause(),
+        "star_clause": analysis.star_clause(),
+        "can_edit": access.can_edit_care(user),
+    }
+
+
+def reading_rooms_measure(zone: Zone, params: dict[str, Any], day: date) -> measures.Reading:
+    """Measure "plans.reading_rooms": elderly-care institutions with a reading room (国学书屋) open on the
+    day (opened since a date, when given)."""
+    qs = CareFacility.objects.filter(
+        facility__street__zone=zone, reading_room_opened_on__lte=day
+    ).select_related("facility__street")
+    if params.get("opened_from"):
+        qs = qs.filter(reading_room_opened_on__gte=date.fromisoformat(params["opened_from"]))
+    qs = qs.exclude(facility__closed_on__lte=day)
+    rows = [
+        measures.Counted(
+            label=c.facility.name,
+            detail=f"{c.facility.street.name} · {c.reading_room_opened_on.isoformat() if c.reading_room_opened_on else ''}",
+            url=reverse("plans:care", args=[c.facility_id]),
+        )
+        for c in qs.order_by("reading_room_opened_on", "facility__code")
+    ]
+    return measures.Reading(Decimal(len(rows)), rows)
+
+
+def improved_institutions_measure(zone: Zone, params: dict[str, Any], day: date) -> measures.Reading:
+    """Measure "plans.improved_institutions": institutions of a type whose latest assessment since a date
+    (up to the day) scores higher than their latest one before it — service capacity improved, measured
+    as the GB/T 37276-2018 score before and after."""
+    since = date.fromisoformat(params["since"])
+    facilities = Facility.objects.filter(street__zone=zone, type__code=params["type"]).prefetch_related(
+        "star_assessments"
+    )
+    rows = []
+    for f in facilities.order_by("code"):
+        history = [a for a in f.star_assessments.all() if a.assessed_on <= day]
+        before = [a for a in history if a.assessed_on < since]
+        after = [a for a in history if a.assessed_on >= since]
+        if before and after and after[-1].score > before[-1].score:
+            rows.append(
+                measures.Counted(
+                    label=f.name,
+                    detail=f"{before[-1].score:g} → {after[-1].score:g} ({before[-1].stars}★ → {after[-1].stars}★)",
+                    url=reverse("plans:care", args=[f.pk]),
+                    amount=after[-1].score - before[-1].score,
+                )
+            )
+    return measures.Reading(Decimal(len(rows)), rows)
+
+
+def meals_measure(zone: Zone, params: dict[str, Any], day: date) -> measures.Reading:
+    """Measure "plans.meals_served": meals served by the zone's canteens in the day's year up to its month
+    (the subsidised ones only, when asked)."""
+    months = MealMonth.objects.filter(
+        facility__street__zone=zone, month__year=day.year, month__lte=day
+    ).select_related("facility")
+    field_name = "meals_subsidised" if params.get("subsidised") == "yes" else "meals_served"
+    per: dict[int, tuple[Facility, int]] = {}
+    for m in months:
+        f, n = per.get(m.facility_id, (m.facility, 0))
+        per[m.facility_id] = (f, n + getattr(m, field_name))
+    rows = [
+        measures.Counted(label=f.name, url=reverse("plans:care", args=[f.pk]), amount=Decimal(n))
+        for f, n in sorted(per.values(), key=lambda v: v[0].code)
+    ]
+    return measures.Reading(Decimal(sum(n for _f, n in per.values())), rows)

@@ -11,11 +11,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common import attachments, audit, measures
-from gaoxin.places.models import Zone
-from gaoxin.plans import access, queries
+from gaoxin.common.errors import describe
+from gaoxin.places.models import Facility, Zone
+from gaoxin.plans import access, analysis, queries
 from gaoxin.plans.choices import PROJECT_STAGES, TargetKind
 from gaoxin.plans.models import (
+    CareFacility,
+    MealMonth,
     Milestone,
     Node,
     Programme,
@@ -23,6 +27,7 @@ from gaoxin.plans.models import (
     Project,
     ProjectMonth,
     ProjectStageChange,
+    StarAssessment,
     SupervisionNotice,
     Target,
     TargetReport,
@@ -262,3 +267,59 @@ def finish_milestone(actor: Any, milestone: Milestone, *, done_on: date, today: 
     milestone.save(update_fields=["done_on"])
     audit.record(actor, "finish", "project", milestone.project_id, label=milestone.title[:120])
     return milestone
+
+
+@transaction.atomic
+def save_care(actor: Any, facility: Facility, data: dict[str, Any]) -> CareFacility:
+    """An elderly-care facility's places, meals capacity and reading room."""
+    access.require_edit_care(actor)
+    care, _created = CareFacility.objects.get_or_create(facility=facility)
+    for name in ("beds", "day_places", "meals_per_day", "delivers_meals", "reading_room_opened_on"):
+        if name in data:
+            setattr(care, name, data[name])
+    care.full_clean()
+    care.save()
+    audit.record(actor, "update", "facility", facility.pk, label=facility.name[:120])
+    return care
+
+
+@transaction.atomic
+def add_assessment(
+    actor: Any, facility: Facility, *, assessed_on: date, score: Decimal, today: date, assessor: str = ""
+) -> StarAssessment:
+    """Record a GB/T 37276-2018 assessment; its star grade follows from the score (standards/eldercare.toml)."""
+    access.require_edit_care(actor)
+    if assessed_on > today:
+        raise ValidationError({"assessed_on": _("An assessment cannot lie in the future.")})
+    try:
+        stars = analysis.stars_of(score)
+    except AnalysisError as exc:
+        raise ValidationError({"score": describe(exc)}) from None
+    row, _created = StarAssessment.objects.update_or_create(
+        facility=facility,
+        assessed_on=assessed_on,
+        defaults={"score": score, "stars": stars, "assessor": assessor},
+    )
+    audit.record(
+        actor, "update", "facility", facility.pk, label=facility.name[:120], detail=f"{score} {stars}★"
+    )
+    return row
+
+
+@transaction.atomic
+def record_meals(
+    actor: Any, facility: Facility, *, month: date, served: int, subsidised: int, today: date
+) -> MealMonth:
+    access.require_edit_care(actor)
+    month = month.replace(day=1)
+    if (month.year, month.month) > (today.year, today.month):
+        raise ValidationError({"month": _("A month that has not begun has no progress yet.")})
+    if subsidised > served:
+        raise ValidationError({"meals_subsidised": _("More subsidised meals than meals served.")})
+    row, _created = MealMonth.objects.update_or_create(
+        facility=facility, month=month, defaults={"meals_served": served, "meals_subsidised": subsidised}
+    )
+    audit.record(
+        actor, "update", "facility", facility.pk, label=facility.name[:120], detail=month.strftime("%Y-%m")
+    )
+    return row

@@ -23,4 +23,6 @@ urlpatterns = [
     path("projects/import/", views.projects_import, name="projects_import"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("milestones/<int:pk>/finish/", views.milestone_finish, name="milestone_finish"),
+    path("care/", views.care_list, name="care_list"),
+    path("care/<int:pk>/", views.care_detail, name="care"),
 ]

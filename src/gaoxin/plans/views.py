@@ -19,10 +19,13 @@ from gaoxin.common.units import YUAN_PER_WAN
 from gaoxin.places.web import Request
 from gaoxin.plans import access, exports, queries, services
 from gaoxin.plans.choices import NodeState, TargetState
-from gaoxin.plans.filtersets import ProjectFilter, TargetFilter, TaskFilter
+from gaoxin.plans.filtersets import CareFilter, ProjectFilter, TargetFilter, TaskFilter
 from gaoxin.plans.forms import (
+    AssessmentForm,
+    CareForm,
     FinishForm,
     ImportForm,
+    MealsForm,
     MonthForm,
     ProgrammeForm,
     ProgressForm,
@@ -404,3 +407,62 @@ def milestone_finish(request: Request, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Give the day it was done."))
     return redirect("plans:project", pk=milestone.project_id)
+
+
+@login_required
+def care_list(request: Request) -> HttpResponse:
+    """The zone's elderly-care facilities: places, meals, reading rooms, star grades, day-care classes."""
+    access.require_view(request.user)
+    today = timezone.localdate()
+    f = CareFilter(request.GET, zone=request.zone)
+    rows = queries.care_rows(request.user, request.zone, today, f)
+    return render(request, "plans/care_list.html", {"rows": rows, "filters": f, "today": today})
+
+
+@login_required
+def care_detail(request: Request, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    context = queries.care_detail(request.user, request.zone, pk, today)
+    facility = context["facility"]
+    care_form = CareForm(instance=context["view"].care)
+    assessment_form = AssessmentForm(initial={"assessed_on": today})
+    meals_form = MealsForm(initial={"month": today.strftime("%Y-%m")})
+    action = request.POST.get("action") if request.method == "POST" else None
+    try:
+        if action == "care":
+            care_form = CareForm(request.POST, instance=context["view"].care)
+            if care_form.is_valid():
+                services.save_care(request.user, facility, care_form.cleaned_data)
+                return redirect("plans:care", pk=pk)
+        elif action == "assessment":
+            assessment_form = AssessmentForm(request.POST)
+            if assessment_form.is_valid():
+                services.add_assessment(request.user, facility, today=today, **assessment_form.cleaned_data)
+                return redirect("plans:care", pk=pk)
+        elif action == "meals":
+            meals_form = MealsForm(request.POST)
+            if meals_form.is_valid():
+                data = meals_form.cleaned_data
+                services.record_meals(
+                    request.user,
+                    facility,
+                    month=queries.parse_month(data["month"]),
+                    served=data["served"],
+                    subsidised=data["subsidised"],
+                    today=today,
+                )
+                return redirect("plans:care", pk=pk)
+    except ValidationError as exc:
+        form = {"care": care_form, "assessment": assessment_form, "meals": meals_form}[str(action)]
+        form.add_error(None, exc)
+    return render(
+        request,
+        "plans/care.html",
+        context
+        | {
+            "care_form": care_form,
+            "assessment_form": assessment_form,
+            "meals_form": meals_form,
+            "today": today,
+        },
+    )
