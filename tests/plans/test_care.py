@@ -168,3 +168,17 @@ def test_standardized_streets_come_from_the_latest_run_up_to_the_day(zone):  # t
     assert read("lifecircle.standardized_streets", zone, {"streets": "370871002"}, today).value == 0
     Evaluation.objects.exclude(pk=first.pk).update(created_at=timezone.now() + dt.timedelta(days=2))
     assert read("lifecircle.standardized_streets", zone, {}, today).value == 0  # the later run is not yet
+
+
+def test_the_care_list_reads_the_same_queries_for_few_and_many(client_of, zone, planner):  # type: ignore[no-untyped-def]
+    from tests.site.test_query_counts import assert_no_n_plus_one
+
+    serial = iter(range(100, 1000))
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            f = facility(f"NH{next(serial)}", "nursing_home")
+            services.save_care(None, f, {"beds": 10, "reading_room_opened_on": dt.date(2026, 1, 1)})
+            services.add_assessment(None, f, assessed_on=dt.date(2026, 1, 2), score=Decimal(500), today=TODAY)
+
+    assert_no_n_plus_one(client_of(planner), "/plans/care/", grow)

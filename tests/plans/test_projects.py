@@ -198,3 +198,38 @@ def test_portfolio_page_map_api_and_xlsx(client_of, zone, ppp):  # type: ignore[
     assert ProjectMonth.objects.get(
         project=ppp, month=timezone.localdate().replace(day=1)
     ).completed_yuan == Decimal(125_000)
+
+
+def test_the_portfolio_reads_the_same_queries_for_few_and_many_projects(client_of, zone, ppp):  # type: ignore[no-untyped-def]
+    from tests.site.test_query_counts import assert_no_n_plus_one
+
+    serial = iter(range(2, 1000))
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(serial)
+            p = Project.objects.create(
+                zone=zone,
+                code=f"P{k}",
+                name=f"项目{k}",
+                kind="government",
+                category="lake",
+                stage="gov_build",
+                owner=ppp.owner,
+                total_investment_yuan=YI,
+                start_year=2026,
+                end_year=2027,
+                lon=116.62,
+                lat=35.40,
+            )
+            ProjectYear.objects.create(project=p, year=2026, planned_yuan=YI)
+            ProjectMonth.objects.create(project=p, month=dt.date(2026, 1, 1), completed_yuan=YI / 10)
+            Milestone.objects.create(project=p, title="节点", due_on=dt.date(2026, 12, 1))
+
+    admin = create_user("zadmin", PASSWORD, roles=[Role.ZONE_ADMIN])
+    for url in (
+        "/plans/projects/?year=2026",
+        "/plans/projects/?year=2026&format=geojson",
+        "/api/plans/projects?year=2026",
+    ):
+        assert_no_n_plus_one(client_of(admin), url, grow)
