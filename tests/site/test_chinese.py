@@ -19,7 +19,7 @@ SKIP_PARTS = ("export", ".json", "format=", "/delete/", "download", ".pdf", ".xl
 # Words a Chinese page may show: formats, units, standards and systems by their own names.
 ALLOWED = {
     "English",  # the language switch
-    *("CSV", "csv", "xlsx", "Excel", "GeoJSON", "PDF", "JSON", "TOML", "TOTP", "QR", "API", "IP"),
+    *("CSV", "csv", "xlsx", "docx", "Excel", "GeoJSON", "PDF", "JSON", "TOML", "TOTP", "QR", "API", "IP"),
     *("GB", "TD", "ICD", "WGS", "GCJ", "GPS", "OpenStreetMap", "ABO", "Rh", "HiGHS", "CA"),
     *("mmHg", "mmol", "kg", "cm", "km", "kWh", "tce", "ms", "NH", "COD", "SO", "NOx", "MB"),
     "p",  # p-中位 (the p-median model)

@@ -21,7 +21,7 @@ from gaoxin.common.models import Attachment
 from gaoxin.lifecircle import services as lifecircle_services
 from gaoxin.lifecircle.models import AreaResult, CandidateList, Evaluation, Scenario
 from gaoxin.parks import services as parks_services
-from gaoxin.parks.models import Appeal, Enterprise, Park, Result, Scheme
+from gaoxin.parks.models import Appeal, Confirmation, Enterprise, Park, Result, Scheme
 from gaoxin.parks.models import Evaluation as ParkEvaluation
 from gaoxin.places.models import Community, Facility, FacilityType, ResidentialArea, Street, Zone
 from gaoxin.plans.models import Milestone, Node, Programme, ProgressReport, Project, Target, Task, Unit
@@ -49,6 +49,8 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "parks:evaluation_step": ("park", "post", {"pk": "park_evaluation", "step": "score"}),
     "parks:result": ("park", "get", {"pk": "result"}),
     "parks:appeal_decide": ("park", "post", {"pk": "appeal"}),
+    "parks:objection_answer": ("park", "post", {"pk": "data_objection"}),
+    "parks:attachment": ("park", "get", {"pk": "appeal_evidence"}),
     "api:get_evaluation": ("planner", "get", {"evaluation_id": "evaluation"}),
     "api:area_results": ("planner", "get", {"evaluation_id": "evaluation"}),
     "api:gaps": ("planner", "get", {"evaluation_id": "evaluation"}),
@@ -159,8 +161,18 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
     result = Result.objects.create(
         evaluation=park_evaluation, enterprise=enterprise, pool="above", score=Decimal(10), klass="B"
     )
+    appeal_evidence = Attachment.objects.create(
+        name="e.pdf", content_type="application/pdf", size=5, sha256="0", data=b"%PDF-"
+    )
     appeal = Appeal.objects.create(
-        evaluation=result.evaluation, enterprise=result.enterprise, result=result, text="别处异议"
+        evaluation=result.evaluation,
+        enterprise=result.enterprise,
+        result=result,
+        text="别处异议",
+        attachment=appeal_evidence,
+    )
+    data_objection = Confirmation.objects.create(
+        enterprise=enterprise, year=2025, confirmed=False, note="数据有误"
     )
     unit = Unit.objects.create(zone=other, name="别处单位")
     target = Target.objects.create(
@@ -207,6 +219,8 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         lat=35.4,
     )
     return {
+        "appeal_evidence": appeal_evidence.pk,
+        "data_objection": data_objection.pk,
         "care_home": care_home.pk,
         "project": project.pk,
         "milestone": milestone.pk,
@@ -253,6 +267,7 @@ def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user
     assert Appeal.objects.get(pk=other_zone["appeal"]).status == "open"
     assert Node.objects.get(pk=other_zone["node"]).done_on is None
     assert Milestone.objects.get(pk=other_zone["milestone"]).done_on is None
+    assert Confirmation.objects.get(pk=other_zone["data_objection"]).answered_at is None
 
 
 def test_objects_named_in_a_request_body_are_gated_too(client_of, planner, other_zone):  # type: ignore[no-untyped-def]

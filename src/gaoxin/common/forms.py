@@ -24,6 +24,20 @@ class UploadField(forms.FileField):
         return upload
 
 
+class EvidenceField(forms.FileField):
+    """An evidence file (gaoxin.common.attachments): refused at the edge when too large or not of an
+    accepted kind, recognised by its content; the service stores it."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        from gaoxin.common import attachments
+
+        upload = super().clean(data, initial)
+        if upload:
+            attachments.check(upload)
+            upload.seek(0)
+        return upload
+
+
 def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
     """Offer only ``queryset`` in the model choice field ``name`` (e.g. the zone's streets)."""
     field = form.fields[name]

@@ -3,7 +3,9 @@ result or an objection is loaded (always within the request's zone). One rule pe
 - park service staff and zone administrators manage everything (registry, imports, evaluations);
 - leadership sees every page and every result, and changes nothing;
 - an enterprise user sees its own enterprise's figures and results only (its results from the public
-  notice on), and files objections and its own figures for it;
+  notice on), and files objections (with their evidence) and its own figures for it;
+- park staff answer the enterprises' objections to their data; an objection's evidence is seen by the
+  staff who see everything and by the enterprise that filed it;
 - everybody else sees nothing (404 for objects, 403 for pages);
 - an object of another zone does not exist for the request (404);
 - ``actor=None`` is the operator at the command line or the demo loader, who may do everything.
@@ -17,8 +19,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from gaoxin.accounts.models import User
+from gaoxin.common.models import Attachment
 from gaoxin.parks.choices import EvaluationStatus
-from gaoxin.parks.models import Appeal, Enterprise, Evaluation, Park, Result, Scheme
+from gaoxin.parks.models import Appeal, Confirmation, Enterprise, Evaluation, Park, Result, Scheme
 from gaoxin.places.models import Zone
 
 PUBLIC = (EvaluationStatus.NOTICE, EvaluationStatus.FINAL)
@@ -127,3 +130,28 @@ def appeal_for_decision(user: User, zone: Zone, pk: int) -> Appeal:
 def scheme_for(user: User, pk: int) -> Scheme:
     require_view_all(user)
     return get_object_or_404(Scheme, pk=pk)
+
+
+def objection_for_answer(user: User, zone: Zone, pk: int) -> Confirmation:
+    """A data objection (an enterprise's "a figure is wrong") of the zone, for the park staff to answer."""
+    require_manage(user)
+    return get_object_or_404(
+        Confirmation.objects.filter(enterprise__park__zone=zone, confirmed=False).select_related(
+            "enterprise"
+        ),
+        pk=pk,
+    )
+
+
+def attachment_for(user: User, zone: Zone, pk: int) -> Attachment:
+    """The evidence of an objection (to a result or to the data): staff who see everything, or the
+    enterprise that filed it."""
+    appeals = Appeal.objects.filter(evaluation__zone=zone, attachment_id=pk)
+    confirmations = Confirmation.objects.filter(enterprise__park__zone=zone, attachment_id=pk)
+    if not can_view_all(user):
+        mine = own_enterprises(user)
+        appeals = appeals.filter(enterprise__in=mine)
+        confirmations = confirmations.filter(enterprise__in=mine)
+    if not (appeals.exists() or confirmations.exists()):
+        raise Http404
+    return get_object_or_404(Attachment, pk=pk)

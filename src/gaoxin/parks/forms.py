@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common.forms import UploadField
+from gaoxin.common.forms import EvidenceField, UploadField
 from gaoxin.parks.choices import METRIC_UNITS
 from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
 from gaoxin.parks.models import YEAR_VALIDATORS, Scheme
@@ -97,6 +97,7 @@ class AppealForm(forms.Form):
     text = forms.CharField(
         label=_("Objection and evidence"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
+    attachment = EvidenceField(label=_("Evidence (PDF, image, xlsx or docx)"), required=False)
 
 
 class DecisionForm(forms.Form):
@@ -117,6 +118,18 @@ class ConfirmForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+    attachment = EvidenceField(label=_("Evidence (PDF, image, xlsx or docx)"), required=False)
+
+
+class AnswerForm(forms.Form):
+    """The park staff's answer to an objection to the data."""
+
+    corrected = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("The figures were corrected")), ("0", _("The figures stand"))],
+        coerce=lambda v: v == "1",
+    )
+    response = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
 
 class DownloadForm(forms.Form):

@@ -16,7 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common.models import ImportBatch, TimeStamped
+from gaoxin.common.models import Attachment, ImportBatch, TimeStamped
 from gaoxin.common.units import M2_PER_MU
 from gaoxin.parks.choices import (
     SIGNED_STORED_METRICS,
@@ -318,6 +318,26 @@ class Confirmation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True
     )
     at = models.DateTimeField(_("at"), auto_now=True)
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("evidence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A data objection (confirmed = False) waits in the park staff's queue until they answer it.
+    response = models.TextField(_("answer of the park staff"), blank=True)
+    corrected = models.BooleanField(_("the figures were corrected"), default=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("confirmation")
@@ -450,6 +470,14 @@ class Appeal(TimeStamped):
         related_name="appeals",
     )
     text = models.TextField(_("objection"))
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("evidence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=AppealStatus.choices, default=AppealStatus.OPEN
     )

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from gaoxin.parks.choices import REPORTED, EvaluationStatus, Scale, Source
 from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, ResultFilter
 from gaoxin.parks.models import (
     Appeal,
+    Confirmation,
     Enterprise,
     Evaluation,
     LandParcel,
@@ -395,3 +396,16 @@ def revenue_parks_measure(zone: Zone, params: dict[str, Any], day: dt.date) -> R
         if y.revenue_yuan >= threshold
     ]
     return Reading(Decimal(len(rows)), rows)
+
+
+def data_objections(zone: Zone, year: int) -> QuerySet[Confirmation]:
+    """The year's objections of the enterprises to their data, the unanswered first (the staff's queue)."""
+    return (
+        Confirmation.objects.filter(enterprise__park__zone=zone, year=year, confirmed=False)
+        .select_related("enterprise", "enterprise__park", "attachment", "answered_by")
+        .order_by(F("answered_at").asc(nulls_first=True), "-at")
+    )
+
+
+def evaluation_of_year(zone: Zone, year: int) -> Evaluation | None:
+    return Evaluation.objects.filter(zone=zone, year=year).first()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis import mu_benefit as mb
-from gaoxin.common import audit, imports
+from gaoxin.common import attachments, audit, imports
 from gaoxin.common.imports import ImportRejected, Problem
 from gaoxin.common.models import ImportBatch
 from gaoxin.parks import access, analysis, queries
@@ -161,15 +161,35 @@ def save_own_figures(
 
 @transaction.atomic
 def confirm_figures(
-    actor: User, enterprise: Enterprise, year: int, *, confirmed: bool, note: str = ""
+    actor: User,
+    enterprise: Enterprise,
+    year: int,
+    *,
+    confirmed: bool,
+    note: str = "",
+    attachment: Any = None,
 ) -> Confirmation:
-    """企业确认: the enterprise confirms the figures the evaluation will use, or objects with a note."""
+    """企业确认: the enterprise confirms the figures the evaluation will use, or objects with a note (and
+    its evidence): the objection waits in the park staff's queue until they answer it."""
     access.require_speaks_for(actor, enterprise)
     _require_open_year(enterprise, year)
     if not confirmed and not note.strip():
         raise ValidationError(_("Say which figure is wrong and why."))
+    stored = attachments.store(attachment, actor) if attachment else None
     conf, _created = Confirmation.objects.update_or_create(
-        enterprise=enterprise, year=year, defaults={"confirmed": confirmed, "note": note, "by": actor}
+        enterprise=enterprise,
+        year=year,
+        defaults={
+            "confirmed": confirmed,
+            "note": note,
+            "by": actor,
+            "attachment": stored,
+            # a new answer of the enterprise reopens the question
+            "response": "",
+            "corrected": False,
+            "answered_by": None,
+            "answered_at": None,
+        },
     )
     _audit(
         actor,
@@ -183,6 +203,35 @@ def confirm_figures(
         ),
     )
     return conf
+
+
+@transaction.atomic
+def answer_data_objection(
+    actor: User | None, confirmation: Confirmation, *, response: str, corrected: bool
+) -> Confirmation:
+    """The park staff's answer to an enterprise's objection to its data (corrected, or why not)."""
+    access.require_manage(actor)
+    if confirmation.confirmed:
+        raise WorkflowError(_("The enterprise confirmed these figures: there is nothing to answer."))
+    if not response.strip():
+        raise ValidationError(_("Give the reasons of the decision."))
+    confirmation.response = response.strip()
+    confirmation.corrected = corrected
+    confirmation.answered_by = actor
+    confirmation.answered_at = timezone.now()
+    confirmation.save(update_fields=["response", "corrected", "answered_by", "answered_at"])
+    _audit(
+        actor,
+        "decide",
+        "figures",
+        confirmation.enterprise_id,
+        confirmation.enterprise.name,
+        audit.note(
+            gettext_noop("%(year)s: corrected") if corrected else gettext_noop("%(year)s: kept"),
+            year=confirmation.year,
+        ),
+    )
+    return confirmation
 
 
 def _require_open_year(enterprise: Enterprise, year: int) -> None:
@@ -382,7 +431,9 @@ def publish_notice(actor: User | None, evaluation: Evaluation, *, on: dt.date | 
 
 
 @transaction.atomic
-def file_appeal(actor: User | None, result: Result, text: str, *, today: dt.date | None = None) -> Appeal:
+def file_appeal(
+    actor: User | None, result: Result, text: str, *, today: dt.date | None = None, attachment: Any = None
+) -> Appeal:
     access.require_speaks_for(actor, result.enterprise)
     evaluation = result.evaluation
     today = today or timezone.localdate()
@@ -394,8 +445,14 @@ def file_appeal(actor: User | None, result: Result, text: str, *, today: dt.date
         )
     if not text.strip():
         raise ValidationError(_("Say what is wrong and attach the evidence."))
+    stored = attachments.store(attachment, actor) if attachment else None
     appeal = Appeal.objects.create(
-        evaluation=evaluation, enterprise=result.enterprise, result=result, text=text.strip(), filed_by=actor
+        evaluation=evaluation,
+        enterprise=result.enterprise,
+        result=result,
+        text=text.strip(),
+        filed_by=actor,
+        attachment=stored,
     )
     _audit(actor, "create", "mu_appeal", appeal.pk, result.enterprise.name, f"{evaluation.year}")
     return appeal

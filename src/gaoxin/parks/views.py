@@ -20,6 +20,7 @@ from gaoxin.parks.choices import EvaluationStatus, Klass, Scale, Source
 from gaoxin.parks.datasets import DATASETS, LAND_COLUMNS, LAND_DATASET, LAND_LABEL
 from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, ResultFilter
 from gaoxin.parks.forms import (
+    AnswerForm,
     AppealForm,
     ConfirmForm,
     DecisionForm,
@@ -182,6 +183,8 @@ def evaluation_detail(request: Request, pk: int) -> HttpResponse:
             "classes": Klass.choices,
             "dist": queries.class_distribution(evaluation),
             "appeals": queries.appeals_of(evaluation),
+            "objections": queries.data_objections(request.zone, evaluation.year),
+            "answer_form": AnswerForm(),
             "decision_form": DecisionForm(),
             "can_manage": access.can_manage(request.user),
             "land": land_notice,
@@ -214,13 +217,18 @@ def evaluation_step(request: Request, pk: int, step: str) -> HttpResponse:
 def result_detail(request: Request, pk: int) -> HttpResponse:
     result = access.result_for(request.user, request.zone, pk)
     own = access.own_enterprises(request.user).filter(pk=result.enterprise_id).exists()
-    form = AppealForm(request.POST or None)
+    form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not own:
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.file_appeal(request.user, result, form.cleaned_data["text"])
+                services.file_appeal(
+                    request.user,
+                    result,
+                    form.cleaned_data["text"],
+                    attachment=form.cleaned_data["attachment"],
+                )
             except ValidationError as exc:
                 form.add_error("text", exc)
             else:
@@ -351,7 +359,7 @@ def portal(request: Request) -> HttpResponse:
                     )
                     return redirect(here)
             elif action.is_valid():
-                confirm_form = ConfirmForm(request.POST)
+                confirm_form = ConfirmForm(request.POST, request.FILES)
                 if confirm_form.is_valid():
                     services.confirm_figures(
                         request.user,
@@ -359,6 +367,7 @@ def portal(request: Request) -> HttpResponse:
                         year,
                         confirmed=confirm_form.cleaned_data["confirmed"],
                         note=confirm_form.cleaned_data["note"],
+                        attachment=confirm_form.cleaned_data["attachment"],
                     )
                     messages.success(request, _("Thank you: your answer is recorded."))
                     return redirect(here)
@@ -408,3 +417,28 @@ def land_page(request: Request) -> HttpResponse:
             },
         },
     )
+
+
+@login_required
+@require_POST
+def objection_answer(request: Request, pk: int) -> HttpResponse:
+    """The park staff answer an enterprise's objection to its data (from the evaluation's queue)."""
+    objection = access.objection_for_answer(request.user, request.zone, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_data_objection(request.user, objection, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The answer is recorded; the enterprise sees it in its portal."))
+    else:
+        messages.error(request, _("Give the reasons of the decision."))
+    evaluation = queries.evaluation_of_year(request.zone, objection.year)
+    return redirect("parks:evaluation", pk=evaluation.pk) if evaluation else redirect("parks:index")
+
+
+@login_required
+def attachment_download(request: Request, pk: int) -> HttpResponse:
+    found = access.attachment_for(request.user, request.zone, pk)
+    return attachment(request, bytes(found.data), found.name, found.content_type)

@@ -8,21 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common import attachments, measures
-from gaoxin.common.forms import DateInput, UploadField, limit_choices, set_choices
+from gaoxin.common import measures
+from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices, set_choices
 from gaoxin.plans.choices import TargetKind
 from gaoxin.plans.models import YEAR_VALIDATORS, CareFacility, Node, Target, Unit
-
-
-class EvidenceField(forms.FileField):
-    """An evidence file: refused at the edge when too large or not of an accepted kind (by content)."""
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        upload = super().clean(data, initial)
-        if upload:
-            attachments.check(upload)
-            upload.seek(0)
-        return upload
 
 
 def _param_field(p: measures.Param) -> forms.Field:
