@@ -18,6 +18,7 @@ from gaoxin.accounts.choices import Role
 from gaoxin.accounts.services import create_user
 from gaoxin.analysis.identifiers import uscc_check_char
 from gaoxin.common.models import Attachment
+from gaoxin.governance.models import ServiceType
 from gaoxin.lifecircle import services as lifecircle_services
 from gaoxin.lifecircle.models import AreaResult, CandidateList, Evaluation, Scenario
 from gaoxin.parks import services as parks_services
@@ -73,12 +74,18 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "api:finish_node": ("admin", "post", {"node_id": "node"}),
     "plans:project": ("admin", "get", {"pk": "project"}),
     "plans:care": ("admin", "post", {"pk": "care_home"}),
+    "governance:case": ("admin", "post", {"pk": "case"}),
+    "governance:photo": ("admin", "get", {"pk": "case_photo"}),
+    "api:get_case": ("admin", "get", {"case_id": "case"}),
+    "api:case_step": ("admin", "post", {"case_id": "case", "action": "open"}),
+    "open311:open311_request": ("admin", "get", {"service_request_id": "case_number"}),
     "plans:milestone_finish": ("admin", "post", {"pk": "milestone"}),
     "api:get_project": ("admin", "get", {"project_id": "project"}),
 }
 
 # URL patterns with a parameter that is not an object of a zone, and where their gate is tested.
 ELSEWHERE = {
+    "open311:open311_service": "a request type is the installation's, not a zone's (tests/governance/test_open311.py)",
     "places:import_detail": "an upload, seen by its uploader or who manages its kind (tests/common/test_imports.py)",
     "places:import_confirm": "an upload, confirmed by its uploader or who manages its kind (tests/common/test_imports.py)",
     "places:export": "a dataset name and a file format, not an object (tests/places/test_views.py)",
@@ -218,7 +225,27 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         lon=116.58,
         lat=35.4,
     )
+    from gaoxin.governance.models import Case as GovCase
+    from gaoxin.governance.services import sync_service_types
+
+    sync_service_types()
+    case_photo = Attachment.objects.create(
+        name="p.jpg", content_type="image/jpeg", size=3, sha256="0", data=b"\xff\xd8\xff"
+    )
+    case = GovCase.objects.create(
+        zone=other,
+        number="GXOTHER0001",
+        service=ServiceType.objects.get(code="street_lamp"),
+        description="别处路灯",
+        address="别处",
+        source="resident",
+        photo=case_photo,
+        reported_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
     return {
+        "case": case.pk,
+        "case_number": case.number,
+        "case_photo": case_photo.pk,
         "appeal_evidence": appeal_evidence.pk,
         "data_objection": data_objection.pk,
         "care_home": care_home.pk,
@@ -268,6 +295,9 @@ def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user
     assert Node.objects.get(pk=other_zone["node"]).done_on is None
     assert Milestone.objects.get(pk=other_zone["milestone"]).done_on is None
     assert Confirmation.objects.get(pk=other_zone["data_objection"]).answered_at is None
+    from gaoxin.governance.models import Case as GovCase
+
+    assert GovCase.objects.get(pk=other_zone["case"]).status == "reported"
 
 
 def test_objects_named_in_a_request_body_are_gated_too(client_of, planner, other_zone):  # type: ignore[no-untyped-def]

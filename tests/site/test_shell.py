@@ -22,6 +22,7 @@ LANDINGS = {
     "manager": "/health/residents/",
     "resident": "/health/me/",
     "park": "/parks/",
+    "shizheng": "/governance/",  # a unit's member starts at the requests dispatched to it
     "enterprise": "/parks/portal/",
     "auditor": "/health/audit/",
 }

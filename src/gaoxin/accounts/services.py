@@ -89,13 +89,27 @@ _PLANS_VIEW = [f"plans.view_{m}" for m in _PLANS_MODELS]
 _PLANS_ALL = [f"plans.{a}_{m}" for m in _PLANS_MODELS for a in ("view", "add", "change")] + [
     "plans.supervise"
 ]
+_GOVERNANCE_VIEW = ["governance.view_case", "governance.view_grid", "governance.view_department"]
+# The zone's command centre (指挥中心) and the 12345 desk sit with the zone administration.
+_GOVERNANCE_ALL = _GOVERNANCE_VIEW + [
+    "governance.add_case",
+    "governance.change_case",
+    "governance.add_grid",
+    "governance.change_grid",
+    "governance.add_department",
+    "governance.change_department",
+    "governance.change_servicetype",
+    "governance.add_apiclient",
+    "governance.change_apiclient",
+]
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ZONE_ADMIN: _PLACES_ALL
     + _PLACES_IMPORT
     + _LIFECIRCLE_RUN
     + _LIFECIRCLE_PROFILES
     + _PARKS_ALL
-    + _PLANS_ALL,
+    + _PLANS_ALL
+    + _GOVERNANCE_ALL,
     Role.PLANNER: _PLACES_ALL + _PLACES_IMPORT + _LIFECIRCLE_RUN + _PLANS_VIEW + _PLANS_CARE,
     Role.STREET_STAFF: _PLACES_VIEW
     + [
@@ -106,7 +120,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_PLACES_IMPORT,
         *_LIFECIRCLE_VIEW,
     ],
-    Role.LEADERSHIP: _PLACES_VIEW + _LIFECIRCLE_VIEW + _PARKS_VIEW + _PLANS_VIEW,
+    Role.LEADERSHIP: _PLACES_VIEW + _LIFECIRCLE_VIEW + _PARKS_VIEW + _PLANS_VIEW + _GOVERNANCE_VIEW,
     Role.PARK_STAFF: _PLACES_VIEW + _PARKS_ALL,
     Role.DOCTOR: ["places.view_facility", "places.view_facilitytype"],
     Role.RESIDENT: [],
@@ -121,7 +135,7 @@ def ensure_roles() -> None:
     perms = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.filter(
-            content_type__app_label__in=["places", "lifecircle", "parks", "plans"]
+            content_type__app_label__in=["places", "lifecircle", "parks", "plans", "governance"]
         ).select_related("content_type")
     }
     with transaction.atomic():

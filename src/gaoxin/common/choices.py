@@ -82,6 +82,8 @@ AUDIT_TARGETS = {
     "node": pgettext_lazy("audit", "time node"),
     "project": pgettext_lazy("audit", "major project"),
     "facility": pgettext_lazy("audit", "facility"),
+    "case": pgettext_lazy("audit", "resident request"),
+    "api_client": pgettext_lazy("audit", "API client"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

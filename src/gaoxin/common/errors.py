@@ -87,6 +87,9 @@ MESSAGES: dict[str, Promise] = {
     "plans_negative_amount": _("Planned and completed amounts cannot be negative."),
     "plans_star_score": _("An assessment score lies between 0 and %(max)s."),
     "plans_star_minimum": _("The grades' minimum scores must ascend."),
+    "case_step": _("This step is not allowed now."),
+    "case_limit": _("A time limit is a positive number of hours."),
+    "case_rating": _("A rating is 1 to 5."),
     "plans_month": _("Not a month (write 2026-11 or 2026年11月): %(text)s"),
 }
 

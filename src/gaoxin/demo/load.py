@@ -24,6 +24,7 @@ DEMO_USERS: list[tuple[str, str, list[Role], str | None]] = [
     ("manager", "卫生服务中心主任 郑华", [Role.DOCTOR], None),
     ("resident", "居民 陈静", [Role.RESIDENT], None),
     ("park", "园区服务 赵强", [Role.PARK_STAFF], None),
+    ("shizheng", "市政公用处 孙明", [], None),
     ("enterprise", "企业 孙丽", [Role.ENTERPRISE], None),
     ("leader", "领导 周涛", [Role.LEADERSHIP], None),
     ("auditor", "审计员 吴敏", [Role.AUDITOR], None),
@@ -60,7 +61,12 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     Institution.objects.all().delete()
     ServicePackage.objects.all().delete()
 
+    from gaoxin.governance.models import Case, Department, Grid
     from gaoxin.plans.models import Programme, Project, Target, Unit
+
+    Case.objects.all().delete()
+    Grid.objects.all().delete()
+    Department.objects.all().delete()
 
     Project.objects.all().delete()
     Programme.objects.all().delete()
@@ -140,9 +146,13 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     from gaoxin.demo.plans import load_plans
 
     plan_counts = load_plans(zone, users)
+    from gaoxin.demo.governance import load_governance
+
+    governance_counts = load_governance(zone, users, seed)
     return {
         **park_counts,
         **plan_counts,
+        **governance_counts,
         **health_counts,
         "candidate_sites": candidates,
         "streets": len(streets),

@@ -23,6 +23,8 @@ from ninja.security import django_auth
 from gaoxin.common import jobs
 from gaoxin.common.api import Id, JobOut, answers
 from gaoxin.common.crypto import DataKeyError
+from gaoxin.governance.api import open311 as open311_router
+from gaoxin.governance.api import router as governance_router
 from gaoxin.health.api import router as health_router
 from gaoxin.lifecircle.api import router as lifecircle_router
 from gaoxin.parks.api import router as parks_router
@@ -76,6 +78,14 @@ api.add_router("/places/", places_router)
 api.add_router("/lifecircle/", lifecircle_router)
 api.add_router("/parks/", parks_router)
 api.add_router("/plans/", plans_router)
+api.add_router("/governance/", governance_router)
+
+# Open311 GeoReport v2 (the international standard for residents' requests) has a contract of its own —
+# open reads, an API key to file, errors as [{"code", "description"}] — so it is an API of its own.
+open311_api = NinjaAPI(
+    title="Gaoxin Open311 GeoReport v2", version="v2", urls_namespace="open311", auth=None, docs_url="/docs"
+)
+open311_api.add_router("/", open311_router)
 api.add_router("/health/", health_router)
 
 

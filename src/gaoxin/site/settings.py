@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "gaoxin.lifecircle",
     "gaoxin.parks",
     "gaoxin.plans",
+    "gaoxin.governance",
     "gaoxin.health",
     "gaoxin.site",
     "gaoxin.demo",

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 from gaoxin.accounts.views import LoginView, second_factor, second_factor_setup
 from gaoxin.site import views
-from gaoxin.site.api import api
+from gaoxin.site.api import api, open311_api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,7 +25,9 @@ urlpatterns = [
     path("lifecircle/", include("gaoxin.lifecircle.urls")),
     path("parks/", include("gaoxin.parks.urls")),
     path("plans/", include("gaoxin.plans.urls")),
+    path("governance/", include("gaoxin.governance.urls")),
     path("health/", include("gaoxin.health.urls")),
     path("api/", api.urls),
+    path("open311/v2/", open311_api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    """The states of the case workflow (gaoxin.analysis.cases)."""
+
+    REPORTED = "reported", _("reported")
+    OPENED = "opened", _("verified and opened")
+    DISPATCHED = "dispatched", _("dispatched")
+    HANDLING = "handling", _("being handled")
+    FED_BACK = "fed_back", _("reported back")
+    CLOSED = "closed", _("closed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("normal")
+    URGENT = "urgent", _("urgent")
+    EMERGENCY = "emergency", _("emergency")
+
+
+class Source(models.TextChoices):
+    RESIDENT = "resident", _("resident (portal)")
+    GRID_WORKER = "grid_worker", _("grid worker on patrol")
+    HOTLINE = "hotline", _("12345 hotline")
+    OPEN311 = "open311", _("Open311 client")
+
+
+class ServiceGroup(models.TextChoices):
+    """The platform's six service classes plus city management's components and events (GB/T 30428)."""
+
+    GOVERNMENT = "government", _("Government services")
+    CONVENIENCE = "convenience", _("Convenience services")
+    HEALTH = "health", _("Health")
+    CULTURE_SPORTS = "culture_sports", _("Culture and sports")
+    SAFETY = "safety", _("Safety")
+    WELFARE = "welfare", _("Public welfare")
+    COMPONENT = "component", _("City management: components (部件)")
+    EVENT = "event", _("City management: events (事件)")
+
+
+# Actions a person takes, by step (gaoxin.analysis.cases.STEPS), with their labels.
+ACTION_LABELS = {
+    "open": _("Verify and open"),
+    "cancel": _("Cancel"),
+    "dispatch": _("Dispatch"),
+    "accept": _("Accept and handle"),
+    "feedback": _("Report back"),
+    "close": _("Verified on site: close"),
+    "send_back": _("Not fixed: send back"),
+    "rate": _("Rate"),
+}
+
+EVENT_LABELS = {**ACTION_LABELS, "report": _("Reported"), "escalate": _("Escalated: past the time limit")}
+
+# Open311 GeoReport v2 knows "open" and "closed"; the finer states go in status_notes.
+OPEN311_STATUS = {
+    s.value: ("closed" if s in (CaseStatus.CLOSED, CaseStatus.CANCELLED) else "open") for s in CaseStatus
+}

@@ -1,0 +1,147 @@
+"""Named reads of grid governance, shared by the pages, the API, Open311 and the commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from gaoxin.accounts.models import User
+from gaoxin.analysis.identifiers import mask_phone
+from gaoxin.common import audit
+from gaoxin.governance import access, analysis
+from gaoxin.governance.choices import ACTION_LABELS, EVENT_LABELS, OPEN311_STATUS
+from gaoxin.governance.filtersets import CaseFilter
+from gaoxin.governance.models import Case, CaseEvent, Department, Grid, ServiceType
+from gaoxin.places.models import Street, Zone
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    timing: analysis.Timing
+
+
+def cases(user: User | None, zone: Zone, filters: CaseFilter | None = None) -> QuerySet[Case]:
+    qs = access.visible_cases(user, zone).select_related("service", "grid", "street", "department")
+    return filters.filter(qs) if filters is not None else qs
+
+
+def timing(case: Case, now: datetime) -> analysis.Timing:
+    return analysis.timing(case, now)
+
+
+def rows(items: Any, now: datetime) -> list[CaseRow]:
+    return [CaseRow(c, analysis.timing(c, now)) for c in items]
+
+
+def board(user: User | None, zone: Zone, now: datetime, filters: CaseFilter | None = None) -> dict[str, Any]:
+    """The board of requests: the three figures, per street and per grid, and the list (filtered)."""
+    access.require_board(user)
+    visible = list(
+        access.visible_cases(user, zone).only(
+            "status", "due_at", "fed_back_at", "sent_back", "rating", "street", "grid"
+        )
+    )
+    by_street: dict[int | None, list[Case]] = {}
+    by_grid: dict[int | None, list[Case]] = {}
+    for c in visible:
+        by_street.setdefault(c.street_id, []).append(c)
+        by_grid.setdefault(c.grid_id, []).append(c)
+    streets: dict[int | None, Street] = {s.pk: s for s in Street.objects.filter(zone=zone)}
+    grids: dict[int | None, Grid] = {
+        g.pk: g for g in Grid.objects.filter(community__street__zone=zone).select_related("community")
+    }
+    return {
+        "figures": analysis.figures(visible, now),
+        "streets": [
+            (streets.get(k), analysis.figures(v, now))
+            for k, v in sorted(by_street.items(), key=lambda i: str(streets.get(i[0], "")))
+        ],
+        "grids": [
+            (grids.get(k), analysis.figures(v, now))
+            for k, v in sorted(by_grid.items(), key=lambda i: str(getattr(grids.get(i[0]), "code", "")))
+        ],
+    }
+
+
+def escalated(user: User | None, zone: Zone) -> QuerySet[Case]:
+    return (
+        cases(user, zone).filter(escalated_at__isnull=False, status__in=analysis.RUNNING).order_by("due_at")
+    )
+
+
+def detail(user: User | None, zone: Zone, pk: int, now: datetime) -> dict[str, Any]:
+    """A case with its history and the steps this user may take now. The requester's contact is shown
+    (and its reading audited) only to those who handle the request; masked otherwise."""
+    case = access.case_for(user, zone, pk)
+    contact = access.sees_contact(user, case)
+    if contact and case.contact_phone and user is not None and user.pk != case.requester_id:
+        audit.record(user, "read", "case", case.pk, label=case.number, detail="contact")
+    actions = [a for a in analysis.actions_from(case.status) if access.can_take(user, case, a)]
+    if "rate" in actions and case.rating is not None:
+        actions.remove("rate")
+    return {
+        "case": case,
+        "timing": analysis.timing(case, now),
+        "events": [
+            (e, EVENT_LABELS.get(e.action, e.action))
+            for e in CaseEvent.objects.filter(case=case).select_related("actor")
+        ],
+        "actions": [(a, ACTION_LABELS[a]) for a in actions],
+        "phone": case.contact_phone if contact else mask_phone(case.contact_phone),
+        "name": case.contact_name if contact else (case.contact_name[:1] + "*" if case.contact_name else ""),
+        "departments": Department.objects.filter(zone=zone),
+    }
+
+
+def service_types() -> QuerySet[ServiceType]:
+    return ServiceType.objects.all()
+
+
+def departments(zone: Zone) -> QuerySet[Department]:
+    return Department.objects.filter(zone=zone)
+
+
+# --- Open311 GeoReport v2 -------------------------------------------------------------------------
+
+
+def open311_service(s: ServiceType) -> dict[str, Any]:
+    return {
+        "service_code": s.code,
+        "service_name": s.label,
+        "description": f"{s.name_zh} / {s.name_en}",
+        "metadata": False,
+        "type": "realtime",
+        "keywords": s.keywords,
+        "group": s.get_group_display(),
+    }
+
+
+def open311_request(c: Case) -> dict[str, Any]:
+    """A request as GeoReport v2 shows it (no personal data: the requester stays out)."""
+    return {
+        "service_request_id": c.number,
+        "status": OPEN311_STATUS[c.status],
+        "status_notes": c.get_status_display() + (f": {c.cancel_reason}" if c.cancel_reason else ""),
+        "service_name": c.service.label,
+        "service_code": c.service.code,
+        "description": c.description,
+        "agency_responsible": c.department.name if c.department else "",
+        "service_notice": c.answer,
+        "requested_datetime": c.reported_at.isoformat(),
+        "updated_datetime": c.updated_at.isoformat(),
+        "expected_datetime": c.due_at.isoformat() if c.due_at else None,
+        "address": c.address,
+        "address_id": "",
+        "zipcode": "",
+        "lat": c.lat,
+        "long": c.lon,
+        "media_url": "",
+    }
+
+
+def open311_requests(zone: Zone) -> QuerySet[Case]:
+    return Case.objects.filter(zone=zone).select_related("service", "department")

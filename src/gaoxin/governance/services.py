@@ -1,0 +1,242 @@
+"""Every change of grid governance: atomic, the acting user an argument (None = the operator, the
+scheduled job or the demo loader), the gate first, a translated ValidationError for a user's mistake."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from shapely.geometry import Point, shape
+
+from gaoxin import standards
+from gaoxin.analysis.errors import AnalysisError
+from gaoxin.common import attachments, audit
+from gaoxin.common.errors import describe
+from gaoxin.governance import access, analysis
+from gaoxin.governance.choices import Source, Urgency
+from gaoxin.governance.models import ApiClient, Case, CaseEvent, Department, Grid, ServiceType
+from gaoxin.places.models import Street, Zone
+
+
+def sync_service_types() -> None:
+    """The request types of standards/governance.toml (idempotent; run after migrate)."""
+    for order, s in enumerate(standards.load("governance")["service"], start=1):
+        limits = s["limit_hours"]
+        ServiceType.objects.update_or_create(
+            code=s["code"],
+            defaults={
+                "name_zh": s["name_zh"],
+                "name_en": s["name_en"],
+                "group": s["group"],
+                "keywords": s.get("keywords", ""),
+                "limit_normal_h": limits["normal"],
+                "limit_urgent_h": limits["urgent"],
+                "limit_emergency_h": limits["emergency"],
+                "order": order,
+            },
+        )
+
+
+def locate(zone: Zone, lon: float | None, lat: float | None) -> tuple[Street | None, Grid | None]:
+    """The street and the grid a point lies in (by their outlines)."""
+    if lon is None or lat is None:
+        return None, None
+    point = Point(lon, lat)
+    grid = next(
+        (
+            g
+            for g in Grid.objects.filter(community__street__zone=zone)
+            .exclude(boundary=None)
+            .select_related("community__street")
+            if shape(g.boundary).covers(point)
+        ),
+        None,
+    )
+    if grid is not None:
+        return grid.community.street, grid
+    street = next(
+        (
+            s
+            for s in Street.objects.filter(zone=zone).exclude(boundary=None)
+            if shape(s.boundary).covers(point)
+        ),
+        None,
+    )
+    return street, None
+
+
+def _number(zone: Zone, when: datetime) -> str:
+    prefix = f"GX{when:%Y%m%d}"
+    last = Case.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    n = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{n:04d}"
+
+
+def _event(case: Case, action: str, actor: Any, at: datetime, note: str = "") -> None:
+    CaseEvent.objects.create(
+        case=case,
+        action=action,
+        status=case.status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=at,
+        note=note,
+    )
+
+
+@transaction.atomic
+def report(
+    actor: Any,
+    zone: Zone,
+    *,
+    service: ServiceType,
+    description: str,
+    source: str = Source.RESIDENT,
+    urgency: str = Urgency.NORMAL,
+    lon: float | None = None,
+    lat: float | None = None,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    photo: Any = None,
+    now: datetime | None = None,
+) -> Case:
+    """信息采集: a request is filed (by a resident, a grid worker, the hotline or an Open311 client)."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    if source in (Source.HOTLINE,) and not access.is_centre(actor):
+        raise PermissionDenied
+    if not description.strip():
+        raise ValidationError({"description": _("Say what the problem is.")})
+    now = now or timezone.now()
+    street, grid = locate(zone, lon, lat)
+    stored = attachments.store(photo, actor) if photo else None
+    case = Case(
+        zone=zone,
+        number=_number(zone, now),
+        service=service,
+        urgency=urgency,
+        description=description.strip(),
+        lon=lon,
+        lat=lat,
+        address=address.strip(),
+        street=street,
+        grid=grid,
+        source=source,
+        requester=actor if getattr(actor, "is_authenticated", False) else None,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        photo=stored,
+        reported_at=now,
+    )
+    case.full_clean(exclude=["zone", "service", "photo", "street", "grid", "requester", "department"])
+    case.save()
+    _event(case, "report", actor, now)
+    audit.record(actor, "create", "case", case.pk, label=case.number)
+    return case
+
+
+@transaction.atomic
+def step(
+    actor: Any,
+    case: Case,
+    action: str,
+    *,
+    note: str = "",
+    department: Department | None = None,
+    rating: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """One step of the workflow (gaoxin.analysis.cases): its gate, its order, its own rules."""
+    case = Case.objects.select_for_update().select_related("service", "grid", "department").get(pk=case.pk)
+    access.require_take(actor, case, action)
+    now = now or timezone.now()
+    try:
+        new = analysis.next_state(case.status, action)
+    except AnalysisError as exc:
+        raise ValidationError(describe(exc)) from None
+    if action == "cancel":
+        if not note.strip():
+            raise ValidationError({"note": _("Give the reason for cancelling.")})
+        case.cancel_reason = note.strip()[:200]
+        case.closed_at = now
+    elif action == "dispatch":
+        if department is None or department.zone_id != case.zone_id:
+            raise ValidationError({"department": _("Choose the responsible unit.")})
+        case.department = department
+        case.dispatched_at = now
+        case.due_at = analysis.due_at(now, case.service.limit_hours(case.urgency))
+    elif action == "feedback":
+        if not note.strip():
+            raise ValidationError({"note": _("Say what was done.")})
+        case.fed_back_at = now
+        case.answer = note.strip()
+    elif action == "send_back":
+        if not note.strip():
+            raise ValidationError({"note": _("Say what is still wrong.")})
+        case.sent_back += 1
+        case.fed_back_at = None
+    elif action == "close":
+        case.closed_at = now
+    elif action == "rate":
+        if case.rating is not None:
+            raise ValidationError(_("This request has been rated."))
+        if rating is None or not 1 <= rating <= 5:
+            raise ValidationError({"rating": _("A rating is 1 to 5.")})
+        case.rating = rating
+        case.rating_note = note.strip()[:300]
+    case.status = new
+    case.save()
+    _event(case, action, actor, now, note.strip())
+    audit.record(actor, "update", "case", case.pk, label=case.number, detail=action)
+    return case
+
+
+@transaction.atomic
+def escalate_overdue(actor: Any, zone: Zone, now: datetime | None = None) -> list[Case]:
+    """Cases running past their time limit are escalated once (to the centre's board and the street's),
+    the moment after it (the due moment itself is still on time)."""
+    if not access.is_centre(actor):
+        raise PermissionDenied
+    now = now or timezone.now()
+    late = list(
+        Case.objects.select_for_update()
+        .filter(zone=zone, status__in=analysis.RUNNING, due_at__lt=now, escalated_at=None)
+        .order_by("due_at")
+    )
+    for case in late:
+        case.escalated_at = now
+        case.save(update_fields=["escalated_at", "updated_at"])
+        _event(case, "escalate", actor, now)
+    if late:
+        audit.record(actor, "escalate", "case", "", label=zone.name[:120], detail=str(len(late)))
+    return late
+
+
+@transaction.atomic
+def new_api_client(actor: Any, zone: Zone, name: str) -> tuple[ApiClient, str]:
+    """A client application of the Open311 endpoint and its API key (shown once; kept hashed)."""
+    if not access.is_centre(actor):
+        raise PermissionDenied
+    key = secrets.token_urlsafe(24)
+    client = ApiClient.objects.create(
+        zone=zone, name=name[:100], key_hash=hashlib.sha256(key.encode()).hexdigest()
+    )
+    audit.record(actor, "create", "api_client", client.pk, label=client.name)
+    return client, key
+
+
+def client_for_key(key: str) -> ApiClient | None:
+    if not key:
+        return None
+    return (
+        ApiClient.objects.filter(key_hash=hashlib.sha256(key.encode()).hexdigest(), active=True)
+        .select_related("zone")
+        .first()
+    )

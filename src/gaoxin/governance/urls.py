@@ -1,0 +1,14 @@
+from django.urls import path
+
+from gaoxin.governance import views
+
+app_name = "governance"
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("mine/", views.mine, name="mine"),
+    path("report/", views.report, name="report"),
+    path("escalate/", views.escalate, name="escalate"),
+    path("cases/<int:pk>/", views.case_detail, name="case"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+]

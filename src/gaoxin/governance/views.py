@@ -1,0 +1,125 @@
+"""Pages of grid governance: thin — a form or filter set, the gate or query, a service, then render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gaoxin.common.http import attachment, page_of, querystring_without_page
+from gaoxin.governance import access, queries, services
+from gaoxin.governance.choices import Source
+from gaoxin.governance.filtersets import CaseFilter
+from gaoxin.governance.forms import ReportForm, StepForm
+from gaoxin.places.web import Request
+
+
+@login_required
+def board(request: Request) -> HttpResponse:
+    """The requests board: 为民服务零距离 in figures (per street and grid) and the list."""
+    if not access.can_view_board(request.user):
+        return redirect("governance:mine")
+    now = timezone.now()
+    f = CaseFilter(request.GET, zone=request.zone)
+    context = queries.board(request.user, request.zone, now, f)
+    page = page_of(queries.cases(request.user, request.zone, f), request.GET, 50)
+    return render(
+        request,
+        "governance/board.html",
+        context
+        | {
+            "filters": f,
+            "page": page,
+            "rows": queries.rows(page, now),
+            "qs": querystring_without_page(request),
+            "escalated": queries.escalated(request.user, request.zone)[:20],
+        },
+    )
+
+
+@login_required
+def mine(request: Request) -> HttpResponse:
+    """A resident's own requests: their status and the answer (phone layout)."""
+    now = timezone.now()
+    return render(
+        request,
+        "governance/mine.html",
+        {"rows": queries.rows(access.own_cases(request.user, request.zone).select_related("service"), now)},
+    )
+
+
+@login_required
+def report(request: Request) -> HttpResponse:
+    staff = (
+        access.is_centre(request.user) or access.is_street_staff(request.user) or request.user.grids.exists()
+    )
+    form = ReportForm(request.POST or None, request.FILES or None, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.report(
+                request.user,
+                request.zone,
+                service=data["service"],
+                description=data["description"],
+                source=data.get("source") or Source.RESIDENT,
+                urgency=data["urgency"],
+                lon=data["lon"],
+                lat=data["lat"],
+                address=data["address"],
+                contact_phone=data["contact_phone"],
+                contact_name=request.user.display_name or request.user.username,
+                photo=data["photo"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Your request %(n)s is filed; you can follow it here.") % {"n": case.number}
+            )
+            return redirect("governance:case", pk=case.pk)
+    return render(request, "governance/report.html", {"form": form})
+
+
+@login_required
+def case_detail(request: Request, pk: int) -> HttpResponse:
+    now = timezone.now()
+    context = queries.detail(request.user, request.zone, pk, now)
+    form = StepForm(zone=request.zone)
+    if request.method == "POST":
+        form = StepForm(request.POST, zone=request.zone)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.step(
+                    request.user,
+                    context["case"],
+                    data["action"],
+                    note=data["note"],
+                    department=data["department"],
+                    rating=data["rating"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("governance:case", pk=pk)
+    return render(request, "governance/case.html", context | {"form": form, "now": now})
+
+
+@login_required
+@require_POST
+def escalate(request: Request) -> HttpResponse:
+    late = services.escalate_overdue(request.user, request.zone)
+    messages.success(request, _("%(n)s overdue requests escalated.") % {"n": len(late)})
+    return redirect("governance:board")
+
+
+@login_required
+def photo(request: Request, pk: int) -> HttpResponse:
+    found = access.photo_for(request.user, request.zone, pk)
+    return attachment(request, bytes(found.data), found.name, found.content_type)
