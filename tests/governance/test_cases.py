@@ -194,3 +194,18 @@ def test_the_staff_api(client_of, zone, gov):  # type: ignore[no-untyped-def]
     done = c.post(f"/api/governance/cases/{case.pk}/steps/feedback", {"note": "已修复"})
     assert done.status_code == 200 and done.json()["answer"] == "已修复"
     assert client_of(gov["other_resident"]).get(f"/api/governance/cases/{case.pk}").status_code == 404
+
+
+def test_numbers_count_up_per_day_whatever_else_is_stored(zone, gov):  # type: ignore[no-untyped-def]
+    Case.objects.create(
+        zone=zone,
+        number="GX20260701D001",
+        service=ServiceType.objects.get(code="noise"),
+        description="d",
+        address="a",
+        source="hotline",
+        reported_at=NOW,
+    )
+    first, second = lamp(gov, zone), lamp(gov, zone)
+    assert (first.number, second.number) == ("GX202607010001", "GX202607010002")
+    assert lamp(gov, zone, now=NOW + dt.timedelta(days=1)).number == "GX202607020001"

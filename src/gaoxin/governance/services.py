@@ -74,7 +74,7 @@ def locate(zone: Zone, lon: float | None, lat: float | None) -> tuple[Street | N
 
 def _number(zone: Zone, when: datetime) -> str:
     prefix = f"GX{when:%Y%m%d}"
-    last = Case.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    last = Case.objects.filter(number__regex=rf"^{prefix}[0-9]{{4}}$").aggregate(m=Max("number"))["m"]
     n = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{n:04d}"
 
