@@ -209,3 +209,59 @@ def test_numbers_count_up_per_day_whatever_else_is_stored(zone, gov):  # type: i
     first, second = lamp(gov, zone), lamp(gov, zone)
     assert (first.number, second.number) == ("GX202607010001", "GX202607010002")
     assert lamp(gov, zone, now=NOW + dt.timedelta(days=1)).number == "GX202607020001"
+
+
+def test_grids_import_from_geojson_all_or_nothing(client_of, zone, gov):  # type: ignore[no-untyped-def]
+    import json
+
+    from gaoxin.governance.models import Grid
+
+    def feature(
+        code: str, community: str, workers: str = "", ring: list[list[float]] | None = None
+    ) -> dict[str, object]:
+        ring = ring or [
+            [116.630, 35.400],
+            [116.640, 35.400],
+            [116.640, 35.410],
+            [116.630, 35.410],
+            [116.630, 35.400],
+        ]
+        return {
+            "type": "Feature",
+            "properties": {
+                "网格编码": code,
+                "网格名称": f"网格{code}",
+                "社区代码": community,
+                "网格员账号": workers,
+            },
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+
+    def upload(features: list[dict[str, object]]) -> object:
+        body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
+        return client_of(gov["centre"]).post(
+            "/governance/grids/",
+            {"file": SimpleUploadedFile("grids.geojson", body), "coordinate_system": "wgs84"},
+        )
+
+    bad = upload(
+        [
+            feature("N1", "370871001001", "worker"),
+            feature("N2", "999999999999"),  # no such community
+            feature("N3", "370871001001", "nobody"),  # no such user
+            feature(
+                "N4", "370871001001", ring=[[120.0, 30.0], [120.1, 30.0], [120.1, 30.1], [120.0, 30.0]]
+            ),  # elsewhere
+        ]
+    )
+    assert bad.status_code == 400 and not Grid.objects.filter(code__startswith="N").exists()
+    assert {(p["row"], p["field"]) for p in bad.context["problems"]} >= {
+        (2, "community"),
+        (3, "workers"),
+        (4, "geometry"),
+    }
+    ok = upload([feature("N1", "370871001001", "worker"), feature("N2", "370871001201")])
+    assert ok.status_code == 302
+    assert set(Grid.objects.get(code="N1").workers.values_list("username", flat=True)) == {"worker"}
+    assert client_of(gov["worker"]).post("/governance/grids/", {}).status_code == 403
+    assert client_of(gov["worker"]).get("/governance/grids/").status_code == 200

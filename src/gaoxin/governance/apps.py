@@ -12,6 +12,10 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Grid governance")
 
     def ready(self) -> None:
+        from gaoxin.governance import imports
+
+        imports.register_all()
+
         from django.db.models.signals import post_migrate
 
         from gaoxin.governance import services

@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common.forms import EvidenceField, limit_choices, set_choices
+from gaoxin.common.choices import CoordinateSystem
+from gaoxin.common.forms import EvidenceField, UploadField, limit_choices, set_choices
 from gaoxin.common.imports import lon_lat_problem
 from gaoxin.governance.choices import Source, Urgency
 from gaoxin.governance.models import Department, ServiceType
@@ -69,3 +70,8 @@ class StepForm(forms.Form):
     def __init__(self, *args: Any, zone: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "department", Department.objects.filter(zone=zone))
+
+
+class GridImportForm(forms.Form):
+    file = UploadField(label=_("File (GeoJSON, CSV or xlsx)"))
+    coordinate_system = forms.ChoiceField(label=_("Coordinate system"), choices=CoordinateSystem.choices)

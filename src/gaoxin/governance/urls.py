@@ -7,6 +7,7 @@ app_name = "governance"
 urlpatterns = [
     path("", views.board, name="board"),
     path("mine/", views.mine, name="mine"),
+    path("grids/", views.grids, name="grids"),
     path("report/", views.report, name="report"),
     path("escalate/", views.escalate, name="escalate"),
     path("cases/<int:pk>/", views.case_detail, name="case"),

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gaoxin.common import imports
 from gaoxin.common.http import attachment, page_of, querystring_without_page
 from gaoxin.governance import access, queries, services
 from gaoxin.governance.choices import Source
 from gaoxin.governance.filtersets import CaseFilter
-from gaoxin.governance.forms import ReportForm, StepForm
+from gaoxin.governance.forms import GridImportForm, ReportForm, StepForm
+from gaoxin.governance.imports import KIND as GRID_KIND
 from gaoxin.places.web import Request
 
 
@@ -123,3 +125,43 @@ def escalate(request: Request) -> HttpResponse:
 def photo(request: Request, pk: int) -> HttpResponse:
     found = access.photo_for(request.user, request.zone, pk)
     return attachment(request, bytes(found.data), found.name, found.content_type)
+
+
+@login_required
+def grids(request: Request) -> HttpResponse:
+    """The grids with their workers and branches; the centre imports them (GeoJSON, CSV, xlsx)."""
+    rows = (
+        access.grids(request.user, request.zone)
+        .select_related("community__street")
+        .prefetch_related("workers")
+    )
+    form = GridImportForm()
+    problems: list[dict[str, object]] = []
+    if request.method == "POST":
+        if not access.is_centre(request.user):
+            raise PermissionDenied
+        form = GridImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                batch = imports.run(
+                    GRID_KIND,
+                    actor=request.user,
+                    filename=upload.name,
+                    content=upload.read(),
+                    options={
+                        "zone_id": request.zone.pk,
+                        "coordinate_system": form.cleaned_data["coordinate_system"],
+                    },
+                )
+            except imports.ImportRejected as exc:
+                problems = imports.described_problems(GRID_KIND, exc.problems)
+            else:
+                messages.success(request, _("%(n)s grids imported.") % {"n": batch.summary.get("grids", 0)})
+                return redirect("governance:grids")
+    return render(
+        request,
+        "governance/grids.html",
+        {"rows": rows, "form": form, "problems": problems, "can_import": access.is_centre(request.user)},
+        status=400 if problems else 200,
+    )
