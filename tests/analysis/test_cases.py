@@ -93,3 +93,31 @@ def test_the_figures():
     assert c.figures([], now).on_time_rate is None
     with pytest.raises(AnalysisError):
         c.figures([c.CaseFacts("closed", due, due, 0, 6)], now)
+
+
+def test_dispute_clock_boundaries():
+    from datetime import date
+
+    from gaoxin.analysis import disputes as d
+    from gaoxin.analysis.dates import add_months
+
+    acc = date(2026, 1, 31)
+    on_day = d.clock(
+        acc, first_action_on=None, ended_on=None, today=date(2026, 2, 3)
+    )  # 3rd day after: still in time
+    assert on_day.first_action_due == date(2026, 2, 3) and not on_day.idle
+    assert d.clock(acc, first_action_on=None, ended_on=None, today=date(2026, 2, 4)).idle
+    assert not d.clock(acc, first_action_on=date(2026, 2, 1), ended_on=None, today=date(2026, 2, 20)).late
+    assert d.clock(
+        acc, first_action_on=date(2026, 2, 1), ended_on=None, today=date(2026, 2, 28)
+    ).end_due == date(2026, 2, 28)
+    assert not d.clock(acc, first_action_on=date(2026, 2, 1), ended_on=None, today=date(2026, 2, 28)).overdue
+    assert d.clock(acc, first_action_on=date(2026, 2, 1), ended_on=None, today=date(2026, 3, 1)).overdue
+    ended = d.clock(acc, first_action_on=None, ended_on=date(2026, 2, 10), today=date(2026, 6, 1))
+    assert not ended.late and ended.days_open == 10
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29) and add_months(
+        date(2026, 12, 15), 1
+    ) == date(2027, 1, 15)
+    assert [d.age_bucket(n) for n in (0, 7, 8, 15, 16, 30, 31, 400)] == [0, 0, 1, 1, 2, 2, 3, 3]
+    with pytest.raises(AnalysisError):
+        d.clock(acc, first_action_on=None, ended_on=None, today=acc, limit_months=0)

@@ -76,6 +76,8 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "plans:care": ("admin", "post", {"pk": "care_home"}),
     "governance:case": ("admin", "post", {"pk": "case"}),
     "governance:photo": ("admin", "get", {"pk": "case_photo"}),
+    "governance:dispute": ("admin", "post", {"pk": "dispute"}),
+    "governance:dispute_agreement": ("admin", "get", {"pk": "dispute"}),
     "api:get_case": ("admin", "get", {"case_id": "case"}),
     "api:case_step": ("admin", "post", {"case_id": "case", "action": "open"}),
     "open311:open311_request": ("admin", "get", {"service_request_id": "case_number"}),
@@ -242,7 +244,20 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         photo=case_photo,
         reported_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
     )
+    from gaoxin.governance.models import Dispute
+
+    dispute = Dispute.objects.create(
+        zone=other,
+        number="TJOTHER",
+        street=street,
+        kind="other",
+        summary="别处纠纷",
+        parties="甲、乙",
+        committee="别处调委会",
+        accepted_on=dt.date(2026, 1, 1),
+    )
     return {
+        "dispute": dispute.pk,
         "case": case.pk,
         "case_number": case.number,
         "case_photo": case_photo.pk,

@@ -42,3 +42,12 @@ def periods_passed(start: date, today: date) -> int:
 def day_after_years(start: date, years: int) -> date:
     """The first day on which ``years`` whole years have passed since ``start`` (see :func:`periods_passed`)."""
     return add_years(start, years) + timedelta(days=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; a day the month lacks becomes its last day (31 Jan + 1 → 28/29 Feb)."""
+    import calendar
+
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -83,6 +83,7 @@ AUDIT_TARGETS = {
     "project": pgettext_lazy("audit", "major project"),
     "facility": pgettext_lazy("audit", "facility"),
     "case": pgettext_lazy("audit", "resident request"),
+    "dispute": pgettext_lazy("audit", "dispute"),
     "api_client": pgettext_lazy("audit", "API client"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}

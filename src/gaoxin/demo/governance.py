@@ -193,4 +193,62 @@ def load_governance(zone: Zone, users: dict[str, User], seed: int = 20261127) ->
     from gaoxin.governance.services import escalate_overdue
 
     escalated = escalate_overdue(None, zone, now)
-    return {"grids": len(grids), "requests": len(cases), "escalated": len(escalated)}
+    disputes = _load_disputes(zone, rng, timezone.localdate())
+    return {"grids": len(grids), "requests": len(cases), "escalated": len(escalated), **disputes}
+
+
+DISPUTE_TEXTS = {
+    "neighbours": "楼上漏水浸泡楼下天花板，双方就维修费用协商未果",
+    "family": "赡养老人费用分担纠纷",
+    "property": "业主与物业公司就停车费收取发生争议",
+    "land_housing": "宅基地界址争议",
+    "wages": "农民工讨要工程款",
+    "traffic": "电动车与行人碰撞赔偿纠纷",
+    "consumer": "装修质量问题退款纠纷",
+    "medical": "诊所收费争议",
+}
+
+
+def _load_disputes(zone: Zone, rng: random.Random, today: dt.date) -> dict[str, int]:
+    from gaoxin.governance.models import Dispute, DisputeSession
+    from gaoxin.governance.services import escalate_disputes
+    from gaoxin.places.models import Street
+
+    Dispute.objects.filter(zone=zone).delete()
+    streets = list(Street.objects.filter(zone=zone, code__in=PILOT_STREETS).order_by("code"))
+    kinds = list(DISPUTE_TEXTS)
+    surnames = "王李张刘陈杨赵黄周吴"
+    made = []
+    for n in range(36):
+        street = streets[n % len(streets)]
+        community = Community.objects.filter(street=street).order_by("code").first()
+        kind = kinds[rng.randrange(len(kinds))]
+        accepted = today - dt.timedelta(days=rng.randint(0, 75))
+        d = Dispute.objects.create(
+            zone=zone,
+            number=f"TJ{accepted:%Y}D{n:03d}",
+            street=street,
+            community=community,
+            kind=kind,
+            summary=DISPUTE_TEXTS[kind],
+            parties="、".join(rng.choice(surnames) + rng.choice("明华强芳静伟") for _ in range(2)),
+            committee=f"{community.name if community else street.name}人民调解委员会",
+            mediators="调解员 " + rng.choice(surnames) + "老师",
+            accepted_on=accepted,
+        )
+        age = (today - accepted).days
+        late_case = n in (3, 11)  # left without any action past the first-action limit
+        if age >= 1 and not late_case:
+            first = accepted + dt.timedelta(days=rng.randint(0, min(2, age)))
+            DisputeSession.objects.create(dispute=d, held_on=first, note="召集双方首次调解")
+            d.first_action_on = first
+            d.status = "mediating"
+            if age > 10 and rng.random() < 0.75 and n != 7:  # most end; n = 7 stays open past a month
+                d.ended_on = min(today, accepted + dt.timedelta(days=rng.randint(5, 28)))
+                d.status = rng.choices(["agreed", "referred", "withdrawn"], weights=[75, 18, 7])[0]
+                d.referred_to = "court" if d.status == "referred" else ""
+                d.outcome = "双方达成调解协议" if d.status == "agreed" else "未达成协议，引导诉讼"
+            d.save()
+        made.append(d)
+    escalated = escalate_disputes(None, zone, today)
+    return {"disputes": len(made), "disputes_escalated": len(escalated)}

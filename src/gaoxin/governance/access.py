@@ -6,6 +6,8 @@
 - a grid worker sees the requests of their grids, verifies and opens them, and verifies them on site;
 - a member of a unit sees the requests dispatched to it, accepts them and reports back;
 - anyone logged in files a request and sees their own requests (status, answer) and rates them when closed;
+- disputes: the centre and leadership see every one, street staff their street's; the centre and the
+  street's staff accept them, record sessions, end them and have the court's confirmation recorded;
 - the requester's name and phone are shown to those who handle the request, masked in lists;
 - an object of another zone does not exist for the request (404);
 - ``actor=None`` is the operator at the command line, the scheduled job or the demo loader.
@@ -20,7 +22,7 @@ from django.http import Http404
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
 from gaoxin.common.models import Attachment
-from gaoxin.governance.models import Case, Grid
+from gaoxin.governance.models import Case, Dispute, Grid
 from gaoxin.places.models import Zone
 
 
@@ -153,3 +155,41 @@ def photo_for(user: User | None, zone: Zone, pk: int) -> Attachment:
 def grids(user: User | None, zone: Zone) -> QuerySet[Grid]:
     require_board(user)
     return Grid.objects.filter(community__street__zone=zone)
+
+
+def disputes(user: User | None, zone: Zone) -> QuerySet[Dispute]:
+    """The disputes the user may see: every one for the centre and leadership, their street's for street staff."""
+    qs = Dispute.objects.filter(zone=zone)
+    if sees_all(user):
+        return qs
+    if is_street_staff(user):
+        assert user is not None
+        return qs.filter(street_id=user.street_id or 0)
+    raise PermissionDenied
+
+
+def can_view_disputes(user: User | None) -> bool:
+    return sees_all(user) or is_street_staff(user)
+
+
+def dispute_for(user: User | None, zone: Zone, pk: int) -> Dispute:
+    found = disputes(user, zone).filter(pk=pk).select_related("street", "community", "agreement").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def can_handle_dispute(user: User | None, dispute: Dispute) -> bool:
+    """The centre, or the staff of the dispute's street (its mediation committees sit there)."""
+    return is_centre(user) or (
+        is_street_staff(user) and user is not None and dispute.street_id == user.street_id
+    )
+
+
+def require_handle_dispute(user: User | None, dispute: Dispute) -> None:
+    if not can_handle_dispute(user, dispute):
+        raise PermissionDenied
+
+
+def can_accept_dispute(user: User | None) -> bool:
+    return is_centre(user) or is_street_staff(user)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
+from gaoxin import standards
 from gaoxin.analysis import cases as core
-from gaoxin.governance.models import Case
+from gaoxin.analysis import disputes as disputes_core
+from gaoxin.governance.models import Case, Dispute
 
 Timing = core.Timing
 CaseFigures = core.CaseFigures
@@ -25,3 +27,25 @@ def figures(cases: Iterable[Case], now: datetime) -> core.CaseFigures:
     return core.figures(
         (core.CaseFacts(c.status, c.due_at, c.fed_back_at, c.sent_back, c.rating) for c in cases), now
     )
+
+
+def dispute_limits() -> dict[str, int]:
+    rules = standards.load("governance").get("disputes", {})
+    return {
+        "first_action_days": int(rules.get("first_action_days", 3)),
+        "limit_months": int(rules.get("limit_months", 1)),
+    }
+
+
+def dispute_clock(dispute: Dispute, today: date) -> disputes_core.DisputeClock:
+    return disputes_core.clock(
+        dispute.accepted_on,
+        first_action_on=dispute.first_action_on,
+        ended_on=dispute.ended_on,
+        today=today,
+        **dispute_limits(),
+    )
+
+
+AGE_BUCKETS = disputes_core.AGE_BUCKETS
+age_bucket = disputes_core.age_bucket

@@ -33,6 +33,7 @@ class GovernanceConfig(AppConfig):
         return [
             NavLink(_("Requests"), "governance:board", access.can_view_board, order=50),
             NavLink(_("My requests"), "governance:mine", resident_only, order=51),
+            NavLink(_("Disputes"), "governance:disputes", access.can_view_disputes, order=52),
         ]
 
     def landing(self, user: Any) -> Landing | None:

@@ -58,3 +58,33 @@ EVENT_LABELS = {**ACTION_LABELS, "report": _("Reported"), "escalate": _("Escalat
 OPEN311_STATUS = {
     s.value: ("closed" if s in (CaseStatus.CLOSED, CaseStatus.CANCELLED) else "open") for s in CaseStatus
 }
+
+
+class DisputeKind(models.TextChoices):
+    NEIGHBOURS = "neighbours", _("neighbours")
+    FAMILY = "family", _("marriage and family")
+    PROPERTY = "property", _("property management")
+    LAND_HOUSING = "land_housing", _("land and housing")
+    WAGES = "wages", _("labour and wages")
+    TRAFFIC = "traffic", _("traffic accident")
+    CONSUMER = "consumer", _("consumer")
+    MEDICAL = "medical", _("medical")
+    OTHER = "other", _("other")
+
+
+class DisputeStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("accepted")
+    MEDIATING = "mediating", _("in mediation")
+    AGREED = "agreed", _("settled by agreement")
+    REFERRED = "referred", _("no agreement: referred")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+DISPUTE_ENDED = (DisputeStatus.AGREED, DisputeStatus.REFERRED, DisputeStatus.WITHDRAWN)
+
+
+class Referral(models.TextChoices):
+    NONE = "", _("—")
+    COURT = "court", _("the court (litigation)")
+    ARBITRATION = "arbitration", _("arbitration")
+    OTHER = "other", _("another authority")

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.choices import CoordinateSystem
-from gaoxin.common.forms import EvidenceField, UploadField, limit_choices, set_choices
+from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices, set_choices
 from gaoxin.common.imports import lon_lat_problem
-from gaoxin.governance.choices import Source, Urgency
+from gaoxin.governance.choices import DISPUTE_ENDED, DisputeKind, DisputeStatus, Referral, Source, Urgency
 from gaoxin.governance.models import Department, ServiceType
+from gaoxin.places.models import Community, Street
 
 
 class ReportForm(forms.Form):
@@ -75,3 +76,46 @@ class StepForm(forms.Form):
 class GridImportForm(forms.Form):
     file = UploadField(label=_("File (GeoJSON, CSV or xlsx)"))
     coordinate_system = forms.ChoiceField(label=_("Coordinate system"), choices=CoordinateSystem.choices)
+
+
+class DisputeForm(forms.Form):
+    street = forms.ModelChoiceField(label=_("Street"), queryset=Street.objects.none())
+    community = forms.ModelChoiceField(
+        label=_("Community"), queryset=Community.objects.none(), required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=DisputeKind.choices)
+    summary = forms.CharField(
+        label=_("What it is about"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    parties = forms.CharField(label=_("Parties"), max_length=300, help_text=_("Names, separated by 、"))
+    committee = forms.CharField(label=_("Mediation committee"), max_length=100)
+    mediators = forms.CharField(label=_("Mediators"), max_length=200, required=False)
+    accepted_on = forms.DateField(label=_("Accepted on"), widget=DateInput())
+
+    def __init__(self, *args: Any, zone: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "street", Street.objects.filter(zone=zone).order_by("code"))
+        limit_choices(self, "community", Community.objects.filter(street__zone=zone).order_by("code"))
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    note = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+class EndForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("How it ended"), choices=[(s.value, s.label) for s in DisputeStatus if s in DISPUTE_ENDED]
+    )
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput())
+    referred_to = forms.ChoiceField(label=_("Referred to"), choices=Referral.choices, required=False)
+    agreement = EvidenceField(label=_("Mediation agreement (调解协议书)"), required=False)
+    outcome = forms.CharField(
+        label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, required=False
+    )
+
+
+class ConfirmForm(forms.Form):
+    on = forms.DateField(label=_("Confirmed by the court on"), widget=DateInput())

@@ -11,7 +11,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.models import Attachment, TimeStamped
-from gaoxin.governance.choices import CaseStatus, ServiceGroup, Source, Urgency
+from gaoxin.governance.choices import (
+    CaseStatus,
+    DisputeKind,
+    DisputeStatus,
+    Referral,
+    ServiceGroup,
+    Source,
+    Urgency,
+)
 from gaoxin.places.models import Community, Street, Zone
 from gaoxin.places.validators import validate_lon_lat, validate_polygon_geojson
 
@@ -221,3 +229,85 @@ class ApiClient(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Dispute(TimeStamped):
+    """A dispute accepted for people's mediation (人民调解): parties, the committee and mediators, sessions,
+    the outcome (an agreement — 调解协议书 — possibly confirmed by a court, or a referral)."""
+
+    personal_data = True  # the parties' names
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="disputes")
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    street = models.ForeignKey(Street, verbose_name=_("street"), on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DisputeKind.choices)
+    summary = models.TextField(_("what it is about"))
+    parties = models.CharField(_("parties"), max_length=300, help_text=_("Names, separated by 、"))
+    committee = models.CharField(_("mediation committee"), max_length=100)
+    mediators = models.CharField(_("mediators"), max_length=200, blank=True)
+    accepted_on = models.DateField(_("accepted on"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.ACCEPTED
+    )
+    first_action_on = models.DateField(_("first action on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    agreement = models.ForeignKey(
+        Attachment,
+        verbose_name=_("mediation agreement (调解协议书)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    referred_to = models.CharField(_("referred to"), max_length=12, choices=Referral.choices, blank=True)
+    court_confirmed_on = models.DateField(_("confirmed by the court (司法确认) on"), null=True, blank=True)
+    escalated_on = models.DateField(_("escalated on"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["accepted_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("accepted_on")),
+                name="governance_dispute_ends_after_acceptance",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DisputeSession(models.Model):
+    """An action on a dispute: a mediation session, a visit, a call."""
+
+    dispute = models.ForeignKey(
+        Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    held_on = models.DateField(_("held on"))
+    note = models.TextField(_("what was done"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        ordering = ["dispute", "held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} {self.held_on}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,7 +14,7 @@ from gaoxin.common import audit
 from gaoxin.governance import access, analysis
 from gaoxin.governance.choices import ACTION_LABELS, EVENT_LABELS, OPEN311_STATUS
 from gaoxin.governance.filtersets import CaseFilter
-from gaoxin.governance.models import Case, CaseEvent, Department, Grid, ServiceType
+from gaoxin.governance.models import Case, CaseEvent, Department, Dispute, Grid, ServiceType
 from gaoxin.places.models import Street, Zone
 
 
@@ -145,3 +145,62 @@ def open311_request(c: Case) -> dict[str, Any]:
 
 def open311_requests(zone: Zone) -> QuerySet[Case]:
     return Case.objects.filter(zone=zone).select_related("service", "department")
+
+
+# --- disputes (纠纷化解零搁置) ----------------------------------------------------------------------
+
+
+@dataclass
+class DisputeRow:
+    dispute: Dispute
+    clock: Any
+    bucket: int
+
+
+def dispute_board(user: User | None, zone: Zone, today: date, street: Street | None = None) -> dict[str, Any]:
+    """Open disputes by age (0–7, 8–15, 16–30, over 30 days) per street, the late and escalated ones first,
+    and the figures: accepted, ended, settled by agreement, average days to the end, late now."""
+    qs = access.disputes(user, zone).select_related("street", "community")
+    if street is not None:
+        qs = qs.filter(street=street)
+    every = list(qs)
+    open_rows = []
+    ended = agreed = days = 0
+    for d in every:
+        c = analysis.dispute_clock(d, today)
+        if d.ended_on is None:
+            open_rows.append(DisputeRow(d, c, analysis.age_bucket(c.days_open)))
+        else:
+            ended += 1
+            agreed += d.status == "agreed"
+            days += c.days_open
+    open_rows.sort(key=lambda r: (not r.clock.late, r.dispute.escalated_on is None, -r.clock.days_open))
+    streets: dict[str, list[int]] = {}
+    for r in open_rows:
+        streets.setdefault(r.dispute.street.name, [0] * len(analysis.AGE_BUCKETS))[r.bucket] += 1
+    return {
+        "open": open_rows,
+        "by_street": sorted(streets.items()),
+        "buckets": analysis.AGE_BUCKETS,
+        "accepted": len(every),
+        "ended": ended,
+        "agreed": agreed,
+        "success_rate": None if ended == 0 else agreed / ended,
+        "average_days": None if ended == 0 else days / ended,
+        "late": sum(r.clock.late for r in open_rows),
+        "limits": analysis.dispute_limits(),
+    }
+
+
+def dispute_detail(user: User | None, zone: Zone, pk: int, today: date) -> dict[str, Any]:
+    d = access.dispute_for(user, zone, pk)
+    handles = access.can_handle_dispute(user, d)
+    if handles:
+        audit.record(user, "read", "dispute", d.pk, label=d.number)
+    return {
+        "dispute": d,
+        "clock": analysis.dispute_clock(d, today),
+        "sessions": list(d.sessions.select_related("recorded_by")),
+        "can_handle": handles,
+        "parties": d.parties if handles else "、".join(p[:1] + "*" for p in d.parties.split("、") if p),
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +20,17 @@ from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common import attachments, audit
 from gaoxin.common.errors import describe
 from gaoxin.governance import access, analysis
-from gaoxin.governance.choices import Source, Urgency
-from gaoxin.governance.models import ApiClient, Case, CaseEvent, Department, Grid, ServiceType
+from gaoxin.governance.choices import DISPUTE_ENDED, DisputeStatus, Source, Urgency
+from gaoxin.governance.models import (
+    ApiClient,
+    Case,
+    CaseEvent,
+    Department,
+    Dispute,
+    DisputeSession,
+    Grid,
+    ServiceType,
+)
 from gaoxin.places.models import Street, Zone
 
 
@@ -240,3 +249,148 @@ def client_for_key(key: str) -> ApiClient | None:
         .select_related("zone")
         .first()
     )
+
+
+def _dispute_number(zone: Zone, on: date) -> str:
+    prefix = f"TJ{on:%Y}"
+    last = Dispute.objects.filter(number__regex=rf"^{prefix}[0-9]{{4}}$").aggregate(m=Max("number"))["m"]
+    return f"{prefix}{(int(last[len(prefix) :]) + 1 if last else 1):04d}"
+
+
+@transaction.atomic
+def accept_dispute(
+    actor: Any,
+    zone: Zone,
+    *,
+    street: Street,
+    kind: str,
+    summary: str,
+    parties: str,
+    committee: str,
+    accepted_on: date,
+    today: date,
+    community: Any = None,
+    mediators: str = "",
+) -> Dispute:
+    """A dispute accepted for mediation (受理): the clock of 零搁置 starts."""
+    if not access.can_accept_dispute(actor):
+        raise PermissionDenied
+    if street.zone_id != zone.pk or (
+        access.is_street_staff(actor) and not access.is_centre(actor) and actor.street_id != street.pk
+    ):
+        raise PermissionDenied
+    if community is not None and community.street_id != street.pk:
+        raise ValidationError({"community": _("The community is not in the street.")})
+    if accepted_on > today:
+        raise ValidationError({"accepted_on": _("A dispute cannot be accepted in the future.")})
+    for name, value in (("summary", summary), ("parties", parties), ("committee", committee)):
+        if not value.strip():
+            raise ValidationError({name: _("This field is required.")})
+    dispute = Dispute.objects.create(
+        zone=zone,
+        number=_dispute_number(zone, accepted_on),
+        street=street,
+        community=community,
+        kind=kind,
+        summary=summary.strip(),
+        parties=parties.strip()[:300],
+        committee=committee.strip()[:100],
+        mediators=mediators.strip()[:200],
+        accepted_on=accepted_on,
+    )
+    audit.record(actor, "create", "dispute", dispute.pk, label=dispute.number)
+    return dispute
+
+
+@transaction.atomic
+def add_session(actor: Any, dispute: Dispute, *, held_on: date, note: str, today: date) -> DisputeSession:
+    """An action on the dispute (a session, a visit): the first one stops the first-action clock."""
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    access.require_handle_dispute(actor, dispute)
+    if dispute.ended_on is not None:
+        raise ValidationError(_("The dispute has ended."))
+    if not dispute.accepted_on <= held_on <= today:
+        raise ValidationError({"held_on": _("A session lies between the acceptance and today.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Say what was done.")})
+    session = DisputeSession.objects.create(
+        dispute=dispute,
+        held_on=held_on,
+        note=note.strip(),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if dispute.first_action_on is None or held_on < dispute.first_action_on:
+        dispute.first_action_on = held_on
+    dispute.status = DisputeStatus.MEDIATING
+    dispute.save(update_fields=["first_action_on", "status", "updated_at"])
+    audit.record(actor, "update", "dispute", dispute.pk, label=dispute.number, detail="session")
+    return session
+
+
+@transaction.atomic
+def end_dispute(
+    actor: Any,
+    dispute: Dispute,
+    *,
+    status: str,
+    ended_on: date,
+    today: date,
+    outcome: str = "",
+    referred_to: str = "",
+    agreement: Any = None,
+) -> Dispute:
+    """The end of a mediation: an agreement (with its 调解协议书), a referral (to a court, arbitration or
+    another authority) when there is none, or a withdrawal."""
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    access.require_handle_dispute(actor, dispute)
+    if dispute.ended_on is not None:
+        raise ValidationError(_("The dispute has ended."))
+    if status not in DISPUTE_ENDED:
+        raise ValidationError({"status": _("Choose how the mediation ended.")})
+    if not dispute.accepted_on <= ended_on <= today:
+        raise ValidationError({"ended_on": _("The end lies between the acceptance and today.")})
+    if status == DisputeStatus.AGREED and agreement is None:
+        raise ValidationError({"agreement": _("Attach the mediation agreement (调解协议书).")})
+    if status == DisputeStatus.REFERRED and not referred_to:
+        raise ValidationError({"referred_to": _("Say where it was referred.")})
+    dispute.agreement = attachments.store(agreement, actor) if agreement else None
+    dispute.status = status
+    dispute.ended_on = ended_on
+    dispute.referred_to = referred_to if status == DisputeStatus.REFERRED else ""
+    dispute.outcome = outcome.strip()
+    dispute.save()
+    audit.record(actor, "update", "dispute", dispute.pk, label=dispute.number, detail=status)
+    return dispute
+
+
+@transaction.atomic
+def court_confirmed(actor: Any, dispute: Dispute, *, on: date, today: date) -> Dispute:
+    """司法确认: the court confirmed the mediation agreement."""
+    access.require_handle_dispute(actor, dispute)
+    if dispute.status != DisputeStatus.AGREED or dispute.ended_on is None:
+        raise ValidationError(_("Only a mediation agreement can be confirmed by a court."))
+    if not dispute.ended_on <= on <= today:
+        raise ValidationError({"on": _("The confirmation lies between the agreement and today.")})
+    dispute.court_confirmed_on = on
+    dispute.save(update_fields=["court_confirmed_on", "updated_at"])
+    audit.record(actor, "update", "dispute", dispute.pk, label=dispute.number, detail="court")
+    return dispute
+
+
+@transaction.atomic
+def escalate_disputes(actor: Any, zone: Zone, today: date) -> list[Dispute]:
+    """零搁置: an open dispute without a first action past its day, or open past its end day, is escalated
+    (once; it appears on the centre's and its street's boards)."""
+    if not access.is_centre(actor):
+        raise PermissionDenied
+    late = [
+        d
+        for d in Dispute.objects.select_for_update().filter(zone=zone, ended_on=None, escalated_on=None)
+        if analysis.dispute_clock(d, today).late
+    ]
+    for d in late:
+        d.escalated_on = today
+        d.save(update_fields=["escalated_on", "updated_at"])
+    if late:
+        audit.record(actor, "escalate", "dispute", "", label=zone.name[:120], detail=str(len(late)))
+    return late

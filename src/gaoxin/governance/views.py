@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,15 @@ from gaoxin.common.http import attachment, page_of, querystring_without_page
 from gaoxin.governance import access, queries, services
 from gaoxin.governance.choices import Source
 from gaoxin.governance.filtersets import CaseFilter
-from gaoxin.governance.forms import GridImportForm, ReportForm, StepForm
+from gaoxin.governance.forms import (
+    ConfirmForm,
+    DisputeForm,
+    EndForm,
+    GridImportForm,
+    ReportForm,
+    SessionForm,
+    StepForm,
+)
 from gaoxin.governance.imports import KIND as GRID_KIND
 from gaoxin.places.web import Request
 
@@ -40,6 +48,7 @@ def board(request: Request) -> HttpResponse:
             "rows": queries.rows(page, now),
             "qs": querystring_without_page(request),
             "escalated": queries.escalated(request.user, request.zone)[:20],
+            "can_disputes": access.can_view_disputes(request.user),
         },
     )
 
@@ -164,4 +173,70 @@ def grids(request: Request) -> HttpResponse:
         "governance/grids.html",
         {"rows": rows, "form": form, "problems": problems, "can_import": access.is_centre(request.user)},
         status=400 if problems else 200,
+    )
+
+
+@login_required
+def disputes(request: Request) -> HttpResponse:
+    """纠纷化解零搁置: the open disputes by age, the late ones escalated first, and the figures."""
+    if not access.can_view_disputes(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    context = queries.dispute_board(request.user, request.zone, today)
+    form = DisputeForm(zone=request.zone, initial={"accepted_on": today, "street": request.user.street_id})
+    if request.method == "POST":
+        form = DisputeForm(request.POST, zone=request.zone)
+        if form.is_valid():
+            try:
+                d = services.accept_dispute(request.user, request.zone, today=today, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("governance:dispute", pk=d.pk)
+    return render(
+        request,
+        "governance/disputes.html",
+        context | {"form": form, "today": today, "can_accept": access.can_accept_dispute(request.user)},
+    )
+
+
+@login_required
+def dispute_detail(request: Request, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    context = queries.dispute_detail(request.user, request.zone, pk, today)
+    dispute = context["dispute"]
+    forms_ = {
+        "session": SessionForm(initial={"held_on": today}),
+        "end": EndForm(initial={"ended_on": today}),
+        "confirm": ConfirmForm(initial={"on": today}),
+    }
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action in forms_:
+        form = {"session": SessionForm, "end": EndForm, "confirm": ConfirmForm}[action](
+            request.POST, request.FILES
+        )
+        forms_[action] = form
+        if form.is_valid():
+            try:
+                if action == "session":
+                    services.add_session(request.user, dispute, today=today, **form.cleaned_data)
+                elif action == "end":
+                    services.end_dispute(request.user, dispute, today=today, **form.cleaned_data)
+                else:
+                    services.court_confirmed(request.user, dispute, today=today, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("governance:dispute", pk=pk)
+    return render(request, "governance/dispute.html", context | {"forms": forms_, "today": today})
+
+
+@login_required
+def dispute_agreement(request: Request, pk: int) -> HttpResponse:
+    dispute = access.dispute_for(request.user, request.zone, pk)
+    access.require_handle_dispute(request.user, dispute)
+    if dispute.agreement is None:
+        raise Http404
+    return attachment(
+        request, bytes(dispute.agreement.data), dispute.agreement.name, dispute.agreement.content_type
     )
