@@ -121,3 +121,22 @@ def test_dispute_clock_boundaries():
     assert [d.age_bucket(n) for n in (0, 7, 8, 15, 16, 30, 31, 400)] == [0, 0, 1, 1, 2, 2, 3, 3]
     with pytest.raises(AnalysisError):
         d.clock(acc, first_action_on=None, ended_on=None, today=acc, limit_months=0)
+
+
+def test_household_visits_are_due_when_their_interval_has_passed():
+    from datetime import date
+
+    from gaoxin.analysis import collection as col
+
+    groups = {"elderly_alone": 30, "disabled": 90}
+    assert col.interval_days([], groups, 365) == 365
+    assert col.interval_days(["disabled", "elderly_alone", "unknown"], groups, 365) == 30
+    last = date(2026, 1, 1)
+    assert not col.visit_due(last, 30, date(2026, 1, 31)).overdue  # the 30th day: still covered
+    assert col.visit_due(last, 30, date(2026, 2, 1)).overdue
+    assert col.visit_due(None, 30, date(2026, 2, 1)).overdue
+    c = col.coverage([col.visit_due(last, 365, date(2026, 3, 1)), col.visit_due(None, 365, date(2026, 3, 1))])
+    assert (c.households, c.covered, c.due, c.share, c.freshness_days) == (2, 1, 1, 0.5, 59.0)
+    assert col.coverage([]).share is None
+    with pytest.raises(AnalysisError):
+        col.interval_days([], {}, 0)

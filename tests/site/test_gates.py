@@ -77,6 +77,7 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "governance:case": ("admin", "post", {"pk": "case"}),
     "governance:photo": ("admin", "get", {"pk": "case_photo"}),
     "governance:dispute": ("admin", "post", {"pk": "dispute"}),
+    "governance:grid_worklist": ("admin", "get", {"pk": "grid"}),
     "governance:dispute_agreement": ("admin", "get", {"pk": "dispute"}),
     "api:get_case": ("admin", "get", {"case_id": "case"}),
     "api:case_step": ("admin", "post", {"case_id": "case", "action": "open"}),
@@ -256,7 +257,11 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         committee="别处调委会",
         accepted_on=dt.date(2026, 1, 1),
     )
+    from gaoxin.governance.models import Grid as GovGrid
+
+    grid = GovGrid.objects.create(community=community, code="G-OTHER", name="别处网格")
     return {
+        "grid": grid.pk,
         "dispute": dispute.pk,
         "case": case.pk,
         "case_number": case.number,

@@ -84,6 +84,7 @@ AUDIT_TARGETS = {
     "facility": pgettext_lazy("audit", "facility"),
     "case": pgettext_lazy("audit", "resident request"),
     "dispute": pgettext_lazy("audit", "dispute"),
+    "households": pgettext_lazy("audit", "households of a grid"),
     "api_client": pgettext_lazy("audit", "API client"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}

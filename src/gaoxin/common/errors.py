@@ -87,6 +87,7 @@ MESSAGES: dict[str, Promise] = {
     "plans_negative_amount": _("Planned and completed amounts cannot be negative."),
     "plans_star_score": _("An assessment score lies between 0 and %(max)s."),
     "plans_star_minimum": _("The grades' minimum scores must ascend."),
+    "collection_interval": _("A visit interval is a positive number of days."),
     "dispute_limits": _("The dispute time limits must be positive."),
     "dispute_age": _("A dispute cannot be open for a negative number of days."),
     "case_step": _("This step is not allowed now."),

@@ -194,7 +194,14 @@ def load_governance(zone: Zone, users: dict[str, User], seed: int = 20261127) ->
 
     escalated = escalate_overdue(None, zone, now)
     disputes = _load_disputes(zone, rng, timezone.localdate())
-    return {"grids": len(grids), "requests": len(cases), "escalated": len(escalated), **disputes}
+    households = load_households(zone, rng, timezone.localdate())
+    return {
+        "grids": len(grids),
+        "requests": len(cases),
+        "escalated": len(escalated),
+        **disputes,
+        **households,
+    }
 
 
 DISPUTE_TEXTS = {
@@ -252,3 +259,56 @@ def _load_disputes(zone: Zone, rng: random.Random, today: dt.date) -> dict[str, 
         made.append(d)
     escalated = escalate_disputes(None, zone, today)
     return {"disputes": len(made), "disputes_escalated": len(escalated)}
+
+
+def load_households(zone: Zone, rng: random.Random, today: dt.date) -> dict[str, int]:
+    """About twelve dwellings per grid with their households and last visits — mostly within their interval,
+    with a gap in a few grids (visits that lapsed, dwellings never visited)."""
+    from gaoxin.governance.models import Household, Visit
+
+    Household.objects.filter(grid__community__street__zone=zone).delete()
+    surnames = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+    grids = list(
+        Grid.objects.filter(community__street__zone=zone).select_related("community").order_by("code")
+    )
+    gaps = {g.pk for g in grids[5::17]}  # a few grids where collection lapsed
+    made: list[Household] = []
+    for g in grids:
+        for k in range(rng.randint(8, 16)):
+            groups = []
+            if rng.random() < 0.08:
+                groups.append("elderly_alone")
+            if rng.random() < 0.04:
+                groups.append("disabled")
+            if rng.random() < 0.03:
+                groups.append("left_behind_child")
+            if rng.random() < 0.05:
+                groups.append("low_income")
+            if g.pk in gaps:
+                last = None if rng.random() < 0.3 else today - dt.timedelta(days=rng.randint(200, 500))
+            else:
+                last = today - dt.timedelta(days=rng.randint(5, 25 if groups else 330))
+            made.append(
+                Household(
+                    grid=g,
+                    address=f"{g.community.name}{k // 4 + 1}号楼{k % 4 + 1}单元{rng.randint(1, 6)}0{rng.randint(1, 2)}室",
+                    head_name=rng.choice(surnames) + rng.choice("明华强芳静伟敏军丽"),
+                    members=rng.randint(1, 5),
+                    groups=groups,
+                    last_visit_on=last,
+                )
+            )
+    # addresses must be unique in a grid
+    seen: set[tuple[int, str]] = set()
+    unique = []
+    for h in made:
+        if (h.grid.pk, h.address) not in seen:
+            seen.add((h.grid.pk, h.address))
+            unique.append(h)
+    Household.objects.bulk_create(unique, batch_size=1000)
+    visits = []
+    for h in Household.objects.filter(grid__in=grids, last_visit_on__isnull=False):
+        if h.last_visit_on is not None:
+            visits.append(Visit(household=h, visited_on=h.last_visit_on, note="入户核实"))
+    Visit.objects.bulk_create(visits, batch_size=1000)
+    return {"households": len(unique)}

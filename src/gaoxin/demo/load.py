@@ -61,11 +61,12 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     Institution.objects.all().delete()
     ServicePackage.objects.all().delete()
 
-    from gaoxin.governance.models import Case, Department, Dispute, Grid
+    from gaoxin.governance.models import Case, Department, Dispute, Grid, Household
     from gaoxin.plans.models import Programme, Project, Target, Unit
 
     Case.objects.all().delete()
     Dispute.objects.all().delete()
+    Household.objects.all().delete()
     Grid.objects.all().delete()
     Department.objects.all().delete()
 

@@ -8,6 +8,9 @@
 - anyone logged in files a request and sees their own requests (status, answer) and rates them when closed;
 - disputes: the centre and leadership see every one, street staff their street's; the centre and the
   street's staff accept them, record sessions, end them and have the court's confirmation recorded;
+- household information (一标三实): the collection figures per grid for the board's readers; the households
+  themselves (names masked in lists, every read audited) and their visits for the grid's workers, its
+  street's staff and the centre only;
 - the requester's name and phone are shown to those who handle the request, masked in lists;
 - an object of another zone does not exist for the request (404);
 - ``actor=None`` is the operator at the command line, the scheduled job or the demo loader.
@@ -22,7 +25,7 @@ from django.http import Http404
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
 from gaoxin.common.models import Attachment
-from gaoxin.governance.models import Case, Dispute, Grid
+from gaoxin.governance.models import Case, Dispute, Grid, Household
 from gaoxin.places.models import Zone
 
 
@@ -193,3 +196,62 @@ def require_handle_dispute(user: User | None, dispute: Dispute) -> None:
 
 def can_accept_dispute(user: User | None) -> bool:
     return is_centre(user) or is_street_staff(user)
+
+
+def collection_grids(user: User | None, zone: Zone) -> QuerySet[Grid]:
+    """The grids whose collection figures the user sees: all for the centre and leadership, the street's for
+    street staff, their own for a grid worker."""
+    qs = Grid.objects.filter(community__street__zone=zone)
+    if sees_all(user):
+        return qs
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied
+    mine = Q(workers=user)
+    if is_street_staff(user):
+        mine |= Q(community__street_id=user.street_id)
+    found = qs.filter(mine).distinct()
+    if not is_street_staff(user) and not user.grids.exists():
+        raise PermissionDenied
+    return found
+
+
+def can_view_collection(user: User | None) -> bool:
+    return (
+        sees_all(user)
+        or is_street_staff(user)
+        or (user is not None and user.is_authenticated and user.grids.exists())
+    )
+
+
+def can_collect(user: User | None, grid: Grid) -> bool:
+    """The households of a grid (personal data): its grid workers, its street's staff, the centre."""
+    if is_centre(user):
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    return grid.workers.filter(pk=user.pk).exists() or (
+        is_street_staff(user) and grid.community.street_id == user.street_id
+    )
+
+
+def grid_households(user: User | None, zone: Zone, pk: int) -> Grid:
+    """The grid whose households the user reads (the gate of the audited loader)."""
+    grid = (
+        Grid.objects.filter(community__street__zone=zone, pk=pk).select_related("community__street").first()
+    )
+    if grid is None:
+        raise Http404
+    if not can_collect(user, grid):
+        raise PermissionDenied
+    return grid
+
+
+def household_for(user: User | None, zone: Zone, pk: int) -> Household:
+    found = (
+        Household.objects.filter(grid__community__street__zone=zone, pk=pk)
+        .select_related("grid__community")
+        .first()
+    )
+    if found is None or not can_collect(user, found.grid):
+        raise Http404
+    return found

@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from gaoxin import standards
 from gaoxin.analysis import cases as core
+from gaoxin.analysis import collection
 from gaoxin.analysis import disputes as disputes_core
-from gaoxin.governance.models import Case, Dispute
+from gaoxin.governance.models import Case, Dispute, Household
 
 Timing = core.Timing
 CaseFigures = core.CaseFigures
@@ -49,3 +50,18 @@ def dispute_clock(dispute: Dispute, today: date) -> disputes_core.DisputeClock:
 
 AGE_BUCKETS = disputes_core.AGE_BUCKETS
 age_bucket = disputes_core.age_bucket
+
+
+def _collection_rules() -> tuple[int, dict[str, int]]:
+    rules = standards.load("governance").get("collection", {})
+    return int(rules.get("default_days", 365)), {k: int(v) for k, v in rules.get("groups", {}).items()}
+
+
+def household_due(household: Household, today: date) -> collection.VisitDue:
+    default, groups = _collection_rules()
+    interval = collection.interval_days(household.groups or [], groups, default)
+    return collection.visit_due(household.last_visit_on, interval, today)
+
+
+def grid_coverage(households: Iterable[Household], today: date) -> collection.Coverage:
+    return collection.coverage(household_due(h, today) for h in households)

@@ -88,3 +88,18 @@ class Referral(models.TextChoices):
     COURT = "court", _("the court (litigation)")
     ARBITRATION = "arbitration", _("arbitration")
     OTHER = "other", _("another authority")
+
+
+class SpecialGroup(models.TextChoices):
+    ELDERLY_ALONE = "elderly_alone", _("elderly living alone")
+    DISABLED = "disabled", _("disabled")
+    LEFT_BEHIND_CHILD = "left_behind_child", _("left-behind child")
+    LOW_INCOME = "low_income", _("low income")
+
+
+class HouseholdChange(models.TextChoices):
+    NONE = "", _("no change")
+    MOVED_IN = "moved_in", _("moved in")
+    MOVED_OUT = "moved_out", _("moved out")
+    BIRTH = "birth", _("birth")
+    DEATH = "death", _("death")

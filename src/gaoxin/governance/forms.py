@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.common.choices import CoordinateSystem
 from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices, set_choices
 from gaoxin.common.imports import lon_lat_problem
-from gaoxin.governance.choices import DISPUTE_ENDED, DisputeKind, DisputeStatus, Referral, Source, Urgency
+from gaoxin.governance.choices import (
+    DISPUTE_ENDED,
+    DisputeKind,
+    DisputeStatus,
+    HouseholdChange,
+    Referral,
+    Source,
+    Urgency,
+)
 from gaoxin.governance.models import Department, ServiceType
 from gaoxin.places.models import Community, Street
 
@@ -119,3 +127,10 @@ class EndForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     on = forms.DateField(label=_("Confirmed by the court on"), widget=DateInput())
+
+
+class VisitForm(forms.Form):
+    household = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    visited_on = forms.DateField(label=_("Visited on"), widget=DateInput())
+    change = forms.ChoiceField(label=_("Change"), choices=HouseholdChange.choices, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

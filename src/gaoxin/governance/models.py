@@ -15,9 +15,11 @@ from gaoxin.governance.choices import (
     CaseStatus,
     DisputeKind,
     DisputeStatus,
+    HouseholdChange,
     Referral,
     ServiceGroup,
     Source,
+    SpecialGroup,
     Urgency,
 )
 from gaoxin.places.models import Community, Street, Zone
@@ -311,3 +313,61 @@ class DisputeSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute_id} {self.held_on}"
+
+
+class Household(TimeStamped):
+    """一标三实 at the least: a dwelling (its standard address, 标准地址) in a grid and the household living in it
+    (head's name, members, special groups) — collected and confirmed on grid visits. Minimum fields only."""
+
+    personal_data = True
+
+    grid = models.ForeignKey(
+        Grid, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="households"
+    )
+    address = models.CharField(_("standard address"), max_length=200)
+    head_name = models.CharField(_("head of household"), max_length=60, blank=True)
+    members = models.PositiveSmallIntegerField(_("members"), default=0)
+    groups = models.JSONField(_("special groups"), default=list, blank=True)
+    vacant = models.BooleanField(_("vacant"), default=False)
+    last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["grid", "address"]
+        constraints = [models.UniqueConstraint(fields=["grid", "address"], name="governance_household_once")]
+
+    def __str__(self) -> str:
+        return self.address
+
+    def clean(self) -> None:
+        unknown = set(self.groups or []) - set(SpecialGroup.values)
+        if unknown:
+            raise ValidationError({"groups": _("Unknown group: %(g)s") % {"g": ", ".join(sorted(unknown))}})
+
+
+class Visit(models.Model):
+    """A grid worker's visit to a household: confirmed as it is, or a change recorded (moved in/out, birth, death)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="visits"
+    )
+    visited_on = models.DateField(_("visited on"))
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("grid worker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    change = models.CharField(_("change"), max_length=12, choices=HouseholdChange.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["household", "-visited_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.visited_on}"

@@ -204,3 +204,42 @@ def dispute_detail(user: User | None, zone: Zone, pk: int, today: date) -> dict[
         "can_handle": handles,
         "parties": d.parties if handles else "、".join(p[:1] + "*" for p in d.parties.split("、") if p),
     }
+
+
+# --- information collection (信息采集零空档) -----------------------------------------------------------
+
+
+def coverage_by_grid(user: User | None, zone: Zone, today: date) -> dict[str, Any]:
+    """Per grid: households, covered within their interval, coverage and freshness; the zone's total."""
+    grids = list(
+        access.collection_grids(user, zone)
+        .select_related("community__street")
+        .prefetch_related("households")
+        .order_by("code")
+    )
+    rows = [(g, analysis.grid_coverage(g.households.all(), today)) for g in grids]
+    every = [h for g in grids for h in g.households.all()]
+    return {
+        "rows": sorted(rows, key=lambda r: (r[1].share if r[1].share is not None else 2, r[0].code)),
+        "total": analysis.grid_coverage(every, today),
+    }
+
+
+def _mask_name(name: str) -> str:
+    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+def grid_worklist(user: User | None, zone: Zone, pk: int, today: date) -> dict[str, Any]:
+    """A grid's households with their next visit, overdue first (the grid worker's worklist). Reading the
+    households is audited; names are masked."""
+    grid = audit.load(
+        user,
+        lambda: access.grid_households(user, zone, pk),
+        target_type="households",
+        target_id=pk,
+        audit_as=lambda g: ("households", g.pk, g.code),
+    )
+    households = list(grid.households.all())
+    rows = [(h, analysis.household_due(h, today), _mask_name(h.head_name)) for h in households]
+    rows.sort(key=lambda r: (not r[1].overdue, r[1].due_on or date.min, r[0].address))
+    return {"grid": grid, "rows": rows, "coverage": analysis.grid_coverage(households, today)}

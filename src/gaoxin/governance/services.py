@@ -29,7 +29,9 @@ from gaoxin.governance.models import (
     Dispute,
     DisputeSession,
     Grid,
+    Household,
     ServiceType,
+    Visit,
 )
 from gaoxin.places.models import Street, Zone
 
@@ -394,3 +396,37 @@ def escalate_disputes(actor: Any, zone: Zone, today: date) -> list[Dispute]:
     if late:
         audit.record(actor, "escalate", "dispute", "", label=zone.name[:120], detail=str(len(late)))
     return late
+
+
+@transaction.atomic
+def record_visit(
+    actor: Any, household: Household, *, visited_on: date, today: date, change: str = "", note: str = ""
+) -> Visit:
+    """A grid visit to a household: confirmed, or a change recorded (moved in or out, a birth, a death)."""
+    household = Household.objects.select_for_update().select_related("grid__community").get(pk=household.pk)
+    if not access.can_collect(actor, household.grid):
+        raise PermissionDenied
+    if visited_on > today:
+        raise ValidationError({"visited_on": _("A visit cannot lie in the future.")})
+    visit = Visit.objects.create(
+        household=household,
+        visited_on=visited_on,
+        change=change,
+        note=note.strip()[:300],
+        worker=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if household.last_visit_on is None or visited_on > household.last_visit_on:
+        household.last_visit_on = visited_on
+    if change == "moved_out":
+        household.vacant, household.members, household.head_name, household.groups = True, 0, "", []
+    elif change == "moved_in":
+        household.vacant = False
+    elif change == "birth":
+        household.members += 1
+    elif change == "death":
+        household.members = max(0, household.members - 1)
+    household.save()
+    audit.record(
+        actor, "update", "households", household.grid_id, label=household.grid.code, detail=change or "visit"
+    )
+    return visit

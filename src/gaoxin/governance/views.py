@@ -24,6 +24,7 @@ from gaoxin.governance.forms import (
     ReportForm,
     SessionForm,
     StepForm,
+    VisitForm,
 )
 from gaoxin.governance.imports import KIND as GRID_KIND
 from gaoxin.places.web import Request
@@ -240,3 +241,38 @@ def dispute_agreement(request: Request, pk: int) -> HttpResponse:
     return attachment(
         request, bytes(dispute.agreement.data), dispute.agreement.name, dispute.agreement.content_type
     )
+
+
+@login_required
+def collection(request: Request) -> HttpResponse:
+    """信息采集零空档: each grid's coverage (households visited within their interval) and freshness."""
+    if not access.can_view_collection(request.user):
+        raise PermissionDenied
+    context = queries.coverage_by_grid(request.user, request.zone, timezone.localdate())
+    return render(request, "governance/collection.html", context)
+
+
+@login_required
+def grid_worklist(request: Request, pk: int) -> HttpResponse:
+    """A grid's households, due and overdue first, with the visit form (the grid worker's worklist)."""
+    today = timezone.localdate()
+    form = VisitForm(initial={"visited_on": today})
+    if request.method == "POST":
+        form = VisitForm(request.POST)
+        if form.is_valid():
+            household = access.household_for(request.user, request.zone, form.cleaned_data["household"])
+            try:
+                services.record_visit(
+                    request.user,
+                    household,
+                    visited_on=form.cleaned_data["visited_on"],
+                    change=form.cleaned_data["change"],
+                    note=form.cleaned_data["note"],
+                    today=today,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("governance:grid_worklist", pk=pk)
+    context = queries.grid_worklist(request.user, request.zone, pk, today)
+    return render(request, "governance/worklist.html", context | {"form": form, "today": today})
