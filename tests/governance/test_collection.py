@@ -55,12 +55,12 @@ def test_coverage_and_the_worklist(client_of, zone, gov, homes):  # type: ignore
         3,
     )  # the elderly living alone: 30 days
     work = queries.grid_worklist(gov["worker"], zone, gov["grid"].pk, today)
-    assert [h.address for h, due, name in work["rows"]][:3] == [
+    assert [h.address for h, _due, _name, _groups in work["rows"]][:3] == [
         "1号楼202",
         "1号楼102",
         "1号楼201",
     ]  # due first
-    assert [name for _h, _d, name in work["rows"]][0] == "赵*"
+    assert [name for _h, _d, name, _g in work["rows"]][0] == "赵*"
     assert (
         AuditEvent.objects.filter(target_type="households", action="read", actor_name="worker").count() == 1
     )

@@ -34,7 +34,7 @@ class GovernanceConfig(AppConfig):
             NavLink(_("Requests"), "governance:board", access.can_view_board, order=50),
             NavLink(_("My requests"), "governance:mine", resident_only, order=51),
             NavLink(_("Disputes"), "governance:disputes", access.can_view_disputes, order=52),
-            NavLink(_("Households"), "governance:collection", access.can_view_collection, order=53),
+            NavLink(_("Household visits"), "governance:collection", access.can_view_collection, order=53),
         ]
 
     def landing(self, user: Any) -> Landing | None:

@@ -12,7 +12,7 @@ from gaoxin.accounts.models import User
 from gaoxin.analysis.identifiers import mask_phone
 from gaoxin.common import audit
 from gaoxin.governance import access, analysis
-from gaoxin.governance.choices import ACTION_LABELS, EVENT_LABELS, OPEN311_STATUS
+from gaoxin.governance.choices import ACTION_LABELS, EVENT_LABELS, OPEN311_STATUS, SpecialGroup
 from gaoxin.governance.filtersets import CaseFilter
 from gaoxin.governance.models import Case, CaseEvent, Department, Dispute, Grid, ServiceType
 from gaoxin.places.models import Street, Zone
@@ -240,6 +240,15 @@ def grid_worklist(user: User | None, zone: Zone, pk: int, today: date) -> dict[s
         audit_as=lambda g: ("households", g.pk, g.code),
     )
     households = list(grid.households.all())
-    rows = [(h, analysis.household_due(h, today), _mask_name(h.head_name)) for h in households]
+    labels = dict(SpecialGroup.choices)
+    rows = [
+        (
+            h,
+            analysis.household_due(h, today),
+            _mask_name(h.head_name),
+            "、".join(str(labels.get(g, g)) for g in h.groups),
+        )
+        for h in households
+    ]
     rows.sort(key=lambda r: (not r[1].overdue, r[1].due_on or date.min, r[0].address))
     return {"grid": grid, "rows": rows, "coverage": analysis.grid_coverage(households, today)}

@@ -25,8 +25,11 @@ class Command(BaseCommand):
         if zone is None:
             raise CommandError("No zone is loaded.")
         if options["action"] == "escalate":
+            from django.utils import timezone
+
             late = services.escalate_overdue(None, zone)
-            self.stdout.write(f"{len(late)} request(s) escalated.")
+            disputes = services.escalate_disputes(None, zone, timezone.localdate())
+            self.stdout.write(f"{len(late)} request(s) and {len(disputes)} dispute(s) escalated.")
             return
         client, key = services.new_api_client(None, zone, options["name"])
         self.stdout.write(f"{client.name}: {key}")
