@@ -97,3 +97,22 @@ def test_who_reads_the_households(client_of, zone, gov, homes):  # type: ignore[
         url, {"household": homes["never"].pk, "visited_on": timezone.localdate().isoformat(), "change": ""}
     )
     assert posted.status_code == 302 and Household.objects.get(pk=homes["never"].pk).last_visit_on is not None
+
+
+def test_the_three_zeros_and_their_xlsx(client_of, zone, gov, homes):  # type: ignore[no-untyped-def]
+    from io import BytesIO
+
+    import openpyxl
+
+    page = client_of(gov["centre"]).get("/governance/")
+    html = page.content.decode()
+    assert (
+        page.status_code == 200
+        and "为民服务零距离" in html
+        and "纠纷化解零搁置" in html
+        and "信息采集零空档" in html
+    )
+    book = openpyxl.load_workbook(BytesIO(client_of(gov["centre"]).get("/governance/?format=xlsx").content))
+    grid_sheet = book.worksheets[1]
+    row = next(r for r in grid_sheet.iter_rows(min_row=2, values_only=True) if r[0] == gov["grid"].name)
+    assert row[5] == 4 and row[6] == 3  # households, due for a visit

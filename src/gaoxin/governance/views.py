@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.common import imports
 from gaoxin.common.http import attachment, page_of, querystring_without_page
-from gaoxin.governance import access, queries, services
+from gaoxin.governance import access, exports, queries, services
 from gaoxin.governance.choices import Source
 from gaoxin.governance.filtersets import CaseFilter
 from gaoxin.governance.forms import (
@@ -38,6 +38,19 @@ def board(request: Request) -> HttpResponse:
     now = timezone.now()
     f = CaseFilter(request.GET, zone=request.zone)
     context = queries.board(request.user, request.zone, now, f)
+    coverage = (
+        queries.coverage_by_grid(request.user, request.zone, timezone.localdate())
+        if access.can_view_collection(request.user)
+        else None
+    )
+    if request.GET.get("format") == "xlsx":
+        data = exports.figures_xlsx(context, coverage or {"rows": []})
+        return attachment(request, data, "governance-figures.xlsx")
+    disputes = (
+        queries.dispute_board(request.user, request.zone, timezone.localdate())
+        if access.can_view_disputes(request.user)
+        else None
+    )
     page = page_of(queries.cases(request.user, request.zone, f), request.GET, 50)
     return render(
         request,
@@ -50,6 +63,8 @@ def board(request: Request) -> HttpResponse:
             "qs": querystring_without_page(request),
             "escalated": queries.escalated(request.user, request.zone)[:20],
             "can_disputes": access.can_view_disputes(request.user),
+            "coverage": coverage,
+            "disputes": disputes,
         },
     )
 
