@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis.identifiers import mask_phone
@@ -54,7 +55,32 @@ def board(user: User | None, zone: Zone, now: datetime, filters: CaseFilter | No
     grids: dict[int | None, Grid] = {
         g.pk: g for g in Grid.objects.filter(community__street__zone=zone).select_related("community")
     }
+    per_street = [
+        (streets.get(k), analysis.figures(v, now))
+        for k, v in sorted(by_street.items(), key=lambda i: str(streets.get(i[0], "")))
+    ]
+
+    def pct(x: float | None) -> float | None:
+        return None if x is None else round(100 * x, 1)
+
     return {
+        "chart": {
+            "type": "bars",
+            "unit": "%",
+            "max": 100,
+            "labels": [getattr(s, "name", "—") for s, _f in per_street],
+            "series": [
+                {
+                    "name": str(_("handled on time (按期处置率)")),
+                    "values": [pct(f.on_time_rate) for _s, f in per_street],
+                },
+                {"name": str(_("closed (结案率)")), "values": [pct(f.closure_rate) for _s, f in per_street]},
+                {
+                    "name": str(_("satisfied (满意率)")),
+                    "values": [pct(f.satisfaction_rate) for _s, f in per_street],
+                },
+            ],
+        },
         "figures": analysis.figures(visible, now),
         "streets": [
             (streets.get(k), analysis.figures(v, now))
