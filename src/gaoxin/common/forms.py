@@ -62,3 +62,16 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ChoiceForm(forms.Form):
+    """One choice of a query string or a POST (``?format=xlsx``, ``action=month``): :meth:`chosen` is the
+    value when it is one of ``allowed``, else "" — a hand-edited value never reaches the view."""
+
+    def __init__(self, data: Any, *, name: str, allowed: Iterable[str]) -> None:
+        super().__init__(data or None)
+        self.name = name
+        self.fields[name] = forms.ChoiceField(choices=[(a, a) for a in allowed], required=False)
+
+    def chosen(self) -> str:
+        return str(self.cleaned_data.get(self.name) or "") if self.is_valid() else ""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.common import imports
+from gaoxin.common.forms import ChoiceForm
 from gaoxin.common.http import attachment, page_of, querystring_without_page
 from gaoxin.governance import access, exports, queries, services
 from gaoxin.governance.choices import Source
@@ -43,7 +44,7 @@ def board(request: Request) -> HttpResponse:
         if access.can_view_collection(request.user)
         else None
     )
-    if request.GET.get("format") == "xlsx":
+    if ChoiceForm(request.GET, name="format", allowed=("xlsx",)).chosen() == "xlsx":
         data = exports.figures_xlsx(context, coverage or {"rows": []})
         return attachment(request, data, "governance-figures.xlsx")
     disputes = (
@@ -226,7 +227,11 @@ def dispute_detail(request: Request, pk: int) -> HttpResponse:
         "end": EndForm(initial={"ended_on": today}),
         "confirm": ConfirmForm(initial={"on": today}),
     }
-    action = request.POST.get("action") if request.method == "POST" else None
+    action = (
+        ChoiceForm(request.POST, name="action", allowed=("session", "end", "confirm")).chosen()
+        if request.method == "POST"
+        else None
+    )
     if action in forms_:
         form = {"session": SessionForm, "end": EndForm, "confirm": ConfirmForm}[action](
             request.POST, request.FILES

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.common import imports
+from gaoxin.common.forms import ChoiceForm
 from gaoxin.common.http import attachment
 from gaoxin.common.units import YUAN_PER_WAN
 from gaoxin.places.web import Request
@@ -287,9 +288,10 @@ def project_list(request: Request) -> HttpResponse:
     year = _year(request)
     f = ProjectFilter(request.GET, zone=request.zone)
     context = queries.portfolio(request.user, request.zone, year, today, f)
-    if request.GET.get("format") == "geojson":
+    fmt = ChoiceForm(request.GET, name="format", allowed=("geojson", "xlsx")).chosen()
+    if fmt == "geojson":
         return JsonResponse(queries.project_geojson(context["views"]))
-    if request.GET.get("format") == "xlsx":
+    if fmt == "xlsx":
         return attachment(request, exports.portfolio_xlsx(year, context["views"]), f"projects-{year}.xlsx")
     return render(
         request,
@@ -349,7 +351,12 @@ def project_detail(request: Request, pk: int) -> HttpResponse:
         stages=[(c, label) for c, label, _s in context["view"].stages],
         initial={"stage": project.stage, "entered_on": today},
     )
-    if request.method == "POST" and request.POST.get("action") == "month":
+    action = (
+        ChoiceForm(request.POST, name="action", allowed=("month", "stage")).chosen()
+        if request.method == "POST"
+        else ""
+    )
+    if action == "month":
         month_form = MonthForm(request.POST, renovation=renovation)
         if month_form.is_valid():
             data = dict(month_form.cleaned_data)
@@ -368,7 +375,7 @@ def project_detail(request: Request, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The month's progress was recorded."))
                 return redirect("plans:project", pk=pk)
-    elif request.method == "POST" and request.POST.get("action") == "stage":
+    elif action == "stage":
         stage_form = StageForm(request.POST, stages=[(c, label) for c, label, _s in context["view"].stages])
         if stage_form.is_valid():
             try:
@@ -427,7 +434,11 @@ def care_detail(request: Request, pk: int) -> HttpResponse:
     care_form = CareForm(instance=context["view"].care)
     assessment_form = AssessmentForm(initial={"assessed_on": today})
     meals_form = MealsForm(initial={"month": today.strftime("%Y-%m")})
-    action = request.POST.get("action") if request.method == "POST" else None
+    action = (
+        ChoiceForm(request.POST, name="action", allowed=("care", "assessment", "meals")).chosen()
+        if request.method == "POST"
+        else None
+    )
     try:
         if action == "care":
             care_form = CareForm(request.POST, instance=context["view"].care)
