@@ -263,3 +263,16 @@ def test_grids_import_from_geojson_all_or_nothing(client_of, zone, gov):  # type
     assert set(Grid.objects.get(code="N1").workers.values_list("username", flat=True)) == {"worker"}
     assert client_of(gov["worker"]).post("/governance/grids/", {}).status_code == 403
     assert client_of(gov["worker"]).get("/governance/grids/").status_code == 200
+
+
+def test_the_lists_read_the_same_queries_for_few_and_many(client_of, zone, gov):  # type: ignore[no-untyped-def]
+    from tests.site.test_query_counts import assert_no_n_plus_one
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            case = lamp(gov, zone)
+            services.step(gov["worker"], case, "open")
+            services.step(gov["centre"], case, "dispatch", department=gov["lamps"])
+
+    for url in ("/governance/", "/api/governance/cases", "/open311/v2/requests.json"):
+        assert_no_n_plus_one(client_of(gov["centre"]), url, grow)
