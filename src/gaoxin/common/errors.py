@@ -94,12 +94,24 @@ MESSAGES: dict[str, Promise] = {
     "case_limit": _("A time limit is a positive number of hours."),
     "case_rating": _("A rating is 1 to 5."),
     "plans_month": _("Not a month (write 2026-11 or 2026年11月): %(text)s"),
+    # education planning (analysis.education)
+    "edu_number": _("A count, coefficient or distance is not a finite number of at least zero."),
+    "edu_count": _("A count (dwellings, pupils, classes, places) must be a whole number."),
+    "edu_occupancy": _("The occupancy rate is a share between 0 and 1."),
+    "edu_rule": _("The smallest kindergarten of its own is larger than the largest allowed."),
+    "edu_cutoff": _("The school-entry cut-off is not a day of the year."),
+    "edu_band": _("The age band %(lo)s–%(hi)s is outside the ages the forecast follows."),
+    "edu_migration": _("A yearly migration factor above 2 is not plausible."),
+    "edu_level": _("Unknown school level: %(level)s."),
+    "edu_time": _("The solver reached its time limit before proving the best catchments; try fewer areas."),
+    "edu_objective": _("Unknown objective: %(objective)s."),
 }
 
 # Codes that only a programming error can raise (arrays of the wrong shape, an index out of range):
 # a person sees one general message and the code, never the English text.
 INTERNAL = frozenset(
     {
+        "edu_shape",
         "shape",
         "index",
         "node_index",
