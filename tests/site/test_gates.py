@@ -84,6 +84,15 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "open311:open311_request": ("admin", "get", {"service_request_id": "case_number"}),
     "plans:milestone_finish": ("admin", "post", {"pk": "milestone"}),
     "api:get_project": ("admin", "get", {"project_id": "project"}),
+    "education:development": ("admin", "post", {"pk": "development"}),
+    "education:development_edit": ("admin", "post", {"pk": "development"}),
+    "education:phase_edit": ("admin", "post", {"pk": "phase"}),
+    "education:kindergarten": ("admin", "get", {"pk": "housing_kg"}),
+    "education:kindergarten_edit": ("admin", "post", {"pk": "housing_kg"}),
+    "education:school": ("admin", "post", {"pk": "school"}),
+    "education:plan": ("admin", "get", {"pk": "catchment_plan"}),
+    "education:plan_publish": ("admin", "post", {"pk": "catchment_plan"}),
+    "api:get_plan": ("admin", "get", {"plan_id": "catchment_plan"}),
 }
 
 # URL patterns with a parameter that is not an object of a zone, and where their gate is tested.
@@ -260,7 +269,38 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
     from gaoxin.governance.models import Grid as GovGrid
 
     grid = GovGrid.objects.create(community=community, code="G-OTHER", name="别处网格")
+    from gaoxin.education.models import CatchmentPlan, Development, Phase
+    from gaoxin.education.models import Kindergarten as HousingKindergarten
+
+    housing_kg = HousingKindergarten.objects.create(
+        zone=other, code="K-OTHER", name="别处幼儿园", street=street
+    )
+    development = Development.objects.create(
+        zone=other,
+        code="D-OTHER",
+        name="别处项目",
+        street=street,
+        lon=116.58,
+        lat=35.4,
+        kindergarten=housing_kg,
+    )
+    phase = Phase.objects.create(development=development, number=1, dwellings=100)
+    school = Facility.objects.create(
+        code="F-OTHER-PS",
+        name="别处小学",
+        type=FacilityType.objects.get(code="primary_school"),
+        street=street,
+        lon=116.58,
+        lat=35.4,
+        capacity=900,
+    )
+    catchment_plan = CatchmentPlan.objects.create(zone=other, level="primary", name="别处学区", year=2026)
     return {
+        "housing_kg": housing_kg.pk,
+        "development": development.pk,
+        "phase": phase.pk,
+        "school": school.pk,
+        "catchment_plan": catchment_plan.pk,
         "grid": grid.pk,
         "dispute": dispute.pk,
         "case": case.pk,
@@ -318,6 +358,10 @@ def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user
     from gaoxin.governance.models import Case as GovCase
 
     assert GovCase.objects.get(pk=other_zone["case"]).status == "reported"
+    from gaoxin.education.models import CatchmentPlan, Phase
+
+    assert CatchmentPlan.objects.get(pk=other_zone["catchment_plan"]).status == "proposed"
+    assert Phase.objects.get(pk=other_zone["phase"]).dwellings == 100
 
 
 def test_objects_named_in_a_request_body_are_gated_too(client_of, planner, other_zone):  # type: ignore[no-untyped-def]

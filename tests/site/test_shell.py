@@ -25,6 +25,7 @@ LANDINGS = {
     "shizheng": "/governance/",  # a unit's member starts at the requests dispatched to it
     "enterprise": "/parks/portal/",
     "auditor": "/health/audit/",
+    "jiaoyu": "/education/",  # the education bureau keeps the housing kindergartens' ledger
 }
 MENU = re.compile(r'<nav id="menu">(.*?)</nav>', re.S)
 SUBNAV = re.compile(r'<nav class="subnav">(.*?)</nav>', re.S)

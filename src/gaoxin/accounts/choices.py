@@ -14,3 +14,4 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
     LEADERSHIP = "leadership", _("Leadership")
     AUDITOR = "auditor", _("Auditor")
+    EDUCATION = "education", _("Education bureau staff")

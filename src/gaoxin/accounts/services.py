@@ -89,6 +89,11 @@ _PLANS_VIEW = [f"plans.view_{m}" for m in _PLANS_MODELS]
 _PLANS_ALL = [f"plans.{a}_{m}" for m in _PLANS_MODELS for a in ("view", "add", "change")] + [
     "plans.supervise"
 ]
+_EDUCATION_MODELS = ["development", "phase", "kindergarten", "schoolrecord", "catchmentplan", "profile"]
+_EDUCATION_VIEW = [f"education.view_{m}" for m in _EDUCATION_MODELS]
+# The education bureau keeps the registries and publishes the catchments; planners propose.
+_EDUCATION_ALL = [f"education.{a}_{m}" for m in _EDUCATION_MODELS for a in ("view", "add", "change")]
+_EDUCATION_PLAN = _EDUCATION_VIEW + ["education.add_catchmentplan"]
 _GOVERNANCE_VIEW = ["governance.view_case", "governance.view_grid", "governance.view_department"]
 # The zone's command centre (指挥中心) and the 12345 desk sit with the zone administration.
 _GOVERNANCE_ALL = _GOVERNANCE_VIEW + [
@@ -109,8 +114,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     + _LIFECIRCLE_PROFILES
     + _PARKS_ALL
     + _PLANS_ALL
-    + _GOVERNANCE_ALL,
-    Role.PLANNER: _PLACES_ALL + _PLACES_IMPORT + _LIFECIRCLE_RUN + _PLANS_VIEW + _PLANS_CARE,
+    + _GOVERNANCE_ALL
+    + _EDUCATION_ALL,
+    Role.PLANNER: _PLACES_ALL
+    + _PLACES_IMPORT
+    + _LIFECIRCLE_RUN
+    + _PLANS_VIEW
+    + _PLANS_CARE
+    + _EDUCATION_PLAN,
     Role.STREET_STAFF: _PLACES_VIEW
     + [
         "places.add_residentialarea",
@@ -119,13 +130,20 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "places.change_facility",
         *_PLACES_IMPORT,
         *_LIFECIRCLE_VIEW,
+        "education.view_kindergarten",  # their street's developments and kindergartens only
     ],
-    Role.LEADERSHIP: _PLACES_VIEW + _LIFECIRCLE_VIEW + _PARKS_VIEW + _PLANS_VIEW + _GOVERNANCE_VIEW,
+    Role.LEADERSHIP: _PLACES_VIEW
+    + _LIFECIRCLE_VIEW
+    + _PARKS_VIEW
+    + _PLANS_VIEW
+    + _GOVERNANCE_VIEW
+    + _EDUCATION_VIEW,
     Role.PARK_STAFF: _PLACES_VIEW + _PARKS_ALL,
     Role.DOCTOR: ["places.view_facility", "places.view_facilitytype"],
     Role.RESIDENT: [],
     Role.ENTERPRISE: [],
     Role.AUDITOR: [],
+    Role.EDUCATION: _PLACES_VIEW + _EDUCATION_ALL,
 }
 
 
@@ -135,7 +153,7 @@ def ensure_roles() -> None:
     perms = {
         f"{p.content_type.app_label}.{p.codename}": p
         for p in Permission.objects.filter(
-            content_type__app_label__in=["places", "lifecircle", "parks", "plans", "governance"]
+            content_type__app_label__in=["places", "lifecircle", "parks", "plans", "governance", "education"]
         ).select_related("content_type")
     }
     with transaction.atomic():

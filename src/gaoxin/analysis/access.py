@@ -63,6 +63,17 @@ def _check_points(lon: Any, lat: Any) -> tuple[NDArray[np.float64], NDArray[np.f
     return lon, lat
 
 
+def concat(a: Snapped, b: Snapped) -> Snapped:
+    """Two sets of located points as one (``a``'s first)."""
+    return Snapped(
+        edge=np.concatenate([a.edge, b.edge]),
+        offset_m=np.concatenate([a.offset_m, b.offset_m]),
+        distance_m=np.concatenate([a.distance_m, b.distance_m]),
+        reachable=np.concatenate([a.reachable, b.reachable]),
+        node=np.concatenate([a.node, b.node]),
+    )
+
+
 def snap(network: Network, lon: Any, lat: Any, *, tolerance_m: float = DEFAULT_SNAP_TOLERANCE_M) -> Snapped:
     """Snap WGS-84 points to the nearest point of the nearest edge within ``tolerance_m``.
 

@@ -556,8 +556,3 @@ def contiguity(school: Sequence[int], edges: Sequence[tuple[int, int]]) -> dict[
         if s >= 0:
             pieces.setdefault(int(s), set()).add(find(i))
     return {s: len(roots) for s, roots in pieces.items()}
-
-
-def places_balance(load: NDArray[np.float64], capacity: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Places spare (positive) or short (negative) per school."""
-    return np.asarray(capacity, dtype=float) - np.asarray(load, dtype=float)

@@ -59,6 +59,7 @@ AUDIT_ACTIONS = {
     "finish": pgettext_lazy("audit", "marked done"),
     "reopen": pgettext_lazy("audit", "reopened"),
     "escalate": pgettext_lazy("audit", "supervision notices issued"),
+    "compute": pgettext_lazy("audit", "computed"),
 }
 AUDIT_TARGETS = {
     "resident": pgettext_lazy("audit", "resident"),
@@ -86,6 +87,10 @@ AUDIT_TARGETS = {
     "dispute": pgettext_lazy("audit", "dispute"),
     "households": pgettext_lazy("audit", "households of a grid"),
     "api_client": pgettext_lazy("audit", "API client"),
+    "development": pgettext_lazy("audit", "housing development"),
+    "kindergarten": pgettext_lazy("audit", "housing kindergarten"),
+    "school_record": pgettext_lazy("audit", "school register"),
+    "catchment": pgettext_lazy("audit", "catchment plan"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

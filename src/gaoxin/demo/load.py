@@ -27,6 +27,7 @@ DEMO_USERS: list[tuple[str, str, list[Role], str | None]] = [
     ("shizheng", "市政公用处 孙明", [], None),
     ("enterprise", "企业 孙丽", [Role.ENTERPRISE], None),
     ("leader", "领导 周涛", [Role.LEADERSHIP], None),
+    ("jiaoyu", "教育局 马丽", [Role.EDUCATION], None),
     ("auditor", "审计员 吴敏", [Role.AUDITOR], None),
 ]
 
@@ -61,9 +62,13 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     Institution.objects.all().delete()
     ServicePackage.objects.all().delete()
 
+    from gaoxin.education.models import CatchmentPlan, Development, Kindergarten
     from gaoxin.governance.models import Case, Department, Dispute, Grid, Household
     from gaoxin.plans.models import Programme, Project, Target, Unit
 
+    CatchmentPlan.objects.all().delete()
+    Development.objects.all().delete()
+    Kindergarten.objects.all().delete()
     Case.objects.all().delete()
     Dispute.objects.all().delete()
     Household.objects.all().delete()
@@ -151,10 +156,14 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     from gaoxin.demo.governance import load_governance
 
     governance_counts = load_governance(zone, users, seed)
+    from gaoxin.demo.education import load_education
+
+    education_counts = load_education(zone, users)
     return {
         **park_counts,
         **plan_counts,
         **governance_counts,
+        **education_counts,
         **health_counts,
         "candidate_sites": candidates,
         "streets": len(streets),

@@ -165,7 +165,11 @@ def step(
     now: datetime | None = None,
 ) -> Case:
     """One step of the workflow (gaoxin.analysis.cases): its gate, its order, its own rules."""
-    case = Case.objects.select_for_update(of=("self",)).select_related("service", "grid", "department").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("service", "grid", "department")
+        .get(pk=case.pk)
+    )
     access.require_take(actor, case, action)
     now = now or timezone.now()
     try:
@@ -403,7 +407,11 @@ def record_visit(
     actor: Any, household: Household, *, visited_on: date, today: date, change: str = "", note: str = ""
 ) -> Visit:
     """A grid visit to a household: confirmed, or a change recorded (moved in or out, a birth, a death)."""
-    household = Household.objects.select_for_update(of=("self",)).select_related("grid__community").get(pk=household.pk)
+    household = (
+        Household.objects.select_for_update(of=("self",))
+        .select_related("grid__community")
+        .get(pk=household.pk)
+    )
     if not access.can_collect(actor, household.grid):
         raise PermissionDenied
     if visited_on > today:

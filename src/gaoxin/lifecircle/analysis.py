@@ -271,7 +271,7 @@ def propose(
         if existing
         else None
     )
-    all_sites = sites if fixed_snap is None else _concat(sites, fixed_snap)
+    all_sites = sites if fixed_snap is None else engine.concat(sites, fixed_snap)
     n_new = len(sites)
     pairs = engine.pairs_within(network, origins, all_sites, max_m=reach * (MEDIAN_REACH if median else 1))
     demand = gate_area[pairs.origin]
@@ -525,16 +525,6 @@ def _median_proposal(
         "unreachable_candidates": cands.dropped,
         "capacity_per_site": capacity_per_site,
     }
-
-
-def _concat(a: engine.Snapped, b: engine.Snapped) -> engine.Snapped:
-    return engine.Snapped(
-        edge=np.concatenate([a.edge, b.edge]),
-        offset_m=np.concatenate([a.offset_m, b.offset_m]),
-        distance_m=np.concatenate([a.distance_m, b.distance_m]),
-        reachable=np.concatenate([a.reachable, b.reachable]),
-        node=np.concatenate([a.node, b.node]),
-    )
 
 
 # --- scenarios --------------------------------------------------------------------------------------

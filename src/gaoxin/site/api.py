@@ -23,6 +23,7 @@ from ninja.security import django_auth
 from gaoxin.common import jobs
 from gaoxin.common.api import Id, JobOut, answers
 from gaoxin.common.crypto import DataKeyError
+from gaoxin.education.api import router as education_router
 from gaoxin.governance.api import open311 as open311_router
 from gaoxin.governance.api import router as governance_router
 from gaoxin.health.api import router as health_router
@@ -79,6 +80,7 @@ api.add_router("/lifecircle/", lifecircle_router)
 api.add_router("/parks/", parks_router)
 api.add_router("/plans/", plans_router)
 api.add_router("/governance/", governance_router)
+api.add_router("/education/", education_router)
 
 # Open311 GeoReport v2 (the international standard for residents' requests) has a contract of its own —
 # open reads, an API key to file, errors as [{"code", "description"}] — so it is an API of its own.

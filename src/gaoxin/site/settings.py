@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "gaoxin.parks",
     "gaoxin.plans",
     "gaoxin.governance",
+    "gaoxin.education",
     "gaoxin.health",
     "gaoxin.site",
     "gaoxin.demo",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("parks/", include("gaoxin.parks.urls")),
     path("plans/", include("gaoxin.plans.urls")),
     path("governance/", include("gaoxin.governance.urls")),
+    path("education/", include("gaoxin.education.urls")),
     path("health/", include("gaoxin.health.urls")),
     path("api/", api.urls),
     path("open311/v2/", open311_api.urls),
