@@ -200,6 +200,7 @@ def forecast(
             if t <= years:
                 add_r[t - 1, i] += ph.dwellings * per_dwelling
     add_c = add_r[:, :, None] * shares[None, None, :]
+    add_c[:, :, 0] = 0.0  # the year's infants are its births, counted from the residents (new ones included)
     rule = core.ForecastRule(births_per_1000=float(p.births_per_1000), migration=float(p.migration))
     by_age = core.forecast(ages, residents, rule, years=years, added_children=add_c, added_residents=add_r)
     return Forecast(today.year, areas, by_age, add_r)
