@@ -290,3 +290,18 @@ def test_contiguity_counts_the_pieces_of_each_catchment():
     school = [0, 0, 1, 0, -1]
     edges = [(0, 1), (1, 2), (2, 3)]
     assert edu.contiguity(school, edges) == {0: 2, 1: 1}
+
+
+def test_neighbours_are_the_delaunay_edges_without_long_ones():
+    # a 2 × 2 square of centres 100 m apart and one far away
+    x, y = [0, 100, 0, 100, 5000], [0, 0, 100, 100, 0]
+    edges = edu.neighbours(x, y, max_edge_m=1500)
+    assert {(0, 1), (0, 2), (1, 3), (2, 3)} <= set(edges)
+    assert all(4 not in e for e in edges)
+    assert edu.neighbours([0, 50, 100], [0, 0, 0], max_edge_m=60) == [(0, 1), (1, 2)]  # on a line
+    assert edu.neighbours([0], [0]) == [] and edu.neighbours([], []) == []
+    with pytest.raises(AnalysisError):
+        edu.neighbours([0, np.nan], [0, 0])
+    # a catchment of the square's left column is one piece; a school with two far corners is two
+    assert edu.contiguity([0, 1, 0, 1, -1], edges) == {0: 1, 1: 1}
+    assert edu.contiguity([0, 1, 1, 0, -1], [(0, 1), (0, 2), (1, 3), (2, 3)]) == {0: 2, 1: 2}

@@ -66,7 +66,7 @@ def _compute(client, **form):  # type: ignore[no-untyped-def]
 
 def test_a_catchment_keeps_every_school_within_its_places(edu, client_of, planner):  # type: ignore[no-untyped-def]
     # a third area near 东闸 whose 200 children do not fit 东闸小学 beside 东闸花园's 300 (420 places);
-    # 崇文小学 is beyond walking reach (over 3 km): it stays without a place, the fewest children so
+    # 崇文小学 (300 places, 120 of its own) has no room for them: it stays without a place, the fewest so
     Facility.objects.filter(pk=edu["dz_school"].pk).update(capacity=420)
     Facility.objects.filter(pk=edu["cw_school"].pk).update(capacity=300)
     ResidentialArea.objects.create(
@@ -161,7 +161,9 @@ def test_a_new_school_is_proposed_where_places_run_short(edu, client_of, planner
     page = c.get(job["result_url"])
     result = page.context["result"]
     assert len(result["sites"]) == 1 and "东闸花园" in result["sites"][0]["areas"]
-    assert result["served_after"] > result["served_before"]
+    # 东闸花园's 300 children (and more next year) of 100 places: the new school takes the rest
+    assert result["short_schools"] == ["东闸小学"] and result["unplaced_after"] < result["unplaced_before"]
+    assert result["unplaced_after"] == pytest.approx(0, abs=1e-6) and result["mean_walk_m"] > 0
     assert "东闸花园" in page.content.decode()
     # leaders read; proposing is for planners
     assert (

@@ -537,6 +537,32 @@ def assign_catchments(
     )
 
 
+def neighbours(x_m: Any, y_m: Any, *, max_edge_m: float = 1500.0) -> list[tuple[int, int]]:
+    """Which areas are neighbours: the edges of the Delaunay triangulation of their centres (the areas
+    whose Thiessen polygons touch), without edges longer than ``max_edge_m`` (across a river or open
+    land). Fewer than three points, or points in a line, are joined in order along the line."""
+    from scipy.spatial import Delaunay, QhullError
+
+    x, y = np.asarray(x_m, dtype=float), np.asarray(y_m, dtype=float)
+    if x.shape != y.shape or x.ndim != 1 or not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise AnalysisError("edu_shape", "centres must be two arrays of finite metres")
+    limit = _number(max_edge_m, "longest neighbour edge", positive=True)
+    n = x.size
+    pairs: set[tuple[int, int]] = set()
+    try:
+        if n < 3:
+            raise QhullError
+        tri = Delaunay(np.column_stack([x, y]))
+        for simplex in tri.simplices:
+            for a, b in ((0, 1), (1, 2), (0, 2)):
+                i, j = sorted((int(simplex[a]), int(simplex[b])))
+                pairs.add((i, j))
+    except QhullError:  # too few points, or all on a line: neighbours along the line
+        order = np.lexsort((y, x))
+        pairs = {tuple(sorted((int(a), int(b)))) for a, b in zip(order, order[1:], strict=False)}  # type: ignore[misc]
+    return sorted((i, j) for i, j in pairs if math.hypot(x[i] - x[j], y[i] - y[j]) <= limit)
+
+
 def contiguity(school: Sequence[int], edges: Sequence[tuple[int, int]]) -> dict[int, int]:
     """For each school, the number of separate pieces its catchment forms on the adjacency ``edges``
     between areas (1: contiguous)."""

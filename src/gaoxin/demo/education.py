@@ -221,6 +221,7 @@ def _schools(zone: Zone, users: dict[str, User], profile: Any, today: dt.date) -
             if row.school_id:
                 load[row.school_id] = load.get(row.school_id, 0.0) + row.children
         tight = _tight_schools(zone, level)
+        crowded = max((pk for pk in load if pk not in tight), key=lambda pk: load[pk], default=None)
         for k, school in enumerate(
             Facility.objects.filter(street__zone=zone, type__code=FACILITY_TYPE[level]).order_by("code")
         ):
@@ -228,8 +229,10 @@ def _schools(zone: Zone, users: dict[str, User], profile: Any, today: dt.date) -
             pupils = int(round(children))
             factor = 1.02 if school.pk in tight else 1.25 + 0.05 * (k % 4)
             classes = max(3, math.ceil(pupils * factor / size))
-            if level == Level.PRIMARY and k == 5:  # one school of large classes (大班额)
-                classes = max(1, math.ceil(pupils / 57))
+            if (
+                level == Level.PRIMARY and school.pk == crowded
+            ):  # the busiest school has large classes (大班额)
+                classes = max(1, math.ceil(pupils / 58))
             school.capacity = (
                 classes * size if school.status == "open" else max(school.capacity or 0, 12 * size)
             )

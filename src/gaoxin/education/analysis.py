@@ -31,7 +31,7 @@ school_age = core.school_age
 entry_year = core.entry_year
 contiguity = core.contiguity
 
-REACH_FACTOR = 4  # distances are searched up to 4 × the level's radius (at least 3 km): beyond, "no school"
+REACH_FACTOR = 6  # distances are searched up to 6 × the level's radius (at least 5 km): beyond, "no school"
 
 
 def profile_defaults() -> dict[str, Any]:
@@ -230,7 +230,7 @@ def distance_matrix(
     network: Network, areas: Sequence[ResidentialArea], schools: Sequence[Facility], radius_m: float
 ) -> NDArray[np.float64]:
     """Walking metres from each area (its nearest gate) to each school's entrance; inf beyond the reach
-    (4 × the radius, at least 3 km) or where one of them is off the network."""
+    (6 × the radius, at least 5 km) or where one of them is off the network."""
     out = np.full((len(areas), len(schools)), np.inf)
     if not areas or not schools:
         return out
@@ -239,7 +239,7 @@ def distance_matrix(
     origins = engine.snap(network, gates[:, 0], gates[:, 1])
     pts = [s.access_point for s in schools]
     targets = engine.snap(network, [x for x, _ in pts], [y for _, y in pts])
-    pairs = engine.pairs_within(network, origins, targets, max_m=max(REACH_FACTOR * radius_m, 3000.0))
+    pairs = engine.pairs_within(network, origins, targets, max_m=max(REACH_FACTOR * radius_m, 5000.0))
     np.minimum.at(out, (gate_area[pairs.origin], pairs.facility), pairs.distance_m)
     return out
 
@@ -259,34 +259,14 @@ def _local_xy(lon: NDArray[np.float64], lat: NDArray[np.float64], lat0: float) -
     return lon * 111_320.0 * math.cos(math.radians(lat0)), lat * 110_574.0
 
 
-def adjacency_by_centres(areas: Sequence[ResidentialArea], touch_m: float = 150.0) -> list[tuple[int, int]]:
-    """Which areas touch, approximately: centres closer than the larger of ``touch_m`` and the sum of the
-    two areas' half-extents (half the diagonal of each polygon's bounding box) — a check of contiguity
-    that needs no polygon engine."""
-    if len(areas) < 2:
+def adjacency_by_centres(areas: Sequence[ResidentialArea]) -> list[tuple[int, int]]:
+    """Which areas are neighbours (Delaunay on their centres, on a local plane in metres)."""
+    if not areas:
         return []
     lon = np.array([a.center_lon for a in areas])
     lat = np.array([a.center_lat for a in areas])
-    lat0 = float(lat.mean())
-    x, y = _local_xy(lon, lat, lat0)
-    ext = np.array([_extent(a, lat0) for a in areas])
-    edges: list[tuple[int, int]] = []
-    for i in range(len(areas)):
-        d = np.hypot(x[i + 1 :] - x[i], y[i + 1 :] - y[i])
-        near = d <= np.maximum(touch_m, ext[i] + ext[i + 1 :])
-        edges.extend((i, i + 1 + int(j)) for j in np.flatnonzero(near))
-    return edges
-
-
-def _extent(a: ResidentialArea, lat0: float) -> float:
-    poly = a.polygon if isinstance(a.polygon, dict) else {}
-    if poly.get("type") != "Polygon" or not poly.get("coordinates"):
-        return 0.0
-    ring = poly["coordinates"][0]
-    xs, ys = _local_xy(
-        np.array([c[0] for c in ring], dtype=float), np.array([c[1] for c in ring], dtype=float), lat0
-    )
-    return float(np.hypot(np.ptp(xs), np.ptp(ys)) / 2)
+    x, y = _local_xy(lon, lat, float(lat.mean()))
+    return core.neighbours(x, y)
 
 
 @dataclass(frozen=True)
@@ -294,7 +274,39 @@ class SiteProposal:
     lon: float
     lat: float
     children: float  # the forecast children it takes
-    areas: list[str]  # the areas it serves
+    areas: list[str]  # the areas it serves (the largest share of each)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    sites: list[SiteProposal]
+    children: float  # the children of the areas short of places
+    unplaced_before: float  # of them, without a place at today's schools (within reach)
+    unplaced_after: float  # … with the new schools
+    mean_walk_m: float | None  # of the placed children, with the new schools
+
+
+def _area_pairs(
+    network: Network, areas: Sequence[ResidentialArea], sites: engine.Snapped, max_m: float
+) -> siting.Pairs:
+    """Walking metres from each area (its nearest gate) to each site within ``max_m``, one pair each."""
+    gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
+    gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
+    origins = engine.snap(network, gates[:, 0], gates[:, 1])
+    pairs = engine.pairs_within(network, origins, sites, max_m=max_m)
+    best: dict[tuple[int, int], float] = {}
+    for g, f, dist in zip(
+        pairs.origin.tolist(), pairs.facility.tolist(), pairs.distance_m.tolist(), strict=True
+    ):
+        key = (int(gate_area[g]), int(f))
+        if dist < best.get(key, np.inf):
+            best[key] = dist
+    keys = sorted(best)
+    return siting.Pairs(
+        demand=np.array([k[0] for k in keys], dtype=np.int64),
+        site=np.array([k[1] for k in keys], dtype=np.int64),
+        distance_m=np.array([best[k] for k in keys], dtype=float),
+    )
 
 
 def propose_schools(
@@ -307,15 +319,16 @@ def propose_schools(
     radius_m: float,
     new_places: float,
     p: int,
-    spacing_m: float = 200.0,
-) -> tuple[list[SiteProposal], float, float]:
-    """``p`` new schools of ``new_places`` places each, on street-network nodes near the demand (one per
-    ``spacing_m`` cell), that with the existing schools (at their places) serve the most forecast
-    children within the radius — the capacitated maximal-covering model of the siting core. Returns the
-    sites, the children served within the radius today and with them."""
-    if not areas:
-        return [], 0.0, 0.0
-    gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
+    spacing_m: float = 250.0,
+) -> Proposal:
+    """``p`` new schools of ``new_places`` places each for the children of ``areas`` (the catchments short
+    of places), on street-network nodes near them (one per ``spacing_m`` cell), beside their ``schools``
+    at their places: the capacitated p-median of the siting core — the least total walk, a child without
+    a place counting as a walk of the reach (6 × the radius, at least 5 km), so that the new schools
+    first take the children left without a place, then shorten the walks."""
+    if not areas or p < 1:
+        return Proposal([], float(np.sum(demand)), 0.0, 0.0, None)
+    reach = max(REACH_FACTOR * radius_m, 5000.0)
     gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
     gx, gy = to_projected(gates[:, 0], gates[:, 1], crs=network.crs)
     box = (gx.min() - radius_m, gx.max() + radius_m, gy.min() - radius_m, gy.max() + radius_m)
@@ -326,34 +339,46 @@ def propose_schools(
     cells = np.floor(np.column_stack([network.x_m[idx], network.y_m[idx]]) / spacing_m).astype(np.int64)
     _c, first = np.unique(cells, axis=0, return_index=True)
     nodes = idx[np.sort(first)]
-    origins = engine.snap(network, gates[:, 0], gates[:, 1])
     cands = engine.at_nodes(network, nodes)
     pts = [s.access_point for s in schools]
-    fixed_snap = engine.snap(network, [x for x, _ in pts], [y for _, y in pts]) if schools else None
-    all_sites = cands if fixed_snap is None else engine.concat(cands, fixed_snap)
-    pairs = engine.pairs_within(network, origins, all_sites, max_m=radius_m)
-    site_pairs = siting.Pairs(
-        demand=gate_area[pairs.origin], site=pairs.facility, distance_m=pairs.distance_m
+    all_sites = (
+        cands
+        if not schools
+        else engine.concat(cands, engine.snap(network, [x for x, _ in pts], [y for _, y in pts]))
     )
+    pairs = _area_pairs(network, areas, all_sites, reach)
     n_new = nodes.size
-    fixed = np.arange(n_new, n_new + len(schools), dtype=np.int64)
-    cap = np.r_[np.full(n_new, float(new_places)), np.asarray(capacity, dtype=float)]
+    w = np.asarray(demand, dtype=float)
     common: dict[str, Any] = {
         "n_demand": len(areas),
         "n_sites": n_new + len(schools),
-        "radius_m": radius_m,
-        "fixed": fixed,
-        "weights": np.asarray(demand, dtype=float),
-        "capacity": cap,
+        "fixed": np.arange(n_new, n_new + len(schools), dtype=np.int64),
+        "weights": w,
+        "capacity": np.r_[np.full(n_new, float(new_places)), np.asarray(capacity, dtype=float)],
+        "unserved_m": reach,
     }
-    before = siting.capacitated_mclp(site_pairs, p=0, **common)
-    result = siting.capacitated_mclp(site_pairs, p=p, **common)
+    before = siting.capacitated_p_median(pairs, p=0, **common)
+    result = siting.capacitated_p_median(pairs, p=min(p, n_new), **common)
     lon, lat = to_lon_lat(network.x_m[nodes], network.y_m[nodes], crs=network.crs)
-    out = []
-    for k, site in enumerate(result.chosen):
-        served = [areas[int(i)].name for i in np.flatnonzero(result.assigned == site)]
-        out.append(SiteProposal(float(lon[site]), float(lat[site]), float(result.gain[k]), served))
-    return out, float(before.covered_weight), float(result.covered_weight)
+    sites = [
+        SiteProposal(
+            float(lon[site]),
+            float(lat[site]),
+            float(result.gain[k]),
+            [areas[int(i)].name for i in np.flatnonzero(result.assigned == site)],
+        )
+        for k, site in enumerate(result.chosen)
+        if result.gain[k] > 0
+    ]
+    total = float(w.sum())
+    served = result.covered_weight
+    return Proposal(
+        sites,
+        total,
+        max(0.0, total - before.covered_weight),
+        max(0.0, total - served),
+        result.objective / served if served > 0 else None,
+    )
 
 
 LEVELS = [lvl.value for lvl in Level]

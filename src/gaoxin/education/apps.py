@@ -19,11 +19,7 @@ class EducationConfig(AppConfig):
     def navigation(self) -> list[NavLink]:
         from gaoxin.education import access
 
-        return [
-            NavLink(_("Kindergartens with housing"), "education:ledger", access.can_view, order=60),
-            NavLink(_("School places"), "education:forecast", access.can_view, order=61),
-            NavLink(_("Catchments"), "education:catchments", access.can_view, order=62),
-        ]
+        return [NavLink(_("Education planning"), "education:ledger", access.can_view, order=60)]
 
     def landing(self, user: Any) -> Landing | None:
         """Education-bureau staff (they keep the registries) start at the ledger of kindergartens."""

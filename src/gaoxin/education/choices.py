@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class KindergartenStatus(models.TextChoices):
@@ -34,8 +35,8 @@ class Objective(models.TextChoices):
 
 
 class PlanStatus(models.TextChoices):
-    CURRENT = "current", _("current (published)")
-    PROPOSED = "proposed", _("proposed")
+    CURRENT = "current", pgettext_lazy("catchment plan", "current (published)")
+    PROPOSED = "proposed", pgettext_lazy("catchment plan", "proposed")
 
 
 class StageState(models.TextChoices):
@@ -54,3 +55,10 @@ class ClassState(models.TextChoices):
     OVER = "over", _("over the limit")
     LARGE = "large", _("large classes (56+)")
     VERY_LARGE = "very_large", _("very large classes (66+)")
+
+
+class Unplaced(models.TextChoices):
+    """Why an area of a catchment has no school."""
+
+    UNREACHABLE = "unreachable", _("no school within walking reach")
+    NO_PLACES = "no_places", _("the places ran out")

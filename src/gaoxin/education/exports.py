@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from gaoxin.common import tabular
 from gaoxin.education.choices import StageState
@@ -71,9 +72,9 @@ def ledger_xlsx(ledger: Any) -> bytes:
 
 def outlook_xlsx(outlook: dict[str, Any]) -> bytes:
     years = outlook["years"]
-    columns = [_("School"), _("Street"), _("Areas"), _("Classes"), _("Pupils")]
+    columns = [_("School"), _("Street"), _("Areas"), pgettext("school", "Classes"), _("Pupils")]
     for y in years:
-        columns += [f"{y} {_('children')}", f"{y} {_('places')}", f"{y} {_('balance')}"]
+        columns += [f"{y} {_('children')}", f"{y} {pgettext('school', 'places')}", f"{y} {_('balance')}"]
     rows = []
     for s in outlook["schools"]:
         rec = s["record"]
@@ -115,7 +116,7 @@ def plan_xlsx(detail: dict[str, Any]) -> bytes:
                         r.area.code,
                         r.area.name,
                         r.area.street.name,
-                        r.school.name if r.school else _("none"),
+                        r.school.name if r.school else r.get_unplaced_display() or _("none"),
                         round(r.children, 1),
                         None if r.distance_m is None else round(r.distance_m),
                         _("yes") if r.beyond else "",

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.models import TimeStamped
-from gaoxin.education.choices import KindergartenStatus, Level, Objective, PlanStatus
+from gaoxin.education.choices import KindergartenStatus, Level, Objective, PlanStatus, Unplaced
 from gaoxin.places.models import Facility, ResidentialArea, Street, Zone
 from gaoxin.places.validators import validate_lon_lat, validate_polygon_geojson
 
@@ -311,6 +311,9 @@ class Catchment(models.Model):
     children = models.FloatField(_("children"), default=0)
     distance_m = models.FloatField(_("walk (m)"), null=True, blank=True)
     beyond = models.BooleanField(_("beyond the radius"), default=False)
+    unplaced = models.CharField(
+        _("without a school because"), max_length=12, choices=Unplaced.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("catchment row")

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 
 from gaoxin.accounts.models import User
 from gaoxin.education import access, analysis
-from gaoxin.education.choices import FACILITY_TYPE, ClassState, Level, PlanStatus
+from gaoxin.education.choices import FACILITY_TYPE, ClassState, Level, PlanStatus, Unplaced
 from gaoxin.education.filtersets import DevelopmentFilter
 from gaoxin.education.models import (
     Catchment,
@@ -243,8 +243,14 @@ def places_outlook(user: User | None, zone: Zone, level: str, today: date) -> di
                 "record": record,
                 "check": check,
                 "state_label": ClassState(check.state.value).label if check else "",
+                "short": bool((caps[:, j] - loads < 0).any()),
             }
         )
+    per_school.sort(key=lambda s: (min(y["balance"] for y in s["years"]) >= 0, s["school"].code))
+    for t, zrow in enumerate(zone_rows):
+        shorts = [s["years"][t]["balance"] for s in per_school if s["years"][t]["balance"] < 0]
+        zrow["schools_short"] = len(shorts)
+        zrow["places_short"] = -float(sum(shorts))
     street_rows: dict[int, dict[str, Any]] = {}
     for i, a in enumerate(fc.areas):
         srow = street_rows.setdefault(
@@ -280,6 +286,9 @@ def places_outlook(user: User | None, zone: Zone, level: str, today: date) -> di
         "unassigned": unassigned,
         "short_years": [r["year"] for r in zone_rows if r["balance"] < 0],
         "short_schools": sum(any(y["balance"] < 0 for y in school_row["years"]) for school_row in per_school),
+        "school_of_area": {
+            a.pk: schools[int(school_of_area[i])].pk for i, a in enumerate(fc.areas) if school_of_area[i] >= 0
+        },
         "profile": p,
     }
 
@@ -347,7 +356,8 @@ def plan_detail(user: User | None, zone: Zone, pk: int) -> dict[str, Any]:
         "changed": len(changed_ids),
         "changed_ids": changed_ids,
         "beyond": sum(r.beyond for r in rows),
-        "unplaced": sum(1 for r in rows if r.school_id is None and r.children > 0),
+        "unplaced": sum(1 for r in rows if r.unplaced == Unplaced.NO_PLACES),
+        "unreachable": sum(1 for r in rows if r.unplaced == Unplaced.UNREACHABLE),
         "radius_m": profile(zone).radius_m(plan.level),
     }
 
@@ -404,28 +414,34 @@ def catchment_rows(plan: CatchmentPlan) -> list[Catchment]:
 def propose(
     user: User | None, zone: Zone, *, level: str, year: int, sites: int, places: int, today: date
 ) -> dict[str, Any]:
-    """Where new schools of a level would serve the forecast children of a year best: the capacitated
-    maximal-covering model of the siting core over street-network nodes, the existing schools kept at
-    their places (those opening by the year included)."""
+    """Where new schools of a level would take the forecast children a year lacks places for: the areas
+    of the catchments short of places that year (the current catchment, or the nearest school without
+    one), beside their schools at their places — the capacitated p-median of the siting core."""
     access.require_plan(user)
     from gaoxin.places.analysis import network_for_zone
 
-    fc = zone_forecast(user, zone, today)
-    t = year - today.year
-    p = profile(zone)
-    if not 0 <= t < len(fc.years):
+    outlook = places_outlook(user, zone, level, today)
+    if year not in outlook["years"]:
         raise ValueError("year outside the forecast")
-    schools = schools_of(user, zone, level)
-    caps = analysis.capacity_in(schools, year)
-    keep = [j for j, c in enumerate(caps) if c > 0]
+    t = outlook["years"].index(year)
+    short = [s for s in outlook["schools"] if s["years"][t]["balance"] < 0]
+    short_ids = {s["school"].pk for s in short}
+    fc = zone_forecast(user, zone, today)
     demand = fc.demand(level)[t]
+    owner = outlook["school_of_area"]
+    keep = [
+        i
+        for i, a in enumerate(fc.areas)
+        if owner.get(a.pk) in short_ids or (owner.get(a.pk) is None and demand[i] > 0)
+    ]
+    p = profile(zone)
     radius = float(p.radius_m(level))
-    proposals, before, after = analysis.propose_schools(
+    result = analysis.propose_schools(
         network_for_zone(zone),
-        fc.areas,
-        demand,
-        [schools[j] for j in keep],
-        caps[keep],
+        [fc.areas[i] for i in keep],
+        demand[keep],
+        [s["school"] for s in short],
+        np.array([s["years"][t]["places"] for s in short], dtype=float),
         radius_m=radius,
         new_places=places,
         p=sites,
@@ -434,9 +450,23 @@ def propose(
         "level": level,
         "year": year,
         "radius_m": radius,
-        "children": float(demand.sum()),
-        "served_before": before,
-        "served_after": after,
         "places": places,
-        "sites": [{"lon": s.lon, "lat": s.lat, "children": s.children, "areas": s.areas} for s in proposals],
+        "short_schools": [s["school"].name for s in short],
+        "short_points": [
+            {
+                "name": s["school"].name,
+                "lon": s["school"].lon,
+                "lat": s["school"].lat,
+                "places": s["years"][t]["places"],
+            }
+            for s in short
+        ],
+        "places_short": -sum(s["years"][t]["balance"] for s in short),
+        "children": result.children,
+        "unplaced_before": result.unplaced_before,
+        "unplaced_after": result.unplaced_after,
+        "mean_walk_m": result.mean_walk_m,
+        "sites": [
+            {"lon": s.lon, "lat": s.lat, "children": s.children, "areas": s.areas} for s in result.sites
+        ],
     }

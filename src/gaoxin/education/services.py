@@ -17,7 +17,7 @@ from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common import audit
 from gaoxin.common.errors import describe
 from gaoxin.education import access, analysis, queries
-from gaoxin.education.choices import Level, Objective, PlanStatus
+from gaoxin.education.choices import Level, Objective, PlanStatus, Unplaced
 from gaoxin.education.models import (
     Catchment,
     CatchmentPlan,
@@ -152,6 +152,7 @@ def compute_catchments(
             created_by=actor,
         )
         placed = result.school >= 0
+        unreachable, no_places = set(result.unreachable.tolist()), set(result.unplaced.tolist())
         served = placed & (demand > 0)
         plan.total_m = float((demand[served] * result.distance_m[served]).sum())
         plan.longest_m = float(result.distance_m[served].max()) if served.any() else 0.0
@@ -164,6 +165,11 @@ def compute_catchments(
                 children=round(float(demand[i]), 2),
                 distance_m=float(result.distance_m[i]) if np.isfinite(result.distance_m[i]) else None,
                 beyond=bool(np.isfinite(result.distance_m[i]) and result.distance_m[i] > radius),
+                unplaced=Unplaced.UNREACHABLE
+                if i in unreachable
+                else Unplaced.NO_PLACES
+                if i in no_places
+                else "",
             )
             for i, a in enumerate(fc.areas)
         )

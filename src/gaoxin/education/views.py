@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from gaoxin.common import imports, jobs
@@ -223,7 +224,7 @@ def forecast(request: Request) -> HttpResponse:
         "labels": [str(y) for y in outlook["years"]],
         "series": [
             {"name": _("children"), "values": [round(r["children"]) for r in outlook["zone"]]},
-            {"name": _("places"), "values": [round(r["places"]) for r in outlook["zone"]]},
+            {"name": pgettext("school", "places"), "values": [round(r["places"]) for r in outlook["zone"]]},
         ],
     }
     return render(
@@ -319,6 +320,14 @@ def siting(request: Request) -> HttpResponse:
                 "properties": {"kind": "proposed", "name": f"{i + 1}", "children": round(s["children"])},
             }
             for i, s in enumerate((result or {}).get("sites", []))
+        ]
+        + [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]},
+                "properties": {"kind": "school", "id": k, "name": s["name"], "places": round(s["places"])},
+            }
+            for k, s in enumerate((result or {}).get("short_points", []))
         ],
     }
     return render(

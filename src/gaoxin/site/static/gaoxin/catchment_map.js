@@ -35,7 +35,8 @@
         l.bindPopup(text);
       }
     }).addTo(map);
-    if (data.features.length) map.fitBounds(layer.getBounds().pad(0.15), { animate: false });
+    if (data.features.length === 1) map.setView(layer.getBounds().getCenter(), 15, { animate: false });
+    else if (data.features.length) map.fitBounds(layer.getBounds().pad(0.15), { animate: false });
     el.dataset.rendered = String(data.features.length);
   }
   if (el.dataset.source) {
