@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from gaoxin.education import queries, services
-from gaoxin.education.models import CatchmentPlan, Catchment
+from gaoxin.education.models import Catchment, CatchmentPlan
 from gaoxin.places.models import Facility, ResidentialArea
 from tests.education.conftest import TODAY, day, make_development
 
