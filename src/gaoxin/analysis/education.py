@@ -559,7 +559,7 @@ def neighbours(x_m: Any, y_m: Any, *, max_edge_m: float = 1500.0) -> list[tuple[
                 pairs.add((i, j))
     except QhullError:  # too few points, or all on a line: neighbours along the line
         order = np.lexsort((y, x))
-        pairs = {tuple(sorted((int(a), int(b)))) for a, b in zip(order, order[1:], strict=False)}  # type: ignore[misc]
+        pairs = {(min(int(a), int(b)), max(int(a), int(b))) for a, b in zip(order, order[1:], strict=False)}
     return sorted((i, j) for i, j in pairs if math.hypot(x[i] - x[j], y[i] - y[j]) <= limit)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 
 from gaoxin import standards
 from gaoxin.analysis import access as engine
@@ -331,11 +332,10 @@ def propose_schools(
     reach = max(REACH_FACTOR * radius_m, 5000.0)
     gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
     gx, gy = to_projected(gates[:, 0], gates[:, 1], crs=network.crs)
-    box = (gx.min() - radius_m, gx.max() + radius_m, gy.min() - radius_m, gy.max() + radius_m)
-    near = (
-        (network.x_m >= box[0]) & (network.x_m <= box[1]) & (network.y_m >= box[2]) & (network.y_m <= box[3])
-    )
-    idx = np.flatnonzero(near)
+    # candidates: street nodes within the radius (straight line) of a gate of the areas short of places
+    tree = cKDTree(np.column_stack([gx, gy]))
+    gap, _nearest = tree.query(np.column_stack([network.x_m, network.y_m]), distance_upper_bound=radius_m)
+    idx = np.flatnonzero(np.isfinite(gap))
     cells = np.floor(np.column_stack([network.x_m[idx], network.y_m[idx]]) / spacing_m).astype(np.int64)
     _c, first = np.unique(cells, axis=0, return_index=True)
     nodes = idx[np.sort(first)]

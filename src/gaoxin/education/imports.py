@@ -55,7 +55,8 @@ def _dates(
 ) -> dict[str, date | None]:
     got = {n: r.date(n) for n in names}
     for a, b in order:
-        if got.get(a) and got.get(b) and got[b] < got[a]:  # type: ignore[operator]  # both checked above
+        first, then = got.get(a), got.get(b)
+        if first is not None and then is not None and then < first:
             r.problem(b, _("This date is before %(other)s.") % {"other": a})
     return got
 
