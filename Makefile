@@ -43,6 +43,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/access_bench.py --out docs/performance.md
 	$(BIN)/python bench/lifecircle_bench.py --append docs/performance.md
 	$(BIN)/python bench/siting_bench.py --append docs/performance.md
+	$(BIN)/python bench/catchment_bench.py --append docs/performance.md
 	$(BIN)/python bench/mu_benefit_bench.py --append docs/performance.md
 	$(BIN)/python bench/load_bench.py --append docs/performance.md
 

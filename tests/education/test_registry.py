@@ -151,3 +151,56 @@ def test_a_school_register_with_its_class_sizes(edu, client_of):  # type: ignore
     assert c.post(url, {"year": 2026, "classes": 6, "pupils": -1}).status_code == 200
     assert SchoolRecord.objects.count() == 2
     assert client_of(edu["leader"]).post(url, {"year": 2024, "classes": 6, "pupils": 1}).status_code == 403
+
+
+def test_a_birth_register_counts_children_at_the_cut_off_and_starts_the_forecast(edu, client_of):  # type: ignore[no-untyped-def]
+    from gaoxin.education import queries
+    from gaoxin.education.models import ChildCount
+    from tests.education.conftest import TODAY
+
+    c = client_of(edu["staff"])
+    register = (
+        "小区编码,出生日期,人数\n"
+        "RA-DZ-01,2020-08-31,1\n"  # six on 31 August 2026: enters this year
+        "RA-DZ-01,2020-09-01,1\n"  # a day later: five, next year
+        "RA-DZ-01,2018-01-15,40\n"
+        "RA-CW-01,2000-01-01,\n"  # 26: not a child of the forecast
+    )
+    file = SimpleUploadedFile("births.csv", register.encode(), content_type="text/csv")
+    answer = c.post(reverse("education:import"), {"what": "births", "year": 2026, "file": file})
+    assert answer.status_code == 302
+    counts = dict(ChildCount.objects.filter(area__code="RA-DZ-01", year=2026).values_list("age", "children"))
+    assert counts == {6: 1, 5: 1, 8: 40}
+    fc = queries.zone_forecast(None, edu["zone"], TODAY)
+    i = [a.code for a in fc.areas].index("RA-DZ-01")
+    assert fc.by_age[0, i, 6] == 1 and fc.by_age[0, i, 8] == 40 and fc.by_age[1, i, 7] == 1
+    assert fc.demand("primary")[0, i] == 41  # ages 6 and 8, not the 300 of the area's age band
+    # the cut-off is the zone's: with 31 December both children born in 2020 are six
+    profile = edu["profile"]
+    profile.cutoff_month, profile.cutoff_day = 12, 31
+    profile.save()
+    file = SimpleUploadedFile("births.csv", register.encode(), content_type="text/csv")
+    c.post(reverse("education:import"), {"what": "births", "year": 2026, "file": file})
+    counts = dict(ChildCount.objects.filter(area__code="RA-DZ-01", year=2026).values_list("age", "children"))
+    assert counts == {6: 2, 8: 40}
+    # a register of an earlier year is aged to this one
+    ChildCount.objects.filter(year=2026).update(year=2024)
+    fc = queries.zone_forecast(None, edu["zone"], TODAY)
+    assert fc.by_age[0, i, 8] == 2 and fc.by_age[0, i, 10] == 40
+
+
+def test_a_bad_birth_register_is_refused_whole(edu, client_of):  # type: ignore[no-untyped-def]
+    from gaoxin.education.models import ChildCount
+
+    c = client_of(edu["staff"])
+    bad = "小区编码,出生日期,人数\nRA-DZ-01,2020-08-31,1\nRA-XX,2020-01-01,1\nRA-DZ-01,2027-01-01,1\nRA-DZ-01,20200101x,1\nRA-DZ-01,2020-01-01,0\n"
+    file = SimpleUploadedFile("births.csv", bad.encode(), content_type="text/csv")
+    answer = c.post(reverse("education:import"), {"what": "births", "year": 2026, "file": file})
+    assert answer.status_code == 400
+    assert {(p["row"], p["field"]) for p in answer.context["problems"]} == {
+        (3, "area"),
+        (4, "birth_date"),
+        (5, "birth_date"),
+        (6, "count"),
+    }
+    assert ChildCount.objects.count() == 0

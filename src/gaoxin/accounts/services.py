@@ -89,7 +89,15 @@ _PLANS_VIEW = [f"plans.view_{m}" for m in _PLANS_MODELS]
 _PLANS_ALL = [f"plans.{a}_{m}" for m in _PLANS_MODELS for a in ("view", "add", "change")] + [
     "plans.supervise"
 ]
-_EDUCATION_MODELS = ["development", "phase", "kindergarten", "schoolrecord", "catchmentplan", "profile"]
+_EDUCATION_MODELS = [
+    "development",
+    "phase",
+    "kindergarten",
+    "schoolrecord",
+    "catchmentplan",
+    "profile",
+    "childcount",
+]
 _EDUCATION_VIEW = [f"education.view_{m}" for m in _EDUCATION_MODELS]
 # The education bureau keeps the registries and publishes the catchments; planners propose.
 _EDUCATION_ALL = [f"education.{a}_{m}" for m in _EDUCATION_MODELS for a in ("view", "add", "change")]

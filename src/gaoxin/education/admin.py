@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from gaoxin.common.admin import ModelAdmin
-from gaoxin.education.models import CatchmentPlan, Development, Kindergarten, Phase, Profile, SchoolRecord
+from gaoxin.education.models import (
+    CatchmentPlan,
+    ChildCount,
+    Development,
+    Kindergarten,
+    Phase,
+    Profile,
+    SchoolRecord,
+)
 
 
 @admin.register(Profile)
@@ -36,3 +44,9 @@ class SchoolRecordAdmin(ModelAdmin[SchoolRecord]):
 class CatchmentPlanAdmin(ModelAdmin[CatchmentPlan]):
     list_display = ["name", "level", "year", "status", "objective"]
     list_filter = ["level", "status"]
+
+
+@admin.register(ChildCount)
+class ChildCountAdmin(ModelAdmin[ChildCount]):
+    list_display = ["area", "year", "age", "children"]
+    list_filter = ["year"]

@@ -29,6 +29,7 @@ LEVEL_AGES = core.LEVEL_AGES
 StageState = core.StageState
 ClassState = core.ClassState
 school_age = core.school_age
+MAX_AGE = core.MAX_AGE
 entry_year = core.entry_year
 contiguity = core.contiguity
 
@@ -169,15 +170,20 @@ def forecast(
     developments: Sequence[tuple[Development, Sequence[Phase]]],
     p: Profile,
     today: date,
+    counted: dict[int, NDArray[np.float64]] | None = None,
 ) -> Forecast:
     """Children by area and single age for this school year and the profile's forecast years: the
-    areas' registered children spread over single years, cohorts moved up a year, newborns from the birth
+    areas' children by school age from a register of birth dates (``counted``, by area id) where there is
+    one, else their age bands spread over single years, cohorts moved up a year, newborns from the birth
     rate, and the children of housing delivered after today (dwellings × persons per household ×
     occupancy × the zone's share of residents at each age), added in the year of its delivery (planned
     or actual) to the development's area (or the nearest area)."""
     years = p.forecast_years
     n = len(areas)
-    ages = np.array([core.single_years(_bands(a)) for a in areas]).reshape(n, core.MAX_AGE + 1)
+    counted = counted or {}
+    ages = np.array(
+        [counted[a.pk] if a.pk in counted else core.single_years(_bands(a)) for a in areas]
+    ).reshape(n, core.MAX_AGE + 1)
     residents = np.array([float(a.population) for a in areas])
     zone_bands: dict[tuple[int, int], float] = {}
     for a in areas:
@@ -205,6 +211,14 @@ def forecast(
     rule = core.ForecastRule(births_per_1000=float(p.births_per_1000), migration=float(p.migration))
     by_age = core.forecast(ages, residents, rule, years=years, added_children=add_c, added_residents=add_r)
     return Forecast(today.year, areas, by_age, add_r)
+
+
+def shift_ages(ages: NDArray[np.float64], years: int) -> NDArray[np.float64]:
+    """Children counted ``years`` school years ago, each a year older per year (those past 14 leave)."""
+    out = np.zeros(core.MAX_AGE + 1)
+    if years <= core.MAX_AGE:
+        out[years:] = np.asarray(ages, dtype=float)[: core.MAX_AGE + 1 - years]
+    return out
 
 
 def capacity_in(schools: Sequence[Facility], year: int) -> NDArray[np.float64]:

@@ -74,3 +74,9 @@ STATUS_WORDS = {
     "在用": "in_use",
     "已移交": "transferred",
 }
+
+BIRTH_COLUMNS: tuple[Column, ...] = (
+    Column("area", "小区编码", required=True, aliases=("居住小区编码",)),
+    Column("birth_date", "出生日期", required=True),
+    Column("count", "人数"),
+)

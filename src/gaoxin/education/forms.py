@@ -208,7 +208,16 @@ class ImportForm(forms.Form):
         choices=[
             ("developments", _("Housing developments and their phases")),
             ("kindergartens", _("Housing kindergartens")),
+            ("births", _("Children's birth dates by residential area")),
         ],
+    )
+    year = forms.IntegerField(
+        label=_("For the school year"),
+        required=False,
+        validators=YEAR_VALIDATORS,
+        help_text=_(
+            "Birth dates only: the school year whose cut-off day the ages are counted on (this year by default)."
+        ),
     )
 
 

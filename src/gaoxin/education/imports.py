@@ -12,22 +12,25 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common.imports import Checked, GeoFrame, Importer, Problem, RowReader, header_map, register
 from gaoxin.common.models import ImportBatch
 from gaoxin.common.tabular import Row
-from gaoxin.education import access
+from gaoxin.education import access, analysis
 from gaoxin.education.choices import KindergartenStatus
 from gaoxin.education.datasets import (
+    BIRTH_COLUMNS,
     DEVELOPMENT_COLUMNS,
     KINDERGARTEN_COLUMNS,
     KINDERGARTEN_DATES,
     PHASE_DATES,
     STATUS_WORDS,
 )
-from gaoxin.education.models import Development, Kindergarten, Phase
-from gaoxin.places.models import Street, Zone
+from gaoxin.education.models import ChildCount, Development, Kindergarten, Phase, Profile
+from gaoxin.places.models import ResidentialArea, Street, Zone
 
 DEVELOPMENTS = "education.developments"
+BIRTHS = "education.births"
 KINDERGARTENS = "education.kindergartens"
 DATE_ORDER = (
     ("start_planned", "acceptance_planned"),
@@ -249,6 +252,95 @@ class KindergartenImporter(Importer):
         return {"kindergartens_written": len(checked.rows)}
 
 
+class BirthImporter(Importer):
+    """A register of children's birth dates per residential area (no names), counted by school age on the
+    zone's cut-off day of the school year ``options["year"]``."""
+
+    kind = BIRTHS
+    formats = ("xlsx", "csv")
+    columns = BIRTH_COLUMNS
+
+    def label(self) -> str:
+        return _("Children's birth dates by residential area")
+
+    def allowed(self, actor: Any) -> bool:
+        return access.can_manage(actor)
+
+    def manages(self, actor: Any) -> bool:
+        return access.can_manage(actor)
+
+    def check(self, rows: list[Row], *, actor: Any, options: dict[str, Any]) -> Checked:
+        if not rows:
+            return Checked(problems=[Problem(0, "file", _("The file has no rows."))])
+        zone = _zone(options)
+        year = options.get("year")
+        hmap, problems = header_map(self.columns, rows[0].cells)
+        if zone is None:
+            problems.append(Problem(0, "zone", _("No zone is loaded.")))
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            problems.append(Problem(0, "year", _("Choose the school year the register counts for.")))
+        if problems:
+            return Checked(problems=problems)
+        assert zone is not None and isinstance(year, int)
+        profile = Profile.objects.filter(zone=zone).first()
+        cutoff = (profile.cutoff_month, profile.cutoff_day) if profile else (8, 31)
+        areas = {a.code: a.pk for a in ResidentialArea.objects.filter(street__zone=zone)}
+        counts: dict[int, list[int]] = {}
+        outside = 0
+        for row in rows:
+            r = RowReader(row, hmap)
+            code = r.text("area", required=True, max_length=40)
+            area = areas.get(code)
+            if code and area is None:
+                r.problem(
+                    "area", _("No residential area of the zone has the code %(code)s.") % {"code": code}
+                )
+            born = r.date("birth_date")
+            if not r.has("birth_date"):
+                r.problem("birth_date", _("This field is required."))
+            elif born is not None and born.year > year:
+                r.problem("birth_date", _("A birth after the school year %(year)s.") % {"year": year})
+            n = r.integer("count", minimum=1, maximum=10000) if r.has("count") else 1
+            problems.extend(r.problems)
+            if r.problems or area is None or born is None or n is None:
+                continue
+            try:
+                age = analysis.school_age(born, year, cutoff)
+            except AnalysisError:
+                problems.append(
+                    Problem(row.number, "birth_date", _("The cut-off day is not a day of the year."))
+                )
+                continue
+            if 0 <= age <= analysis.MAX_AGE:
+                counts.setdefault(area, [0] * (analysis.MAX_AGE + 1))[age] += n
+            else:
+                outside += n
+        if problems:
+            return Checked(problems=problems)
+        return Checked(
+            rows=list(counts.items()),
+            summary={
+                "areas": len(counts),
+                "children": sum(sum(v) for v in counts.values()),
+                "other_ages": outside,
+            },
+        )
+
+    def write(
+        self, checked: Checked, *, actor: Any, options: dict[str, Any], batch: ImportBatch
+    ) -> dict[str, int]:
+        year = options["year"]
+        ChildCount.objects.filter(area_id__in=[a for a, _v in checked.rows], year=year).delete()
+        ChildCount.objects.bulk_create(
+            ChildCount(area_id=area, year=year, age=age, children=n)
+            for area, ages in checked.rows
+            for age, n in enumerate(ages)
+            if n
+        )
+        return {"counts_written": sum(1 for _a, ages in checked.rows for n in ages if n)}
+
+
 def register_all() -> None:
     register(DevelopmentImporter())
     register(KindergartenImporter())
+    register(BirthImporter())

@@ -323,3 +323,27 @@ class Catchment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.area}"
+
+
+class ChildCount(models.Model):
+    """Children of a residential area by school age (the age reached on the profile's cut-off day of
+    ``year``), counted from a register of birth dates (no names): the forecast's starting cohorts where
+    they exist, instead of the area's age bands spread evenly."""
+
+    area = models.ForeignKey(
+        ResidentialArea, verbose_name=_("residential area"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("school year starting"), validators=YEAR_VALIDATORS)
+    age = models.PositiveSmallIntegerField(_("school age"), validators=[MaxValueValidator(14)])
+    children = models.PositiveIntegerField(_("children"))
+
+    class Meta:
+        verbose_name = _("children by school age")
+        verbose_name_plural = _("children by school age")
+        ordering = ["area", "year", "age"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year", "age"], name="education_childcount_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.year} {self.age}"

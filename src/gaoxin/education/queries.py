@@ -18,6 +18,7 @@ from gaoxin.education.filtersets import DevelopmentFilter
 from gaoxin.education.models import (
     Catchment,
     CatchmentPlan,
+    ChildCount,
     Development,
     Kindergarten,
     Phase,
@@ -136,6 +137,7 @@ def development_detail(user: User | None, zone: Zone, pk: int, today: date) -> d
         "phases": phases,
         "row": analysis.ledger_row(dev, phases, p, today, total),
         "profile": p,
+        "counted_areas": len(counted_ages(zone, today.year)),
     }
 
 
@@ -164,10 +166,31 @@ def areas(zone: Zone) -> list[ResidentialArea]:
     return list(ResidentialArea.objects.filter(street__zone=zone).select_related("street").order_by("code"))
 
 
+def counted_ages(zone: Zone, year: int) -> dict[int, Any]:
+    """Each area's children by school age from its latest birth register up to ``year``, aged to it."""
+    latest: dict[int, int] = {}
+    rows = list(
+        ChildCount.objects.filter(area__street__zone=zone, year__lte=year).values_list(
+            "area_id", "year", "age", "children"
+        )
+    )
+    for area_id, y, _age, _n in rows:
+        latest[area_id] = max(latest.get(area_id, 0), y)
+    counted: dict[int, Any] = {}
+    for area_id, y, age, n in rows:
+        if y == latest[area_id]:
+            counted.setdefault(area_id, np.zeros(analysis.MAX_AGE + 1))[age] += n
+    return {a: analysis.shift_ages(v, year - latest[a]) for a, v in counted.items()}
+
+
 def zone_forecast(user: User | None, zone: Zone, today: date) -> analysis.Forecast:
     access.require_view(user)
     return analysis.forecast(
-        areas(zone), _developments_with_phases(Development.objects.filter(zone=zone)), profile(zone), today
+        areas(zone),
+        _developments_with_phases(Development.objects.filter(zone=zone)),
+        profile(zone),
+        today,
+        counted_ages(zone, today.year),
     )
 
 

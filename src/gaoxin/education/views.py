@@ -34,7 +34,7 @@ from gaoxin.education.forms import (
     SchoolRecordForm,
     SitingForm,
 )
-from gaoxin.education.imports import DEVELOPMENTS, KINDERGARTENS
+from gaoxin.education.imports import BIRTHS, DEVELOPMENTS, KINDERGARTENS
 from gaoxin.education.models import Development, Kindergarten, Phase
 from gaoxin.places.web import Request
 
@@ -87,15 +87,15 @@ def import_file(request: Request) -> HttpResponse:
             for error in errors:
                 messages.error(request, str(error))
         return redirect("education:ledger")
-    kind = DEVELOPMENTS if form.cleaned_data["what"] == "developments" else KINDERGARTENS
+    what = form.cleaned_data["what"]
+    kind = {"developments": DEVELOPMENTS, "kindergartens": KINDERGARTENS, "births": BIRTHS}[what]
+    options: dict[str, Any] = {"zone_id": request.zone.pk}
+    if what == "births":
+        options["year"] = form.cleaned_data["year"] or timezone.localdate().year
     upload = form.cleaned_data["file"]
     try:
         batch = imports.run(
-            kind,
-            actor=request.user,
-            filename=upload.name,
-            content=upload.read(),
-            options={"zone_id": request.zone.pk},
+            kind, actor=request.user, filename=upload.name, content=upload.read(), options=options
         )
     except imports.ImportRejected as exc:
         return render(
@@ -105,6 +105,13 @@ def import_file(request: Request) -> HttpResponse:
             status=400,
         )
     summary = batch.summary
+    if kind == BIRTHS:
+        text = _("%(n)s children of %(a)s areas counted by school age.") % {
+            "n": summary.get("children", 0),
+            "a": summary.get("areas", 0),
+        }
+        messages.success(request, text)
+        return redirect("education:forecast")
     if kind == DEVELOPMENTS:
         text = _("%(d)s developments and %(p)s phases imported.") % {
             "d": summary.get("developments", 0),
@@ -237,6 +244,8 @@ def forecast(request: Request) -> HttpResponse:
             "level_label": Level(level).label,
             "chart": chart,
             "can_plan": access.can_plan(request.user),
+            "can_manage": access.can_manage(request.user),
+            "import_form": ImportForm(initial={"what": "births", "year": timezone.localdate().year}),
             "siting_form": SitingForm(
                 initial={"level": level, "year": short_year, "sites": 1, "places": 1080}
             ),
