@@ -305,3 +305,18 @@ def test_neighbours_are_the_delaunay_edges_without_long_ones():
     # a catchment of the square's left column is one piece; a school with two far corners is two
     assert edu.contiguity([0, 1, 0, 1, -1], edges) == {0: 1, 1: 1}
     assert edu.contiguity([0, 1, 1, 0, -1], [(0, 1), (0, 2), (1, 3), (2, 3)]) == {0: 2, 1: 2}
+
+
+def test_a_hard_case_stopped_by_the_time_limit_returns_its_best_with_the_gap():
+    rng = np.random.default_rng(7)
+    a, s = rng.uniform(0, 6000, (300, 2)), rng.uniform(0, 6000, (25, 2))
+    d = 1.3 * np.hypot(a[:, None, 0] - s[None, :, 0], a[:, None, 1] - s[None, :, 1])
+    w = rng.integers(20, 400, 300).astype(float)
+    cap = np.full(25, 1.05 * w.sum() / 25)
+    r = edu.assign_catchments(d, w, cap, radius_m=500, time_limit_s=0.5)
+    assert (r.load <= cap + 1e-6).all()  # whatever the solver found is a valid catchment
+    assert set(np.flatnonzero(r.school < 0)) == set(r.unplaced)  # every area without a school is named
+    if r.status == "time_limit":
+        assert r.gap is not None and r.gap > 0
+    else:
+        assert r.status == "optimal" and r.gap is None and r.unplaced.size == 0

@@ -404,29 +404,31 @@ class CatchmentResult:
     unplaced: NDArray[np.int64]
     beyond: NDArray[np.int64]
     status: str
+    gap: float | None = None  # None: proven optimal; else the relative gap when the time limit stopped it
 
 
 def _milp(
     c: NDArray[np.float64],
     constraints: list[LinearConstraint],
-    n: int,
+    upper: NDArray[np.float64],
     integral: NDArray[np.int64],
     time_limit: float,
-) -> NDArray[np.float64]:
+) -> tuple[NDArray[np.float64], float | None]:
+    """Solve; the solution and, when the time limit stopped the search first, the relative gap of the
+    incumbent returned (None: proven optimal)."""
     res = milp(
         c,
         integrality=integral,
-        bounds=Bounds(np.zeros(n), np.ones(n) if integral.all() else np.r_[np.ones(n - 1), np.inf]),
+        bounds=Bounds(np.zeros(c.size), upper),
         constraints=constraints,
         options={"disp": False, "time_limit": time_limit},
     )
     if res.x is None or res.status not in (0, 1):
+        if res.status == 1:
+            raise AnalysisError("edu_time", "the solver reached its time limit before finding any catchment")
         raise AnalysisError("solver", f"the solver did not find a solution: {res.message}")
-    if res.status == 1:
-        raise AnalysisError(
-            "edu_time", "the solver reached its time limit before proving the best catchments"
-        )
-    return np.asarray(res.x)
+    gap = float(getattr(res, "mip_gap", 0.0) or 0.0) if res.status == 1 else None
+    return np.asarray(res.x), gap
 
 
 def assign_catchments(
@@ -466,7 +468,7 @@ def assign_catchments(
     for i in np.flatnonzero(reachable & (w == 0)):
         school[i] = int(np.argmin(d[i]))
     active = np.flatnonzero(reachable & (w > 0))
-    status = "optimal"
+    status, gap = "optimal", None
     if active.size:
         ai, sj = np.nonzero(finite[active])
         area_of, school_of = active[ai], sj
@@ -488,31 +490,45 @@ def assign_catchments(
         ]
         nv = nx + n_act
         integral = np.ones(nv, dtype=np.int64)
+        upper = np.ones(nv)
         # 1. place as many children as possible
-        x = _milp(np.r_[np.zeros(nx), w[active]], base, nv, integral, time_limit_s)
+        x, gap1 = _milp(np.r_[np.zeros(nx), w[active]], base, upper, integral, time_limit_s)
         unplaced_w = float(w[active] @ x[nx:])
-        keep = LinearConstraint(np.r_[np.zeros(nx), w[active]][None, :], -np.inf, unplaced_w + 1e-6)
+        extra: list[LinearConstraint] = []
+        if gap1 is None and unplaced_w <= 1e-9:
+            upper[nx:] = 0.0  # everyone is placed: the unplaced variables are fixed at zero
+        else:  # keep the children placed at least as many
+            extra.append(
+                LinearConstraint(np.r_[np.zeros(nx), w[active]][None, :], -np.inf, unplaced_w + 1e-6)
+            )
         pair_d = d[area_of, school_of]
+        gaps = [g for g in (gap1,) if g is not None]
         if objective == "longest":
             # 2a. the least longest walk: z ≥ d_k x_k for each pair (z a continuous variable at the end)
-            nz = nv + 1
             rows = sp.hstack(
                 [sp.diags(pair_d, format="csr"), sp.csr_array((nx, n_act)), sp.csr_array(-np.ones((nx, 1)))],
                 format="csr",
             )
             cons = [
-                LinearConstraint(sp.hstack([c.A, sp.csr_array((c.A.shape[0], 1))], format="csr"), c.lb, c.ub)
-                for c in [*base, LinearConstraint(sp.csr_array(keep.A), keep.lb, keep.ub)]
+                LinearConstraint(
+                    sp.hstack([sp.csr_array(c.A), sp.csr_array((c.A.shape[0], 1))], format="csr"), c.lb, c.ub
+                )
+                for c in [*base, *extra]
             ]
             cons.append(LinearConstraint(rows, -np.inf, np.zeros(nx)))
-            xz = _milp(
-                np.r_[np.zeros(nv), 1.0], cons, nz, np.r_[np.ones(nv, dtype=np.int64), 0], time_limit_s
+            xz, gap_z = _milp(
+                np.r_[np.zeros(nv), 1.0], cons, np.r_[upper, np.inf], np.r_[integral, 0], time_limit_s
             )
+            gaps += [gap_z] if gap_z is not None else []
             longest = float(xz[-1])
-            allowed = pair_d <= longest + 1e-6
-            base = [*base, LinearConstraint(np.r_[(~allowed).astype(float), np.zeros(n_act)][None, :], 0, 0)]
+            upper[:nx][pair_d > longest + 1e-6] = 0.0  # no walk longer than the least longest walk
         # 2. the least total walk among them
-        x = _milp(np.r_[w[area_of] * pair_d, np.zeros(n_act)], [*base, keep], nv, integral, time_limit_s)
+        x, gap2 = _milp(
+            np.r_[w[area_of] * pair_d, np.zeros(n_act)], [*base, *extra], upper, integral, time_limit_s
+        )
+        gaps += [gap2] if gap2 is not None else []
+        if gaps:
+            status, gap = "time_limit", max(gaps)
         chosen = np.flatnonzero(x[:nx] > 0.5)
         school[area_of[chosen]] = school_of[chosen]
     placed = school >= 0
@@ -534,6 +550,7 @@ def assign_catchments(
         unplaced=unplaced,
         beyond=beyond,
         status=status,
+        gap=gap,
     )
 
 

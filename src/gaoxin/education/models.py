@@ -278,6 +278,14 @@ class CatchmentPlan(TimeStamped):
     )
     total_m = models.FloatField(_("total walk (person-metres)"), null=True, blank=True)
     longest_m = models.FloatField(_("longest walk (m)"), null=True, blank=True)
+    solver_gap = models.FloatField(
+        _("solver gap"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: proven the best. A share: the time limit stopped the search this close to the best."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -156,7 +156,8 @@ def compute_catchments(
         served = placed & (demand > 0)
         plan.total_m = float((demand[served] * result.distance_m[served]).sum())
         plan.longest_m = float(result.distance_m[served].max()) if served.any() else 0.0
-        plan.save(update_fields=["total_m", "longest_m"])
+        plan.solver_gap = result.gap
+        plan.save(update_fields=["total_m", "longest_m", "solver_gap"])
         Catchment.objects.bulk_create(
             Catchment(
                 plan=plan,
