@@ -263,6 +263,7 @@ ROUTES = {
     "ward": ({"pk": "son"}, {"resident"}),
     "audit": ({}, {"auditor"}),
     "kpis": ({}, {"doctor", "other_doctor", "manager", "planner", "leader"}),
+    "followups": ({}, {"doctor", "other_doctor", "manager"}),  # each sees the patients of their own care
 }
 API = {
     "/api/health/me": {"resident", "neighbour"},

@@ -18,7 +18,7 @@ LANDINGS = {
     "leader": "/",
     "guanghe": "/places/facilities/",  # the street's facilities (its life-circle page once evaluated)
     "liuxing": "/lifecircle/",  # evaluated by then (below)
-    "doctor": "/health/residents/",
+    "doctor": "/health/followups/",  # a family doctor starts at the follow-ups due
     "manager": "/health/residents/",
     "resident": "/health/me/",
     "park": "/parks/",

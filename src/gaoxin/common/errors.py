@@ -94,6 +94,10 @@ MESSAGES: dict[str, Promise] = {
     "case_limit": _("A time limit is a positive number of hours."),
     "case_rating": _("A rating is 1 to 5."),
     "plans_month": _("Not a month (write 2026-11 or 2026年11月): %(text)s"),
+    # chronic-disease follow-up (analysis.chronic)
+    "chronic_rules": _("The follow-up thresholds of the standards file are not plausible."),
+    "chronic_bp": _("Blood pressure needs both values, the systolic above the diastolic, in 40–300 mmHg."),
+    "chronic_fpg": _("A diabetes follow-up needs the fasting glucose, 0.5–50 mmol/L."),
     # education planning (analysis.education)
     "edu_number": _("A count, coefficient or distance is not a finite number of at least zero."),
     "edu_count": _("A count (dwellings, pupils, classes, places) must be a whole number."),
@@ -111,6 +115,7 @@ MESSAGES: dict[str, Promise] = {
 # a person sees one general message and the code, never the English text.
 INTERNAL = frozenset(
     {
+        "chronic_history",
         "edu_shape",
         "shape",
         "index",

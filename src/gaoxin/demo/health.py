@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from gaoxin.health.choices import (
 from gaoxin.health.models import (
     Condition,
     Contract,
+    HealthRecord,
     Institution,
     Measurement,
     ServiceDelivery,
@@ -276,9 +278,61 @@ def load_health(
         crec = services.create_record(None, child, institutions[0])
         services.review_record(None, crec)
         services.open_record(None, crec)
+    n_followups = _followups(rng, today)
     return {
         "institutions": len(institutions),
         "teams": len(teams),
         "residents": n_residents,
         "contracts": n_contracts,
+        "followups": n_followups,
     }
+
+
+def _followups(rng: random.Random, today: dt.date) -> int:
+    """A year of hypertension and diabetes follow-ups for the contracted patients: most quarterly and
+    controlled, some not controlled (a referral proposed after the second), some behind (overdue), a few
+    by phone (not counting towards regular management)."""
+    from gaoxin.health.queries import chronic_kinds
+
+    made = 0
+    records = (
+        HealthRecord.objects.filter(resident__contracts__status=ContractStatus.ACTIVE)
+        .exclude(status=RecordStatus.CANCELLED)
+        .prefetch_related("conditions")
+        .distinct()
+        .order_by("pk")
+    )
+    for record in records:
+        for kind in chronic_kinds([c.icd10 for c in record.conditions.all()]):
+            profile = rng.random()  # < 0.6 controlled; < 0.85 drifting; else behind on visits
+            n = 4 if profile < 0.85 else rng.randint(1, 2)
+            first = today - dt.timedelta(days=rng.randint(330, 360))
+            for k in range(n):
+                day = first + dt.timedelta(days=91 * k + rng.randint(-5, 5))
+                if day > today:
+                    break
+                uncontrolled = profile >= 0.6 and k >= n - 2
+                values: dict[str, Any] = {}
+                if kind == "hypertension":
+                    values = (
+                        {"sbp": rng.randint(146, 165), "dbp": rng.randint(88, 99)}
+                        if uncontrolled
+                        else {"sbp": rng.randint(118, 138), "dbp": rng.randint(70, 88)}
+                    )
+                else:
+                    values = {
+                        "fpg": Decimal(
+                            str(round(rng.uniform(7.2, 9.8) if uncontrolled else rng.uniform(5.0, 6.8), 1))
+                        )
+                    }
+                services.record_followup(
+                    None,
+                    record,
+                    kind=kind,
+                    visit_on=day,
+                    way="phone" if rng.random() < 0.08 else "clinic",
+                    today=today,
+                    **values,
+                )
+                made += 1
+    return made

@@ -28,7 +28,8 @@ class HealthConfig(AppConfig):
         ]
 
     def landing(self, user: Any) -> Landing | None:
-        """A resident starts at her own health page, a doctor at her residents, the auditor at the log."""
+        """A resident starts at her own health page, a team's doctor at the follow-ups due, a centre
+        manager at the residents, the auditor at the log."""
         from django.urls import reverse
 
         from gaoxin.health import access
@@ -37,6 +38,8 @@ class HealthConfig(AppConfig):
             return Landing(95, reverse("health:audit"))
         if access.has_own_record_page(user) and not access.is_staff_of_care(user):
             return Landing(90, reverse("health:me"))
+        if access.is_team_member(user):  # a family doctor: today's follow-ups due
+            return Landing(80, reverse("health:followups"))
         if access.is_staff_of_care(user):
             return Landing(80, reverse("health:residents"))
         return None

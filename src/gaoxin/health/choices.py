@@ -82,3 +82,33 @@ PRIORITY_GROUP_LABELS = {
 # 个人信息保护法 Art. 28 and 31: a child under 14's personal information is handled with a guardian's
 # consent; from the 14th birthday the child decides, and the guardian's access ends.
 CHILD_SELF_CONSENT_AGE = 14
+
+
+class FollowUpKind(models.TextChoices):
+    HYPERTENSION = "hypertension", _("hypertension")
+    DIABETES = "diabetes", _("type 2 diabetes")
+
+
+class FollowUpWay(models.TextChoices):
+    CLINIC = "clinic", _("at the clinic")
+    HOME = "home", _("home visit")
+    PHONE = "phone", _("by phone")
+    ONLINE = "online", _("online")
+
+
+FACE_TO_FACE = (FollowUpWay.CLINIC, FollowUpWay.HOME)
+
+
+class VisitClass(models.TextChoices):
+    """此次随访分类 (gaoxin.analysis.chronic.VisitClass)."""
+
+    SATISFIED = "satisfied", _("controlled (控制满意)")
+    UNSATISFIED = "unsatisfied", _("not controlled (控制不满意)")
+    ADVERSE = "adverse", _("adverse reaction (不良反应)")
+    COMPLICATION = "complication", _("complication (并发症)")
+
+
+class ReferralAdvice(models.TextChoices):
+    NONE = "none", _("no referral")
+    PROPOSED = "proposed", _("referral proposed")
+    URGENT = "urgent", _("urgent referral")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.forms import DateInput, set_choices
-from gaoxin.health.choices import CancelReason, Sex
+from gaoxin.health.choices import CancelReason, FollowUpKind, FollowUpWay, Sex
 from gaoxin.health.models import Institution, ServicePackage, Team
 from gaoxin.places.models import Community
 
@@ -62,6 +62,24 @@ class MeasurementForm(forms.Form):
     height_cm = forms.DecimalField(
         label=_("Height (cm)"), min_value=30, max_value=250, decimal_places=1, required=False
     )
+
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Disease"), choices=FollowUpKind.choices)
+    visit_on = forms.DateField(label=_("Visit date"), widget=DateInput())
+    way = forms.ChoiceField(label=_("Way"), choices=FollowUpWay.choices, initial=FollowUpWay.CLINIC)
+    sbp = forms.IntegerField(label=_("Systolic BP (mmHg)"), min_value=40, max_value=300, required=False)
+    dbp = forms.IntegerField(label=_("Diastolic BP (mmHg)"), min_value=20, max_value=200, required=False)
+    fpg = forms.DecimalField(
+        label=_("Fasting glucose (mmol/L)"), min_value=0.5, max_value=50, decimal_places=1, required=False
+    )
+    adverse = forms.BooleanField(label=_("Adverse drug reaction"), required=False)
+    complication = forms.BooleanField(label=_("New or worsening complication"), required=False)
+    danger = forms.BooleanField(
+        label=_("Danger symptom (confusion, severe headache, vomiting, blurred vision, chest pain …)"),
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
 class HistoryForm(forms.Form):

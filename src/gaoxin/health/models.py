@@ -22,12 +22,16 @@ from gaoxin.health.choices import (
     HOLDING,
     CancelReason,
     ContractStatus,
+    FollowUpKind,
+    FollowUpWay,
     InstitutionKind,
     MemberRole,
     PackageKind,
     RecordStatus,
+    ReferralAdvice,
     Sex,
     SignedVia,
+    VisitClass,
 )
 from gaoxin.places.models import Community, Facility, ResidentialArea, Street, Zone
 
@@ -230,6 +234,51 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return "%s %s" % (self.record_id, self.taken_on)
+
+
+class FollowUp(models.Model):
+    """A follow-up visit of a hypertension or type-2 diabetes patient (随访记录), classified by the rules
+    of the edition in force when it was recorded (gaoxin.analysis.chronic)."""
+
+    personal_data = True  # read through the audited pages only (common.admin)
+
+    record = models.ForeignKey(
+        HealthRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="followups"
+    )
+    kind = models.CharField(_("disease"), max_length=12, choices=FollowUpKind.choices)
+    visit_on = models.DateField(_("visit date"))
+    way = models.CharField(_("way"), max_length=12, choices=FollowUpWay.choices, default=FollowUpWay.CLINIC)
+    sbp = models.PositiveSmallIntegerField(_("systolic BP (mmHg)"), null=True, blank=True)
+    dbp = models.PositiveSmallIntegerField(_("diastolic BP (mmHg)"), null=True, blank=True)
+    fpg = models.DecimalField(
+        _("fasting glucose (mmol/L)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    adverse = models.BooleanField(_("adverse drug reaction"), default=False)
+    complication = models.BooleanField(_("new or worsening complication"), default=False)
+    danger = models.BooleanField(_("danger symptom"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    visit_class = models.CharField(_("classification"), max_length=12, choices=VisitClass.choices)
+    controlled = models.BooleanField(_("controlled"), default=False)
+    urgent = models.BooleanField(_("urgent referral"), default=False)
+    referral = models.CharField(_("referral"), max_length=10, choices=ReferralAdvice.choices, default="none")
+    next_due_on = models.DateField(_("next follow-up due"))
+    edition = models.CharField(_("rules edition"), max_length=60)
+    doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("doctor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-visit_on", "-pk"]
+
+    def __str__(self) -> str:
+        return "%s %s %s" % (self.record_id, self.kind, self.visit_on)
 
 
 class Team(TimeStamped):

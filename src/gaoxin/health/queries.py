@@ -14,15 +14,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
+from gaoxin.analysis import chronic
 from gaoxin.analysis.followup import fulfilment, priority_groups
 from gaoxin.analysis.identifiers import IdentifierError, parse_id_number
 from gaoxin.common import audit, crypto
 from gaoxin.common.http import page_of
 from gaoxin.common.models import AuditEvent
 from gaoxin.health import access
-from gaoxin.health.choices import HOLDING, PRIORITY_GROUP_LABELS, ContractStatus, RecordStatus
+from gaoxin.health.choices import (
+    FACE_TO_FACE,
+    HOLDING,
+    PRIORITY_GROUP_LABELS,
+    ContractStatus,
+    FollowUpKind,
+    RecordStatus,
+)
 from gaoxin.health.filtersets import AuditFilter
-from gaoxin.health.models import Condition, Contract, EmergencyAccess, HealthRecord, Resident, Team
+from gaoxin.health.models import Condition, Contract, EmergencyAccess, FollowUp, HealthRecord, Resident, Team
 
 # --- the audited reads: every page and endpoint that shows a person goes through one of these ------
 
@@ -327,3 +335,113 @@ def emergency_of(user: User, resident: Resident) -> EmergencyAccess | None:
         .order_by("-expires_at")
         .first()
     )
+
+
+# --- chronic-disease follow-up ----------------------------------------------------------------------------
+
+
+def chronic_kinds(icd10_codes: list[str]) -> list[str]:
+    """The follow-up programmes a patient is in from the record's diagnoses: hypertension (I10–I15) and
+    type-2 diabetes (E11)."""
+    kinds = []
+    if any("I10" <= c[:3] <= "I15" for c in icd10_codes):
+        kinds.append(FollowUpKind.HYPERTENSION.value)
+    if any(c[:3] == "E11" for c in icd10_codes):
+        kinds.append(FollowUpKind.DIABETES.value)
+    return kinds
+
+
+_STATE_ORDER = {chronic.DueState.OVERDUE: 0, chronic.DueState.DUE_SOON: 1, chronic.DueState.NOT_DUE: 2}
+
+
+def followup_worklist(
+    actor: User, today: dt.date, *, request: HttpRequest | None = None
+) -> list[dict[str, Any]]:
+    """The follow-ups due of the patients in the actor's care (not those opened in an emergency): one row
+    per patient and disease, overdue first, then due within the week; a patient never followed up is due
+    today. The listing is audited."""
+    access.require_staff_of_care(actor)
+    residents = (
+        access.care_residents(actor, emergency=False)
+        .select_related("community")
+        .prefetch_related(
+            Prefetch(
+                "records",
+                queryset=HealthRecord.objects.exclude(status=RecordStatus.CANCELLED).prefetch_related(
+                    "conditions", Prefetch("followups", queryset=FollowUp.objects.order_by("visit_on", "pk"))
+                ),
+                to_attr="live_records",
+            )
+        )
+    )
+    rows = []
+    for resident in residents:
+        for record in getattr(resident, "live_records", []):
+            followups = list(record.followups.all())
+            for kind in chronic_kinds([c.icd10 for c in record.conditions.all()]):
+                mine = [f for f in followups if f.kind == kind]
+                last = mine[-1] if mine else None
+                due = last.next_due_on if last else today
+                state = chronic.due_state(due, today)
+                rows.append(
+                    {
+                        "resident": resident,
+                        "record": record,
+                        "kind": kind,
+                        "kind_label": FollowUpKind(kind).label,
+                        "last": last,
+                        "due_on": due,
+                        "state": state.value,
+                        "days_over": (today - due).days if state == chronic.DueState.OVERDUE else 0,
+                        "year_visits": sum(
+                            1 for f in mine if f.visit_on.year == today.year and f.way in FACE_TO_FACE
+                        ),
+                    }
+                )
+    rows.sort(key=lambda r: (_STATE_ORDER[chronic.DueState(r["state"])], r["due_on"], r["resident"].name))
+    audit.record(
+        actor, "list", "resident", "", detail=audit.note(gettext_noop("follow-ups due")), request=request
+    )
+    return rows
+
+
+def _figures(followups: list[FollowUp], year: int, rules: chronic.Rules) -> dict[str, chronic.YearFigures]:
+    by_patient: dict[tuple[int, str], list[tuple[chronic.Visit, chronic.Assessment]]] = defaultdict(list)
+    for f in followups:
+        visit = chronic.Visit(chronic.Kind(f.kind), f.visit_on, face_to_face=f.way in FACE_TO_FACE)
+        by_patient[(f.record_id, f.kind)].append(
+            (visit, chronic.Assessment(chronic.VisitClass(f.visit_class), f.controlled, f.urgent, ()))
+        )
+    return {
+        kind: chronic.year_figures([v for (_r, k), v in by_patient.items() if k == kind], year, rules)
+        for kind in FollowUpKind.values
+    }
+
+
+def followup_kpis(year: int, rules: chronic.Rules) -> list[dict[str, Any]]:
+    """Per team: the patients followed up in the year, 规范管理率 (≥ 4 face-to-face follow-ups) and 控制率 (the
+    year's latest visit satisfactory), for hypertension and diabetes; counts of 1–4 people suppressed."""
+    rows = []
+    for team in Team.objects.select_related("institution").order_by("institution__name", "name"):
+        residents = Contract.objects.filter(team=team, status__in=list(HOLDING)).values("resident_id")
+        followups = list(
+            FollowUp.objects.filter(record__resident_id__in=residents, visit_on__year=year).only(
+                "record_id", "kind", "visit_on", "way", "visit_class", "controlled", "urgent"
+            )
+        )
+        figures = _figures(followups, year, rules)
+        rows.append(
+            {
+                "team": team,
+                "kinds": [
+                    {
+                        "kind": FollowUpKind(kind).label,
+                        "managed": cell(f.managed),
+                        "regular_rate": rate(f.regular, f.managed),
+                        "control_rate": rate(f.controlled, f.managed),
+                    }
+                    for kind, f in figures.items()
+                ],
+            }
+        )
+    return rows

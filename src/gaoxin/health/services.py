@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from gaoxin import standards
 from gaoxin.accounts.models import User
+from gaoxin.analysis import chronic
 from gaoxin.analysis.dates import term_end
+from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.followup import fulfilment
 from gaoxin.analysis.identifiers import (
     IdentifierError,
@@ -31,6 +34,7 @@ from gaoxin.common.errors import describe
 from gaoxin.health import access, queries
 from gaoxin.health.choices import (
     CHILD_SELF_CONSENT_AGE,
+    FACE_TO_FACE,
     HOLDING,
     CancelReason,
     ContractStatus,
@@ -41,6 +45,7 @@ from gaoxin.health.models import (
     Condition,
     Contract,
     EmergencyAccess,
+    FollowUp,
     Guardianship,
     HealthRecord,
     Institution,
@@ -640,3 +645,99 @@ def break_glass(actor: User, *, id_number: str, reason: str, request: HttpReques
             request=request,
         )
     return resident
+
+
+# ------------------------------------------------------------------------------ chronic-disease follow-up
+
+
+def followup_rules() -> chronic.Rules:
+    """The follow-up thresholds of the edition in force (standards/followup_<edition>.toml)."""
+    edition = getattr(settings, "GAOXIN_FOLLOWUP_EDITION", "2017")
+    t = standards.load(f"followup_{edition}")
+    return chronic.Rules(edition=str(t["edition"]), **t["hypertension"], **t["diabetes"], **t["schedule"])
+
+
+def _assessment(f: FollowUp) -> chronic.Assessment:
+    return chronic.Assessment(chronic.VisitClass(f.visit_class), f.controlled, f.urgent, ())
+
+
+@transaction.atomic
+def record_followup(
+    actor: User | None,
+    record: HealthRecord,
+    *,
+    kind: str,
+    visit_on: dt.date,
+    way: str,
+    sbp: int | None = None,
+    dbp: int | None = None,
+    fpg: Any = None,
+    adverse: bool = False,
+    complication: bool = False,
+    danger: bool = False,
+    note: str = "",
+    today: dt.date | None = None,
+) -> FollowUp:
+    """Record a follow-up visit: classified by the rules in force (the patient's age on the day), its next
+    visit due and the referral proposed, from this visit and the ones of the same disease before it."""
+    access.require_care_of(actor, record.resident)
+    access.require_more_than_emergency(actor, record.resident)
+    today = today or timezone.localdate()
+    if visit_on > today:
+        raise HealthError(_("A follow-up cannot be dated in the future."))
+    rules = followup_rules()
+    visit = chronic.Visit(
+        chronic.Kind(kind),
+        visit_on,
+        sbp=sbp,
+        dbp=dbp,
+        fpg=float(fpg) if fpg is not None else None,
+        adverse=adverse,
+        complication=complication,
+        danger=danger,
+        face_to_face=way in FACE_TO_FACE,
+    )
+    try:
+        assessed = chronic.assess(visit, record.resident.age(visit_on), rules)
+    except AnalysisError as exc:
+        raise HealthError(describe(exc)) from None
+    before = [
+        _assessment(f)
+        for f in record.followups.select_for_update()
+        .filter(kind=kind, visit_on__lte=visit_on)
+        .order_by("visit_on", "pk")
+    ]
+    plan = chronic.plan_after([*before, assessed], visit_on, rules)
+    followup = FollowUp.objects.create(
+        record=record,
+        kind=kind,
+        visit_on=visit_on,
+        way=way,
+        sbp=sbp,
+        dbp=dbp,
+        fpg=fpg,
+        adverse=adverse,
+        complication=complication,
+        danger=danger,
+        note=note,
+        visit_class=assessed.visit_class.value,
+        controlled=bool(assessed.controlled),
+        urgent=assessed.urgent,
+        referral=plan.referral.value,
+        next_due_on=plan.due_on,
+        edition=rules.edition[:60],
+        doctor=actor,
+    )
+    audit.record(
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(
+            gettext_noop("hypertension follow-up")
+            if kind == "hypertension"
+            else gettext_noop("diabetes follow-up")
+        ),
+    )
+    return followup

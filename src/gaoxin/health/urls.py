@@ -16,4 +16,5 @@ urlpatterns = [
     path("me/children/<int:pk>/", views.ward, name="ward"),
     path("audit/", views.audit_log, name="audit"),
     path("kpis/", views.kpis, name="kpis"),
+    path("followups/", views.followups, name="followups"),
 ]

@@ -3,6 +3,8 @@ Every page that shows a person's health data writes an audit event through the s
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +26,7 @@ from gaoxin.health.forms import (
     CancelForm,
     ConditionForm,
     DeliveryForm,
+    FollowUpForm,
     HistoryForm,
     MeasurementForm,
     MergeForm,
@@ -102,6 +105,8 @@ def resident_detail(request: Request, pk: int) -> HttpResponse:
             "renewal_due": contract is not None
             and contract.renewal_due(timezone.localdate(), services.RENEWAL_WINDOW_DAYS),
             "condition_form": ConditionForm(),
+            "followup_form": FollowUpForm(initial={"visit_on": timezone.localdate()}),
+            "followups": record.followups.all()[:12] if record else [],
             "measurement_form": MeasurementForm(initial={"taken_on": timezone.localdate()}),
             "history_form": HistoryForm(
                 initial={k: getattr(record, k) for k in HistoryForm.base_fields} if record else None
@@ -125,7 +130,12 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
     """Add a condition or a measurement, or edit the history, of a record in the caller's care."""
     resident = access.resident_for_staff(request.user, pk)
     record = access.record_for_staff(request.user, resident)
-    forms_by_part = {"condition": ConditionForm, "measurement": MeasurementForm, "history": HistoryForm}
+    forms_by_part = {
+        "condition": ConditionForm,
+        "measurement": MeasurementForm,
+        "history": HistoryForm,
+        "followup": FollowUpForm,
+    }
     if record is None or part not in forms_by_part:
         raise Http404
     form = forms_by_part[part](request.POST)
@@ -142,6 +152,10 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
             services.add_condition(request.user, record, **form.cleaned_data)
         elif part == "measurement":
             services.add_measurement(request.user, record, **form.cleaned_data)
+        elif part == "followup":
+            f = services.record_followup(request.user, record, **form.cleaned_data)
+            messages.success(request, _followup_message(f))
+            return redirect("health:resident", pk=pk)
         else:
             services.update_history(request.user, record, **form.cleaned_data)
     except ValidationError as exc:
@@ -149,6 +163,34 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("health:resident", pk=pk)
+
+
+def _followup_message(f: Any) -> str:
+    text = _("Follow-up recorded: %(cls)s; next follow-up due %(due)s.") % {
+        "cls": f.get_visit_class_display(),
+        "due": f.next_due_on.isoformat(),
+    }
+    if f.referral != "none":
+        text += " " + str(f.get_referral_display()) + "."
+    return text
+
+
+@login_required
+def followups(request: Request) -> HttpResponse:
+    """The team's worklist: the follow-ups of hypertension and diabetes patients overdue and due."""
+    today = timezone.localdate()
+    rows = queries.followup_worklist(request.user, today, request=request)
+    return render(
+        request,
+        "health/followups.html",
+        {
+            "rows": rows,
+            "today": today,
+            "overdue": sum(1 for r in rows if r["state"] == "overdue"),
+            "due_soon": sum(1 for r in rows if r["state"] == "due_soon"),
+            "team": _my_team(request.user),
+        },
+    )
 
 
 @login_required
@@ -366,6 +408,7 @@ def kpis(request: Request) -> HttpResponse:
         "health/kpis.html",
         {
             "teams": queries.team_kpis(today),
+            "followup_kpis": queries.followup_kpis(today.year, services.followup_rules()),
             "streets": queries.street_kpis(today),
             "year": today.year,
             "pending": queries.pending_terminations(),

@@ -1,0 +1,160 @@
+"""Chronic-disease follow-up end to end: the doctor records visits on the resident's page, the next visit
+and the referral follow the rules, the team's worklist orders what is overdue and due, the KPIs count it,
+and nobody outside the patient's care records one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from gaoxin.common.models import AuditEvent
+from gaoxin.health import queries, services
+from gaoxin.health.models import FollowUp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def patient(people):  # type: ignore[no-untyped-def]
+    record = people["records"][people["me"].pk]
+    services.add_condition(None, record, icd10="I10", name="原发性高血压", diagnosed_on=dt.date(2020, 1, 1))
+    return {**people, "record": record}
+
+
+def _record(client, resident, **values):  # type: ignore[no-untyped-def]
+    data = {"kind": "hypertension", "way": "clinic", "visit_on": timezone.localdate().isoformat(), **values}
+    return client.post(reverse("health:record_edit", args=[resident.pk, "followup"]), data, follow=True)
+
+
+def test_a_doctor_follows_a_patient_to_a_referral(patient, care, client_of):  # type: ignore[no-untyped-def]
+    c = client_of(care["doctor"])
+    me = patient["me"]
+    today = timezone.localdate()
+    page = _record(c, me, sbp=150, dbp=95, visit_on=(today - dt.timedelta(days=14)).isoformat())
+    first = FollowUp.objects.get()
+    assert first.visit_class == "unsatisfied" and first.referral == "none"
+    assert first.next_due_on == today  # within two weeks
+    assert "控制不满意" in page.content.decode()
+    _record(c, me, sbp=152, dbp=96)
+    second = FollowUp.objects.latest("pk")
+    assert second.referral == "proposed" and second.next_due_on == today + dt.timedelta(days=14)
+    page = c.get(reverse("health:resident", args=[me.pk])).content.decode()
+    assert "建议转诊" in page and (today + dt.timedelta(days=14)).isoformat() in page
+    _record(c, me, sbp=185, dbp=100)
+    assert FollowUp.objects.latest("pk").referral == "urgent"
+    assert (
+        AuditEvent.objects.filter(
+            action="update", target_type="record", detail__contains="高血压随访"
+        ).count()
+        == 3
+    )
+
+
+def test_a_satisfactory_visit_is_due_again_in_a_quarter_and_values_are_checked(patient, care, client_of):  # type: ignore[no-untyped-def]
+    c = client_of(care["doctor"])
+    me = patient["me"]
+    _record(c, me, sbp=139, dbp=89)
+    assert FollowUp.objects.get().next_due_on == timezone.localdate() + dt.timedelta(days=91)
+    for bad in (
+        {"sbp": 150},  # one value of two
+        {"sbp": 80, "dbp": 90},  # diastolic above systolic
+        {"kind": "diabetes", "sbp": 130, "dbp": 80},  # a diabetes visit needs the glucose
+        {"sbp": 130, "dbp": 80, "visit_on": (timezone.localdate() + dt.timedelta(days=1)).isoformat()},
+        {"sbp": "abc", "dbp": 80},
+    ):
+        page = _record(c, me, **bad)
+        assert page.status_code == 200
+    assert FollowUp.objects.count() == 1
+
+
+def test_only_the_patients_team_records_a_follow_up(patient, care, client_of):  # type: ignore[no-untyped-def]
+    me = patient["me"]
+    for user in (care["other_doctor"],):
+        assert _record(client_of(user), me, sbp=130, dbp=80).status_code in (403, 404)
+    resident = me.user
+    assert _record(client_of(resident), me, sbp=130, dbp=80).status_code in (403, 404)
+    assert FollowUp.objects.count() == 0
+
+
+def test_the_worklist_orders_overdue_first(patient, care, client_of):  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    services.record_followup(
+        care["doctor"], patient["record"], kind="hypertension", visit_on=today - dt.timedelta(days=120), way="clinic",
+        sbp=130, dbp=80,
+    )  # fmt: skip
+    rows = queries.followup_worklist(care["doctor"], today)
+    assert [(r["kind"], r["state"]) for r in rows] == [("hypertension", "overdue")]
+    assert rows[0]["days_over"] == 120 - 91
+    # a diabetes diagnosis adds a row, due today (never followed up)
+    services.add_condition(None, patient["record"], icd10="E11.9", name="2型糖尿病", diagnosed_on=None)
+    rows = queries.followup_worklist(care["doctor"], today)
+    assert [(r["kind"], r["state"]) for r in rows] == [("hypertension", "overdue"), ("diabetes", "due_soon")]
+    page = client_of(care["doctor"]).get(reverse("health:followups"))
+    assert page.status_code == 200 and 'id="overdue">1<' in page.content.decode()
+    assert queries.followup_worklist(care["other_doctor"], today) == []
+    assert client_of(patient["me"].user).get(reverse("health:followups")).status_code == 403
+
+
+def test_on_the_due_day_it_is_due_the_day_after_overdue(patient, care):  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    services.record_followup(
+        care["doctor"], patient["record"], kind="hypertension", visit_on=today - dt.timedelta(days=91), way="clinic",
+        sbp=130, dbp=80,
+    )  # fmt: skip
+    assert queries.followup_worklist(care["doctor"], today)[0]["state"] == "due_soon"
+    assert queries.followup_worklist(care["doctor"], today + dt.timedelta(days=1))[0]["state"] == "overdue"
+
+
+def test_the_kpis_count_regular_management_and_control_with_small_cells_hidden(patient, care, client_of):  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    rules = services.followup_rules()
+    for k in range(4):
+        day = dt.date(today.year, 1, 1) + dt.timedelta(days=k)
+        services.record_followup(
+            care["doctor"], patient["record"], kind="hypertension", visit_on=min(day, today), way="clinic",
+            sbp=130, dbp=80,
+        )  # fmt: skip
+    rows = {r["team"].name: r for r in queries.followup_kpis(today.year, rules)}
+    hyper = rows["第1团队"]["kinds"][0]
+    assert hyper["managed"] is None  # one patient: fewer than five, not shown
+    assert hyper["regular_rate"] is None and hyper["control_rate"] is None
+    page = client_of(care["manager"]).get(reverse("health:kpis")).content.decode()
+    assert 'id="followup-kpis"' in page and "&lt;5" in page
+
+
+def test_the_worklist_reads_the_same_queries_for_few_and_many_patients(patient, care, client_of):  # type: ignore[no-untyped-def]
+    import itertools
+
+    from gaoxin.health.choices import SignedVia
+    from gaoxin.places.models import Community
+    from tests.health.conftest import id_number
+    from tests.site.test_query_counts import assert_no_n_plus_one
+
+    serial = itertools.count(100)
+    community = Community.objects.get(code="370871001001")
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(serial)
+            person = services.register_resident(
+                None, id_number=id_number("19600101", f"{k:03d}"), name=f"患者{k}", community=community
+            )
+            record = services.create_record(None, person, care["centre"])
+            services.add_condition(None, record, icd10="I10", name="原发性高血压", diagnosed_on=None)
+            services.sign_contract(
+                None, resident=person, team=care["team_a"], package=care["basic"], via=SignedVia.DOCTOR
+            )
+            services.record_followup(
+                None,
+                record,
+                kind="hypertension",
+                visit_on=timezone.localdate(),
+                way="clinic",
+                sbp=130,
+                dbp=80,
+            )
+
+    assert_no_n_plus_one(client_of(care["doctor"]), reverse("health:followups"), grow)
