@@ -136,3 +136,32 @@ def test_implausible_values_and_rules_are_refused():
 
 def test_small_counts_are_suppressed():
     assert [c.suppressed(n) for n in (0, 1, 4, 5, 12)] == [0, None, None, 5, 12]
+
+
+def test_the_elderly_check_once_a_year_from_the_65th_birthday():
+    from gaoxin.analysis.followup import CheckState, birthday, elderly_check
+
+    today = dt.date(2026, 6, 30)
+    # 65 long ago: due from 1 January; a second check the same year is a duplicate
+    e = elderly_check(
+        dt.date(1950, 3, 1), [dt.date(2026, 2, 1), dt.date(2026, 5, 1), dt.date(2025, 3, 1)], 2026, today
+    )
+    assert (
+        e.state == CheckState.DONE
+        and e.done_on == dt.date(2026, 2, 1)
+        and e.duplicates == (dt.date(2026, 5, 1),)
+    )
+    assert elderly_check(dt.date(1950, 3, 1), [dt.date(2025, 3, 1)], 2026, today).state == CheckState.DUE
+    # turning 65 on 1 June 2026: due from the birthday; a check in May is not the elderly check
+    mid = elderly_check(dt.date(1961, 6, 1), [dt.date(2026, 5, 31)], 2026, today)
+    assert (
+        mid.state == CheckState.DUE
+        and mid.eligible_from == dt.date(2026, 6, 1)
+        and mid.before_65 == (dt.date(2026, 5, 31),)
+    )
+    assert elderly_check(dt.date(1961, 6, 1), [dt.date(2026, 6, 1)], 2026, today).state == CheckState.DONE
+    # turning 65 in November: upcoming; turning 65 next year: not eligible
+    assert elderly_check(dt.date(1961, 11, 2), [], 2026, today).state == CheckState.UPCOMING
+    assert elderly_check(dt.date(1962, 1, 1), [], 2026, today).state == CheckState.NOT_ELIGIBLE
+    assert elderly_check(dt.date(1961, 12, 31), [], 2026, today).eligible_from == dt.date(2026, 12, 31)
+    assert birthday(dt.date(1960, 2, 29), 65) == dt.date(2025, 2, 28)

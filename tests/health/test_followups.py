@@ -117,7 +117,7 @@ def test_the_kpis_count_regular_management_and_control_with_small_cells_hidden(p
             care["doctor"], patient["record"], kind="hypertension", visit_on=min(day, today), way="clinic",
             sbp=130, dbp=80,
         )  # fmt: skip
-    rows = {r["team"].name: r for r in queries.followup_kpis(today.year, rules)}
+    rows = {r["team"].name: r for r in queries.followup_kpis(today.year, rules, today)}
     hyper = rows["第1团队"]["kinds"][0]
     assert hyper["managed"] is None  # one patient: fewer than five, not shown
     assert hyper["regular_rate"] is None and hyper["control_rate"] is None
@@ -158,3 +158,46 @@ def test_the_worklist_reads_the_same_queries_for_few_and_many_patients(patient, 
             )
 
     assert_no_n_plus_one(client_of(care["doctor"]), reverse("health:followups"), grow)
+
+
+def test_the_elderly_check_once_a_year_on_the_worklist_and_the_page(people, care, client_of):  # type: ignore[no-untyped-def]
+    from gaoxin.health.choices import SignedVia
+    from gaoxin.health.models import HealthCheck
+    from gaoxin.places.models import Community
+    from tests.health.conftest import id_number
+
+    today = timezone.localdate()
+    community = Community.objects.get(code="370871001001")
+    old = services.register_resident(
+        None, id_number=id_number("19500301", "021"), name="王奶奶", community=community
+    )
+    record = services.create_record(None, old, care["centre"])
+    services.sign_contract(
+        None, resident=old, team=care["team_a"], package=care["basic"], via=SignedVia.DOCTOR
+    )
+    rows = [r for r in queries.followup_worklist(care["doctor"], today) if r["kind"] == "elderly_check"]
+    assert [(r["resident"].name, r["state"]) for r in rows] == [("王奶奶", "due_year")]
+    c = client_of(care["doctor"])
+    url = reverse("health:record_edit", args=[old.pk, "check"])
+    first = c.post(url, {"checked_on": today.isoformat(), "self_care": "independent"}, follow=True)
+    assert "本年老年人健康体检已记录" in first.content.decode()
+    again = c.post(url, {"checked_on": today.isoformat(), "self_care": "mild"}, follow=True).content.decode()
+    assert "重复" in again and HealthCheck.objects.filter(record=record).count() == 2
+    assert [r for r in queries.followup_worklist(care["doctor"], today) if r["kind"] == "elderly_check"] == []
+    future = c.post(
+        url, {"checked_on": (today + dt.timedelta(days=1)).isoformat(), "self_care": "independent"}
+    )
+    assert future.status_code == 302 and HealthCheck.objects.count() == 2
+    # 陈静 (41) is not due; the other team's doctor records nothing for 王奶奶
+    assert _record(client_of(care["other_doctor"]), old, sbp=130, dbp=80).status_code in (403, 404)
+    c = client_of(care["doctor"])  # the test client was the other doctor's a line above
+    assert (
+        c.post(
+            reverse("health:record_edit", args=[people["me"].pk, "check"]),
+            {"checked_on": today.isoformat(), "self_care": "independent"},
+            follow=True,
+        ).status_code
+        == 200
+    )
+    page = c.get(reverse("health:resident", args=[people["me"].pk])).content.decode()
+    assert 'id="elderly-status"' in page  # shown once a check exists, even before 65

@@ -3,7 +3,10 @@ contracting (重点人群) and contract terms. Sources: 国家基本公共卫生
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
 PRIORITY_GROUPS = (
     "elderly",  # 65 and older (国家基本公共卫生服务规范 3rd ed.: 老年人健康管理)
@@ -75,3 +78,46 @@ def fulfilment(items: Iterable[tuple[str, int]], delivered: Iterable[str]) -> tu
         due += per_year
         done += min(per_year, counts.get(name, 0))
     return done, due
+
+
+def birthday(birth: dt.date, years: int) -> dt.date:
+    """The day a person born on ``birth`` turns ``years`` (29 February: 28 February in a common year)."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:
+        return dt.date(birth.year + years, 2, 28)
+
+
+class CheckState(StrEnum):
+    NOT_ELIGIBLE = "not_eligible"  # not 65 within the year
+    UPCOMING = "upcoming"  # turns 65 later this year
+    DUE = "due"  # 65, no check yet this year
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class ElderlyCheck:
+    state: CheckState
+    eligible_from: dt.date | None
+    done_on: dt.date | None
+    duplicates: tuple[dt.date, ...]  # further checks the same year: flagged, not counted again
+    before_65: tuple[dt.date, ...]  # checks of the year made before the 65th birthday: not the elderly check
+
+
+def elderly_check(
+    birth: dt.date, checks: Iterable[dt.date], year: int, today: dt.date, *, from_age: int = 65
+) -> ElderlyCheck:
+    """老年人健康管理: one health check per calendar year for residents aged 65 and over (国家基本公共卫生服务
+    规范, 3rd ed.). A resident turning 65 during the year is due from the birthday on; a check before it is
+    not the elderly check; a second check in the year is a duplicate."""
+    turns = birthday(birth, from_age)
+    if turns > dt.date(year, 12, 31):
+        return ElderlyCheck(CheckState.NOT_ELIGIBLE, None, None, (), ())
+    start = max(turns, dt.date(year, 1, 1))
+    mine = sorted(d for d in checks if d.year == year)
+    counted = [d for d in mine if d >= start]
+    early = tuple(d for d in mine if d < start)
+    if counted:
+        return ElderlyCheck(CheckState.DONE, start, counted[0], tuple(counted[1:]), early)
+    state = CheckState.UPCOMING if start > today else CheckState.DUE
+    return ElderlyCheck(state, start, None, (), early)

@@ -335,4 +335,17 @@ def _followups(rng: random.Random, today: dt.date) -> int:
                     **values,
                 )
                 made += 1
+    for record in records.select_related("resident"):  # the elderly health check: most done this year
+        if record.resident.age(today) >= 65 and rng.random() < 0.7:
+            day = dt.date(today.year, 1, 1) + dt.timedelta(
+                days=rng.randint(0, (today - dt.date(today.year, 1, 1)).days)
+            )
+            services.record_check(
+                None,
+                record,
+                checked_on=day,
+                self_care=rng.choice(["independent"] * 4 + ["mild"]),
+                today=today,
+            )
+            made += 1
     return made

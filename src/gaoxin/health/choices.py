@@ -112,3 +112,12 @@ class ReferralAdvice(models.TextChoices):
     NONE = "none", _("no referral")
     PROPOSED = "proposed", _("referral proposed")
     URGENT = "urgent", _("urgent referral")
+
+
+class SelfCare(models.TextChoices):
+    """老年人生活自理能力评估 (the 2017 form's four grades)."""
+
+    INDEPENDENT = "independent", _("independent (可自理)")
+    MILD = "mild", _("mildly dependent (轻度依赖)")
+    MODERATE = "moderate", _("moderately dependent (中度依赖)")
+    UNABLE = "unable", _("unable to care for oneself (不能自理)")

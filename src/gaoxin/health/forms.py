@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.forms import DateInput, set_choices
-from gaoxin.health.choices import CancelReason, FollowUpKind, FollowUpWay, Sex
+from gaoxin.health.choices import CancelReason, FollowUpKind, FollowUpWay, SelfCare, Sex
 from gaoxin.health.models import Institution, ServicePackage, Team
 from gaoxin.places.models import Community
 
@@ -78,6 +78,14 @@ class FollowUpForm(forms.Form):
     danger = forms.BooleanField(
         label=_("Danger symptom (confusion, severe headache, vomiting, blurred vision, chest pain …)"),
         required=False,
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class CheckForm(forms.Form):
+    checked_on = forms.DateField(label=_("Check date"), widget=DateInput())
+    self_care = forms.ChoiceField(
+        label=_("Self-care ability"), choices=SelfCare.choices, initial=SelfCare.INDEPENDENT
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 

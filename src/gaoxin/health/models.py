@@ -29,6 +29,7 @@ from gaoxin.health.choices import (
     PackageKind,
     RecordStatus,
     ReferralAdvice,
+    SelfCare,
     Sex,
     SignedVia,
     VisitClass,
@@ -279,6 +280,37 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return "%s %s %s" % (self.record_id, self.kind, self.visit_on)
+
+
+class HealthCheck(models.Model):
+    """An annual health check of a resident aged 65 and over (老年人健康管理: 健康体检)."""
+
+    personal_data = True  # read through the audited pages only (common.admin)
+
+    record = models.ForeignKey(
+        HealthRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="checks"
+    )
+    checked_on = models.DateField(_("check date"))
+    self_care = models.CharField(
+        _("self-care ability"), max_length=12, choices=SelfCare.choices, default=SelfCare.INDEPENDENT
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("doctor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("elderly health check")
+        verbose_name_plural = _("elderly health checks")
+        ordering = ["-checked_on", "-pk"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.record_id, self.checked_on)
 
 
 class Team(TimeStamped):

@@ -11,11 +11,11 @@ from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis import chronic
-from gaoxin.analysis.followup import fulfilment, priority_groups
+from gaoxin.analysis.followup import CheckState, elderly_check, fulfilment, priority_groups
 from gaoxin.analysis.identifiers import IdentifierError, parse_id_number
 from gaoxin.common import audit, crypto
 from gaoxin.common.http import page_of
@@ -351,7 +351,8 @@ def chronic_kinds(icd10_codes: list[str]) -> list[str]:
     return kinds
 
 
-_STATE_ORDER = {chronic.DueState.OVERDUE: 0, chronic.DueState.DUE_SOON: 1, chronic.DueState.NOT_DUE: 2}
+_STATE_ORDER = {"overdue": 0, "due_soon": 1, "due_year": 2, "not_due": 3}
+_ELDERLY_LABEL = gettext_lazy("elderly health check")
 
 
 def followup_worklist(
@@ -368,7 +369,9 @@ def followup_worklist(
             Prefetch(
                 "records",
                 queryset=HealthRecord.objects.exclude(status=RecordStatus.CANCELLED).prefetch_related(
-                    "conditions", Prefetch("followups", queryset=FollowUp.objects.order_by("visit_on", "pk"))
+                    "conditions",
+                    "checks",
+                    Prefetch("followups", queryset=FollowUp.objects.order_by("visit_on", "pk")),
                 ),
                 to_attr="live_records",
             )
@@ -377,6 +380,24 @@ def followup_worklist(
     rows = []
     for resident in residents:
         for record in getattr(resident, "live_records", []):
+            check = elderly_check(
+                resident.birth_date, [c.checked_on for c in record.checks.all()], today.year, today
+            )
+            if check.state == CheckState.DUE:
+                rows.append(
+                    {
+                        "resident": resident,
+                        "record": record,
+                        "kind": "elderly_check",
+                        "kind_label": _ELDERLY_LABEL,
+                        "last": None,
+                        "due_on": dt.date(today.year, 12, 31),
+                        "state": "due_year",
+                        "days_over": 0,
+                        "year_visits": 0,
+                        "eligible_from": check.eligible_from,
+                    }
+                )
             followups = list(record.followups.all())
             for kind in chronic_kinds([c.icd10 for c in record.conditions.all()]):
                 mine = [f for f in followups if f.kind == kind]
@@ -398,7 +419,7 @@ def followup_worklist(
                         ),
                     }
                 )
-    rows.sort(key=lambda r: (_STATE_ORDER[chronic.DueState(r["state"])], r["due_on"], r["resident"].name))
+    rows.sort(key=lambda r: (_STATE_ORDER[r["state"]], r["due_on"], r["resident"].name))
     audit.record(
         actor, "list", "resident", "", detail=audit.note(gettext_noop("follow-ups due")), request=request
     )
@@ -418,9 +439,10 @@ def _figures(followups: list[FollowUp], year: int, rules: chronic.Rules) -> dict
     }
 
 
-def followup_kpis(year: int, rules: chronic.Rules) -> list[dict[str, Any]]:
+def followup_kpis(year: int, rules: chronic.Rules, today: dt.date) -> list[dict[str, Any]]:
     """Per team: the patients followed up in the year, 规范管理率 (≥ 4 face-to-face follow-ups) and 控制率 (the
-    year's latest visit satisfactory), for hypertension and diabetes; counts of 1–4 people suppressed."""
+    year's latest visit satisfactory), for hypertension and diabetes; the elderly health check coverage (65 and
+    over by today, checked this year); counts of 1–4 people suppressed."""
     rows = []
     for team in Team.objects.select_related("institution").order_by("institution__name", "name"):
         residents = Contract.objects.filter(team=team, status__in=list(HOLDING)).values("resident_id")
@@ -430,9 +452,17 @@ def followup_kpis(year: int, rules: chronic.Rules) -> list[dict[str, Any]]:
             )
         )
         figures = _figures(followups, year, rules)
+        eligible = checked = 0
+        for resident in Resident.objects.filter(pk__in=residents).prefetch_related("records__checks"):
+            days = [c.checked_on for r in resident.records.all() for c in r.checks.all()]
+            state = elderly_check(resident.birth_date, days, year, today).state
+            eligible += state in (CheckState.DUE, CheckState.DONE)
+            checked += state == CheckState.DONE
         rows.append(
             {
                 "team": team,
+                "elderly": cell(eligible),
+                "elderly_rate": rate(checked, eligible),
                 "kinds": [
                     {
                         "kind": FollowUpKind(kind).label,
@@ -445,3 +475,21 @@ def followup_kpis(year: int, rules: chronic.Rules) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def elderly_status(resident: Resident, record: HealthRecord | None, today: dt.date) -> dict[str, Any]:
+    """The resident's elderly health checks (the record's, newest first) and where the year stands."""
+    checks = list(record.checks.all()) if record else []
+    status = elderly_check(resident.birth_date, [c.checked_on for c in checks], today.year, today)
+    duplicates = set(status.duplicates)
+    return {
+        "status": status.state.value,
+        "eligible_from": status.eligible_from,
+        "checks": [
+            {
+                "check": c,
+                "flag": "duplicate" if c.checked_on in duplicates and c.checked_on.year == today.year else "",
+            }
+            for c in checks
+        ],
+    }

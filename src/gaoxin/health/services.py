@@ -20,7 +20,7 @@ from gaoxin.accounts.models import User
 from gaoxin.analysis import chronic
 from gaoxin.analysis.dates import term_end
 from gaoxin.analysis.errors import AnalysisError
-from gaoxin.analysis.followup import fulfilment
+from gaoxin.analysis.followup import elderly_check, fulfilment
 from gaoxin.analysis.identifiers import (
     IdentifierError,
     IdNumber,
@@ -47,6 +47,7 @@ from gaoxin.health.models import (
     EmergencyAccess,
     FollowUp,
     Guardianship,
+    HealthCheck,
     HealthRecord,
     Institution,
     Measurement,
@@ -741,3 +742,45 @@ def record_followup(
         ),
     )
     return followup
+
+
+@transaction.atomic
+def record_check(
+    actor: User | None,
+    record: HealthRecord,
+    *,
+    checked_on: dt.date,
+    self_care: str,
+    note: str = "",
+    today: dt.date | None = None,
+) -> tuple[HealthCheck, str]:
+    """Record an elderly health check; returns it and what it counts as this year: "counted" (the year's
+    check), "duplicate" (a further check the same year) or "before_65" (before the 65th birthday)."""
+    access.require_care_of(actor, record.resident)
+    access.require_more_than_emergency(actor, record.resident)
+    today = today or timezone.localdate()
+    if checked_on > today:
+        raise HealthError(_("A health check cannot be dated in the future."))
+    if checked_on < record.resident.birth_date:
+        raise HealthError(_("A health check cannot be dated before the birth."))
+    check = HealthCheck.objects.create(
+        record=record, checked_on=checked_on, self_care=self_care, note=note, doctor=actor
+    )
+    days = list(record.checks.values_list("checked_on", flat=True))
+    status = elderly_check(record.resident.birth_date, days, checked_on.year, today)
+    counts_as = (
+        "before_65"
+        if checked_on in status.before_65 or status.eligible_from is None
+        else "duplicate"
+        if status.done_on != checked_on or list(days).count(checked_on) > 1
+        else "counted"
+    )
+    audit.record(
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(gettext_noop("elderly health check")),
+    )
+    return check, counts_as

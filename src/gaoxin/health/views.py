@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import User
@@ -24,6 +25,7 @@ from gaoxin.health.forms import (
     ApplyForm,
     BreakGlassForm,
     CancelForm,
+    CheckForm,
     ConditionForm,
     DeliveryForm,
     FollowUpForm,
@@ -107,6 +109,8 @@ def resident_detail(request: Request, pk: int) -> HttpResponse:
             "condition_form": ConditionForm(),
             "followup_form": FollowUpForm(initial={"visit_on": timezone.localdate()}),
             "followups": record.followups.all()[:12] if record else [],
+            "check_form": CheckForm(initial={"checked_on": timezone.localdate()}),
+            "elderly": queries.elderly_status(resident, record, timezone.localdate()),
             "measurement_form": MeasurementForm(initial={"taken_on": timezone.localdate()}),
             "history_form": HistoryForm(
                 initial={k: getattr(record, k) for k in HistoryForm.base_fields} if record else None
@@ -135,6 +139,7 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
         "measurement": MeasurementForm,
         "history": HistoryForm,
         "followup": FollowUpForm,
+        "check": CheckForm,
     }
     if record is None or part not in forms_by_part:
         raise Http404
@@ -152,6 +157,10 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
             services.add_condition(request.user, record, **form.cleaned_data)
         elif part == "measurement":
             services.add_measurement(request.user, record, **form.cleaned_data)
+        elif part == "check":
+            _check, counts_as = services.record_check(request.user, record, **form.cleaned_data)
+            messages.success(request, str(CHECK_MESSAGES[counts_as]))
+            return redirect("health:resident", pk=pk)
         elif part == "followup":
             f = services.record_followup(request.user, record, **form.cleaned_data)
             messages.success(request, _followup_message(f))
@@ -163,6 +172,17 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("health:resident", pk=pk)
+
+
+CHECK_MESSAGES = {
+    "counted": gettext_lazy("The elderly health check of the year is recorded."),
+    "duplicate": gettext_lazy(
+        "Recorded, but the year's check was already done: this one is flagged as a duplicate."
+    ),
+    "before_65": gettext_lazy(
+        "Recorded, before the 65th birthday: it is not the elderly health check of the year."
+    ),
+}
 
 
 def _followup_message(f: Any) -> str:
@@ -408,7 +428,7 @@ def kpis(request: Request) -> HttpResponse:
         "health/kpis.html",
         {
             "teams": queries.team_kpis(today),
-            "followup_kpis": queries.followup_kpis(today.year, services.followup_rules()),
+            "followup_kpis": queries.followup_kpis(today.year, services.followup_rules(), today),
             "streets": queries.street_kpis(today),
             "year": today.year,
             "pending": queries.pending_terminations(),
