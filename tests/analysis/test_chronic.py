@@ -165,3 +165,28 @@ def test_the_elderly_check_once_a_year_from_the_65th_birthday():
     assert elderly_check(dt.date(1962, 1, 1), [], 2026, today).state == CheckState.NOT_ELIGIBLE
     assert elderly_check(dt.date(1961, 12, 31), [], 2026, today).eligible_from == dt.date(2026, 12, 31)
     assert birthday(dt.date(1960, 2, 29), 65) == dt.date(2025, 2, 28)
+
+
+def test_the_child_schedule_windows_at_their_boundaries():
+    from gaoxin.analysis.followup import ScheduledVisit, VisitState, months_after, schedule
+
+    visits = [
+        ScheduledVisit("newborn", 0, 0, 7),
+        ScheduledVisit("month_1", 0, 28, 2),
+        ScheduledVisit("month_3", 3, 0, 30),
+    ]
+    birth = dt.date(2026, 1, 31)
+    items = {
+        i.code: i for i in schedule(birth, visits, {"newborn": dt.date(2026, 2, 7)}, dt.date(2026, 2, 28))
+    }
+    assert items["newborn"].state == VisitState.DONE and items["newborn"].due_by == dt.date(2026, 2, 7)
+    assert items["month_1"].due_from == dt.date(2026, 2, 28) and items["month_1"].state == VisitState.DUE
+    assert items["month_3"].due_from == dt.date(2026, 4, 30) and items["month_3"].state == VisitState.NOT_YET
+    late = {i.code: i for i in schedule(birth, visits, {"newborn": dt.date(2026, 2, 8)}, dt.date(2026, 3, 3))}
+    assert late["newborn"].state == VisitState.DONE_LATE
+    assert late["month_1"].state == VisitState.OVERDUE  # 28–30 days: 2 March was the last day
+    on_last = {i.code: i for i in schedule(birth, visits, {}, dt.date(2026, 3, 2))}
+    assert on_last["month_1"].state == VisitState.DUE
+    assert months_after(dt.date(2024, 2, 29), 12) == dt.date(2025, 2, 28)
+    with pytest.raises(AnalysisError):
+        schedule(birth, [ScheduledVisit("x", 0, 0, -1)], {}, birth)

@@ -201,3 +201,40 @@ def test_the_elderly_check_once_a_year_on_the_worklist_and_the_page(people, care
     )
     page = c.get(reverse("health:resident", args=[people["me"].pk])).content.decode()
     assert 'id="elderly-status"' in page  # shown once a check exists, even before 65
+
+
+def test_a_babys_schedule_on_the_worklist_and_its_page(people, care, client_of):  # type: ignore[no-untyped-def]
+    from gaoxin.health.choices import SignedVia
+    from gaoxin.health.models import ChildVisit
+    from gaoxin.places.models import Community
+    from tests.health.conftest import id_number
+
+    today = timezone.localdate()
+    born = today - dt.timedelta(days=100)
+    community = Community.objects.get(code="370871001001")
+    baby = services.register_resident(
+        None, id_number=id_number(f"{born:%Y%m%d}", "031"), name="小宝", community=community
+    )
+    services.create_record(None, baby, care["centre"])
+    services.sign_contract(
+        None, resident=baby, team=care["team_a"], package=care["basic"], via=SignedVia.DOCTOR
+    )
+    visits = services.child_visits()
+    rows = {
+        r["kind"]: r
+        for r in queries.followup_worklist(care["doctor"], today, visits=visits)
+        if r["kind"].startswith("child_")
+    }
+    # 100 days old: the 3-month visit is due; the one-month visit (28–30 days) was missed 70 days ago; the
+    # newborn visit, missed 93 days ago, has left the list
+    assert set(rows) == {"child_month_3", "child_month_1"}
+    assert rows["child_month_1"]["state"] == "overdue" and rows["child_month_1"]["days_over"] == 70
+    c = client_of(care["doctor"])
+    url = reverse("health:record_edit", args=[baby.pk, "child"])
+    assert c.post(url, {"code": "month_3", "visited_on": today.isoformat()}).status_code == 302
+    again = c.post(url, {"code": "month_3", "visited_on": today.isoformat()}, follow=True).content.decode()
+    assert "已记录过" in again and ChildVisit.objects.count() == 1
+    rows = [r["kind"] for r in queries.followup_worklist(care["doctor"], today, visits=visits)]
+    assert "child_month_3" not in rows and "child_month_1" in rows
+    page = c.get(reverse("health:resident", args=[baby.pk])).content.decode()
+    assert 'id="child-schedule"' in page and 'data-code="year_6"' in page

@@ -3,10 +3,13 @@ contracting (重点人群) and contract terms. Sources: 国家基本公共卫生
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from gaoxin.analysis.errors import AnalysisError
 
 PRIORITY_GROUPS = (
     "elderly",  # 65 and older (国家基本公共卫生服务规范 3rd ed.: 老年人健康管理)
@@ -121,3 +124,63 @@ def elderly_check(
         return ElderlyCheck(CheckState.DONE, start, counted[0], tuple(counted[1:]), early)
     state = CheckState.UPCOMING if start > today else CheckState.DUE
     return ElderlyCheck(state, start, None, (), early)
+
+
+@dataclass(frozen=True)
+class ScheduledVisit:
+    """A visit of a schedule: its code, and its window as an age (days after birth, or months: the day of
+    the month-birthday)."""
+
+    code: str
+    from_months: int
+    from_days: int
+    window_days: int
+
+
+class VisitState(StrEnum):
+    NOT_YET = "not_yet"  # its window has not begun
+    DUE = "due"  # within its window
+    OVERDUE = "overdue"  # the window has passed without the visit
+    DONE = "done"  # done within its window
+    DONE_LATE = "done_late"  # done after its window
+
+
+@dataclass(frozen=True)
+class ScheduleItem:
+    code: str
+    due_from: dt.date
+    due_by: dt.date
+    done_on: dt.date | None
+    state: VisitState
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when it has no such day)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def schedule(
+    birth: dt.date, visits: Iterable[ScheduledVisit], done: dict[str, dt.date], today: dt.date
+) -> list[ScheduleItem]:
+    """Each visit of a schedule for a person born on ``birth``: its window (from the age it is due to
+    ``window_days`` after; the last day included) and where it stands on ``today`` given the days the
+    visits were ``done`` (by code)."""
+    out = []
+    for v in visits:
+        if v.window_days < 0 or v.from_days < 0 or v.from_months < 0:
+            raise AnalysisError("schedule_window", "a visit window is negative", visit=v.code)
+        start = months_after(birth, v.from_months) + dt.timedelta(days=v.from_days)
+        end = start + dt.timedelta(days=v.window_days)
+        day = done.get(v.code)
+        if day is not None:
+            state = VisitState.DONE if day <= end else VisitState.DONE_LATE
+        elif today > end:
+            state = VisitState.OVERDUE
+        elif today >= start:
+            state = VisitState.DUE
+        else:
+            state = VisitState.NOT_YET
+        out.append(ScheduleItem(v.code, start, end, day, state))
+    return out

@@ -98,6 +98,9 @@ MESSAGES: dict[str, Promise] = {
     "chronic_rules": _("The follow-up thresholds of the standards file are not plausible."),
     "chronic_bp": _("Blood pressure needs both values, the systolic above the diastolic, in 40–300 mmHg."),
     "chronic_fpg": _("A diabetes follow-up needs the fasting glucose, 0.5–50 mmol/L."),
+    "schedule_window": _(
+        "A visit of the schedule has a negative window (%(visit)s); check the standards file."
+    ),
     # education planning (analysis.education)
     "edu_number": _("A count, coefficient or distance is not a finite number of at least zero."),
     "edu_count": _("A count (dwellings, pupils, classes, places) must be a whole number."),

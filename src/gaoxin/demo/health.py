@@ -348,4 +348,16 @@ def _followups(rng: random.Random, today: dt.date) -> int:
                 today=today,
             )
             made += 1
+    from gaoxin.analysis.followup import schedule
+
+    visits = services.child_visits()
+    for record in records.select_related("resident"):  # the 0–6 schedule: most visits done in their window
+        birth = record.resident.birth_date
+        if record.resident.age(today) > 6:
+            continue
+        for item in schedule(birth, visits, {}, today):
+            if item.due_by <= today and rng.random() < 0.85:
+                day = item.due_from + dt.timedelta(days=rng.randint(0, (item.due_by - item.due_from).days))
+                services.record_child_visit(None, record, code=item.code, visited_on=day, today=today)
+                made += 1
     return made

@@ -121,3 +121,21 @@ class SelfCare(models.TextChoices):
     MILD = "mild", _("mildly dependent (轻度依赖)")
     MODERATE = "moderate", _("moderately dependent (中度依赖)")
     UNABLE = "unable", _("unable to care for oneself (不能自理)")
+
+
+class ChildVisitCode(models.TextChoices):
+    """The visits of 0～6岁儿童健康管理 (their ages and windows: standards/child_visits_2017.toml)."""
+
+    NEWBORN = "newborn", _("newborn home visit")
+    MONTH_1 = "month_1", _("one month")
+    MONTH_3 = "month_3", _("3 months")
+    MONTH_6 = "month_6", _("6 months")
+    MONTH_8 = "month_8", _("8 months")
+    MONTH_12 = "month_12", _("12 months")
+    MONTH_18 = "month_18", _("18 months")
+    MONTH_24 = "month_24", _("24 months")
+    MONTH_30 = "month_30", _("30 months")
+    MONTH_36 = "month_36", _("36 months")
+    YEAR_4 = "year_4", _("4 years")
+    YEAR_5 = "year_5", _("5 years")
+    YEAR_6 = "year_6", _("6 years")

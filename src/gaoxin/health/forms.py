@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.forms import DateInput, set_choices
-from gaoxin.health.choices import CancelReason, FollowUpKind, FollowUpWay, SelfCare, Sex
+from gaoxin.health.choices import CancelReason, ChildVisitCode, FollowUpKind, FollowUpWay, SelfCare, Sex
 from gaoxin.health.models import Institution, ServicePackage, Team
 from gaoxin.places.models import Community
 
@@ -79,6 +79,12 @@ class FollowUpForm(forms.Form):
         label=_("Danger symptom (confusion, severe headache, vomiting, blurred vision, chest pain …)"),
         required=False,
     )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class ChildVisitForm(forms.Form):
+    code = forms.ChoiceField(label=_("Visit"), choices=ChildVisitCode.choices)
+    visited_on = forms.DateField(label=_("Visit date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 

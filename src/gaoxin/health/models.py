@@ -21,6 +21,7 @@ from gaoxin.common.models import TimeStamped
 from gaoxin.health.choices import (
     HOLDING,
     CancelReason,
+    ChildVisitCode,
     ContractStatus,
     FollowUpKind,
     FollowUpWay,
@@ -311,6 +312,36 @@ class HealthCheck(models.Model):
 
     def __str__(self) -> str:
         return "%s %s" % (self.record_id, self.checked_on)
+
+
+class ChildVisit(models.Model):
+    """A visit of the 0–6 child health schedule (0～6岁儿童健康管理), one per visit of the schedule."""
+
+    personal_data = True  # read through the audited pages only (common.admin)
+
+    record = models.ForeignKey(
+        HealthRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="child_visits"
+    )
+    code = models.CharField(_("visit"), max_length=12, choices=ChildVisitCode.choices)
+    visited_on = models.DateField(_("visit date"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("doctor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("child health visit")
+        verbose_name_plural = _("child health visits")
+        ordering = ["visited_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["record", "code"], name="health_child_visit_once")]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.record_id, self.code)
 
 
 class Team(TimeStamped):

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis import chronic
-from gaoxin.analysis.followup import CheckState, elderly_check, fulfilment, priority_groups
+from gaoxin.analysis.followup import (
+    CheckState,
+    ScheduledVisit,
+    VisitState,
+    elderly_check,
+    fulfilment,
+    priority_groups,
+    schedule,
+)
 from gaoxin.analysis.identifiers import IdentifierError, parse_id_number
 from gaoxin.common import audit, crypto
 from gaoxin.common.http import page_of
@@ -25,6 +33,7 @@ from gaoxin.health.choices import (
     FACE_TO_FACE,
     HOLDING,
     PRIORITY_GROUP_LABELS,
+    ChildVisitCode,
     ContractStatus,
     FollowUpKind,
     RecordStatus,
@@ -355,13 +364,44 @@ _STATE_ORDER = {"overdue": 0, "due_soon": 1, "due_year": 2, "not_due": 3}
 _ELDERLY_LABEL = gettext_lazy("elderly health check")
 
 
+def _child_rows(
+    resident: Resident, record: HealthRecord, today: dt.date, visits: list[ScheduledVisit]
+) -> list[dict[str, Any]]:
+    """The child's schedule visits due now, and those missed within the last 90 days."""
+    done = {v.code: v.visited_on for v in record.child_visits.all()}
+    rows = []
+    for item in schedule(resident.birth_date, visits, done, today):
+        missed = item.state == VisitState.OVERDUE and (today - item.due_by).days <= 90
+        if item.state == VisitState.DUE or missed:
+            rows.append(
+                {
+                    "resident": resident,
+                    "record": record,
+                    "kind": "child_" + item.code,
+                    "kind_label": ChildVisitCode(item.code).label,
+                    "last": None,
+                    "due_on": item.due_by,
+                    "state": "overdue" if missed else "due_soon",
+                    "days_over": (today - item.due_by).days if missed else 0,
+                    "year_visits": 0,
+                    "eligible_from": item.due_from,
+                }
+            )
+    return rows
+
+
 def followup_worklist(
-    actor: User, today: dt.date, *, request: HttpRequest | None = None
+    actor: User,
+    today: dt.date,
+    *,
+    visits: list[ScheduledVisit] | None = None,
+    request: HttpRequest | None = None,
 ) -> list[dict[str, Any]]:
     """The follow-ups due of the patients in the actor's care (not those opened in an emergency): one row
     per patient and disease, overdue first, then due within the week; a patient never followed up is due
     today. The listing is audited."""
     access.require_staff_of_care(actor)
+    visits = visits or []
     residents = (
         access.care_residents(actor, emergency=False)
         .select_related("community")
@@ -371,6 +411,7 @@ def followup_worklist(
                 queryset=HealthRecord.objects.exclude(status=RecordStatus.CANCELLED).prefetch_related(
                     "conditions",
                     "checks",
+                    "child_visits",
                     Prefetch("followups", queryset=FollowUp.objects.order_by("visit_on", "pk")),
                 ),
                 to_attr="live_records",
@@ -398,6 +439,8 @@ def followup_worklist(
                         "eligible_from": check.eligible_from,
                     }
                 )
+            if resident.age(today) <= 6:
+                rows += _child_rows(resident, record, today, visits)
             followups = list(record.followups.all())
             for kind in chronic_kinds([c.icd10 for c in record.conditions.all()]):
                 mine = [f for f in followups if f.kind == kind]
@@ -493,3 +536,16 @@ def elderly_status(resident: Resident, record: HealthRecord | None, today: dt.da
             for c in checks
         ],
     }
+
+
+def child_schedule(
+    resident: Resident, record: HealthRecord | None, visits: list[ScheduledVisit], today: dt.date
+) -> list[Any]:
+    """The 0–6 child's schedule with each visit's window and state (empty past 7 years of age)."""
+    if resident.age(today) > 6 or record is None:
+        return []
+    done = {v.code: v.visited_on for v in record.child_visits.all()}
+    return [
+        {"item": item, "label": ChildVisitCode(item.code).label}
+        for item in schedule(resident.birth_date, visits, done, today)
+    ]

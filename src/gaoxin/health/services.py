@@ -20,7 +20,7 @@ from gaoxin.accounts.models import User
 from gaoxin.analysis import chronic
 from gaoxin.analysis.dates import term_end
 from gaoxin.analysis.errors import AnalysisError
-from gaoxin.analysis.followup import elderly_check, fulfilment
+from gaoxin.analysis.followup import ScheduledVisit, elderly_check, fulfilment
 from gaoxin.analysis.identifiers import (
     IdentifierError,
     IdNumber,
@@ -42,6 +42,7 @@ from gaoxin.health.choices import (
     SignedVia,
 )
 from gaoxin.health.models import (
+    ChildVisit,
     Condition,
     Contract,
     EmergencyAccess,
@@ -784,3 +785,44 @@ def record_check(
         detail=audit.note(gettext_noop("elderly health check")),
     )
     return check, counts_as
+
+
+def child_visits() -> list[ScheduledVisit]:
+    """The 0–6 child visit schedule in force (standards/child_visits_<edition>.toml)."""
+    edition = getattr(settings, "GAOXIN_FOLLOWUP_EDITION", "2017")
+    t = standards.load(f"child_visits_{edition}")
+    return [
+        ScheduledVisit(v["code"], int(v["months"]), int(v["days"]), int(v["window_days"])) for v in t["visit"]
+    ]
+
+
+@transaction.atomic
+def record_child_visit(
+    actor: User | None,
+    record: HealthRecord,
+    *,
+    code: str,
+    visited_on: dt.date,
+    note: str = "",
+    today: dt.date | None = None,
+) -> ChildVisit:
+    """Record a visit of the child schedule (once each)."""
+    access.require_care_of(actor, record.resident)
+    access.require_more_than_emergency(actor, record.resident)
+    today = today or timezone.localdate()
+    if visited_on > today or visited_on < record.resident.birth_date:
+        raise HealthError(_("A visit is dated between the birth and today."))
+    if record.child_visits.filter(code=code).exists():
+        raise HealthError(_("This visit of the schedule is already recorded."))
+    visit = ChildVisit.objects.create(
+        record=record, code=code, visited_on=visited_on, note=note, doctor=actor
+    )
+    audit.record(
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(gettext_noop("child health visit")),
+    )
+    return visit

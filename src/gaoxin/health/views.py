@@ -26,6 +26,7 @@ from gaoxin.health.forms import (
     BreakGlassForm,
     CancelForm,
     CheckForm,
+    ChildVisitForm,
     ConditionForm,
     DeliveryForm,
     FollowUpForm,
@@ -110,6 +111,10 @@ def resident_detail(request: Request, pk: int) -> HttpResponse:
             "followup_form": FollowUpForm(initial={"visit_on": timezone.localdate()}),
             "followups": record.followups.all()[:12] if record else [],
             "check_form": CheckForm(initial={"checked_on": timezone.localdate()}),
+            "child_form": ChildVisitForm(initial={"visited_on": timezone.localdate()}),
+            "child_schedule": queries.child_schedule(
+                resident, record, services.child_visits(), timezone.localdate()
+            ),
             "elderly": queries.elderly_status(resident, record, timezone.localdate()),
             "measurement_form": MeasurementForm(initial={"taken_on": timezone.localdate()}),
             "history_form": HistoryForm(
@@ -140,6 +145,7 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
         "history": HistoryForm,
         "followup": FollowUpForm,
         "check": CheckForm,
+        "child": ChildVisitForm,
     }
     if record is None or part not in forms_by_part:
         raise Http404
@@ -157,6 +163,8 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
             services.add_condition(request.user, record, **form.cleaned_data)
         elif part == "measurement":
             services.add_measurement(request.user, record, **form.cleaned_data)
+        elif part == "child":
+            services.record_child_visit(request.user, record, **form.cleaned_data)
         elif part == "check":
             _check, counts_as = services.record_check(request.user, record, **form.cleaned_data)
             messages.success(request, str(CHECK_MESSAGES[counts_as]))
@@ -199,7 +207,7 @@ def _followup_message(f: Any) -> str:
 def followups(request: Request) -> HttpResponse:
     """The team's worklist: the follow-ups of hypertension and diabetes patients overdue and due."""
     today = timezone.localdate()
-    rows = queries.followup_worklist(request.user, today, request=request)
+    rows = queries.followup_worklist(request.user, today, visits=services.child_visits(), request=request)
     return render(
         request,
         "health/followups.html",
