@@ -9,6 +9,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gaoxin.education import queries, services
 from gaoxin.education.models import Catchment, CatchmentPlan
@@ -16,6 +17,7 @@ from gaoxin.places.models import Facility, ResidentialArea
 from tests.education.conftest import TODAY, day, make_development
 
 pytestmark = pytest.mark.django_db
+YEAR = timezone.localdate().year  # the forms and the API plan from this year on
 
 
 def test_housing_delivered_next_year_adds_its_children_there(edu):  # type: ignore[no-untyped-def]
@@ -56,7 +58,7 @@ def test_places_short_per_school_and_year(edu, client_of):  # type: ignore[no-un
 
 def _compute(client, **form):  # type: ignore[no-untyped-def]
     answer = client.post(
-        reverse("education:catchments"), {"level": "primary", "year": 2026, "objective": "total", **form}
+        reverse("education:catchments"), {"level": "primary", "year": YEAR, "objective": "total", **form}
     )
     assert answer.status_code == 302 and answer["Location"].startswith("/jobs/"), answer.content[:500]
     job = client.get(answer["Location"].rstrip("/") + "/status.json").json()
@@ -123,7 +125,7 @@ def test_the_catchment_form_and_api_refuse_bad_input(edu, client_of, planner):  
     c = client_of(planner)
     for bad in ({"year": 2040}, {"year": "x"}, {"level": "senior"}, {"objective": "fastest"}):
         answer = c.post(
-            reverse("education:catchments"), {"level": "primary", "year": 2026, "objective": "total", **bad}
+            reverse("education:catchments"), {"level": "primary", "year": YEAR, "objective": "total", **bad}
         )
         assert answer.status_code == 200 and CatchmentPlan.objects.count() == 0
     assert (
@@ -135,12 +137,18 @@ def test_the_catchment_form_and_api_refuse_bad_input(edu, client_of, planner):  
         == 422
     )
     answer = c.post(
-        "/api/education/catchments", {"year": 2027, "objective": "longest"}, content_type="application/json"
+        "/api/education/catchments",
+        {"year": YEAR + 1, "objective": "longest"},
+        content_type="application/json",
     )
     assert answer.status_code == 202
     plan_id = c.get(answer.json()["status_url"]).json()["result"]["plan"]
     got = c.get(f"/api/education/catchments/{plan_id}").json()
-    assert got["year"] == 2027 and len(got["rows"]) == 2
+    assert got["year"] == YEAR + 1 and len(got["rows"]) == 2
+    default = c.post("/api/education/catchments", {}, content_type="application/json")
+    assert default.status_code == 202  # this year, the least total walk
+    plan_id = c.get(default.json()["status_url"]).json()["result"]["plan"]
+    assert CatchmentPlan.objects.get(pk=plan_id).year == YEAR
     assert (
         client_of(edu["leader"])
         .post("/api/education/catchments", {}, content_type="application/json")
@@ -153,7 +161,7 @@ def test_a_new_school_is_proposed_where_places_run_short(edu, client_of, planner
     Facility.objects.filter(pk=edu["dz_school"].pk).update(capacity=100)
     c = client_of(planner)
     answer = c.post(
-        reverse("education:siting"), {"level": "primary", "year": 2027, "sites": 1, "places": 600}
+        reverse("education:siting"), {"level": "primary", "year": YEAR + 1, "sites": 1, "places": 600}
     )
     assert answer.status_code == 302
     job = c.get(answer["Location"].rstrip("/") + "/status.json").json()
@@ -168,7 +176,7 @@ def test_a_new_school_is_proposed_where_places_run_short(edu, client_of, planner
     # leaders read; proposing is for planners
     assert (
         client_of(edu["leader"])
-        .post(reverse("education:siting"), {"level": "primary", "year": 2027, "sites": 1, "places": 600})
+        .post(reverse("education:siting"), {"level": "primary", "year": YEAR + 1, "sites": 1, "places": 600})
         .status_code
         == 403
     )

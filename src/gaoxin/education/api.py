@@ -194,7 +194,7 @@ def get_plan(request: Request, plan_id: Id) -> dict[str, Any]:
 
 class CatchmentIn(StrictIn):
     level: Literal["kindergarten", "primary", "middle"] = "primary"
-    year: Annotated[int, Field(ge=2000, le=2100)] = 2026
+    year: Annotated[int | None, Field(ge=2000, le=2100)] = None  # this year when not given
     objective: Literal["total", "longest"] = "total"
     name: Annotated[str, Field(max_length=120)] = ""
 
@@ -206,11 +206,11 @@ def compute(request: Request, payload: CatchmentIn) -> Any:
     access.require_plan(request.user)
     today = timezone.localdate()
     last = today.year + queries.profile(request.zone).forecast_years
-    if not today.year <= payload.year <= last:
+    year = today.year if payload.year is None else payload.year
+    if not today.year <= year <= last:
         return Status(400, {"error": "refused", "detail": f"year must be {today.year}..{last}"})
+    query = {k: str(v) for k, v in payload.dict().items()} | {"year": str(year)}
     job = jobs.submit(
-        "education.catchments",
-        actor=request.user,
-        params={"zone": request.zone.pk, "query": {k: str(v) for k, v in payload.dict().items()}},
+        "education.catchments", actor=request.user, params={"zone": request.zone.pk, "query": query}
     )
     return Status(202, jobs.state(job))
