@@ -468,3 +468,30 @@ def test_pairs_from_lists_and_bad_pairs_are_the_cores_errors():
     ):
         with pytest.raises(AnalysisError):
             mclp(bad, n_demand=2, n_sites=2, radius_m=300, p=1)
+
+
+def test_a_time_limit_returns_the_best_found_with_its_gap_or_the_optimum():
+    import math
+
+    from gaoxin.analysis import siting
+
+    rng = np.random.default_rng(11)
+    n_d, n_s = 400, 600
+    d = rng.uniform(0, 8000, (n_d, 2))
+    s = rng.uniform(0, 8000, (n_s, 2))
+    cost = np.hypot(d[:, None, 0] - s[None, :, 0], d[:, None, 1] - s[None, :, 1])
+    i, j = np.nonzero(cost <= 900)
+    pairs = siting.Pairs(demand=i.astype(np.int64), site=j.astype(np.int64), distance_m=cost[i, j])
+    w = rng.integers(1, 500, n_d).astype(float)
+    with siting.time_limit(0.05):
+        r = siting.mclp(pairs, n_demand=n_d, n_sites=n_s, radius_m=900, p=12, weights=w)
+    assert r.chosen.size <= 12
+    if r.status == "time_limit":
+        assert r.gap is not None and r.gap >= 0 and math.isfinite(r.gap)
+    else:
+        assert r.status == "optimal" and r.gap is None
+    full = siting.mclp(pairs, n_demand=n_d, n_sites=n_s, radius_m=900, p=12, weights=w)
+    assert full.status == "optimal" and full.gap is None and full.objective >= r.objective - 1e-6
+    with pytest.raises(AnalysisError):
+        with siting.time_limit(0):
+            pass

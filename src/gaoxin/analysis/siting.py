@@ -16,8 +16,14 @@ against the budget. Constraint matrices are built directly as sparse arrays.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -73,7 +79,8 @@ class SitingResult:
     assigned: NDArray[np.int64]
     objective: float
     covered_weight: float
-    status: str
+    status: str  # "optimal", or "time_limit": the solver's limit stopped the search (see ``gap``)
+    gap: float | None = None  # the relative gap of the solution returned when the time limit stopped it
 
 
 def _whole(value: Any, name: str) -> int:
@@ -220,14 +227,58 @@ def _total_distance(pairs: Pairs, assigned: NDArray[np.int64], w: NDArray[np.flo
     return float((w[served] * best[idx]).sum())
 
 
+_TIME_LIMIT: ContextVar[float | None] = ContextVar("siting_time_limit", default=None)
+_GAPS: ContextVar[list[float] | None] = ContextVar("siting_gaps", default=None)
+P = ParamSpec("P")
+R = TypeVar("R", bound=SitingResult)
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Within the block each solve stops after ``seconds`` and the model returns its best solution with
+    ``status="time_limit"`` and the gap (None: no limit)."""
+    if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+        raise AnalysisError("time_limit", "a time limit is a positive number of seconds")
+    token = _TIME_LIMIT.set(seconds)
+    try:
+        yield
+    finally:
+        _TIME_LIMIT.reset(token)
+
+
+def _limited(fn: Callable[P, R]) -> Callable[P, R]:
+    """A model whose solves may stop at the time limit: its result says so, with the largest gap."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        gaps: list[float] = []
+        token = _GAPS.set(gaps)
+        try:
+            result = fn(*args, **kwargs)
+        finally:
+            _GAPS.reset(token)
+        return dataclasses.replace(result, status="time_limit", gap=max(gaps)) if gaps else result
+
+    return wrapper
+
+
 def _solve(
     c: NDArray[np.float64],
     integrality: NDArray[np.int64],
     bounds: Bounds,
     constraints: list[LinearConstraint],
 ) -> NDArray[np.float64]:
-    res = milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options={"disp": False})
+    limit = _TIME_LIMIT.get()
+    options: dict[str, Any] = {"disp": False} if limit is None else {"disp": False, "time_limit": limit}
+    res = milp(c, integrality=integrality, bounds=bounds, constraints=constraints, options=options)
+    if res.status == 1 and res.x is not None:  # the time limit: the best solution found, and its gap
+        gaps = _GAPS.get()
+        if gaps is not None:
+            gaps.append(float(getattr(res, "mip_gap", 0.0) or 0.0))
+        return np.asarray(res.x)
     if res.status != 0 or res.x is None:
+        if res.status == 1:
+            raise AnalysisError("siting_time", "the time limit stopped the solver before any solution")
         raise AnalysisError("solver", f"the solver did not find an optimal solution: {res.message}")
     return np.asarray(res.x)
 
@@ -272,6 +323,7 @@ def _reduce_set_cover(
         rows, cols = rows[~drop_rows], cols[~drop_cols]
 
 
+@_limited
 def lscp(
     pairs: Pairs,
     *,
@@ -319,6 +371,7 @@ def lscp(
     )
 
 
+@_limited
 def mclp(
     pairs: Pairs,
     *,
@@ -532,6 +585,7 @@ def _reduced_cost_fixed(
     return Pairs(demand=pairs.demand[keep], site=pairs.site[keep], distance_m=pairs.distance_m[keep])
 
 
+@_limited
 def p_median(
     pairs: Pairs,
     *,
@@ -633,6 +687,7 @@ class CapacitatedResult(SitingResult):
     share: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
 
 
+@_limited
 def capacitated_mclp(
     pairs: Pairs,
     *,
@@ -846,6 +901,7 @@ def _capacitated_result(
     )
 
 
+@_limited
 def capacitated_lscp(
     pairs: Pairs,
     *,
@@ -882,6 +938,7 @@ def capacitated_lscp(
     )
 
 
+@_limited
 def capacitated_p_median(
     pairs: Pairs,
     *,

@@ -94,6 +94,9 @@ MESSAGES: dict[str, Promise] = {
     "case_limit": _("A time limit is a positive number of hours."),
     "case_rating": _("A rating is 1 to 5."),
     "plans_month": _("Not a month (write 2026-11 or 2026年11月): %(text)s"),
+    "siting_time": _(
+        "The time limit stopped the solver before it found any solution; try a smaller area or fewer sites."
+    ),
     # chronic-disease follow-up (analysis.chronic)
     "chronic_rules": _("The follow-up thresholds of the standards file are not plausible."),
     "chronic_bp": _("Blood pressure needs both values, the systolic above the diastolic, in 40–300 mmHg."),
@@ -118,6 +121,7 @@ MESSAGES: dict[str, Promise] = {
 # a person sees one general message and the code, never the English text.
 INTERNAL = frozenset(
     {
+        "time_limit",
         "chronic_history",
         "edu_shape",
         "shape",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from gaoxin.analysis import access as engine
@@ -235,6 +236,34 @@ def propose(
     candidate_list: CandidateList | None = None,
     candidate_spacing_m: float = 100.0,
 ) -> dict[str, Any]:
+    """:func:`_propose` within the installation's solver time limit (settings.GAOXIN_SITING_TIME_LIMIT_S):
+    a search it stops returns its best sites, the result's ``solver_gap`` saying how close to the best."""
+    with siting.time_limit(settings.GAOXIN_SITING_TIME_LIMIT_S):
+        return _propose(
+            item,
+            areas,
+            existing,
+            network,
+            p=p,
+            capacity_per_site=capacity_per_site,
+            median=median,
+            candidate_list=candidate_list,
+            candidate_spacing_m=candidate_spacing_m,
+        )
+
+
+def _propose(
+    item: ProfileItem,
+    areas: list[ResidentialArea],
+    existing: list[Facility],
+    network: Network,
+    *,
+    p: int | None,
+    capacity_per_site: float | None = None,
+    median: bool = False,
+    candidate_list: CandidateList | None = None,
+    candidate_spacing_m: float = 100.0,
+) -> dict[str, Any]:
     """Where to build next, on arrays: the ``p`` best new sites (MCLP) for a profile item, or the fewest
     that reach everyone (LSCP, ``p`` None), for the demand of ``areas`` (the item's demand group; all
     residents when it has none), walking from the areas' gates. Candidates: street-network nodes near
@@ -337,6 +366,7 @@ def propose(
         "item": item,
         "group": group,
         "proposals": proposals,
+        "solver_gap": result.gap,
         "total_weight": float(weights.sum()),
         "covered_after": round(result.covered_weight, 1),
         "existing": len(existing),
@@ -519,6 +549,7 @@ def _median_proposal(
         "walk_before_m": round(today.objective / today.covered_weight) if today.covered_weight else None,
         "walk_after_m": round(result.objective / (result.covered_weight or 1.0)),
         "reach_m": round(unserved_m),
+        "solver_gap": max((g for g in (today.gap, result.gap) if g is not None), default=None),
         "existing": n_existing,
         "candidates": n_new,
         "candidate_list": cands.list_name,

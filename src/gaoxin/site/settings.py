@@ -244,6 +244,8 @@ STATICFILES_DIRS = [_package_static("leaflet")]
 GAOXIN_MAP_TILE_URL = env_str("GAOXIN_MAP_TILE_URL", "")
 GAOXIN_MAP_TILE_ATTRIBUTION = env_str("GAOXIN_MAP_TILE_ATTRIBUTION", "")
 # Largest file accepted by the import page, in bytes.
+# Each solve of a siting model stops after this many seconds and returns its best solution with its gap.
+GAOXIN_SITING_TIME_LIMIT_S = env_int("GAOXIN_SITING_TIME_LIMIT_S", 120, minimum=1)
 GAOXIN_IMPORT_MAX_BYTES = env_int("GAOXIN_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 GAOXIN_ATTACHMENT_MAX_BYTES = env_int("GAOXIN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = GAOXIN_IMPORT_MAX_BYTES + 1024 * 1024
