@@ -238,3 +238,19 @@ def test_a_babys_schedule_on_the_worklist_and_its_page(people, care, client_of):
     assert "child_month_3" not in rows and "child_month_1" in rows
     page = c.get(reverse("health:resident", args=[baby.pk])).content.decode()
     assert 'id="child-schedule"' in page and 'data-code="year_6"' in page
+
+
+def test_the_worklist_sorts_by_name_kind_or_due_day(patient, care, client_of):  # type: ignore[no-untyped-def]
+    services.add_condition(None, patient["record"], icd10="E11", name="2型糖尿病", diagnosed_on=None)
+    today = timezone.localdate()
+    services.record_followup(
+        care["doctor"], patient["record"], kind="hypertension", visit_on=today - dt.timedelta(days=120),
+        way="clinic", sbp=130, dbp=80,
+    )  # fmt: skip
+    by_due = queries.followup_worklist(care["doctor"], today)
+    assert [r["kind"] for r in by_due] == ["hypertension", "diabetes"]  # overdue first
+    by_kind = queries.followup_worklist(care["doctor"], today, order="kind")
+    assert [str(r["kind_label"]) for r in by_kind] == sorted(str(r["kind_label"]) for r in by_due)
+    c = client_of(care["doctor"])
+    assert c.get(reverse("health:followups"), {"sort": "name"}).context["order"] == "name"
+    assert c.get(reverse("health:followups"), {"sort": "<script>"}).context["order"] == "due"

@@ -395,11 +395,13 @@ def followup_worklist(
     today: dt.date,
     *,
     visits: list[ScheduledVisit] | None = None,
+    order: str = "due",
     request: HttpRequest | None = None,
 ) -> list[dict[str, Any]]:
     """The follow-ups due of the patients in the actor's care (not those opened in an emergency): one row
     per patient and disease, overdue first, then due within the week; a patient never followed up is due
-    today. The listing is audited."""
+    today (``order`` "name" or "kind" sorts by the resident's name or by the kind of visit instead). The
+    listing is audited."""
     access.require_staff_of_care(actor)
     visits = visits or []
     residents = (
@@ -463,6 +465,10 @@ def followup_worklist(
                     }
                 )
     rows.sort(key=lambda r: (_STATE_ORDER[r["state"]], r["due_on"], r["resident"].name))
+    if order == "name":
+        rows.sort(key=lambda r: (r["resident"].name, r["resident"].pk))
+    elif order == "kind":
+        rows.sort(key=lambda r: str(r["kind_label"]))
     audit.record(
         actor, "list", "resident", "", detail=audit.note(gettext_noop("follow-ups due")), request=request
     )

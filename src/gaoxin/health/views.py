@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import User
+from gaoxin.common.forms import ChoiceForm
 from gaoxin.common.http import page_of, querystring_without_page
 from gaoxin.health import access, queries, services
 from gaoxin.health.choices import SignedVia
@@ -207,7 +208,10 @@ def _followup_message(f: Any) -> str:
 def followups(request: Request) -> HttpResponse:
     """The team's worklist: the follow-ups of hypertension and diabetes patients overdue and due."""
     today = timezone.localdate()
-    rows = queries.followup_worklist(request.user, today, visits=services.child_visits(), request=request)
+    order = ChoiceForm(request.GET, name="sort", allowed=("due", "name", "kind")).chosen() or "due"
+    rows = queries.followup_worklist(
+        request.user, today, visits=services.child_visits(), order=order, request=request
+    )
     return render(
         request,
         "health/followups.html",
@@ -217,6 +221,7 @@ def followups(request: Request) -> HttpResponse:
             "overdue": sum(1 for r in rows if r["state"] == "overdue"),
             "due_soon": sum(1 for r in rows if r["state"] == "due_soon"),
             "team": _my_team(request.user),
+            "order": order,
         },
     )
 
