@@ -24,7 +24,7 @@ from django.http import Http404
 
 from gaoxin.accounts.models import User
 from gaoxin.education.choices import FACILITY_TYPE, Level
-from gaoxin.education.models import CatchmentPlan, Development, Kindergarten
+from gaoxin.education.models import CatchmentPlan, Development, Kindergarten, Phase
 from gaoxin.places.models import Facility, Zone
 
 
@@ -89,6 +89,17 @@ def developments(user: User | None, zone: Zone) -> QuerySet[Development]:
 
 def development_for(user: User | None, zone: Zone, pk: int) -> Development:
     found = developments(user, zone).filter(pk=pk).select_related("street", "kindergarten", "area").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def phase_for(user: User | None, zone: Zone, pk: int) -> Phase:
+    found = (
+        Phase.objects.filter(pk=pk, development__in=developments(user, zone))
+        .select_related("development")
+        .first()
+    )
     if found is None:
         raise Http404
     return found

@@ -11,22 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.forms import DateInput, UploadField, limit_choices
 from gaoxin.education.choices import KindergartenStatus, Level, Objective
+from gaoxin.education.datasets import KINDERGARTEN_DATES
 from gaoxin.education.models import YEAR_VALIDATORS, Development, Kindergarten, Phase, SchoolRecord
 from gaoxin.places.models import Facility, ResidentialArea, Street
 
-DATE_WIDGETS = {
-    name: DateInput()
-    for name in (
-        "permit_on",
-        "start_planned",
-        "started_on",
-        "acceptance_planned",
-        "accepted_on",
-        "delivery_planned",
-        "delivered_on",
-        "transferred_on",
-    )
-}
+DATE_WIDGETS = {name: DateInput() for name in KINDERGARTEN_DATES}
 
 
 def _ordered(cleaned: dict[str, Any], pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:

@@ -77,13 +77,9 @@ class DevRow:
     phases: list[dict[str, Any]] = field(default_factory=list)
 
 
-class DevelopmentImporter(Importer):
-    kind = DEVELOPMENTS
-    formats = ("xlsx", "csv")
-    columns = DEVELOPMENT_COLUMNS
-
-    def label(self) -> str:
-        return _("Housing developments and their phases")
+class ZoneImporter(Importer):
+    """An education registry: imported by whoever manages the registries, into the zone of the request
+    (``options["zone_id"]``)."""
 
     def allowed(self, actor: Any) -> bool:
         return access.can_manage(actor)
@@ -91,16 +87,32 @@ class DevelopmentImporter(Importer):
     def manages(self, actor: Any) -> bool:
         return access.can_manage(actor)
 
-    def check(self, rows: list[Row], *, actor: Any, options: dict[str, Any]) -> Checked:
+    def begin(
+        self, rows: list[Row], options: dict[str, Any]
+    ) -> tuple[Zone | None, dict[str, str], list[Problem]]:
+        """The zone, the columns found and the problems of the file as a whole (no rows, a missing column,
+        no zone)."""
         if not rows:
-            return Checked(problems=[Problem(0, "file", _("The file has no rows."))])
+            return None, {}, [Problem(0, "file", _("The file has no rows."))]
         zone = _zone(options)
         hmap, problems = header_map(self.columns, rows[0].cells)
         if zone is None:
             problems.append(Problem(0, "zone", _("No zone is loaded.")))
-        if problems:
+        return zone, hmap, problems
+
+
+class DevelopmentImporter(ZoneImporter):
+    kind = DEVELOPMENTS
+    formats = ("xlsx", "csv")
+    columns = DEVELOPMENT_COLUMNS
+
+    def label(self) -> str:
+        return _("Housing developments and their phases")
+
+    def check(self, rows: list[Row], *, actor: Any, options: dict[str, Any]) -> Checked:
+        zone, hmap, problems = self.begin(rows, options)
+        if zone is None or problems:
             return Checked(problems=problems)
-        assert zone is not None
         geo = GeoFrame(boundary=zone.boundary, zone_label=zone.name)
         streets = _streets(zone)
         kgs = {k.code: k for k in Kindergarten.objects.filter(zone=zone)}
@@ -179,7 +191,7 @@ class DevelopmentImporter(Importer):
         return {"phases_written": written}
 
 
-class KindergartenImporter(Importer):
+class KindergartenImporter(ZoneImporter):
     kind = KINDERGARTENS
     formats = ("xlsx", "csv")
     columns = KINDERGARTEN_COLUMNS
@@ -187,22 +199,10 @@ class KindergartenImporter(Importer):
     def label(self) -> str:
         return _("Housing kindergartens (一园一案)")
 
-    def allowed(self, actor: Any) -> bool:
-        return access.can_manage(actor)
-
-    def manages(self, actor: Any) -> bool:
-        return access.can_manage(actor)
-
     def check(self, rows: list[Row], *, actor: Any, options: dict[str, Any]) -> Checked:
-        if not rows:
-            return Checked(problems=[Problem(0, "file", _("The file has no rows."))])
-        zone = _zone(options)
-        hmap, problems = header_map(self.columns, rows[0].cells)
-        if zone is None:
-            problems.append(Problem(0, "zone", _("No zone is loaded.")))
-        if problems:
+        zone, hmap, problems = self.begin(rows, options)
+        if zone is None or problems:
             return Checked(problems=problems)
-        assert zone is not None
         geo = GeoFrame(boundary=zone.boundary, zone_label=zone.name)
         streets = _streets(zone)
         parsed = []
@@ -252,7 +252,7 @@ class KindergartenImporter(Importer):
         return {"kindergartens_written": len(checked.rows)}
 
 
-class BirthImporter(Importer):
+class BirthImporter(ZoneImporter):
     """A register of children's birth dates per residential area (no names), counted by school age on the
     zone's cut-off day of the school year ``options["year"]``."""
 
@@ -263,25 +263,13 @@ class BirthImporter(Importer):
     def label(self) -> str:
         return _("Children's birth dates by residential area")
 
-    def allowed(self, actor: Any) -> bool:
-        return access.can_manage(actor)
-
-    def manages(self, actor: Any) -> bool:
-        return access.can_manage(actor)
-
     def check(self, rows: list[Row], *, actor: Any, options: dict[str, Any]) -> Checked:
-        if not rows:
-            return Checked(problems=[Problem(0, "file", _("The file has no rows."))])
-        zone = _zone(options)
+        zone, hmap, problems = self.begin(rows, options)
         year = options.get("year")
-        hmap, problems = header_map(self.columns, rows[0].cells)
-        if zone is None:
-            problems.append(Problem(0, "zone", _("No zone is loaded.")))
         if not isinstance(year, int) or not 2000 <= year <= 2100:
             problems.append(Problem(0, "year", _("Choose the school year the register counts for.")))
-        if problems:
+        if zone is None or problems or not isinstance(year, int):
             return Checked(problems=problems)
-        assert zone is not None and isinstance(year, int)
         profile = Profile.objects.filter(zone=zone).first()
         cutoff = (profile.cutoff_month, profile.cutoff_day) if profile else (8, 31)
         areas = {a.code: a.pk for a in ResidentialArea.objects.filter(street__zone=zone)}

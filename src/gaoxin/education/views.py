@@ -3,6 +3,7 @@ for a change, then render. Every object is loaded through its gate in access.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +36,7 @@ from gaoxin.education.forms import (
     SitingForm,
 )
 from gaoxin.education.imports import BIRTHS, DEVELOPMENTS, KINDERGARTENS
-from gaoxin.education.models import Development, Kindergarten, Phase
+from gaoxin.education.models import Development, Kindergarten
 from gaoxin.places.web import Request
 
 
@@ -147,43 +148,49 @@ def development(request: Request, pk: int) -> HttpResponse:
     )
 
 
+def _edit(
+    request: Request, form: Any, save: Any, done: str, to: Callable[[Any], HttpResponse], title: str
+) -> HttpResponse:
+    """The edit page of one record: the form; on a valid POST the service saves it (a refusal is shown
+    on the form), then ``to(saved)``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(request.user, request.zone, form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return to(saved)
+    return render(request, "education/form.html", {"form": form, "title": title, "back": "education:ledger"})
+
+
 @login_required
 def development_edit(request: Request, pk: int | None = None) -> HttpResponse:
     access.require_manage(request.user)
     dev = access.development_for(request.user, request.zone, pk) if pk else Development(zone=request.zone)
     form = DevelopmentForm(request.POST or None, instance=dev, zone=request.zone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_development(request.user, request.zone, form.save(commit=False))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The development was saved."))
-            return redirect("education:development", pk=saved.pk)
-    return render(
+    return _edit(
         request,
-        "education/form.html",
-        {"form": form, "title": dev.name or _("New development"), "back": "education:ledger"},
+        form,
+        services.save_development,
+        _("The development was saved."),
+        lambda saved: redirect("education:development", pk=saved.pk),
+        dev.name or _("New development"),
     )
 
 
 @login_required
 def phase_edit(request: Request, pk: int) -> HttpResponse:
     access.require_manage(request.user)
-    phase = Phase.objects.filter(pk=pk, development__zone=request.zone).select_related("development").first()
-    if phase is None:
-        raise Http404
+    phase = access.phase_for(request.user, request.zone, pk)
     form = PhaseForm(request.POST or None, instance=phase, development=phase.development)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_phase(request.user, request.zone, form.save(commit=False))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The phase was saved."))
-            return redirect("education:development", pk=phase.development_id)
-    return render(
-        request, "education/form.html", {"form": form, "title": str(phase), "back": "education:ledger"}
+    return _edit(
+        request,
+        form,
+        services.save_phase,
+        _("The phase was saved."),
+        lambda saved: redirect("education:development", pk=saved.development_id),
+        str(phase),
     )
 
 
@@ -200,18 +207,13 @@ def kindergarten_edit(request: Request, pk: int | None = None) -> HttpResponse:
     access.require_manage(request.user)
     kg = access.kindergarten_for(request.user, request.zone, pk) if pk else Kindergarten(zone=request.zone)
     form = KindergartenForm(request.POST or None, instance=kg, zone=request.zone)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_kindergarten(request.user, request.zone, form.save(commit=False))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The kindergarten was saved."))
-            return redirect("education:kindergarten", pk=saved.pk)
-    return render(
+    return _edit(
         request,
-        "education/form.html",
-        {"form": form, "title": kg.name or _("New kindergarten"), "back": "education:ledger"},
+        form,
+        services.save_kindergarten,
+        _("The kindergarten was saved."),
+        lambda saved: redirect("education:kindergarten", pk=saved.pk),
+        kg.name or _("New kindergarten"),
     )
 
 

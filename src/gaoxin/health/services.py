@@ -652,6 +652,17 @@ def break_glass(actor: User, *, id_number: str, reason: str, request: HttpReques
 # ------------------------------------------------------------------------------ chronic-disease follow-up
 
 
+def _care_entry(actor: User | None, record: HealthRecord, day: dt.date, today: dt.date | None) -> dt.date:
+    """The gate of a care entry (a follow-up, a health check, a child visit): the resident's care team,
+    not an emergency access; dated between the birth and today. Returns today."""
+    access.require_care_of(actor, record.resident)
+    access.require_more_than_emergency(actor, record.resident)
+    today = today or timezone.localdate()
+    if not record.resident.birth_date <= day <= today:
+        raise HealthError(_("A visit is dated between the birth and today."))
+    return today
+
+
 def followup_rules() -> chronic.Rules:
     """The follow-up thresholds of the edition in force (standards/followup_<edition>.toml)."""
     edition = getattr(settings, "GAOXIN_FOLLOWUP_EDITION", "2017")
@@ -682,11 +693,7 @@ def record_followup(
 ) -> FollowUp:
     """Record a follow-up visit: classified by the rules in force (the patient's age on the day), its next
     visit due and the referral proposed, from this visit and the ones of the same disease before it."""
-    access.require_care_of(actor, record.resident)
-    access.require_more_than_emergency(actor, record.resident)
-    today = today or timezone.localdate()
-    if visit_on > today:
-        raise HealthError(_("A follow-up cannot be dated in the future."))
+    today = _care_entry(actor, record, visit_on, today)
     rules = followup_rules()
     visit = chronic.Visit(
         chronic.Kind(kind),
@@ -757,13 +764,7 @@ def record_check(
 ) -> tuple[HealthCheck, str]:
     """Record an elderly health check; returns it and what it counts as this year: "counted" (the year's
     check), "duplicate" (a further check the same year) or "before_65" (before the 65th birthday)."""
-    access.require_care_of(actor, record.resident)
-    access.require_more_than_emergency(actor, record.resident)
-    today = today or timezone.localdate()
-    if checked_on > today:
-        raise HealthError(_("A health check cannot be dated in the future."))
-    if checked_on < record.resident.birth_date:
-        raise HealthError(_("A health check cannot be dated before the birth."))
+    today = _care_entry(actor, record, checked_on, today)
     check = HealthCheck.objects.create(
         record=record, checked_on=checked_on, self_care=self_care, note=note, doctor=actor
     )
@@ -807,11 +808,7 @@ def record_child_visit(
     today: dt.date | None = None,
 ) -> ChildVisit:
     """Record a visit of the child schedule (once each)."""
-    access.require_care_of(actor, record.resident)
-    access.require_more_than_emergency(actor, record.resident)
-    today = today or timezone.localdate()
-    if visited_on > today or visited_on < record.resident.birth_date:
-        raise HealthError(_("A visit is dated between the birth and today."))
+    today = _care_entry(actor, record, visited_on, today)
     if record.child_visits.filter(code=code).exists():
         raise HealthError(_("This visit of the schedule is already recorded."))
     visit = ChildVisit.objects.create(
