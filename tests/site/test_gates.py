@@ -22,7 +22,17 @@ from gaoxin.governance.models import ServiceType
 from gaoxin.lifecircle import services as lifecircle_services
 from gaoxin.lifecircle.models import AreaResult, CandidateList, Evaluation, Scenario
 from gaoxin.parks import services as parks_services
-from gaoxin.parks.models import Appeal, Confirmation, Enterprise, Park, Result, Scheme
+from gaoxin.parks.models import (
+    Appeal,
+    Confirmation,
+    Enterprise,
+    Lease,
+    Park,
+    Plant,
+    PlantUnit,
+    Result,
+    Scheme,
+)
 from gaoxin.parks.models import Evaluation as ParkEvaluation
 from gaoxin.places.models import Community, Facility, FacilityType, ResidentialArea, Street, Zone
 from gaoxin.plans.models import Milestone, Node, Programme, ProgressReport, Project, Target, Task, Unit
@@ -46,6 +56,10 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "lifecircle:area_report": ("planner", "get", {"pk": "evaluation", "area_id": "area"}),
     "lifecircle:street": ("planner", "get", {"pk": "evaluation", "street_id": "street"}),
     "parks:enterprise": ("park", "get", {"pk": "enterprise"}),
+    "parks:park": ("park", "get", {"pk": "park"}),
+    "parks:plant": ("park", "get", {"pk": "plant"}),
+    "parks:plant_edit": ("park", "get", {"pk": "plant"}),
+    "parks:lease_end": ("park", "post", {"pk": "lease"}),
     "parks:evaluation": ("park", "get", {"pk": "park_evaluation"}),
     "parks:evaluation_step": ("park", "post", {"pk": "park_evaluation", "step": "score"}),
     "parks:result": ("park", "get", {"pk": "result"}),
@@ -173,6 +187,15 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
     parks_services.sync_builtin_schemes()
     park = Park.objects.create(zone=other, code="other", name="别处园")
     enterprise = Enterprise.objects.create(uscc=_uscc(1), name="别处企业", park=park, industry_code="3411")
+    plant = Plant.objects.create(park=park, name="别处厂房", standard=True, floor_area_m2=Decimal(1000))
+    unit = PlantUnit.objects.create(plant=plant, floor=1, number="1-01", area_m2=Decimal(500))
+    lease = Lease.objects.create(
+        unit=unit,
+        tenant=enterprise,
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2030, 12, 31),
+        rent_yuan_per_m2_month=Decimal(10),
+    )
     scheme = Scheme.objects.order_by("pk").first()
     park_evaluation = ParkEvaluation.objects.create(zone=other, year=2025, scheme=scheme, status="notice")
     park_evaluation.notice_on = dt.date.today()
@@ -325,6 +348,9 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         "site": site.pk,
         "candidate_list": candidate_list.pk,
         "enterprise": enterprise.pk,
+        "park": park.pk,
+        "plant": plant.pk,
+        "lease": lease.pk,
         "park_evaluation": park_evaluation.pk,
         "result": result.pk,
         "appeal": appeal.pk,
@@ -355,6 +381,7 @@ def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user
     assert Node.objects.get(pk=other_zone["node"]).done_on is None
     assert Milestone.objects.get(pk=other_zone["milestone"]).done_on is None
     assert Confirmation.objects.get(pk=other_zone["data_objection"]).answered_at is None
+    assert Lease.objects.get(pk=other_zone["lease"]).ended_on is None
     from gaoxin.governance.models import Case as GovCase
 
     assert GovCase.objects.get(pk=other_zone["case"]).status == "reported"

@@ -210,3 +210,55 @@ def test_parks_lists(client_of, park_world, url):  # type: ignore[no-untyped-def
         url.format(pk=park_world["evaluation"].pk),
         more_enterprises(park_world),
     )
+
+
+def more_plants(world) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+    """Plants with units and a lease each, and firms with revenue (the park profile's leading firms)."""
+    import datetime as dt
+
+    from gaoxin.parks.models import Fact, Lease, Plant, PlantUnit
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(_serial)
+            body = f"91370800MD{k:07d}"
+            e = Enterprise.objects.create(
+                uscc=body + uscc_check_char(body), name=f"租户{k}", park=world["park"], industry_code="3411"
+            )
+            Fact.objects.create(
+                enterprise=e, year=2025, metric="revenue_yuan", source="tax", value=Decimal(k)
+            )
+            plant = Plant.objects.create(
+                park=world["park"],
+                name=f"厂房{k}",
+                standard=True,
+                floor_area_m2=Decimal(1000),
+                completed_on=dt.date(2024, 1, 1),
+            )
+            unit = PlantUnit.objects.create(plant=plant, floor=1, number="1-01", area_m2=Decimal(500))
+            PlantUnit.objects.create(plant=plant, floor=1, number="1-02", area_m2=Decimal(500))
+            Lease.objects.create(
+                unit=unit,
+                tenant=e,
+                starts_on=dt.date(2025, 1, 1),
+                ends_on=dt.date(2099, 1, 1),
+                rent_yuan_per_m2_month=Decimal(10),
+            )
+
+    return grow
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/parks/plants/",
+        "/parks/plants/?format=xlsx",
+        "/parks/p/{park}/",
+        "/api/parks/plants",
+        "/api/parks/plants/overview",
+    ],
+)
+def test_plant_lists(client_of, park_world, url):  # type: ignore[no-untyped-def]
+    assert_no_n_plus_one(
+        client_of(park_world["staff"]), url.format(park=park_world["park"].pk), more_plants(park_world)
+    )

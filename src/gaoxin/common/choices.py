@@ -60,6 +60,8 @@ AUDIT_ACTIONS = {
     "reopen": pgettext_lazy("audit", "reopened"),
     "escalate": pgettext_lazy("audit", "supervision notices issued"),
     "compute": pgettext_lazy("audit", "computed"),
+    "sign": pgettext_lazy("audit", "signed"),
+    "end": pgettext_lazy("audit", "ended"),
 }
 AUDIT_TARGETS = {
     "resident": pgettext_lazy("audit", "resident"),
@@ -91,6 +93,8 @@ AUDIT_TARGETS = {
     "kindergarten": pgettext_lazy("audit", "housing kindergarten"),
     "school_record": pgettext_lazy("audit", "school register"),
     "catchment": pgettext_lazy("audit", "catchment plan"),
+    "plant": pgettext_lazy("audit", "plant"),
+    "lease": pgettext_lazy("audit", "lease"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

@@ -21,6 +21,8 @@ from gaoxin.analysis.errors import AnalysisError
 
 # code → message; %(name)s placeholders are filled from the error's params.
 MESSAGES: dict[str, Promise] = {
+    # leases of standard plants (analysis.leasing)
+    "lease_backwards": _("The lease ends on %(ends_on)s, before it starts on %(starts_on)s."),
     # coordinates and geometry (analysis.geo, analysis.access, analysis.network)
     "coordinate_not_finite": _("Longitude and latitude must be finite numbers."),
     "coordinate_range": _("A point lies outside the longitude/latitude range."),
@@ -121,6 +123,11 @@ MESSAGES: dict[str, Promise] = {
 # a person sees one general message and the code, never the English text.
 INTERNAL = frozenset(
     {
+        "negative_area",
+        "negative_rent",
+        "negative_target",
+        "negative_days",
+        "unknown_stage",
         "time_limit",
         "chronic_history",
         "edu_shape",

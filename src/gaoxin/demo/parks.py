@@ -233,7 +233,12 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
             LandUse.objects.create(parcel=parcel, enterprise=e, role=LandRole.OWNER, area_m2=area_m2)
             if rng.random() < 0.15:
                 Plant.objects.create(
-                    parcel=parcel, name=f"{e.name[:8]}厂房", floor_area_m2=area_m2 * Decimal("0.6"), owner=e
+                    park=park,
+                    parcel=parcel,
+                    name=f"{e.name[:8]}{k + 1}号厂房",
+                    floor_area_m2=area_m2 * Decimal("0.6"),
+                    owner=e,
+                    completed_on=started,
                 )
     # Idle parcels: three granted and never started, one started and stopped at 20 % developed.
     for k in range(4):

@@ -101,7 +101,17 @@ TARGETS: list[tuple[str, str, str, str, dict[str, Any], int, int | None, str]] =
         None,
         "个",
     ),
-    ("YQ-2", "规划建设标准化厂房", "园区发展服务中心", "", {}, 300000, None, "m²"),
+    (
+        "YQ-2",
+        "规划建设标准化厂房",
+        "园区发展服务中心",
+        "parks.standard_plants_m2",
+        {"stage": "completed"},
+        300000,
+        None,
+        "m²",
+    ),
+    ("YQ-3", "小微产业园提升改造试点", "园区发展服务中心", "", {}, 2, None, "个"),
     (
         "SQ-1",
         "洸河、柳行、王因街道各建成一个标准化一刻钟社区服务圈",
@@ -214,7 +224,7 @@ def load_plans(zone: Zone, users: dict[str, User], today: dt.date | None = None)
             },
         )
         reported = {
-            "YQ-2": (182000, "已竣工标准化厂房面积（建设局台账）"),
+            "YQ-3": (1, "北斗产业化应用园小微园区改造已完工验收（园区发展服务中心月报）"),
         }
         if code in reported:
             value, note = reported[code]

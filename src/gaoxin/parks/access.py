@@ -6,6 +6,8 @@ result or an objection is loaded (always within the request's zone). One rule pe
   notice on), and files objections (with their evidence) and its own figures for it;
 - park staff answer the enterprises' objections to their data; an objection's evidence is seen by the
   staff who see everything and by the enterprise that filed it;
+- plants, units and leases: park staff (who manage) record them and sign and end leases; leadership
+  reads them; an enterprise sees its own leases in its portal, never another tenant's;
 - everybody else sees nothing (404 for objects, 403 for pages);
 - an object of another zone does not exist for the request (404);
 - ``actor=None`` is the operator at the command line or the demo loader, who may do everything.
@@ -21,7 +23,18 @@ from django.shortcuts import get_object_or_404
 from gaoxin.accounts.models import User
 from gaoxin.common.models import Attachment
 from gaoxin.parks.choices import EvaluationStatus
-from gaoxin.parks.models import Appeal, Confirmation, Enterprise, Evaluation, Park, Result, Scheme
+from gaoxin.parks.models import (
+    Appeal,
+    Confirmation,
+    Enterprise,
+    Evaluation,
+    Lease,
+    Park,
+    Plant,
+    PlantUnit,
+    Result,
+    Scheme,
+)
 from gaoxin.places.models import Zone
 
 PUBLIC = (EvaluationStatus.NOTICE, EvaluationStatus.FINAL)
@@ -155,3 +168,33 @@ def attachment_for(user: User, zone: Zone, pk: int) -> Attachment:
     if not (appeals.exists() or confirmations.exists()):
         raise Http404
     return get_object_or_404(Attachment, pk=pk)
+
+
+def park_for(user: User, zone: Zone, pk: int) -> Park:
+    return get_object_or_404(parks(user, zone), pk=pk)
+
+
+def plants(user: User, zone: Zone) -> QuerySet[Plant]:
+    require_view_all(user)
+    return Plant.objects.filter(park__zone=zone)
+
+
+def plant_for(user: User, zone: Zone, pk: int) -> Plant:
+    return get_object_or_404(plants(user, zone).select_related("park", "owner", "parcel"), pk=pk)
+
+
+def plant_for_change(user: User | None, zone: Zone, pk: int) -> Plant:
+    require_manage(user)
+    return get_object_or_404(Plant.objects.filter(park__zone=zone).select_related("park"), pk=pk)
+
+
+def unit_for_change(user: User | None, zone: Zone, pk: int) -> PlantUnit:
+    require_manage(user)
+    return get_object_or_404(PlantUnit.objects.filter(plant__park__zone=zone).select_related("plant"), pk=pk)
+
+
+def lease_for_change(user: User | None, zone: Zone, pk: int) -> Lease:
+    require_manage(user)
+    return get_object_or_404(
+        Lease.objects.filter(unit__plant__park__zone=zone).select_related("unit__plant", "tenant"), pk=pk
+    )

@@ -5,9 +5,11 @@ from gaoxin.parks.models import (
     Enterprise,
     LandParcel,
     LandUse,
+    Lease,
     Park,
     ParkYear,
     Plant,
+    PlantUnit,
     PolicyMeasure,
     Scheme,
     YearFlag,
@@ -47,10 +49,24 @@ class LandParcelAdmin(ModelAdmin[LandParcel]):
     inlines = [LandUseInline]
 
 
+class PlantUnitInline(admin.TabularInline[PlantUnit, Plant]):
+    model = PlantUnit
+    extra = 0
+
+
 @admin.register(Plant)
 class PlantAdmin(ModelAdmin[Plant]):
-    list_display = ("name", "owner", "floor_area_m2")
-    filter_horizontal = ("tenants",)
+    list_display = ("name", "park", "standard", "stage", "floor_area_m2", "owner")
+    list_filter = ("park", "standard", "stage")
+    search_fields = ("name",)
+    inlines = [PlantUnitInline]
+
+
+@admin.register(Lease)
+class LeaseAdmin(ModelAdmin[Lease]):
+    list_display = ("unit", "tenant", "starts_on", "ends_on", "ended_on", "rent_yuan_per_m2_month")
+    list_filter = ("unit__plant__park",)
+    autocomplete_fields = ["tenant"]
 
 
 @admin.register(YearFlag)

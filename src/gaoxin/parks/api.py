@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -12,9 +15,9 @@ from gaoxin.common.api import Id, answers, checked_filters
 from gaoxin.common.filters import SEARCH_MAX_LENGTH
 from gaoxin.parks import access, queries, services
 from gaoxin.parks.analysis import reason_text
-from gaoxin.parks.choices import Klass, Scale
+from gaoxin.parks.choices import Klass, PlantStage, Scale
 from gaoxin.parks.datasets import DatasetName
-from gaoxin.parks.filtersets import ResultFilter
+from gaoxin.parks.filtersets import PlantFilter, ResultFilter
 from gaoxin.parks.models import Evaluation, Result
 from gaoxin.places.web import Request
 
@@ -174,3 +177,176 @@ def import_file(
         problems = [{"row": p.row, "field": p.field, "message": p.message} for p in report.problems]
         return Status(400, {"error": "invalid_file", "detail": "nothing was written", "problems": problems})
     return Status(201, {"batch_id": report.batch.pk, "written": report.written})
+
+
+# ------------------------------------------------------------------------ plants and leases
+
+
+class PlantQuery(Schema):
+    """The filters of the plants page (parks.filtersets.PlantFilter)."""
+
+    q: str | None = Field(None, max_length=SEARCH_MAX_LENGTH)
+    park: Id | None = None
+    stage: PlantStage | None = None
+    standard: bool | None = None
+
+
+class PlantOut(Schema):
+    id: int
+    park: str
+    name: str
+    standard: bool
+    stage: str
+    floors: int
+    floor_area_m2: float
+    lettable_m2: float
+    leased_m2: float
+    occupancy: float | None
+    completed_on: str | None
+
+
+class ParkPlantsOut(Schema):
+    park: str
+    plants: int
+    planned_m2: float
+    building_m2: float
+    completed_m2: float
+    lettable_m2: float
+    leased_m2: float
+    occupancy: float | None
+    rent_this_year_yuan: float
+
+
+class PlantsOverviewOut(Schema):
+    """The standard plants against the zone's target and their occupancy on the day."""
+
+    day: str
+    target_m2: float
+    planned_m2: float
+    building_m2: float
+    completed_m2: float
+    completed_share: float | None
+    lettable_m2: float
+    leased_m2: float
+    occupancy: float | None
+    parks: list[ParkPlantsOut]
+
+
+class LeaseIn(Schema):
+    unit_id: Id
+    tenant_id: Id
+    starts_on: date
+    ends_on: date
+    rent_yuan_per_m2_month: float = Field(ge=0, le=1000, description="yuan per m² and month, to the fen")
+    note: str = Field("", max_length=200)
+
+
+class LeaseOut(Schema):
+    id: int
+    plant: str
+    unit: str
+    tenant: str
+    starts_on: str
+    last_day: str
+    rent_yuan_per_m2_month: float
+
+
+def _rate(occ: Any) -> float | None:
+    return None if occ.rate is None else round(float(occ.rate), 4)
+
+
+def _lease(lease: Any) -> dict[str, Any]:
+    return {
+        "id": lease.pk,
+        "plant": lease.unit.plant.name,
+        "unit": lease.unit.number,
+        "tenant": lease.tenant.name,
+        "starts_on": lease.starts_on.isoformat(),
+        "last_day": lease.last_day.isoformat(),
+        "rent_yuan_per_m2_month": float(lease.rent_yuan_per_m2_month),
+    }
+
+
+@router.get("/plants", response=answers({200: list[PlantOut]}, 422))
+def list_plants(request: Request, filters: Query[PlantQuery]) -> list[dict[str, Any]]:
+    """The plants of the zone's parks with their lettable and leased area today (staff, leadership)."""
+    f = checked_filters(PlantFilter(filters.dict(), zone=request.zone))
+    rows = queries.with_occupancy(
+        list(queries.plant_list(request.user, request.zone, f)), timezone.localdate()
+    )
+    return [
+        {
+            "id": p.pk,
+            "park": p.park.name,
+            "name": p.name,
+            "standard": p.standard,
+            "stage": p.stage,
+            "floors": p.floors,
+            "floor_area_m2": float(p.floor_area_m2),
+            "lettable_m2": float(occ.total_m2),
+            "leased_m2": float(occ.leased_m2),
+            "occupancy": _rate(occ),
+            "completed_on": p.completed_on.isoformat() if p.completed_on else None,
+        }
+        for p, occ in rows
+    ]
+
+
+@router.get("/plants/overview", response=answers({200: PlantsOverviewOut}))
+def plants_overview(request: Request) -> dict[str, Any]:
+    """The standard plants by stage against the target, and occupancy per park today."""
+    o = queries.plants_overview(request.user, request.zone, timezone.localdate())
+    g = o["progress"]
+    return {
+        "day": o["day"].isoformat(),
+        "target_m2": float(g.target_m2),
+        "planned_m2": float(g.planned_m2),
+        "building_m2": float(g.building_m2),
+        "completed_m2": float(g.completed_m2),
+        "completed_share": None if g.completed_share is None else round(float(g.completed_share), 4),
+        "lettable_m2": float(o["occupancy"].total_m2),
+        "leased_m2": float(o["occupancy"].leased_m2),
+        "occupancy": _rate(o["occupancy"]),
+        "parks": [
+            {
+                "park": r["park"].name,
+                "plants": r["plants"],
+                "planned_m2": float(r["by_stage"]["planned"]),
+                "building_m2": float(r["by_stage"]["building"]),
+                "completed_m2": float(r["by_stage"]["completed"]),
+                "lettable_m2": float(r["occupancy"].total_m2),
+                "leased_m2": float(r["occupancy"].leased_m2),
+                "occupancy": _rate(r["occupancy"]),
+                "rent_this_year_yuan": float(r["rent_yuan"]),
+            }
+            for r in o["rows"]
+        ],
+    }
+
+
+@router.post("/leases", response=answers({201: LeaseOut}, 400, 404, 422))
+def sign_lease(request: Request, body: LeaseIn) -> Any:
+    """Let a unit of a completed plant to an enterprise (park staff); overlapping terms are refused."""
+    access.require_manage(request.user)
+    unit = access.unit_for_change(request.user, request.zone, body.unit_id)
+    tenant = access.enterprise_for(request.user, request.zone, body.tenant_id)
+    try:
+        lease = services.sign_lease(
+            request.user,
+            request.zone,
+            unit=unit,
+            tenant=tenant,
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+            rent_yuan_per_m2_month=Decimal(str(round(body.rent_yuan_per_m2_month, 2))),
+            note=body.note,
+        )
+    except ValidationError as exc:
+        return Status(400, {"error": "lease", "detail": " ".join(exc.messages)})
+    return Status(201, _lease(lease))
+
+
+@router.get("/my/leases", response=answers({200: list[LeaseOut]}))
+def my_leases(request: Request) -> list[dict[str, Any]]:
+    """The leases of the enterprises the user speaks for."""
+    return [_lease(lease) for lease in queries.own_leases(request.user)]

@@ -34,6 +34,7 @@ class ParksConfig(AppConfig):
         """What targets can be computed by from the parks' data (gaoxin.common.measures)."""
         from gaoxin.common.measures import Measure, Param
         from gaoxin.parks import queries
+        from gaoxin.parks.choices import PlantStage
 
         return [
             Measure(
@@ -48,7 +49,34 @@ class ParksConfig(AppConfig):
                 _(
                     "Parks whose revenue reaches the threshold in the year (else in their latest year reported)."
                 ),
-            )
+            ),
+            Measure(
+                "parks.standard_plants_m2",
+                _("Floor area of standard plants"),
+                "m²",
+                queries.standard_plants_measure,
+                (
+                    Param(
+                        "stage",
+                        _("stage"),
+                        "choice",
+                        required=False,
+                        choices=lambda: [(v, str(label)) for v, label in PlantStage.choices],
+                        default=PlantStage.COMPLETED,
+                    ),
+                ),
+                _(
+                    "The standard plants (标准化厂房) of the zone's parks in the stage; completed ones by the day."
+                ),
+            ),
+            Measure(
+                "parks.plant_occupancy",
+                _("Occupancy of the standard plants"),
+                "%",
+                queries.plant_occupancy_measure,
+                (),
+                _("The leased share of the lettable area of the completed standard plants on the day."),
+            ),
         ]
 
     def landing(self, user: Any) -> Landing | None:

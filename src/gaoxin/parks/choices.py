@@ -128,3 +128,11 @@ METRIC_UNITS: dict[str, MetricUnit] = {
 
 # Each stored metric's reporting unit: figures are shown to people in the unit they report them in.
 REPORTED: dict[str, MetricUnit] = {u.metric.value: u for u in METRIC_UNITS.values()}
+
+
+class PlantStage(models.TextChoices):
+    """Where a plant stands: in the plan, under construction, completed (and lettable)."""
+
+    PLANNED = "planned", _("planned")
+    BUILDING = "building", _("under construction")
+    COMPLETED = "completed", _("completed")

@@ -149,3 +149,43 @@ def land_xlsx(rows: list[dict[str, Any]]) -> bytes:
             )
         )
     return write_xlsx([str(c) for c in columns], out, title="parcels")
+
+
+def plants_xlsx(plants: list[tuple[Any, Any]], day: Any) -> bytes:
+    """The plants with their lettable and leased area on ``day`` (one row a plant)."""
+    from gaoxin.common import tabular
+
+    columns = [
+        _("Park"),
+        _("Plant"),
+        _("Standard plant"),
+        _("Stage"),
+        _("Floors"),
+        _("Floor area (m²)"),
+        _("Lettable units"),
+        _("Lettable area (m²)"),
+        _("Leased area (m²)"),
+        _("Occupancy"),
+        _("Owner"),
+        _("Completion planned for"),
+        _("Completed on"),
+    ]
+    rows = []
+    for p, occ in plants:
+        values = [
+            p.park.name,
+            p.name,
+            _("yes") if p.standard else _("no"),
+            p.get_stage_display(),
+            p.floors,
+            float(p.floor_area_m2),
+            p.n_units,
+            float(occ.total_m2),
+            float(occ.leased_m2),
+            None if occ.rate is None else float(occ.rate),
+            p.owner.name if p.owner else _("the park's platform company"),
+            p.completion_due_on,
+            p.completed_on,
+        ]
+        rows.append(dict(zip(columns, values, strict=True)))
+    return tabular.write_xlsx(columns, rows, title=str(day), percent=[_("Occupancy")])

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.filters import FilterSet, SearchField
 from gaoxin.common.forms import limit_choices
-from gaoxin.parks.choices import Klass, Scale
+from gaoxin.parks.choices import Klass, PlantStage, Scale
 from gaoxin.parks.models import Park
 
 
@@ -62,3 +62,15 @@ class LandFilter(_ByPark):
         if flag == "low":
             return bool(row["flags"].low_efficiency)
         return True
+
+
+class PlantFilter(_ByPark):
+    search_fields = ("name__icontains",)
+
+    stage = forms.ChoiceField(label=_("Stage"), choices=[("", ""), *PlantStage.choices], required=False)
+    standard = forms.NullBooleanField(
+        label=_("Standard plant"),
+        required=False,
+        widget=forms.Select(choices=[("", ""), ("true", _("yes")), ("false", _("no"))]),
+    )
+    q = SearchField()

@@ -4,14 +4,15 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common.forms import EvidenceField, UploadField
+from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices
 from gaoxin.parks.choices import METRIC_UNITS
 from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
-from gaoxin.parks.models import YEAR_VALIDATORS, Scheme
+from gaoxin.parks.models import YEAR_VALIDATORS, Enterprise, Park, Plant, PlantUnit, Scheme
 
 
 def _default_year() -> int:
@@ -247,3 +248,103 @@ class OwnFiguresForm(forms.Form):
             )
             for code in cls.base_fields
         }
+
+
+# ------------------------------------------------------------------------ plants and leases
+
+
+class PlantForm(forms.ModelForm[Plant]):
+    class Meta:
+        model = Plant
+        fields = [
+            "park",
+            "name",
+            "standard",
+            "stage",
+            "floors",
+            "floor_area_m2",
+            "owner",
+            "started_on",
+            "completion_due_on",
+            "completed_on",
+        ]
+        widgets = {"started_on": DateInput(), "completion_due_on": DateInput(), "completed_on": DateInput()}
+
+    def __init__(self, *args: Any, zone: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        limit_choices(self, "park", Park.objects.filter(zone=zone).order_by("code"))
+        limit_choices(self, "owner", Enterprise.objects.filter(park__zone=zone).order_by("name"))
+
+    def clean_name(self) -> str:
+        return str(self.cleaned_data["name"]).strip()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        park, name = data.get("park"), data.get("name")
+        if park is not None and name:
+            clash = Plant.objects.filter(park=park, name=name).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("name", _("The park has a plant of this name."))
+        return data
+
+
+def _floor_list(text: str) -> list[int]:
+    """ "1-3,5" → [1, 2, 3, 5]."""
+    out: set[int] = set()
+    for part in text.replace("，", ",").replace("－", "-").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        lo, sep, hi = part.partition("-")
+        if not lo.strip().isdigit() or (sep and not hi.strip().isdigit()):
+            raise ValidationError(_("Write floors as numbers and ranges, e.g. 1-3,5."))
+        a, b = int(lo), int(hi) if sep else int(lo)
+        if b < a or b - a > 60:
+            raise ValidationError(_("Write floors as numbers and ranges, e.g. 1-3,5."))
+        out.update(range(a, b + 1))
+    if not out:
+        raise ValidationError(_("Name at least one floor."))
+    return sorted(out)
+
+
+class UnitsForm(forms.Form):
+    floors = forms.CharField(label=_("Floors"), max_length=40, help_text=_("e.g. 1-3,5"))
+    per_floor = forms.IntegerField(label=_("Units per floor"), min_value=1, max_value=50, initial=1)
+    area_m2 = forms.DecimalField(
+        label=_("Area of each unit (m²)"), min_value=Decimal("1"), max_digits=10, decimal_places=2
+    )
+
+    def clean_floors(self) -> list[int]:
+        return _floor_list(str(self.cleaned_data["floors"]))
+
+
+class LeaseForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=PlantUnit.objects.none())
+    tenant = forms.ModelChoiceField(label=_("Tenant"), queryset=Enterprise.objects.none())
+    starts_on = forms.DateField(label=_("First day"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
+    rent_yuan_per_m2_month = forms.DecimalField(
+        label=_("Rent (yuan per m² and month)"),
+        min_value=Decimal(0),
+        max_value=Decimal(1000),
+        max_digits=8,
+        decimal_places=2,
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, plant: Plant, zone: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "unit", plant.units.order_by("floor", "number"))
+        limit_choices(self, "tenant", Enterprise.objects.filter(park__zone=zone).order_by("name"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("starts_on"), data.get("ends_on")
+        if first is not None and last is not None and last < first:
+            self.add_error("ends_on", _("A lease ends on or after its first day."))
+        return data
+
+
+class EndLeaseForm(forms.Form):
+    on = forms.DateField(label=_("Last day"), widget=DateInput())

@@ -27,6 +27,7 @@ from gaoxin.parks.choices import (
     LandRole,
     MeasureKind,
     Metric,
+    PlantStage,
     Scale,
     Source,
 )
@@ -217,8 +218,10 @@ class LandUse(models.Model):
 
 
 class Plant(TimeStamped):
-    """厂房: a building on a parcel, its owner and its tenants."""
+    """厂房: a building in a park — a standard plant (标准化厂房) built to let, or an enterprise's own —
+    its stage, floors and lettable units."""
 
+    park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="plants")
     parcel = models.ForeignKey(
         LandParcel,
         verbose_name=_("parcel"),
@@ -228,20 +231,132 @@ class Plant(TimeStamped):
         blank=True,
     )
     name = models.CharField(_("name"), max_length=100)
-    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=12, decimal_places=2)
+    standard = models.BooleanField(
+        _("standard plant (标准化厂房)"),
+        default=False,
+        help_text=_("Built to let to several enterprises; counted against the zone's standard-plant target."),
+    )
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=PlantStage.choices, default=PlantStage.COMPLETED
+    )
+    floors = models.PositiveSmallIntegerField(
+        _("floors"), default=1, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    floor_area_m2 = models.DecimalField(
+        _("floor area (m²)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     owner = models.ForeignKey(
-        Enterprise, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="plants_owned"
+        Enterprise,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="plants_owned",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the park's own platform company builds and lets it."),
     )
-    tenants = models.ManyToManyField(
-        Enterprise, verbose_name=_("tenants"), blank=True, related_name="plants_rented"
-    )
+    started_on = models.DateField(_("construction started on"), null=True, blank=True)
+    completion_due_on = models.DateField(_("completion planned for"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plant")
         verbose_name_plural = _("plants")
+        ordering = ["park", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["park", "name"], name="plant_name_once_per_park"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.parcel is not None and self.park_id and self.parcel.park_id != self.park_id:
+            raise ValidationError({"parcel": _("The parcel lies in another park.")})
+        if self.stage == PlantStage.COMPLETED and self.completed_on is None and self.standard:
+            raise ValidationError({"completed_on": _("A completed standard plant needs its completion day.")})
+        if self.stage != PlantStage.COMPLETED and self.completed_on is not None:
+            raise ValidationError({"completed_on": _("Only a completed plant has a completion day.")})
+        if self.started_on and self.completed_on and self.completed_on < self.started_on:
+            raise ValidationError({"completed_on": _("A plant is completed after its construction starts.")})
+
+
+class PlantUnit(models.Model):
+    """A lettable unit of a plant (a floor or part of one)."""
+
+    plant = models.ForeignKey(Plant, verbose_name=_("plant"), on_delete=models.CASCADE, related_name="units")
+    floor = models.PositiveSmallIntegerField(
+        _("floor"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    number = models.CharField(_("unit number"), max_length=20)
+    area_m2 = models.DecimalField(
+        _("area (m²)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+
+    class Meta:
+        verbose_name = _("plant unit")
+        verbose_name_plural = _("plant units")
+        ordering = ["plant", "floor", "number"]
+        constraints = [models.UniqueConstraint(fields=["plant", "number"], name="unit_number_once_per_plant")]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.plant, self.number)
+
+
+class Lease(TimeStamped):
+    """A unit let to an enterprise: the agreed term (first and last day included), the rent per m² and
+    month, and the day it was ended if it ended early. A unit is let once at a time (services)."""
+
+    unit = models.ForeignKey(
+        PlantUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="leases"
+    )
+    tenant = models.ForeignKey(
+        Enterprise, verbose_name=_("tenant"), on_delete=models.PROTECT, related_name="leases"
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    rent_yuan_per_m2_month = models.DecimalField(
+        _("rent (yuan per m² and month)"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1000))],
+    )
+    ended_on = models.DateField(_("ended early on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("lease")
+        verbose_name_plural = _("leases")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="lease_forwards"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "%s · %s" % (self.unit, self.tenant)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.ends_on if self.ended_on is None or self.ended_on > self.ends_on else self.ended_on
+
+    def clean(self) -> None:
+        first: dt.date | None = self.starts_on
+        last: dt.date | None = self.ends_on
+        if first is None or last is None:
+            return  # the fields' own errors say what is missing
+        if last < first:
+            raise ValidationError({"ends_on": _("A lease ends on or after its first day.")})
+        if self.ended_on and self.ended_on < first:
+            raise ValidationError({"ended_on": _("A lease cannot end before its first day.")})
 
 
 class Fact(models.Model):

@@ -14,28 +14,34 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
+from gaoxin.analysis import leasing
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.common.measures import Counted, Reading
-from gaoxin.common.units import M2_PER_MU, YUAN_PER_YI, yuan_to_yi
+from gaoxin.common.units import M2_PER_MU, YUAN_PER_WAN, YUAN_PER_YI, yuan_to_yi
 from gaoxin.parks import access, analysis
 from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, land_mu_by_enterprise, parcel_flags
-from gaoxin.parks.choices import REPORTED, EvaluationStatus, Scale, Source
-from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, ResultFilter
+from gaoxin.parks.choices import REPORTED, EvaluationStatus, Metric, PlantStage, Scale, Source
+from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, ResultFilter
 from gaoxin.parks.models import (
     Appeal,
     Confirmation,
     Enterprise,
     Evaluation,
+    Fact,
     LandParcel,
     LandUse,
+    Lease,
     Park,
     ParkYear,
+    Plant,
+    PlantUnit,
     PolicyMeasure,
     Result,
     Scheme,
 )
 from gaoxin.parks.validators import parse_scheme
 from gaoxin.places.models import Zone
+from gaoxin.standards import load as load_standard
 
 HUNDRED_YI_YUAN = 100 * YUAN_PER_YI  # 100亿元: the zone's goal of parks above ten billion yuan of revenue
 
@@ -409,3 +415,285 @@ def data_objections(zone: Zone, year: int) -> QuerySet[Confirmation]:
 
 def evaluation_of_year(zone: Zone, year: int) -> Evaluation | None:
     return Evaluation.objects.filter(zone=zone, year=year).first()
+
+
+# ---- standard plants, leases, park revenue and profiles (issue: park services) -------------------------
+
+PARK_SERVICES = load_standard("park_services")
+
+
+def plant_target_m2() -> Decimal:
+    """The zone's standard-plant target (standards/park_services.toml)."""
+    return Decimal(str(PARK_SERVICES["plants"]["target_m2"]))
+
+
+def _spans(leases: Any) -> list[leasing.Span]:
+    return [leasing.Span(unit=ls.unit_id, first=ls.starts_on, last=ls.last_day) for ls in leases]
+
+
+def plant_list(user: User, zone: Zone, filters: PlantFilter) -> QuerySet[Plant]:
+    """Plants of the zone's parks with their lettable area and units (staff who see everything)."""
+    return (
+        filters.filter(access.plants(user, zone))
+        .select_related("park", "owner")
+        .annotate(lettable_m2=Sum("units__area_m2"), n_units=Count("units"))
+        .order_by("park__code", "name")
+    )
+
+
+def with_occupancy(plants: list[Plant], day: dt.date) -> list[tuple[Plant, leasing.Occupancy]]:
+    """Each plant of the list with its leased and lettable m² on ``day`` (two queries in all)."""
+    units = list(PlantUnit.objects.filter(plant__in=plants).only("pk", "area_m2", "plant_id"))
+    spans = _spans(Lease.objects.filter(unit__in=[u.pk for u in units]))
+    return [
+        (p, leasing.occupancy({u.pk: u.area_m2 for u in units if u.plant_id == p.pk}, spans, day))
+        for p in plants
+    ]
+
+
+def plants_overview(user: User, zone: Zone, day: dt.date) -> dict[str, Any]:
+    """The standard plants against the target, occupancy per park on ``day``, the year's rent, and the
+    leases that end within the notice window."""
+    plants = list(access.plants(user, zone).filter(standard=True).select_related("park"))
+    progress = leasing.area_progress([(p.stage, p.floor_area_m2) for p in plants], plant_target_m2())
+    units = list(
+        PlantUnit.objects.filter(plant__in=[p.pk for p in plants if p.stage == PlantStage.COMPLETED])
+        .select_related("plant")
+        .only("pk", "area_m2", "plant__park_id")
+    )
+    leases = list(Lease.objects.filter(unit__in=[u.pk for u in units]).select_related("unit"))
+    spans = _spans(leases)
+    rows: list[dict[str, Any]] = []
+    for park in access.parks(user, zone):
+        mine = [p for p in plants if p.park_id == park.pk]
+        areas = {u.pk: u.area_m2 for u in units if u.plant.park_id == park.pk}
+        occ = leasing.occupancy(areas, spans, day)
+        rent = sum(
+            (
+                leasing.rent_in_year(s, ls.unit.area_m2, ls.rent_yuan_per_m2_month, day.year)
+                for s, ls in zip(spans, leases, strict=True)
+                if ls.unit_id in areas
+            ),
+            Decimal(0),
+        )
+        by_stage = {
+            s: sum((p.floor_area_m2 for p in mine if p.stage == s), Decimal(0)) for s in PlantStage.values
+        }
+        rows.append(
+            {"park": park, "plants": len(mine), "by_stage": by_stage, "occupancy": occ, "rent_yuan": rent}
+        )
+    total = leasing.occupancy({u.pk: u.area_m2 for u in units}, spans, day)
+    window = int(PARK_SERVICES["plants"]["expiry_notice_days"])
+    soon = {s.unit: s for s in leasing.expiring(spans, day, window)}
+    expiring = sorted(
+        (ls for ls in leases if ls.unit_id in soon and soon[ls.unit_id].first == ls.starts_on),
+        key=lambda ls: (ls.last_day, ls.pk),
+    )
+    return {
+        "day": day,
+        "progress": progress,
+        "rows": [r for r in rows if r["plants"]],
+        "occupancy": total,
+        "rent_yuan": sum((r["rent_yuan"] for r in rows), Decimal(0)),
+        "expiring": Lease.objects.filter(pk__in=[ls.pk for ls in expiring])
+        .select_related("unit__plant__park", "tenant")
+        .order_by("ends_on", "pk"),
+        "window": window,
+        "chart": {
+            "type": "stacked",
+            "unit": "m²",
+            "labels": [r["park"].name for r in rows if r["plants"]],
+            "series": [
+                {
+                    "name": str(PlantStage(s).label),
+                    "values": [float(r["by_stage"][s]) for r in rows if r["plants"]],
+                }
+                for s in PlantStage.values
+            ],
+        },
+    }
+
+
+def plant_detail(plant: Plant, day: dt.date) -> dict[str, Any]:
+    """A plant's units, each with the lease running on ``day`` and its history."""
+    units = list(plant.units.all())
+    leases = list(
+        Lease.objects.filter(unit__plant=plant)
+        .select_related("tenant", "unit")
+        .order_by("unit_id", "-starts_on")
+    )
+    by_unit: dict[int, list[Lease]] = defaultdict(list)
+    for ls in leases:
+        by_unit[ls.unit_id].append(ls)
+    rows = []
+    for u in units:
+        current = next((ls for ls in by_unit[u.pk] if ls.starts_on <= day <= ls.last_day), None)
+        rows.append({"unit": u, "current": current, "history": by_unit[u.pk]})
+    occ = leasing.occupancy({u.pk: u.area_m2 for u in units}, _spans(leases), day)
+    return {"plant": plant, "rows": rows, "occupancy": occ, "leases": leases}
+
+
+def leases_of(enterprise: Enterprise) -> QuerySet[Lease]:
+    """An enterprise's leases, newest first (its portal: the enterprise is loaded through its gate)."""
+    return enterprise.leases.select_related("unit__plant__park").order_by("-starts_on")
+
+
+def own_leases(user: User) -> QuerySet[Lease]:
+    """The leases of the enterprises the user speaks for (the portal)."""
+    return (
+        Lease.objects.filter(tenant__in=access.own_enterprises(user))
+        .select_related("unit__plant__park", "tenant")
+        .order_by("-starts_on")
+    )
+
+
+def firm_revenue_by_park(zone: Zone) -> dict[int, dict[int, Decimal]]:
+    """Each park's yearly revenue summed from its enterprises' figures (a department's figure over the
+    enterprise's own, as the evaluation reads them)."""
+    chosen: dict[tuple[int, int], tuple[Decimal, str, int]] = {}
+    facts = (
+        Fact.objects.filter(enterprise__park__zone=zone, metric=Metric.REVENUE)
+        .order_by("batch_id", "pk")
+        .values_list("enterprise_id", "enterprise__park_id", "year", "source", "value")
+    )
+    for eid, park_id, year, source, value in facts:
+        have = chosen.get((eid, year))
+        if have is None or (have[1] == Source.SELF and source != Source.SELF):
+            chosen[(eid, year)] = (value, source, park_id)
+    out: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for (_eid, year), (value, _source, park_id) in chosen.items():
+        out[park_id][year] += value
+    return {k: dict(v) for k, v in out.items()}
+
+
+def park_profile(user: User, zone: Zone, pk: int, day: dt.date) -> dict[str, Any]:
+    """A park's profile: industries, leading firms, land, plants and occupancy, 亩均 figures and revenue
+    by year (as reported and as summed from its enterprises)."""
+    park = access.park_for(user, zone, pk)
+    enterprises = list(park.enterprises.all())
+    reported = {y.year: y.revenue_yuan for y in park.years.all()}
+    summed = firm_revenue_by_park(zone).get(park.pk, {})
+    years = sorted(set(reported) | set(summed))
+    latest_year = max(summed) if summed else None
+    leading: list[tuple[Enterprise, Decimal]] = []
+    if latest_year is not None:
+        facts = analysis.best_facts(latest_year, [e.pk for e in enterprises])
+        revenue = {eid: m[Metric.REVENUE][0] for eid, m in facts.items() if Metric.REVENUE in m}
+        leading = sorted(
+            ((e, revenue[e.pk] / YUAN_PER_WAN) for e in enterprises if e.pk in revenue), key=lambda t: -t[1]
+        )[:10]
+    industries: dict[str, int] = defaultdict(int)
+    for e in enterprises:
+        industries[e.industry_code[:2]] += 1
+    land_m2 = LandUse.objects.filter(parcel__park=park).aggregate(s=Sum("area_m2"))["s"] or Decimal(0)
+    plants = list(park.plants.all())
+    completed_units = {
+        u.pk: u.area_m2
+        for u in PlantUnit.objects.filter(
+            plant__park=park, plant__standard=True, plant__stage=PlantStage.COMPLETED
+        )
+    }
+    occ = leasing.occupancy(
+        completed_units, _spans(Lease.objects.filter(unit__in=list(completed_units))), day
+    )
+    evaluation = latest_evaluation(zone.pk)
+    flags = parcel_flags(list(park.parcels.prefetch_related("uses")), evaluation, day)
+    per_mu = None
+    dist: dict[str, int] = {}
+    if evaluation is not None and evaluation.status != EvaluationStatus.COLLECTING:
+        per_mu = next(
+            (r["tax_per_mu"] for r in tax_per_mu_by_park(evaluation) if r["park"] == park.name), None
+        )
+        for klass, n in (
+            evaluation.results.filter(enterprise__park=park)
+            .values_list("klass")
+            .annotate(n=Count("pk"))
+            .values_list("klass", "n")
+        ):
+            dist[klass] = n
+    return {
+        "park": park,
+        "enterprises": len(enterprises),
+        "scale": {s: sum(1 for e in enterprises if e.scale == s) for s in Scale.values},
+        "high_tech": sum(1 for e in enterprises if e.high_tech),
+        "industries": sorted(industries.items(), key=lambda t: (-t[1], t[0])),
+        "leading": leading,
+        "latest_year": latest_year,
+        "land_mu": land_m2 / M2_PER_MU,
+        "idle": sum(1 for _p, f, _k in flags if f.idle),
+        "plants": plants,
+        "standard_m2": {
+            s: sum((p.floor_area_m2 for p in plants if p.standard and p.stage == s), Decimal(0))
+            for s in PlantStage.values
+        },
+        "occupancy": occ,
+        "evaluation": evaluation,
+        "tax_per_mu": per_mu,
+        "classes": dist,
+        "revenue": [
+            {
+                "year": y,
+                "reported_yi": yuan_to_yi(reported[y]) if y in reported else None,
+                "summed_yi": yuan_to_yi(summed[y]) if y in summed else None,
+            }
+            for y in years
+        ],
+        "chart": {
+            "type": "lines",
+            "unit": _("100 million yuan"),
+            "labels": [str(y) for y in years],
+            "series": [
+                {
+                    "name": _("reported by the statistics bureau"),
+                    "values": [float(yuan_to_yi(reported[y])) if y in reported else None for y in years],
+                },
+                {
+                    "name": _("sum of its enterprises' figures"),
+                    "values": [float(yuan_to_yi(summed[y])) if y in summed else None for y in years],
+                },
+            ],
+            "mark": float(PARK_SERVICES["revenue"]["threshold_yi"]),
+        },
+    }
+
+
+def standard_plants_measure(zone: Zone, params: dict[str, Any], day: dt.date) -> Reading:
+    """Measure "parks.standard_plants_m2": the floor area of the zone's standard plants in a stage
+    (completed by default: completed on or before the day)."""
+    stage = params.get("stage") or PlantStage.COMPLETED
+    plants = (
+        Plant.objects.filter(park__zone=zone, standard=True, stage=stage)
+        .select_related("park")
+        .order_by("park__code", "name")
+    )
+    if stage == PlantStage.COMPLETED:
+        plants = plants.filter(completed_on__lte=day)
+    rows = [
+        Counted(
+            label="%s · %s" % (p.park.name, p.name),
+            detail=_("%(area)s m²") % {"area": f"{p.floor_area_m2:,.0f}"},
+            url=reverse("parks:plant", args=[p.pk]),
+            amount=p.floor_area_m2,
+        )
+        for p in plants
+    ]
+    return Reading(sum((r.amount or Decimal(0) for r in rows), Decimal(0)), rows)
+
+
+def plant_occupancy_measure(zone: Zone, params: dict[str, Any], day: dt.date) -> Reading:
+    """Measure "parks.plant_occupancy": the leased share (%) of the completed standard plants' units."""
+    units = {
+        u.pk: u.area_m2
+        for u in PlantUnit.objects.filter(
+            plant__park__zone=zone, plant__standard=True, plant__stage=PlantStage.COMPLETED
+        )
+    }
+    occ = leasing.occupancy(units, _spans(Lease.objects.filter(unit__in=list(units))), day)
+    if occ.rate is None:
+        return Reading(None, [], _("No completed standard plant has lettable units yet."))
+    return Reading(
+        (occ.rate * 100).quantize(Decimal("0.1")),
+        [],
+        _("%(leased)s of %(total)s m² leased")
+        % {"leased": f"{occ.leased_m2:,.0f}", "total": f"{occ.total_m2:,.0f}"},
+    )

@@ -9,19 +9,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
+from gaoxin.analysis import leasing
 from gaoxin.analysis import mu_benefit as mb
+from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common import attachments, audit, imports
+from gaoxin.common.errors import describe
 from gaoxin.common.imports import ImportRejected, Problem
 from gaoxin.common.models import ImportBatch
 from gaoxin.parks import access, analysis, queries
-from gaoxin.parks.choices import AppealStatus, EvaluationStatus, Metric, Source
+from gaoxin.parks.choices import AppealStatus, EvaluationStatus, Metric, PlantStage, Source
 from gaoxin.parks.datasets import LAND_DATASET
 from gaoxin.parks.imports import kind_of
 from gaoxin.parks.models import (
@@ -30,6 +34,9 @@ from gaoxin.parks.models import (
     Enterprise,
     Evaluation,
     Fact,
+    Lease,
+    Plant,
+    PlantUnit,
     Result,
     Scheme,
 )
@@ -517,3 +524,125 @@ def run_step(actor: User | None, evaluation: Evaluation, step: str) -> Evaluatio
     if step not in STEPS:
         raise WorkflowError(_("Unknown step %(name)s.") % {"name": step})
     return STEPS[step](actor, evaluation)
+
+
+# ------------------------------------------------------------------------ plants and leases
+
+
+@transaction.atomic
+def save_plant(actor: User | None, zone: Zone, plant: Plant) -> Plant:
+    """Create or change a plant of one of the zone's parks (its form has checked the fields)."""
+    access.require_manage(actor)
+    if plant.park.zone_id != zone.pk:
+        raise PermissionDenied
+    if plant.parcel_id is None and plant.owner_id is None and not plant.standard:
+        raise ValidationError(_("A plant that is not a standard plant belongs to its owner: name the owner."))
+    plant.full_clean()
+    created = plant.pk is None
+    plant.save()
+    _audit(
+        actor, "create" if created else "update", "plant", plant.pk, "%s · %s" % (plant.park.name, plant.name)
+    )
+    return plant
+
+
+@transaction.atomic
+def add_units(
+    actor: User | None, zone: Zone, plant_pk: int, *, floors: list[int], per_floor: int, area_m2: Decimal
+) -> list[PlantUnit]:
+    """Add ``per_floor`` units of ``area_m2`` on each of ``floors`` ("2-05" is floor 2, unit 5), skipping
+    numbers that exist; the units' total must stay within the plant's floor area."""
+    plant = access.plant_for_change(actor, zone, plant_pk)
+    plant = Plant.objects.select_for_update(of=("self",)).get(pk=plant.pk)
+    if per_floor < 1 or area_m2 <= 0:
+        raise ValidationError(_("Give at least one unit per floor and a positive area."))
+    if any(f < 1 or f > plant.floors for f in floors):
+        raise ValidationError(_("The plant has floors 1 to %(n)s.") % {"n": plant.floors})
+    have = set(plant.units.values_list("number", flat=True))
+    new = [
+        PlantUnit(plant=plant, floor=f, number="%d-%02d" % (f, k), area_m2=area_m2)
+        for f in sorted(set(floors))
+        for k in range(1, per_floor + 1)
+        if "%d-%02d" % (f, k) not in have
+    ]
+    total = (plant.units.aggregate(s=Sum("area_m2"))["s"] or Decimal(0)) + area_m2 * len(new)
+    if total > plant.floor_area_m2:
+        raise ValidationError(
+            _("The units would cover %(units)s m², more than the plant's floor area of %(area)s m².")
+            % {"units": f"{total:,.0f}", "area": f"{plant.floor_area_m2:,.0f}"}
+        )
+    PlantUnit.objects.bulk_create(new)
+    _audit(
+        actor,
+        "update",
+        "plant",
+        plant.pk,
+        plant.name,
+        audit.note(gettext_noop("%(n)s units added"), n=len(new)),
+    )
+    return new
+
+
+@transaction.atomic
+def sign_lease(
+    actor: User | None,
+    zone: Zone,
+    *,
+    unit: PlantUnit,
+    tenant: Enterprise,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    rent_yuan_per_m2_month: Decimal,
+    note: str = "",
+) -> Lease:
+    """Let a unit of a completed plant to an enterprise of the zone. The unit's row is locked, so two
+    leases signed at once for the same days cannot both pass the overlap check."""
+    access.require_manage(actor)
+    unit = PlantUnit.objects.select_for_update(of=("self",)).select_related("plant__park").get(pk=unit.pk)
+    if unit.plant.park.zone_id != zone.pk or tenant.park is None or tenant.park.zone_id != zone.pk:
+        raise PermissionDenied
+    if unit.plant.stage != PlantStage.COMPLETED:
+        raise ValidationError(_("Only a unit of a completed plant can be let."))
+    try:
+        leasing.check_term(starts_on, ends_on)
+    except AnalysisError as exc:
+        raise ValidationError(describe(exc)) from exc
+    new = leasing.Span(unit.pk, starts_on, ends_on)
+    others = [leasing.Span(unit.pk, ls.starts_on, ls.last_day) for ls in unit.leases.all()]
+    other = leasing.clash(new, others)
+    if other is not None:
+        raise ValidationError(
+            _("Unit %(unit)s is let from %(first)s to %(last)s: the terms overlap.")
+            % {"unit": unit.number, "first": other.first, "last": other.last}
+        )
+    lease = Lease(
+        unit=unit,
+        tenant=tenant,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        rent_yuan_per_m2_month=rent_yuan_per_m2_month,
+        note=note.strip(),
+        signed_by=actor,
+    )
+    lease.full_clean()
+    lease.save()
+    _audit(actor, "sign", "lease", lease.pk, "%s · %s" % (unit, tenant.name))
+    return lease
+
+
+@transaction.atomic
+def end_lease(actor: User | None, zone: Zone, lease_pk: int, *, on: dt.date) -> Lease:
+    """End a lease early: ``on`` is its last day (within its term)."""
+    lease = access.lease_for_change(actor, zone, lease_pk)
+    lease = Lease.objects.select_for_update(of=("self",)).select_related("unit", "tenant").get(pk=lease.pk)
+    if lease.ended_on is not None:
+        raise WorkflowError(_("This lease has already ended."))
+    if on < lease.starts_on or on > lease.ends_on:
+        raise ValidationError(
+            _("The last day must lie within the term (%(first)s to %(last)s).")
+            % {"first": lease.starts_on, "last": lease.ends_on}
+        )
+    lease.ended_on = on
+    lease.save(update_fields=["ended_on", "updated_at"])
+    _audit(actor, "end", "lease", lease.pk, "%s · %s" % (lease.unit, lease.tenant.name), str(on))
+    return lease

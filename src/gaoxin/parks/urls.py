@@ -18,4 +18,10 @@ urlpatterns = [
     path("schemes/<int:pk>/", views.scheme_page, name="scheme"),
     path("land/", views.land_page, name="land"),
     path("portal/", views.portal, name="portal"),
+    path("p/<int:pk>/", views.park_profile, name="park"),
+    path("plants/", views.plants_page, name="plants"),
+    path("plants/new/", views.plant_edit, name="plant_new"),
+    path("plants/<int:pk>/", views.plant_detail, name="plant"),
+    path("plants/<int:pk>/edit/", views.plant_edit, name="plant_edit"),
+    path("leases/<int:pk>/end/", views.lease_end, name="lease_end"),
 ]

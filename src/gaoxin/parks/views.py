@@ -13,28 +13,33 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.common import imports, jobs
+from gaoxin.common.forms import ChoiceForm
 from gaoxin.common.http import attachment, page_of, querystring_without_page
 from gaoxin.parks import access, exports, queries, services
 from gaoxin.parks.analysis import reason_text
 from gaoxin.parks.choices import EvaluationStatus, Klass, Scale, Source
 from gaoxin.parks.datasets import DATASETS, LAND_COLUMNS, LAND_DATASET, LAND_LABEL
-from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, ResultFilter
+from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, ResultFilter
 from gaoxin.parks.forms import (
     AnswerForm,
     AppealForm,
     ConfirmForm,
     DecisionForm,
     DownloadForm,
+    EndLeaseForm,
     EvaluationForm,
     ImportForm,
     LandDownloadForm,
+    LeaseForm,
     OwnFiguresForm,
+    PlantForm,
     PortalActionForm,
     PortalForm,
     SchemeActionForm,
     SchemeDownloadForm,
     SchemeForm,
     SchemeValuesForm,
+    UnitsForm,
 )
 from gaoxin.parks.imports import kind_of
 from gaoxin.places.web import Request
@@ -387,6 +392,8 @@ def portal(request: Request) -> HttpResponse:
             "confirmation": data["confirmation"],
             "results": data["results"],
             "land": data["land"],
+            "leases": queries.leases_of(enterprise),
+            "today": timezone.localdate(),
         },
     )
 
@@ -442,3 +449,103 @@ def objection_answer(request: Request, pk: int) -> HttpResponse:
 def attachment_download(request: Request, pk: int) -> HttpResponse:
     found = access.attachment_for(request.user, request.zone, pk)
     return attachment(request, bytes(found.data), found.name, found.content_type)
+
+
+# ------------------------------------------------------------------------ plants and leases
+
+
+@login_required
+def plants_page(request: Request) -> HttpResponse:
+    """The standard plants against the target, occupancy per park, the leases ending soon, and the list."""
+    access.require_view_all(request.user)
+    day = timezone.localdate()
+    f = PlantFilter(request.GET, zone=request.zone)
+    plants = queries.plant_list(request.user, request.zone, f)
+    if ChoiceForm(request.GET, name="format", allowed=["xlsx"]).chosen() == "xlsx":
+        data = exports.plants_xlsx(queries.with_occupancy(list(plants), day), day)
+        return attachment(request, data, "plants-%s.xlsx" % day.isoformat())
+    page = page_of(plants, request.GET)
+    context = queries.plants_overview(request.user, request.zone, day)
+    context |= {
+        "page": page,
+        "plant_rows": queries.with_occupancy(list(page), day),
+        "filter": f,
+        "qs": querystring_without_page(request),
+        "can_manage": access.can_manage(request.user),
+    }
+    return render(request, "parks/plants.html", context)
+
+
+@login_required
+def plant_detail(request: Request, pk: int) -> HttpResponse:
+    plant = access.plant_for(request.user, request.zone, pk)
+    day = timezone.localdate()
+    can_manage = access.can_manage(request.user)
+    units_form = UnitsForm()
+    lease_form = LeaseForm(plant=plant, zone=request.zone, initial={"starts_on": day})
+    if request.method == "POST":
+        access.require_manage(request.user)
+        action = ChoiceForm(request.POST, name="action", allowed=["units", "lease"]).chosen()
+        try:
+            if action == "units":
+                units_form = UnitsForm(request.POST)
+                if units_form.is_valid():
+                    new = services.add_units(request.user, request.zone, plant.pk, **units_form.cleaned_data)
+                    messages.success(request, _("%(n)s units added.") % {"n": len(new)})
+                    return redirect("parks:plant", pk=plant.pk)
+            elif action == "lease":
+                lease_form = LeaseForm(request.POST, plant=plant, zone=request.zone)
+                if lease_form.is_valid():
+                    services.sign_lease(request.user, request.zone, **lease_form.cleaned_data)
+                    messages.success(request, _("The lease is recorded."))
+                    return redirect("parks:plant", pk=plant.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    context = queries.plant_detail(plant, day)
+    context |= {
+        "can_manage": can_manage,
+        "units_form": units_form,
+        "lease_form": lease_form,
+        "end_form": EndLeaseForm(initial={"on": day}),
+        "day": day,
+    }
+    return render(request, "parks/plant_detail.html", context)
+
+
+@login_required
+def plant_edit(request: Request, pk: int | None = None) -> HttpResponse:
+    access.require_manage(request.user)
+    plant = access.plant_for_change(request.user, request.zone, pk) if pk is not None else None
+    form = PlantForm(request.POST or None, instance=plant, zone=request.zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_plant(request.user, request.zone, form.save(commit=False))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The plant is saved."))
+            return redirect("parks:plant", pk=saved.pk)
+    return render(request, "parks/plant_edit.html", {"form": form, "plant": plant})
+
+
+@login_required
+@require_POST
+def lease_end(request: Request, pk: int) -> HttpResponse:
+    lease = access.lease_for_change(request.user, request.zone, pk)
+    form = EndLeaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_lease(request.user, request.zone, lease.pk, on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The lease is ended."))
+    else:
+        messages.error(request, _("Give the lease's last day."))
+    return redirect("parks:plant", pk=lease.unit.plant_id)
+
+
+@login_required
+def park_profile(request: Request, pk: int) -> HttpResponse:
+    context = queries.park_profile(request.user, request.zone, pk, timezone.localdate())
+    return render(request, "parks/park_profile.html", context)
