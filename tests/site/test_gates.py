@@ -30,6 +30,7 @@ from gaoxin.parks.models import (
     Park,
     Plant,
     PlantUnit,
+    Policy,
     Result,
     Scheme,
 )
@@ -60,6 +61,10 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "parks:plant": ("park", "get", {"pk": "plant"}),
     "parks:plant_edit": ("park", "get", {"pk": "plant"}),
     "parks:lease_end": ("park", "post", {"pk": "lease"}),
+    "parks:policy": ("park", "post", {"pk": "policy"}),
+    "parks:policy_edit": ("park", "get", {"pk": "policy"}),
+    "api:policy_matches": ("park", "get", {"policy_id": "policy"}),
+    "api:preview_policy": ("park", "post", {"policy_id": "policy"}),
     "parks:evaluation": ("park", "get", {"pk": "park_evaluation"}),
     "parks:evaluation_step": ("park", "post", {"pk": "park_evaluation", "step": "score"}),
     "parks:result": ("park", "get", {"pk": "result"}),
@@ -195,6 +200,9 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         starts_on=dt.date(2025, 1, 1),
         ends_on=dt.date(2030, 12, 31),
         rent_yuan_per_m2_month=Decimal(10),
+    )
+    policy = Policy.objects.create(
+        zone=other, code="other", title="别处政策", issuer="别处", benefit="—", data_year=2025
     )
     scheme = Scheme.objects.order_by("pk").first()
     park_evaluation = ParkEvaluation.objects.create(zone=other, year=2025, scheme=scheme, status="notice")
@@ -351,6 +359,7 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         "park": park.pk,
         "plant": plant.pk,
         "lease": lease.pk,
+        "policy": policy.pk,
         "park_evaluation": park_evaluation.pk,
         "result": result.pk,
         "appeal": appeal.pk,
@@ -382,6 +391,7 @@ def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user
     assert Milestone.objects.get(pk=other_zone["milestone"]).done_on is None
     assert Confirmation.objects.get(pk=other_zone["data_objection"]).answered_at is None
     assert Lease.objects.get(pk=other_zone["lease"]).ended_on is None
+    assert Policy.objects.get(pk=other_zone["policy"]).status == "draft"
     from gaoxin.governance.models import Case as GovCase
 
     assert GovCase.objects.get(pk=other_zone["case"]).status == "reported"

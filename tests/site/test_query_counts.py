@@ -262,3 +262,71 @@ def test_plant_lists(client_of, park_world, url):  # type: ignore[no-untyped-def
     assert_no_n_plus_one(
         client_of(park_world["staff"]), url.format(park=park_world["park"].pk), more_plants(park_world)
     )
+
+
+def more_policies(world) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+    """Policies, each matched to a new enterprise."""
+    import datetime as dt
+
+    from gaoxin.parks.models import Policy, PolicyMatch
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(_serial)
+            body = f"91370800ME{k:07d}"
+            e = Enterprise.objects.create(
+                uscc=body + uscc_check_char(body),
+                name=f"政策企业{k}",
+                park=world["park"],
+                industry_code="3411",
+            )
+            policy = Policy.objects.get_or_create(
+                zone=world["park"].zone,
+                code="p-main",
+                defaults={"title": "主政策", "issuer": "局", "benefit": "—", "data_year": 2025},
+            )[0]
+            Policy.objects.create(
+                zone=world["park"].zone,
+                code=f"p{k}",
+                title=f"政策{k}",
+                issuer="局",
+                benefit="—",
+                data_year=2025,
+            )
+            PolicyMatch.objects.create(
+                policy=policy,
+                enterprise=e,
+                version=1,
+                state="granted",
+                matched_on=dt.date(2026, 1, 1),
+                checks=[
+                    {
+                        "condition": "scale = above",
+                        "field": "scale",
+                        "op": "=",
+                        "value": ["above"],
+                        "actual": "above",
+                        "passed": True,
+                    }
+                ],
+            )
+
+    return grow
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/parks/policies/",
+        "/parks/policies/{policy}/",
+        "/api/parks/policies",
+        "/api/parks/policies/{policy}/matches",
+    ],
+)
+def test_policy_lists(client_of, park_world, url):  # type: ignore[no-untyped-def]
+    from gaoxin.parks.models import Policy
+
+    grow = more_policies(park_world)
+    grow(1)
+    policy = Policy.objects.get(code="p-main")
+    assert_no_n_plus_one(client_of(park_world["staff"]), url.format(policy=policy.pk), grow)

@@ -62,6 +62,7 @@ AUDIT_ACTIONS = {
     "compute": pgettext_lazy("audit", "computed"),
     "sign": pgettext_lazy("audit", "signed"),
     "end": pgettext_lazy("audit", "ended"),
+    "grant": pgettext_lazy("audit", "granted"),
 }
 AUDIT_TARGETS = {
     "resident": pgettext_lazy("audit", "resident"),
@@ -95,6 +96,8 @@ AUDIT_TARGETS = {
     "catchment": pgettext_lazy("audit", "catchment plan"),
     "plant": pgettext_lazy("audit", "plant"),
     "lease": pgettext_lazy("audit", "lease"),
+    "policy": pgettext_lazy("audit", "enterprise policy"),
+    "policy_grant": pgettext_lazy("audit", "policy benefit of an enterprise"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

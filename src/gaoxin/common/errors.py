@@ -21,6 +21,19 @@ from gaoxin.analysis.errors import AnalysisError
 
 # code → message; %(name)s placeholders are filled from the error's params.
 MESSAGES: dict[str, Promise] = {
+    # policy eligibility rules (analysis.eligibility)
+    "rule_field": _("Line %(line)s: unknown field %(field)s."),
+    "rule_operator": _("Line %(line)s: this field cannot be compared that way."),
+    "rule_number": _("Line %(line)s: the value is not a number."),
+    "rule_bool": _("Line %(line)s: the value is yes or no."),
+    "rule_choice": _("Line %(line)s: %(value)s is not one of the field's values."),
+    "rule_industry": _(
+        "Line %(line)s: an industry is a GB/T 4754 code of 2 to 4 digits or a range of divisions such as 13-43."
+    ),
+    "rule_value": _("Line %(line)s: no value."),
+    "rule_syntax": _("Line %(line)s: write a condition as field, operator, value, e.g. rd_ratio >= 3."),
+    "rule_long": _("Line %(line)s: the line is too long."),
+    "rule_too_many": _("A rule has at most 50 conditions."),
     # leases of standard plants (analysis.leasing)
     "lease_backwards": _("The lease ends on %(ends_on)s, before it starts on %(starts_on)s."),
     # coordinates and geometry (analysis.geo, analysis.access, analysis.network)

@@ -17,8 +17,8 @@ from django.utils import timezone
 from gaoxin.accounts.models import User
 from gaoxin.analysis.dates import term_end
 from gaoxin.parks import services
-from gaoxin.parks.choices import PlantStage, Scale
-from gaoxin.parks.models import Enterprise, Park, Plant
+from gaoxin.parks.choices import PlantStage, PolicyMode, Scale
+from gaoxin.parks.models import Enterprise, Park, Plant, Policy, PolicyMatch
 from gaoxin.places.models import Zone
 
 # park code → plants: (name, stage, floors, units per floor, m² per unit)
@@ -135,3 +135,90 @@ def load_plants(
                     )
                     n_leases += 1
     return {"plants": n_plants, "plant_units": n_units, "leases": n_leases}
+
+
+# code, title, issuer, document, benefit, amount (yuan), mode, rule, published
+POLICIES = [
+    (
+        "gx-rd-2025",
+        "高新技术企业研发投入后补助",
+        "济宁高新区科技创新局",
+        "济高新科发〔2026〕8号（演示）",
+        "按上年度研发投入给予后补助，直接拨付，无需申报",
+        200000,
+        PolicyMode.GRANT,
+        "high_tech = yes\nrd_ratio >= 3",
+        True,
+    ),
+    (
+        "mu-a-2024",
+        "亩产效益A类企业奖励",
+        "园区发展服务中心",
+        "济高新政发〔2025〕21号（演示）",
+        "亩产效益评价A类企业一次性奖励，并优先保障用地、用能",
+        100000,
+        PolicyMode.GRANT,
+        "klass in A",
+        True,
+    ),
+    (
+        "xw-dk-2026",
+        "小微企业创业担保贷款贴息",
+        "济宁高新区财政金融局",
+        "济高新财发〔2026〕3号（演示）",
+        "创业担保贷款按LPR的50%贴息，向合作银行申请",
+        None,
+        PolicyMode.NOTIFY,
+        "scale = below\nrevenue < 2000\nyears_in_zone >= 1",
+        True,
+    ),
+    (
+        "jg-zz-2026",
+        "制造业企业技术改造设备投资补助",
+        "济宁高新区经济发展局",
+        "济高新经发〔2026〕15号（演示）",
+        "技术改造设备投资额的10%，最高300万元，按通知申报",
+        None,
+        PolicyMode.NOTIFY,
+        "industry in 13-43\nrevenue >= 20000\nyears_in_zone >= 3",
+        True,
+    ),
+    (
+        "zjtx-2027",
+        "专精特新中小企业培育奖励（征求意见稿）",
+        "济宁高新区经济发展局",
+        "",
+        "认定为市级专精特新中小企业的，一次性奖励10万元",
+        100000,
+        PolicyMode.GRANT,
+        "scale = above\nrd_ratio >= 4\nyears_in_zone >= 2",
+        False,
+    ),
+]
+
+
+def load_policies(zone: Zone, users: dict[str, User], today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    actor = users.get("park")
+    n = 0
+    for code, title, issuer, document, benefit, amount, mode, rule, publish in POLICIES:
+        policy = services.save_policy(
+            actor,
+            zone,
+            Policy(
+                code=code,
+                title=title,
+                issuer=issuer,
+                document=document,
+                benefit=benefit,
+                amount_yuan=None if amount is None else Decimal(amount),
+                mode=mode,
+                data_year=today.year - 1,
+                apply_by=dt.date(today.year + 1, 3, 31) if mode == PolicyMode.NOTIFY else None,
+            ),
+            rules_text=rule,
+        )
+        if publish:
+            services.publish_policy(actor, zone, policy.pk, today=today - dt.timedelta(days=20))
+        n += 1
+    return {"policies": n, "policy_matches": PolicyMatch.objects.filter(policy__zone=zone).count()}

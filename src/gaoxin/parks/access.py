@@ -6,6 +6,8 @@ result or an objection is loaded (always within the request's zone). One rule pe
   notice on), and files objections (with their evidence) and its own figures for it;
 - park staff answer the enterprises' objections to their data; an objection's evidence is seen by the
   staff who see everything and by the enterprise that filed it;
+- enterprise policies: park staff (who manage) write, preview and publish them; leadership reads them
+  and who is eligible; an enterprise sees the policies it was matched to, its own only;
 - plants, units and leases: park staff (who manage) record them and sign and end leases; leadership
   reads them; an enterprise sees its own leases in its portal, never another tenant's;
 - everybody else sees nothing (404 for objects, 403 for pages);
@@ -32,6 +34,8 @@ from gaoxin.parks.models import (
     Park,
     Plant,
     PlantUnit,
+    Policy,
+    PolicyMatch,
     Result,
     Scheme,
 )
@@ -197,4 +201,25 @@ def lease_for_change(user: User | None, zone: Zone, pk: int) -> Lease:
     require_manage(user)
     return get_object_or_404(
         Lease.objects.filter(unit__plant__park__zone=zone).select_related("unit__plant", "tenant"), pk=pk
+    )
+
+
+def policies(user: User, zone: Zone) -> QuerySet[Policy]:
+    require_view_all(user)
+    return Policy.objects.filter(zone=zone)
+
+
+def policy_for(user: User, zone: Zone, pk: int) -> Policy:
+    return get_object_or_404(policies(user, zone), pk=pk)
+
+
+def policy_for_change(user: User | None, zone: Zone, pk: int) -> Policy:
+    require_manage(user)
+    return get_object_or_404(Policy.objects.filter(zone=zone), pk=pk)
+
+
+def own_matches(user: User) -> QuerySet[PolicyMatch]:
+    """The policies the enterprises the user speaks for were matched to (published policies only)."""
+    return PolicyMatch.objects.filter(
+        enterprise__in=own_enterprises(user), policy__status__in=["published", "closed"]
     )

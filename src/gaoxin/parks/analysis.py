@@ -17,9 +17,11 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gaoxin.analysis import eligibility
 from gaoxin.analysis import mu_benefit as mb
+from gaoxin.analysis.dates import full_years
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_WAN
-from gaoxin.parks.choices import METRIC_UNITS, LandRole, Source
+from gaoxin.parks.choices import METRIC_UNITS, POLICY_FIELD_LABELS, EvaluationStatus, LandRole, Metric, Source
 from gaoxin.parks.models import Enterprise, Evaluation, Fact, LandParcel, LandUse, Result, YearFlag
 from gaoxin.parks.validators import LAND_METRIC, parse_scheme
 
@@ -368,3 +370,130 @@ def scheme_source_with(source: str, values: Mapping[str, float]) -> str:
             node = node[step]
         node[parameter.path[-1]] = stored
     return tomlkit.dumps(document)
+
+
+# ------------------------------------------------------------------------ policy eligibility
+
+
+def policy_facts(enterprises: Sequence[Enterprise], year: int, today: dt.date) -> dict[int, dict[str, Any]]:
+    """The data the platform holds on each enterprise, as the eligibility fields name it
+    (gaoxin.analysis.eligibility.FIELDS): registry fields, the year's figures (a department's over the
+    enterprise's own; money in 万元), and the latest published 亩产效益 result."""
+    ids = [e.pk for e in enterprises]
+    figures = best_facts(year, ids)
+    zones = {e.park.zone_id for e in enterprises if e.park is not None}
+    final = (
+        Evaluation.objects.filter(zone_id__in=zones, status=EvaluationStatus.FINAL, year__lte=year)
+        .order_by("-year")
+        .first()
+    )
+    results = (
+        {} if final is None else {r.enterprise_id: r for r in final.results.filter(enterprise_id__in=ids)}
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for e in enterprises:
+        f = figures.get(e.pk, {})
+
+        def wan(metric: str, f: Mapping[str, tuple[Decimal, str]] = f) -> float | None:
+            return float(f[metric][0] / YUAN_PER_WAN) if metric in f else None
+
+        revenue, rd = wan(Metric.REVENUE), wan(Metric.RD)
+        started = e.production_started_on or e.founded_on
+        r = results.get(e.pk)
+        tax_per_mu = None
+        if r is not None:
+            tax_per_mu = next((i["value"] for i in r.indicators if i["code"] == "tax_per_mu"), None)
+        out[e.pk] = {
+            "scale": e.scale,
+            "high_tech": e.high_tech,
+            "industry": e.industry_code,
+            "park": e.park.code if e.park is not None else None,
+            "klass": r.klass if r is not None else None,
+            "score": float(r.score) if r is not None else None,
+            "tax_per_mu": tax_per_mu,
+            "revenue": revenue,
+            "tax": wan(Metric.TAX),
+            "rd_ratio": (rd / revenue * 100) if rd is not None and revenue else None,
+            "employees": float(f[Metric.EMPLOYEES][0]) if Metric.EMPLOYEES in f else None,
+            "years_in_zone": full_years(started, today) if started is not None else None,
+        }
+    return out
+
+
+def judge_all(
+    rules: list[dict[str, Any]], enterprises: Sequence[Enterprise], year: int, today: dt.date
+) -> dict[int, Any]:
+    """Each enterprise's verdict under the rule (gaoxin.analysis.eligibility.Verdict), by id."""
+    conditions = eligibility.rules_from_json(rules)
+    facts = policy_facts(enterprises, year, today)
+    return {e.pk: eligibility.judge(conditions, facts[e.pk]) for e in enterprises}
+
+
+def checks_json(verdict: Any) -> list[dict[str, Any]]:
+    """A verdict's checks as stored on a match: the condition's text, the enterprise's value, held."""
+    return [
+        {
+            "condition": c.condition.text(),
+            "field": c.condition.field,
+            "op": c.condition.op,
+            "value": c.condition.as_dict()["value"],
+            "actual": round(c.actual, 2) if isinstance(c.actual, float) else c.actual,
+            "passed": c.passed,
+        }
+        for c in verdict.checks
+    ]
+
+
+def rules_text_of(rules: list[Any]) -> str:
+    """A stored rule as the text people write."""
+    return eligibility.rules_text(eligibility.rules_from_json(rules))
+
+
+def rule_lines(rules: list[Any]) -> list[dict[str, Any]]:
+    """A stored rule for reading: each condition with its field's label."""
+    out = []
+    for c in eligibility.rules_from_json(rules):
+        value = c.value
+        if isinstance(value, bool):
+            shown = _("yes") if value else _("no")
+        elif isinstance(value, tuple):
+            shown = ", ".join(value)
+        else:
+            shown = f"{value:g}"
+        out.append(
+            {
+                "field": c.field,
+                "label": POLICY_FIELD_LABELS[c.field],
+                "op": c.op,
+                "value": shown,
+                "text": c.text(),
+            }
+        )
+    return out
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def readable_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A match's stored checks for people: the field's label, the operator, the value and the
+    enterprise's own figure, each shown in words (是/否 for yes and no)."""
+    return [
+        {
+            "label": POLICY_FIELD_LABELS.get(c.get("field", ""), c.get("field", "")),
+            "op": c.get("op", ""),
+            "value": _shown(c.get("value")),
+            "actual": _shown(c.get("actual")),
+            "passed": c.get("passed"),
+        }
+        for c in checks
+    ]

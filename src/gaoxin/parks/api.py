@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -350,3 +351,121 @@ def sign_lease(request: Request, body: LeaseIn) -> Any:
 def my_leases(request: Request) -> list[dict[str, Any]]:
     """The leases of the enterprises the user speaks for."""
     return [_lease(lease) for lease in queries.own_leases(request.user)]
+
+
+# ------------------------------------------------------------------------ enterprise policies (免申即享)
+
+
+class PolicyOut(Schema):
+    id: int
+    code: str
+    title: str
+    issuer: str
+    document: str
+    mode: str
+    status: str
+    version: int
+    data_year: int
+    rules: list[dict[str, Any]]
+    granted: int
+    notified: int
+
+
+class MatchOut(Schema):
+    policy_id: int
+    policy: str
+    enterprise_id: int
+    enterprise: str
+    uscc: str
+    state: str
+    amount_yuan: float | None
+    matched_on: str
+    granted_on: str | None
+    checks: list[dict[str, Any]]
+
+
+class RuleIn(Schema):
+    rules: str = Field("", max_length=10_000, description="one condition a line, e.g. rd_ratio >= 3")
+
+
+class FirmOut(Schema):
+    id: int
+    name: str
+
+
+class PreviewOut(Schema):
+    eligible: int
+    gained: list[FirmOut]
+    lost: list[FirmOut]
+
+
+def _match(m: Any) -> dict[str, Any]:
+    return {
+        "policy_id": m.policy_id,
+        "policy": m.policy.title,
+        "enterprise_id": m.enterprise_id,
+        "enterprise": m.enterprise.name,
+        "uscc": m.enterprise.uscc,
+        "state": m.state,
+        "amount_yuan": None if m.amount_yuan is None else float(m.amount_yuan),
+        "matched_on": m.matched_on.isoformat(),
+        "granted_on": m.granted_on.isoformat() if m.granted_on else None,
+        "checks": m.checks,
+    }
+
+
+@router.get("/policies", response=answers({200: list[PolicyOut]}))
+def list_policies(request: Request) -> list[dict[str, Any]]:
+    """The zone's enterprise policies with their rules and how many were granted or told to apply."""
+    return [
+        {
+            "id": r["policy"].pk,
+            "code": r["policy"].code,
+            "title": r["policy"].title,
+            "issuer": r["policy"].issuer,
+            "document": r["policy"].document,
+            "mode": r["policy"].mode,
+            "status": r["policy"].status,
+            "version": r["policy"].version,
+            "data_year": r["policy"].data_year,
+            "rules": r["policy"].rules,
+            "granted": r["granted"],
+            "notified": r["notified"],
+        }
+        for r in queries.policy_list(request.user, request.zone)
+    ]
+
+
+@router.get("/policies/{policy_id}/matches", response=answers({200: list[MatchOut]}, 404, 422))
+def policy_matches(request: Request, policy_id: Id) -> list[dict[str, Any]]:
+    """The enterprises a published policy found eligible, with the conditions and their figures."""
+    policy = access.policy_for(request.user, request.zone, policy_id)
+    return [_match(m) for m in queries.policy_detail(policy)["matches"]]
+
+
+@router.post("/policies/{policy_id}/preview", response=answers({200: PreviewOut}, 400, 404, 422))
+def preview_policy(request: Request, policy_id: Id, body: Form[RuleIn]) -> Any:
+    """Who a rule would make eligible, and who gains and loses against the rule in force (nothing is
+    written)."""
+    policy = access.policy_for(request.user, request.zone, policy_id)
+    if not body.rules.strip():
+        return Status(400, {"error": "rule", "detail": _("Write at least one condition.")})
+    try:
+        result = services.preview_policy(request.user, request.zone, policy, body.rules, timezone.localdate())
+    except ValidationError as exc:
+        return Status(400, {"error": "rule", "detail": " ".join(exc.messages)})
+    rows = queries.preview_rows(request.zone, result)
+    return Status(
+        200,
+        {
+            "eligible": len(result.eligible),
+            "gained": [{"id": e.pk, "name": e.name} for e in rows["gained"]],
+            "lost": [{"id": e.pk, "name": e.name} for e in rows["lost"]],
+        },
+    )
+
+
+@router.get("/my/policies", response=answers({200: list[MatchOut]}))
+def my_policies(request: Request) -> list[dict[str, Any]]:
+    """The policies the enterprises the user speaks for were found eligible for."""
+    return [_match(m) for m in access.own_matches(request.user).select_related("policy", "enterprise")]

@@ -136,3 +136,39 @@ class PlantStage(models.TextChoices):
     PLANNED = "planned", _("planned")
     BUILDING = "building", _("under construction")
     COMPLETED = "completed", _("completed")
+
+
+class PolicyMode(models.TextChoices):
+    """How a policy reaches the eligible (免申即享: without an application)."""
+
+    GRANT = "grant", _("granted without an application (免申即享)")
+    NOTIFY = "notify", _("the eligible are told and apply")
+
+
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    CLOSED = "closed", _("closed")
+
+
+class MatchState(models.TextChoices):
+    GRANTED = "granted", _("granted")
+    NOTIFIED = "notified", _("told, to apply")
+    WITHDRAWN = "withdrawn", _("no longer eligible")
+
+
+# The eligibility fields a policy's rule can name (gaoxin.analysis.eligibility.FIELDS), as people read them.
+POLICY_FIELD_LABELS: dict[str, Any] = {
+    "scale": _("scale (above / below designated size)"),
+    "high_tech": _("high-tech enterprise"),
+    "industry": _("industry (GB/T 4754)"),
+    "park": _("park (code)"),
+    "klass": _("亩产效益 class (latest published)"),
+    "score": _("亩产效益 score"),
+    "tax_per_mu": _("tax per mu (10k yuan)"),
+    "revenue": _("operating revenue (10k yuan)"),
+    "tax": _("tax paid (10k yuan)"),
+    "rd_ratio": _("R&D intensity (% of revenue)"),
+    "employees": _("average employees"),
+    "years_in_zone": _("years in production in the zone"),
+}

@@ -189,3 +189,35 @@ def plants_xlsx(plants: list[tuple[Any, Any]], day: Any) -> bytes:
         ]
         rows.append(dict(zip(columns, values, strict=True)))
     return tabular.write_xlsx(columns, rows, title=str(day), percent=[_("Occupancy")])
+
+
+def policy_matches_xlsx(policy: Any, matches: list[Any]) -> bytes:
+    """A policy's eligible enterprises with the conditions they meet (the list a department acts on)."""
+    from gaoxin.common import tabular
+
+    columns = [
+        _("Enterprise"),
+        _("Unified social credit code"),
+        _("Park"),
+        _("State"),
+        _("Eligible since"),
+        _("Granted on"),
+        _("Amount (yuan)"),
+        _("Conditions and the enterprise's figures"),
+    ]
+    rows = []
+    for m in matches:
+        values = [
+            m.enterprise.name,
+            m.enterprise.uscc,
+            m.enterprise.park.name if m.enterprise.park else "",
+            m.get_state_display(),
+            m.matched_on,
+            m.granted_on,
+            None if m.amount_yuan is None else float(m.amount_yuan),
+            "; ".join(
+                "%s (%s)" % (c["condition"], "—" if c["actual"] is None else c["actual"]) for c in m.checks
+            ),
+        ]
+        rows.append(dict(zip(columns, values, strict=True)))
+    return tabular.write_xlsx(columns, rows, title=policy.code)

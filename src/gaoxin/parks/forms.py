@@ -10,9 +10,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices
+from gaoxin.parks.analysis import rules_text_of
 from gaoxin.parks.choices import METRIC_UNITS
 from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
-from gaoxin.parks.models import YEAR_VALIDATORS, Enterprise, Park, Plant, PlantUnit, Scheme
+from gaoxin.parks.models import YEAR_VALIDATORS, Enterprise, Park, Plant, PlantUnit, Policy, Scheme
 
 
 def _default_year() -> int:
@@ -348,3 +349,58 @@ class LeaseForm(forms.Form):
 
 class EndLeaseForm(forms.Form):
     on = forms.DateField(label=_("Last day"), widget=DateInput())
+
+
+# ------------------------------------------------------------------------ enterprise policies
+
+
+class PolicyForm(forms.ModelForm[Policy]):
+    rules_text = forms.CharField(
+        label=_("Eligibility rule"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
+        help_text=_(
+            "One condition a line, all must hold, e.g. high_tech = yes · rd_ratio >= 3 · klass in A, B."
+        ),
+    )
+
+    class Meta:
+        model = Policy
+        fields = [
+            "code",
+            "title",
+            "issuer",
+            "document",
+            "benefit",
+            "amount_yuan",
+            "mode",
+            "data_year",
+            "apply_by",
+        ]
+        widgets = {"apply_by": DateInput(), "benefit": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, zone: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        if self.instance.pk is not None:
+            self.fields["rules_text"].initial = rules_text_of(self.instance.rules)
+            if self.instance.status != "draft":
+                self.fields["rules_text"].disabled = True
+                self.fields["rules_text"].help_text = _("Change the rule of a published policy on its page.")
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        if Policy.objects.filter(zone=self.zone, code=code).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("Another policy has this code."))
+        return code
+
+
+class RuleForm(forms.Form):
+    """A changed rule to preview, or to publish."""
+
+    rules_text = forms.CharField(
+        label=_("Eligibility rule"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
+    )

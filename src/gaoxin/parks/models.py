@@ -25,13 +25,16 @@ from gaoxin.parks.choices import (
     Flag,
     Klass,
     LandRole,
+    MatchState,
     MeasureKind,
     Metric,
     PlantStage,
+    PolicyMode,
+    PolicyStatus,
     Scale,
     Source,
 )
-from gaoxin.parks.validators import validate_scheme_source, validate_uscc
+from gaoxin.parks.validators import validate_policy_rules, validate_scheme_source, validate_uscc
 from gaoxin.places.models import Zone
 from gaoxin.places.validators import validate_polygon_geojson
 
@@ -637,3 +640,77 @@ class PolicyMeasure(models.Model):
 
     def __str__(self) -> str:
         return "%s %s" % (self.klass, self.text)
+
+
+class Policy(TimeStamped):
+    """An enterprise policy (惠企政策) with a machine-readable eligibility rule over the data the platform
+    holds (gaoxin.analysis.eligibility); published, it is matched to the zone's enterprises."""
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="policies")
+    code = models.SlugField(_("code"), max_length=40)
+    title = models.CharField(_("title"), max_length=120)
+    issuer = models.CharField(_("issued by"), max_length=80)
+    document = models.CharField(_("document number"), max_length=80, blank=True)
+    benefit = models.TextField(_("what it gives"), max_length=2000)
+    amount_yuan = models.DecimalField(
+        _("amount per enterprise (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    mode = models.CharField(_("mode"), max_length=8, choices=PolicyMode.choices, default=PolicyMode.GRANT)
+    rules = models.JSONField(
+        _("eligibility rule"), default=list, blank=True, validators=[validate_policy_rules]
+    )
+    data_year = models.PositiveSmallIntegerField(
+        _("year of the figures"),
+        validators=YEAR_VALIDATORS,
+        help_text=_("Revenue, tax, R&D and employees are read for this year."),
+    )
+    apply_by = models.DateField(_("apply by"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enterprise policy")
+        verbose_name_plural = _("enterprise policies")
+        ordering = ["-data_year", "code"]
+        constraints = [models.UniqueConstraint(fields=["zone", "code"], name="policy_code_once_per_zone")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PolicyMatch(models.Model):
+    """An enterprise a published policy found eligible: granted (免申即享), told to apply, or withdrawn
+    when a rule change took its eligibility away before a grant. Granted benefits stay granted."""
+
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="matches"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="policy_matches"
+    )
+    version = models.PositiveIntegerField(_("rule version"))
+    state = models.CharField(_("state"), max_length=10, choices=MatchState.choices)
+    amount_yuan = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    checks = models.JSONField(_("conditions and the enterprise's figures"), default=list)
+    matched_on = models.DateField(_("eligible since"))
+    granted_on = models.DateField(_("granted on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("policy match")
+        verbose_name_plural = _("policy matches")
+        ordering = ["policy", "enterprise__name"]
+        constraints = [models.UniqueConstraint(fields=["policy", "enterprise"], name="policy_match_once")]
+
+    def __str__(self) -> str:
+        return "%s · %s" % (self.policy, self.enterprise)

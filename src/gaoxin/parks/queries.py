@@ -20,7 +20,7 @@ from gaoxin.common.measures import Counted, Reading
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_WAN, YUAN_PER_YI, yuan_to_yi
 from gaoxin.parks import access, analysis
 from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, land_mu_by_enterprise, parcel_flags
-from gaoxin.parks.choices import REPORTED, EvaluationStatus, Metric, PlantStage, Scale, Source
+from gaoxin.parks.choices import REPORTED, EvaluationStatus, MatchState, Metric, PlantStage, Scale, Source
 from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, ResultFilter
 from gaoxin.parks.models import (
     Appeal,
@@ -35,6 +35,8 @@ from gaoxin.parks.models import (
     ParkYear,
     Plant,
     PlantUnit,
+    Policy,
+    PolicyMatch,
     PolicyMeasure,
     Result,
     Scheme,
@@ -697,3 +699,70 @@ def plant_occupancy_measure(zone: Zone, params: dict[str, Any], day: dt.date) ->
         _("%(leased)s of %(total)s m² leased")
         % {"leased": f"{occ.leased_m2:,.0f}", "total": f"{occ.total_m2:,.0f}"},
     )
+
+
+# ---- enterprise policies (免申即享) --------------------------------------------------------------------
+
+
+def policy_list(user: User, zone: Zone) -> list[dict[str, Any]]:
+    """The zone's policies with how many enterprises each found eligible and granted."""
+    rows = []
+    counts: dict[tuple[int, str], int] = {
+        (pid, state): n
+        for pid, state, n in PolicyMatch.objects.filter(policy__zone=zone)
+        .values_list("policy_id", "state")
+        .annotate(n=Count("pk"))
+        .values_list("policy_id", "state", "n")
+    }
+    for p in access.policies(user, zone).order_by("-data_year", "code"):
+        rows.append(
+            {
+                "policy": p,
+                "granted": counts.get((p.pk, MatchState.GRANTED), 0),
+                "notified": counts.get((p.pk, MatchState.NOTIFIED), 0),
+                "withdrawn": counts.get((p.pk, MatchState.WITHDRAWN), 0),
+            }
+        )
+    return rows
+
+
+def policy_detail(policy: Policy) -> dict[str, Any]:
+    matches = list(
+        policy.matches.select_related("enterprise", "enterprise__park").order_by("state", "enterprise__name")
+    )
+    granted = [m for m in matches if m.state == MatchState.GRANTED]
+    return {
+        "policy": policy,
+        "lines": analysis.rule_lines(policy.rules),
+        "matches": matches,
+        "rows": [(m, analysis.readable_checks(m.checks)) for m in matches],
+        "granted_total": sum((m.amount_yuan or Decimal(0) for m in granted), Decimal(0)),
+        "counts": {s: sum(1 for m in matches if m.state == s) for s in MatchState.values},
+    }
+
+
+def preview_rows(zone: Zone, preview: Any) -> dict[str, list[Enterprise]]:
+    """The enterprises a rule change gains and loses, by name."""
+    ids = set(preview.change.gained) | set(preview.change.lost)
+    by_id = {e.pk: e for e in Enterprise.objects.filter(park__zone=zone, pk__in=ids).select_related("park")}
+    return {
+        "gained": sorted((by_id[i] for i in preview.change.gained), key=lambda e: e.name),
+        "lost": sorted((by_id[i] for i in preview.change.lost), key=lambda e: e.name),
+    }
+
+
+def own_policy_matches(user: User, enterprise: Enterprise) -> list[tuple[PolicyMatch, list[dict[str, Any]]]]:
+    """The policies an enterprise the user speaks for was matched to (its portal), withdrawn ones last,
+    each with the conditions it meets in words."""
+    matches = (
+        access.own_matches(user)
+        .filter(enterprise=enterprise)
+        .select_related("policy")
+        .order_by(
+            Case(
+                When(state=MatchState.WITHDRAWN, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+            "-matched_on",
+        )
+    )
+    return [(m, analysis.readable_checks(m.checks)) for m in matches]

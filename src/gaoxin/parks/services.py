@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
-from gaoxin.analysis import leasing
+from gaoxin.analysis import eligibility, leasing
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common import attachments, audit, imports
@@ -25,7 +25,16 @@ from gaoxin.common.errors import describe
 from gaoxin.common.imports import ImportRejected, Problem
 from gaoxin.common.models import ImportBatch
 from gaoxin.parks import access, analysis, queries
-from gaoxin.parks.choices import AppealStatus, EvaluationStatus, Metric, PlantStage, Source
+from gaoxin.parks.choices import (
+    AppealStatus,
+    EvaluationStatus,
+    MatchState,
+    Metric,
+    PlantStage,
+    PolicyMode,
+    PolicyStatus,
+    Source,
+)
 from gaoxin.parks.datasets import LAND_DATASET
 from gaoxin.parks.imports import kind_of
 from gaoxin.parks.models import (
@@ -37,6 +46,8 @@ from gaoxin.parks.models import (
     Lease,
     Plant,
     PlantUnit,
+    Policy,
+    PolicyMatch,
     Result,
     Scheme,
 )
@@ -646,3 +657,143 @@ def end_lease(actor: User | None, zone: Zone, lease_pk: int, *, on: dt.date) -> 
     lease.save(update_fields=["ended_on", "updated_at"])
     _audit(actor, "end", "lease", lease.pk, "%s · %s" % (lease.unit, lease.tenant.name), str(on))
     return lease
+
+
+# ------------------------------------------------------------------------ enterprise policies (免申即享)
+
+
+def _rules_from_text(text: str) -> list[dict[str, Any]]:
+    try:
+        return [c.as_dict() for c in eligibility.parse_rules(text)]
+    except AnalysisError as exc:
+        raise ValidationError({"rules": describe(exc)}) from exc
+
+
+@transaction.atomic
+def save_policy(actor: User | None, zone: Zone, policy: Policy, *, rules_text: str) -> Policy:
+    """Create or change a policy. The rule of a published policy changes only by publishing again
+    (:func:`publish_policy`), so the eligible are never changed silently."""
+    access.require_manage(actor)
+    policy.zone = zone
+    rules = _rules_from_text(rules_text)
+    if policy.pk is not None:
+        stored = access.policy_for_change(actor, zone, policy.pk)
+        stored = Policy.objects.select_for_update().get(pk=stored.pk)
+        # the workflow's fields are the stored ones, whatever the edited copy holds
+        policy.status, policy.version, policy.published_on = (
+            stored.status,
+            stored.version,
+            stored.published_on,
+        )
+        if stored.status != PolicyStatus.DRAFT and rules != stored.rules:
+            raise WorkflowError(_("The rule of a published policy changes by publishing it again."))
+    if policy.status != PolicyStatus.DRAFT and rules != policy.rules:
+        raise WorkflowError(_("The rule of a published policy changes by publishing it again."))
+    policy.rules = rules
+    policy.full_clean()
+    created = policy.pk is None
+    policy.save()
+    _audit(actor, "create" if created else "update", "policy", policy.pk, policy.title)
+    return policy
+
+
+@dataclass
+class Preview:
+    """Who a rule makes eligible, and who gains and loses against the rule in force."""
+
+    verdicts: dict[int, Any]
+    eligible: list[int]
+    change: eligibility.Change
+
+
+def preview_policy(
+    actor: User | None, zone: Zone, policy: Policy, rules_text: str, today: dt.date
+) -> Preview:
+    """The effect of a rule (the current one when ``rules_text`` is its text) before it is published."""
+    if actor is not None:
+        access.require_view_all(actor)
+    rules = _rules_from_text(rules_text)
+    enterprises = list(Enterprise.objects.filter(park__zone=zone).select_related("park"))
+    verdicts = analysis.judge_all(rules, enterprises, policy.data_year, today)
+    eligible = sorted(pk for pk, v in verdicts.items() if v.eligible)
+    # the rule in force is what the matches say (a draft has none)
+    before = list(policy.matches.exclude(state=MatchState.WITHDRAWN).values_list("enterprise_id", flat=True))
+    return Preview(verdicts, eligible, eligibility.change(before, eligible))
+
+
+@transaction.atomic
+def publish_policy(
+    actor: User | None, zone: Zone, pk: int, *, rules_text: str | None = None, today: dt.date | None = None
+) -> Policy:
+    """Publish a policy (or publish a changed rule): every enterprise of the zone is judged on the data
+    the platform holds; the eligible are granted (免申即享) or told to apply; those a changed rule no longer
+    admits are withdrawn unless already granted (a granted benefit is not taken back)."""
+    policy = access.policy_for_change(actor, zone, pk)
+    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    if policy.status == PolicyStatus.CLOSED:
+        raise WorkflowError(_("The policy is closed."))
+    today = today or timezone.localdate()
+    if rules_text is not None:
+        policy.rules = _rules_from_text(rules_text)
+    if not policy.rules:
+        raise ValidationError({"rules": _("A policy is published with at least one condition.")})
+    policy.version += 1
+    policy.status = PolicyStatus.PUBLISHED
+    policy.published_on = policy.published_on or today
+    policy.full_clean()
+    policy.save()
+    enterprises = list(Enterprise.objects.filter(park__zone=zone).select_related("park"))
+    verdicts = analysis.judge_all(policy.rules, enterprises, policy.data_year, today)
+    matches = {m.enterprise_id: m for m in policy.matches.select_for_update()}
+    names = {e.pk: e.name for e in enterprises}
+    granted = 0
+    for eid, verdict in verdicts.items():
+        match = matches.get(eid)
+        if verdict.eligible:
+            if match is None:
+                match = PolicyMatch(policy=policy, enterprise_id=eid, matched_on=today)
+            elif match.state == MatchState.WITHDRAWN:
+                match.matched_on, match.withdrawn_on = today, None
+            if match.state != MatchState.GRANTED:
+                if policy.mode == PolicyMode.GRANT:
+                    match.state, match.granted_on, match.amount_yuan = (
+                        MatchState.GRANTED,
+                        today,
+                        policy.amount_yuan,
+                    )
+                    granted += 1
+                    _audit(actor, "grant", "policy_grant", match.enterprise_id, names[eid], policy.title)
+                else:
+                    match.state = MatchState.NOTIFIED
+            match.version = policy.version
+            match.checks = analysis.checks_json(verdict)
+            match.save()
+        elif match is not None and match.state == MatchState.NOTIFIED:
+            match.state, match.withdrawn_on, match.version = MatchState.WITHDRAWN, today, policy.version
+            match.checks = analysis.checks_json(verdict)
+            match.save()
+    _audit(
+        actor,
+        "publish",
+        "policy",
+        policy.pk,
+        policy.title,
+        audit.note(
+            gettext_noop("version %(version)s: %(eligible)s eligible, %(granted)s granted"),
+            version=policy.version,
+            eligible=sum(1 for v in verdicts.values() if v.eligible),
+            granted=granted,
+        ),
+    )
+    return policy
+
+
+@transaction.atomic
+def close_policy(actor: User | None, zone: Zone, pk: int) -> Policy:
+    policy = access.policy_for_change(actor, zone, pk)
+    if policy.status != PolicyStatus.PUBLISHED:
+        raise WorkflowError(_("Only a published policy is closed."))
+    policy.status = PolicyStatus.CLOSED
+    policy.save(update_fields=["status", "updated_at"])
+    _audit(actor, "update", "policy", policy.pk, policy.title, gettext_noop("closed"))
+    return policy

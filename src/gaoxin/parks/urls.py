@@ -24,4 +24,8 @@ urlpatterns = [
     path("plants/<int:pk>/", views.plant_detail, name="plant"),
     path("plants/<int:pk>/edit/", views.plant_edit, name="plant_edit"),
     path("leases/<int:pk>/end/", views.lease_end, name="lease_end"),
+    path("policies/", views.policies_page, name="policies"),
+    path("policies/new/", views.policy_edit, name="policy_new"),
+    path("policies/<int:pk>/", views.policy_detail, name="policy"),
+    path("policies/<int:pk>/edit/", views.policy_edit, name="policy_edit"),
 ]

@@ -8,7 +8,9 @@ import tomllib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from gaoxin.analysis import eligibility
 from gaoxin.analysis import mu_benefit as mb
+from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.identifiers import IdentifierError, normalize_uscc
 from gaoxin.common.errors import describe
 from gaoxin.parks.choices import METRIC_UNITS
@@ -50,3 +52,13 @@ def parse_scheme(source: str) -> mb.Scheme:
 
 def validate_scheme_source(source: str) -> None:
     parse_scheme(source)
+
+
+def validate_policy_rules(value: object) -> None:
+    """A policy's stored rule: a list of conditions the core accepts (gaoxin.analysis.eligibility)."""
+    if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+        raise ValidationError(_("The rule is a list of conditions."))
+    try:
+        eligibility.rules_from_json(value)
+    except AnalysisError as exc:
+        raise ValidationError(describe(exc)) from exc

@@ -3,6 +3,8 @@ for a change, then render. Every object of a zone is loaded through its gate in 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +18,8 @@ from gaoxin.common import imports, jobs
 from gaoxin.common.forms import ChoiceForm
 from gaoxin.common.http import attachment, page_of, querystring_without_page
 from gaoxin.parks import access, exports, queries, services
-from gaoxin.parks.analysis import reason_text
-from gaoxin.parks.choices import EvaluationStatus, Klass, Scale, Source
+from gaoxin.parks.analysis import reason_text, rules_text_of
+from gaoxin.parks.choices import POLICY_FIELD_LABELS, EvaluationStatus, Klass, Scale, Source
 from gaoxin.parks.datasets import DATASETS, LAND_COLUMNS, LAND_DATASET, LAND_LABEL
 from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, ResultFilter
 from gaoxin.parks.forms import (
@@ -33,8 +35,10 @@ from gaoxin.parks.forms import (
     LeaseForm,
     OwnFiguresForm,
     PlantForm,
+    PolicyForm,
     PortalActionForm,
     PortalForm,
+    RuleForm,
     SchemeActionForm,
     SchemeDownloadForm,
     SchemeForm,
@@ -393,6 +397,7 @@ def portal(request: Request) -> HttpResponse:
             "results": data["results"],
             "land": data["land"],
             "leases": queries.leases_of(enterprise),
+            "policy_matches": queries.own_policy_matches(request.user, enterprise),
             "today": timezone.localdate(),
         },
     )
@@ -549,3 +554,91 @@ def lease_end(request: Request, pk: int) -> HttpResponse:
 def park_profile(request: Request, pk: int) -> HttpResponse:
     context = queries.park_profile(request.user, request.zone, pk, timezone.localdate())
     return render(request, "parks/park_profile.html", context)
+
+
+# ------------------------------------------------------------------------ enterprise policies (免申即享)
+
+
+@login_required
+def policies_page(request: Request) -> HttpResponse:
+    rows = queries.policy_list(request.user, request.zone)
+    return render(
+        request, "parks/policies.html", {"rows": rows, "can_manage": access.can_manage(request.user)}
+    )
+
+
+@login_required
+def policy_edit(request: Request, pk: int | None = None) -> HttpResponse:
+    access.require_manage(request.user)
+    policy = access.policy_for_change(request.user, request.zone, pk) if pk is not None else None
+    initial = {"data_year": timezone.localdate().year - 1}
+    form = PolicyForm(request.POST or None, instance=policy, zone=request.zone, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_policy(
+                request.user,
+                request.zone,
+                form.save(commit=False),
+                rules_text=form.cleaned_data["rules_text"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The policy is saved."))
+            return redirect("parks:policy", pk=saved.pk)
+    return render(
+        request, "parks/policy_edit.html", {"form": form, "policy": policy, "fields": POLICY_FIELD_LABELS}
+    )
+
+
+@login_required
+def policy_detail(request: Request, pk: int) -> HttpResponse:
+    policy = access.policy_for(request.user, request.zone, pk)
+    can_manage = access.can_manage(request.user)
+    context = queries.policy_detail(policy)
+    if ChoiceForm(request.GET, name="format", allowed=["xlsx"]).chosen() == "xlsx":
+        data = exports.policy_matches_xlsx(policy, context["matches"])
+        return attachment(request, data, "policy-%s.xlsx" % policy.code)
+    rule_form = RuleForm(initial={"rules_text": rules_text_of(policy.rules)})
+    preview = None
+    if request.method == "POST":
+        access.require_manage(request.user)
+        action = ChoiceForm(request.POST, name="action", allowed=["preview", "publish", "close"]).chosen()
+        rule_form = RuleForm(request.POST)
+        try:
+            if action == "close":
+                services.close_policy(request.user, request.zone, policy.pk)
+                messages.success(request, _("The policy is closed."))
+                return redirect("parks:policy", pk=policy.pk)
+            if rule_form.is_valid():
+                text = rule_form.cleaned_data["rules_text"]
+                if action == "preview":
+                    result = services.preview_policy(
+                        request.user, request.zone, policy, text, timezone.localdate()
+                    )
+                    preview = queries.preview_rows(request.zone, result) | {"eligible": len(result.eligible)}
+                elif action == "publish":
+                    services.publish_policy(request.user, request.zone, policy.pk, rules_text=text)
+                    messages.success(
+                        request,
+                        _("The policy is published: the eligible enterprises see it in their portal."),
+                    )
+                    return redirect("parks:policy", pk=policy.pk)
+        except ValidationError as exc:
+            _form_errors(rule_form, exc)
+    context |= {
+        "can_manage": can_manage,
+        "rule_form": rule_form,
+        "preview": preview,
+        "fields": POLICY_FIELD_LABELS,
+    }
+    return render(request, "parks/policy_detail.html", context)
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: on its field when it names one of the form's fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
