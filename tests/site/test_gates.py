@@ -33,6 +33,7 @@ from gaoxin.parks.models import (
     Policy,
     Result,
     Scheme,
+    ServiceRequest,
 )
 from gaoxin.parks.models import Evaluation as ParkEvaluation
 from gaoxin.places.models import Community, Facility, FacilityType, ResidentialArea, Street, Zone
@@ -62,6 +63,11 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "parks:plant_edit": ("park", "get", {"pk": "plant"}),
     "parks:lease_end": ("park", "post", {"pk": "lease"}),
     "parks:policy": ("park", "post", {"pk": "policy"}),
+    "parks:request": ("park", "post", {"pk": "service_request"}),
+    "api:get_request": ("park", "get", {"request_id": "service_request"}),
+    "api:hand_over_request": ("park", "post", {"request_id": "service_request"}),
+    "api:close_request": ("park", "post", {"request_id": "service_request"}),
+    "api:rate_request": ("park", "post", {"request_id": "service_request"}),
     "parks:policy_edit": ("park", "get", {"pk": "policy"}),
     "api:policy_matches": ("park", "get", {"policy_id": "policy"}),
     "api:preview_policy": ("park", "post", {"policy_id": "policy"}),
@@ -203,6 +209,16 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
     )
     policy = Policy.objects.create(
         zone=other, code="other", title="别处政策", issuer="别处", benefit="—", data_year=2025
+    )
+    service_request = ServiceRequest.objects.create(
+        zone=other,
+        number="FW-OTHER-1",
+        enterprise=enterprise,
+        need="loan",
+        field="finance",
+        title="别处贷款",
+        description="—",
+        filed_on=dt.date(2026, 1, 1),
     )
     scheme = Scheme.objects.order_by("pk").first()
     park_evaluation = ParkEvaluation.objects.create(zone=other, year=2025, scheme=scheme, status="notice")
@@ -360,6 +376,7 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         "plant": plant.pk,
         "lease": lease.pk,
         "policy": policy.pk,
+        "service_request": service_request.pk,
         "park_evaluation": park_evaluation.pk,
         "result": result.pk,
         "appeal": appeal.pk,
@@ -392,6 +409,7 @@ def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user
     assert Confirmation.objects.get(pk=other_zone["data_objection"]).answered_at is None
     assert Lease.objects.get(pk=other_zone["lease"]).ended_on is None
     assert Policy.objects.get(pk=other_zone["policy"]).status == "draft"
+    assert ServiceRequest.objects.get(pk=other_zone["service_request"]).status == "filed"
     from gaoxin.governance.models import Case as GovCase
 
     assert GovCase.objects.get(pk=other_zone["case"]).status == "reported"

@@ -330,3 +330,48 @@ def test_policy_lists(client_of, park_world, url):  # type: ignore[no-untyped-de
     grow(1)
     policy = Policy.objects.get(code="p-main")
     assert_no_n_plus_one(client_of(park_world["staff"]), url.format(policy=policy.pk), grow)
+
+
+def more_requests(world) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+    """Providers with a service each and requests handed to them and rated."""
+    import datetime as dt
+
+    from gaoxin.parks.models import Provider, Service, ServiceRequest
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(_serial)
+            body = f"91370800MF{k:07d}"
+            e = Enterprise.objects.create(
+                uscc=body + uscc_check_char(body),
+                name=f"需求企业{k}",
+                park=world["park"],
+                industry_code="3411",
+            )
+            p = Provider.objects.create(zone=world["park"].zone, name=f"银行{k}", kind="bank")
+            Service.objects.create(provider=p, field="finance", name="贷款")
+            ServiceRequest.objects.create(
+                zone=world["park"].zone,
+                number=f"FWQ{k}",
+                enterprise=e,
+                need="loan",
+                field="finance",
+                title="贷款",
+                description="—",
+                filed_on=dt.date(2026, 1, 1),
+                status="closed",
+                provider=p,
+                handed_on=dt.date(2026, 1, 2),
+                due_on=dt.date(2026, 1, 22),
+                closed_on=dt.date(2026, 1, 10),
+                rating=4,
+            )
+
+    return grow
+
+
+@pytest.mark.parametrize(
+    "url", ["/parks/requests/", "/parks/requests/?format=xlsx", "/parks/services/", "/api/parks/requests"]
+)
+def test_request_lists(client_of, park_world, url):  # type: ignore[no-untyped-def]
+    assert_no_n_plus_one(client_of(park_world["staff"]), url, more_requests(park_world))

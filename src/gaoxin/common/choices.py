@@ -98,6 +98,7 @@ AUDIT_TARGETS = {
     "lease": pgettext_lazy("audit", "lease"),
     "policy": pgettext_lazy("audit", "enterprise policy"),
     "policy_grant": pgettext_lazy("audit", "policy benefit of an enterprise"),
+    "service_request": pgettext_lazy("audit", "enterprise service request"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

@@ -34,6 +34,8 @@ MESSAGES: dict[str, Promise] = {
     "rule_syntax": _("Line %(line)s: write a condition as field, operator, value, e.g. rd_ratio >= 3."),
     "rule_long": _("Line %(line)s: the line is too long."),
     "rule_too_many": _("A rule has at most 50 conditions."),
+    # service requests (analysis.matching)
+    "rating_range": _("A rating is a whole number from 1 to 5."),
     # leases of standard plants (analysis.leasing)
     "lease_backwards": _("The lease ends on %(ends_on)s, before it starts on %(starts_on)s."),
     # coordinates and geometry (analysis.geo, analysis.access, analysis.network)
@@ -137,6 +139,9 @@ MESSAGES: dict[str, Promise] = {
 INTERNAL = frozenset(
     {
         "negative_area",
+        "prior_weight",
+        "limit",
+        "limit_days",
         "negative_rent",
         "negative_target",
         "negative_days",

@@ -52,7 +52,17 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         ServicePackage,
         Team,
     )
-    from gaoxin.parks.models import Enterprise, Evaluation, LandParcel, Lease, Park, Plant, Policy
+    from gaoxin.parks.models import (
+        Enterprise,
+        Evaluation,
+        LandParcel,
+        Lease,
+        Park,
+        Plant,
+        Policy,
+        Provider,
+        ServiceRequest,
+    )
 
     Contract.objects.all().delete()
     Guardianship.objects.all().delete()
@@ -82,6 +92,8 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     Evaluation.objects.all().delete()
     Lease.objects.all().delete()  # a unit and a tenant are protected while let
     Policy.objects.all().delete()
+    ServiceRequest.objects.all().delete()
+    Provider.objects.all().delete()
     Plant.objects.all().delete()  # an owner is protected while it owns a plant
     Enterprise.objects.all().delete()
     LandParcel.objects.all().delete()
@@ -150,10 +162,11 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
             is_superuser=username == "admin",
         )
     park_counts = load_parks(zone, users, seed)
-    from gaoxin.demo.parkservices import load_plants, load_policies
+    from gaoxin.demo.parkservices import load_plants, load_policies, load_requests
 
     park_counts |= load_plants(zone, users, seed)
     park_counts |= load_policies(zone, users)
+    park_counts |= load_requests(zone, users, seed)
     health_counts = load_health(zone, users, seed)
     candidates = load_candidates(zone, users["planner"])
     from gaoxin.demo.plans import load_plans

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis.dates import term_end
-from gaoxin.parks import services
-from gaoxin.parks.choices import PlantStage, PolicyMode, Scale
-from gaoxin.parks.models import Enterprise, Park, Plant, Policy, PolicyMatch
+from gaoxin.parks import queries, services
+from gaoxin.parks.choices import Outcome, PlantStage, PolicyMode, ProviderKind, Scale
+from gaoxin.parks.models import Enterprise, Park, Plant, Policy, PolicyMatch, Provider, Service
 from gaoxin.places.models import Zone
 
 # park code → plants: (name, stage, floors, units per floor, m² per unit)
@@ -222,3 +222,262 @@ def load_policies(zone: Zone, users: dict[str, User], today: dt.date | None = No
             services.publish_policy(actor, zone, policy.pk, today=today - dt.timedelta(days=20))
         n += 1
     return {"policies": n, "policy_matches": PolicyMatch.objects.filter(policy__zone=zone).count()}
+
+
+# name, kind, contact, industries, above, below, services: (field, name, terms)
+PROVIDERS = [
+    (
+        "济宁银行高新区支行",
+        ProviderKind.BANK,
+        "对公业务部 0537-2355xxx",
+        "",
+        True,
+        True,
+        [
+            ("finance", "科技型企业信用贷款", "额度最高1000万元，年化利率LPR+30BP起，7个工作日内审批"),
+            ("finance", "知识产权质押贷款", "专利、商标质押，额度按评估值的30%–50%"),
+        ],
+    ),
+    (
+        "中国银行济宁高新区支行",
+        ProviderKind.BANK,
+        "普惠金融部 0537-2356xxx",
+        "",
+        True,
+        False,
+        [
+            ("finance", "中银科技贷", "面向规上企业，额度最高3000万元"),
+        ],
+    ),
+    (
+        "齐鲁银行济宁分行",
+        ProviderKind.BANK,
+        "小企业金融部 0537-2357xxx",
+        "",
+        False,
+        True,
+        [
+            ("finance", "小微企业“园区贷”", "入园小微企业，额度最高300万元，随借随还"),
+        ],
+    ),
+    (
+        "济宁高新区融资担保有限公司",
+        ProviderKind.GUARANTEE,
+        "业务部 0537-2358xxx",
+        "",
+        True,
+        True,
+        [
+            ("finance", "创业担保贷款担保", "担保费率0.5%，反担保方式灵活"),
+        ],
+    ),
+    (
+        "山东鲁南律师事务所",
+        ProviderKind.LAW,
+        "公司法律部 0537-2359xxx",
+        "",
+        True,
+        True,
+        [
+            ("consulting", "企业法律体检", "免费一次，合同、用工、知识产权合规"),
+        ],
+    ),
+    (
+        "济宁华信会计师事务所",
+        ProviderKind.ACCOUNTING,
+        "0537-2360xxx",
+        "",
+        True,
+        True,
+        [
+            ("consulting", "财务规范与研发费用加计扣除辅导", "高企认定、加计扣除专项审计"),
+        ],
+    ),
+    (
+        "济宁市检验检测认证中心",
+        ProviderKind.TESTING,
+        "业务受理 0537-2361xxx",
+        "26,27,29,33,34,35,38,39",
+        True,
+        True,
+        [
+            ("quality", "产品检验检测", "机械、电气、化工产品，CMA/CNAS 资质"),
+            ("quality", "体系认证辅导", "ISO 9001/14001/45001"),
+        ],
+    ),
+    (
+        "济宁高新区知识产权服务中心",
+        ProviderKind.IP,
+        "0537-2362xxx",
+        "",
+        True,
+        True,
+        [
+            ("quality", "专利申请与布局", "发明专利代理、专利导航"),
+        ],
+    ),
+    (
+        "济宁人力资源服务产业园",
+        ProviderKind.RECRUITER,
+        "招聘服务部 0537-2363xxx",
+        "",
+        True,
+        True,
+        [
+            ("talent", "专场招聘与校园招聘", "每月一场，园区企业免展位费"),
+            ("talent", "高层次人才猎聘", "按年薪的15%–20%收费"),
+        ],
+    ),
+    (
+        "山东理工职业学院",
+        ProviderKind.UNIVERSITY,
+        "校企合作处 0537-2364xxx",
+        "34,35,36,38,39",
+        True,
+        True,
+        [
+            ("talent", "订单班与技能人才培养", "校企共建订单班，学徒制"),
+            ("innovation", "技术攻关与中试", "智能制造实训中心共享设备"),
+        ],
+    ),
+    (
+        "济宁学院",
+        ProviderKind.UNIVERSITY,
+        "科研处 0537-2365xxx",
+        "",
+        True,
+        True,
+        [
+            ("innovation", "产学研合作", "联合申报科技项目、共建研发中心"),
+        ],
+    ),
+    (
+        "麒麟岛创新创业园孵化器",
+        ProviderKind.INCUBATOR,
+        "0537-2366xxx",
+        "",
+        False,
+        True,
+        [
+            ("innovation", "创业辅导与路演", "每月路演，对接天使投资"),
+            ("info", "入驻与注册代办", "工商注册、税务登记一站式代办"),
+        ],
+    ),
+    (
+        "济宁高新区政务服务中心园区窗口",
+        ProviderKind.GOVERNMENT,
+        "0537-2367xxx",
+        "",
+        True,
+        True,
+        [
+            ("info", "政策咨询与审批代办", "项目审批、资质许可帮办代办"),
+            ("info", "用地与厂房咨询", "标准化厂房租赁、工业用地供应信息"),
+        ],
+    ),
+    (
+        "济宁智造企业管理咨询有限公司",
+        ProviderKind.OTHER,
+        "0537-2368xxx",
+        "",
+        True,
+        True,
+        [
+            ("consulting", "精益生产与数字化转型诊断", "智能制造成熟度评估"),
+        ],
+    ),
+]
+
+# need, title, description, amount (yuan)
+NEEDS = [
+    ("loan", "流动资金贷款", "订单增加，需补充原材料采购流动资金。", 3000000),
+    ("loan", "设备购置贷款", "新增数控加工中心两台，申请中长期贷款。", 5000000),
+    ("recruit", "招聘数控技工", "急需数控车工、焊工各10名。", None),
+    ("test", "出口产品检测", "出口欧盟产品需CE相关检测。", None),
+    ("patent", "发明专利申请", "新工艺拟申请发明专利并做专利布局。", None),
+    ("space", "租赁标准化厂房", "扩产需租赁2000平方米标准化厂房。", None),
+    ("permit", "环评手续咨询", "技改项目环评审批流程咨询。", None),
+    ("tech", "产学研合作", "寻找高校合作攻关轻量化材料。", None),
+    ("advice", "数字化转型诊断", "希望对车间做数字化诊断。", None),
+]
+
+
+def load_requests(
+    zone: Zone, users: dict[str, User], seed: int, today: dt.date | None = None
+) -> dict[str, int]:
+    today = today or timezone.localdate()
+    rng = random.Random(seed + 29)
+    staff = users.get("park")
+    providers: list[Provider] = []
+    for name, kind, contact, industries, above, below, offered in PROVIDERS:
+        p = Provider.objects.create(
+            zone=zone,
+            name=name,
+            kind=kind,
+            contact=contact,
+            industries=industries,
+            serves_above=above,
+            serves_below=below,
+        )
+        Service.objects.bulk_create([Service(provider=p, field=f, name=n, terms=t) for f, n, t in offered])
+        providers.append(p)
+    enterprises = list(Enterprise.objects.filter(park__zone=zone).select_related("park").order_by("pk"))
+    demo_firm = next((e for e in enterprises if e.users.exists()), None)
+    n = 0
+    for k in range(72):
+        e = demo_firm if k in (0, 1) and demo_firm is not None else rng.choice(enterprises)
+        need, title, description, amount = NEEDS[0] if k in (0, 1) else rng.choice(NEEDS)
+        if k < 2:
+            filed = today - dt.timedelta(days=40 if k == 0 else 1)
+        elif k < 6:
+            filed = today - dt.timedelta(days=k - 2)  # a few waiting for the park staff, one too long
+        else:
+            filed = today - dt.timedelta(days=rng.randint(4, 150))
+        r = services.file_request(
+            users.get("enterprise") if e == demo_firm else staff,
+            zone,
+            enterprise=e,
+            need=need,
+            title=title,
+            description=description,
+            amount_yuan=None if amount is None else Decimal(amount),
+            today=filed,
+        )
+        n += 1
+        if k in (1, 2, 3, 4, 5):
+            continue  # waiting for the park staff
+        if k > 1 and rng.random() < 0.06:
+            services.cancel_request(staff, zone, r.pk)
+            continue
+        suggestions = queries.request_detail(staff, zone, r.pk, filed)["suggestions"] if staff else []
+        if not suggestions:
+            continue
+        choice = suggestions[0] if rng.random() < 0.7 or len(suggestions) == 1 else suggestions[1]
+        provider = next(p for p in providers if p.pk == choice.provider.id)
+        service = provider.services.filter(field=r.field).first()
+        handed = filed + dt.timedelta(days=rng.randint(0, 3))
+        if handed > today:
+            continue
+        r = services.hand_over(staff, zone, r.pk, provider=provider, service=service, today=handed)
+        assert r.due_on is not None
+        span = (r.due_on - handed).days
+        took = rng.randint(2, int(span * 1.4))
+        closed = handed + dt.timedelta(days=took)
+        if closed > today:
+            continue  # still with the provider (late if past its day)
+        outcome = Outcome.DONE if rng.random() < 0.85 else Outcome.DECLINED
+        services.close_request(
+            staff,
+            zone,
+            r.pk,
+            outcome=outcome,
+            result="已办结：%s" % (provider.name)
+            if outcome == Outcome.DONE
+            else "经评估暂不符合条件，已说明原因。",
+            today=closed,
+        )
+        if rng.random() < 0.75:
+            rating = rng.choice([5, 5, 4, 4, 4, 3]) if outcome == Outcome.DONE else rng.choice([2, 3])
+            rater = users.get("enterprise") if e == demo_firm else None
+            services.rate_request(rater, zone, r.pk, rating=rating, comment="")
+    return {"service_providers": len(providers), "service_requests": n}

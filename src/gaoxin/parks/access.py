@@ -8,6 +8,10 @@ result or an objection is loaded (always within the request's zone). One rule pe
   staff who see everything and by the enterprise that filed it;
 - enterprise policies: park staff (who manage) write, preview and publish them; leadership reads them
   and who is eligible; an enterprise sees the policies it was matched to, its own only;
+- service requests: an enterprise user files its enterprise's needs, follows them, cancels one not yet
+  handed over and rates it once closed — its own only; park staff (who manage) hand requests to
+  providers and close them; leadership reads them; the providers' catalogue is seen by the staff, the
+  leadership and every enterprise user;
 - plants, units and leases: park staff (who manage) record them and sign and end leases; leadership
   reads them; an enterprise sees its own leases in its portal, never another tenant's;
 - everybody else sees nothing (404 for objects, 403 for pages);
@@ -36,8 +40,10 @@ from gaoxin.parks.models import (
     PlantUnit,
     Policy,
     PolicyMatch,
+    Provider,
     Result,
     Scheme,
+    ServiceRequest,
 )
 from gaoxin.places.models import Zone
 
@@ -223,3 +229,50 @@ def own_matches(user: User) -> QuerySet[PolicyMatch]:
     return PolicyMatch.objects.filter(
         enterprise__in=own_enterprises(user), policy__status__in=["published", "closed"]
     )
+
+
+def can_see_catalogue(user: User) -> bool:
+    return can_view_all(user) or is_enterprise_user(user)
+
+
+def providers(user: User, zone: Zone) -> QuerySet[Provider]:
+    if not can_see_catalogue(user):
+        raise PermissionDenied
+    return Provider.objects.filter(zone=zone)
+
+
+def provider_for(user: User, zone: Zone, pk: int) -> Provider:
+    return get_object_or_404(providers(user, zone), pk=pk)
+
+
+def service_requests(user: User, zone: Zone) -> QuerySet[ServiceRequest]:
+    """Every request of the zone (staff, leadership)."""
+    require_view_all(user)
+    return ServiceRequest.objects.filter(zone=zone)
+
+
+def service_request_for(user: User, zone: Zone, pk: int) -> ServiceRequest:
+    """A request: staff and leadership see every one of the zone, an enterprise its own."""
+    qs = ServiceRequest.objects.filter(zone=zone).select_related(
+        "enterprise", "enterprise__park", "provider", "service"
+    )
+    if not can_view_all(user):
+        qs = qs.filter(enterprise__in=own_enterprises(user))
+    return get_object_or_404(qs, pk=pk)
+
+
+def service_request_for_change(user: User | None, zone: Zone, pk: int) -> ServiceRequest:
+    require_manage(user)
+    return get_object_or_404(ServiceRequest.objects.filter(zone=zone).select_related("enterprise"), pk=pk)
+
+
+def own_service_requests(user: User) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.filter(enterprise__in=own_enterprises(user))
+
+
+def service_request_for_filer(user: User | None, zone: Zone, pk: int) -> ServiceRequest:
+    """A request for its enterprise's users (to rate or cancel it) or the park staff (to cancel it)."""
+    request = get_object_or_404(ServiceRequest.objects.filter(zone=zone).select_related("enterprise"), pk=pk)
+    if user is None or can_manage(user) or speaks_for(user, request.enterprise):
+        return request
+    raise Http404

@@ -17,12 +17,22 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gaoxin.analysis import eligibility
+from gaoxin.analysis import eligibility, matching
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.analysis.dates import full_years
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_WAN
 from gaoxin.parks.choices import METRIC_UNITS, POLICY_FIELD_LABELS, EvaluationStatus, LandRole, Metric, Source
-from gaoxin.parks.models import Enterprise, Evaluation, Fact, LandParcel, LandUse, Result, YearFlag
+from gaoxin.parks.models import (
+    Enterprise,
+    Evaluation,
+    Fact,
+    LandParcel,
+    LandUse,
+    Result,
+    Service,
+    ServiceRequest,
+    YearFlag,
+)
 from gaoxin.parks.validators import LAND_METRIC, parse_scheme
 
 # The scheme's metric (万元 for money) → the stored metric and the divisor between them.
@@ -497,3 +507,48 @@ def readable_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for c in checks
     ]
+
+
+# ------------------------------------------------------------------------ service requests
+
+
+def provider_inputs(providers: Sequence[Any]) -> list[matching.Provider]:
+    """The providers as the core ranks them: fields offered, industries, sizes, ratings, open requests."""
+    ids = [p.pk for p in providers]
+    fields: dict[int, set[str]] = defaultdict(set)
+    for pid, field in Service.objects.filter(provider_id__in=ids).values_list("provider_id", "field"):
+        fields[pid].add(field)
+    ratings: dict[int, list[int]] = defaultdict(list)
+    open_: dict[int, int] = defaultdict(int)
+    for pid, rating, status in ServiceRequest.objects.filter(provider_id__in=ids).values_list(
+        "provider_id", "rating", "status"
+    ):
+        if rating is not None:
+            ratings[pid].append(rating)
+        if status == "handed":
+            open_[pid] += 1
+    return [
+        matching.Provider(
+            id=p.pk,
+            name=p.name,
+            fields=frozenset(fields[p.pk]),
+            industries=tuple(c for c in p.industries.split(",") if c),
+            sizes=frozenset(s for s, ok in (("above", p.serves_above), ("below", p.serves_below)) if ok),
+            ratings=tuple(ratings[p.pk]),
+            open_requests=open_[p.pk],
+        )
+        for p in providers
+    ]
+
+
+def suggest_providers(
+    request: Any, providers: Sequence[Any], *, prior_mean: float, prior_weight: float
+) -> list[matching.Suggestion]:
+    return matching.suggest(
+        provider_inputs(providers),
+        field_code=request.field,
+        industry=request.enterprise.industry_code,
+        size=request.enterprise.scale,
+        prior_mean=prior_mean,
+        prior_weight=prior_weight,
+    )

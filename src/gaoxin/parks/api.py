@@ -16,7 +16,7 @@ from gaoxin.common.api import Id, answers, checked_filters
 from gaoxin.common.filters import SEARCH_MAX_LENGTH
 from gaoxin.parks import access, queries, services
 from gaoxin.parks.analysis import reason_text
-from gaoxin.parks.choices import Klass, PlantStage, Scale
+from gaoxin.parks.choices import Klass, NeedKind, Outcome, PlantStage, Scale
 from gaoxin.parks.datasets import DatasetName
 from gaoxin.parks.filtersets import PlantFilter, ResultFilter
 from gaoxin.parks.models import Evaluation, Result
@@ -469,3 +469,155 @@ def preview_policy(request: Request, policy_id: Id, body: Form[RuleIn]) -> Any:
 def my_policies(request: Request) -> list[dict[str, Any]]:
     """The policies the enterprises the user speaks for were found eligible for."""
     return [_match(m) for m in access.own_matches(request.user).select_related("policy", "enterprise")]
+
+
+# ------------------------------------------------------------------------ service requests
+
+
+class RequestOut(Schema):
+    id: int
+    number: str
+    enterprise: str
+    need: str
+    field: str
+    title: str
+    status: str
+    provider: str | None
+    filed_on: str
+    handed_on: str | None
+    due_on: str | None
+    closed_on: str | None
+    outcome: str
+    late: bool
+    rating: int | None
+
+
+class RequestIn(Schema):
+    enterprise_id: Id
+    need: NeedKind
+    title: str = Field(..., min_length=1, max_length=120)
+    description: str = Field(..., min_length=1, max_length=4000)
+    amount_yuan: float | None = Field(None, ge=0, le=1e12)
+
+
+class HandOverIn(Schema):
+    provider_id: Id | None = None
+    service_id: Id | None = None
+    note: str = Field("", max_length=2000)
+
+
+class CloseIn(Schema):
+    outcome: Outcome = Outcome.DONE
+    result: str = Field("", max_length=4000)
+
+
+class RateIn(Schema):
+    rating: int = Field(0, ge=0, le=5)
+    comment: str = Field("", max_length=2000)
+
+
+def _request(r: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "id": r.pk,
+        "number": r.number,
+        "enterprise": r.enterprise.name,
+        "need": r.need,
+        "field": r.field,
+        "title": r.title,
+        "status": r.status,
+        "provider": r.provider.name if r.provider else None,
+        "filed_on": r.filed_on.isoformat(),
+        "handed_on": r.handed_on.isoformat() if r.handed_on else None,
+        "due_on": r.due_on.isoformat() if r.due_on else None,
+        "closed_on": r.closed_on.isoformat() if r.closed_on else None,
+        "outcome": r.outcome,
+        "late": r.status in ("handed", "closed") and bool(r.due_on) and (r.closed_on or today) > r.due_on,
+        "rating": r.rating,
+    }
+
+
+def _refused(exc: ValidationError) -> Any:
+    return Status(400, {"error": "refused", "detail": " ".join(exc.messages)})
+
+
+@router.get("/requests", response=answers({200: list[RequestOut]}))
+def list_requests(request: Request) -> list[dict[str, Any]]:
+    """Every service request of the zone, newest first (staff, leadership)."""
+    qs = access.service_requests(request.user, request.zone).select_related("enterprise", "provider")
+    return [_request(r) for r in qs]
+
+
+@router.get("/requests/{request_id}", response=answers({200: RequestOut}, 404, 422))
+def get_request(request: Request, request_id: Id) -> dict[str, Any]:
+    """One request: staff see every one, an enterprise its own."""
+    return _request(access.service_request_for(request.user, request.zone, request_id))
+
+
+@router.post("/requests", response=answers({201: RequestOut}, 400, 404, 422))
+def file_request(request: Request, body: RequestIn) -> Any:
+    """An enterprise's user files a need for its enterprise."""
+    enterprise = access.enterprise_for(request.user, request.zone, body.enterprise_id)
+    try:
+        r = services.file_request(
+            request.user,
+            request.zone,
+            enterprise=enterprise,
+            need=body.need,
+            title=body.title,
+            description=body.description,
+            amount_yuan=None if body.amount_yuan is None else Decimal(str(round(body.amount_yuan, 2))),
+        )
+    except ValidationError as exc:
+        return _refused(exc)
+    return Status(201, _request(r))
+
+
+@router.post("/requests/{request_id}/handover", response=answers({200: RequestOut}, 400, 404, 422))
+def hand_over_request(request: Request, request_id: Id, body: Form[HandOverIn]) -> Any:
+    """The park staff hand a request to a provider (and one of its services)."""
+    sr = access.service_request_for_change(request.user, request.zone, request_id)
+    if body.provider_id is None:
+        return Status(400, {"error": "refused", "detail": _("Choose a provider.")})
+    provider = access.provider_for(request.user, request.zone, body.provider_id)
+    service = provider.services.filter(pk=body.service_id).first() if body.service_id else None
+    try:
+        r = services.hand_over(
+            request.user, request.zone, sr.pk, provider=provider, service=service, note=body.note
+        )
+    except ValidationError as exc:
+        return _refused(exc)
+    return Status(200, _request(r))
+
+
+@router.post("/requests/{request_id}/close", response=answers({200: RequestOut}, 400, 404, 422))
+def close_request(request: Request, request_id: Id, body: Form[CloseIn]) -> Any:
+    """The park staff close a request in a provider's hands with its outcome."""
+    sr = access.service_request_for_change(request.user, request.zone, request_id)
+    try:
+        r = services.close_request(
+            request.user, request.zone, sr.pk, outcome=body.outcome, result=body.result
+        )
+    except ValidationError as exc:
+        return _refused(exc)
+    return Status(200, _request(r))
+
+
+@router.post("/requests/{request_id}/rate", response=answers({200: RequestOut}, 400, 404, 422))
+def rate_request(request: Request, request_id: Id, body: Form[RateIn]) -> Any:
+    """The enterprise rates its closed request once (1–5)."""
+    sr = access.service_request_for(request.user, request.zone, request_id)
+    try:
+        r = services.rate_request(request.user, request.zone, sr.pk, rating=body.rating, comment=body.comment)
+    except ValidationError as exc:
+        return _refused(exc)
+    return Status(200, _request(r))
+
+
+@router.get("/my/requests", response=answers({200: list[RequestOut]}))
+def my_requests(request: Request) -> list[dict[str, Any]]:
+    """The requests of the enterprises the user speaks for."""
+    return [
+        _request(r)
+        for r in access.own_service_requests(request.user).select_related("enterprise", "provider")
+    ]

@@ -172,3 +172,68 @@ POLICY_FIELD_LABELS: dict[str, Any] = {
     "employees": _("average employees"),
     "years_in_zone": _("years in production in the zone"),
 }
+
+
+class ServiceField(models.TextChoices):
+    """The six fields of the park public service platform (园区公共服务平台)."""
+
+    INFO = "info", _("information (信息)")
+    FINANCE = "finance", _("finance (金融)")
+    TALENT = "talent", _("talent (人才)")
+    INNOVATION = "innovation", _("innovation and entrepreneurship (创新创业)")
+    QUALITY = "quality", _("quality and technology (质量技术)")
+    CONSULTING = "consulting", _("management consulting (管理咨询)")
+
+
+class ProviderKind(models.TextChoices):
+    BANK = "bank", _("bank")
+    GUARANTEE = "guarantee", _("guarantee or investment fund")
+    LAW = "law", _("law firm")
+    ACCOUNTING = "accounting", _("accounting firm")
+    TESTING = "testing", _("testing and certification lab")
+    IP = "ip", _("patent and trademark agency")
+    RECRUITER = "recruiter", _("recruiter")
+    INCUBATOR = "incubator", _("incubator")
+    UNIVERSITY = "university", _("university or research institute")
+    GOVERNMENT = "government", _("government service window")
+    OTHER = "other", _("other")
+
+
+class NeedKind(models.TextChoices):
+    """What an enterprise asks for (its field follows from it, the staff may change it)."""
+
+    LOAN = "loan", _("a loan or financing")
+    RECRUIT = "recruit", _("recruiting")
+    TEST = "test", _("a test or certification")
+    PATENT = "patent", _("a patent or trademark")
+    SPACE = "space", _("land or a plant")
+    PERMIT = "permit", _("a permit question")
+    TECH = "tech", _("a technology partner")
+    ADVICE = "advice", _("management advice")
+    OTHER = "other", _("something else")
+
+
+NEED_FIELD = {
+    "loan": "finance",
+    "recruit": "talent",
+    "test": "quality",
+    "patent": "quality",
+    "space": "info",
+    "permit": "info",
+    "tech": "innovation",
+    "advice": "consulting",
+    "other": "info",
+}
+
+
+class RequestStatus(models.TextChoices):
+    FILED = "filed", _("filed, waiting for the park staff")
+    HANDED = "handed", _("handed to a provider")
+    CLOSED = "closed", _("closed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", _("done: the need was met")
+    DECLINED = "declined", _("not met: the provider declined")
+    WITHDRAWN = "withdrawn", _("not needed any more")

@@ -221,3 +221,41 @@ def policy_matches_xlsx(policy: Any, matches: list[Any]) -> bytes:
         ]
         rows.append(dict(zip(columns, values, strict=True)))
     return tabular.write_xlsx(columns, rows, title=policy.code)
+
+
+def requests_xlsx(rows: list[Any]) -> bytes:
+    """The service requests with their provider, dates, lateness and rating."""
+    from gaoxin.common import tabular
+
+    columns = [
+        _("Number"),
+        _("Enterprise"),
+        _("Field"),
+        _("Title"),
+        _("Status"),
+        _("Provider"),
+        _("Filed on"),
+        _("Handed over on"),
+        _("To be closed by"),
+        _("Closed on"),
+        _("Late"),
+        _("Rating"),
+    ]
+    out = []
+    for r, late in rows:
+        values = [
+            r.number,
+            r.enterprise.name,
+            r.get_field_display(),
+            r.title,
+            r.get_status_display(),
+            r.provider.name if r.provider else "",
+            r.filed_on,
+            r.handed_on,
+            r.due_on,
+            r.closed_on,
+            _("yes") if late else "",
+            r.rating,
+        ]
+        out.append(dict(zip(columns, values, strict=True)))
+    return tabular.write_xlsx(columns, out, title=_("Service requests"))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.filters import FilterSet, SearchField
 from gaoxin.common.forms import limit_choices
-from gaoxin.parks.choices import Klass, PlantStage, Scale
+from gaoxin.parks.choices import Klass, PlantStage, RequestStatus, Scale, ServiceField
 from gaoxin.parks.models import Park
 
 
@@ -72,5 +72,15 @@ class PlantFilter(_ByPark):
         label=_("Standard plant"),
         required=False,
         widget=forms.Select(choices=[("", ""), ("true", _("yes")), ("false", _("no"))]),
+    )
+    q = SearchField()
+
+
+class RequestFilter(FilterSet):
+    search_fields = ("title__icontains", "enterprise__name__icontains", "number__icontains")
+
+    status = forms.ChoiceField(label=_("Status"), choices=[("", ""), *RequestStatus.choices], required=False)
+    field = forms.ChoiceField(
+        label=_("Service field"), choices=[("", ""), *ServiceField.choices], required=False
     )
     q = SearchField()

@@ -11,9 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices
 from gaoxin.parks.analysis import rules_text_of
-from gaoxin.parks.choices import METRIC_UNITS
+from gaoxin.parks.choices import METRIC_UNITS, NeedKind, Outcome, ServiceField
 from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
-from gaoxin.parks.models import YEAR_VALIDATORS, Enterprise, Park, Plant, PlantUnit, Policy, Scheme
+from gaoxin.parks.models import (
+    YEAR_VALIDATORS,
+    Enterprise,
+    Park,
+    Plant,
+    PlantUnit,
+    Policy,
+    Provider,
+    Scheme,
+    Service,
+)
 
 
 def _default_year() -> int:
@@ -403,4 +413,69 @@ class RuleForm(forms.Form):
         label=_("Eligibility rule"),
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
+    )
+
+
+# ------------------------------------------------------------------------ service requests
+
+
+class RequestForm(forms.Form):
+    need = forms.ChoiceField(label=_("What do you need?"), choices=NeedKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    amount_yuan = forms.DecimalField(
+        label=_("Amount (yuan), for a loan"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+    )
+
+
+class HandOverForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.none())
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
+    field = forms.ChoiceField(label=_("Service field"), choices=ServiceField.choices)
+    note = forms.CharField(
+        label=_("Note to the provider"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, zone: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "provider", Provider.objects.filter(zone=zone, active=True).order_by("name"))
+        limit_choices(
+            self,
+            "service",
+            Service.objects.filter(provider__zone=zone, provider__active=True).select_related("provider"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        provider, service = data.get("provider"), data.get("service")
+        if provider is not None and service is not None and service.provider_id != provider.pk:
+            self.add_error("service", _("The service is not one of the provider's."))
+        return data
+
+
+class CloseRequestForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    result = forms.CharField(
+        label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        coerce=int,
+        choices=[(5, "★★★★★"), (4, "★★★★"), (3, "★★★"), (2, "★★"), (1, "★")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

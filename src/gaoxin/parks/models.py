@@ -28,10 +28,15 @@ from gaoxin.parks.choices import (
     MatchState,
     MeasureKind,
     Metric,
+    NeedKind,
+    Outcome,
     PlantStage,
     PolicyMode,
     PolicyStatus,
+    ProviderKind,
+    RequestStatus,
     Scale,
+    ServiceField,
     Source,
 )
 from gaoxin.parks.validators import validate_policy_rules, validate_scheme_source, validate_uscc
@@ -714,3 +719,137 @@ class PolicyMatch(models.Model):
 
     def __str__(self) -> str:
         return "%s · %s" % (self.policy, self.enterprise)
+
+
+class Provider(TimeStamped):
+    """A service provider of the park service platform (a bank, a law firm, a testing lab …)."""
+
+    zone = models.ForeignKey(Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="providers")
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=ProviderKind.choices)
+    contact = models.CharField(_("business contact"), max_length=120, blank=True)
+    industries = models.CharField(
+        _("industries served (GB/T 4754)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Codes or prefixes separated by commas; empty: every industry."),
+    )
+    serves_above = models.BooleanField(_("serves firms above designated size"), default=True)
+    serves_below = models.BooleanField(_("serves firms below designated size"), default=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["zone", "name"], name="provider_name_once_per_zone")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        codes = [c.strip() for c in self.industries.replace("，", ",").split(",") if c.strip()]
+        if any(not re.fullmatch(r"[0-9]{2,4}", c) for c in codes):
+            raise ValidationError({"industries": _("A GB/T 4754 code is 2 to 4 digits.")})
+        self.industries = ",".join(codes)
+        if not (self.serves_above or self.serves_below):
+            raise ValidationError(_("A provider serves firms of at least one size."))
+
+
+class Service(models.Model):
+    """A service a provider offers in one of the six fields, with its terms."""
+
+    provider = models.ForeignKey(
+        Provider, verbose_name=_("provider"), on_delete=models.CASCADE, related_name="services"
+    )
+    field = models.CharField(_("field"), max_length=12, choices=ServiceField.choices)
+    name = models.CharField(_("service"), max_length=120)
+    terms = models.TextField(_("terms"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["field", "provider__name", "name"]
+
+    def __str__(self) -> str:
+        return "%s · %s" % (self.provider, self.name)
+
+
+class ServiceRequest(TimeStamped):
+    """An enterprise's need, handed by the park staff to a provider and tracked to its end: filed →
+    handed (the clock of the field's limit starts) → closed (with its outcome) → rated by the enterprise;
+    or cancelled before it is handed."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="service_requests"
+    )
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="service_requests"
+    )
+    need = models.CharField(_("need"), max_length=10, choices=NeedKind.choices)
+    field = models.CharField(_("field"), max_length=12, choices=ServiceField.choices)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=4000)
+    amount_yuan = models.DecimalField(
+        _("amount asked (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.FILED
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    filed_on = models.DateField(_("filed on"))
+    provider = models.ForeignKey(
+        Provider,
+        verbose_name=_("provider"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    service = models.ForeignKey(
+        Service,
+        verbose_name=_("service"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    handed_on = models.DateField(_("handed over on"), null=True, blank=True)
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    handover_note = models.TextField(_("note to the provider"), max_length=2000, blank=True)
+    due_on = models.DateField(_("to be closed by"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    result = models.TextField(_("result"), max_length=4000, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment of the enterprise"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-filed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.number, self.title)

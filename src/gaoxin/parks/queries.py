@@ -14,14 +14,24 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
-from gaoxin.analysis import leasing
+from gaoxin.analysis import leasing, matching
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.common.measures import Counted, Reading
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_WAN, YUAN_PER_YI, yuan_to_yi
 from gaoxin.parks import access, analysis
 from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, land_mu_by_enterprise, parcel_flags
-from gaoxin.parks.choices import REPORTED, EvaluationStatus, MatchState, Metric, PlantStage, Scale, Source
-from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, ResultFilter
+from gaoxin.parks.choices import (
+    REPORTED,
+    EvaluationStatus,
+    MatchState,
+    Metric,
+    PlantStage,
+    RequestStatus,
+    Scale,
+    ServiceField,
+    Source,
+)
+from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, RequestFilter, ResultFilter
 from gaoxin.parks.models import (
     Appeal,
     Confirmation,
@@ -38,8 +48,11 @@ from gaoxin.parks.models import (
     Policy,
     PolicyMatch,
     PolicyMeasure,
+    Provider,
     Result,
     Scheme,
+    Service,
+    ServiceRequest,
 )
 from gaoxin.parks.validators import parse_scheme
 from gaoxin.places.models import Zone
@@ -766,3 +779,136 @@ def own_policy_matches(user: User, enterprise: Enterprise) -> list[tuple[PolicyM
         )
     )
     return [(m, analysis.readable_checks(m.checks)) for m in matches]
+
+
+# ---- the park service platform: providers and enterprise requests ----------------------------------------
+
+REQUEST_RULES = PARK_SERVICES["requests"]
+
+
+def _ratings_by_provider(zone: Zone) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    for pid, rating in ServiceRequest.objects.filter(zone=zone, rating__isnull=False).values_list(
+        "provider_id", "rating"
+    ):
+        if pid is not None and rating is not None:
+            out[pid].append(rating)
+    return out
+
+
+def catalogue(user: User, zone: Zone) -> list[dict[str, Any]]:
+    """The six fields, each with its active providers, their services in it and their ratings."""
+    providers = {p.pk: p for p in access.providers(user, zone).filter(active=True)}
+    ratings = _ratings_by_provider(zone)
+    by_field: dict[str, dict[int, list[Service]]] = defaultdict(lambda: defaultdict(list))
+    for s in Service.objects.filter(provider__in=list(providers)).order_by("name"):
+        by_field[s.field][s.provider_id].append(s)
+    out = []
+    for code, label in ServiceField.choices:
+        rows: list[dict[str, Any]] = []
+        for pid, services in by_field.get(code, {}).items():
+            rs = ratings.get(pid, [])
+            rows.append(
+                {
+                    "provider": providers[pid],
+                    "services": services,
+                    "rating": sum(rs) / len(rs) if rs else None,
+                    "rated": len(rs),
+                }
+            )
+        rows.sort(key=lambda r: (-(r["rating"] or 0), r["provider"].name))
+        out.append({"field": code, "label": label, "rows": rows})
+    return out
+
+
+def _late(r: ServiceRequest, today: dt.date) -> bool:
+    return r.status in (RequestStatus.HANDED, RequestStatus.CLOSED) and matching.is_late(
+        r.due_on, r.closed_on, today
+    )
+
+
+def request_board(user: User, zone: Zone, filters: RequestFilter, today: dt.date) -> dict[str, Any]:
+    """The staff's queue (waiting for a handover first, then the late, then by due day) and the figures
+    per field and provider."""
+    qs = filters.filter(access.service_requests(user, zone)).select_related("enterprise", "provider")
+    rows = [(r, _late(r, today)) for r in qs]
+    order = {
+        RequestStatus.FILED: 0,
+        RequestStatus.HANDED: 1,
+        RequestStatus.CLOSED: 2,
+        RequestStatus.CANCELLED: 3,
+    }
+    rows.sort(
+        key=lambda t: (order[RequestStatus(t[0].status)], not t[1], t[0].due_on or t[0].filed_on, t[0].pk)
+    )
+    every = [
+        (r, _late(r, today))
+        for r in access.service_requests(user, zone)
+        .exclude(status=RequestStatus.CANCELLED)
+        .select_related("provider")
+    ]
+
+    def row(group: str, r: ServiceRequest, late: bool) -> matching.RequestRow:
+        closed = r.status == RequestStatus.CLOSED
+        days = (r.closed_on - r.handed_on).days if closed and r.closed_on and r.handed_on else None
+        return matching.RequestRow(group, closed, late, days, r.rating)
+
+    labels = dict(ServiceField.choices)
+    by_field = matching.figures(row(r.field, r, late) for r, late in every)
+    by_provider = matching.figures(
+        row(r.provider.name, r, late) for r, late in every if r.provider is not None
+    )
+    waiting = sum(1 for r, _l in every if r.status == RequestStatus.FILED)
+    overdue_handover = sum(
+        1
+        for r, _l in every
+        if r.status == RequestStatus.FILED and (today - r.filed_on).days > int(REQUEST_RULES["handover_days"])
+    )
+    return {
+        "rows": rows,
+        "by_field": [(labels[f.group], f) for f in by_field],
+        "by_provider": by_provider,
+        "waiting": waiting,
+        "overdue_handover": overdue_handover,
+        "late_open": sum(1 for r, late in every if late and r.status == RequestStatus.HANDED),
+        "handover_days": int(REQUEST_RULES["handover_days"]),
+        "chart": {
+            "type": "bars",
+            "unit": "",
+            "labels": [str(labels[f.group]) for f in by_field],
+            "series": [
+                {"name": _("requests"), "values": [f.requests for f in by_field]},
+                {"name": _("closed"), "values": [f.closed for f in by_field]},
+                {"name": _("late"), "values": [f.late for f in by_field]},
+            ],
+        },
+    }
+
+
+def request_detail(user: User, zone: Zone, pk: int, today: dt.date) -> dict[str, Any]:
+    """One request: staff see the suggested providers while it waits; the enterprise its own."""
+    request = access.service_request_for(user, zone, pk)
+    suggestions: list[Any] = []
+    if access.can_manage(user) and request.status == RequestStatus.FILED:
+        providers = list(Provider.objects.filter(zone=zone, active=True))
+        suggestions = analysis.suggest_providers(
+            request,
+            providers,
+            prior_mean=float(REQUEST_RULES["prior_mean"]),
+            prior_weight=float(REQUEST_RULES["prior_weight"]),
+        )
+    return {
+        "request": request,
+        "late": _late(request, today),
+        "suggestions": suggestions,
+        "limit_days": int(REQUEST_RULES["limit_days"][request.field]),
+    }
+
+
+def own_requests(user: User, enterprise: Enterprise) -> QuerySet[ServiceRequest]:
+    return (
+        access.own_service_requests(user)
+        .filter(enterprise=enterprise)
+        .select_related("provider")
+        .order_by("-filed_on", "-pk")
+    )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.models import User
-from gaoxin.analysis import eligibility, leasing
+from gaoxin.analysis import eligibility, leasing, matching
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common import attachments, audit, imports
@@ -26,6 +26,7 @@ from gaoxin.common.imports import ImportRejected, Problem
 from gaoxin.common.models import ImportBatch
 from gaoxin.parks import access, analysis, queries
 from gaoxin.parks.choices import (
+    NEED_FIELD,
     AppealStatus,
     EvaluationStatus,
     MatchState,
@@ -33,6 +34,8 @@ from gaoxin.parks.choices import (
     PlantStage,
     PolicyMode,
     PolicyStatus,
+    RequestStatus,
+    ServiceField,
     Source,
 )
 from gaoxin.parks.datasets import LAND_DATASET
@@ -48,12 +51,16 @@ from gaoxin.parks.models import (
     PlantUnit,
     Policy,
     PolicyMatch,
+    Provider,
     Result,
     Scheme,
+    Service,
+    ServiceRequest,
 )
 from gaoxin.parks.validators import parse_scheme
 from gaoxin.places.models import Zone
 from gaoxin.standards import STANDARDS_DIR
+from gaoxin.standards import load as load_standard
 
 
 def _audit(actor: User | None, action: str, kind: str, pk: object, label: str, detail: str = "") -> None:
@@ -797,3 +804,168 @@ def close_policy(actor: User | None, zone: Zone, pk: int) -> Policy:
     policy.save(update_fields=["status", "updated_at"])
     _audit(actor, "update", "policy", policy.pk, policy.title, gettext_noop("closed"))
     return policy
+
+
+# ------------------------------------------------------------------------ service requests
+
+
+REQUEST_RULES = load_standard("park_services")["requests"]
+
+
+def _request_number(zone: Zone, day: dt.date) -> str:
+    """FW + the day + a sequence within the day (unique; counts up whatever other numbers exist)."""
+    prefix = "FW%s" % day.strftime("%Y%m%d")
+    last = (
+        ServiceRequest.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    n = int(last[len(prefix) :]) + 1 if last else 1
+    return "%s%03d" % (prefix, n)
+
+
+@transaction.atomic
+def file_request(
+    actor: User | None,
+    zone: Zone,
+    *,
+    enterprise: Enterprise,
+    need: str,
+    title: str,
+    description: str,
+    amount_yuan: Decimal | None = None,
+    today: dt.date | None = None,
+) -> ServiceRequest:
+    """An enterprise files a need (its own users, or the park staff for it)."""
+    if not (access.speaks_for(actor, enterprise) or access.can_manage(actor)):
+        raise PermissionDenied
+    if enterprise.park is None or enterprise.park.zone_id != zone.pk:
+        raise PermissionDenied
+    if not title.strip() or not description.strip():
+        raise ValidationError(_("Say what you need in a title and a description."))
+    today = today or timezone.localdate()
+    Zone.objects.select_for_update().filter(pk=zone.pk).first()  # one numbering at a time
+    request = ServiceRequest(
+        zone=zone,
+        number=_request_number(zone, today),
+        enterprise=enterprise,
+        need=need,
+        field=NEED_FIELD.get(need, ServiceField.INFO),
+        title=title.strip(),
+        description=description.strip(),
+        amount_yuan=amount_yuan,
+        filed_by=actor,
+        filed_on=today,
+    )
+    request.full_clean()
+    request.save()
+    _audit(actor, "create", "service_request", request.pk, "%s %s" % (request.number, enterprise.name))
+    return request
+
+
+@transaction.atomic
+def hand_over(
+    actor: User | None,
+    zone: Zone,
+    pk: int,
+    *,
+    provider: Provider,
+    service: Service | None = None,
+    field: str | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> ServiceRequest:
+    """The park staff hand a filed request to a provider; the clock of the field's limit starts."""
+    request = access.service_request_for_change(actor, zone, pk)
+    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.FILED:
+        raise WorkflowError(_("Only a request waiting for the park staff is handed over."))
+    if provider.zone_id != zone.pk or not provider.active:
+        raise ValidationError(_("Choose an active provider of the zone."))
+    if service is not None and service.provider_id != provider.pk:
+        raise ValidationError(_("The service is not one of the provider's."))
+    if field:
+        request.field = field
+    today = today or timezone.localdate()
+    limit = int(REQUEST_RULES["limit_days"][request.field])
+    request.provider, request.service = provider, service
+    request.handed_on, request.handed_by, request.handover_note = today, actor, note.strip()
+    request.due_on = matching.due_on(today, limit)
+    request.status = RequestStatus.HANDED
+    request.save()
+    _audit(
+        actor,
+        "update",
+        "service_request",
+        request.pk,
+        request.number,
+        audit.note(gettext_noop("handed to %(provider)s"), provider=provider.name),
+    )
+    return request
+
+
+@transaction.atomic
+def close_request(
+    actor: User | None, zone: Zone, pk: int, *, outcome: str, result: str, today: dt.date | None = None
+) -> ServiceRequest:
+    """The park staff close a handed request with its outcome (what the provider did)."""
+    request = access.service_request_for_change(actor, zone, pk)
+    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.HANDED:
+        raise WorkflowError(_("Only a request in a provider's hands is closed."))
+    if not result.strip():
+        raise ValidationError({"result": _("Say what was done.")})
+    today = today or timezone.localdate()
+    if request.handed_on is not None and today < request.handed_on:
+        raise ValidationError(_("A request is closed on or after its handover."))
+    request.status, request.outcome, request.result, request.closed_on = (
+        RequestStatus.CLOSED,
+        outcome,
+        result.strip(),
+        today,
+    )
+    request.full_clean()
+    request.save()
+    _audit(actor, "finish", "service_request", request.pk, request.number)
+    return request
+
+
+@transaction.atomic
+def rate_request(
+    actor: User | None, zone: Zone, pk: int, *, rating: int, comment: str = ""
+) -> ServiceRequest:
+    """The enterprise rates a closed request once (1–5)."""
+    request = access.service_request_for_filer(actor, zone, pk)
+    access.require_speaks_for(actor, request.enterprise)
+    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.CLOSED:
+        raise WorkflowError(_("A request is rated once it is closed."))
+    if request.rating is not None:
+        raise WorkflowError(_("This request is rated already."))
+    if not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("A rating is a whole number from 1 to 5.")})
+    request.rating, request.comment = rating, comment.strip()
+    request.save(update_fields=["rating", "comment", "updated_at"])
+    _audit(
+        actor,
+        "update",
+        "service_request",
+        request.pk,
+        request.number,
+        audit.note(gettext_noop("rated %(n)s"), n=rating),
+    )
+    return request
+
+
+@transaction.atomic
+def cancel_request(actor: User | None, zone: Zone, pk: int) -> ServiceRequest:
+    """A request not handed over yet is cancelled by its enterprise or the park staff."""
+    request = access.service_request_for_filer(actor, zone, pk)
+    request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != RequestStatus.FILED:
+        raise WorkflowError(_("Only a request not handed over yet can be cancelled."))
+    request.status = RequestStatus.CANCELLED
+    request.save(update_fields=["status", "updated_at"])
+    _audit(actor, "update", "service_request", request.pk, request.number, gettext_noop("cancelled"))
+    return request

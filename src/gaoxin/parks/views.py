@@ -21,15 +21,17 @@ from gaoxin.parks import access, exports, queries, services
 from gaoxin.parks.analysis import reason_text, rules_text_of
 from gaoxin.parks.choices import POLICY_FIELD_LABELS, EvaluationStatus, Klass, Scale, Source
 from gaoxin.parks.datasets import DATASETS, LAND_COLUMNS, LAND_DATASET, LAND_LABEL
-from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, ResultFilter
+from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, RequestFilter, ResultFilter
 from gaoxin.parks.forms import (
     AnswerForm,
     AppealForm,
+    CloseRequestForm,
     ConfirmForm,
     DecisionForm,
     DownloadForm,
     EndLeaseForm,
     EvaluationForm,
+    HandOverForm,
     ImportForm,
     LandDownloadForm,
     LeaseForm,
@@ -38,6 +40,8 @@ from gaoxin.parks.forms import (
     PolicyForm,
     PortalActionForm,
     PortalForm,
+    RateForm,
+    RequestForm,
     RuleForm,
     SchemeActionForm,
     SchemeDownloadForm,
@@ -398,6 +402,7 @@ def portal(request: Request) -> HttpResponse:
             "land": data["land"],
             "leases": queries.leases_of(enterprise),
             "policy_matches": queries.own_policy_matches(request.user, enterprise),
+            "service_requests": queries.own_requests(request.user, enterprise)[:20],
             "today": timezone.localdate(),
         },
     )
@@ -642,3 +647,108 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+# ------------------------------------------------------------------------ the park service platform
+
+
+@login_required
+def catalogue_page(request: Request) -> HttpResponse:
+    """The providers and their services in the six fields (staff, leadership, enterprises)."""
+    fields = queries.catalogue(request.user, request.zone)
+    return render(request, "parks/catalogue.html", {"fields": fields})
+
+
+@login_required
+def requests_page(request: Request) -> HttpResponse:
+    access.require_view_all(request.user)
+    today = timezone.localdate()
+    f = RequestFilter(request.GET)
+    board = queries.request_board(request.user, request.zone, f, today)
+    if ChoiceForm(request.GET, name="format", allowed=["xlsx"]).chosen() == "xlsx":
+        return attachment(
+            request, exports.requests_xlsx(board["rows"]), "requests-%s.xlsx" % today.isoformat()
+        )
+    page = page_of(board["rows"], request.GET)
+    return render(
+        request,
+        "parks/requests.html",
+        board | {"page": page, "filter": f, "qs": querystring_without_page(request), "today": today},
+    )
+
+
+@login_required
+def request_detail(request: Request, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    context = queries.request_detail(request.user, request.zone, pk, today)
+    sr = context["request"]
+    can_manage = access.can_manage(request.user)
+    first = context["suggestions"][0].provider.id if context["suggestions"] else None
+    handover = HandOverForm(zone=request.zone, initial={"field": sr.field, "provider": first})
+    close = CloseRequestForm()
+    rate = RateForm()
+    if request.method == "POST":
+        action = ChoiceForm(
+            request.POST, name="action", allowed=["handover", "close", "rate", "cancel"]
+        ).chosen()
+        try:
+            if action == "handover":
+                access.require_manage(request.user)
+                handover = HandOverForm(request.POST, zone=request.zone)
+                if handover.is_valid():
+                    services.hand_over(request.user, request.zone, sr.pk, **handover.cleaned_data)
+                    messages.success(request, _("The request is handed to the provider."))
+                    return redirect("parks:request", pk=sr.pk)
+            elif action == "close":
+                access.require_manage(request.user)
+                close = CloseRequestForm(request.POST)
+                if close.is_valid():
+                    services.close_request(request.user, request.zone, sr.pk, **close.cleaned_data)
+                    messages.success(request, _("The request is closed; the enterprise is asked to rate it."))
+                    return redirect("parks:request", pk=sr.pk)
+            elif action == "rate":
+                rate = RateForm(request.POST)
+                if rate.is_valid():
+                    services.rate_request(request.user, request.zone, sr.pk, **rate.cleaned_data)
+                    messages.success(request, _("Thank you for your rating."))
+                    return redirect("parks:request", pk=sr.pk)
+            elif action == "cancel":
+                services.cancel_request(request.user, request.zone, sr.pk)
+                messages.success(request, _("The request is cancelled."))
+                return redirect("parks:request", pk=sr.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    context |= {
+        "can_manage": can_manage,
+        "is_filer": access.speaks_for(request.user, sr.enterprise),
+        "handover_form": handover,
+        "close_form": close,
+        "rate_form": rate,
+    }
+    return render(request, "parks/request_detail.html", context)
+
+
+@login_required
+def request_new(request: Request) -> HttpResponse:
+    """An enterprise files a need (from its portal; the enterprise chosen there)."""
+    enterprises = list(access.own_enterprises(request.user).select_related("park"))
+    if not enterprises:
+        raise PermissionDenied
+    chosen = PortalForm(request.GET).enterprise_id()
+    enterprise = access.own_enterprise(request.user, chosen) if chosen else enterprises[0]
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = services.file_request(
+                request.user, request.zone, enterprise=enterprise, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Your request %(number)s is filed; the park staff hand it to a provider.")
+                % {"number": filed.number},
+            )
+            return redirect("parks:request", pk=filed.pk)
+    return render(request, "parks/request_new.html", {"form": form, "enterprise": enterprise})
