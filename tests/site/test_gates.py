@@ -24,8 +24,11 @@ from gaoxin.lifecircle.models import AreaResult, CandidateList, Evaluation, Scen
 from gaoxin.parks import services as parks_services
 from gaoxin.parks.models import (
     Appeal,
+    Application,
     Confirmation,
     Enterprise,
+    ExpertReview,
+    IncubationCall,
     Lease,
     Park,
     Plant,
@@ -64,6 +67,12 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "parks:lease_end": ("park", "post", {"pk": "lease"}),
     "parks:policy": ("park", "post", {"pk": "policy"}),
     "parks:request": ("park", "post", {"pk": "service_request"}),
+    "parks:call": ("park", "post", {"pk": "incubation_call"}),
+    "parks:call_edit": ("park", "get", {"pk": "incubation_call"}),
+    "parks:call_apply": ("park", "get", {"pk": "incubation_call"}),
+    "parks:application": ("park", "post", {"pk": "incubation_application"}),
+    "parks:review": ("park", "get", {"pk": "expert_review"}),
+    "parks:plan": ("park", "get", {"pk": "attachment"}),
     "api:get_request": ("park", "get", {"request_id": "service_request"}),
     "api:hand_over_request": ("park", "post", {"request_id": "service_request"}),
     "api:close_request": ("park", "post", {"request_id": "service_request"}),
@@ -220,6 +229,34 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         description="—",
         filed_on=dt.date(2026, 1, 1),
     )
+    incubation_call = IncubationCall.objects.create(
+        zone=other,
+        code="other",
+        title="别处孵化",
+        cohort=2026,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2099, 1, 1),
+        places=1,
+        min_score=Decimal(60),
+        grant_yuan=Decimal(1),
+    )
+    incubation_application = Application.objects.create(
+        call=incubation_call,
+        number="FH-OTHER-1",
+        project="别处项目",
+        team_lead="某",
+        team_size=1,
+        stage="idea",
+        industry_code="3976",
+        summary="—",
+        submitted_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+        status="in_review",
+    )
+    expert_review = ExpertReview.objects.create(
+        application=incubation_application,
+        reviewer=create_user("otherexpert", PASSWORD, roles=[Role.REVIEWER]),
+        assigned_on=dt.date(2026, 1, 3),
+    )
     scheme = Scheme.objects.order_by("pk").first()
     park_evaluation = ParkEvaluation.objects.create(zone=other, year=2025, scheme=scheme, status="notice")
     park_evaluation.notice_on = dt.date.today()
@@ -261,6 +298,7 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
     ProgressReport.objects.create(
         task=task, unit=unit, period="2026-01", text="x", attachment=evidence, reported_on=dt.date(2026, 1, 2)
     )
+    Application.objects.filter(pk=incubation_application.pk).update(plan=evidence)
     project = Project.objects.create(
         zone=other,
         code="P1",
@@ -377,6 +415,9 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         "lease": lease.pk,
         "policy": policy.pk,
         "service_request": service_request.pk,
+        "incubation_call": incubation_call.pk,
+        "incubation_application": incubation_application.pk,
+        "expert_review": expert_review.pk,
         "park_evaluation": park_evaluation.pk,
         "result": result.pk,
         "appeal": appeal.pk,
@@ -410,6 +451,8 @@ def test_no_object_of_another_zone_is_served(client_of, planner, park_staff_user
     assert Lease.objects.get(pk=other_zone["lease"]).ended_on is None
     assert Policy.objects.get(pk=other_zone["policy"]).status == "draft"
     assert ServiceRequest.objects.get(pk=other_zone["service_request"]).status == "filed"
+    assert Application.objects.get(pk=other_zone["incubation_application"]).status == "in_review"
+    assert IncubationCall.objects.get(pk=other_zone["incubation_call"]).status == "open"
     from gaoxin.governance.models import Case as GovCase
 
     assert GovCase.objects.get(pk=other_zone["case"]).status == "reported"

@@ -375,3 +375,117 @@ def more_requests(world) -> Callable[[int], None]:  # type: ignore[no-untyped-de
 )
 def test_request_lists(client_of, park_world, url):  # type: ignore[no-untyped-def]
     assert_no_n_plus_one(client_of(park_world["staff"]), url, more_requests(park_world))
+
+
+def more_applications(world) -> Callable[[int], None]:  # type: ignore[no-untyped-def]
+    """Calls with applications, each reviewed by an expert, with a milestone and a round."""
+    import datetime as dt
+
+    from gaoxin.parks.models import (
+        Application,
+        ExpertReview,
+        FinancingRound,
+        IncubationCall,
+        IncubationMilestone,
+    )
+
+    expert = create_user("qc-expert", PASSWORD, roles=[Role.REVIEWER])
+    world["expert"] = expert
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(_serial)
+            call = IncubationCall.objects.create(
+                zone=world["park"].zone,
+                code=f"c{k}",
+                title=f"孵化{k}",
+                cohort=2026,
+                opens_on=dt.date(2026, 1, 1),
+                closes_on=dt.date(2026, 12, 31),
+                places=5,
+                min_score=Decimal(60),
+                grant_yuan=Decimal(200000),
+            )
+            a = Application.objects.create(
+                call=call,
+                number=f"FHQ{k}",
+                project=f"项目{k}",
+                team_lead="王",
+                team_size=3,
+                stage="idea",
+                industry_code="3976",
+                summary="—",
+                submitted_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+                status="incubated",
+            )
+            ExpertReview.objects.create(
+                application=a, reviewer=expert, assigned_on=dt.date(2026, 1, 3), scores={"team": 20}
+            )
+            IncubationMilestone.objects.create(
+                application=a,
+                order=1,
+                title="签约",
+                due_on=dt.date(2026, 2, 1),
+                tranche_yuan=Decimal(80000),
+                done_on=dt.date(2026, 2, 1),
+                paid_on=dt.date(2026, 2, 2),
+            )
+            FinancingRound.objects.create(
+                application=a,
+                kind="angel",
+                amount_yuan=Decimal(1_000_000),
+                investors="基金",
+                closed_on=dt.date(2026, 3, 1),
+            )
+
+    return grow
+
+
+@pytest.mark.parametrize("url", ["/parks/incubation/", "/api/parks/incubation/funnel"])
+def test_incubation_lists(client_of, park_world, url):  # type: ignore[no-untyped-def]
+    assert_no_n_plus_one(client_of(park_world["staff"]), url, more_applications(park_world))
+
+
+@pytest.mark.parametrize("url", ["/parks/incubation/reviews/", "/api/parks/my/reviews"])
+def test_expert_lists(client_of, park_world, url):  # type: ignore[no-untyped-def]
+    grow = more_applications(park_world)
+    assert_no_n_plus_one(client_of(park_world["expert"]), url, grow)
+
+
+def test_call_board_queries(client_of, park_world):  # type: ignore[no-untyped-def]
+    """One call's page with more and more applications."""
+    import datetime as dt
+
+    from gaoxin.parks.models import Application, ExpertReview, IncubationCall
+
+    expert = create_user("qc-expert2", PASSWORD, roles=[Role.REVIEWER])
+    call = IncubationCall.objects.create(
+        zone=park_world["park"].zone,
+        code="board",
+        title="孵化",
+        cohort=2026,
+        opens_on=dt.date(2026, 1, 1),
+        closes_on=dt.date(2026, 12, 31),
+        places=5,
+        min_score=Decimal(60),
+        grant_yuan=Decimal(200000),
+    )
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            k = next(_serial)
+            a = Application.objects.create(
+                call=call,
+                number=f"FHB{k}",
+                project=f"项目{k}",
+                team_lead="王",
+                team_size=3,
+                stage="idea",
+                industry_code="3976",
+                summary="—",
+                submitted_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+                status="in_review",
+            )
+            ExpertReview.objects.create(application=a, reviewer=expert, assigned_on=dt.date(2026, 1, 3))
+
+    assert_no_n_plus_one(client_of(park_world["staff"]), f"/parks/incubation/calls/{call.pk}/", grow)

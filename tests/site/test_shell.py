@@ -26,6 +26,9 @@ LANDINGS = {
     "enterprise": "/parks/portal/",
     "auditor": "/health/audit/",
     "jiaoyu": "/education/",  # the education bureau keeps the housing kindergartens' ledger
+    "zhuanjia": "/parks/incubation/reviews/",  # an expert starts at the applications assigned to them
+    "zhuanjia2": "/parks/incubation/reviews/",
+    "zhuanjia3": "/parks/incubation/reviews/",
 }
 MENU = re.compile(r'<nav id="menu">(.*?)</nav>', re.S)
 SUBNAV = re.compile(r'<nav class="subnav">(.*?)</nav>', re.S)

@@ -15,3 +15,4 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Leadership")
     AUDITOR = "auditor", _("Auditor")
     EDUCATION = "education", _("Education bureau staff")
+    REVIEWER = "reviewer", _("Expert reviewer")

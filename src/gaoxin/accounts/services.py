@@ -58,6 +58,18 @@ _PARKS_MODELS = (
     "result",
     "appeal",
     "policymeasure",
+    "plantunit",
+    "lease",
+    "policy",
+    "policymatch",
+    "provider",
+    "service",
+    "servicerequest",
+    "incubationcall",
+    "application",
+    "expertreview",
+    "incubationmilestone",
+    "financinground",
 )
 _PARKS_VIEW = [f"parks.view_{m}" for m in _PARKS_MODELS]
 _PARKS_ALL = [f"parks.{a}_{m}" for m in _PARKS_MODELS for a in ("view", "add", "change", "delete")]
@@ -152,6 +164,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.ENTERPRISE: [],
     Role.AUDITOR: [],
     Role.EDUCATION: _PLACES_VIEW + _EDUCATION_ALL,
+    # an expert sees only the applications assigned to them (parks.access), through no model permission
+    Role.REVIEWER: [],
 }
 
 

@@ -63,6 +63,7 @@ AUDIT_ACTIONS = {
     "sign": pgettext_lazy("audit", "signed"),
     "end": pgettext_lazy("audit", "ended"),
     "grant": pgettext_lazy("audit", "granted"),
+    "review": pgettext_lazy("audit", "reviewed"),
 }
 AUDIT_TARGETS = {
     "resident": pgettext_lazy("audit", "resident"),
@@ -99,6 +100,8 @@ AUDIT_TARGETS = {
     "policy": pgettext_lazy("audit", "enterprise policy"),
     "policy_grant": pgettext_lazy("audit", "policy benefit of an enterprise"),
     "service_request": pgettext_lazy("audit", "enterprise service request"),
+    "incubation_call": pgettext_lazy("audit", "incubation call"),
+    "incubation_application": pgettext_lazy("audit", "incubation application"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

@@ -34,6 +34,11 @@ MESSAGES: dict[str, Promise] = {
     "rule_syntax": _("Line %(line)s: write a condition as field, operator, value, e.g. rd_ratio >= 3."),
     "rule_long": _("Line %(line)s: the line is too long."),
     "rule_too_many": _("A rule has at most 50 conditions."),
+    # the incubation programme (analysis.incubation)
+    "score_criteria": _("Score every criterion once."),
+    "score_range": _("A criterion is scored from 0 to %(maximum)s."),
+    "grant_negative": _("A grant must not be negative."),
+    "tranche_shares": _("Tranche shares are positive and add up to 1."),
     # service requests (analysis.matching)
     "rating_range": _("A rating is a whole number from 1 to 5."),
     # leases of standard plants (analysis.leasing)
@@ -140,6 +145,8 @@ INTERNAL = frozenset(
     {
         "negative_area",
         "prior_weight",
+        "min_reviews",
+        "places",
         "limit",
         "limit_days",
         "negative_rent",

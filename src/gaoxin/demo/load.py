@@ -28,6 +28,9 @@ DEMO_USERS: list[tuple[str, str, list[Role], str | None]] = [
     ("enterprise", "企业 孙丽", [Role.ENTERPRISE], None),
     ("leader", "领导 周涛", [Role.LEADERSHIP], None),
     ("jiaoyu", "教育局 马丽", [Role.EDUCATION], None),
+    ("zhuanjia", "评审专家 王磊", [Role.REVIEWER], None),
+    ("zhuanjia2", "评审专家 刘洋", [Role.REVIEWER], None),
+    ("zhuanjia3", "评审专家 陈静", [Role.REVIEWER], None),
     ("auditor", "审计员 吴敏", [Role.AUDITOR], None),
 ]
 
@@ -53,8 +56,10 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         Team,
     )
     from gaoxin.parks.models import (
+        Application,
         Enterprise,
         Evaluation,
+        IncubationCall,
         LandParcel,
         Lease,
         Park,
@@ -93,6 +98,8 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     Lease.objects.all().delete()  # a unit and a tenant are protected while let
     Policy.objects.all().delete()
     ServiceRequest.objects.all().delete()
+    Application.objects.all().delete()
+    IncubationCall.objects.all().delete()
     Provider.objects.all().delete()
     Plant.objects.all().delete()  # an owner is protected while it owns a plant
     Enterprise.objects.all().delete()
@@ -162,11 +169,12 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
             is_superuser=username == "admin",
         )
     park_counts = load_parks(zone, users, seed)
-    from gaoxin.demo.parkservices import load_plants, load_policies, load_requests
+    from gaoxin.demo.parkservices import load_incubation, load_plants, load_policies, load_requests
 
     park_counts |= load_plants(zone, users, seed)
     park_counts |= load_policies(zone, users)
     park_counts |= load_requests(zone, users, seed)
+    park_counts |= load_incubation(zone, users, seed)
     health_counts = load_health(zone, users, seed)
     candidates = load_candidates(zone, users["planner"])
     from gaoxin.demo.plans import load_plans

@@ -18,7 +18,16 @@ from gaoxin.accounts.models import User
 from gaoxin.analysis.dates import term_end
 from gaoxin.parks import queries, services
 from gaoxin.parks.choices import Outcome, PlantStage, PolicyMode, ProviderKind, Scale
-from gaoxin.parks.models import Enterprise, Park, Plant, Policy, PolicyMatch, Provider, Service
+from gaoxin.parks.models import (
+    Enterprise,
+    IncubationCall,
+    Park,
+    Plant,
+    Policy,
+    PolicyMatch,
+    Provider,
+    Service,
+)
 from gaoxin.places.models import Zone
 
 # park code → plants: (name, stage, floors, units per floor, m² per unit)
@@ -481,3 +490,138 @@ def load_requests(
             rater = users.get("enterprise") if e == demo_firm else None
             services.rate_request(rater, zone, r.pk, rating=rating, comment="")
     return {"service_providers": len(providers), "service_requests": n}
+
+
+PROJECTS_A = ["智能", "新能源", "医疗", "北斗", "工业", "数字", "绿色", "精密", "生物", "光电"]
+PROJECTS_B = [
+    "检测仪",
+    "储能模组",
+    "康复机器人",
+    "定位终端",
+    "视觉质检",
+    "孪生平台",
+    "涂层材料",
+    "减速器",
+    "诊断试剂",
+    "传感芯片",
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+# cohort, applications, screened share, places, status
+CALLS = [(2024, 120, 0.62, 12, "decided"), (2025, 150, 0.6, 15, "decided"), (2026, 56, 0.7, 12, "reviewing")]
+INVESTORS = [
+    "济宁高新区创业投资基金",
+    "山东省新动能基金",
+    "鲁信创投",
+    "深创投",
+    "济宁金控天使基金",
+    "红土创新",
+]
+
+
+def load_incubation(
+    zone: Zone, users: dict[str, User], seed: int, today: dt.date | None = None
+) -> dict[str, int]:
+    """Three cohorts of the incubation programme: two decided (agreements, tranches paid on milestones,
+    financing rounds, one graduation and one exit) and this year's under expert review, with the demo
+    expert's reviews partly done."""
+    from gaoxin.parks.choices import ApplicationStatus
+    from gaoxin.parks.models import Application
+
+    today = today or timezone.localdate()
+    rng = random.Random(seed + 31)
+    staff = users.get("park")
+    experts = [users[k] for k in ("zhuanjia", "zhuanjia2", "zhuanjia3") if k in users]
+    n_apps = 0
+    for cohort, count, screened_share, places, status in CALLS:
+        opens = dt.date(cohort, 3, 1)
+        call = services.save_call(
+            staff,
+            zone,
+            IncubationCall(
+                code=f"liuzhi-{cohort}",
+                title=f"{cohort}年度“麒麟计划”创新创业项目孵化",
+                cohort=cohort,
+                opens_on=opens,
+                closes_on=dt.date(cohort, 5, 31)
+                if cohort < today.year
+                else max(opens, min(today, dt.date(cohort, 9, 30))),
+                places=places,
+                min_score=Decimal(60),
+                min_reviews=2,
+                grant_yuan=Decimal(200000),
+            ),
+        )
+        for k in range(count):
+            when = timezone.make_aware(dt.datetime(cohort, 3, 1 + k % 28, 9 + k % 8, k % 60))
+            a = services.submit_application(
+                staff,
+                zone,
+                call.pk,
+                project=f"{rng.choice(PROJECTS_A)}{rng.choice(PROJECTS_B)}",
+                team_lead=f"{rng.choice(SURNAMES)}{rng.choice('明华强伟芳娜静磊洋勇')}",
+                team_size=rng.randint(2, 15),
+                stage=rng.choice(["idea", "prototype", "prototype", "revenue", "growth"]),
+                industry_code=rng.choice(["3569", "3841", "3976", "6513", "2761", "3562", "3874"]),
+                summary="团队拥有核心专利，产品已完成样机验证，拟在园区落地中试。",
+                when=when,
+            )
+            n_apps += 1
+            passed = rng.random() < screened_share
+            services.screen(
+                staff, zone, a.pk, passed=passed, note="" if passed else "材料不全或不属于支持领域"
+            )
+            if not passed or not experts:
+                continue
+            services.assign_experts(staff, zone, a.pk, experts=experts, today=opens + dt.timedelta(days=90))
+            quality = rng.uniform(0.45, 0.95)
+            for j, expert in enumerate(experts):
+                review = a.reviews.get(reviewer=expert)
+                if status == "reviewing" and j == 0 and k % 3 == 0:
+                    continue  # the demo expert still has some to score
+                if rng.random() < 0.04:
+                    services.submit_review(
+                        expert, zone, review.pk, conflict=True, conflict_note="曾为该团队提供咨询服务"
+                    )
+                    continue
+                q = min(1.0, max(0.0, quality + rng.uniform(-0.08, 0.08)))
+                scores = {
+                    c: round(m * q, 1)
+                    for c, m in (("team", 25), ("technology", 30), ("market", 25), ("business_model", 20))
+                }
+                services.submit_review(expert, zone, review.pk, conflict=False, scores=scores, comment="")
+        if status == "reviewing":
+            services.start_review(staff, zone, call.pk)
+            continue
+        services.start_review(staff, zone, call.pk)
+        decided_on = dt.date(cohort, 7, 15)
+        chosen = services.decide_call(staff, zone, call.pk, today=decided_on)
+        for a in chosen:
+            ms = list(a.milestones.order_by("order"))
+            services.reach_milestone(staff, zone, a.pk, order=1, on=decided_on)
+            services.pay_tranche(staff, zone, a.pk, order=1, on=decided_on + dt.timedelta(days=20))
+            mid = ms[1].due_on
+            if mid <= today and rng.random() < 0.8:
+                services.reach_milestone(staff, zone, a.pk, order=2, on=mid)
+                services.pay_tranche(staff, zone, a.pk, order=2, on=mid + dt.timedelta(days=15))
+            if rng.random() < 0.3:
+                closed = decided_on + dt.timedelta(days=rng.randint(60, 400))
+                if closed <= today:
+                    services.record_round(
+                        staff,
+                        zone,
+                        a.pk,
+                        kind=rng.choice(["angel", "angel", "pre_a", "a"]),
+                        amount_yuan=Decimal(rng.choice([3, 5, 8, 10, 20, 30])) * 1_000_000,
+                        investors="、".join(rng.sample(INVESTORS, 2)),
+                        closed_on=closed,
+                    )
+        if chosen and cohort == min(c for c, *_r in CALLS):
+            services.leave_programme(
+                staff, zone, chosen[-1].pk, graduated=False, on=dt.date(cohort + 1, 9, 30), reason="团队解散"
+            )
+    return {
+        "incubation_applications": n_apps,
+        "incubated": Application.objects.filter(
+            call__zone=zone, status__in=[ApplicationStatus.INCUBATED, ApplicationStatus.EXITED]
+        ).count(),
+    }

@@ -12,6 +12,9 @@ result or an objection is loaded (always within the request's zone). One rule pe
   handed over and rates it once closed — its own only; park staff (who manage) hand requests to
   providers and close them; leadership reads them; the providers' catalogue is seen by the staff, the
   leadership and every enterprise user;
+- the incubation programme: park staff run the calls (formal check, experts, decision, milestones,
+  tranches, rounds); leadership reads everything; an expert sees only the applications assigned to them
+  and their own reviews, never another expert's score; an applicant sees their own applications;
 - plants, units and leases: park staff (who manage) record them and sign and end leases; leadership
   reads them; an enterprise sees its own leases in its portal, never another tenant's;
 - everybody else sees nothing (404 for objects, 403 for pages);
@@ -31,9 +34,12 @@ from gaoxin.common.models import Attachment
 from gaoxin.parks.choices import EvaluationStatus
 from gaoxin.parks.models import (
     Appeal,
+    Application,
     Confirmation,
     Enterprise,
     Evaluation,
+    ExpertReview,
+    IncubationCall,
     Lease,
     Park,
     Plant,
@@ -276,3 +282,85 @@ def service_request_for_filer(user: User | None, zone: Zone, pk: int) -> Service
     if user is None or can_manage(user) or speaks_for(user, request.enterprise):
         return request
     raise Http404
+
+
+def calls(user: User, zone: Zone) -> QuerySet[IncubationCall]:
+    require_view_all(user)
+    return IncubationCall.objects.filter(zone=zone)
+
+
+def call_for(user: User, zone: Zone, pk: int) -> IncubationCall:
+    return get_object_or_404(calls(user, zone), pk=pk)
+
+
+def call_for_change(user: User | None, zone: Zone, pk: int) -> IncubationCall:
+    require_manage(user)
+    return get_object_or_404(IncubationCall.objects.filter(zone=zone), pk=pk)
+
+
+def open_calls(zone: Zone) -> QuerySet[IncubationCall]:
+    """Calls open for applications: anyone logged in may read their terms."""
+    return IncubationCall.objects.filter(zone=zone, status="open")
+
+
+def open_call_for(user: User, zone: Zone, pk: int) -> IncubationCall:
+    """An open call, to apply to: the staff, or an enterprise's login (for its enterprise)."""
+    if not (can_manage(user) or is_enterprise_user(user)):
+        raise PermissionDenied
+    return get_object_or_404(open_calls(zone), pk=pk)
+
+
+def application_for(user: User, zone: Zone, pk: int) -> Application:
+    """Staff and leadership: every application of the zone; an expert: those assigned to them; an
+    applicant: their own (or their enterprise's)."""
+    qs = Application.objects.filter(call__zone=zone).select_related("call", "enterprise", "plan")
+    if can_view_all(user):
+        return get_object_or_404(qs, pk=pk)
+    if not user.is_authenticated:
+        raise Http404
+    mine = (
+        qs.filter(reviews__reviewer=user)
+        | qs.filter(applicant=user)
+        | qs.filter(enterprise__in=own_enterprises(user))
+    )
+    return get_object_or_404(mine.distinct(), pk=pk)
+
+
+def application_for_change(user: User | None, zone: Zone, pk: int) -> Application:
+    require_manage(user)
+    return get_object_or_404(Application.objects.filter(call__zone=zone).select_related("call"), pk=pk)
+
+
+def own_reviews(user: User) -> QuerySet[ExpertReview]:
+    """The reviews assigned to an expert."""
+    if not user.is_authenticated:
+        return ExpertReview.objects.none()
+    return ExpertReview.objects.filter(reviewer=user)
+
+
+def review_for(user: User, zone: Zone, pk: int) -> ExpertReview:
+    """A review, for the expert it is assigned to only."""
+    return get_object_or_404(
+        own_reviews(user)
+        .filter(application__call__zone=zone)
+        .select_related("application", "application__call"),
+        pk=pk,
+    )
+
+
+def is_reviewer(user: User) -> bool:
+    return own_reviews(user).exists()
+
+
+def can_see_scores(user: User) -> bool:
+    """Every expert's score of an application: the staff and the leadership, not the experts."""
+    return can_view_all(user)
+
+
+def plan_for(user: User, zone: Zone, pk: int) -> Attachment:
+    """An application's business plan: whoever may see the application."""
+    application = Application.objects.filter(call__zone=zone, plan_id=pk).first()
+    if application is None:
+        raise Http404
+    application_for(user, zone, application.pk)
+    return get_object_or_404(Attachment, pk=pk)

@@ -621,3 +621,68 @@ def my_requests(request: Request) -> list[dict[str, Any]]:
         _request(r)
         for r in access.own_service_requests(request.user).select_related("enterprise", "provider")
     ]
+
+
+# ------------------------------------------------------------------------ the incubation programme
+
+
+class FunnelOut(Schema):
+    call_id: int | None
+    call: str
+    applications: int
+    screened: int
+    incubated: int
+    financed: int
+    raised_yuan: float
+    graduated: int
+    grants_paid_yuan: float | None
+
+
+class MyReviewOut(Schema):
+    id: int
+    application: str
+    project: str
+    call: str
+    submitted: bool
+    conflict: bool
+    total: float | None
+
+
+def _funnel(call: Any, f: Any, paid: Any) -> dict[str, Any]:
+    return {
+        "call_id": call.pk if call is not None else None,
+        "call": call.title if call is not None else "",
+        "applications": f.applications,
+        "screened": f.screened,
+        "incubated": f.incubated,
+        "financed": f.financed,
+        "raised_yuan": float(f.raised_yuan),
+        "graduated": f.graduated,
+        "grants_paid_yuan": None if paid is None else float(paid),
+    }
+
+
+@router.get("/incubation/funnel", response=answers({200: list[FunnelOut]}))
+def incubation_funnel(request: Request) -> list[dict[str, Any]]:
+    """The funnel of each call (cohort) and, last, of all of them (call_id null)."""
+    data = queries.funnel(request.user, request.zone)
+    return [_funnel(r["call"], r["funnel"], r["paid"]) for r in data["rows"]] + [
+        _funnel(None, data["total"], data["paid"])
+    ]
+
+
+@router.get("/my/reviews", response=answers({200: list[MyReviewOut]}))
+def my_reviews(request: Request) -> list[dict[str, Any]]:
+    """An expert's assigned reviews (their own scores only)."""
+    return [
+        {
+            "id": r.pk,
+            "application": r.application.number,
+            "project": r.application.project,
+            "call": r.application.call.title,
+            "submitted": r.submitted_at is not None,
+            "conflict": r.conflict,
+            "total": r.total,
+        }
+        for r in queries.expert_worklist(request.user, request.zone)
+    ]

@@ -28,6 +28,7 @@ class ParksConfig(AppConfig):
         return [
             NavLink(_("Parks"), "parks:index", access.can_view_all, order=40),
             NavLink(_("My enterprise"), "parks:portal", access.is_enterprise_user, order=41),
+            NavLink(_("My expert reviews"), "parks:reviews", access.is_reviewer, order=43),
         ]
 
     def measures(self) -> list[Any]:
@@ -88,6 +89,8 @@ class ParksConfig(AppConfig):
 
         if access.is_enterprise_user(user) and not access.can_view_all(user):
             return Landing(90, reverse("parks:portal"))
+        if access.is_reviewer(user) and not access.can_view_all(user):
+            return Landing(80, reverse("parks:reviews"))
         if user.has_role(Role.PARK_STAFF) and access.can_view_all(user):
             return Landing(60, reverse("parks:index"))
         return None

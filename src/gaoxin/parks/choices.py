@@ -237,3 +237,38 @@ class Outcome(models.TextChoices):
     DONE = "done", _("done: the need was met")
     DECLINED = "declined", _("not met: the provider declined")
     WITHDRAWN = "withdrawn", _("not needed any more")
+
+
+class CallStatus(models.TextChoices):
+    OPEN = "open", _("open for applications")
+    REVIEWING = "reviewing", _("under expert review")
+    DECIDED = "decided", _("decided")
+
+
+class ProjectStage(models.TextChoices):
+    IDEA = "idea", _("idea")
+    PROTOTYPE = "prototype", _("prototype")
+    REVENUE = "revenue", _("first revenue")
+    GROWTH = "growth", _("growth")
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    SCREENED_OUT = "screened_out", _("did not pass the formal check")
+    IN_REVIEW = "in_review", _("with the experts")
+    INCUBATED = "incubated", _("incubated")
+    NOT_SELECTED = "not_selected", _("not selected")
+    GRADUATED = "graduated", _("graduated")
+    EXITED = "exited", _("left the programme")
+
+
+# The statuses of an application that was incubated (and may have left since).
+WAS_INCUBATED = ("incubated", "graduated", "exited")
+
+
+class RoundKind(models.TextChoices):
+    ANGEL = "angel", _("angel")
+    PRE_A = "pre_a", _("pre-A")
+    A = "a", _("series A")
+    B = "b", _("series B or later")
+    LOAN = "loan", _("venture loan")

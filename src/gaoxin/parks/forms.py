@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from gaoxin.accounts.models import User
 from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices
 from gaoxin.parks.analysis import rules_text_of
-from gaoxin.parks.choices import METRIC_UNITS, NeedKind, Outcome, ServiceField
+from gaoxin.parks.choices import METRIC_UNITS, NeedKind, Outcome, ProjectStage, RoundKind, ServiceField
 from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
 from gaoxin.parks.models import (
     YEAR_VALIDATORS,
     Enterprise,
+    IncubationCall,
     Park,
     Plant,
     PlantUnit,
@@ -479,3 +481,131 @@ class RateForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# ------------------------------------------------------------------------ the incubation programme
+
+
+class CallForm(forms.ModelForm[IncubationCall]):
+    class Meta:
+        model = IncubationCall
+        fields = [
+            "code",
+            "title",
+            "cohort",
+            "opens_on",
+            "closes_on",
+            "places",
+            "min_score",
+            "min_reviews",
+            "grant_yuan",
+        ]
+        widgets = {"opens_on": DateInput(), "closes_on": DateInput()}
+
+    def __init__(self, *args: Any, zone: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        if IncubationCall.objects.filter(zone=self.zone, code=code).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("Another call has this code."))
+        return code
+
+
+class ApplicationForm(forms.Form):
+    project = forms.CharField(label=_("Project"), max_length=120)
+    team_lead = forms.CharField(label=_("Team lead"), max_length=40)
+    team_size = forms.IntegerField(label=_("Team size"), min_value=1, max_value=500)
+    stage = forms.ChoiceField(label=_("Stage"), choices=ProjectStage.choices)
+    industry_code = forms.RegexField(
+        label=_("Industry (GB/T 4754)"),
+        regex=r"^[0-9]{2,4}$",
+        max_length=4,
+        error_messages={"invalid": _("A GB/T 4754 code is 2 to 4 digits.")},
+    )
+    summary = forms.CharField(label=_("Summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    plan = EvidenceField(label=_("Business plan (PDF)"), required=False)
+
+
+class ScreenForm(forms.Form):
+    passed = forms.TypedChoiceField(
+        label=_("Formal check"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("passes: to the experts")), ("no", _("does not pass"))],
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class AssignForm(forms.Form):
+    experts = forms.ModelMultipleChoiceField(
+        label=_("Experts"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(
+            self, "experts", User.objects.filter(groups__name="reviewer", is_active=True).order_by("username")
+        )
+
+
+class ReviewForm(forms.Form):
+    conflict = forms.BooleanField(label=_("I have a conflict of interest with this project"), required=False)
+    conflict_note = forms.CharField(label=_("The conflict"), max_length=200, required=False)
+    team = forms.DecimalField(
+        label=_("Team (0–25)"), min_value=0, max_value=25, decimal_places=1, required=False
+    )
+    technology = forms.DecimalField(
+        label=_("Technology (0–30)"), min_value=0, max_value=30, decimal_places=1, required=False
+    )
+    market = forms.DecimalField(
+        label=_("Market (0–25)"), min_value=0, max_value=25, decimal_places=1, required=False
+    )
+    business_model = forms.DecimalField(
+        label=_("Business model (0–20)"), min_value=0, max_value=20, decimal_places=1, required=False
+    )
+    comment = forms.CharField(
+        label=_("Comment"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    CRITERIA = ("team", "technology", "market", "business_model")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("conflict"):
+            if not str(data.get("conflict_note") or "").strip():
+                self.add_error("conflict_note", _("Say what the conflict of interest is."))
+        else:
+            for name in self.CRITERIA:
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Score every criterion."))
+        return data
+
+    def scores(self) -> dict[str, float] | None:
+        if self.cleaned_data.get("conflict"):
+            return None
+        return {name: float(self.cleaned_data[name]) for name in self.CRITERIA}
+
+
+class MilestoneForm(forms.Form):
+    order = forms.IntegerField(min_value=1, max_value=20, widget=forms.HiddenInput)
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class RoundForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Round"), choices=RoundKind.choices)
+    amount_yuan = forms.DecimalField(
+        label=_("Amount (yuan)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
+    investors = forms.CharField(label=_("Investors"), max_length=300)
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput())
+
+
+class LeaveForm(forms.Form):
+    graduated = forms.TypedChoiceField(
+        label=_("Graduation or exit"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("graduated")), ("no", _("left the programme"))],
+    )
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

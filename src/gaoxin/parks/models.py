@@ -21,6 +21,8 @@ from gaoxin.common.units import M2_PER_MU
 from gaoxin.parks.choices import (
     SIGNED_STORED_METRICS,
     AppealStatus,
+    ApplicationStatus,
+    CallStatus,
     EvaluationStatus,
     Flag,
     Klass,
@@ -33,8 +35,10 @@ from gaoxin.parks.choices import (
     PlantStage,
     PolicyMode,
     PolicyStatus,
+    ProjectStage,
     ProviderKind,
     RequestStatus,
+    RoundKind,
     Scale,
     ServiceField,
     Source,
@@ -853,3 +857,196 @@ class ServiceRequest(TimeStamped):
 
     def __str__(self) -> str:
         return "%s %s" % (self.number, self.title)
+
+
+class IncubationCall(TimeStamped):
+    """A call of the incubation programme: a cohort's applications, screened, scored by experts and
+    decided against the places and the minimum score; the selected receive a grant in tranches."""
+
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="incubation_calls"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    title = models.CharField(_("title"), max_length=120)
+    cohort = models.PositiveSmallIntegerField(_("cohort (year)"), validators=YEAR_VALIDATORS)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    places = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(10_000)]
+    )
+    min_score = models.DecimalField(
+        _("minimum score"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    min_reviews = models.PositiveSmallIntegerField(
+        _("expert scores needed"), default=2, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    grant_yuan = models.DecimalField(
+        _("grant per project (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    status = models.CharField(_("status"), max_length=10, choices=CallStatus.choices, default=CallStatus.OPEN)
+
+    class Meta:
+        verbose_name = _("incubation call")
+        verbose_name_plural = _("incubation calls")
+        ordering = ["-cohort", "code"]
+        constraints = [models.UniqueConstraint(fields=["zone", "code"], name="call_code_once_per_zone")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        first: dt.date | None = self.opens_on
+        last: dt.date | None = self.closes_on
+        if first is not None and last is not None and last < first:
+            raise ValidationError({"closes_on": _("A call closes on or after the day it opens.")})
+
+
+class Application(TimeStamped):
+    """A project's application to a call: the team, the project, its stage and its business plan; then
+    the formal check, the experts, the decision, the agreement, graduation or exit."""
+
+    call = models.ForeignKey(
+        IncubationCall, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"
+    )
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    project = models.CharField(_("project"), max_length=120)
+    team_lead = models.CharField(_("team lead"), max_length=40)
+    team_size = models.PositiveSmallIntegerField(
+        _("team size"), validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=ProjectStage.choices)
+    industry_code = models.CharField(_("industry (GB/T 4754)"), max_length=4)
+    summary = models.TextField(_("summary"), max_length=4000)
+    plan = models.ForeignKey(
+        Attachment,
+        verbose_name=_("business plan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    status = models.CharField(
+        _("status"), max_length=14, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    screen_note = models.CharField(_("note of the formal check"), max_length=200, blank=True)
+    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    agreement_on = models.DateField(_("incubation agreement signed on"), null=True, blank=True)
+    agreement_ends_on = models.DateField(_("incubation ends on"), null=True, blank=True)
+    left_on = models.DateField(_("graduated or left on"), null=True, blank=True)
+    left_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("incubation application")
+        verbose_name_plural = _("incubation applications")
+        ordering = ["call", "number"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.number, self.project)
+
+    def clean(self) -> None:
+        if not re.fullmatch(r"[0-9]{2,4}", self.industry_code or ""):
+            raise ValidationError({"industry_code": _("A GB/T 4754 code is 2 to 4 digits.")})
+
+
+class ExpertReview(models.Model):
+    """An expert's review of an assigned application: a declared conflict of interest (then no score), or
+    a score per criterion (gaoxin.analysis.incubation.CRITERIA) with a comment."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("expert"),
+        on_delete=models.PROTECT,
+        related_name="expert_reviews",
+    )
+    assigned_on = models.DateField(_("assigned on"))
+    conflict = models.BooleanField(_("conflict of interest declared"), default=False)
+    conflict_note = models.CharField(_("the conflict"), max_length=200, blank=True)
+    scores = models.JSONField(_("scores"), null=True, blank=True)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("expert review")
+        verbose_name_plural = _("expert reviews")
+        ordering = ["application", "reviewer"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_per_expert")
+        ]
+
+    def __str__(self) -> str:
+        return "%s · %s" % (self.application, self.reviewer)
+
+    @property
+    def total(self) -> float | None:
+        return None if self.scores is None else float(sum(self.scores.values()))
+
+
+class IncubationMilestone(models.Model):
+    """A milestone of an incubation agreement with the grant tranche paid once it is reached."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("milestone"), max_length=120)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("reached on"), null=True, blank=True)
+    tranche_yuan = models.DecimalField(_("grant tranche (yuan)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incubation milestone")
+        verbose_name_plural = _("incubation milestones")
+        ordering = ["application", "order"]
+        constraints = [models.UniqueConstraint(fields=["application", "order"], name="milestone_order_once")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FinancingRound(models.Model):
+    """A financing round an incubated project closed: amount, investors, date."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="rounds"
+    )
+    kind = models.CharField(_("round"), max_length=8, choices=RoundKind.choices)
+    amount_yuan = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    investors = models.CharField(_("investors"), max_length=300)
+    closed_on = models.DateField(_("closed on"))
+
+    class Meta:
+        verbose_name = _("financing round")
+        verbose_name_plural = _("financing rounds")
+        ordering = ["application", "closed_on"]
+
+    def __str__(self) -> str:
+        return "%s · %s" % (self.application, self.get_kind_display())

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
-from gaoxin.analysis import leasing, matching
+from gaoxin.analysis import incubation, leasing, matching
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.common.measures import Counted, Reading
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_WAN, YUAN_PER_YI, yuan_to_yi
@@ -22,6 +22,8 @@ from gaoxin.parks import access, analysis
 from gaoxin.parks.analysis import IDLE_LABELS, LOW_EFFICIENCY_LABELS, land_mu_by_enterprise, parcel_flags
 from gaoxin.parks.choices import (
     REPORTED,
+    WAS_INCUBATED,
+    ApplicationStatus,
     EvaluationStatus,
     MatchState,
     Metric,
@@ -34,10 +36,15 @@ from gaoxin.parks.choices import (
 from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, RequestFilter, ResultFilter
 from gaoxin.parks.models import (
     Appeal,
+    Application,
     Confirmation,
     Enterprise,
     Evaluation,
+    ExpertReview,
     Fact,
+    FinancingRound,
+    IncubationCall,
+    IncubationMilestone,
     LandParcel,
     LandUse,
     Lease,
@@ -912,3 +919,116 @@ def own_requests(user: User, enterprise: Enterprise) -> QuerySet[ServiceRequest]
         .select_related("provider")
         .order_by("-filed_on", "-pk")
     )
+
+
+# ---- the incubation programme --------------------------------------------------------------------------
+
+INCUBATION = PARK_SERVICES["incubation"]
+
+
+def _stage(a: Application, rounds: dict[int, list[Decimal]]) -> incubation.Stage:
+    return incubation.Stage(
+        screened=a.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.SCREENED_OUT),
+        incubated=a.status in WAS_INCUBATED,
+        rounds=rounds.get(a.pk, []),
+        graduated=a.status == ApplicationStatus.GRADUATED,
+    )
+
+
+def funnel(user: User, zone: Zone) -> dict[str, Any]:
+    """The funnel of every cohort and in total: applications → screened → incubated → financed, the
+    amount raised, the grant paid."""
+    calls = list(access.calls(user, zone).order_by("-cohort", "code"))
+    apps = list(Application.objects.filter(call__zone=zone).only("pk", "status", "call_id"))
+    rounds: dict[int, list[Decimal]] = defaultdict(list)
+    for aid, amount in FinancingRound.objects.filter(application__call__zone=zone).values_list(
+        "application_id", "amount_yuan"
+    ):
+        rounds[aid].append(amount)
+    paid = dict(
+        IncubationMilestone.objects.filter(application__call__zone=zone, paid_on__isnull=False)
+        .values_list("application__call_id")
+        .annotate(s=Sum("tranche_yuan"))
+        .values_list("application__call_id", "s")
+    )
+    rows: list[dict[str, Any]] = []
+    for c in calls:
+        f = incubation.funnel([_stage(a, rounds) for a in apps if a.call_id == c.pk])
+        rows.append({"call": c, "funnel": f, "paid": paid.get(c.pk) or Decimal(0)})
+    total = incubation.funnel([_stage(a, rounds) for a in apps])
+    return {
+        "rows": rows,
+        "total": total,
+        "paid": sum((r["paid"] for r in rows), Decimal(0)),
+        "chart": {
+            "type": "bars",
+            "unit": "",
+            "labels": [str(_("applications")), str(_("screened")), str(_("incubated")), str(_("financed"))],
+            "series": [
+                {
+                    "name": str(r["call"].title),
+                    "values": [
+                        r["funnel"].applications,
+                        r["funnel"].screened,
+                        r["funnel"].incubated,
+                        r["funnel"].financed,
+                    ],
+                }
+                for r in rows
+            ],
+        },
+    }
+
+
+def call_board(user: User, call: IncubationCall) -> dict[str, Any]:
+    """A call's applications with their expert score so far (staff and leadership only)."""
+    apps = list(call.applications.prefetch_related("reviews").select_related("enterprise").order_by("number"))
+    rows: list[dict[str, Any]] = []
+    for a in apps:
+        s = incubation.score(
+            [
+                incubation.Review(r.reviewer_id, r.scores if r.submitted_at else None, r.conflict)
+                for r in a.reviews.all()
+            ],
+            min_reviews=call.min_reviews,
+        )
+        rows.append({"application": a, "score": s, "assigned": len(a.reviews.all())})
+    counts = {s: sum(1 for a in apps if a.status == s) for s in ApplicationStatus.values}
+    return {"call": call, "rows": rows, "counts": counts}
+
+
+def application_detail(user: User, zone: Zone, pk: int) -> dict[str, Any]:
+    application = access.application_for(user, zone, pk)
+    reviews = list(application.reviews.select_related("reviewer"))
+    staff = access.can_see_scores(user)
+    return {
+        "application": application,
+        "reviews": reviews if staff else [],
+        "my_review": next((r for r in reviews if r.reviewer_id == user.pk), None),
+        "score": incubation.score(
+            [
+                incubation.Review(r.reviewer_id, r.scores if r.submitted_at else None, r.conflict)
+                for r in reviews
+            ],
+            min_reviews=application.call.min_reviews,
+        )
+        if staff
+        else None,
+        "milestones": list(application.milestones.all()),
+        "rounds": list(application.rounds.all()),
+        "staff": staff,
+    }
+
+
+def expert_worklist(user: User, zone: Zone) -> QuerySet[ExpertReview]:
+    """The reviews assigned to an expert, the unsubmitted first."""
+    return (
+        access.own_reviews(user)
+        .filter(application__call__zone=zone)
+        .select_related("application", "application__call")
+        .order_by(F("submitted_at").asc(nulls_first=True), "application__number")
+    )
+
+
+def criteria() -> list[tuple[str, int]]:
+    return list(incubation.CRITERIA.items())

@@ -12,13 +12,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
-from gaoxin.analysis import eligibility, leasing, matching
+from gaoxin.analysis import eligibility, incubation, leasing, matching
 from gaoxin.analysis import mu_benefit as mb
+from gaoxin.analysis.dates import add_months
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.common import attachments, audit, imports
 from gaoxin.common.errors import describe
@@ -27,7 +30,10 @@ from gaoxin.common.models import ImportBatch
 from gaoxin.parks import access, analysis, queries
 from gaoxin.parks.choices import (
     NEED_FIELD,
+    WAS_INCUBATED,
     AppealStatus,
+    ApplicationStatus,
+    CallStatus,
     EvaluationStatus,
     MatchState,
     Metric,
@@ -42,10 +48,15 @@ from gaoxin.parks.datasets import LAND_DATASET
 from gaoxin.parks.imports import kind_of
 from gaoxin.parks.models import (
     Appeal,
+    Application,
     Confirmation,
     Enterprise,
     Evaluation,
+    ExpertReview,
     Fact,
+    FinancingRound,
+    IncubationCall,
+    IncubationMilestone,
     Lease,
     Plant,
     PlantUnit,
@@ -969,3 +980,382 @@ def cancel_request(actor: User | None, zone: Zone, pk: int) -> ServiceRequest:
     request.save(update_fields=["status", "updated_at"])
     _audit(actor, "update", "service_request", request.pk, request.number, gettext_noop("cancelled"))
     return request
+
+
+# ------------------------------------------------------------------------ the incubation programme
+
+
+INCUBATION = load_standard("park_services")["incubation"]
+
+
+@transaction.atomic
+def save_call(actor: User | None, zone: Zone, call: IncubationCall) -> IncubationCall:
+    access.require_manage(actor)
+    if call.pk is not None:
+        stored = access.call_for_change(actor, zone, call.pk)
+        call.status = stored.status  # the workflow moves the status, never the form
+    call.zone = zone
+    call.full_clean()
+    created = call.pk is None
+    call.save()
+    _audit(actor, "create" if created else "update", "incubation_call", call.pk, call.title)
+    return call
+
+
+def _application_number(call: IncubationCall) -> str:
+    prefix = "FH%s-" % call.cohort
+    last = (
+        Application.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return "%s%04d" % (prefix, int(last[len(prefix) :]) + 1 if last else 1)
+
+
+@transaction.atomic
+def submit_application(
+    actor: User | None,
+    zone: Zone,
+    call_pk: int,
+    *,
+    project: str,
+    team_lead: str,
+    team_size: int,
+    stage: str,
+    industry_code: str,
+    summary: str,
+    plan: Any = None,
+    enterprise: Enterprise | None = None,
+    when: dt.datetime | None = None,
+) -> Application:
+    """An application to an open call, by the team (a login of its own or its enterprise's) or entered
+    by the park staff from paper."""
+    call = IncubationCall.objects.select_for_update().filter(zone=zone, pk=call_pk).first()
+    if call is None:
+        raise Http404
+    if actor is not None and not actor.is_authenticated:
+        raise PermissionDenied
+    if enterprise is not None and not (access.speaks_for(actor, enterprise) or access.can_manage(actor)):
+        raise PermissionDenied
+    when = when or timezone.now()
+    day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+    if call.status != CallStatus.OPEN or not (call.opens_on <= day <= call.closes_on):
+        raise WorkflowError(_("The call is not open for applications."))
+    attachment = attachments.store(plan, actor) if plan is not None else None
+    application = Application(
+        call=call,
+        number=_application_number(call),
+        project=project.strip(),
+        team_lead=team_lead.strip(),
+        team_size=team_size,
+        stage=stage,
+        industry_code=industry_code.strip(),
+        summary=summary.strip(),
+        plan=attachment,
+        enterprise=enterprise,
+        applicant=actor,
+        submitted_at=when,
+    )
+    application.full_clean()
+    application.save()
+    _audit(actor, "create", "incubation_application", application.pk, application.number)
+    return application
+
+
+@transaction.atomic
+def screen(actor: User | None, zone: Zone, pk: int, *, passed: bool, note: str = "") -> Application:
+    """The formal check (材料形式审查): complete and eligible applications go to the experts."""
+    application = access.application_for_change(actor, zone, pk)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise WorkflowError(_("Only a submitted application is checked."))
+    if not passed and not note.strip():
+        raise ValidationError({"note": _("Say why the application does not pass.")})
+    application.status = ApplicationStatus.IN_REVIEW if passed else ApplicationStatus.SCREENED_OUT
+    application.screen_note = note.strip()
+    application.save(update_fields=["status", "screen_note", "updated_at"])
+    _audit(
+        actor,
+        "update",
+        "incubation_application",
+        application.pk,
+        application.number,
+        gettext_noop("formal check") if passed else gettext_noop("did not pass the formal check"),
+    )
+    return application
+
+
+@transaction.atomic
+def assign_experts(
+    actor: User | None, zone: Zone, pk: int, *, experts: list[User], today: dt.date | None = None
+) -> list[ExpertReview]:
+    """Assign experts (users with the reviewer role) to an application with the experts."""
+    application = access.application_for_change(actor, zone, pk)
+    if application.status != ApplicationStatus.IN_REVIEW:
+        raise WorkflowError(_("Experts are assigned to an application that passed the formal check."))
+    if any(not e.has_role(Role.REVIEWER) for e in experts):
+        raise ValidationError(_("Only expert reviewers are assigned."))
+    today = today or timezone.localdate()
+    have = set(application.reviews.values_list("reviewer_id", flat=True))
+    new = [
+        ExpertReview(application=application, reviewer=e, assigned_on=today)
+        for e in experts
+        if e.pk not in have
+    ]
+    ExpertReview.objects.bulk_create(new)
+    _audit(
+        actor,
+        "update",
+        "incubation_application",
+        application.pk,
+        application.number,
+        audit.note(gettext_noop("%(n)s experts assigned"), n=len(new)),
+    )
+    return new
+
+
+@transaction.atomic
+def submit_review(
+    actor: User,
+    zone: Zone,
+    pk: int,
+    *,
+    conflict: bool,
+    conflict_note: str = "",
+    scores: dict[str, float] | None = None,
+    comment: str = "",
+) -> ExpertReview:
+    """An expert's review: a declared conflict of interest (no score), or a score for every criterion.
+    Submitted once; the call must still be under review."""
+    review = access.review_for(actor, zone, pk)
+    review = ExpertReview.objects.select_for_update().select_related("application__call").get(pk=review.pk)
+    if review.submitted_at is not None:
+        raise WorkflowError(_("This review is submitted already."))
+    if review.application.call.status == CallStatus.DECIDED:
+        raise WorkflowError(_("The call is decided."))
+    if conflict:
+        if not conflict_note.strip():
+            raise ValidationError({"conflict_note": _("Say what the conflict of interest is.")})
+        review.conflict, review.conflict_note, review.scores = True, conflict_note.strip(), None
+    else:
+        try:
+            incubation.check_scores(scores or {})
+        except AnalysisError as exc:
+            raise ValidationError(describe(exc)) from exc
+        review.scores = {k: float(v) for k, v in (scores or {}).items()}
+    review.comment = comment.strip()
+    review.submitted_at = timezone.now()
+    review.save()
+    _audit(
+        actor,
+        "review",
+        "incubation_application",
+        review.application_id,
+        review.application.number,
+        gettext_noop("conflict of interest declared") if conflict else "",
+    )
+    return review
+
+
+def application_score(application: Application, min_reviews: int) -> incubation.Score:
+    return incubation.score(
+        [
+            incubation.Review(r.reviewer_id, r.scores if r.submitted_at else None, r.conflict)
+            for r in application.reviews.all()
+        ],
+        min_reviews=min_reviews,
+    )
+
+
+@transaction.atomic
+def start_review(actor: User | None, zone: Zone, pk: int) -> IncubationCall:
+    """Close the call for applications and open the experts' review."""
+    call = access.call_for_change(actor, zone, pk)
+    if call.status != CallStatus.OPEN:
+        raise WorkflowError(_("The call is not open."))
+    call.status = CallStatus.REVIEWING
+    call.save(update_fields=["status", "updated_at"])
+    _audit(actor, "update", "incubation_call", call.pk, call.title, gettext_noop("expert review opened"))
+    return call
+
+
+@transaction.atomic
+def decide_call(
+    actor: User | None, zone: Zone, pk: int, *, today: dt.date | None = None
+) -> list[Application]:
+    """Score every application with the experts, select the best within the places and above the
+    minimum, sign their incubation agreements with the grant's milestones; the others are not selected.
+    Refused while an application still waits for its formal check or for enough expert scores."""
+    call = access.call_for_change(actor, zone, pk)
+    call = IncubationCall.objects.select_for_update().get(pk=call.pk)
+    if call.status != CallStatus.REVIEWING:
+        raise WorkflowError(_("The call is decided after the experts' review."))
+    if call.applications.filter(status=ApplicationStatus.SUBMITTED).exists():
+        raise WorkflowError(_("Some applications still wait for their formal check."))
+    today = today or timezone.localdate()
+    pool = list(call.applications.filter(status=ApplicationStatus.IN_REVIEW).prefetch_related("reviews"))
+    scored = {a.pk: application_score(a, call.min_reviews) for a in pool}
+    short = [a.number for a in pool if scored[a.pk].value is None]
+    if short:
+        raise WorkflowError(
+            _("These applications do not have %(n)s expert scores yet: %(numbers)s")
+            % {"n": call.min_reviews, "numbers": ", ".join(short[:10])}
+        )
+    chosen = set(
+        incubation.select(
+            [
+                incubation.Candidate(a.pk, a.number, a.submitted_at.isoformat(), scored[a.pk].value)
+                for a in pool
+            ],
+            places=call.places,
+            min_score=float(call.min_score),
+        )
+    )
+    shares = [Decimal(str(s)) for s in INCUBATION["tranche_shares"]]
+    titles = list(INCUBATION["tranche_titles"])
+    months = int(INCUBATION["months"])
+    amounts = incubation.tranches(call.grant_yuan, shares)
+    selected = []
+    for a in pool:
+        a.score = Decimal(str(scored[a.pk].value))
+        if a.pk in chosen:
+            a.status = ApplicationStatus.INCUBATED
+            a.agreement_on = today
+            a.agreement_ends_on = add_months(today, months) - dt.timedelta(days=1)
+            IncubationMilestone.objects.bulk_create(
+                [
+                    IncubationMilestone(
+                        application=a,
+                        order=k + 1,
+                        title=titles[k] if k < len(titles) else "%s %d" % (_("milestone"), k + 1),
+                        due_on=add_months(today, months * k // max(1, len(amounts) - 1)) if k else today,
+                        tranche_yuan=amount,
+                    )
+                    for k, amount in enumerate(amounts)
+                ]
+            )
+            selected.append(a)
+        else:
+            a.status = ApplicationStatus.NOT_SELECTED
+        a.save(update_fields=["score", "status", "agreement_on", "agreement_ends_on", "updated_at"])
+    call.status = CallStatus.DECIDED
+    call.save(update_fields=["status", "updated_at"])
+    _audit(
+        actor,
+        "decide",
+        "incubation_call",
+        call.pk,
+        call.title,
+        audit.note(gettext_noop("%(n)s of %(m)s selected"), n=len(selected), m=len(pool)),
+    )
+    return selected
+
+
+@transaction.atomic
+def reach_milestone(
+    actor: User | None, zone: Zone, pk: int, *, order: int, on: dt.date
+) -> IncubationMilestone:
+    application = access.application_for_change(actor, zone, pk)
+    milestone = application.milestones.select_for_update().filter(order=order).first()
+    if milestone is None:
+        raise Http404
+    if application.status != ApplicationStatus.INCUBATED:
+        raise WorkflowError(_("Only a project in incubation reaches milestones."))
+    if milestone.done_on is not None:
+        raise WorkflowError(_("This milestone is reached already."))
+    if application.milestones.filter(order__lt=order, done_on__isnull=True).exists():
+        raise WorkflowError(_("The milestones are reached in order."))
+    if application.agreement_on is not None and on < application.agreement_on:
+        raise ValidationError(_("A milestone is reached on or after the agreement."))
+    milestone.done_on = on
+    milestone.save(update_fields=["done_on"])
+    _audit(actor, "finish", "incubation_application", application.pk, application.number, milestone.title)
+    return milestone
+
+
+@transaction.atomic
+def pay_tranche(actor: User | None, zone: Zone, pk: int, *, order: int, on: dt.date) -> IncubationMilestone:
+    """Pay a milestone's grant tranche, once, after the milestone is reached."""
+    application = access.application_for_change(actor, zone, pk)
+    milestone = application.milestones.select_for_update().filter(order=order).first()
+    if milestone is None:
+        raise Http404
+    if milestone.done_on is None:
+        raise WorkflowError(_("A tranche is paid once its milestone is reached."))
+    if milestone.paid_on is not None:
+        raise WorkflowError(_("This tranche is paid already."))
+    if on < milestone.done_on:
+        raise ValidationError(_("A tranche is paid on or after its milestone."))
+    milestone.paid_on = on
+    milestone.save(update_fields=["paid_on"])
+    _audit(
+        actor,
+        "grant",
+        "incubation_application",
+        application.pk,
+        application.number,
+        audit.note(
+            gettext_noop("%(amount)s yuan for %(milestone)s"),
+            amount=f"{milestone.tranche_yuan:.2f}",
+            milestone=milestone.title,
+        ),
+    )
+    return milestone
+
+
+@transaction.atomic
+def record_round(
+    actor: User | None,
+    zone: Zone,
+    pk: int,
+    *,
+    kind: str,
+    amount_yuan: Decimal,
+    investors: str,
+    closed_on: dt.date,
+) -> FinancingRound:
+    application = access.application_for_change(actor, zone, pk)
+    if application.status not in WAS_INCUBATED:
+        raise WorkflowError(_("Rounds are recorded for incubated projects."))
+    round_ = FinancingRound(
+        application=application,
+        kind=kind,
+        amount_yuan=amount_yuan,
+        investors=investors.strip(),
+        closed_on=closed_on,
+    )
+    round_.full_clean()
+    round_.save()
+    _audit(
+        actor,
+        "create",
+        "incubation_application",
+        application.pk,
+        application.number,
+        audit.note(gettext_noop("financing round of %(amount)s yuan"), amount=f"{amount_yuan:.0f}"),
+    )
+    return round_
+
+
+@transaction.atomic
+def leave_programme(
+    actor: User | None, zone: Zone, pk: int, *, graduated: bool, on: dt.date, reason: str = ""
+) -> Application:
+    application = access.application_for_change(actor, zone, pk)
+    if application.status != ApplicationStatus.INCUBATED:
+        raise WorkflowError(_("Only a project in incubation graduates or leaves."))
+    if not graduated and not reason.strip():
+        raise ValidationError({"reason": _("Say why the project leaves.")})
+    application.status = ApplicationStatus.GRADUATED if graduated else ApplicationStatus.EXITED
+    application.left_on, application.left_reason = on, reason.strip()
+    application.save(update_fields=["status", "left_on", "left_reason", "updated_at"])
+    _audit(
+        actor,
+        "update",
+        "incubation_application",
+        application.pk,
+        application.number,
+        gettext_noop("graduated") if graduated else gettext_noop("left the programme"),
+    )
+    return application

@@ -25,6 +25,9 @@ from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, R
 from gaoxin.parks.forms import (
     AnswerForm,
     AppealForm,
+    ApplicationForm,
+    AssignForm,
+    CallForm,
     CloseRequestForm,
     ConfirmForm,
     DecisionForm,
@@ -35,6 +38,8 @@ from gaoxin.parks.forms import (
     ImportForm,
     LandDownloadForm,
     LeaseForm,
+    LeaveForm,
+    MilestoneForm,
     OwnFiguresForm,
     PlantForm,
     PolicyForm,
@@ -42,11 +47,14 @@ from gaoxin.parks.forms import (
     PortalForm,
     RateForm,
     RequestForm,
+    ReviewForm,
+    RoundForm,
     RuleForm,
     SchemeActionForm,
     SchemeDownloadForm,
     SchemeForm,
     SchemeValuesForm,
+    ScreenForm,
     UnitsForm,
 )
 from gaoxin.parks.imports import kind_of
@@ -752,3 +760,192 @@ def request_new(request: Request) -> HttpResponse:
             )
             return redirect("parks:request", pk=filed.pk)
     return render(request, "parks/request_new.html", {"form": form, "enterprise": enterprise})
+
+
+# ------------------------------------------------------------------------ the incubation programme
+
+
+@login_required
+def incubation_page(request: Request) -> HttpResponse:
+    """The funnel per cohort and in total, and the calls (staff, leadership); an expert goes to their list."""
+    if not access.can_view_all(request.user):
+        if access.is_reviewer(request.user):
+            return redirect("parks:reviews")
+        raise PermissionDenied
+    context = queries.funnel(request.user, request.zone)
+    return render(request, "parks/incubation.html", context | {"can_manage": access.can_manage(request.user)})
+
+
+@login_required
+def call_edit(request: Request, pk: int | None = None) -> HttpResponse:
+    access.require_manage(request.user)
+    call = access.call_for_change(request.user, request.zone, pk) if pk is not None else None
+    today = timezone.localdate()
+    initial = {
+        "cohort": today.year,
+        "opens_on": today,
+        "min_score": queries.INCUBATION["min_score"],
+        "min_reviews": queries.INCUBATION["min_reviews"],
+        "grant_yuan": queries.INCUBATION["grant_yuan"],
+    }
+    form = CallForm(request.POST or None, instance=call, zone=request.zone, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_call(request.user, request.zone, form.save(commit=False))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The call is saved."))
+            return redirect("parks:call", pk=saved.pk)
+    return render(request, "parks/call_edit.html", {"form": form, "call": call})
+
+
+@login_required
+def call_detail(request: Request, pk: int) -> HttpResponse:
+    call = access.call_for(request.user, request.zone, pk)
+    if request.method == "POST":
+        action = ChoiceForm(request.POST, name="action", allowed=["review", "decide"]).chosen()
+        try:
+            if action == "review":
+                services.start_review(request.user, request.zone, call.pk)
+                messages.success(request, _("The call is closed for applications; the experts may score."))
+            elif action == "decide":
+                chosen = services.decide_call(request.user, request.zone, call.pk)
+                messages.success(
+                    request, _("%(n)s projects are selected for incubation.") % {"n": len(chosen)}
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("parks:call", pk=call.pk)
+    context = queries.call_board(request.user, call)
+    return render(
+        request, "parks/call_detail.html", context | {"can_manage": access.can_manage(request.user)}
+    )
+
+
+@login_required
+def call_apply(request: Request, pk: int) -> HttpResponse:
+    """An application to an open call: by an enterprise's login for its enterprise, or by the park staff."""
+    call = access.open_call_for(request.user, request.zone, pk)
+    enterprises = list(access.own_enterprises(request.user))
+    if not enterprises and not access.can_manage(request.user):
+        raise PermissionDenied
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.submit_application(
+                request.user,
+                request.zone,
+                call.pk,
+                enterprise=enterprises[0] if enterprises else None,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Your application %(number)s is submitted.") % {"number": application.number}
+            )
+            return redirect("parks:application", pk=application.pk)
+    return render(request, "parks/call_apply.html", {"form": form, "call": call})
+
+
+@login_required
+def application_detail(request: Request, pk: int) -> HttpResponse:
+    context = queries.application_detail(request.user, request.zone, pk)
+    application = context["application"]
+    can_manage = access.can_manage(request.user)
+    forms_ = {
+        "screen_form": ScreenForm(),
+        "assign_form": AssignForm(),
+        "round_form": RoundForm(),
+        "leave_form": LeaveForm(initial={"on": timezone.localdate()}),
+        "milestone_form": MilestoneForm(initial={"on": timezone.localdate()}),
+    }
+    if request.method == "POST":
+        access.require_manage(request.user)
+        action = ChoiceForm(
+            request.POST, name="action", allowed=["screen", "assign", "reach", "pay", "round", "leave"]
+        ).chosen()
+        try:
+            done = _application_action(request, application.pk, action, forms_)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            done = False
+        if done:
+            return redirect("parks:application", pk=application.pk)
+    context |= forms_ | {"can_manage": can_manage}
+    return render(request, "parks/application_detail.html", context)
+
+
+def _application_action(request: Request, pk: int, action: str, forms_: dict[str, Any]) -> bool:
+    """Run one staff action on an application from its form; False when the form has errors."""
+    zone, user = request.zone, request.user
+    form: Any
+    if action == "screen":
+        form = forms_["screen_form"] = ScreenForm(request.POST)
+        if form.is_valid():
+            services.screen(user, zone, pk, **form.cleaned_data)
+            return True
+    elif action == "assign":
+        form = forms_["assign_form"] = AssignForm(request.POST)
+        if form.is_valid():
+            services.assign_experts(user, zone, pk, experts=list(form.cleaned_data["experts"]))
+            return True
+    elif action in ("reach", "pay"):
+        form = forms_["milestone_form"] = MilestoneForm(request.POST)
+        if form.is_valid():
+            step = services.reach_milestone if action == "reach" else services.pay_tranche
+            step(user, zone, pk, **form.cleaned_data)
+            return True
+    elif action == "round":
+        form = forms_["round_form"] = RoundForm(request.POST)
+        if form.is_valid():
+            services.record_round(user, zone, pk, **form.cleaned_data)
+            return True
+    elif action == "leave":
+        form = forms_["leave_form"] = LeaveForm(request.POST)
+        if form.is_valid():
+            services.leave_programme(user, zone, pk, **form.cleaned_data)
+            return True
+    return False
+
+
+@login_required
+def reviews_page(request: Request) -> HttpResponse:
+    """An expert's assigned applications, the unscored first."""
+    reviews = queries.expert_worklist(request.user, request.zone)
+    if not access.is_reviewer(request.user):
+        raise PermissionDenied
+    return render(request, "parks/reviews.html", {"reviews": reviews})
+
+
+@login_required
+def review_page(request: Request, pk: int) -> HttpResponse:
+    review = access.review_for(request.user, request.zone, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_review(
+                request.user,
+                request.zone,
+                review.pk,
+                conflict=form.cleaned_data["conflict"],
+                conflict_note=form.cleaned_data["conflict_note"],
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Your review is submitted."))
+            return redirect("parks:reviews")
+    return render(
+        request, "parks/review.html", {"review": review, "application": review.application, "form": form}
+    )
+
+
+@login_required
+def plan_download(request: Request, pk: int) -> HttpResponse:
+    found = access.plan_for(request.user, request.zone, pk)
+    return attachment(request, bytes(found.data), found.name, found.content_type)
