@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import StrictFloat, StrictInt
 
 from gaoxin.common.api import Id, answers, checked_filters
 from gaoxin.common.filters import SEARCH_MAX_LENGTH
@@ -497,12 +498,14 @@ class RequestIn(Schema):
     need: NeedKind
     title: str = Field(..., min_length=1, max_length=120)
     description: str = Field(..., min_length=1, max_length=4000)
-    amount_yuan: float | None = Field(None, ge=0, le=1e12)
+    amount_yuan: StrictFloat | StrictInt | None = Field(None, ge=0, le=1e12)
 
 
 class HandOverIn(Schema):
-    provider_id: Id | None = None
-    service_id: Id | None = None
+    """The handover's form fields (a form has no null: 0 is "none")."""
+
+    provider_id: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+    service_id: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
     note: str = Field("", max_length=2000)
 
 
@@ -577,7 +580,7 @@ def file_request(request: Request, body: RequestIn) -> Any:
 def hand_over_request(request: Request, request_id: Id, body: Form[HandOverIn]) -> Any:
     """The park staff hand a request to a provider (and one of its services)."""
     sr = access.service_request_for_change(request.user, request.zone, request_id)
-    if body.provider_id is None:
+    if not body.provider_id:
         return Status(400, {"error": "refused", "detail": _("Choose a provider.")})
     provider = access.provider_for(request.user, request.zone, body.provider_id)
     service = provider.services.filter(pk=body.service_id).first() if body.service_id else None
