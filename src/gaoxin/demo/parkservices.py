@@ -238,7 +238,7 @@ PROVIDERS = [
     (
         "济宁银行高新区支行",
         ProviderKind.BANK,
-        "对公业务部 0537-2355xxx",
+        "对公业务部 0537-2355001",
         "",
         True,
         True,
@@ -250,7 +250,7 @@ PROVIDERS = [
     (
         "中国银行济宁高新区支行",
         ProviderKind.BANK,
-        "普惠金融部 0537-2356xxx",
+        "普惠金融部 0537-2356001",
         "",
         True,
         False,
@@ -261,7 +261,7 @@ PROVIDERS = [
     (
         "齐鲁银行济宁分行",
         ProviderKind.BANK,
-        "小企业金融部 0537-2357xxx",
+        "小企业金融部 0537-2357001",
         "",
         False,
         True,
@@ -272,7 +272,7 @@ PROVIDERS = [
     (
         "济宁高新区融资担保有限公司",
         ProviderKind.GUARANTEE,
-        "业务部 0537-2358xxx",
+        "业务部 0537-2358001",
         "",
         True,
         True,
@@ -283,7 +283,7 @@ PROVIDERS = [
     (
         "山东鲁南律师事务所",
         ProviderKind.LAW,
-        "公司法律部 0537-2359xxx",
+        "公司法律部 0537-2359001",
         "",
         True,
         True,
@@ -294,7 +294,7 @@ PROVIDERS = [
     (
         "济宁华信会计师事务所",
         ProviderKind.ACCOUNTING,
-        "0537-2360xxx",
+        "0537-2360001",
         "",
         True,
         True,
@@ -305,7 +305,7 @@ PROVIDERS = [
     (
         "济宁市检验检测认证中心",
         ProviderKind.TESTING,
-        "业务受理 0537-2361xxx",
+        "业务受理 0537-2361001",
         "26,27,29,33,34,35,38,39",
         True,
         True,
@@ -317,7 +317,7 @@ PROVIDERS = [
     (
         "济宁高新区知识产权服务中心",
         ProviderKind.IP,
-        "0537-2362xxx",
+        "0537-2362001",
         "",
         True,
         True,
@@ -328,7 +328,7 @@ PROVIDERS = [
     (
         "济宁人力资源服务产业园",
         ProviderKind.RECRUITER,
-        "招聘服务部 0537-2363xxx",
+        "招聘服务部 0537-2363001",
         "",
         True,
         True,
@@ -340,7 +340,7 @@ PROVIDERS = [
     (
         "山东理工职业学院",
         ProviderKind.UNIVERSITY,
-        "校企合作处 0537-2364xxx",
+        "校企合作处 0537-2364001",
         "34,35,36,38,39",
         True,
         True,
@@ -352,7 +352,7 @@ PROVIDERS = [
     (
         "济宁学院",
         ProviderKind.UNIVERSITY,
-        "科研处 0537-2365xxx",
+        "科研处 0537-2365001",
         "",
         True,
         True,
@@ -363,7 +363,7 @@ PROVIDERS = [
     (
         "麒麟岛创新创业园孵化器",
         ProviderKind.INCUBATOR,
-        "0537-2366xxx",
+        "0537-2366001",
         "",
         False,
         True,
@@ -375,7 +375,7 @@ PROVIDERS = [
     (
         "济宁高新区政务服务中心园区窗口",
         ProviderKind.GOVERNMENT,
-        "0537-2367xxx",
+        "0537-2367001",
         "",
         True,
         True,
@@ -387,7 +387,7 @@ PROVIDERS = [
     (
         "济宁智造企业管理咨询有限公司",
         ProviderKind.OTHER,
-        "0537-2368xxx",
+        "0537-2368001",
         "",
         True,
         True,

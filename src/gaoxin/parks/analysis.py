@@ -21,7 +21,15 @@ from gaoxin.analysis import eligibility, matching
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.analysis.dates import full_years
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_WAN
-from gaoxin.parks.choices import METRIC_UNITS, POLICY_FIELD_LABELS, EvaluationStatus, LandRole, Metric, Source
+from gaoxin.parks.choices import (
+    METRIC_UNITS,
+    POLICY_FIELD_LABELS,
+    EvaluationStatus,
+    LandRole,
+    Metric,
+    Scale,
+    Source,
+)
 from gaoxin.parks.models import (
     Enterprise,
     Evaluation,
@@ -494,6 +502,14 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _shown_for(field: str, value: Any) -> str:
+    """A value of a field in words: the scale by its label, the rest as it is."""
+    if field == "scale":
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(Scale(v).label) if v in Scale.values else _shown(v) for v in values)
+    return _shown(value)
+
+
 def readable_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A match's stored checks for people: the field's label, the operator, the value and the
     enterprise's own figure, each shown in words (是/否 for yes and no)."""
@@ -501,8 +517,8 @@ def readable_checks(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             "label": POLICY_FIELD_LABELS.get(c.get("field", ""), c.get("field", "")),
             "op": c.get("op", ""),
-            "value": _shown(c.get("value")),
-            "actual": _shown(c.get("actual")),
+            "value": _shown_for(c.get("field", ""), c.get("value")),
+            "actual": _shown_for(c.get("field", ""), c.get("actual")),
             "passed": c.get("passed"),
         }
         for c in checks

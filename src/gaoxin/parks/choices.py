@@ -229,8 +229,8 @@ NEED_FIELD = {
 class RequestStatus(models.TextChoices):
     FILED = "filed", _("filed, waiting for the park staff")
     HANDED = "handed", _("handed to a provider")
-    CLOSED = "closed", _("closed")
-    CANCELLED = "cancelled", _("cancelled")
+    CLOSED = "closed", _("request closed")
+    CANCELLED = "cancelled", _("request cancelled")
 
 
 class Outcome(models.TextChoices):

@@ -130,10 +130,17 @@ def dashboard(zone: Zone) -> dict[str, Any]:
     rows = park_rows(zone.pk)
     evaluation = latest_evaluation(zone.pk)
     years = sorted({y.year for r in rows for y in r["years"]})
+    threshold = Decimal(str(PARK_SERVICES["revenue"]["threshold_yi"])) * YUAN_PER_YI
+    trend = [
+        (yr, sum(1 for r in rows for y in r["years"] if y.year == yr and y.revenue_yuan >= threshold))
+        for yr in years
+    ]
     context: dict[str, Any] = {
         "rows": rows,
         "evaluation": evaluation,
         "hundred_yi": sum(r["hundred_yi"] for r in rows),
+        "hundred_trend": trend,
+        "hundred_goal": int(PARK_SERVICES["revenue"]["goal_parks"]),
         "revenue_chart": {
             "type": "lines",
             "unit": _("100 million yuan"),
@@ -1032,3 +1039,16 @@ def expert_worklist(user: User, zone: Zone) -> QuerySet[ExpertReview]:
 
 def criteria() -> list[tuple[str, int]]:
     return list(incubation.CRITERIA.items())
+
+
+def own_applications(user: User, enterprise: Enterprise) -> dict[str, Any]:
+    """An enterprise's incubation applications (filed by its logins or for it) and the calls open now."""
+    apps = (
+        Application.objects.filter(enterprise=enterprise, enterprise__in=access.own_enterprises(user))
+        .select_related("call")
+        .order_by("-submitted_at")
+    )
+    return {
+        "applications": apps,
+        "open_calls": access.open_calls(enterprise.park.zone) if enterprise.park else [],
+    }

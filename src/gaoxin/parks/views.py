@@ -411,6 +411,7 @@ def portal(request: Request) -> HttpResponse:
             "leases": queries.leases_of(enterprise),
             "policy_matches": queries.own_policy_matches(request.user, enterprise),
             "service_requests": queries.own_requests(request.user, enterprise)[:20],
+            "incubation": queries.own_applications(request.user, enterprise),
             "today": timezone.localdate(),
         },
     )
@@ -873,6 +874,7 @@ def application_detail(request: Request, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
             done = False
         if done:
+            messages.success(request, _("The application is updated."))
             return redirect("parks:application", pk=application.pk)
     context |= forms_ | {"can_manage": can_manage}
     return render(request, "parks/application_detail.html", context)
