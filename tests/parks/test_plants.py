@@ -288,3 +288,34 @@ def test_the_api(client_of, plant, park_staff, leader, e1_user, example_zone):  
     other = create_user("e9", PASSWORD, roles=[Role.ENTERPRISE])
     Enterprise.objects.get(name="E3 企业").users.add(other)
     assert client_of(other).get("/api/parks/my/leases").json() == []
+
+
+def test_upgrade_projects_count_once_accepted(client_of, example_zone, leader):  # type: ignore[no-untyped-def]
+    from gaoxin.parks.models import ParkUpgrade
+
+    park = Park.objects.get(code="equip")
+    day = dt.date(2026, 6, 30)
+    accepted = ParkUpgrade(
+        park=park,
+        kind="small_micro",
+        title="小微园区提升",
+        stage="accepted",
+        started_on=dt.date(2025, 1, 1),
+        accepted_on=day,
+    )
+    accepted.full_clean()
+    accepted.save()
+    ParkUpgrade.objects.create(park=park, kind="small_micro", title="在建提升", stage="underway")
+    ParkUpgrade.objects.create(
+        park=park, kind="green", title="绿色园区", stage="accepted", accepted_on=dt.date(2026, 1, 1)
+    )
+    m = get_measure("parks.upgrades_accepted")
+    assert m.compute(example_zone, {"kind": "small_micro"}, day).value == D(1)  # on its acceptance day
+    assert m.compute(example_zone, {"kind": "small_micro"}, day - dt.timedelta(days=1)).value == D(0)
+    assert m.compute(example_zone, {}, day).value == D(2)
+    with pytest.raises(ValidationError):
+        ParkUpgrade(park=park, kind="smart", title="x", stage="accepted").full_clean()  # no acceptance day
+    with pytest.raises(ValidationError):
+        ParkUpgrade(park=park, kind="smart", title="x", stage="underway", accepted_on=day).full_clean()
+    page = client_of(leader).get(reverse("parks:plants")).content.decode()
+    assert "小微园区提升" in page and "在建提升" in page

@@ -70,6 +70,7 @@ _PARKS_MODELS = (
     "expertreview",
     "incubationmilestone",
     "financinground",
+    "parkupgrade",
 )
 _PARKS_VIEW = [f"parks.view_{m}" for m in _PARKS_MODELS]
 _PARKS_ALL = [f"parks.{a}_{m}" for m in _PARKS_MODELS for a in ("view", "add", "change", "delete")]

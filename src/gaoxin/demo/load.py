@@ -63,6 +63,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         LandParcel,
         Lease,
         Park,
+        ParkUpgrade,
         Plant,
         Policy,
         Provider,
@@ -101,6 +102,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     Application.objects.all().delete()
     IncubationCall.objects.all().delete()
     Provider.objects.all().delete()
+    ParkUpgrade.objects.all().delete()
     Plant.objects.all().delete()  # an owner is protected while it owns a plant
     Enterprise.objects.all().delete()
     LandParcel.objects.all().delete()

@@ -17,11 +17,20 @@ from django.utils import timezone
 from gaoxin.accounts.models import User
 from gaoxin.analysis.dates import term_end
 from gaoxin.parks import queries, services
-from gaoxin.parks.choices import Outcome, PlantStage, PolicyMode, ProviderKind, Scale
+from gaoxin.parks.choices import (
+    Outcome,
+    PlantStage,
+    PolicyMode,
+    ProviderKind,
+    Scale,
+    UpgradeKind,
+    UpgradeStage,
+)
 from gaoxin.parks.models import (
     Enterprise,
     IncubationCall,
     Park,
+    ParkUpgrade,
     Plant,
     Policy,
     PolicyMatch,
@@ -143,6 +152,57 @@ def load_plants(
                         rent_yuan_per_m2_month=Decimal(rng.choice([9, 10, 12])),
                     )
                     n_leases += 1
+    upgrades = [
+        (
+            "beidou",
+            UpgradeKind.SMALL_MICRO,
+            "北斗小微产业园提升改造",
+            18_000_000,
+            UpgradeStage.ACCEPTED,
+            -700,
+            -120,
+        ),
+        (
+            "textile",
+            UpgradeKind.SMALL_MICRO,
+            "纺织新材料小微园区提升改造",
+            22_000_000,
+            UpgradeStage.UNDERWAY,
+            -200,
+            None,
+        ),
+        (
+            "equip",
+            UpgradeKind.SMART,
+            "高端装备产业城智慧园区平台",
+            9_500_000,
+            UpgradeStage.UNDERWAY,
+            -150,
+            None,
+        ),
+        (
+            "health",
+            UpgradeKind.GREEN,
+            "金科生命健康城省级绿色园区创建",
+            6_000_000,
+            UpgradeStage.PLANNED,
+            None,
+            None,
+        ),
+    ]
+    for code, kind, title, budget, stage, start, accept in upgrades:
+        if code in parks:
+            u = ParkUpgrade(
+                park=parks[code],
+                kind=kind,
+                title=title,
+                budget_yuan=Decimal(budget),
+                stage=stage,
+                started_on=None if start is None else today + dt.timedelta(days=start),
+                accepted_on=None if accept is None else today + dt.timedelta(days=accept),
+            )
+            u.full_clean()
+            u.save()
     return {"plants": n_plants, "plant_units": n_units, "leases": n_leases}
 
 

@@ -111,7 +111,17 @@ TARGETS: list[tuple[str, str, str, str, dict[str, Any], int, int | None, str]] =
         None,
         "m²",
     ),
-    ("YQ-3", "小微产业园提升改造试点", "园区发展服务中心", "", {}, 2, None, "个"),
+    (
+        "YQ-3",
+        "小微产业园提升改造试点",
+        "园区发展服务中心",
+        "parks.upgrades_accepted",
+        {"kind": "small_micro"},
+        2,
+        None,
+        "个",
+    ),
+    ("YQ-4", "创建省级绿色园区", "园区发展服务中心", "", {}, 1, None, "个"),
     (
         "SQ-1",
         "洸河、柳行、王因街道各建成一个标准化一刻钟社区服务圈",
@@ -224,7 +234,7 @@ def load_plans(zone: Zone, users: dict[str, User], today: dt.date | None = None)
             },
         )
         reported = {
-            "YQ-3": (1, "北斗产业化应用园小微园区改造已完工验收（园区发展服务中心月报）"),
+            "YQ-4": (0, "金科生命健康城已完成创建方案，待省工信厅评审（园区发展服务中心月报）"),
         }
         if code in reported:
             value, note = reported[code]

@@ -2,16 +2,23 @@ from django.contrib import admin
 
 from gaoxin.common.admin import ModelAdmin
 from gaoxin.parks.models import (
+    Application,
     Enterprise,
+    IncubationCall,
     LandParcel,
     LandUse,
     Lease,
     Park,
+    ParkUpgrade,
     ParkYear,
     Plant,
     PlantUnit,
+    Policy,
     PolicyMeasure,
+    Provider,
     Scheme,
+    Service,
+    ServiceRequest,
     YearFlag,
 )
 
@@ -84,3 +91,51 @@ class PolicyMeasureAdmin(ModelAdmin[PolicyMeasure]):
 class SchemeAdmin(ModelAdmin[Scheme]):
     list_display = ("name", "version", "title", "builtin")
     readonly_fields = ("builtin",)
+
+
+@admin.register(ParkUpgrade)
+class ParkUpgradeAdmin(ModelAdmin[ParkUpgrade]):
+    list_display = ("title", "park", "kind", "stage", "started_on", "accepted_on")
+    list_filter = ("kind", "stage", "park")
+
+
+class ServiceInline(admin.TabularInline[Service, Provider]):
+    model = Service
+    extra = 1
+
+
+@admin.register(Provider)
+class ProviderAdmin(ModelAdmin[Provider]):
+    list_display = ("name", "kind", "contact", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name",)
+    inlines = [ServiceInline]
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(ModelAdmin[ServiceRequest]):
+    list_display = ("number", "enterprise", "field", "status", "provider", "due_on", "rating")
+    list_filter = ("field", "status")
+    search_fields = ("number", "title", "enterprise__name")
+    readonly_fields = ("status", "handed_on", "due_on", "closed_on", "rating")
+
+
+@admin.register(Policy)
+class PolicyAdmin(ModelAdmin[Policy]):
+    list_display = ("code", "title", "mode", "status", "version", "data_year")
+    list_filter = ("mode", "status")
+    readonly_fields = ("status", "version", "published_on", "rules")
+
+
+@admin.register(IncubationCall)
+class IncubationCallAdmin(ModelAdmin[IncubationCall]):
+    list_display = ("code", "title", "cohort", "status", "places")
+    readonly_fields = ("status",)
+
+
+@admin.register(Application)
+class ApplicationAdmin(ModelAdmin[Application]):
+    list_display = ("number", "project", "call", "status", "score")
+    list_filter = ("call", "status")
+    search_fields = ("number", "project")
+    readonly_fields = ("status", "score", "agreement_on", "agreement_ends_on")

@@ -35,7 +35,7 @@ class ParksConfig(AppConfig):
         """What targets can be computed by from the parks' data (gaoxin.common.measures)."""
         from gaoxin.common.measures import Measure, Param
         from gaoxin.parks import queries
-        from gaoxin.parks.choices import PlantStage
+        from gaoxin.parks.choices import PlantStage, UpgradeKind
 
         return [
             Measure(
@@ -68,6 +68,24 @@ class ParksConfig(AppConfig):
                 ),
                 _(
                     "The standard plants (标准化厂房) of the zone's parks in the stage; completed ones by the day."
+                ),
+            ),
+            Measure(
+                "parks.upgrades_accepted",
+                _("Park upgrade projects accepted"),
+                _("projects"),
+                queries.upgrades_measure,
+                (
+                    Param(
+                        "kind",
+                        _("kind"),
+                        "choice",
+                        required=False,
+                        choices=lambda: [(v, str(label)) for v, label in UpgradeKind.choices],
+                    ),
+                ),
+                _(
+                    "Upgrade projects of the kind (small-and-micro parks, smart or green parks) accepted by the day."
                 ),
             ),
             Measure(

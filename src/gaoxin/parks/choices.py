@@ -272,3 +272,15 @@ class RoundKind(models.TextChoices):
     A = "a", _("series A")
     B = "b", _("series B or later")
     LOAN = "loan", _("venture loan")
+
+
+class UpgradeKind(models.TextChoices):
+    SMALL_MICRO = "small_micro", _("small-and-micro park upgrade (小微园区提升)")
+    SMART = "smart", _("smart park (智慧园区)")
+    GREEN = "green", _("green park (绿色园区)")
+
+
+class UpgradeStage(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    UNDERWAY = "underway", _("underway")
+    ACCEPTED = "accepted", _("accepted")

@@ -42,6 +42,8 @@ from gaoxin.parks.choices import (
     Scale,
     ServiceField,
     Source,
+    UpgradeKind,
+    UpgradeStage,
 )
 from gaoxin.parks.validators import validate_policy_rules, validate_scheme_source, validate_uscc
 from gaoxin.places.models import Zone
@@ -1050,3 +1052,42 @@ class FinancingRound(models.Model):
 
     def __str__(self) -> str:
         return "%s · %s" % (self.application, self.get_kind_display())
+
+
+class ParkUpgrade(TimeStamped):
+    """A project that upgrades a park (a small-and-micro park upgrade, a smart or green park), planned,
+    underway or accepted; the targets count the accepted ones."""
+
+    park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="upgrades")
+    kind = models.CharField(_("kind"), max_length=12, choices=UpgradeKind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    budget_yuan = models.DecimalField(
+        _("budget (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=UpgradeStage.choices, default=UpgradeStage.PLANNED
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("park upgrade project")
+        verbose_name_plural = _("park upgrade projects")
+        ordering = ["park", "kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.stage == UpgradeStage.ACCEPTED and self.accepted_on is None:
+            raise ValidationError({"accepted_on": _("An accepted project has its acceptance day.")})
+        if self.stage != UpgradeStage.ACCEPTED and self.accepted_on is not None:
+            raise ValidationError({"accepted_on": _("Only an accepted project has an acceptance day.")})
+        if self.started_on and self.accepted_on and self.accepted_on < self.started_on:
+            raise ValidationError({"accepted_on": _("A project is accepted after it starts.")})

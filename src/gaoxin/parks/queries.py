@@ -32,6 +32,7 @@ from gaoxin.parks.choices import (
     Scale,
     ServiceField,
     Source,
+    UpgradeStage,
 )
 from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, RequestFilter, ResultFilter
 from gaoxin.parks.models import (
@@ -49,6 +50,7 @@ from gaoxin.parks.models import (
     LandUse,
     Lease,
     Park,
+    ParkUpgrade,
     ParkYear,
     Plant,
     PlantUnit,
@@ -1052,3 +1054,28 @@ def own_applications(user: User, enterprise: Enterprise) -> dict[str, Any]:
         "applications": apps,
         "open_calls": access.open_calls(enterprise.park.zone) if enterprise.park else [],
     }
+
+
+def upgrades(user: User, zone: Zone) -> QuerySet[ParkUpgrade]:
+    """The parks' upgrade projects (small-and-micro parks, smart and green parks)."""
+    return (
+        ParkUpgrade.objects.filter(park__in=access.parks(user, zone))
+        .select_related("park")
+        .order_by("kind", "park__code")
+    )
+
+
+def upgrades_measure(zone: Zone, params: dict[str, Any], day: dt.date) -> Reading:
+    """Measure "parks.upgrades_accepted": park upgrade projects of a kind accepted by the day."""
+    qs = ParkUpgrade.objects.filter(park__zone=zone, stage=UpgradeStage.ACCEPTED, accepted_on__lte=day)
+    if params.get("kind"):
+        qs = qs.filter(kind=params["kind"])
+    rows = [
+        Counted(
+            label="%s · %s" % (u.park.name, u.title),
+            detail=str(u.accepted_on),
+            url=reverse("parks:park", args=[u.park_id]),
+        )
+        for u in qs.select_related("park").order_by("accepted_on")
+    ]
+    return Reading(Decimal(len(rows)), rows)

@@ -488,6 +488,7 @@ def plants_page(request: Request) -> HttpResponse:
     context |= {
         "page": page,
         "plant_rows": queries.with_occupancy(list(page), day),
+        "upgrades": queries.upgrades(request.user, request.zone),
         "filter": f,
         "qs": querystring_without_page(request),
         "can_manage": access.can_manage(request.user),
