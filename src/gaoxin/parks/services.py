@@ -71,7 +71,6 @@ from gaoxin.parks.models import (
 from gaoxin.parks.validators import parse_scheme
 from gaoxin.places.models import Zone
 from gaoxin.standards import STANDARDS_DIR
-from gaoxin.standards import load as load_standard
 
 
 def _audit(actor: User | None, action: str, kind: str, pk: object, label: str, detail: str = "") -> None:
@@ -820,7 +819,7 @@ def close_policy(actor: User | None, zone: Zone, pk: int) -> Policy:
 # ------------------------------------------------------------------------ service requests
 
 
-REQUEST_RULES = load_standard("park_services")["requests"]
+REQUEST_RULES = queries.PARK_SERVICES["requests"]
 
 
 def _request_number(zone: Zone, day: dt.date) -> str:
@@ -985,7 +984,7 @@ def cancel_request(actor: User | None, zone: Zone, pk: int) -> ServiceRequest:
 # ------------------------------------------------------------------------ the incubation programme
 
 
-INCUBATION = load_standard("park_services")["incubation"]
+INCUBATION = queries.PARK_SERVICES["incubation"]
 
 
 @transaction.atomic
