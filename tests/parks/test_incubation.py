@@ -307,3 +307,10 @@ def test_pages_run_a_call(client_of, example_zone, park_staff, experts):  # type
     assert a.milestones.get(order=1).paid_on == today
     page = c.get(reverse("parks:incubation")).content.decode()
     assert 'id="f-incubated">1<' in page
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(c.get(reverse("parks:incubation") + "?format=xlsx").content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[1][:5] == ("网页孵化", 1, 1, 1, 0) and rows[-1][1:5] == (1, 1, 1, 0)

@@ -441,7 +441,9 @@ def more_applications(world) -> Callable[[int], None]:  # type: ignore[no-untype
     return grow
 
 
-@pytest.mark.parametrize("url", ["/parks/incubation/", "/api/parks/incubation/funnel"])
+@pytest.mark.parametrize(
+    "url", ["/parks/incubation/", "/parks/incubation/?format=xlsx", "/api/parks/incubation/funnel"]
+)
 def test_incubation_lists(client_of, park_world, url):  # type: ignore[no-untyped-def]
     assert_no_n_plus_one(client_of(park_world["staff"]), url, more_applications(park_world))
 

@@ -259,3 +259,46 @@ def requests_xlsx(rows: list[Any]) -> bytes:
         ]
         out.append(dict(zip(columns, values, strict=True)))
     return tabular.write_xlsx(columns, out, title=_("Service requests"))
+
+
+def funnel_xlsx(rows: list[dict[str, Any]], total: Any, paid: Any) -> bytes:
+    """The incubation funnel per call and in total, with the conversion rates."""
+    from gaoxin.common import tabular
+
+    columns = [
+        _("Call"),
+        _("Applications"),
+        _("Screened"),
+        _("Incubated"),
+        _("Financed"),
+        _("Screened of the applications"),
+        _("Incubated of the screened"),
+        _("Financed of the incubated"),
+        _("Raised (yuan)"),
+        _("Grants paid (yuan)"),
+        _("Graduated"),
+    ]
+
+    def line(title: str, f: Any, paid_yuan: Any) -> dict[str, Any]:
+        values = [
+            title,
+            f.applications,
+            f.screened,
+            f.incubated,
+            f.financed,
+            f.screened_rate,
+            f.incubated_rate,
+            f.financed_rate,
+            float(f.raised_yuan),
+            float(paid_yuan),
+            f.graduated,
+        ]
+        return dict(zip(columns, values, strict=True))
+
+    out = [line(r["call"].title, r["funnel"], r["paid"]) for r in rows] + [line(str(_("Total")), total, paid)]
+    shares = [
+        _("Screened of the applications"),
+        _("Incubated of the screened"),
+        _("Financed of the incubated"),
+    ]
+    return tabular.write_xlsx(columns, out, title=_("Incubation funnel"), percent=shares)

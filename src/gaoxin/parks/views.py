@@ -775,6 +775,9 @@ def incubation_page(request: Request) -> HttpResponse:
             return redirect("parks:reviews")
         raise PermissionDenied
     context = queries.funnel(request.user, request.zone)
+    if ChoiceForm(request.GET, name="format", allowed=["xlsx"]).chosen() == "xlsx":
+        data = exports.funnel_xlsx(context["rows"], context["total"], context["paid"])
+        return attachment(request, data, "incubation-funnel.xlsx")
     return render(request, "parks/incubation.html", context | {"can_manage": access.can_manage(request.user)})
 
 
