@@ -264,6 +264,8 @@ ROUTES = {
     "audit": ({}, {"auditor"}),
     "kpis": ({}, {"doctor", "other_doctor", "manager", "planner", "leader"}),
     "followups": ({}, {"doctor", "other_doctor", "manager"}),  # each sees the patients of their own care
+    "appointments": ({}, {"resident", "neighbour"}),  # a resident's own bookings and the public times
+    "slots": ({}, {"doctor", "other_doctor", "manager"}),  # who publishes times for an institution
 }
 API = {
     "/api/health/me": {"resident", "neighbour"},

@@ -64,6 +64,8 @@ AUDIT_ACTIONS = {
     "end": pgettext_lazy("audit", "ended"),
     "grant": pgettext_lazy("audit", "granted"),
     "review": pgettext_lazy("audit", "reviewed"),
+    "book": pgettext_lazy("audit", "booked"),
+    "cancel": pgettext_lazy("audit", "cancelled"),
 }
 AUDIT_TARGETS = {
     "resident": pgettext_lazy("audit", "resident"),
@@ -102,6 +104,8 @@ AUDIT_TARGETS = {
     "service_request": pgettext_lazy("audit", "enterprise service request"),
     "incubation_call": pgettext_lazy("audit", "incubation call"),
     "incubation_application": pgettext_lazy("audit", "incubation application"),
+    "appointment": pgettext_lazy("audit", "appointment"),
+    "slots": pgettext_lazy("audit", "appointment slots"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}
 

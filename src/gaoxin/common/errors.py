@@ -34,6 +34,9 @@ MESSAGES: dict[str, Promise] = {
     "rule_syntax": _("Line %(line)s: write a condition as field, operator, value, e.g. rd_ratio >= 3."),
     "rule_long": _("Line %(line)s: the line is too long."),
     "rule_too_many": _("A rule has at most 50 conditions."),
+    # appointments (analysis.appointments)
+    "slot_capacity": _("A slot has at least one place."),
+    "slot_reserved": _("The reserved places lie between none and all of the slot's places."),
     # the incubation programme (analysis.incubation)
     "score_criteria": _("Score every criterion once."),
     "score_range": _("A criterion is scored from 0 to %(maximum)s."),
@@ -145,6 +148,7 @@ INTERNAL = frozenset(
     {
         "negative_area",
         "prior_weight",
+        "notice_hours",
         "min_reviews",
         "places",
         "limit",

@@ -279,7 +279,9 @@ def load_health(
         services.review_record(None, crec)
         services.open_record(None, crec)
     n_followups = _followups(rng, today)
+    n_slots = _slots(rng, institutions, teams, today)
     return {
+        "appointment_slots": n_slots,
         "institutions": len(institutions),
         "teams": len(teams),
         "residents": n_residents,
@@ -361,3 +363,44 @@ def _followups(rng: random.Random, today: dt.date) -> int:
                 services.record_child_visit(None, record, code=item.code, visited_on=day, today=today)
                 made += 1
     return made
+
+
+def _slots(rng: random.Random, institutions: list[Any], teams: list[Any], today: dt.date) -> int:
+    """A week of clinic times at each institution (4 places, one kept for contracted residents), some
+    booked by the demo's residents; the demo resident 陈静 has one booking."""
+    from gaoxin.health.models import Resident, Slot
+    from gaoxin.health.services import book, publish_slots
+
+    made: list[Slot] = []
+    for k, institution in enumerate(institutions):
+        team = next((t for t in teams if t.institution_id == institution.pk), None)
+        for d in range(1, 8):
+            day = today + dt.timedelta(days=d)
+            if day.weekday() >= 5:
+                continue
+            made += publish_slots(
+                None,
+                institution,
+                day=day,
+                times=[dt.time(8, 30), dt.time(9, 30), dt.time(14, 30)],
+                minutes=60,
+                capacity=4,
+                reserved=1,
+                service="家庭医生门诊" if k % 2 == 0 else "慢病复诊",
+                team=team,
+            )
+    now = timezone.now()
+    people = list(Resident.objects.filter(community__street__zone=institutions[0].zone).order_by("pk")[:80])
+    for slot in made:
+        for person in rng.sample(people, rng.randint(0, 3)):
+            try:
+                book(None, person, slot.pk, zone_id=institutions[0].zone_id, now=now)
+            except services.HealthError:
+                pass  # the reserve or a full time: the demo books what the rules allow
+    me = Resident.objects.filter(name="陈静", user__isnull=False).first()
+    if me is not None and made:
+        try:
+            book(None, me, made[0].pk, zone_id=institutions[0].zone_id, now=now)
+        except services.HealthError:
+            pass
+    return len(made)

@@ -53,6 +53,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         Institution,
         Resident,
         ServicePackage,
+        Slot,
         Team,
     )
     from gaoxin.parks.models import (
@@ -70,6 +71,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         ServiceRequest,
     )
 
+    Slot.objects.all().delete()  # with their appointments (a resident is protected while booked)
     Contract.objects.all().delete()
     Guardianship.objects.all().delete()
     HealthRecord.objects.all().delete()

@@ -17,12 +17,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
 from gaoxin.health.choices import CHILD_SELF_CONSENT_AGE, HOLDING, RecordStatus
-from gaoxin.health.models import Contract, HealthRecord, Resident
+from gaoxin.health.models import Appointment, Contract, HealthRecord, Institution, Resident, Slot
 
 
 def is_team_member(user: User) -> bool:
@@ -241,3 +242,46 @@ def require_member_or_manager(user: User | None, contract: Contract) -> None:
         or user.managed_institutions.filter(pk=contract.team.institution_id).exists()
     ):
         raise PermissionDenied
+
+
+# ---- appointments: institutions publish slots, residents book their own (and their wards') places
+
+
+def slot_institutions(user: User) -> QuerySet[Institution]:
+    """The institutions whose slots the user publishes: those they manage or whose team they are in."""
+    if not user.is_authenticated:
+        return Institution.objects.none()
+    return Institution.objects.filter(Q(managers=user) | Q(teams__members__user=user)).distinct()
+
+
+def can_publish_slots(user: User) -> bool:
+    return slot_institutions(user).exists()
+
+
+def require_publisher(user: User | None, institution: Institution) -> None:
+    if user is not None and not slot_institutions(user).filter(pk=institution.pk).exists():
+        raise PermissionDenied
+
+
+def bookable_slots(zone_id: int) -> QuerySet[Slot]:
+    """Every slot of the zone's institutions (their times are public)."""
+    return Slot.objects.filter(institution__zone_id=zone_id)
+
+
+def slot_for_booking(zone_id: int, pk: int) -> Slot:
+    return get_object_or_404(bookable_slots(zone_id).select_related("institution", "team"), pk=pk)
+
+
+def appointment_for_patient(user: User, pk: int) -> Appointment:
+    """A booking of the resident herself or of her ward (to cancel or move it)."""
+    appointment = get_object_or_404(Appointment.objects.select_related("slot", "resident"), pk=pk)
+    try:
+        require_self_or_guardian(user, appointment.resident)
+    except PermissionDenied:
+        raise Http404 from None
+    return appointment
+
+
+def slot_for_staff(user: User, pk: int) -> Slot:
+    """A slot of an institution the user publishes for (its bookings are theirs to see)."""
+    return get_object_or_404(Slot.objects.filter(institution__in=slot_institutions(user)), pk=pk)

@@ -139,3 +139,10 @@ class ChildVisitCode(models.TextChoices):
     YEAR_4 = "year_4", _("4 years")
     YEAR_5 = "year_5", _("5 years")
     YEAR_6 = "year_6", _("6 years")
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", _("booked")
+    CANCELLED = "cancelled", _("cancelled")
+    ATTENDED = "attended", _("attended")
+    MISSED = "missed", _("did not come")

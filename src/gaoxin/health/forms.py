@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common.forms import DateInput, set_choices
+from gaoxin.common.forms import DateInput, limit_choices, set_choices
 from gaoxin.health.choices import CancelReason, ChildVisitCode, FollowUpKind, FollowUpWay, SelfCare, Sex
 from gaoxin.health.models import Institution, ServicePackage, Team
 from gaoxin.places.models import Community
@@ -153,3 +154,74 @@ class BreakGlassForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The centre's manager and the auditor read it; the access ends by itself."),
     )
+
+
+# ---- appointments
+
+
+class SlotsForm(forms.Form):
+    """A day's appointment times an institution publishes."""
+
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    service = forms.CharField(label=_("Service"), max_length=60, initial=_("family doctor clinic"))
+    day = forms.DateField(label=_("Day"), widget=DateInput())
+    times = forms.CharField(label=_("Times"), max_length=400, help_text=_("e.g. 08:30, 09:00, 14:30"))
+    minutes = forms.IntegerField(label=_("Minutes each"), min_value=5, max_value=480, initial=30)
+    capacity = forms.IntegerField(label=_("Places each"), min_value=1, max_value=200, initial=4)
+    reserved = forms.IntegerField(
+        label=_("of them reserved for contracted residents"), min_value=0, max_value=200, initial=1
+    )
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "institution", institutions)
+        limit_choices(self, "team", Team.objects.filter(institution__in=institutions))
+
+    def clean_times(self) -> list[dt.time]:
+        out = []
+        for part in str(self.cleaned_data["times"]).replace("，", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                out.append(dt.datetime.strptime(part.replace("：", ":"), "%H:%M").time())
+            except ValueError:
+                raise forms.ValidationError(_("Write times as 08:30, separated by commas.")) from None
+        if not out:
+            raise forms.ValidationError(_("Give at least one time."))
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        capacity, reserved = data.get("capacity"), data.get("reserved")
+        if capacity is not None and reserved is not None and reserved > capacity:
+            self.add_error("reserved", _("No more places reserved than the slot has."))
+        team, institution = data.get("team"), data.get("institution")
+        if team is not None and institution is not None and team.institution_id != institution.pk:
+            self.add_error("team", _("The team belongs to another institution."))
+        return data
+
+
+class BookForm(forms.Form):
+    slot = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    person = forms.ChoiceField(label=_("For"))
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "person", [(str(pk), label) for pk, label in people])
+
+
+class AppointmentActionForm(forms.Form):
+    appointment = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    slot = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class InstitutionFilterForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, zone_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "institution", Institution.objects.filter(zone_id=zone_id).order_by("name"))

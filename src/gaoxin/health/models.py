@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.common.models import TimeStamped
 from gaoxin.health.choices import (
     HOLDING,
+    AppointmentStatus,
     CancelReason,
     ChildVisitCode,
     ContractStatus,
@@ -524,3 +525,84 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return "%s → %s" % (self.user, self.resident.id_masked)
+
+
+class Slot(TimeStamped):
+    """Appointment times an institution publishes (a clinic session of a team or of the institution):
+    ``capacity`` places, ``reserved`` of them for residents with a family-doctor contract there."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="slots"
+    )
+    team = models.ForeignKey(
+        "Team", verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="slots"
+    )
+    service = models.CharField(_("service"), max_length=60)
+    starts_at = models.DateTimeField(_("starts at"))
+    minutes = models.PositiveSmallIntegerField(
+        _("minutes"), default=30, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    reserved = models.PositiveSmallIntegerField(_("places reserved for contracted residents"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("appointment slot")
+        verbose_name_plural = _("appointment slots")
+        ordering = ["starts_at", "institution"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reserved__lte=models.F("capacity")), name="slot_reserve_within_capacity"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.service, self.starts_at)
+
+
+class Appointment(models.Model):
+    """A resident's booking of a place in a slot (by herself, her guardian or the staff)."""
+
+    personal_data = True
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="appointments"
+    )
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    contracted = models.BooleanField(_("booked as a contracted resident"), default=False)
+    booked_at = models.DateTimeField(_("booked at"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["slot__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "resident"], condition=models.Q(status="booked"), name="one_booking_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "%s · %s" % (self.slot, self.resident_id)

@@ -8,13 +8,13 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from gaoxin.accounts.models import User
-from gaoxin.analysis import chronic
+from gaoxin.analysis import appointments, chronic
 from gaoxin.analysis.followup import (
     CheckState,
     ScheduledVisit,
@@ -39,7 +39,17 @@ from gaoxin.health.choices import (
     RecordStatus,
 )
 from gaoxin.health.filtersets import AuditFilter
-from gaoxin.health.models import Condition, Contract, EmergencyAccess, FollowUp, HealthRecord, Resident, Team
+from gaoxin.health.models import (
+    Appointment,
+    Condition,
+    Contract,
+    EmergencyAccess,
+    FollowUp,
+    HealthRecord,
+    Resident,
+    Slot,
+    Team,
+)
 
 # --- the audited reads: every page and endpoint that shows a person goes through one of these ------
 
@@ -555,3 +565,57 @@ def child_schedule(
         {"item": item, "label": ChildVisitCode(item.code).label}
         for item in schedule(resident.birth_date, visits, done, today)
     ]
+
+
+# ---- appointments -----------------------------------------------------------------------------------
+
+
+def open_slots(
+    zone_id: int, now: Any, *, days: int = 14, institution_id: int | None = None
+) -> list[dict[str, Any]]:
+    """The coming slots of the zone with their free places (all, and those outside the reserve)."""
+    qs = access.bookable_slots(zone_id).filter(
+        starts_at__gt=now, starts_at__lte=now + dt.timedelta(days=days)
+    )
+    if institution_id:
+        qs = qs.filter(institution_id=institution_id)
+    qs = qs.select_related("institution", "team").annotate(
+        booked=Count("appointments", filter=Q(appointments__status="booked")),
+        booked_general=Count(
+            "appointments", filter=Q(appointments__status="booked", appointments__contracted=False)
+        ),
+    )
+    rows = []
+    for s in qs.order_by("starts_at", "institution__name"):
+        places = appointments.Places(s.capacity, s.reserved, s.booked, s.booked_general)
+        rows.append({"slot": s, "free": places.free, "free_general": places.free_for(False)})
+    return rows
+
+
+def patient_appointments(people: list[Any]) -> QuerySet[Any]:
+    """The bookings of the resident and her wards, the coming first."""
+    return (
+        Appointment.objects.filter(resident__in=people)
+        .select_related("slot", "slot__institution", "resident")
+        .order_by("-slot__starts_at")
+    )
+
+
+def staff_slots(user: User, now: Any, *, days: int = 14) -> list[dict[str, Any]]:
+    """The coming slots of the user's institutions with their bookings (residents' ID numbers masked)."""
+    slots = list(
+        Slot.objects.filter(
+            institution__in=access.slot_institutions(user), starts_at__gte=now - dt.timedelta(hours=12)
+        )
+        .filter(starts_at__lte=now + dt.timedelta(days=days))
+        .select_related("institution", "team")
+        .order_by("starts_at")
+    )
+    booked = defaultdict(list)
+    for a in (
+        Appointment.objects.filter(slot__in=slots, status="booked")
+        .select_related("resident")
+        .order_by("booked_at")
+    ):
+        booked[a.slot_id].append(a)
+    return [{"slot": s, "appointments": booked.get(s.pk, [])} for s in slots]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from gaoxin import standards
 from gaoxin.accounts.models import User
-from gaoxin.analysis import chronic
+from gaoxin.analysis import appointments, chronic
 from gaoxin.analysis.dates import term_end
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.followup import ScheduledVisit, elderly_check, fulfilment
@@ -36,12 +36,14 @@ from gaoxin.health.choices import (
     CHILD_SELF_CONSENT_AGE,
     FACE_TO_FACE,
     HOLDING,
+    AppointmentStatus,
     CancelReason,
     ContractStatus,
     RecordStatus,
     SignedVia,
 )
 from gaoxin.health.models import (
+    Appointment,
     ChildVisit,
     Condition,
     Contract,
@@ -55,6 +57,7 @@ from gaoxin.health.models import (
     Resident,
     ServiceDelivery,
     ServicePackage,
+    Slot,
     Team,
 )
 from gaoxin.places.models import Community
@@ -823,3 +826,150 @@ def record_child_visit(
         detail=audit.note(gettext_noop("child health visit")),
     )
     return visit
+
+
+# ------------------------------------------------------------------------ appointments
+
+APPOINTMENT_NOTICE_HOURS = 2  # [recall] a booking is cancelled or moved at least 2 hours before its time
+
+
+@transaction.atomic
+def publish_slots(
+    actor: User | None,
+    institution: Institution,
+    *,
+    day: dt.date,
+    times: list[dt.time],
+    minutes: int,
+    capacity: int,
+    reserved: int,
+    service: str,
+    team: Team | None = None,
+) -> list[Slot]:
+    """Publish a day's appointment times of an institution (its managers or its teams' members)."""
+    access.require_publisher(actor, institution)
+    if team is not None and team.institution_id != institution.pk:
+        raise HealthError(_("The team belongs to another institution."))
+    try:
+        appointments.check_slot(capacity, reserved)
+    except AnalysisError as exc:
+        raise HealthError(describe(exc)) from exc
+    if not times:
+        raise HealthError(_("Give at least one time."))
+    slots = []
+    for t in sorted(set(times)):
+        slot = Slot(
+            institution=institution,
+            team=team,
+            service=service.strip(),
+            starts_at=timezone.make_aware(dt.datetime.combine(day, t)),
+            minutes=minutes,
+            capacity=capacity,
+            reserved=reserved,
+            created_by=actor,
+        )
+        slot.full_clean()
+        slots.append(slot)
+    Slot.objects.bulk_create(slots)
+    audit.record(
+        actor,
+        "create",
+        "slots",
+        institution.pk,
+        label=institution.name[:120],
+        detail=audit.note(gettext_noop("%(n)s slots on %(day)s"), n=len(slots), day=day.isoformat()),
+    )
+    return slots
+
+
+def _contracted(resident: Resident, slot: Slot) -> bool:
+    day = timezone.localtime(slot.starts_at).date()
+    return Contract.objects.filter(
+        resident=resident,
+        team__institution_id=slot.institution_id,
+        status=ContractStatus.ACTIVE,
+        starts_on__lte=day,
+        ends_on__gte=day,
+    ).exists()
+
+
+REFUSALS = {
+    "past": gettext_noop("This time has passed."),
+    "full": gettext_noop("This time is fully booked."),
+    "reserved": gettext_noop("The places left are kept for residents with a family-doctor contract here."),
+}
+
+
+def _book(
+    actor: User | None, resident: Resident, slot_pk: int, zone_id: int, now: dt.datetime
+) -> Appointment:
+    slot = access.slot_for_booking(zone_id, slot_pk)
+    # the slot's row is locked while its places are counted: two requests at once cannot both take the last
+    slot = Slot.objects.select_for_update().get(pk=slot.pk)
+    held = slot.appointments.filter(status=AppointmentStatus.BOOKED)
+    if held.filter(resident=resident).exists():
+        raise HealthError(_("This resident has a place at this time already."))
+    contracted = _contracted(resident, slot)
+    places = appointments.Places(
+        capacity=slot.capacity,
+        reserved=slot.reserved,
+        booked=held.count(),
+        booked_general=held.filter(contracted=False).count(),
+    )
+    why = appointments.refusal(places, contracted=contracted, starts_at=slot.starts_at, now=now)
+    if why is not None:
+        raise HealthError(_(REFUSALS[why]))
+    appointment = Appointment.objects.create(
+        slot=slot, resident=resident, contracted=contracted, booked_at=now, booked_by=actor
+    )
+    audit.record(actor, "book", "appointment", appointment.pk, label=resident.id_masked, detail=str(slot))
+    return appointment
+
+
+@transaction.atomic
+def book(
+    actor: User | None, resident: Resident, slot_pk: int, *, zone_id: int, now: dt.datetime | None = None
+) -> Appointment:
+    """A resident (or her guardian) books a place; a contracted resident may take a reserved place."""
+    access.require_self_or_guardian(actor, resident)
+    return _book(actor, resident, slot_pk, zone_id, now or timezone.now())
+
+
+def _cancel(actor: User | None, appointment: Appointment, now: dt.datetime) -> None:
+    appointment = (
+        Appointment.objects.select_for_update().select_related("slot", "resident").get(pk=appointment.pk)
+    )
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise HealthError(_("This booking is not in force."))
+    if now > appointments.cancel_deadline(appointment.slot.starts_at, notice_hours=APPOINTMENT_NOTICE_HOURS):
+        raise HealthError(
+            _("A booking is cancelled or moved at least %(n)s hours before its time.")
+            % {"n": APPOINTMENT_NOTICE_HOURS}
+        )
+    appointment.status, appointment.cancelled_at = AppointmentStatus.CANCELLED, now
+    appointment.save(update_fields=["status", "cancelled_at"])
+    audit.record(actor, "cancel", "appointment", appointment.pk, label=appointment.resident.id_masked)
+
+
+@transaction.atomic
+def cancel_appointment(
+    actor: User | None, appointment: Appointment, *, now: dt.datetime | None = None
+) -> None:
+    access.require_self_or_guardian(actor, appointment.resident)
+    _cancel(actor, appointment, now or timezone.now())
+
+
+@transaction.atomic
+def reschedule(
+    actor: User | None,
+    appointment: Appointment,
+    slot_pk: int,
+    *,
+    zone_id: int,
+    now: dt.datetime | None = None,
+) -> Appointment:
+    """Move a booking to another time: the new place is taken and the old one freed together, or neither."""
+    access.require_self_or_guardian(actor, appointment.resident)
+    now = now or timezone.now()
+    _cancel(actor, appointment, now)
+    return _book(actor, appointment.resident, slot_pk, zone_id, now)

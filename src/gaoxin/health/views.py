@@ -24,6 +24,8 @@ from gaoxin.health.choices import SignedVia
 from gaoxin.health.filtersets import AuditFilter
 from gaoxin.health.forms import (
     ApplyForm,
+    AppointmentActionForm,
+    BookForm,
     BreakGlassForm,
     CancelForm,
     CheckForm,
@@ -32,6 +34,7 @@ from gaoxin.health.forms import (
     DeliveryForm,
     FollowUpForm,
     HistoryForm,
+    InstitutionFilterForm,
     MeasurementForm,
     MergeForm,
     PortalActionForm,
@@ -39,6 +42,7 @@ from gaoxin.health.forms import (
     ResidentSearchForm,
     RevealForm,
     SignForm,
+    SlotsForm,
     TerminateForm,
     TransferForm,
 )
@@ -481,4 +485,99 @@ def break_glass(request: Request) -> HttpResponse:
             "accesses": queries.emergency_accesses(request.user),
             "hours": settings.GAOXIN_BREAK_GLASS_HOURS,
         },
+    )
+
+
+# ---- appointments
+
+
+@login_required
+def appointments_page(request: Request) -> HttpResponse:
+    """A resident's bookings (and her wards') and the coming times of the zone's institutions, on a phone."""
+    me = access.own_resident(request.user)
+    people = [me, *access.wards_of(me)]
+    choices = [(p.pk, _("myself") if p.pk == me.pk else p.name) for p in people]
+    now = timezone.now()
+    if request.method == "POST":
+        action = ChoiceForm(request.POST, name="action", allowed=["book", "cancel", "move"]).chosen()
+        try:
+            if action == "book":
+                form = BookForm(request.POST, people=choices)
+                if not form.is_valid():
+                    raise services.HealthError(_("Choose a time and for whom."))
+                person = next(p for p in people if str(p.pk) == form.cleaned_data["person"])
+                services.book(
+                    request.user, person, form.cleaned_data["slot"], zone_id=request.zone.pk, now=now
+                )
+                messages.success(request, _("The place is booked."))
+            elif action in ("cancel", "move"):
+                form_ = AppointmentActionForm(request.POST)
+                if not form_.is_valid() or (action == "move" and not form_.cleaned_data["slot"]):
+                    raise services.HealthError(_("Choose the booking and the new time."))
+                appointment = access.appointment_for_patient(request.user, form_.cleaned_data["appointment"])
+                if action == "cancel":
+                    services.cancel_appointment(request.user, appointment, now=now)
+                    messages.success(request, _("The booking is cancelled."))
+                else:
+                    services.reschedule(
+                        request.user,
+                        appointment,
+                        form_.cleaned_data["slot"],
+                        zone_id=request.zone.pk,
+                        now=now,
+                    )
+                    messages.success(request, _("The booking is moved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(request.get_full_path())
+    chosen = InstitutionFilterForm(request.GET, zone_id=request.zone.pk)
+    institution = chosen.cleaned_data.get("institution") if chosen.is_valid() else None
+    moving = AppointmentActionForm(request.GET or None)
+    moving_id = moving.cleaned_data["appointment"] if moving.is_valid() else None
+    return render(
+        request,
+        "health/appointments.html",
+        {
+            "bookings": queries.patient_appointments(people),
+            "slots": queries.open_slots(
+                request.zone.pk, now, institution_id=institution.pk if institution else None
+            ),
+            "filter": chosen,
+            "book_form": BookForm(people=choices),
+            "moving": moving_id,
+            "now": now,
+        },
+    )
+
+
+@login_required
+def slots_page(request: Request) -> HttpResponse:
+    """The staff publish appointment times and see who booked them."""
+    institutions = access.slot_institutions(request.user)
+    if not institutions.exists():
+        raise PermissionDenied
+    form = SlotsForm(request.POST or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.publish_slots(
+                request.user,
+                data["institution"],
+                day=data["day"],
+                times=data["times"],
+                minutes=data["minutes"],
+                capacity=data["capacity"],
+                reserved=data["reserved"],
+                service=data["service"],
+                team=data["team"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)s times are published.") % {"n": len(made)})
+            return redirect("health:slots")
+    return render(
+        request,
+        "health/slots.html",
+        {"form": form, "rows": queries.staff_slots(request.user, timezone.now())},
     )
