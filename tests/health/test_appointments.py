@@ -194,3 +194,49 @@ def test_parallel_bookings_never_overbook_a_slot(transactional_db, care, people,
         t.join()
     assert sorted(outcomes) == ["booked"] + ["refused"] * (len(everyone) - 1)
     assert Appointment.objects.filter(slot=slot, status="booked").count() == 1
+
+
+def test_attendance_once_the_time_has_begun(client_of, care, people, zone):  # type: ignore[no-untyped-def]
+    slot = _slot(care, care["doctor"], capacity=2, reserved=0)
+    me = people["me"]
+    a = services.book(me.user, me, slot.pk, zone_id=zone.pk, now=NOW)
+    with pytest.raises(ValidationError):
+        services.mark_attendance(
+            care["doctor"], a.pk, attended=True, now=slot.starts_at - dt.timedelta(minutes=1)
+        )
+    from django.http import Http404
+
+    from gaoxin.accounts.models import User
+
+    with pytest.raises(Http404):
+        services.mark_attendance(
+            User.objects.get(username="resident"), a.pk, attended=True, now=slot.starts_at
+        )
+    services.mark_attendance(
+        care["other_doctor"], a.pk, attended=False, now=slot.starts_at
+    )  # a team of the centre
+    a.refresh_from_db()
+    assert a.status == "missed"
+    with pytest.raises(ValidationError):
+        services.mark_attendance(care["doctor"], a.pk, attended=True, now=slot.starts_at)  # once
+
+
+def test_the_api(client_of, care, people, zone):  # type: ignore[no-untyped-def]
+    slot = services.publish_slots(
+        care["doctor"],
+        care["centre"],
+        day=timezone.localdate() + dt.timedelta(days=1),
+        times=[dt.time(9, 0)],
+        minutes=30,
+        capacity=2,
+        reserved=1,
+        service="门诊",
+    )[0]
+    me = people["me"]
+    services.book(me.user, me, slot.pk, zone_id=zone.pk)
+    c = client_of(me.user)
+    (mine,) = c.get("/api/health/my/appointments").json()
+    assert mine["service"] == "门诊" and mine["contracted"] is True
+    (row,) = c.get("/api/health/slots").json()
+    assert row["free"] == 1 and row["free_without_contract"] == 1
+    assert client_of(care["doctor"]).get("/api/health/my/appointments").status_code == 403  # no resident

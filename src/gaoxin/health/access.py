@@ -285,3 +285,11 @@ def appointment_for_patient(user: User, pk: int) -> Appointment:
 def slot_for_staff(user: User, pk: int) -> Slot:
     """A slot of an institution the user publishes for (its bookings are theirs to see)."""
     return get_object_or_404(Slot.objects.filter(institution__in=slot_institutions(user)), pk=pk)
+
+
+def appointment_for_staff(user: User | None, pk: int) -> Appointment:
+    """A booking at an institution the user publishes times for (the operator: any)."""
+    qs = Appointment.objects.select_related("slot", "resident")
+    if user is not None:
+        qs = qs.filter(slot__institution__in=slot_institutions(user))
+    return get_object_or_404(qs, pk=pk)

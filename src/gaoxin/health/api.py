@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from ninja import Router, Schema
 
 from gaoxin.common.api import Id, answers
-from gaoxin.health import queries, services
+from gaoxin.health import access, queries, services
 from gaoxin.health.models import HealthRecord, Resident
 from gaoxin.places.web import Request
 
@@ -95,3 +96,58 @@ def resident(request: Request, resident_id: Id) -> dict[str, Any]:
     read as the resident's page."""
     person, record = queries.resident_in_care(request.user, resident_id, request=request)
     return _resident(person, record)
+
+
+class AppointmentOut(Schema):
+    id: int
+    resident: str
+    service: str
+    institution: str
+    starts_at: str
+    status: str
+    contracted: bool
+
+
+class SlotOut(Schema):
+    id: int
+    service: str
+    institution: str
+    starts_at: str
+    minutes: int
+    free: int
+    free_without_contract: int
+
+
+@router.get("/my/appointments", response=answers({200: list[AppointmentOut]}, 404))
+def my_appointments(request: Request) -> list[dict[str, Any]]:
+    """The bookings of the resident and of the children in her care."""
+    me = access.own_resident(request.user)
+    return [
+        {
+            "id": a.pk,
+            "resident": a.resident.name,
+            "service": a.slot.service,
+            "institution": a.slot.institution.name,
+            "starts_at": a.slot.starts_at.isoformat(),
+            "status": a.status,
+            "contracted": a.contracted,
+        }
+        for a in queries.patient_appointments([me, *access.wards_of(me)])
+    ]
+
+
+@router.get("/slots", response=answers({200: list[SlotOut]}))
+def open_slots(request: Request) -> list[dict[str, Any]]:
+    """The zone's times of the next two weeks with their free places (the times are public)."""
+    return [
+        {
+            "id": r["slot"].pk,
+            "service": r["slot"].service,
+            "institution": r["slot"].institution.name,
+            "starts_at": r["slot"].starts_at.isoformat(),
+            "minutes": r["slot"].minutes,
+            "free": r["free"],
+            "free_without_contract": r["free_general"],
+        }
+        for r in queries.open_slots(request.zone.pk, timezone.now())
+    ]

@@ -618,4 +618,11 @@ def staff_slots(user: User, now: Any, *, days: int = 14) -> list[dict[str, Any]]
         .order_by("booked_at")
     ):
         booked[a.slot_id].append(a)
-    return [{"slot": s, "appointments": booked.get(s.pk, [])} for s in slots]
+    return [
+        {
+            "slot": s,
+            "appointments": booked.get(s.pk, []),
+            "booked": sum(1 for a in booked.get(s.pk, []) if a.status == "booked"),
+        }
+        for s in slots
+    ]

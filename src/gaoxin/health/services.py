@@ -973,3 +973,29 @@ def reschedule(
     now = now or timezone.now()
     _cancel(actor, appointment, now)
     return _book(actor, appointment.resident, slot_pk, zone_id, now)
+
+
+@transaction.atomic
+def mark_attendance(
+    actor: User | None, appointment_pk: int, *, attended: bool, now: dt.datetime | None = None
+) -> Appointment:
+    """The institution's staff record whether a booked resident came, once the time has begun."""
+    appointment = access.appointment_for_staff(actor, appointment_pk)
+    appointment = (
+        Appointment.objects.select_for_update().select_related("slot", "resident").get(pk=appointment.pk)
+    )
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise HealthError(_("This booking is not in force."))
+    if (now or timezone.now()) < appointment.slot.starts_at:
+        raise HealthError(_("Attendance is recorded once the time has begun."))
+    appointment.status = AppointmentStatus.ATTENDED if attended else AppointmentStatus.MISSED
+    appointment.save(update_fields=["status"])
+    audit.record(
+        actor,
+        "update",
+        "appointment",
+        appointment.pk,
+        label=appointment.resident.id_masked,
+        detail=appointment.status,
+    )
+    return appointment

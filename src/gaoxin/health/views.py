@@ -556,6 +556,20 @@ def slots_page(request: Request) -> HttpResponse:
     institutions = access.slot_institutions(request.user)
     if not institutions.exists():
         raise PermissionDenied
+    attendance = ChoiceForm(request.POST, name="action", allowed=["attended", "missed"]).chosen()
+    if request.method == "POST" and attendance:
+        which = AppointmentActionForm(request.POST)
+        try:
+            if not which.is_valid():
+                raise services.HealthError(_("Choose the booking."))
+            services.mark_attendance(
+                request.user, which.cleaned_data["appointment"], attended=attendance == "attended"
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Attendance is recorded."))
+        return redirect("health:slots")
     form = SlotsForm(request.POST or None, institutions=institutions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
