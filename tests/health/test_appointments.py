@@ -240,3 +240,26 @@ def test_the_api(client_of, care, people, zone):  # type: ignore[no-untyped-def]
     (row,) = c.get("/api/health/slots").json()
     assert row["free"] == 1 and row["free_without_contract"] == 1
     assert client_of(care["doctor"]).get("/api/health/my/appointments").status_code == 403  # no resident
+    # booking and cancelling through the API
+    son = people["son"]
+    services.add_guardian(None, guardian=me, child=son, consent=True)
+    c = client_of(me.user)
+    r = c.post(
+        "/api/health/my/appointments",
+        {"slot_id": slot.pk, "resident_id": son.pk},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["resident"] == son.name
+    r = c.post("/api/health/my/appointments", {"slot_id": slot.pk}, content_type="application/json")
+    assert r.status_code == 400  # she holds a place at this time already
+    r = c.post(
+        "/api/health/my/appointments",
+        {"slot_id": slot.pk, "resident_id": people["neighbour"].pk},
+        content_type="application/json",
+    )
+    assert r.status_code in (403, 404)  # not hers to book for
+    booked = Appointment.objects.get(resident=son)
+    other = client_of(people["neighbour"].user)
+    assert other.post(f"/api/health/my/appointments/{booked.pk}/cancel").status_code == 404
+    r = client_of(me.user).post(f"/api/health/my/appointments/{booked.pk}/cancel")
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"

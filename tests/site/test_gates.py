@@ -141,6 +141,7 @@ ELSEWHERE = {
     "health:contract_step": "a person, gated by the care relation (tests/health/test_access.py)",
     "health:record_edit": "a person, gated by the care relation (tests/health/test_access.py)",
     "health:ward": "a child, gated by the guardian's consent (tests/health/test_access.py)",
+    "api:cancel_appointment": "a resident's own booking or her ward's (tests/health/test_appointments.py)",
     "job": "a background job, seen by its starter only (tests/common/test_jobs.py)",
     "job_status": "a background job, seen by its starter only (tests/common/test_jobs.py)",
     "job_cancel": "a background job, cancelled by its starter only (tests/common/test_jobs.py)",

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema, Status
 
-from gaoxin.common.api import Id, answers
+from gaoxin.common.api import Id, StrictIn, answers
 from gaoxin.health import access, queries, services
 from gaoxin.health.models import HealthRecord, Resident
 from gaoxin.places.web import Request
@@ -122,18 +123,7 @@ class SlotOut(Schema):
 def my_appointments(request: Request) -> list[dict[str, Any]]:
     """The bookings of the resident and of the children in her care."""
     me = access.own_resident(request.user)
-    return [
-        {
-            "id": a.pk,
-            "resident": a.resident.name,
-            "service": a.slot.service,
-            "institution": a.slot.institution.name,
-            "starts_at": a.slot.starts_at.isoformat(),
-            "status": a.status,
-            "contracted": a.contracted,
-        }
-        for a in queries.patient_appointments([me, *access.wards_of(me)])
-    ]
+    return [_appointment(a) for a in queries.patient_appointments([me, *access.wards_of(me)])]
 
 
 @router.get("/slots", response=answers({200: list[SlotOut]}))
@@ -151,3 +141,46 @@ def open_slots(request: Request) -> list[dict[str, Any]]:
         }
         for r in queries.open_slots(request.zone.pk, timezone.now())
     ]
+
+
+class BookIn(StrictIn):
+    slot_id: Id
+    resident_id: Id | None = Field(None, description="a child in the resident's care; none: herself")
+
+
+def _appointment(a: Any) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "resident": a.resident.name,
+        "service": a.slot.service,
+        "institution": a.slot.institution.name,
+        "starts_at": a.slot.starts_at.isoformat(),
+        "status": a.status,
+        "contracted": a.contracted,
+    }
+
+
+@router.post("/my/appointments", response=answers({201: AppointmentOut}, 400, 404, 422))
+def book_appointment(request: Request, body: BookIn) -> Any:
+    """Book a place for herself or a child in her care (the reserve is for contracted residents)."""
+    me = access.own_resident(request.user)
+    person = me if body.resident_id in (None, me.pk) else access.ward_for(request.user, body.resident_id)
+    try:
+        a = services.book(request.user, person, body.slot_id, zone_id=request.zone.pk)
+    except ValidationError as exc:
+        return Status(400, {"error": "refused", "detail": " ".join(exc.messages)})
+    return Status(201, _appointment(a))
+
+
+@router.post(
+    "/my/appointments/{appointment_id}/cancel", response=answers({200: AppointmentOut}, 400, 404, 422)
+)
+def cancel_appointment(request: Request, appointment_id: Id) -> Any:
+    """Cancel her own (or her child's) booking, at least two hours before its time."""
+    a = access.appointment_for_patient(request.user, appointment_id)
+    try:
+        services.cancel_appointment(request.user, a)
+    except ValidationError as exc:
+        return Status(400, {"error": "refused", "detail": " ".join(exc.messages)})
+    a.refresh_from_db()
+    return Status(200, _appointment(a))
