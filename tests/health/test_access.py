@@ -11,6 +11,7 @@ from gaoxin.accounts.choices import Role
 from gaoxin.accounts.services import create_user
 from gaoxin.common.models import AuditEvent
 from gaoxin.health import services
+from gaoxin.health.models import Institution
 from tests.conftest import PASSWORD
 from tests.health.conftest import id_number
 
@@ -266,10 +267,15 @@ ROUTES = {
     "followups": ({}, {"doctor", "other_doctor", "manager"}),  # each sees the patients of their own care
     "appointments": ({}, {"resident", "neighbour"}),  # a resident's own bookings and the public times
     "slots": ({}, {"doctor", "other_doctor", "manager"}),  # who publishes times for an institution
+    "referrals": ({}, {"doctor", "other_doctor", "manager"}),  # each sees its own side's referrals
+    "referral": ({"pk": "referral"}, {"doctor", "manager"}),  # the referring team and its manager
+    "referral_new": ({"pk": "me"}, {"doctor", "manager"}),  # the resident's carers refer her
 }
 API = {
     "/api/health/me": {"resident", "neighbour"},
     "/api/health/residents/{me}": {"doctor", "manager"},
+    "/api/health/referrals?box=sent": {"doctor", "other_doctor", "manager"},
+    "/api/health/referrals/{referral}": {"doctor", "manager"},
 }
 PERSONAS = [
     "doctor",
@@ -298,6 +304,15 @@ def everyone(care, people, planner, auditor, guanghe_staff):  # type: ignore[no-
     create_user("park", PASSWORD, roles=[Role.PARK_STAFF])
     create_user("leader", PASSWORD, roles=[Role.LEADERSHIP])
     services.add_guardian(None, guardian=people["me"], child=people["son"], consent=True)
+    hospital = Institution.objects.create(zone=care["centre"].zone, name="医院", kind="hospital")
+    people["referral"] = services.create_referral(
+        care["doctor"],
+        people["me"],
+        from_institution=care["centre"],
+        to_institution=hospital,
+        reason="other",
+        summary="x",
+    )
     return {u.username: u for u in User.objects.all()}
 
 
@@ -314,7 +329,7 @@ def test_every_health_url_and_endpoint_as_every_persona(client_of, everyone, peo
         else:
             assert status in (403, 404), (persona, name, status)
     for template, allowed in API.items():
-        status = c.get(template.format(me=people["me"].pk)).status_code
+        status = c.get(template.format(me=people["me"].pk, referral=people["referral"].pk)).status_code
         assert (status == 200) == (persona in allowed), (persona, template, status)
 
 

@@ -20,6 +20,7 @@ LANDINGS = {
     "liuxing": "/lifecircle/",  # evaluated by then (below)
     "doctor": "/health/followups/",  # a family doctor starts at the follow-ups due
     "manager": "/health/residents/",
+    "yiyuan": "/health/referrals/",  # a hospital's referral desk starts at the referrals received
     "resident": "/health/me/",
     "park": "/parks/",
     "shizheng": "/governance/",  # a unit's member starts at the requests dispatched to it

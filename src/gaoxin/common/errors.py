@@ -118,6 +118,9 @@ MESSAGES: dict[str, Promise] = {
     "case_step": _("This step is not allowed now."),
     "case_limit": _("A time limit is a positive number of hours."),
     "case_rating": _("A rating is 1 to 5."),
+    "referral_step": _("This referral step is not allowed now."),
+    "referral_limit": _("A referral time limit is a positive number of hours, under a year."),
+    "referral_days": _("The follow-up is due within 1 to 366 days."),
     "plans_month": _("Not a month (write 2026-11 or 2026年11月): %(text)s"),
     "siting_time": _(
         "The time limit stopped the solver before it found any solution; try a smaller area or fewer sites."

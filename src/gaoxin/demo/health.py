@@ -157,6 +157,14 @@ def load_health(
                 zone=zone, name=f"{street.name}社区卫生服务中心", kind=InstitutionKind.CENTRE, street=street
             )
         )
+    hospital = Institution.objects.create(
+        zone=zone,
+        name="高新区人民医院",
+        kind=InstitutionKind.HOSPITAL,
+        street=institutions[0].street if institutions else None,
+    )
+    if users.get("yiyuan") is not None:  # the hospital's referral desk (双向转诊办公室)
+        hospital.managers.add(users["yiyuan"])
     teams: list[Team] = []
     for inst in institutions:
         for k in range(2):
@@ -280,7 +288,9 @@ def load_health(
         services.open_record(None, crec)
     n_followups = _followups(rng, today)
     n_slots = _slots(rng, institutions, teams, today)
+    n_referrals = _referrals(rng, hospital)
     return {
+        "referrals": n_referrals,
         "appointment_slots": n_slots,
         "institutions": len(institutions),
         "teams": len(teams),
@@ -404,3 +414,105 @@ def _slots(rng: random.Random, institutions: list[Any], teams: list[Any], today:
         except services.HealthError:
             pass
     return len(made)
+
+
+# the furthest step each demo referral is taken to, in turn (time permitting): every state is on show
+_REFERRAL_GOALS = [
+    "followed_up",
+    "down_referred",
+    "followed_up",
+    "completed",
+    "arrived",
+    "accepted",
+    "followed_up",
+    "submitted",
+    "rejected",
+    "down_referred",
+    "cancelled",
+    "followed_up",
+]
+_REFERRAL_PATH = ["submit", "accept", "arrive", "complete", "down_refer", "follow_up"]
+_REFERRAL_NOTES = {
+    "accept": "同意接诊，请持双向转诊单到心内科门诊",
+    "arrive": "",
+    "complete": "门诊调整降压方案：加用氨氯地平每日一次5毫克，复查肾功能、心电图未见异常",
+    "down_refer": "血压已控制，转回社区继续管理：每周测血压，2周后社区随访",
+    "follow_up": "已电话随访，按新方案服药，血压130/82 mmHg",
+    "reject": "本院相关专科床位已满，建议转诊至市级医院",
+    "cancel": "患者本人暂不愿转诊",
+}
+
+
+def _referrals(rng: random.Random, hospital: Institution) -> int:
+    """Referrals up to the hospital of the patients whose follow-ups proposed one, taken along the
+    workflow at realistic intervals (answers mostly within the day, some late), each stopping at the
+    step its turn asks for or when its next step would lie in the future."""
+    from gaoxin.health.models import FollowUp
+
+    now = timezone.now()
+    proposed = (
+        FollowUp.objects.exclude(referral="none")
+        .select_related("record__resident", "record__institution")
+        .order_by("-visit_on", "pk")
+    )
+    seen: set[int] = set()
+    made = 0
+    for f in proposed:
+        resident = f.record.resident
+        if resident.pk in seen:
+            continue
+        seen.add(resident.pk)
+        goal = _REFERRAL_GOALS[made % len(_REFERRAL_GOALS)]
+        at = timezone.make_aware(dt.datetime.combine(f.visit_on, dt.time(10, 0))) + dt.timedelta(
+            hours=rng.randint(1, 6)
+        )
+        if made == 0:  # the latest proposal: sent this morning, waiting for the hospital's answer
+            goal, at = "submitted", now - dt.timedelta(hours=3)
+        if at >= now:
+            continue
+        referral = services.create_referral(
+            None,
+            resident,
+            from_institution=f.record.institution,
+            to_institution=hospital,
+            reason="uncontrolled" if f.referral == "proposed" else "emergency",
+            summary=(
+                f"{f.get_kind_display()}，{f.visit_on:%Y-%m-%d} 随访"
+                + (f" 血压 {f.sbp}/{f.dbp} mmHg" if f.sbp else "")
+                + (f" 空腹血糖 {f.fpg} mmol/L" if f.fpg else "")
+                + "，连续两次控制不满意，调整用药后仍未达标，请上级医院协助诊治。"
+            ),
+            department="心血管内科" if f.kind == "hypertension" else "内分泌科",
+            urgent=f.referral == "urgent",
+            followup=f,
+            submit=False,
+            now=at,
+        )
+        made += 1
+        path = ["submit", "reject"] if goal == "rejected" else list(_REFERRAL_PATH)
+        if goal == "cancelled":
+            path = ["submit", "cancel"]
+        gaps = {"submit": 0, "accept": rng.choice([2, 3, 5, 20, 30]), "arrive": 40, "complete": 96}
+        gaps |= {"down_refer": 120, "follow_up": rng.choice([72, 240, 400]), "reject": 6, "cancel": 10}
+        for action in path:
+            at += dt.timedelta(hours=gaps[action])
+            if at >= now:
+                break
+            services.referral_step(
+                None,
+                referral,
+                action,
+                note=_REFERRAL_NOTES.get(action, ""),
+                expected_at=at + dt.timedelta(hours=24) if action == "accept" else None,
+                care_kind="outpatient" if action == "complete" else "",
+                down_reason="stable" if action == "down_refer" else "",
+                now=at,
+            )
+            if STEP_STATE[action] == goal:
+                break
+    return made
+
+
+STEP_STATE = {"submit": "submitted", "accept": "accepted", "arrive": "arrived", "complete": "completed"}
+STEP_STATE |= {"down_refer": "down_referred", "follow_up": "followed_up", "reject": "rejected"}
+STEP_STATE |= {"cancel": "cancelled"}

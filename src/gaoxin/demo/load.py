@@ -22,6 +22,7 @@ DEMO_USERS: list[tuple[str, str, list[Role], str | None]] = [
     ("liuxing", "柳行街道 张伟", [Role.STREET_STAFF], "370871002"),
     ("doctor", "家庭医生 刘洋", [Role.DOCTOR], None),
     ("manager", "卫生服务中心主任 郑华", [Role.DOCTOR], None),
+    ("yiyuan", "人民医院转诊中心 何平", [Role.DOCTOR], None),
     ("resident", "居民 陈静", [Role.RESIDENT], None),
     ("park", "园区服务 赵强", [Role.PARK_STAFF], None),
     ("shizheng", "市政公用处 孙明", [], None),
@@ -51,6 +52,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         Guardianship,
         HealthRecord,
         Institution,
+        Referral,
         Resident,
         ServicePackage,
         Slot,
@@ -72,6 +74,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     )
 
     Slot.objects.all().delete()  # with their appointments (a resident is protected while booked)
+    Referral.objects.all().delete()
     Contract.objects.all().delete()
     Guardianship.objects.all().delete()
     HealthRecord.objects.all().delete()

@@ -22,8 +22,17 @@ from django.utils import timezone
 
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
+from gaoxin.analysis import referral as referral_rules
 from gaoxin.health.choices import CHILD_SELF_CONSENT_AGE, HOLDING, RecordStatus
-from gaoxin.health.models import Appointment, Contract, HealthRecord, Institution, Resident, Slot
+from gaoxin.health.models import (
+    Appointment,
+    Contract,
+    HealthRecord,
+    Institution,
+    Referral,
+    Resident,
+    Slot,
+)
 
 
 def is_team_member(user: User) -> bool:
@@ -83,7 +92,18 @@ def care_residents(user: User, *, emergency: bool = True) -> QuerySet[Resident]:
     # a doctor who broke the glass: that resident, until the access ends
     emergency_access = Q(emergency_accesses__user=user, emergency_accesses__expires_at__gt=timezone.now())
     scope = teams | contracted | kept
-    return Resident.objects.filter(scope | emergency_access if emergency else scope).distinct()
+    if not emergency:
+        return Resident.objects.filter(scope).distinct()
+    return Resident.objects.filter(scope | emergency_access | _referred_to(user)).distinct()
+
+
+def _referred_to(user: User) -> Q:
+    """The residents referred to an institution the user works at, while it has them (from the request
+    until it hands them back): read only, every read audited like any other."""
+    return Q(
+        referrals__state__in=referral_rules.RECEIVER_READS,
+        referrals__to_institution__in=staff_institutions(user),
+    )
 
 
 def resident_for_staff(user: User, pk: int) -> Resident:
@@ -195,13 +215,21 @@ def require_care_of(user: User | None, resident: Resident) -> None:
 
 
 def require_more_than_emergency(user: User | None, resident: Resident) -> None:
-    """A resident opened by breaking the glass, and not otherwise in the user's care, is read only."""
+    """A resident opened by breaking the glass, or referred to the user's hospital, and not otherwise in
+    the user's care, is read only."""
     if (
         user is not None
         and not in_care(user, resident)
-        and resident.emergency_accesses.filter(user=user, expires_at__gt=timezone.now()).exists()
+        and care_residents(user).filter(pk=resident.pk).exists()
     ):
         raise PermissionDenied
+
+
+def referral_reader(user: User, resident: Resident) -> bool:
+    """The user reads this resident only because she is referred to their institution."""
+    return (
+        not in_care(user, resident) and Resident.objects.filter(_referred_to(user), pk=resident.pk).exists()
+    )
 
 
 def require_manager_of(user: User | None, institution_id: int) -> None:
@@ -247,11 +275,16 @@ def require_member_or_manager(user: User | None, contract: Contract) -> None:
 # ---- appointments: institutions publish slots, residents book their own (and their wards') places
 
 
-def slot_institutions(user: User) -> QuerySet[Institution]:
-    """The institutions whose slots the user publishes: those they manage or whose team they are in."""
+def staff_institutions(user: User) -> QuerySet[Institution]:
+    """The institutions the user works at: those they manage or whose team they are in."""
     if not user.is_authenticated:
         return Institution.objects.none()
     return Institution.objects.filter(Q(managers=user) | Q(teams__members__user=user)).distinct()
+
+
+def slot_institutions(user: User) -> QuerySet[Institution]:
+    """The institutions whose slots the user publishes: those they work at."""
+    return staff_institutions(user)
 
 
 def can_publish_slots(user: User) -> bool:
@@ -293,3 +326,75 @@ def appointment_for_staff(user: User | None, pk: int) -> Appointment:
     if user is not None:
         qs = qs.filter(slot__institution__in=slot_institutions(user))
     return get_object_or_404(qs, pk=pk)
+
+
+# ---- two-way referral: the referring institution and the receiving one, each its own steps
+
+
+def _sent_by(user: User) -> Q:
+    """The referring side: the referring team's members and the institution's managers (another team of
+    the centre does not read the case summary of a patient it does not care for)."""
+    return (
+        Q(from_team__members__user=user)
+        | Q(from_institution__managers=user)
+        | Q(from_team__isnull=True, from_institution__teams__members__user=user)
+    )
+
+
+def referrals_of(user: User) -> QuerySet[Referral]:
+    """The referrals the user's side sent, and those sent to an institution they work at (the
+    receiving hospital's staff; a draft is not sent yet)."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    received = Q(to_institution__in=staff_institutions(user)) & ~Q(state="draft")
+    return Referral.objects.filter(_sent_by(user) | received).distinct()
+
+
+def works_at_hospital(user: User) -> bool:
+    return staff_institutions(user).filter(kind="hospital").exists()
+
+
+def can_see_referrals(user: User) -> bool:
+    return staff_institutions(user).exists()
+
+
+def referral_for_staff(user: User, pk: int) -> Referral:
+    """A referral of the user's institution (404 otherwise: its existence is not revealed)."""
+    found = (
+        referrals_of(user)
+        .select_related("resident", "from_institution", "to_institution", "from_team", "followup")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def side_of(user: User, referral: Referral) -> set[str]:
+    """The sides the user acts for: the referring institution, the receiving one (or both)."""
+    mine = set(staff_institutions(user).values_list("pk", flat=True))
+    sides = set()
+    if Referral.objects.filter(_sent_by(user), pk=referral.pk).exists():
+        sides.add(referral_rules.SENDER)
+    if referral.to_institution_id in mine and referral.state != "draft":
+        sides.add(referral_rules.RECEIVER)
+    return sides
+
+
+def require_side(user: User | None, referral: Referral, side: str) -> None:
+    """A step is taken by the side it belongs to; the sender's steps also by a carer of the patient."""
+    if user is None:
+        return
+    if side not in side_of(user, referral):
+        raise PermissionDenied
+
+
+def require_referrer(user: User | None, resident: Resident, institution: Institution) -> None:
+    """A referral is made by the resident's carers (not by an emergency or a referral reader), for the
+    institution they work at."""
+    if user is None:
+        return
+    require_care_of(user, resident)
+    if not staff_institutions(user).filter(pk=institution.pk).exists():
+        raise PermissionDenied

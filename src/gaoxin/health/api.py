@@ -3,15 +3,17 @@ IDs are masked in every answer; a resident reads only her own opened record."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Form, Query, Router, Schema, Status
 
 from gaoxin.common.api import Id, StrictIn, answers
 from gaoxin.health import access, queries, services
-from gaoxin.health.models import HealthRecord, Resident
+from gaoxin.health.choices import DownReason, ReferralState, UpReason
+from gaoxin.health.models import FollowUp, HealthRecord, Institution, Referral, Resident
 from gaoxin.places.web import Request
 
 router = Router(tags=["health"])
@@ -184,3 +186,194 @@ def cancel_appointment(request: Request, appointment_id: Id) -> Any:
         return Status(400, {"error": "refused", "detail": " ".join(exc.messages)})
     a.refresh_from_db()
     return Status(200, _appointment(a))
+
+
+# ---- two-way referral
+
+
+class ReferralOut(Schema):
+    id: int
+    number: str
+    resident_id: int
+    resident: str = Field(description="the name; the ID number masked beside it")
+    id_masked: str
+    from_institution: str
+    to_institution: str
+    department: str
+    reason: str
+    urgent: bool
+    state: str
+    summary: str
+    submitted_at: str | None
+    answer_due_at: str | None
+    answered_at: str | None
+    answered_in_time: bool | None
+    answer_overdue: bool
+    answer: str
+    expected_at: str | None
+    arrived_at: str | None
+    completed_at: str | None
+    care_kind: str
+    outcome: str
+    down_referred_at: str | None
+    down_reason: str
+    down_advice: str
+    follow_up_due_on: str | None
+    followed_up_at: str | None
+    follow_up_note: str
+    actions: list[str] = Field(description="the steps the caller may take now")
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _referral(r: Referral, user: Any, now: dt.datetime) -> dict[str, Any]:
+    timing = queries.referral_timing(r, now)
+    return {
+        "id": r.pk,
+        "number": r.number,
+        "resident_id": r.resident_id,
+        "resident": r.resident.name,
+        "id_masked": r.resident.id_masked,
+        "from_institution": r.from_institution.name,
+        "to_institution": r.to_institution.name,
+        "department": r.department,
+        "reason": r.reason,
+        "urgent": r.urgent,
+        "state": r.state,
+        "summary": r.summary,
+        "submitted_at": _iso(r.submitted_at),
+        "answer_due_at": _iso(r.answer_due_at),
+        "answered_at": _iso(r.answered_at),
+        "answered_in_time": timing.on_time,
+        "answer_overdue": timing.overdue,
+        "answer": r.answer,
+        "expected_at": _iso(r.expected_at),
+        "arrived_at": _iso(r.arrived_at),
+        "completed_at": _iso(r.completed_at),
+        "care_kind": r.care_kind,
+        "outcome": r.outcome,
+        "down_referred_at": _iso(r.down_referred_at),
+        "down_reason": r.down_reason,
+        "down_advice": r.down_advice,
+        "follow_up_due_on": _iso(r.follow_up_due_on),
+        "followed_up_at": _iso(r.followed_up_at),
+        "follow_up_note": r.follow_up_note,
+        "actions": queries.referral_actions(user, r),
+    }
+
+
+class ReferralQuery(Schema):
+    box: Literal["received", "sent"] = "received"
+    state: Literal[tuple(ReferralState.values)] | None = None  # type: ignore[valid-type]  # the schema lists the choices' values
+    overdue: bool = False
+
+
+@router.get("/referrals", response=answers({200: list[ReferralOut]}, 403, 422))
+def list_referrals(request: Request, filters: Query[ReferralQuery]) -> list[dict[str, Any]]:
+    """The referrals the caller's institutions received (drafts excluded) or sent, newest first (the
+    listing is audited)."""
+    now = timezone.now()
+    rows = queries.referral_rows(
+        request.user,
+        box=filters.box,
+        state=filters.state or "",
+        overdue_only=filters.overdue,
+        now=now,
+        request=request,
+    )
+    return [_referral(row["referral"], request.user, now) for row in rows]
+
+
+@router.get("/referrals/{referral_id}", response=answers({200: ReferralOut}, 404, 422))
+def get_referral(request: Request, referral_id: Id) -> dict[str, Any]:
+    """One referral of the caller's institution, with its case summary (the read is audited)."""
+    return _referral(
+        queries.referral_for_staff(request.user, referral_id, request=request), request.user, timezone.now()
+    )
+
+
+class ReferralIn(StrictIn):
+    resident_id: Id
+    to_institution_id: Id
+    reason: Literal[tuple(UpReason.values)]  # type: ignore[valid-type]  # the schema lists the choices' values
+    summary: Annotated[str, Field(min_length=1, max_length=4000)]
+    department: Annotated[str, Field(max_length=60)] = ""
+    urgent: bool = False
+    draft: bool = Field(False, description="keep it as a draft instead of submitting it")
+    followup_id: Id | None = Field(None, description="the follow-up visit that proposed the referral")
+
+
+@router.post("/referrals", response=answers({201: ReferralOut}, 400, 403, 404, 422))
+def create_referral(request: Request, body: ReferralIn) -> Any:
+    """Refer a resident in the caller's care from the caller's institution (the one of the team holding
+    her contract) to another institution of the zone."""
+    resident = access.resident_for_staff(request.user, body.resident_id)
+    mine = access.staff_institutions(request.user)
+    held = services.holding_contract(resident)
+    origin = (mine.filter(pk=held.team.institution_id).first() if held else None) or mine.order_by(
+        "pk"
+    ).first()
+    target = Institution.objects.filter(pk=body.to_institution_id, zone=request.zone).first()
+    if origin is None or target is None:
+        return Status(400, {"error": "institution", "detail": "unknown institution"})
+    followup = None
+    if body.followup_id is not None:
+        followup = FollowUp.objects.filter(pk=body.followup_id, record__resident=resident).first()
+        if followup is None:
+            return Status(400, {"error": "followup", "detail": "unknown follow-up"})
+    try:
+        made = services.create_referral(
+            request.user,
+            resident,
+            from_institution=origin,
+            to_institution=target,
+            reason=body.reason,
+            summary=body.summary,
+            department=body.department,
+            urgent=body.urgent,
+            followup=followup,
+            submit=not body.draft,
+        )
+    except ValidationError as exc:
+        return Status(400, {"error": "refused", "detail": " ".join(exc.messages)})
+    return Status(201, _referral(made, request.user, timezone.now()))
+
+
+class ReferralStepIn(Schema):
+    """A step's form fields (a form has no null: an empty text is "none")."""
+
+    note: Annotated[str, Field(max_length=4000)] = ""
+    expected_at: dt.datetime | Literal[""] = Field("", description="accept: when the patient is expected")
+    care_kind: Literal["", "outpatient", "inpatient"] = ""
+    down_reason: Literal[tuple(["", *DownReason.values])] = ""  # type: ignore[valid-type]  # the schema lists the choices' values
+
+
+@router.post("/referrals/{referral_id}/steps/{action}", response=answers({200: ReferralOut}, 400, 404, 422))
+def referral_step(
+    request: Request,
+    referral_id: Id,
+    action: Annotated[str, Field(max_length=12)],
+    body: Form[ReferralStepIn],
+) -> Any:
+    """One step (submit, cancel, follow_up by the referring side; accept, reject, arrive, complete,
+    down_refer by the receiving side). Form fields: note (the reason, report, advice or finding),
+    expected_at, care_kind, down_reason."""
+    r = access.referral_for_staff(request.user, referral_id)
+    expected = body.expected_at or None
+    if expected is not None and timezone.is_naive(expected):
+        expected = timezone.make_aware(expected)
+    try:
+        r = services.referral_step(
+            request.user,
+            r,
+            action,
+            note=body.note,
+            expected_at=expected,
+            care_kind=body.care_kind,
+            down_reason=body.down_reason,
+        )
+    except ValidationError as exc:
+        return Status(400, {"error": "refused", "detail": " ".join(exc.messages)})
+    return _referral(r, request.user, timezone.now())

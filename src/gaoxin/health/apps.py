@@ -40,6 +40,8 @@ class HealthConfig(AppConfig):
             return Landing(90, reverse("health:me"))
         if access.is_team_member(user):  # a family doctor: today's follow-ups due
             return Landing(80, reverse("health:followups"))
+        if access.works_at_hospital(user):  # a hospital's referral desk: the referrals received
+            return Landing(80, reverse("health:referrals"))
         if access.is_staff_of_care(user):
             return Landing(80, reverse("health:residents"))
         return None

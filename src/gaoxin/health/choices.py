@@ -146,3 +146,45 @@ class AppointmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
     ATTENDED = "attended", _("attended")
     MISSED = "missed", _("did not come")
+
+
+class ReferralState(models.TextChoices):
+    """双向转诊 states (gaoxin.analysis.referral)."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("awaiting the answer (待接诊)")
+    ACCEPTED = "accepted", _("accepted (已接诊)")
+    REJECTED = "rejected", _("refused (已拒绝)")
+    CANCELLED = "cancelled", _("withdrawn (已取消)")
+    ARRIVED = "arrived", _("arrived (已到诊)")
+    COMPLETED = "completed", _("care completed")
+    DOWN_REFERRED = "down_referred", _("referred back (已下转)")
+    FOLLOWED_UP = "followed_up", _("followed up (已随访)")
+
+
+class UpReason(models.TextChoices):
+    """上转 criteria (the zone's referral rules; BPHS 2017 for the chronic-disease cases)."""
+
+    UNCONTROLLED = "uncontrolled", _("two consecutive uncontrolled follow-ups")
+    COMPLICATION = "complication", _("new or worsening complication or adverse reaction")
+    EMERGENCY = "emergency", _("emergency the centre cannot treat")
+    DIAGNOSIS = "diagnosis", _("complex case it cannot diagnose")
+    EXAMINATION = "examination", _("needs examinations of a higher level")
+    EQUIPMENT = "equipment", _("beyond its technique or equipment")
+    SCOPE = "scope", _("outside its licensed scope")
+    OTHER = "other", _("other")
+
+
+class DownReason(models.TextChoices):
+    """下转 criteria (the zone's referral rules)."""
+
+    STABLE = "stable", _("diagnosis clear, stable: continue in primary care")
+    CHRONIC = "chronic", _("chronic disease needing long-term management")
+    NURSING = "nursing", _("elderly needing long-term nursing")
+    REQUEST = "request", _("the patient asks to return")
+    OTHER = "other", _("other")
+
+
+class CareKind(models.TextChoices):
+    OUTPATIENT = "outpatient", _("outpatient")
+    INPATIENT = "inpatient", _("inpatient")

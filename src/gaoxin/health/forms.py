@@ -7,7 +7,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.forms import DateInput, limit_choices, set_choices
-from gaoxin.health.choices import CancelReason, ChildVisitCode, FollowUpKind, FollowUpWay, SelfCare, Sex
+from gaoxin.health.choices import (
+    CancelReason,
+    CareKind,
+    ChildVisitCode,
+    DownReason,
+    FollowUpKind,
+    FollowUpWay,
+    ReferralState,
+    SelfCare,
+    Sex,
+    UpReason,
+)
 from gaoxin.health.models import Institution, ServicePackage, Team
 from gaoxin.places.models import Community
 
@@ -225,3 +236,57 @@ class InstitutionFilterForm(forms.Form):
     def __init__(self, *args: Any, zone_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "institution", Institution.objects.filter(zone_id=zone_id).order_by("name"))
+
+
+# ---- two-way referral
+
+
+class ReferralForm(forms.Form):
+    """A referral of a resident in the doctor's care to another institution (上转: to a hospital)."""
+
+    to_institution = forms.ModelChoiceField(
+        label=_("Receiving institution"), queryset=Institution.objects.none()
+    )
+    department = forms.CharField(label=_("Department"), max_length=60, required=False)
+    reason = forms.ChoiceField(label=_("Reason for referral"), choices=UpReason.choices)
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    summary = forms.CharField(
+        label=_("Case summary"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("History, findings, treatment so far and the question for the receiving doctor."),
+    )
+    followup = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "to_institution", institutions)
+
+
+class ReferralStepForm(forms.Form):
+    """One step of a referral: its answer, a report, a reason, what the follow-up found."""
+
+    action = forms.CharField(max_length=12)  # the service refuses a step the workflow does not have
+    note = forms.CharField(label=_("Note"), max_length=4000, required=False, widget=forms.Textarea)
+    expected_at = forms.DateTimeField(
+        label=_("Expected at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    care_kind = forms.ChoiceField(label=_("Care"), choices=[("", "—"), *CareKind.choices], required=False)
+    down_reason = forms.ChoiceField(
+        label=_("Reason for referring back"), choices=[("", "—"), *DownReason.choices], required=False
+    )
+
+
+class ReferralFilterForm(forms.Form):
+    box = forms.ChoiceField(
+        label=_("Referrals"),
+        choices=[("received", _("received by us")), ("sent", _("sent by us"))],
+        required=False,
+    )
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("every state")), *ReferralState.choices], required=False
+    )
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.models import TimeStamped
@@ -22,8 +23,10 @@ from gaoxin.health.choices import (
     HOLDING,
     AppointmentStatus,
     CancelReason,
+    CareKind,
     ChildVisitCode,
     ContractStatus,
+    DownReason,
     FollowUpKind,
     FollowUpWay,
     InstitutionKind,
@@ -31,9 +34,11 @@ from gaoxin.health.choices import (
     PackageKind,
     RecordStatus,
     ReferralAdvice,
+    ReferralState,
     SelfCare,
     Sex,
     SignedVia,
+    UpReason,
     VisitClass,
 )
 from gaoxin.places.models import Community, Facility, ResidentialArea, Street, Zone
@@ -606,3 +611,105 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return "%s · %s" % (self.slot, self.resident_id)
+
+
+class Referral(models.Model):
+    """A two-way referral (双向转诊单): a primary institution refers a resident up to a hospital with a
+    case summary; the hospital answers, receives the patient, reports the care and refers the patient back
+    down; the referring team follows the patient up (gaoxin.analysis.referral)."""
+
+    personal_data = True  # read through the audited pages only (common.admin)
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    from_institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("referring institution"),
+        on_delete=models.PROTECT,
+        related_name="referrals_sent",
+    )
+    from_team = models.ForeignKey(
+        Team,
+        verbose_name=_("referring team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    to_institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("receiving institution"),
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    department = models.CharField(_("department"), max_length=60, blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    reason = models.CharField(_("reason for referral"), max_length=14, choices=UpReason.choices)
+    summary = models.TextField(_("case summary"), max_length=4000)
+    followup = models.ForeignKey(
+        FollowUp,
+        verbose_name=_("follow-up that proposed it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    state = models.CharField(
+        _("state"), max_length=14, choices=ReferralState.choices, default=ReferralState.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referred by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("answer due"), null=True, blank=True, db_index=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+    expected_at = models.DateTimeField(_("expected at (接诊时间)"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("care completed at"), null=True, blank=True)
+    care_kind = models.CharField(_("care"), max_length=10, choices=CareKind.choices, blank=True)
+    outcome = models.TextField(_("care report"), max_length=4000, blank=True)
+    down_referred_at = models.DateTimeField(_("referred back at"), null=True, blank=True)
+    down_reason = models.CharField(
+        _("reason for referring back"), max_length=10, choices=DownReason.choices, blank=True
+    )
+    down_advice = models.TextField(_("treatment result and advice"), max_length=4000, blank=True)
+    follow_up_due_on = models.DateField(_("follow-up due"), null=True, blank=True, db_index=True)
+    followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
+    follow_up_note = models.CharField(_("follow-up finding"), max_length=500, blank=True)
+    ended_note = models.CharField(_("reason"), max_length=500, blank=True)  # a refusal or a withdrawal
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_institution=models.F("to_institution")),
+                name="referral_between_two_institutions",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        """The referral slip's number (转诊单号): ZZ, the day it was made and the row."""
+        return "ZZ%s%05d" % (timezone.localtime(self.created_at).strftime("%Y%m%d"), self.pk or 0)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from gaoxin.accounts.models import User
 from gaoxin.analysis import appointments, chronic
+from gaoxin.analysis import referral as referral_rules
 from gaoxin.analysis.followup import (
     CheckState,
     ScheduledVisit,
@@ -46,6 +47,8 @@ from gaoxin.health.models import (
     EmergencyAccess,
     FollowUp,
     HealthRecord,
+    Institution,
+    Referral,
     Resident,
     Slot,
     Team,
@@ -474,6 +477,7 @@ def followup_worklist(
                         ),
                     }
                 )
+    rows += _referral_rows(actor, today)
     rows.sort(key=lambda r: (_STATE_ORDER[r["state"]], r["due_on"], r["resident"].name))
     if order == "name":
         rows.sort(key=lambda r: (r["resident"].name, r["resident"].pk))
@@ -482,6 +486,43 @@ def followup_worklist(
     audit.record(
         actor, "list", "resident", "", detail=audit.note(gettext_noop("follow-ups due")), request=request
     )
+    return rows
+
+
+_REFERRAL_LABEL = gettext_lazy("referral follow-up")
+
+
+def _referral_rows(actor: User, today: dt.date) -> list[dict[str, Any]]:
+    """The referrals the actor's institutions sent whose two-week follow-up is owed (BPHS 2017: 2周内主动
+    随访转诊情况), for the residents in the actor's care."""
+    owed = (
+        access.referrals_of(actor)
+        .filter(
+            from_institution__in=access.staff_institutions(actor),
+            state__in=referral_rules.AWAITING_FOLLOW_UP,
+            resident__in=access.care_residents(actor, emergency=False),
+        )
+        .select_related("resident__community", "to_institution")
+        .order_by("follow_up_due_on", "pk")
+    )
+    rows = []
+    for r in owed:
+        due = r.follow_up_due_on or today
+        state = chronic.due_state(due, today)
+        rows.append(
+            {
+                "resident": r.resident,
+                "record": None,
+                "kind": "referral",
+                "kind_label": _REFERRAL_LABEL,
+                "last": None,
+                "referral": r,
+                "due_on": due,
+                "state": state.value,
+                "days_over": (today - due).days if state == chronic.DueState.OVERDUE else 0,
+                "year_visits": "",
+            }
+        )
     return rows
 
 
@@ -626,3 +667,144 @@ def staff_slots(user: User, now: Any, *, days: int = 14) -> list[dict[str, Any]]
         }
         for s in slots
     ]
+
+
+# ---- two-way referral
+
+
+def referral_timing(r: Referral, now: dt.datetime) -> referral_rules.AnswerTiming:
+    return referral_rules.answer_timing(
+        state=r.state, submitted_at=r.submitted_at, due=r.answer_due_at, answered_at=r.answered_at, now=now
+    )
+
+
+def referral_follow_up_state(r: Referral, today: dt.date) -> str | None:
+    """Where the referring team's follow-up stands: overdue, due_soon, not_due; None once done or not owed."""
+    if r.state not in referral_rules.AWAITING_FOLLOW_UP or r.follow_up_due_on is None:
+        return None
+    return chronic.due_state(r.follow_up_due_on, today).value
+
+
+REFERRAL_BOXES = ("received", "sent")
+
+
+def referral_rows(
+    actor: User,
+    *,
+    box: str,
+    state: str = "",
+    overdue_only: bool = False,
+    now: dt.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> list[dict[str, Any]]:
+    """The referrals the actor's institutions received (``box`` "received", drafts excluded) or sent
+    ("sent"), newest first, with the answer's timing and the follow-up's state (masked; audited)."""
+    if not access.can_see_referrals(actor):
+        raise PermissionDenied
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    mine = access.staff_institutions(actor)
+    qs = access.referrals_of(actor).select_related("resident", "from_institution", "to_institution")
+    if box == "sent":
+        qs = qs.filter(from_institution__in=mine)
+    else:
+        qs = qs.filter(to_institution__in=mine).exclude(state="draft")
+    if state:
+        qs = qs.filter(state=state)
+    rows = []
+    for r in qs.order_by("-created_at", "-pk")[:500]:
+        timing = referral_timing(r, now)
+        follow = referral_follow_up_state(r, today) if box == "sent" else None
+        if overdue_only and not (timing.overdue or follow == "overdue"):
+            continue
+        rows.append({"referral": r, "timing": timing, "follow_up": follow})
+    audit.record(actor, "list", "referral", "", detail=box, request=request)
+    return rows
+
+
+def referral_for_staff(actor: User, pk: int, *, request: HttpRequest | None = None) -> Referral:
+    """One referral of the actor's institution with its case summary, audited (a refusal too)."""
+    return audit.load(
+        actor,
+        lambda: access.referral_for_staff(actor, pk),
+        target_type="referral",
+        target_id=pk,
+        audit_as=lambda r: ("referral", r.pk, r.resident.id_masked),
+        request=request,
+    )
+
+
+def referrals_of_resident(actor: User, resident: Resident) -> QuerySet[Referral]:
+    """The referrals of a resident that the actor's institutions sent or received (for her page)."""
+    return (
+        access.referrals_of(actor)
+        .filter(resident=resident)
+        .select_related("from_institution", "to_institution")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def tiered_care(year: int, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """分级诊疗 per institution for a year: referrals up (sent by it, received by it), referrals back down
+    (sent by it, received by it), and how fast it answered the referrals it received (median hours, share
+    in time). Counts of referrals, not of people; small counts are published as "<5" like any other."""
+    now = now or timezone.now()
+    submitted = Referral.objects.filter(submitted_at__year=year)
+    down = Referral.objects.filter(down_referred_at__year=year)
+    up_sent = dict(
+        submitted.values("from_institution").annotate(n=Count("pk")).values_list("from_institution", "n")
+    )
+    up_received = dict(
+        submitted.values("to_institution").annotate(n=Count("pk")).values_list("to_institution", "n")
+    )
+    down_sent = dict(down.values("to_institution").annotate(n=Count("pk")).values_list("to_institution", "n"))
+    down_received = dict(
+        down.values("from_institution").annotate(n=Count("pk")).values_list("from_institution", "n")
+    )
+    answers: dict[int, list[referral_rules.AnswerTiming]] = defaultdict(list)
+    for r in submitted.only("state", "to_institution", "submitted_at", "answer_due_at", "answered_at"):
+        answers[r.to_institution_id].append(referral_timing(r, now))
+    rows = []
+    for inst in Institution.objects.order_by("kind", "name"):
+        counts = [up_sent.get(inst.pk, 0), up_received.get(inst.pk, 0), down_sent.get(inst.pk, 0)]
+        counts.append(down_received.get(inst.pk, 0))
+        if not any(counts):
+            continue
+        speed = referral_rules.turnaround(answers.get(inst.pk, []))
+        rows.append(
+            {
+                "institution": inst,
+                "up_sent": cell(counts[0]),
+                "up_received": cell(counts[1]),
+                "down_sent": cell(counts[2]),
+                "down_received": cell(counts[3]),
+                "answered": cell(speed.answered),
+                "median_hours": round(speed.median_hours, 1)
+                if speed.median_hours is not None and cell(speed.answered) is not None
+                else None,
+                "on_time_rate": rate(speed.on_time, speed.answered),
+                "waiting_overdue": cell(sum(1 for a in answers.get(inst.pk, []) if a.overdue)),
+            }
+        )
+    return rows
+
+
+def referral_actions(actor: User, r: Referral) -> list[str]:
+    """The steps the actor may take now on this referral (those of the sides they act for)."""
+    sides = access.side_of(actor, r)
+    return [a for a in referral_rules.actions_from(r.state) if referral_rules.SIDE[a] in sides]
+
+
+def referral_context(actor: User, r: Referral, now: dt.datetime) -> dict[str, Any]:
+    """What the referral's page shows beside the slip: the steps open, the timings, the reads allowed."""
+    return {
+        "actions": referral_actions(actor, r),
+        "timing": referral_timing(r, now),
+        "follow_up": referral_follow_up_state(r, timezone.localdate(now)),
+        "receiver": referral_rules.RECEIVER in access.side_of(actor, r),
+        "reads_record": r.state in referral_rules.RECEIVER_READS,
+    }
+
+
+def has_open_referral(referrals: list[Referral]) -> bool:
+    return any(r.state not in referral_rules.ENDED for r in referrals)

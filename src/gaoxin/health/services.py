@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop
 from gaoxin import standards
 from gaoxin.accounts.models import User
 from gaoxin.analysis import appointments, chronic
+from gaoxin.analysis import referral as referral_rules
 from gaoxin.analysis.dates import term_end
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.followup import ScheduledVisit, elderly_check, fulfilment
@@ -39,6 +40,7 @@ from gaoxin.health.choices import (
     AppointmentStatus,
     CancelReason,
     ContractStatus,
+    DownReason,
     RecordStatus,
     SignedVia,
 )
@@ -54,6 +56,7 @@ from gaoxin.health.models import (
     HealthRecord,
     Institution,
     Measurement,
+    Referral,
     Resident,
     ServiceDelivery,
     ServicePackage,
@@ -999,3 +1002,187 @@ def mark_attendance(
         detail=appointment.status,
     )
     return appointment
+
+
+# ------------------------------------------------------------------------ two-way referral
+
+
+def referral_limits() -> referral_rules.Limits:
+    """The answer and follow-up time limits: standards/referral.toml, the installation's settings first."""
+    t = standards.load("referral")
+    return referral_rules.Limits(
+        answer_hours=float(getattr(settings, "GAOXIN_REFERRAL_ANSWER_HOURS", 0) or t["answer_hours"]),
+        urgent_answer_hours=float(
+            getattr(settings, "GAOXIN_REFERRAL_URGENT_HOURS", 0) or t["urgent_answer_hours"]
+        ),
+        follow_up_days=int(t["follow_up_days"]),
+    )
+
+
+REFERRAL_NOTES = {
+    "draft": gettext_noop("referral made to %(to)s"),
+    "submit": gettext_noop("referral submitted to %(to)s"),
+    "accept": gettext_noop("referral accepted by %(to)s"),
+    "reject": gettext_noop("referral refused by %(to)s"),
+    "cancel": gettext_noop("referral to %(to)s withdrawn"),
+    "arrive": gettext_noop("patient arrived at %(to)s"),
+    "complete": gettext_noop("care completed at %(to)s"),
+    "down_refer": gettext_noop("referred back by %(to)s"),
+    "follow_up": gettext_noop("followed up after the referral to %(to)s"),
+}
+
+
+def _referral_audit(actor: User | None, referral: Referral, action: str, step: str) -> None:
+    audit.record(
+        actor,
+        action,
+        "referral",
+        referral.pk,
+        label=referral.resident.id_masked,
+        detail=audit.note(REFERRAL_NOTES[step], to=referral.to_institution.name),
+    )
+
+
+@transaction.atomic
+def create_referral(
+    actor: User | None,
+    resident: Resident,
+    *,
+    from_institution: Institution,
+    to_institution: Institution,
+    reason: str,
+    summary: str,
+    department: str = "",
+    urgent: bool = False,
+    followup: FollowUp | None = None,
+    submit: bool = True,
+    now: dt.datetime | None = None,
+) -> Referral:
+    """A carer of the resident refers her from their institution to another (a hospital, for 上转), with
+    the case summary; submitted at once unless kept as a draft."""
+    access.require_referrer(actor, resident, from_institution)
+    access.require_more_than_emergency(actor, resident)
+    if from_institution.pk == to_institution.pk:
+        raise HealthError(_("A referral goes to another institution."))
+    if from_institution.zone_id != to_institution.zone_id:
+        raise HealthError(_("The receiving institution is not in this zone."))
+    if followup is not None and followup.record.resident_id != resident.pk:
+        raise HealthError(_("The follow-up is another resident's."))
+    if not summary.strip():
+        raise HealthError(_("Write the case summary."))
+    open_states = [s for s in referral_rules.STATES if s not in referral_rules.ENDED]
+    if Referral.objects.filter(
+        resident=resident, to_institution=to_institution, state__in=open_states
+    ).exists():
+        raise HealthError(_("This resident already has an open referral to that institution."))
+    now = now or timezone.now()
+    team = (
+        Team.objects.filter(institution=from_institution, members__user=actor).first()
+        if actor is not None
+        else None
+    ) or Team.objects.filter(institution=from_institution, contracts__resident=resident).first()
+    referral = Referral(
+        resident=resident,
+        from_institution=from_institution,
+        from_team=team,
+        to_institution=to_institution,
+        department=department.strip(),
+        urgent=urgent,
+        reason=reason,
+        summary=summary.strip(),
+        followup=followup,
+        created_by=actor,
+        created_at=now,
+    )
+    referral.full_clean()
+    referral.save()
+    _referral_audit(actor, referral, "create", "draft")
+    if submit:
+        return referral_step(actor, referral, "submit", now=now)
+    return referral
+
+
+@transaction.atomic
+def referral_step(
+    actor: User | None,
+    referral: Referral,
+    action: str,
+    *,
+    note: str = "",
+    expected_at: dt.datetime | None = None,
+    care_kind: str = "",
+    down_reason: str = "",
+    now: dt.datetime | None = None,
+) -> Referral:
+    """Take one step of the referral (gaoxin.analysis.referral.STEPS) on the side it belongs to. The row
+    is locked, so two answers at once cannot both be taken."""
+    if action not in referral_rules.SIDE:
+        raise HealthError(_("This referral step is not allowed now."))
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("resident", "from_institution", "to_institution")
+        .get(pk=referral.pk)
+    )
+    access.require_side(actor, referral, referral_rules.SIDE[action])
+    try:
+        state = referral_rules.next_state(referral.state, action)
+    except AnalysisError as exc:
+        raise HealthError(describe(exc)) from None
+    note = note.strip()
+    if action in referral_rules.NEEDS_NOTE and not note:
+        raise HealthError(_(NOTE_NEEDED[action]))
+    now = now or timezone.now()
+    limits = referral_limits()
+    today = timezone.localdate(now)
+    changed = ["state"]
+    if action == "submit":
+        referral.submitted_at = now
+        referral.answer_due_at = referral_rules.answer_due(now, urgent=referral.urgent, limits=limits)
+        referral.follow_up_due_on = referral_rules.follow_up_due(today, None, limits)
+        changed += ["submitted_at", "answer_due_at", "follow_up_due_on"]
+    elif action in ("accept", "reject"):
+        if action == "accept" and expected_at is not None and expected_at < now - dt.timedelta(days=1):
+            raise HealthError(_("The expected time lies in the past."))
+        referral.answered_at, referral.answered_by, referral.answer = now, actor, note[:500]
+        changed += ["answered_at", "answered_by", "answer"]
+        if action == "accept":
+            referral.expected_at = expected_at
+            changed.append("expected_at")
+        else:
+            referral.ended_note, referral.ended_at = note[:500], now
+            changed += ["ended_note", "ended_at"]
+    elif action == "cancel":
+        referral.ended_note, referral.ended_at = note[:500], now
+        changed += ["ended_note", "ended_at"]
+    elif action == "arrive":
+        referral.arrived_at = now
+        changed.append("arrived_at")
+    elif action == "complete":
+        if care_kind not in ("outpatient", "inpatient"):
+            raise HealthError(_("Say whether the care was outpatient or inpatient."))
+        referral.completed_at, referral.care_kind, referral.outcome = now, care_kind, note
+        changed += ["completed_at", "care_kind", "outcome"]
+    elif action == "down_refer":
+        if down_reason not in DownReason.values:
+            raise HealthError(_("Give the reason for referring the patient back."))
+        referral.down_referred_at, referral.down_reason, referral.down_advice = now, down_reason, note
+        referral.follow_up_due_on = referral_rules.follow_up_due(
+            timezone.localdate(referral.submitted_at or now), today, limits
+        )
+        changed += ["down_referred_at", "down_reason", "down_advice", "follow_up_due_on"]
+    elif action == "follow_up":
+        referral.followed_up_at, referral.follow_up_note = now, note[:500]
+        changed += ["followed_up_at", "follow_up_note"]
+    referral.state = state
+    referral.save(update_fields=changed)
+    _referral_audit(actor, referral, "update", action)
+    return referral
+
+
+NOTE_NEEDED = {
+    "reject": gettext_noop("Give the reason for the refusal."),
+    "cancel": gettext_noop("Give the reason for withdrawing the referral."),
+    "complete": gettext_noop("Write the report of the care (diagnosis and treatment)."),
+    "down_refer": gettext_noop("Write the treatment result and the advice for primary care."),
+    "follow_up": gettext_noop("Write what the follow-up found."),
+}

@@ -19,4 +19,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("kpis/", views.kpis, name="kpis"),
     path("followups/", views.followups, name="followups"),
+    path("referrals/", views.referrals, name="referrals"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral"),
+    path("residents/<int:pk>/refer/", views.referral_new, name="referral_new"),
 ]

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.models import User
 from gaoxin.common.forms import ChoiceForm
-from gaoxin.common.http import page_of, querystring_without_page
+from gaoxin.common.http import XLSX, attachment, page_of, querystring_without_page
+from gaoxin.common.tabular import write_xlsx
 from gaoxin.health import access, queries, services
 from gaoxin.health.choices import SignedVia
 from gaoxin.health.filtersets import AuditFilter
@@ -38,6 +39,9 @@ from gaoxin.health.forms import (
     MeasurementForm,
     MergeForm,
     PortalActionForm,
+    ReferralFilterForm,
+    ReferralForm,
+    ReferralStepForm,
     RegisterForm,
     ResidentSearchForm,
     RevealForm,
@@ -46,7 +50,7 @@ from gaoxin.health.forms import (
     TerminateForm,
     TransferForm,
 )
-from gaoxin.health.models import HealthRecord, Resident, Team
+from gaoxin.health.models import HealthRecord, Institution, Resident, Team
 from gaoxin.places.web import Request
 
 
@@ -94,10 +98,16 @@ def resident_detail(request: Request, pk: int) -> HttpResponse:
             reveal = queries.reveal_id_number if what == "id_number" else queries.reveal_phone
             revealed[what] = reveal(request.user, resident, request=request)
     contract = services.holding_contract(resident)
+    referrals = list(queries.referrals_of_resident(request.user, resident)[:10])
+    latest = record.followups.order_by("-visit_on", "-pk").first() if record else None
+    open_referral = queries.has_open_referral(referrals)
     return render(
         request,
         "health/resident.html",
         {
+            "referrals": referrals,
+            "proposes": latest if latest and latest.referral != "none" and not open_referral else None,
+            "referral_reader": access.referral_reader(request.user, resident),
             "emergency": queries.emergency_of(request.user, resident),
             "can_change": access.in_care(request.user, resident),
             "resident": resident,
@@ -594,4 +604,210 @@ def slots_page(request: Request) -> HttpResponse:
         request,
         "health/slots.html",
         {"form": form, "rows": queries.staff_slots(request.user, timezone.now())},
+    )
+
+
+# ---- two-way referral
+
+
+def _referral_export(request: Request, rows: list[dict[str, Any]], box: str) -> HttpResponse:
+    columns = [
+        str(c)
+        for c in (
+            _("Number"),
+            _("Resident"),
+            _("ID number"),
+            _("Referring institution"),
+            _("Receiving institution"),
+            _("Reason"),
+            _("Urgent"),
+            _("State"),
+            _("Submitted"),
+            _("Answer due"),
+            _("Answered"),
+            _("Answered in time"),
+            _("Follow-up due"),
+        )
+    ]
+    data = []
+    for row in rows:
+        r, timing = row["referral"], row["timing"]
+        values = [
+            r.number,
+            r.resident.name,
+            r.resident.id_masked,
+            r.from_institution.name,
+            r.to_institution.name,
+            r.get_reason_display(),
+            _("yes") if r.urgent else "",
+            r.get_state_display(),
+            timezone.localtime(r.submitted_at).replace(tzinfo=None) if r.submitted_at else None,
+            timezone.localtime(r.answer_due_at).replace(tzinfo=None) if r.answer_due_at else None,
+            timezone.localtime(r.answered_at).replace(tzinfo=None) if r.answered_at else None,
+            "" if timing.on_time is None else (_("yes") if timing.on_time else _("no")),
+            r.follow_up_due_on,
+        ]
+        data.append(dict(zip(columns, values, strict=True)))
+    body = write_xlsx(columns, data, title=str(_("Referrals")))
+    return attachment(request, body, f"referrals-{box}-{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+
+
+@login_required
+def referrals(request: Request) -> HttpResponse:
+    """The referrals the user's institutions received and sent: the answers due (overdue ones marked),
+    the follow-ups owed, and the tiered-care figures of the year."""
+    if not access.can_see_referrals(request.user):
+        raise PermissionDenied
+    form = ReferralFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    hospital = access.works_at_hospital(request.user)
+    box = data.get("box") or ("received" if hospital else "sent")
+    now = timezone.now()
+    rows = queries.referral_rows(
+        request.user,
+        box=box,
+        state=data.get("state") or "",
+        overdue_only=bool(data.get("overdue")),
+        now=now,
+        request=request,
+    )
+    if ChoiceForm(request.GET, name="format", allowed=["xlsx"]).chosen() == "xlsx":
+        return _referral_export(request, rows, box)
+    return render(
+        request,
+        "health/referrals.html",
+        {
+            "form": form,
+            "box": box,
+            "rows": rows,
+            "overdue": sum(1 for r in rows if r["timing"].overdue or r["follow_up"] == "overdue"),
+            "waiting": sum(1 for r in rows if r["referral"].state == "submitted"),
+            "tiered": queries.tiered_care(timezone.localdate().year, now),
+            "year": timezone.localdate().year,
+            "limits": services.referral_limits(),
+            "qs": request.GET.urlencode(),
+        },
+    )
+
+
+@login_required
+def referral_new(request: Request, pk: int) -> HttpResponse:
+    """Refer a resident in the doctor's care to another institution of the zone, with the case summary
+    (prefilled from the latest follow-up that proposed a referral)."""
+    resident, record = queries.resident_in_care(request.user, pk, request=request)
+    if not access.in_care(request.user, resident):
+        raise PermissionDenied
+    mine = access.staff_institutions(request.user)
+    held = services.holding_contract(resident)  # the institution of the team holding her contract first
+    from_institution = (
+        mine.filter(pk=held.team.institution_id).first() if held is not None else None
+    ) or mine.order_by("pk").first()
+    if from_institution is None:
+        raise PermissionDenied
+    targets = (
+        Institution.objects.filter(zone_id=from_institution.zone_id)
+        .exclude(pk__in=mine)
+        .order_by("-kind", "name")
+    )
+    proposed = (
+        record.followups.exclude(referral="none").order_by("-visit_on", "-pk").first() if record else None
+    )
+    form = ReferralForm(
+        request.POST or None, institutions=targets, initial=_referral_initial(proposed, targets)
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        followup = record.followups.filter(pk=d["followup"]).first() if record and d["followup"] else None
+        submit = ChoiceForm(request.POST, name="action", allowed=["submit", "draft"]).chosen() != "draft"
+        try:
+            made = services.create_referral(
+                request.user,
+                resident,
+                from_institution=from_institution,
+                to_institution=d["to_institution"],
+                reason=d["reason"],
+                summary=d["summary"],
+                department=d["department"],
+                urgent=d["urgent"],
+                followup=followup,
+                submit=submit,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The referral is submitted.") if submit else _("The referral is kept as a draft.")
+            )
+            return redirect("health:referral", pk=made.pk)
+    return render(
+        request,
+        "health/referral_new.html",
+        {"resident": resident, "form": form, "from_institution": from_institution, "proposed": proposed},
+    )
+
+
+def _referral_initial(proposed: Any, targets: Any) -> dict[str, Any]:
+    initial: dict[str, Any] = {"to_institution": targets.filter(kind="hospital").first()}
+    if proposed is None:
+        return initial
+    reading = (
+        f"{proposed.sbp}/{proposed.dbp} mmHg"
+        if proposed.sbp is not None
+        else (f"{proposed.fpg} mmol/L" if proposed.fpg is not None else "")
+    )
+    initial.update(
+        {
+            "followup": proposed.pk,
+            "urgent": proposed.referral == "urgent",
+            "reason": "emergency"
+            if proposed.referral == "urgent"
+            else ("complication" if proposed.visit_class in ("adverse", "complication") else "uncontrolled"),
+            "summary": _("%(kind)s follow-up on %(day)s: %(cls)s %(reading)s.")
+            % {
+                "kind": proposed.get_kind_display(),
+                "day": proposed.visit_on.isoformat(),
+                "cls": proposed.get_visit_class_display(),
+                "reading": reading,
+            },
+        }
+    )
+    return initial
+
+
+@login_required
+def referral_detail(request: Request, pk: int) -> HttpResponse:
+    """A referral: its slip, its answer and its steps; each side sees the steps that are its own."""
+    referral = queries.referral_for_staff(request.user, pk, request=request)
+    if request.method == "POST":
+        form = ReferralStepForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise services.HealthError(
+                    " ".join(str(e) for errors in form.errors.values() for e in errors)
+                )
+            d = form.cleaned_data
+            services.referral_step(
+                request.user,
+                referral,
+                d["action"],
+                note=d["note"],
+                expected_at=d["expected_at"],
+                care_kind=d["care_kind"],
+                down_reason=d["down_reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("health:referral", pk=pk)
+    now = timezone.now()
+    return render(
+        request,
+        "health/referral.html",
+        {
+            "r": referral,
+            **queries.referral_context(request.user, referral, now),
+            "step_form": ReferralStepForm(),
+            "now": now,
+        },
     )

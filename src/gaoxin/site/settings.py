@@ -174,6 +174,10 @@ GAOXIN_REQUIRE_2FA = env_bool("GAOXIN_REQUIRE_2FA", True)
 GAOXIN_PDF_FONT = env_str("GAOXIN_PDF_FONT", "")
 # Breaking the glass (health): how long a doctor's emergency access to a resident outside their care lasts.
 GAOXIN_BREAK_GLASS_HOURS = env_int("GAOXIN_BREAK_GLASS_HOURS", 12, minimum=1)
+# Two-way referral (health): the hours a hospital has to answer a referral, and an urgent one; 0 keeps the
+# value of standards/referral.toml.
+GAOXIN_REFERRAL_ANSWER_HOURS = env_int("GAOXIN_REFERRAL_ANSWER_HOURS", 0, minimum=0)
+GAOXIN_REFERRAL_URGENT_HOURS = env_int("GAOXIN_REFERRAL_URGENT_HOURS", 0, minimum=0)
 # Trusted reverse proxies in front of the application (the client address comes from X-Forwarded-For).
 GAOXIN_PROXY_COUNT = env_int("GAOXIN_PROXY_COUNT", 0, minimum=0)
 # Audit events younger than this cannot be deleted (≥ 180 days; 网络安全法 Art. 21 asks ≥ 6 months).
