@@ -9,7 +9,8 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -48,6 +49,7 @@ from gaoxin.health.models import (
     FollowUp,
     HealthRecord,
     Institution,
+    Measurement,
     Referral,
     Resident,
     Slot,
@@ -808,3 +810,128 @@ def referral_context(actor: User, r: Referral, now: dt.datetime) -> dict[str, An
 
 def has_open_referral(referrals: list[Referral]) -> bool:
     return any(r.state not in referral_rules.ENDED for r in referrals)
+
+
+# ---- FHIR reads: the same gates as the pages, each read of a person audited (views.fhir_* build them)
+
+
+def fhir_subject(
+    actor: User, pk: int, kind: str, *, request: HttpRequest | None = None
+) -> tuple[Resident, HealthRecord | None]:
+    """A resident in the actor's care (read scope) and her live record, audited as a FHIR read of
+    ``kind`` (a refusal too)."""
+
+    def gate() -> tuple[Resident, HealthRecord | None]:
+        resident = access.resident_for_staff(actor, pk)
+        return resident, access.record_for_staff(actor, resident)
+
+    return audit.load(
+        actor,
+        gate,
+        target_type="resident",
+        target_id=pk,
+        audit_as=_as_seen,
+        detail=audit.note(gettext_noop("FHIR %(kind)s"), kind=kind),
+        request=request,
+    )
+
+
+def fhir_find_patients(
+    actor: User, system: str, value: str, *, request: HttpRequest | None = None
+) -> list[tuple[Resident, HealthRecord | None]]:
+    """The residents in the actor's care with this identifier: a health-record code
+    (urn:oid:2.16.156.10011.1.2) or an ID number (…1.3, found by its keyed hash, never shown back).
+    An identifier outside the care is no match (and the search is audited either way)."""
+    access.require_staff_of_care(actor)
+    found: Resident | None = None
+    if system == "urn:oid:2.16.156.10011.1.2":
+        record = (
+            HealthRecord.objects.filter(code=value.strip()).exclude(status=RecordStatus.CANCELLED).first()
+        )
+        found = record.resident if record else None
+    elif system == "urn:oid:2.16.156.10011.1.3":
+        found = find_resident(value)
+    if found is None or not access.care_residents(actor).filter(pk=found.pk).exists():
+        audit.record(
+            actor,
+            "list",
+            "resident",
+            "",
+            detail=audit.note(gettext_noop("FHIR patient search")),
+            request=request,
+        )
+        return []
+    return [fhir_subject(actor, found.pk, "Patient", request=request)]
+
+
+def fhir_patient_data(resident: Resident, record: HealthRecord | None, kind: str, actor: User) -> list[Any]:
+    """The objects of a resident (already opened through fhir_subject) that a FHIR search of ``kind``
+    returns."""
+    if kind == "Condition":
+        return list(record.conditions.order_by("pk")) if record else []
+    if kind == "Observation":
+        if record is None:
+            return []
+        return [list(record.followups.order_by("pk")), list(record.measurements.order_by("pk"))]
+    if kind == "EpisodeOfCare":
+        return list(resident.contracts.select_related("team", "package").order_by("-starts_on", "-pk"))
+    if kind == "CareTeam":
+        teams = Team.objects.filter(contracts__resident=resident, contracts__status__in=list(HOLDING))
+        return list(teams.distinct().prefetch_related("members"))
+    if kind == "Appointment":
+        return list(resident.appointments.select_related("slot__institution").order_by("slot__starts_at"))
+    if kind == "ServiceRequest":
+        return list(referrals_of_resident(actor, resident))
+    return []
+
+
+def fhir_practitioner(actor: User, pk: int) -> User:
+    """A member of a family-doctor team (the staff of care see each other; nobody else is a
+    Practitioner)."""
+    access.require_staff_of_care(actor)
+    found = User.objects.filter(pk=pk, team_memberships__isnull=False).distinct().first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def fhir_organization(actor: User, pk: int) -> Institution:
+    access.require_staff_of_care(actor)
+    return get_object_or_404(Institution, pk=pk)
+
+
+def fhir_team(actor: User, pk: int) -> Team:
+    access.require_staff_of_care(actor)
+    return get_object_or_404(Team.objects.prefetch_related("members"), pk=pk)
+
+
+def fhir_owner(kind: str, rid: str) -> int:
+    """The resident a resource by id belongs to (404 for an id that is none), to gate it by her."""
+    if kind == "Observation":
+        prefix, _, rest = rid.partition("-")
+        pk, _, part = rest.partition("-")
+        if not pk.isdigit() or part not in ("bp", "glu"):
+            raise Http404
+        if prefix == "fu":
+            owner = FollowUp.objects.filter(pk=int(pk)).values_list("record__resident_id", flat=True).first()
+        elif prefix == "m":
+            owner = (
+                Measurement.objects.filter(pk=int(pk)).values_list("record__resident_id", flat=True).first()
+            )
+        else:
+            raise Http404
+    elif not rid.isdigit():
+        raise Http404
+    elif kind == "Condition":
+        owner = Condition.objects.filter(pk=int(rid)).values_list("record__resident_id", flat=True).first()
+    elif kind == "EpisodeOfCare":
+        owner = Contract.objects.filter(pk=int(rid)).values_list("resident_id", flat=True).first()
+    elif kind == "Appointment":
+        owner = Appointment.objects.filter(pk=int(rid)).values_list("resident_id", flat=True).first()
+    elif kind == "ServiceRequest":
+        owner = Referral.objects.filter(pk=int(rid)).values_list("resident_id", flat=True).first()
+    else:
+        raise Http404
+    if owner is None:
+        raise Http404
+    return int(owner)

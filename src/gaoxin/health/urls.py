@@ -23,3 +23,10 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral_detail, name="referral"),
     path("residents/<int:pk>/refer/", views.referral_new, name="referral_new"),
 ]
+
+# The FHIR R4 read API, mounted at /fhir/ by the site (its paths carry no trailing slash, as FHIR's).
+fhir_urlpatterns = [
+    path("metadata", views.fhir_metadata, name="metadata"),
+    path("<str:kind>", views.fhir_search, name="search"),
+    path("<str:kind>/<str:rid>", views.fhir_read, name="read"),
+]

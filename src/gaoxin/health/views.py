@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from gaoxin.accounts.models import User
 from gaoxin.common.forms import ChoiceForm
 from gaoxin.common.http import XLSX, attachment, page_of, querystring_without_page
 from gaoxin.common.tabular import write_xlsx
-from gaoxin.health import access, queries, services
+from gaoxin.health import access, exports, queries, services
 from gaoxin.health.choices import SignedVia
 from gaoxin.health.filtersets import AuditFilter
 from gaoxin.health.forms import (
@@ -811,3 +811,127 @@ def referral_detail(request: Request, pk: int) -> HttpResponse:
             "now": now,
         },
     )
+
+
+# ---- FHIR R4 read API (the interface to the city's 全民健康信息平台): the same gates and audit as the pages
+
+
+def _fhir(body: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(
+        body, status=status, content_type=exports.MEDIA_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _fhir_base(request: Request) -> str:
+    return request.build_absolute_uri("/fhir").rstrip("/")
+
+
+def fhir_metadata(request: Request) -> JsonResponse:
+    """The CapabilityStatement (public, as every FHIR server's is)."""
+    return _fhir(exports.capability_statement(_fhir_base(request), timezone.now()))
+
+
+def _fhir_answer(request: Request, build: Any) -> JsonResponse:
+    """Run a read or a search; a refusal is an OperationOutcome (401 not logged in, 404 outside the scope
+    — its existence is not revealed — 400 for a search the server does not support)."""
+    if not request.user.is_authenticated:
+        return _fhir(exports.outcome("login", "Log in first."), 401)
+    try:
+        return _fhir(build())
+    except (Http404, PermissionDenied):
+        return _fhir(exports.outcome("not-found", "No such resource in your scope."), 404)
+    except ValueError as exc:
+        return _fhir(exports.outcome("invalid", str(exc)), 400)
+
+
+def _fhir_resources(request: Request, kind: str, resident: Resident, record: Any) -> list[dict[str, Any]]:
+    user = request.user
+    data = queries.fhir_patient_data(resident, record, kind, user)
+    if kind == "Patient":
+        return [exports.patient(resident, record.code if record else None)]
+    if kind == "Condition":
+        return [exports.condition(c, resident.pk) for c in data]
+    if kind == "Observation":
+        followups, measurements = data or ([], [])
+        return exports.observations_of(resident.pk, followups, measurements)
+    if kind == "EpisodeOfCare":
+        return [exports.episode_of_care(c) for c in data]
+    if kind == "CareTeam":
+        return [exports.care_team(t, list(t.members.all())) for t in data]
+    if kind == "Appointment":
+        return [exports.appointment(a) for a in data]
+    if kind == "ServiceRequest":
+        return [exports.service_request(r) for r in data]
+    raise Http404
+
+
+def _fhir_one(request: Request, kind: str, rid: str) -> dict[str, Any]:
+    """One resource by its id, through its gate (Http404 outside the caller's scope)."""
+    user = request.user
+    if kind == "Practitioner" and rid.isdigit():
+        return exports.practitioner(queries.fhir_practitioner(user, int(rid)))
+    if kind == "Organization" and rid.isdigit():
+        return exports.organization(queries.fhir_organization(user, int(rid)))
+    if kind == "CareTeam" and rid.isdigit():
+        team = queries.fhir_team(user, int(rid))
+        return exports.care_team(team, list(team.members.all()))
+    if kind == "ServiceRequest" and rid.isdigit():
+        return exports.service_request(queries.referral_for_staff(user, int(rid), request=request))
+    if kind == "Patient" and rid.isdigit():
+        resident, record = queries.fhir_subject(user, int(rid), kind, request=request)
+        return exports.patient(resident, record.code if record else None)
+    if kind not in exports.SEARCH_PARAMS:
+        raise Http404
+    resident, record = queries.fhir_subject(user, queries.fhir_owner(kind, rid), kind, request=request)
+    for resource in _fhir_resources(request, kind, resident, record):
+        if resource["id"] == rid:
+            return resource
+    raise Http404
+
+
+def fhir_read(request: Request, kind: str, rid: str) -> JsonResponse:
+    """``GET /fhir/<type>/<id>``."""
+    return _fhir_answer(request, lambda: _fhir_one(request, kind, rid))
+
+
+def fhir_search(request: Request, kind: str) -> JsonResponse:
+    """``GET /fhir/<type>?patient=<id>`` (and ``Patient?identifier=<system>|<value>``, ``?_id=``,
+    ``Observation?code=<loinc>``): a searchset Bundle."""
+    user = request.user
+    base = _fhir_base(request)
+
+    def build() -> dict[str, Any]:
+        if kind not in exports.SEARCH_PARAMS:
+            raise Http404
+        params = {k: request.GET.get(k, "").strip() for k in request.GET}
+        allowed = set(exports.SEARCH_PARAMS[kind]) | {"_format"}
+        unknown = sorted(set(params) - allowed)
+        if unknown:
+            raise ValueError("Search parameters not supported here: %s" % ", ".join(unknown))
+        if params.get("_id"):
+            try:
+                return exports.bundle(base, kind, [_fhir_one(request, kind, params["_id"])])
+            except (Http404, PermissionDenied):
+                return exports.bundle(base, kind, [])
+        if kind == "Patient":
+            system, _bar, value = params.get("identifier", "").rpartition("|")
+            if not value:
+                raise ValueError("Search patients by identifier=<system>|<value>.")
+            found = queries.fhir_find_patients(user, system, value, request=request)
+            return exports.bundle(
+                base, kind, [exports.patient(r, rec.code if rec else None) for r, rec in found]
+            )
+        reference = params.get("patient", "").removeprefix("Patient/")
+        if not reference.isdigit():
+            raise ValueError("Search by patient=<id>.")
+        try:
+            resident, record = queries.fhir_subject(user, int(reference), kind, request=request)
+        except (Http404, PermissionDenied):
+            return exports.bundle(base, kind, [])  # nobody in scope by that id: an empty result
+        resources = _fhir_resources(request, kind, resident, record)
+        code = params.get("code", "").rpartition("|")[2]
+        if kind == "Observation" and code:
+            resources = [r for r in resources if any(c["code"] == code for c in r["code"]["coding"])]
+        return exports.bundle(base, kind, resources)
+
+    return _fhir_answer(request, build)

@@ -51,7 +51,7 @@ class SecurityHeadersMiddleware:
     (the health pages and API, the audit log, the admin) so that no browser or proxy keeps a copy.
     The Referrer-Policy comes from Django's SecurityMiddleware (SECURE_REFERRER_POLICY)."""
 
-    PERSONAL = ("/health/", "/api/health/", "/admin/")
+    PERSONAL = ("/health/", "/api/health/", "/fhir/", "/admin/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         from django.conf import settings
@@ -146,7 +146,7 @@ class SecondFactorMiddleware:
     not given it in this session — logged in before the requirement, or by other means — is ended: the
     user logs in again, with the second factor."""
 
-    OPEN = ("/login/", "/logout/", "/static/", "/i18n/")
+    OPEN = ("/login/", "/logout/", "/static/", "/i18n/", "/fhir/metadata")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -169,6 +169,21 @@ class SecondFactorMiddleware:
             and services.needs_second_factor(user)
         ):
             logout(request)
+            if request.path.startswith("/fhir/"):  # FHIR's own shape of an error
+                return JsonResponse(
+                    {
+                        "resourceType": "OperationOutcome",
+                        "issue": [
+                            {
+                                "severity": "error",
+                                "code": "login",
+                                "diagnostics": _("Log in with the second factor."),
+                            }
+                        ],
+                    },
+                    status=401,
+                    content_type="application/fhir+json",
+                )
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {"error": "unauthenticated", "detail": _("Log in with the second factor.")}, status=401

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from gaoxin.accounts.views import LoginView, second_factor, second_factor_setup
+from gaoxin.health.urls import fhir_urlpatterns
 from gaoxin.site import views
 from gaoxin.site.api import api, open311_api
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("governance/", include("gaoxin.governance.urls")),
     path("education/", include("gaoxin.education.urls")),
     path("health/", include("gaoxin.health.urls")),
+    path("fhir/", include((fhir_urlpatterns, "fhir"))),
     path("api/", api.urls),
     path("open311/v2/", open311_api.urls),
     path("admin/", admin.site.urls),
