@@ -318,7 +318,13 @@ def _followups(rng: random.Random, today: dt.date) -> int:
         for kind in chronic_kinds([c.icd10 for c in record.conditions.all()]):
             profile = rng.random()  # < 0.6 controlled; < 0.85 drifting; else behind on visits
             n = 4 if profile < 0.85 else rng.randint(1, 2)
-            first = today - dt.timedelta(days=rng.randint(330, 360))
+            # a year of quarterly visits; late in the year, within the calendar year (规范管理 counts a year)
+            new_year = dt.date(today.year, 1, 3)
+            first = (
+                new_year + dt.timedelta(days=rng.randint(0, 25))
+                if (today - new_year).days > 300
+                else today - dt.timedelta(days=rng.randint(330, 360))
+            )
             for k in range(n):
                 day = first + dt.timedelta(days=91 * k + rng.randint(-5, 5))
                 if day > today:

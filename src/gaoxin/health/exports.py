@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gaoxin.health.models import (
     Appointment,
@@ -395,3 +396,112 @@ def outcome(code: str, text: str) -> dict[str, Any]:
         "resourceType": "OperationOutcome",
         "issue": [{"severity": "error", "code": code, "diagnostics": text}],
     }
+
+
+# ---- the KPI workbook (aggregates only; the page's suppressed cells stay suppressed: "<5")
+
+
+def _shown(value: Any) -> Any:
+    return "<5" if value is None else value
+
+
+def _rate(value: float | None) -> Any:
+    return "—" if value is None else round(value / 100, 4)
+
+
+def kpi_workbook(context: dict[str, Any]) -> bytes:
+    """The KPI page as a workbook: signing per street, contracts per team, chronic-disease management
+    (per team, institution or street as chosen) and the tiered-care figures; rates as per cent cells."""
+    import openpyxl
+
+    from gaoxin.common.tabular import save_workbook, tidy_sheet
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = str(_("Per street"))[:31]
+    sheet.append([str(x) for x in (_("Street"), _("Registered"), _("Signed"), _("Signing rate"))])
+    for r in context["streets"]:
+        sheet.append([r["street"].name, _shown(r["registered"]), _shown(r["signed"]), _rate(r["rate"])])
+    tidy_sheet(sheet, percent=[4])
+    sheet = book.create_sheet(str(_("Per team"))[:31])
+    sheet.append(
+        [
+            str(x)
+            for x in (
+                _("Team"),
+                _("Institution"),
+                _("Contracts in force"),
+                _("Priority-group contracts"),
+                _("Renewal rate"),
+                _("Fulfilment rate"),
+            )
+        ]
+    )
+    for r in context["teams"]:
+        sheet.append(
+            [
+                r["team"].name,
+                r["team"].institution.name,
+                _shown(r["contracts"]),
+                _shown(r["priority"]),
+                _rate(r["renewal_rate"]),
+                _rate(r["fulfilment_rate"]),
+            ]
+        )
+    tidy_sheet(sheet, percent=[5, 6])
+    sheet = book.create_sheet(str(_("Chronic-disease management this year"))[:31])
+    sheet.append(
+        [
+            str(x)
+            for x in (
+                _("Group"),
+                _("Disease"),
+                _("Patients followed up"),
+                _("Regular management rate"),
+                _("Control rate"),
+                _("65+ checked this year"),
+            )
+        ]
+    )
+    for r in context["followup_kpis"]:
+        for k in r["kinds"]:
+            sheet.append(
+                [
+                    str(r["group"]),
+                    str(k["kind"]),
+                    _shown(k["managed"]),
+                    _rate(k["regular_rate"]),
+                    _rate(k["control_rate"]),
+                    _rate(r["elderly_rate"]),
+                ]
+            )
+    tidy_sheet(sheet, percent=[4, 5, 6])
+    sheet = book.create_sheet(str(_("Two-way referral"))[:31])
+    sheet.append(
+        [
+            str(x)
+            for x in (
+                _("Institution"),
+                _("Referred up"),
+                _("Received from below"),
+                _("Referred back down"),
+                _("Received back"),
+                _("Median hours to answer"),
+                _("Answered in time"),
+            )
+        ]
+    )
+    for r in context["tiered"]:
+        sheet.append(
+            [
+                r["institution"].name,
+                _shown(r["up_sent"]),
+                _shown(r["up_received"]),
+                _shown(r["down_sent"]),
+                _shown(r["down_received"]),
+                "—" if r["median_hours"] is None else r["median_hours"],
+                _rate(r["on_time_rate"]),
+            ]
+        )
+    tidy_sheet(sheet, percent=[7])
+    return save_workbook(book)

@@ -541,13 +541,39 @@ def _figures(followups: list[FollowUp], year: int, rules: chronic.Rules) -> dict
     }
 
 
-def followup_kpis(year: int, rules: chronic.Rules, today: dt.date) -> list[dict[str, Any]]:
-    """Per team: the patients followed up in the year, 规范管理率 (≥ 4 face-to-face follow-ups) and 控制率 (the
-    year's latest visit satisfactory), for hypertension and diabetes; the elderly health check coverage (65 and
-    over by today, checked this year); counts of 1–4 people suppressed."""
+KPI_GROUPS = ("team", "institution", "street")
+
+
+def _kpi_groups(by: str) -> list[tuple[Any, QuerySet[Any]]]:
+    """The groups of a KPI table and the residents of each: a team's or an institution's contracted
+    residents (a contract held), or a street's registered residents."""
+    holding = Contract.objects.filter(status__in=list(HOLDING))
+    if by == "institution":
+        return [
+            (inst, holding.filter(team__institution=inst).values("resident_id"))
+            for inst in Institution.objects.filter(teams__isnull=False).distinct().order_by("name")
+        ]
+    if by == "street":
+        streets = {r.community.street for r in Resident.objects.select_related("community__street")}
+        return [
+            (street, Resident.objects.filter(community__street=street).values("pk"))
+            for street in sorted(streets, key=lambda s: s.code)
+        ]
+    return [
+        (team, holding.filter(team=team).values("resident_id"))
+        for team in Team.objects.select_related("institution").order_by("institution__name", "name")
+    ]
+
+
+def followup_kpis(
+    year: int, rules: chronic.Rules, today: dt.date, *, by: str = "team"
+) -> list[dict[str, Any]]:
+    """Per team (``by`` also "institution" or "street"): the patients followed up in the year, 规范管理率
+    (≥ 4 face-to-face follow-ups) and 控制率 (the year's latest visit satisfactory), for hypertension and
+    diabetes; the elderly health check coverage (65 and over by today, checked this year); counts of 1–4
+    people suppressed."""
     rows = []
-    for team in Team.objects.select_related("institution").order_by("institution__name", "name"):
-        residents = Contract.objects.filter(team=team, status__in=list(HOLDING)).values("resident_id")
+    for group, residents in _kpi_groups(by):
         followups = list(
             FollowUp.objects.filter(record__resident_id__in=residents, visit_on__year=year).only(
                 "record_id", "kind", "visit_on", "way", "visit_class", "controlled", "urgent"
@@ -562,7 +588,8 @@ def followup_kpis(year: int, rules: chronic.Rules, today: dt.date) -> list[dict[
             checked += state == CheckState.DONE
         rows.append(
             {
-                "team": team,
+                "group": group,
+                "team": group,
                 "elderly": cell(eligible),
                 "elderly_rate": rate(checked, eligible),
                 "kinds": [

@@ -450,17 +450,19 @@ def kpis(request: Request) -> HttpResponse:
     if not access.can_see_kpis(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    return render(
-        request,
-        "health/kpis.html",
-        {
-            "teams": queries.team_kpis(today),
-            "followup_kpis": queries.followup_kpis(today.year, services.followup_rules(), today),
-            "streets": queries.street_kpis(today),
-            "year": today.year,
-            "pending": queries.pending_terminations(),
-        },
-    )
+    by = ChoiceForm(request.GET, name="by", allowed=queries.KPI_GROUPS).chosen() or "team"
+    context = {
+        "teams": queries.team_kpis(today),
+        "followup_kpis": queries.followup_kpis(today.year, services.followup_rules(), today, by=by),
+        "streets": queries.street_kpis(today),
+        "tiered": queries.tiered_care(today.year),
+        "year": today.year,
+        "by": by,
+        "pending": queries.pending_terminations(),
+    }
+    if ChoiceForm(request.GET, name="format", allowed=["xlsx"]).chosen() == "xlsx":
+        return attachment(request, exports.kpi_workbook(context), f"health-kpis-{today.year}-{by}.xlsx", XLSX)
+    return render(request, "health/kpis.html", context)
 
 
 # ------------------------------------------------------------------------------ breaking the glass
