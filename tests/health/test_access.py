@@ -270,6 +270,13 @@ ROUTES = {
     "referrals": ({}, {"doctor", "other_doctor", "manager"}),  # each sees its own side's referrals
     "referral": ({"pk": "referral"}, {"doctor", "manager"}),  # the referring team and its manager
     "referral_new": ({"pk": "me"}, {"doctor", "manager"}),  # the resident's carers refer her
+    "my_consultations": ({}, {"resident", "neighbour"}),  # a resident's own questions
+    "consultations": ({}, {"doctor", "other_doctor", "manager"}),  # each team's inbox
+    "consultation": ({"pk": "consultation"}, {"resident", "doctor", "manager"}),  # she and her team
+    "consultation_file": (
+        {"pk": "consultation", "file_pk": "consultation_file"},
+        {"resident", "doctor", "manager"},
+    ),
 }
 API = {
     "/api/health/me": {"resident", "neighbour"},
@@ -313,6 +320,16 @@ def everyone(care, people, planner, auditor, guanghe_staff):  # type: ignore[no-
         reason="other",
         summary="x",
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    people["consultation"] = services.ask(
+        people["me"].user,
+        people["me"],
+        subject="血压",
+        body="问题",
+        upload=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16),
+    )
+    people["consultation_file"] = people["consultation"].messages.get().attachment
     return {u.username: u for u in User.objects.all()}
 
 

@@ -143,6 +143,8 @@ ELSEWHERE = {
     "health:ward": "a child, gated by the guardian's consent (tests/health/test_access.py)",
     "fhir:search": "a FHIR resource type, each resource gated by its patient's care (tests/health/test_fhir.py)",
     "fhir:read": "a FHIR resource, gated by its patient's care or its referral's sides (tests/health/test_fhir.py)",
+    "health:consultation": "a consultation, read by the resident and her team (tests/health/test_access.py)",
+    "health:consultation_file": "a consultation's file, read by its two sides (tests/health/test_access.py)",
     "health:referral": "a referral, gated by its two sides (tests/health/test_access.py, test_referrals.py)",
     "health:referral_new": "a person, gated by the care relation (tests/health/test_access.py)",
     "api:get_referral": "a referral, gated by its two sides (tests/health/test_referrals.py)",

@@ -106,6 +106,7 @@ AUDIT_TARGETS = {
     "incubation_application": pgettext_lazy("audit", "incubation application"),
     "appointment": pgettext_lazy("audit", "appointment"),
     "referral": pgettext_lazy("audit", "referral"),
+    "consultation": pgettext_lazy("audit", "online consultation"),
     "slots": pgettext_lazy("audit", "appointment slots"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}

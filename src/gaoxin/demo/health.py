@@ -289,7 +289,9 @@ def load_health(
     n_followups = _followups(rng, today)
     n_slots = _slots(rng, institutions, teams, today)
     n_referrals = _referrals(rng, hospital)
+    n_consultations = _consultations(rng)
     return {
+        "consultations": n_consultations,
         "referrals": n_referrals,
         "appointment_slots": n_slots,
         "institutions": len(institutions),
@@ -522,3 +524,66 @@ def _referrals(rng: random.Random, hospital: Institution) -> int:
 STEP_STATE = {"submit": "submitted", "accept": "accepted", "arrive": "arrived", "complete": "completed"}
 STEP_STATE |= {"down_refer": "down_referred", "follow_up": "followed_up", "reject": "rejected"}
 STEP_STATE |= {"cancel": "cancelled"}
+
+
+_QUESTIONS = [
+    (
+        "血压偏高要不要加药",
+        "这几天早上量血压 148/92 mmHg，药一直按时吃，要不要加药？",
+        "先不加药，每天早晚各测一次，记录一周后来门诊复诊，少盐饮食。",
+    ),
+    (
+        "降糖药漏服怎么办",
+        "昨天晚饭后的二甲双胍忘了吃，今天要补吗？",
+        "不用补服，按原时间继续服药即可，注意监测血糖。",
+    ),
+    (
+        "体检报告咨询",
+        "体检说血脂偏高，需要吃药吗？",
+        "请把报告带到门诊，医生结合您的情况评估是否用药，先控制饮食、多运动。",
+    ),
+    ("长处方续药", "降压药快吃完了，能开长处方吗？", "可以，签约居民可开具长处方，请本周内到中心取药。"),
+    ("饮食注意", "糖尿病可以吃水果吗？", "血糖控制平稳时可在两餐之间适量吃低糖水果，如苹果、柚子。"),
+    ("头晕", "这两天起床时有点头晕。", ""),
+]
+
+
+def _consultations(rng: random.Random) -> int:
+    """Questions of contracted residents to their teams: most answered within hours, one answered late,
+    one sent to the clinic, two still waiting (one past the limit); the demo resident 陈静 asked one."""
+    from gaoxin.health.models import Contract, Resident
+
+    now = timezone.now()
+    holders = list(Resident.objects.filter(contracts__status=ContractStatus.ACTIVE).distinct().order_by("pk"))
+    me = Resident.objects.filter(name="陈静", user__isnull=False).first()
+    askers = ([me] if me is not None else []) + rng.sample(holders, min(47, len(holders)))
+    first_team = Contract.objects.filter(resident=me, status=ContractStatus.ACTIVE).values("team").first()
+    mates = [p for p in holders if p.contracts.filter(team=first_team["team"]).exists()] if first_team else []
+    made = 0
+    for k, person in enumerate(askers):
+        if k in (4, 9) and mates:  # the demo doctor's team has questions waiting
+            person = mates[k % len(mates)]
+        if not Contract.objects.filter(resident=person, status=ContractStatus.ACTIVE).exists():
+            continue
+        subject, question, reply = _QUESTIONS[k % len(_QUESTIONS)]
+        asked = now - dt.timedelta(days=rng.randint(1, 60), hours=rng.randint(0, 8))
+        if k in (4, 9):  # still waiting: one past the limit, one fresh
+            asked = now - dt.timedelta(hours=30 if k == 4 else 2)
+            reply = ""
+        c = services.ask(None, person, subject=subject, body=question, now=asked)
+        made += 1
+        if k == 5:
+            services.end_consultation(
+                None,
+                c,
+                side="team",
+                escalate=True,
+                note="头晕需要当面测血压和检查，请预约门诊。",
+                now=asked + dt.timedelta(hours=3),
+            )
+            continue
+        if reply:
+            delay = rng.choice([1, 2, 3, 5, 8, 30 if k == 7 else 20])
+            services.post_message(None, c, side="team", body=reply, now=asked + dt.timedelta(hours=delay))
+            services.end_consultation(None, c, side="resident", now=asked + dt.timedelta(hours=delay + 2))
+    return made

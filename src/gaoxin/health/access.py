@@ -26,6 +26,7 @@ from gaoxin.analysis import referral as referral_rules
 from gaoxin.health.choices import CHILD_SELF_CONSENT_AGE, HOLDING, RecordStatus
 from gaoxin.health.models import (
     Appointment,
+    Consultation,
     Contract,
     HealthRecord,
     Institution,
@@ -398,3 +399,46 @@ def require_referrer(user: User | None, resident: Resident, institution: Institu
     require_care_of(user, resident)
     if not staff_institutions(user).filter(pk=institution.pk).exists():
         raise PermissionDenied
+
+
+# ---- online consultation: the resident (or her guardian) and the team she asked
+
+
+def _team_side(user: User) -> Q:
+    return Q(team__members__user=user) | Q(team__institution__managers=user)
+
+
+def team_consultations(user: User) -> QuerySet[Consultation]:
+    """The questions asked of the user's teams (its members; the centre's managers)."""
+    if not user.is_authenticated:
+        return Consultation.objects.none()
+    return Consultation.objects.filter(_team_side(user)).distinct()
+
+
+def can_answer_consultations(user: User) -> bool:
+    return is_staff_of_care(user)
+
+
+def consultation_for(user: User, pk: int) -> tuple[Consultation, str]:
+    """A consultation and the side the user takes in it: "resident" (herself or her guardian) or "team";
+    404 for anybody else."""
+    found = Consultation.objects.select_related("resident", "team__institution").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    if team_consultations(user).filter(pk=found.pk).exists():
+        return found, "team"
+    try:
+        require_self_or_guardian(user, found.resident)
+    except PermissionDenied:
+        raise Http404 from None
+    return found, "resident"
+
+
+def require_consult_side(user: User | None, consultation: Consultation, side: str) -> None:
+    if user is None:
+        return
+    if side == "team":
+        if not team_consultations(user).filter(pk=consultation.pk).exists():
+            raise PermissionDenied
+    else:
+        require_self_or_guardian(user, consultation.resident)

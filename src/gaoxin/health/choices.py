@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.IntegerChoices):
@@ -188,3 +189,9 @@ class DownReason(models.TextChoices):
 class CareKind(models.TextChoices):
     OUTPATIENT = "outpatient", _("outpatient")
     INPATIENT = "inpatient", _("inpatient")
+
+
+class ConsultState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("consultation", "open")
+    CLOSED = "closed", pgettext_lazy("consultation", "closed")
+    ESCALATED = "escalated", _("sent to the clinic")

@@ -290,3 +290,32 @@ class ReferralFilterForm(forms.Form):
         label=_("State"), choices=[("", _("every state")), *ReferralState.choices], required=False
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
+
+
+# ---- online consultation
+
+
+class AskForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=100)
+    body = forms.CharField(
+        label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    file = forms.FileField(
+        label=_("Attachment (a photo or a PDF of a report)"),
+        required=False,
+        help_text=_("PDF, JPG or PNG."),
+    )
+    person = forms.ChoiceField(label=_("For"))
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "person", [(str(pk), label) for pk, label in people])
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("Attachment"), required=False, help_text=_("PDF, JPG or PNG."))
+
+
+class EscalateForm(forms.Form):
+    note = forms.CharField(label=_("Why an examination is needed"), max_length=500, required=False)

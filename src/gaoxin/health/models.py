@@ -18,13 +18,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.common.models import TimeStamped
+from gaoxin.common.models import Attachment, TimeStamped
 from gaoxin.health.choices import (
     HOLDING,
     AppointmentStatus,
     CancelReason,
     CareKind,
     ChildVisitCode,
+    ConsultState,
     ContractStatus,
     DownReason,
     FollowUpKind,
@@ -713,3 +714,77 @@ class Referral(models.Model):
     def number(self) -> str:
         """The referral slip's number (转诊单号): ZZ, the day it was made and the row."""
         return "ZZ%s%05d" % (timezone.localtime(self.created_at).strftime("%Y%m%d"), self.pk or 0)
+
+
+class Consultation(models.Model):
+    """A contracted resident's online question to her family-doctor team (在线咨询): a thread of messages,
+    answered within a time limit; no first-visit diagnosis online — a question that needs an examination
+    is sent to the clinic (escalated)."""
+
+    personal_data = True  # read through the audited pages only (common.admin)
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="consultations"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="consultations"
+    )
+    subject = models.CharField(_("subject"), max_length=100)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ConsultState.choices, default=ConsultState.OPEN, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked at"))
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True, db_index=True)
+    first_answer_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("online consultation")
+        verbose_name_plural = _("online consultations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ConsultMessage(models.Model):
+    personal_data = True  # read through the audited pages only (common.admin)
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("consultation"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_resident = models.BooleanField(_("from the resident"))
+    body = models.TextField(_("message"), max_length=2000)
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("attachment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("consultation message")
+        verbose_name_plural = _("consultation messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.consultation_id, self.created_at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import defaultdict
 from typing import Any, Literal
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from gaoxin.accounts.models import User
-from gaoxin.analysis import appointments, chronic
+from gaoxin.analysis import appointments, chronic, consultation
 from gaoxin.analysis import referral as referral_rules
 from gaoxin.analysis.followup import (
     CheckState,
@@ -44,6 +45,7 @@ from gaoxin.health.filtersets import AuditFilter
 from gaoxin.health.models import (
     Appointment,
     Condition,
+    Consultation,
     Contract,
     EmergencyAccess,
     FollowUp,
@@ -962,3 +964,78 @@ def fhir_owner(kind: str, rid: str) -> int:
     if owner is None:
         raise Http404
     return int(owner)
+
+
+# ---- online consultation
+
+
+def consult_waiting(c: Consultation, limit_hours: float, now: dt.datetime) -> consultation.Waiting:
+    if c.state != "open" or c.waiting_since is None:
+        return consultation.Waiting(None, None, False)
+    return consultation.waiting([(c.waiting_since, True)], limit_hours=limit_hours, now=now)
+
+
+def team_inbox(
+    actor: User, limit_hours: float, now: dt.datetime, *, request: HttpRequest | None = None
+) -> list[dict[str, Any]]:
+    """The questions asked of the actor's teams: waiting ones first (overdue first), then the rest,
+    newest first (masked; audited)."""
+    if not access.can_answer_consultations(actor):
+        raise PermissionDenied
+    found = access.team_consultations(actor).select_related("resident", "team").order_by("-created_at")[:300]
+    pairs = [(c, consult_waiting(c, limit_hours, now)) for c in found]
+    pairs.sort(key=lambda p: (p[1].since is None, not p[1].overdue, p[1].since or now))
+    rows: list[dict[str, Any]] = [{"c": c, "waiting": w} for c, w in pairs]
+    audit.record(
+        actor, "list", "consultation", "", detail=audit.note(gettext_noop("consultations")), request=request
+    )
+    return rows
+
+
+def resident_consultations(people: list[Resident]) -> QuerySet[Consultation]:
+    return (
+        Consultation.objects.filter(resident__in=people)
+        .select_related("resident", "team")
+        .order_by("-created_at")
+    )
+
+
+def consultation_thread(
+    actor: User, pk: int, *, request: HttpRequest | None = None
+) -> tuple[Consultation, str]:
+    """A consultation with its side for the actor (resident or team), audited (a refusal too)."""
+    return audit.load(
+        actor,
+        lambda: access.consultation_for(actor, pk),
+        target_type="consultation",
+        target_id=pk,
+        audit_as=lambda found: ("consultation", found[0].pk, found[0].resident.id_masked),
+        request=request,
+    )
+
+
+def consultation_figures(limit_hours: float, year: int) -> list[dict[str, Any]]:
+    """Per team, the questions of the year: how many, the median hours to an answer and the share
+    answered within the limit (small counts shown as <5)."""
+    rows = []
+    for team in Team.objects.select_related("institution").order_by("institution__name", "name"):
+        hours: list[float] = []
+        asked = 0
+        for c in team.consultations.filter(created_at__year=year).prefetch_related("messages"):
+            asked += 1
+            hours += consultation.response_hours([(m.created_at, m.from_resident) for m in c.messages.all()])
+        if not asked:
+            continue
+        in_time = sum(1 for h in hours if h <= limit_hours)
+        rows.append(
+            {
+                "team": team,
+                "asked": cell(asked),
+                "answers": cell(len(hours)),
+                "median_hours": round(statistics.median(hours), 1)
+                if hours and cell(len(hours)) is not None
+                else None,
+                "in_time_rate": rate(in_time, len(hours)),
+            }
+        )
+    return rows

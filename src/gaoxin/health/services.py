@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from gaoxin import standards
 from gaoxin.accounts.models import User
-from gaoxin.analysis import appointments, chronic
+from gaoxin.analysis import appointments, chronic, consultation
 from gaoxin.analysis import referral as referral_rules
 from gaoxin.analysis.dates import term_end
 from gaoxin.analysis.errors import AnalysisError
@@ -30,7 +30,7 @@ from gaoxin.analysis.identifiers import (
     parse_id_number,
     record_code,
 )
-from gaoxin.common import audit, crypto
+from gaoxin.common import attachments, audit, crypto
 from gaoxin.common.errors import describe
 from gaoxin.health import access, queries
 from gaoxin.health.choices import (
@@ -48,6 +48,8 @@ from gaoxin.health.models import (
     Appointment,
     ChildVisit,
     Condition,
+    Consultation,
+    ConsultMessage,
     Contract,
     EmergencyAccess,
     FollowUp,
@@ -1186,3 +1188,135 @@ NOTE_NEEDED = {
     "down_refer": gettext_noop("Write the treatment result and the advice for primary care."),
     "follow_up": gettext_noop("Write what the follow-up found."),
 }
+
+
+# ------------------------------------------------------------------------ online consultation
+
+
+def consult_answer_hours() -> float:
+    configured = getattr(settings, "GAOXIN_CONSULT_ANSWER_HOURS", 0)
+    hours = float(configured or standards.load("referral")["consultation"]["answer_hours"])
+    try:
+        consultation.check_limit(hours)
+    except AnalysisError as exc:
+        raise HealthError(describe(exc)) from None
+    return hours
+
+
+def _message(
+    actor: User | None, c: Consultation, body: str, upload: Any, from_resident: bool, now: dt.datetime
+) -> ConsultMessage:
+    body = body.strip()
+    if not body:
+        raise HealthError(_("Write the message."))
+    if len(body) > 2000:
+        raise HealthError(_("A message is at most 2000 characters."))
+    stored = attachments.store(upload, actor) if upload else None
+    message = ConsultMessage.objects.create(
+        consultation=c,
+        author=actor,
+        from_resident=from_resident,
+        body=body,
+        attachment=stored,
+        created_at=now,
+    )
+    thread = list(c.messages.values_list("created_at", "from_resident"))
+    c.waiting_since = consultation.waiting_since(thread)
+    changed = ["waiting_since"]
+    if not from_resident and c.first_answer_at is None:
+        c.first_answer_at = now
+        changed.append("first_answer_at")
+    c.save(update_fields=changed)
+    return message
+
+
+@transaction.atomic
+def ask(
+    actor: User | None,
+    resident: Resident,
+    *,
+    subject: str,
+    body: str,
+    upload: Any = None,
+    now: dt.datetime | None = None,
+) -> Consultation:
+    """A resident (or her guardian) asks her family-doctor team: only with a contract in force."""
+    access.require_self_or_guardian(actor, resident)
+    now = now or timezone.now()
+    contract = holding_contract(resident)
+    if contract is None or contract.status != ContractStatus.ACTIVE:
+        raise HealthError(_("Online consultation is for residents with a family-doctor contract in force."))
+    subject = subject.strip()
+    if not subject:
+        raise HealthError(_("Give the question a subject."))
+    c = Consultation.objects.create(
+        resident=resident, team=contract.team, subject=subject[:100], created_by=actor, created_at=now
+    )
+    _message(actor, c, body, upload, True, now)
+    audit.record(actor, "create", "consultation", c.pk, label=resident.id_masked)
+    return c
+
+
+@transaction.atomic
+def post_message(
+    actor: User | None,
+    c: Consultation,
+    *,
+    side: str,
+    body: str,
+    upload: Any = None,
+    now: dt.datetime | None = None,
+) -> ConsultMessage:
+    """A message in an open consultation, by the resident's side or by her team (the row is locked)."""
+    access.require_consult_side(actor, c, side)
+    c = Consultation.objects.select_for_update().select_related("resident").get(pk=c.pk)
+    if c.state != "open":
+        raise HealthError(_("This consultation is closed."))
+    message = _message(actor, c, body, upload, side == "resident", now or timezone.now())
+    audit.record(actor, "update", "consultation", c.pk, label=c.resident.id_masked)
+    return message
+
+
+@transaction.atomic
+def end_consultation(
+    actor: User | None,
+    c: Consultation,
+    *,
+    side: str,
+    escalate: bool = False,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Consultation:
+    """Close a consultation (either side), or — the team — send the resident to the clinic: a question
+    that needs an examination is not answered online (no first-visit diagnosis online)."""
+    access.require_consult_side(actor, c, side)
+    c = Consultation.objects.select_for_update().select_related("resident").get(pk=c.pk)
+    if c.state != "open":
+        raise HealthError(_("This consultation is closed."))
+    now = now or timezone.now()
+    if escalate:
+        if side != "team":
+            raise PermissionDenied
+        _message(
+            actor,
+            c,
+            note.strip() or _("This question needs an examination: please book a time at the clinic."),
+            None,
+            False,
+            now,
+        )
+    c.state = "escalated" if escalate else "closed"
+    c.closed_at = now
+    c.waiting_since = None
+    c.save(update_fields=["state", "closed_at", "waiting_since"])
+    audit.record(
+        actor,
+        "update",
+        "consultation",
+        c.pk,
+        label=c.resident.id_masked,
+        detail=audit.note(
+            gettext_noop("sent to the clinic") if escalate else gettext_noop("consultation closed")
+        ),
+    )
+    return c

@@ -26,6 +26,7 @@ from gaoxin.health.filtersets import AuditFilter
 from gaoxin.health.forms import (
     ApplyForm,
     AppointmentActionForm,
+    AskForm,
     BookForm,
     BreakGlassForm,
     CancelForm,
@@ -33,11 +34,13 @@ from gaoxin.health.forms import (
     ChildVisitForm,
     ConditionForm,
     DeliveryForm,
+    EscalateForm,
     FollowUpForm,
     HistoryForm,
     InstitutionFilterForm,
     MeasurementForm,
     MergeForm,
+    MessageForm,
     PortalActionForm,
     ReferralFilterForm,
     ReferralForm,
@@ -937,3 +940,123 @@ def fhir_search(request: Request, kind: str) -> JsonResponse:
         return exports.bundle(base, kind, resources)
 
     return _fhir_answer(request, build)
+
+
+# ---- online consultation (在线咨询): a contracted resident asks her team; no first-visit diagnosis online
+
+
+@login_required
+def my_consultations(request: Request) -> HttpResponse:
+    """A resident's questions to her family-doctor team (and her children's), on her phone."""
+    me = access.own_resident(request.user)
+    people = [me, *access.wards_of(me)]
+    choices = [(p.pk, _("myself") if p.pk == me.pk else p.name) for p in people]
+    form = AskForm(request.POST or None, request.FILES or None, people=choices)
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise services.HealthError(
+                    " ".join(str(e) for errors in form.errors.values() for e in errors)
+                )
+            d = form.cleaned_data
+            person = next(p for p in people if str(p.pk) == d["person"])
+            made = services.ask(request.user, person, subject=d["subject"], body=d["body"], upload=d["file"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your question is sent to your family-doctor team."))
+            return redirect("health:consultation", pk=made.pk)
+    limit = services.consult_answer_hours()
+    return render(
+        request,
+        "health/my_consultations.html",
+        {
+            "form": form,
+            "rows": queries.resident_consultations(people),
+            "limit": limit,
+            "contract": services.holding_contract(me),
+        },
+    )
+
+
+@login_required
+def consultations(request: Request) -> HttpResponse:
+    """The team's inbox: the questions waiting (overdue first), then the rest."""
+    limit = services.consult_answer_hours()
+    now = timezone.now()
+    rows = queries.team_inbox(request.user, limit, now, request=request)
+    return render(
+        request,
+        "health/consultations.html",
+        {
+            "rows": rows,
+            "limit": limit,
+            "waiting": sum(1 for r in rows if r["waiting"].since is not None),
+            "overdue": sum(1 for r in rows if r["waiting"].overdue),
+            "figures": queries.consultation_figures(limit, timezone.localdate().year),
+        },
+    )
+
+
+@login_required
+def consultation(request: Request, pk: int) -> HttpResponse:
+    """A consultation's thread: the resident and her team write; the team closes it or sends the
+    resident to the clinic; either side closes it."""
+    c, side = queries.consultation_thread(request.user, pk, request=request)
+    if request.method == "POST":
+        action = ChoiceForm(request.POST, name="action", allowed=["reply", "close", "escalate"]).chosen()
+        try:
+            if action == "reply":
+                form = MessageForm(request.POST, request.FILES)
+                if not form.is_valid():
+                    raise services.HealthError(
+                        " ".join(str(e) for errors in form.errors.values() for e in errors)
+                    )
+                services.post_message(
+                    request.user,
+                    c,
+                    side=side,
+                    body=form.cleaned_data["body"],
+                    upload=form.cleaned_data["file"],
+                )
+            elif action in ("close", "escalate"):
+                note = EscalateForm(request.POST)
+                services.end_consultation(
+                    request.user,
+                    c,
+                    side=side,
+                    escalate=action == "escalate",
+                    note=note.cleaned_data.get("note", "") if note.is_valid() else "",
+                )
+            else:
+                raise services.HealthError(_("Choose what to do."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("health:consultation", pk=pk)
+    limit = services.consult_answer_hours()
+    return render(
+        request,
+        "health/consultation.html",
+        {
+            "c": c,
+            "side": side,
+            "thread": c.messages.select_related("attachment", "author"),
+            "waiting": queries.consult_waiting(c, limit, timezone.now()),
+            "limit": limit,
+            "form": MessageForm(),
+            "escalate_form": EscalateForm(),
+        },
+    )
+
+
+@login_required
+def consultation_file(request: Request, pk: int, file_pk: int) -> HttpResponse:
+    """A file of a consultation, to its two sides only (the download is audited)."""
+    c, _side = queries.consultation_thread(request.user, pk, request=request)
+    message = c.messages.filter(attachment_id=file_pk).select_related("attachment").first()
+    if message is None or message.attachment is None:
+        raise Http404
+    found = message.attachment
+    return attachment(request, bytes(found.data), found.name, found.content_type)

@@ -178,6 +178,8 @@ GAOXIN_BREAK_GLASS_HOURS = env_int("GAOXIN_BREAK_GLASS_HOURS", 12, minimum=1)
 # value of standards/referral.toml.
 GAOXIN_REFERRAL_ANSWER_HOURS = env_int("GAOXIN_REFERRAL_ANSWER_HOURS", 0, minimum=0)
 GAOXIN_REFERRAL_URGENT_HOURS = env_int("GAOXIN_REFERRAL_URGENT_HOURS", 0, minimum=0)
+# Online consultation: the hours a team has to answer a resident's question; 0 keeps standards/referral.toml.
+GAOXIN_CONSULT_ANSWER_HOURS = env_int("GAOXIN_CONSULT_ANSWER_HOURS", 0, minimum=0)
 # Trusted reverse proxies in front of the application (the client address comes from X-Forwarded-For).
 GAOXIN_PROXY_COUNT = env_int("GAOXIN_PROXY_COUNT", 0, minimum=0)
 # Audit events younger than this cannot be deleted (≥ 180 days; 网络安全法 Art. 21 asks ≥ 6 months).
