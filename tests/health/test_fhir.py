@@ -179,6 +179,11 @@ def test_search_by_identifier_and_the_gates(chart, care, people, client_of):  # 
     assert h.get("/fhir/Medication/1").status_code == 404
     assert h.get("/fhir/Observation/fu-x-bp").status_code == 404
     assert h.get("/fhir/Observation/xx-1-bp").status_code == 404
+    for huge in ("9" * 30, "١٢", "-1", "1e3"):  # ids that name no row: not found, never an error
+        assert h.get(f"/fhir/Patient/{huge}").status_code == 404, huge
+        assert h.get(f"/fhir/Condition/{huge}").status_code == 404, huge
+        assert h.get(f"/fhir/Observation/fu-{huge}-bp").status_code == 404, huge
+        assert h.get("/fhir/Observation", {"patient": huge}).json()["total"] == 0, huge
     assert client_of(care["doctor"]).get(f"/fhir/Observation?patient={pk}").json()["total"] == 5
     reads = AuditEvent.objects.filter(actor=care["doctor"], action="read", detail__startswith="FHIR")
     assert (

@@ -934,13 +934,21 @@ def fhir_team(actor: User, pk: int) -> Team:
     return get_object_or_404(Team.objects.prefetch_related("members"), pk=pk)
 
 
+def fhir_pk(text: str) -> int:
+    """A FHIR id that names a row: ASCII digits that fit a database key (Http404 otherwise)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise Http404
+    return int(text)
+
+
 def fhir_owner(kind: str, rid: str) -> int:
     """The resident a resource by id belongs to (404 for an id that is none), to gate it by her."""
     if kind == "Observation":
         prefix, _, rest = rid.partition("-")
         pk, _, part = rest.partition("-")
-        if not pk.isdigit() or part not in ("bp", "glu"):
+        if part not in ("bp", "glu"):
             raise Http404
+        fhir_pk(pk)
         if prefix == "fu":
             owner = FollowUp.objects.filter(pk=int(pk)).values_list("record__resident_id", flat=True).first()
         elif prefix == "m":
@@ -949,16 +957,16 @@ def fhir_owner(kind: str, rid: str) -> int:
             )
         else:
             raise Http404
-    elif not rid.isdigit():
-        raise Http404
     elif kind == "Condition":
-        owner = Condition.objects.filter(pk=int(rid)).values_list("record__resident_id", flat=True).first()
+        owner = (
+            Condition.objects.filter(pk=fhir_pk(rid)).values_list("record__resident_id", flat=True).first()
+        )
     elif kind == "EpisodeOfCare":
-        owner = Contract.objects.filter(pk=int(rid)).values_list("resident_id", flat=True).first()
+        owner = Contract.objects.filter(pk=fhir_pk(rid)).values_list("resident_id", flat=True).first()
     elif kind == "Appointment":
-        owner = Appointment.objects.filter(pk=int(rid)).values_list("resident_id", flat=True).first()
+        owner = Appointment.objects.filter(pk=fhir_pk(rid)).values_list("resident_id", flat=True).first()
     elif kind == "ServiceRequest":
-        owner = Referral.objects.filter(pk=int(rid)).values_list("resident_id", flat=True).first()
+        owner = Referral.objects.filter(pk=fhir_pk(rid)).values_list("resident_id", flat=True).first()
     else:
         raise Http404
     if owner is None:

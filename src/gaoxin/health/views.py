@@ -873,17 +873,19 @@ def _fhir_resources(request: Request, kind: str, resident: Resident, record: Any
 def _fhir_one(request: Request, kind: str, rid: str) -> dict[str, Any]:
     """One resource by its id, through its gate (Http404 outside the caller's scope)."""
     user = request.user
-    if kind == "Practitioner" and rid.isdigit():
-        return exports.practitioner(queries.fhir_practitioner(user, int(rid)))
-    if kind == "Organization" and rid.isdigit():
-        return exports.organization(queries.fhir_organization(user, int(rid)))
-    if kind == "CareTeam" and rid.isdigit():
-        team = queries.fhir_team(user, int(rid))
+    if kind == "Practitioner":
+        return exports.practitioner(queries.fhir_practitioner(user, queries.fhir_pk(rid)))
+    if kind == "Organization":
+        return exports.organization(queries.fhir_organization(user, queries.fhir_pk(rid)))
+    if kind == "CareTeam":
+        team = queries.fhir_team(user, queries.fhir_pk(rid))
         return exports.care_team(team, list(team.members.all()))
-    if kind == "ServiceRequest" and rid.isdigit():
-        return exports.service_request(queries.referral_for_staff(user, int(rid), request=request))
-    if kind == "Patient" and rid.isdigit():
-        resident, record = queries.fhir_subject(user, int(rid), kind, request=request)
+    if kind == "ServiceRequest":
+        return exports.service_request(
+            queries.referral_for_staff(user, queries.fhir_pk(rid), request=request)
+        )
+    if kind == "Patient":
+        resident, record = queries.fhir_subject(user, queries.fhir_pk(rid), kind, request=request)
         return exports.patient(resident, record.code if record else None)
     if kind not in exports.SEARCH_PARAMS:
         raise Http404
@@ -927,10 +929,10 @@ def fhir_search(request: Request, kind: str) -> JsonResponse:
                 base, kind, [exports.patient(r, rec.code if rec else None) for r, rec in found]
             )
         reference = params.get("patient", "").removeprefix("Patient/")
-        if not reference.isdigit():
+        if not reference:
             raise ValueError("Search by patient=<id>.")
         try:
-            resident, record = queries.fhir_subject(user, int(reference), kind, request=request)
+            resident, record = queries.fhir_subject(user, queries.fhir_pk(reference), kind, request=request)
         except (Http404, PermissionDenied):
             return exports.bundle(base, kind, [])  # nobody in scope by that id: an empty result
         resources = _fhir_resources(request, kind, resident, record)
