@@ -270,6 +270,9 @@ ROUTES = {
     "referrals": ({}, {"doctor", "other_doctor", "manager"}),  # each sees its own side's referrals
     "referral": ({"pk": "referral"}, {"doctor", "manager"}),  # the referring team and its manager
     "referral_new": ({"pk": "me"}, {"doctor", "manager"}),  # the resident's carers refer her
+    "teleconsults": ({}, {"doctor", "other_doctor", "manager"}),  # their institutions' remote consultations
+    "teleconsult": ({"pk": "teleconsult"}, {"doctor", "manager"}),  # the patient's team and its manager
+    "teleconsult_new": ({"pk": "me"}, {"doctor", "manager"}),  # the resident's carers ask
     "my_consultations": ({}, {"resident", "neighbour"}),  # a resident's own questions
     "consultations": ({}, {"doctor", "other_doctor", "manager"}),  # each team's inbox
     "consultation": ({"pk": "consultation"}, {"resident", "doctor", "manager"}),  # she and her team
@@ -330,6 +333,16 @@ def everyone(care, people, planner, auditor, guanghe_staff):  # type: ignore[no-
         upload=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 16),
     )
     people["consultation_file"] = people["consultation"].messages.get().attachment
+    people["teleconsult"] = services.request_teleconsult(
+        care["doctor"],
+        people["me"],
+        inviting=care["centre"],
+        invited=hospital,
+        summary="s",
+        question="q",
+        consent=True,
+        consent_note="书面同意",
+    )
     return {u.username: u for u in User.objects.all()}
 
 

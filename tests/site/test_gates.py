@@ -145,6 +145,8 @@ ELSEWHERE = {
     "fhir:read": "a FHIR resource, gated by its patient's care or its referral's sides (tests/health/test_fhir.py)",
     "health:consultation": "a consultation, read by the resident and her team (tests/health/test_access.py)",
     "health:consultation_file": "a consultation's file, read by its two sides (tests/health/test_access.py)",
+    "health:teleconsult": "a remote consultation, gated by its two institutions (tests/health/test_teleconsults.py)",
+    "health:teleconsult_new": "a person, gated by the care relation (tests/health/test_access.py)",
     "health:referral": "a referral, gated by its two sides (tests/health/test_access.py, test_referrals.py)",
     "health:referral_new": "a person, gated by the care relation (tests/health/test_access.py)",
     "api:get_referral": "a referral, gated by its two sides (tests/health/test_referrals.py)",

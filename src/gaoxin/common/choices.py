@@ -107,6 +107,7 @@ AUDIT_TARGETS = {
     "appointment": pgettext_lazy("audit", "appointment"),
     "referral": pgettext_lazy("audit", "referral"),
     "consultation": pgettext_lazy("audit", "online consultation"),
+    "teleconsult": pgettext_lazy("audit", "remote consultation"),
     "slots": pgettext_lazy("audit", "appointment slots"),
 }
 AUDIT_OUTCOMES = {"ok": pgettext_lazy("audit", "done"), "denied": pgettext_lazy("audit", "refused")}

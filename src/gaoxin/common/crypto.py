@@ -201,3 +201,24 @@ def rotate(batch_size: int = 500) -> Iterator[tuple[str, int, int]]:
             yield label, len(rows), left
             if not rows or left == 0:
                 break
+
+
+# --- seals: a keyed MAC over a signed text (an opinion, its author and its time), tamper-evident ------
+
+
+def seal(text: str) -> str:
+    """The seal of a text under the current data key: ``<key id>:<HMAC-SHA256>``. Whoever changes the
+    text afterwards (in the database, a backup) breaks it; only the platform's key makes one."""
+    key = current_key()
+    mac = hmac.new(key.derive(b"gaoxin-seal"), text.encode(), hashlib.sha256).hexdigest()
+    return f"{key.id}:{mac}"
+
+
+def verify_seal(text: str, sealed: str) -> bool:
+    """The seal was made over this very text by one of the known keys."""
+    kid, _, mac = sealed.partition(":")
+    for key in known_keys():
+        if key.id == kid:
+            expected = hmac.new(key.derive(b"gaoxin-seal"), text.encode(), hashlib.sha256).hexdigest()
+            return hmac.compare_digest(expected, mac)
+    return False

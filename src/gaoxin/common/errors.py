@@ -121,6 +121,7 @@ MESSAGES: dict[str, Promise] = {
     "referral_step": _("This referral step is not allowed now."),
     "referral_limit": _("A referral time limit is a positive number of hours, under a year."),
     "referral_days": _("The follow-up is due within 1 to 366 days."),
+    "teleconsult_step": _("This remote consultation step is not allowed now."),
     "consult_limit": _("The answer time limit is a positive number of hours, under a year."),
     "plans_month": _("Not a month (write 2026-11 or 2026年11月): %(text)s"),
     "siting_time": _(

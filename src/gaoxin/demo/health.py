@@ -290,7 +290,9 @@ def load_health(
     n_slots = _slots(rng, institutions, teams, today)
     n_referrals = _referrals(rng, hospital)
     n_consultations = _consultations(rng)
+    n_teleconsults = _teleconsults(hospital, users.get("yiyuan"))
     return {
+        "remote_consultations": n_teleconsults,
         "consultations": n_consultations,
         "referrals": n_referrals,
         "appointment_slots": n_slots,
@@ -586,4 +588,54 @@ def _consultations(rng: random.Random) -> int:
             delay = rng.choice([1, 2, 3, 5, 8, 30 if k == 7 else 20])
             services.post_message(None, c, side="team", body=reply, now=asked + dt.timedelta(hours=delay))
             services.end_consultation(None, c, side="resident", now=asked + dt.timedelta(hours=delay + 2))
+    return made
+
+
+def _teleconsults(hospital: Institution, expert: User | None) -> int:
+    """Remote consultations of the first centre with the hospital: one waiting, one with the hospital
+    doctor's signed opinion, one declined."""
+    from gaoxin.health.models import FollowUp
+
+    now = timezone.now()
+    cases = list(
+        FollowUp.objects.exclude(referral="none")
+        .filter(record__institution__kind=InstitutionKind.CENTRE)
+        .select_related("record__resident", "record__institution")
+        .order_by("pk")[:3]
+    )
+    made = 0
+    for k, f in enumerate(cases):
+        at = now - dt.timedelta(days=10 - 4 * k, hours=2)
+        t = services.request_teleconsult(
+            None,
+            f.record.resident,
+            inviting=f.record.institution,
+            invited=hospital,
+            specialty="心血管内科" if f.kind == "hypertension" else "内分泌科",
+            summary=f"{f.get_kind_display()}，近两次随访控制不满意，已调整用药。",
+            question="请协助评估用药方案，是否需要进一步检查？",
+            consent=True,
+            consent_note=f"患者签署远程会诊知情同意书（编号 YC-{at:%Y%m%d}-{k + 1:02d}）",
+            now=at,
+        )
+        made += 1
+        if k == 0 and expert is not None:
+            services.teleconsult_step(
+                expert, t, "accept", note="同意，视频会诊", now=at + dt.timedelta(hours=3)
+            )
+            services.teleconsult_step(
+                expert,
+                t,
+                "opinion",
+                note="建议完善肾功能、电解质和心电图检查；降压方案加用氨氯地平每日一次5毫克，两周后社区复测。",
+                now=at + dt.timedelta(days=1),
+            )
+        elif k == 1 and expert is not None:
+            services.teleconsult_step(
+                expert,
+                t,
+                "decline",
+                note="本院该专科近期无会诊时段，建议转诊市级医院",
+                now=at + dt.timedelta(hours=5),
+            )
     return made

@@ -23,6 +23,7 @@ from django.utils import timezone
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
 from gaoxin.analysis import referral as referral_rules
+from gaoxin.analysis import teleconsult as teleconsult_rules
 from gaoxin.health.choices import CHILD_SELF_CONSENT_AGE, HOLDING, RecordStatus
 from gaoxin.health.models import (
     Appointment,
@@ -33,6 +34,7 @@ from gaoxin.health.models import (
     Referral,
     Resident,
     Slot,
+    Teleconsult,
 )
 
 
@@ -101,10 +103,15 @@ def care_residents(user: User, *, emergency: bool = True) -> QuerySet[Resident]:
 def _referred_to(user: User) -> Q:
     """The residents referred to an institution the user works at, while it has them (from the request
     until it hands them back): read only, every read audited like any other."""
-    return Q(
+    referred = Q(
         referrals__state__in=referral_rules.RECEIVER_READS,
         referrals__to_institution__in=staff_institutions(user),
     )
+    invited = Q(
+        teleconsults__state__in=teleconsult_rules.INVITED_READS,
+        teleconsults__invited__in=staff_institutions(user),
+    )
+    return referred | invited
 
 
 def resident_for_staff(user: User, pk: int) -> Resident:
@@ -442,3 +449,52 @@ def require_consult_side(user: User | None, consultation: Consultation, side: st
             raise PermissionDenied
     else:
         require_self_or_guardian(user, consultation.resident)
+
+
+# ---- remote consultation: the inviting institution and the invited one
+
+
+def _inviting_side(user: User) -> Q:
+    """The inviting side: who asked, the inviting institution's managers, and the team caring for the
+    patient (another team of the centre does not read the case)."""
+    return (
+        Q(requested_by=user)
+        | Q(inviting__managers=user)
+        | Q(resident__contracts__status__in=list(HOLDING), resident__contracts__team__members__user=user)
+    )
+
+
+def teleconsults_of(user: User) -> QuerySet[Teleconsult]:
+    """The remote consultations the user's side asked for, and those asked of an institution they work at."""
+    if not user.is_authenticated:
+        return Teleconsult.objects.none()
+    return Teleconsult.objects.filter(
+        _inviting_side(user) | Q(invited__in=staff_institutions(user))
+    ).distinct()
+
+
+def teleconsult_for(user: User, pk: int) -> Teleconsult:
+    found = (
+        teleconsults_of(user)
+        .select_related("resident", "inviting", "invited", "opinion_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def teleconsult_sides(user: User, t: Teleconsult) -> set[str]:
+    mine = set(staff_institutions(user).values_list("pk", flat=True))
+    sides = set()
+    if Teleconsult.objects.filter(_inviting_side(user), pk=t.pk).exists():
+        sides.add(teleconsult_rules.INVITING)
+    if t.invited_id in mine:
+        sides.add(teleconsult_rules.INVITED)
+    return sides
+
+
+def require_teleconsult_side(user: User | None, t: Teleconsult, side: str) -> None:
+    if user is not None and side not in teleconsult_sides(user, t):
+        raise PermissionDenied

@@ -195,3 +195,11 @@ class ConsultState(models.TextChoices):
     OPEN = "open", pgettext_lazy("consultation", "open")
     CLOSED = "closed", pgettext_lazy("consultation", "closed")
     ESCALATED = "escalated", _("sent to the clinic")
+
+
+class TeleconsultState(models.TextChoices):
+    REQUESTED = "requested", _("requested (待会诊)")
+    ACCEPTED = "accepted", _("accepted (已受邀)")
+    DECLINED = "declined", _("declined")
+    CANCELLED = "cancelled", pgettext_lazy("teleconsult", "withdrawn")
+    DONE = "done", _("opinion given (已出具意见)")

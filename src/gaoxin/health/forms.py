@@ -319,3 +319,42 @@ class MessageForm(forms.Form):
 
 class EscalateForm(forms.Form):
     note = forms.CharField(label=_("Why an examination is needed"), max_length=500, required=False)
+
+
+# ---- remote consultation
+
+
+class TeleconsultForm(forms.Form):
+    invited = forms.ModelChoiceField(label=_("Invited institution"), queryset=Institution.objects.none())
+    specialty = forms.CharField(label=_("Specialty asked for"), max_length=60, required=False)
+    summary = forms.CharField(
+        label=_("Case summary"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    question = forms.CharField(
+        label=_("Question for the invited doctor"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    consent = forms.BooleanField(
+        label=_("The patient (or her guardian) has given informed consent to the remote consultation"),
+        required=False,
+    )
+    consent_note = forms.CharField(
+        label=_("How she consented"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. signed consent form no. …, or oral consent before witness …"),
+    )
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "invited", institutions)
+
+
+class TeleconsultStepForm(forms.Form):
+    action = forms.CharField(max_length=12)  # the service refuses a step the workflow does not have
+    note = forms.CharField(label=_("Note"), max_length=4000, required=False, widget=forms.Textarea)
+    scheduled_at = forms.DateTimeField(
+        label=_("Scheduled at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )

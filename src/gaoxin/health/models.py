@@ -39,6 +39,7 @@ from gaoxin.health.choices import (
     SelfCare,
     Sex,
     SignedVia,
+    TeleconsultState,
     UpReason,
     VisitClass,
 )
@@ -788,3 +789,69 @@ class ConsultMessage(models.Model):
 
     def __str__(self) -> str:
         return "%s %s" % (self.consultation_id, self.created_at)
+
+
+class Teleconsult(models.Model):
+    """A remote consultation (远程会诊): the inviting institution asks the invited one for an expert
+    opinion on its patient, her informed consent recorded first; the invited doctor's opinion is sealed
+    (gaoxin.common.crypto.seal) so that a later change of its words, author or time shows."""
+
+    personal_data = True  # read through the audited pages only (common.admin)
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.PROTECT, related_name="teleconsults"
+    )
+    inviting = models.ForeignKey(
+        Institution, verbose_name=_("inviting institution"), on_delete=models.PROTECT, related_name="+"
+    )
+    invited = models.ForeignKey(
+        Institution,
+        verbose_name=_("invited institution"),
+        on_delete=models.PROTECT,
+        related_name="teleconsults_received",
+    )
+    specialty = models.CharField(_("specialty asked for"), max_length=60, blank=True)
+    summary = models.TextField(_("case summary"), max_length=4000)
+    question = models.TextField(_("question for the invited doctor"), max_length=2000)
+    consent_at = models.DateTimeField(_("consent recorded at"))
+    consent_note = models.CharField(_("how the patient consented"), max_length=200)
+    state = models.CharField(
+        _("state"), max_length=10, choices=TeleconsultState.choices, default=TeleconsultState.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    opinion = models.TextField(_("opinion"), max_length=4000, blank=True)
+    opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opinion signed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opinion_signer = models.CharField(_("signer's login"), max_length=150, blank=True)
+    opinion_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    opinion_seal = models.CharField(_("seal"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("remote consultation")
+        verbose_name_plural = _("remote consultations")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(inviting=models.F("invited")), name="teleconsult_between_two_institutions"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "%s → %s" % (self.inviting_id, self.invited_id)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from gaoxin.accounts.models import User
 from gaoxin.analysis import appointments, chronic, consultation
 from gaoxin.analysis import referral as referral_rules
+from gaoxin.analysis import teleconsult as teleconsult_rules
 from gaoxin.analysis.followup import (
     CheckState,
     ScheduledVisit,
@@ -56,6 +57,7 @@ from gaoxin.health.models import (
     Resident,
     Slot,
     Team,
+    Teleconsult,
 )
 
 # --- the audited reads: every page and endpoint that shows a person goes through one of these ------
@@ -1047,3 +1049,37 @@ def consultation_figures(limit_hours: float, year: int) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# ---- remote consultation
+
+
+def teleconsult_rows(actor: User, *, request: HttpRequest | None = None) -> list[Teleconsult]:
+    """The remote consultations of the actor's institutions, either side, newest first (audited)."""
+    if not access.can_see_referrals(actor):
+        raise PermissionDenied
+    rows = list(access.teleconsults_of(actor).select_related("resident", "inviting", "invited")[:300])
+    audit.record(
+        actor,
+        "list",
+        "teleconsult",
+        "",
+        detail=audit.note(gettext_noop("remote consultations")),
+        request=request,
+    )
+    return rows
+
+
+def teleconsult_for_staff(actor: User, pk: int, *, request: HttpRequest | None = None) -> Teleconsult:
+    return audit.load(
+        actor,
+        lambda: access.teleconsult_for(actor, pk),
+        target_type="teleconsult",
+        target_id=pk,
+        audit_as=lambda t: ("teleconsult", t.pk, t.resident.id_masked),
+        request=request,
+    )
+
+
+def teleconsult_actions(actor: User, t: Teleconsult) -> list[str]:
+    return teleconsult_rules.actions_from(t.state, access.teleconsult_sides(actor, t))

@@ -19,6 +19,7 @@ from gaoxin import standards
 from gaoxin.accounts.models import User
 from gaoxin.analysis import appointments, chronic, consultation
 from gaoxin.analysis import referral as referral_rules
+from gaoxin.analysis import teleconsult as teleconsult_rules
 from gaoxin.analysis.dates import term_end
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.followup import ScheduledVisit, elderly_check, fulfilment
@@ -64,6 +65,7 @@ from gaoxin.health.models import (
     ServicePackage,
     Slot,
     Team,
+    Teleconsult,
 )
 from gaoxin.places.models import Community
 
@@ -1320,3 +1322,131 @@ def end_consultation(
         ),
     )
     return c
+
+
+# ------------------------------------------------------------------------ remote consultation
+
+
+@transaction.atomic
+def request_teleconsult(
+    actor: User | None,
+    resident: Resident,
+    *,
+    inviting: Institution,
+    invited: Institution,
+    summary: str,
+    question: str,
+    consent: bool,
+    consent_note: str,
+    specialty: str = "",
+    now: dt.datetime | None = None,
+) -> Teleconsult:
+    """The resident's carers ask another institution for a remote consultation — only once her informed
+    consent is recorded (远程医疗服务管理规范: 邀请方 obtains the patient's consent)."""
+    access.require_referrer(actor, resident, inviting)
+    access.require_more_than_emergency(actor, resident)
+    if not consent or not consent_note.strip():
+        raise HealthError(_("Record the patient's informed consent first (how and when she agreed)."))
+    if inviting.pk == invited.pk or inviting.zone_id != invited.zone_id:
+        raise HealthError(_("A remote consultation invites another institution of the zone."))
+    if not summary.strip() or not question.strip():
+        raise HealthError(_("Write the case summary and the question."))
+    now = now or timezone.now()
+    t = Teleconsult(
+        resident=resident,
+        inviting=inviting,
+        invited=invited,
+        specialty=specialty.strip(),
+        summary=summary.strip(),
+        question=question.strip(),
+        consent_at=now,
+        consent_note=consent_note.strip()[:200],
+        requested_by=actor,
+        requested_at=now,
+    )
+    t.full_clean()
+    t.save()
+    audit.record(
+        actor,
+        "create",
+        "teleconsult",
+        t.pk,
+        label=resident.id_masked,
+        detail=audit.note(gettext_noop("remote consultation asked of %(to)s"), to=invited.name),
+    )
+    return t
+
+
+TELECONSULT_NOTES = {
+    "accept": gettext_noop("remote consultation accepted by %(to)s"),
+    "decline": gettext_noop("remote consultation declined by %(to)s"),
+    "cancel": gettext_noop("remote consultation with %(to)s withdrawn"),
+    "opinion": gettext_noop("opinion signed at %(to)s"),
+}
+
+
+@transaction.atomic
+def teleconsult_step(
+    actor: User | None,
+    t: Teleconsult,
+    action: str,
+    *,
+    note: str = "",
+    scheduled_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Teleconsult:
+    """One step on the side it belongs to (the row locked); the opinion is signed by the invited doctor
+    and sealed with the platform's key."""
+    if action not in teleconsult_rules.SIDE:
+        raise HealthError(_("This remote consultation step is not allowed now."))
+    t = Teleconsult.objects.select_for_update(of=("self",)).select_related("resident", "invited").get(pk=t.pk)
+    access.require_teleconsult_side(actor, t, teleconsult_rules.SIDE[action])
+    try:
+        state = teleconsult_rules.next_state(t.state, action)
+    except AnalysisError as exc:
+        raise HealthError(describe(exc)) from None
+    note = note.strip()
+    if action in teleconsult_rules.NEEDS_NOTE and not note:
+        raise HealthError(_("Write the reason or the opinion."))
+    if action == "opinion" and actor is None:
+        raise HealthError(_("An opinion is signed by a doctor."))
+    now = now or timezone.now()
+    changed = ["state"]
+    if action in ("accept", "decline", "cancel"):
+        t.answer, t.answered_at = note[:500], now
+        changed += ["answer", "answered_at"]
+        if action == "accept":
+            t.scheduled_at = scheduled_at
+            changed.append("scheduled_at")
+    else:  # the opinion, signed
+        assert actor is not None
+        t.opinion, t.opinion_by, t.opinion_signer, t.opinion_at = note, actor, actor.username, now
+        t.opinion_seal = crypto.seal(_signed_text(t))
+        changed += ["opinion", "opinion_by", "opinion_signer", "opinion_at", "opinion_seal"]
+    t.state = state
+    t.save(update_fields=changed)
+    audit.record(
+        actor,
+        "sign" if action == "opinion" else "update",
+        "teleconsult",
+        t.pk,
+        label=t.resident.id_masked,
+        detail=audit.note(TELECONSULT_NOTES[action], to=t.invited.name),
+    )
+    return t
+
+
+def _signed_text(t: Teleconsult) -> str:
+    return teleconsult_rules.signed_text(
+        consult_id=t.pk,
+        opinion=t.opinion,
+        doctor=t.opinion_signer,
+        signed_at_iso=t.opinion_at.isoformat() if t.opinion_at else "",
+    )
+
+
+def opinion_intact(t: Teleconsult) -> bool | None:
+    """The opinion's seal still matches its words, author and time (None before an opinion)."""
+    if not t.opinion_seal:
+        return None
+    return crypto.verify_seal(_signed_text(t), t.opinion_seal)

@@ -50,6 +50,8 @@ from gaoxin.health.forms import (
     RevealForm,
     SignForm,
     SlotsForm,
+    TeleconsultForm,
+    TeleconsultStepForm,
     TerminateForm,
     TransferForm,
 )
@@ -1062,3 +1064,89 @@ def consultation_file(request: Request, pk: int, file_pk: int) -> HttpResponse:
         raise Http404
     found = message.attachment
     return attachment(request, bytes(found.data), found.name, found.content_type)
+
+
+# ---- remote consultation (远程会诊) between institutions
+
+
+@login_required
+def teleconsults(request: Request) -> HttpResponse:
+    rows = queries.teleconsult_rows(request.user, request=request)
+    mine = set(access.staff_institutions(request.user).values_list("pk", flat=True))
+    return render(request, "health/teleconsults.html", {"rows": rows, "mine": mine})
+
+
+@login_required
+def teleconsult_new(request: Request, pk: int) -> HttpResponse:
+    """Ask another institution for a remote consultation on a resident in the doctor's care."""
+    resident, _record = queries.resident_in_care(request.user, pk, request=request)
+    if not access.in_care(request.user, resident):
+        raise PermissionDenied
+    mine = access.staff_institutions(request.user)
+    held = services.holding_contract(resident)
+    inviting = (
+        mine.filter(pk=held.team.institution_id).first() if held is not None else None
+    ) or mine.order_by("pk").first()
+    if inviting is None:
+        raise PermissionDenied
+    targets = (
+        Institution.objects.filter(zone_id=inviting.zone_id).exclude(pk__in=mine).order_by("-kind", "name")
+    )
+    form = TeleconsultForm(
+        request.POST or None,
+        institutions=targets,
+        initial={"invited": targets.filter(kind="hospital").first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            made = services.request_teleconsult(
+                request.user,
+                resident,
+                inviting=inviting,
+                invited=d["invited"],
+                summary=d["summary"],
+                question=d["question"],
+                consent=d["consent"],
+                consent_note=d["consent_note"],
+                specialty=d["specialty"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The remote consultation is requested."))
+            return redirect("health:teleconsult", pk=made.pk)
+    return render(
+        request, "health/teleconsult_new.html", {"resident": resident, "form": form, "inviting": inviting}
+    )
+
+
+@login_required
+def teleconsult(request: Request, pk: int) -> HttpResponse:
+    t = queries.teleconsult_for_staff(request.user, pk, request=request)
+    if request.method == "POST":
+        form = TeleconsultStepForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise services.HealthError(
+                    " ".join(str(e) for errors in form.errors.values() for e in errors)
+                )
+            d = form.cleaned_data
+            services.teleconsult_step(
+                request.user, t, d["action"], note=d["note"], scheduled_at=d["scheduled_at"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("health:teleconsult", pk=pk)
+    return render(
+        request,
+        "health/teleconsult.html",
+        {
+            "t": t,
+            "actions": queries.teleconsult_actions(request.user, t),
+            "intact": services.opinion_intact(t),
+            "step_form": TeleconsultStepForm(),
+        },
+    )
