@@ -291,7 +291,9 @@ def load_health(
     n_referrals = _referrals(rng, hospital)
     n_consultations = _consultations(rng)
     n_teleconsults = _teleconsults(hospital, users.get("yiyuan"))
+    n_pregnancies = _pregnancies(today)
     return {
+        "pregnancies": n_pregnancies,
         "remote_consultations": n_teleconsults,
         "consultations": n_consultations,
         "referrals": n_referrals,
@@ -639,3 +641,53 @@ def _teleconsults(hospital: Institution, expert: User | None) -> int:
                 now=at + dt.timedelta(hours=5),
             )
     return made
+
+
+def _pregnancies(today: dt.date) -> int:
+    """Three pregnancies of women of 22–38 with a contract: one registered in time at 10 weeks and seen
+    since (now at 22 weeks), one registered late at 15 weeks (孕早期未建册), one who gave birth nine days ago
+    and was discharged six days ago (the home visit due)."""
+    women = list(
+        HealthRecord.objects.filter(
+            resident__sex=2,
+            resident__birth_date__lte=today - dt.timedelta(days=22 * 365),
+            resident__birth_date__gte=today - dt.timedelta(days=38 * 365),
+            resident__contracts__status=ContractStatus.ACTIVE,
+        )
+        .exclude(status=RecordStatus.CANCELLED)
+        .select_related("resident")
+        .distinct()
+        .order_by("pk")[:3]
+    )
+    for k, record in enumerate(women):
+        if k == 0:
+            lmp = today - dt.timedelta(weeks=22)
+            p = services.register_pregnancy(
+                None, record, lmp=lmp, registered_on=lmp + dt.timedelta(weeks=10), today=today
+            )
+            services.record_maternal_visit(
+                None, p, code="first", visited_on=lmp + dt.timedelta(weeks=10), today=today
+            )
+            services.record_maternal_visit(
+                None, p, code="mid_1", visited_on=lmp + dt.timedelta(weeks=17), today=today
+            )
+        elif k == 1:
+            lmp = today - dt.timedelta(weeks=15)
+            services.register_pregnancy(None, record, lmp=lmp, registered_on=today, today=today)
+        else:
+            lmp = today - dt.timedelta(weeks=40)
+            p = services.register_pregnancy(
+                None, record, lmp=lmp, registered_on=lmp + dt.timedelta(weeks=9), today=today
+            )
+            for code, week in (("first", 9), ("mid_1", 18), ("mid_2", 23), ("late_1", 32), ("late_2", 38)):
+                services.record_maternal_visit(
+                    None, p, code=code, visited_on=lmp + dt.timedelta(weeks=week), today=today
+                )
+            services.record_birth(
+                None,
+                p,
+                born_on=today - dt.timedelta(days=9),
+                discharged_on=today - dt.timedelta(days=6),
+                today=today,
+            )
+    return len(women)

@@ -203,3 +203,15 @@ class TeleconsultState(models.TextChoices):
     DECLINED = "declined", _("declined")
     CANCELLED = "cancelled", pgettext_lazy("teleconsult", "withdrawn")
     DONE = "done", _("opinion given (已出具意见)")
+
+
+class MaternalVisitCode(models.TextChoices):
+    """The contacts of 孕产妇健康管理 (their windows: standards/maternal_2017.toml)."""
+
+    FIRST = "first", _("first prenatal exam (before 13 weeks)")
+    MID_1 = "mid_1", _("prenatal 16-20 weeks")
+    MID_2 = "mid_2", _("prenatal 21-24 weeks")
+    LATE_1 = "late_1", _("prenatal 28-36 weeks")
+    LATE_2 = "late_2", _("prenatal 37-40 weeks")
+    HOME_VISIT = "home_visit", _("home visit after the birth (within a week of discharge)")
+    CHECK_42 = "check_42", _("42-day check after the birth")

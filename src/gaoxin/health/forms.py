@@ -14,6 +14,7 @@ from gaoxin.health.choices import (
     DownReason,
     FollowUpKind,
     FollowUpWay,
+    MaternalVisitCode,
     ReferralState,
     SelfCare,
     Sex,
@@ -358,3 +359,22 @@ class TeleconsultStepForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
+
+
+# ---- 孕产妇健康管理
+
+
+class PregnancyForm(forms.Form):
+    lmp = forms.DateField(label=_("Last menstrual period (first day)"), widget=DateInput())
+    registered_on = forms.DateField(label=_("First contact (建册)"), widget=DateInput())
+
+
+class BirthForm(forms.Form):
+    born_on = forms.DateField(label=_("Birth"), widget=DateInput())
+    discharged_on = forms.DateField(label=_("Discharged"), widget=DateInput(), required=False)
+
+
+class MaternalVisitForm(forms.Form):
+    code = forms.ChoiceField(label=_("Visit"), choices=MaternalVisitCode.choices)
+    visited_on = forms.DateField(label=_("Visit date"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -31,6 +31,7 @@ from gaoxin.health.choices import (
     FollowUpKind,
     FollowUpWay,
     InstitutionKind,
+    MaternalVisitCode,
     MemberRole,
     PackageKind,
     RecordStatus,
@@ -855,3 +856,65 @@ class Teleconsult(models.Model):
 
     def __str__(self) -> str:
         return "%s → %s" % (self.inviting_id, self.invited_id)
+
+
+class Pregnancy(models.Model):
+    """A pregnancy under 孕产妇健康管理: the first day of the last menstrual period (末次月经) dates it; the
+    first contact (建册) before 13+0 weeks is in time, later it is flagged (孕早期未建册)."""
+
+    personal_data = True  # read through the audited pages only (common.admin)
+
+    record = models.ForeignKey(
+        HealthRecord, verbose_name=_("record"), on_delete=models.CASCADE, related_name="pregnancies"
+    )
+    lmp = models.DateField(_("last menstrual period (first day)"))
+    registered_on = models.DateField(_("first contact (建册)"))
+    late_registration = models.BooleanField(_("registered after 13 weeks"), default=False)
+    born_on = models.DateField(_("birth"), null=True, blank=True)
+    discharged_on = models.DateField(_("discharged"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("pregnancy")
+        verbose_name_plural = _("pregnancies")
+        ordering = ["-lmp", "-pk"]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.record_id, self.lmp)
+
+
+class MaternalVisit(models.Model):
+    personal_data = True  # read through the audited pages only (common.admin)
+
+    pregnancy = models.ForeignKey(
+        Pregnancy, verbose_name=_("pregnancy"), on_delete=models.CASCADE, related_name="visits"
+    )
+    code = models.CharField(_("visit"), max_length=12, choices=MaternalVisitCode.choices)
+    visited_on = models.DateField(_("visit date"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    doctor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("doctor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("maternal health visit")
+        verbose_name_plural = _("maternal health visits")
+        ordering = ["visited_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pregnancy", "code"], name="health_maternal_visit_once")
+        ]
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.pregnancy_id, self.code)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from gaoxin.accounts.models import User
-from gaoxin.analysis import appointments, chronic, consultation
+from gaoxin.analysis import appointments, chronic, consultation, maternal
 from gaoxin.analysis import referral as referral_rules
 from gaoxin.analysis import teleconsult as teleconsult_rules
 from gaoxin.analysis.followup import (
@@ -40,6 +40,7 @@ from gaoxin.health.choices import (
     ChildVisitCode,
     ContractStatus,
     FollowUpKind,
+    MaternalVisitCode,
     RecordStatus,
 )
 from gaoxin.health.filtersets import AuditFilter
@@ -409,6 +410,35 @@ def _child_rows(
     return rows
 
 
+def _maternal_rows(
+    resident: Resident, record: HealthRecord, today: dt.date, rules: Any
+) -> list[dict[str, Any]]:
+    """The contacts of the latest pregnancy due now, and those missed within the last 30 days."""
+    status = maternal_status(record, rules, today)
+    if status is None:
+        return []
+    rows = []
+    for entry in status["items"]:
+        item = entry["item"]
+        missed = item.state == VisitState.OVERDUE and (today - item.due_by).days <= 30
+        if item.state == VisitState.DUE or missed:
+            rows.append(
+                {
+                    "resident": resident,
+                    "record": record,
+                    "kind": "maternal_" + item.code,
+                    "kind_label": entry["label"],
+                    "last": None,
+                    "due_on": item.due_by,
+                    "state": "overdue" if missed else "due_soon",
+                    "days_over": (today - item.due_by).days if missed else 0,
+                    "year_visits": "",
+                    "eligible_from": item.due_from,
+                }
+            )
+    return rows
+
+
 def followup_worklist(
     actor: User,
     today: dt.date,
@@ -416,6 +446,7 @@ def followup_worklist(
     visits: list[ScheduledVisit] | None = None,
     order: str = "due",
     request: HttpRequest | None = None,
+    maternal_rules: Any = None,
 ) -> list[dict[str, Any]]:
     """The follow-ups due of the patients in the actor's care (not those opened in an emergency): one row
     per patient and disease, overdue first, then due within the week; a patient never followed up is due
@@ -433,6 +464,7 @@ def followup_worklist(
                     "conditions",
                     "checks",
                     "child_visits",
+                    "pregnancies__visits",
                     Prefetch("followups", queryset=FollowUp.objects.order_by("visit_on", "pk")),
                 ),
                 to_attr="live_records",
@@ -462,6 +494,8 @@ def followup_worklist(
                 )
             if resident.age(today) <= 6:
                 rows += _child_rows(resident, record, today, visits)
+            if maternal_rules is not None and resident.sex == 2:
+                rows += _maternal_rows(resident, record, today, maternal_rules)
             followups = list(record.followups.all())
             for kind in chronic_kinds([c.icd10 for c in record.conditions.all()]):
                 mine = [f for f in followups if f.kind == kind]
@@ -1083,3 +1117,34 @@ def teleconsult_for_staff(actor: User, pk: int, *, request: HttpRequest | None =
 
 def teleconsult_actions(actor: User, t: Teleconsult) -> list[str]:
     return teleconsult_rules.actions_from(t.state, access.teleconsult_sides(actor, t))
+
+
+# ---- 孕产妇健康管理
+
+
+_MATERNAL_LABELS = dict(MaternalVisitCode.choices)
+
+
+def maternal_status(record: HealthRecord | None, rules: Any, today: dt.date) -> dict[str, Any] | None:
+    """The latest pregnancy of a record with its schedule (labelled), or None."""
+    if record is None:
+        return None
+    # the latest (the model's order), from a prefetch when the caller made one (the worklist)
+    pregnancy = next(iter(record.pregnancies.all()), None)
+    if pregnancy is None:
+        return None
+    done = {v.code: v.visited_on for v in pregnancy.visits.all()}
+    items = maternal.maternal_schedule(
+        lmp=pregnancy.lmp,
+        born_on=pregnancy.born_on,
+        discharged_on=pregnancy.discharged_on,
+        done=done,
+        today=today,
+        rules=rules,
+    )
+    weeks = maternal.gestation(pregnancy.lmp, min(today, pregnancy.born_on or today))
+    return {
+        "pregnancy": pregnancy,
+        "weeks": weeks,
+        "items": [{"item": i, "label": _MATERNAL_LABELS.get(i.code, i.code)} for i in items],
+    }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from gaoxin import standards
 from gaoxin.accounts.models import User
-from gaoxin.analysis import appointments, chronic, consultation
+from gaoxin.analysis import appointments, chronic, consultation, maternal
 from gaoxin.analysis import referral as referral_rules
 from gaoxin.analysis import teleconsult as teleconsult_rules
 from gaoxin.analysis.dates import term_end
@@ -43,6 +43,7 @@ from gaoxin.health.choices import (
     ContractStatus,
     DownReason,
     RecordStatus,
+    Sex,
     SignedVia,
 )
 from gaoxin.health.models import (
@@ -58,7 +59,9 @@ from gaoxin.health.models import (
     HealthCheck,
     HealthRecord,
     Institution,
+    MaternalVisit,
     Measurement,
+    Pregnancy,
     Referral,
     Resident,
     ServiceDelivery,
@@ -1450,3 +1453,122 @@ def opinion_intact(t: Teleconsult) -> bool | None:
     if not t.opinion_seal:
         return None
     return crypto.verify_seal(_signed_text(t), t.opinion_seal)
+
+
+# ------------------------------------------------------------------------ 孕产妇健康管理
+
+
+def maternal_rules() -> maternal.Rules:
+    t = standards.load("maternal_2017")
+
+    def visits(rows: list[dict[str, Any]]) -> tuple[ScheduledVisit, ...]:
+        return tuple(ScheduledVisit(str(r["code"]), 0, int(r["days"]), int(r["window_days"])) for r in rows)
+
+    return maternal.Rules(
+        first_contact_before_days=int(t["first_contact_before_days"]),
+        prenatal=visits(t["prenatal"]),
+        after_discharge=visits([r for r in t["postpartum"] if r["anchor"] == "discharge"]),
+        after_birth=visits([r for r in t["postpartum"] if r["anchor"] == "birth"]),
+    )
+
+
+def _maternal_check(lmp: dt.date, registered_on: dt.date, born_on: Any, discharged_on: Any) -> None:
+    try:
+        maternal.check_dates(lmp, registered_on, born_on, discharged_on)
+    except AnalysisError as exc:
+        raise HealthError(describe(exc)) from None
+
+
+@transaction.atomic
+def register_pregnancy(
+    actor: User | None,
+    record: HealthRecord,
+    *,
+    lmp: dt.date,
+    registered_on: dt.date,
+    today: dt.date | None = None,
+) -> Pregnancy:
+    """建册: a pregnancy of a woman in the actor's care, dated by her last menstrual period; a first contact
+    at 13+0 weeks or later is recorded and flagged (孕早期未建册)."""
+    today = _care_entry(actor, record, registered_on, today)
+    if record.resident.sex == Sex.MALE:
+        raise HealthError(_("A pregnancy is recorded for a woman."))
+    if record.pregnancies.filter(born_on__isnull=True).exists():
+        raise HealthError(_("A pregnancy without a birth is already recorded."))
+    if lmp > today or (registered_on - lmp).days > 45 * 7:
+        raise HealthError(
+            _("The last menstrual period lies in the past, within 45 weeks of the first contact.")
+        )
+    _maternal_check(lmp, registered_on, None, None)
+    pregnancy = Pregnancy.objects.create(
+        record=record,
+        lmp=lmp,
+        registered_on=registered_on,
+        late_registration=maternal.first_contact_late(lmp, registered_on, maternal_rules()),
+        created_by=actor,
+    )
+    audit.record(
+        actor,
+        "update",
+        "record",
+        record.pk,
+        label=record.code,
+        detail=audit.note(gettext_noop("pregnancy registered")),
+    )
+    return pregnancy
+
+
+@transaction.atomic
+def record_birth(
+    actor: User | None,
+    pregnancy: Pregnancy,
+    *,
+    born_on: dt.date,
+    discharged_on: dt.date | None,
+    today: dt.date | None = None,
+) -> Pregnancy:
+    _care_entry(actor, pregnancy.record, born_on, today)
+    _maternal_check(pregnancy.lmp, pregnancy.registered_on, born_on, discharged_on)
+    pregnancy.born_on, pregnancy.discharged_on = born_on, discharged_on
+    pregnancy.save(update_fields=["born_on", "discharged_on"])
+    audit.record(
+        actor,
+        "update",
+        "record",
+        pregnancy.record_id,
+        label=pregnancy.record.code,
+        detail=audit.note(gettext_noop("birth recorded")),
+    )
+    return pregnancy
+
+
+@transaction.atomic
+def record_maternal_visit(
+    actor: User | None,
+    pregnancy: Pregnancy,
+    *,
+    code: str,
+    visited_on: dt.date,
+    note: str = "",
+    today: dt.date | None = None,
+) -> MaternalVisit:
+    """A contact of the schedule, once each; a visit after the birth only once the birth is recorded."""
+    _care_entry(actor, pregnancy.record, visited_on, today)
+    if visited_on < pregnancy.lmp:
+        raise HealthError(_("The day lies before the last menstrual period."))
+    if code in ("home_visit", "check_42") and (pregnancy.born_on is None or visited_on < pregnancy.born_on):
+        raise HealthError(_("A visit after the birth comes after the recorded birth."))
+    if pregnancy.visits.filter(code=code).exists():
+        raise HealthError(_("This visit is recorded already."))
+    visit = MaternalVisit.objects.create(
+        pregnancy=pregnancy, code=code, visited_on=visited_on, note=note.strip()[:500], doctor=actor
+    )
+    audit.record(
+        actor,
+        "update",
+        "record",
+        pregnancy.record_id,
+        label=pregnancy.record.code,
+        detail=audit.note(gettext_noop("maternal health visit")),
+    )
+    return visit

@@ -27,6 +27,7 @@ from gaoxin.health.forms import (
     ApplyForm,
     AppointmentActionForm,
     AskForm,
+    BirthForm,
     BookForm,
     BreakGlassForm,
     CancelForm,
@@ -38,10 +39,12 @@ from gaoxin.health.forms import (
     FollowUpForm,
     HistoryForm,
     InstitutionFilterForm,
+    MaternalVisitForm,
     MeasurementForm,
     MergeForm,
     MessageForm,
     PortalActionForm,
+    PregnancyForm,
     ReferralFilterForm,
     ReferralForm,
     ReferralStepForm,
@@ -136,6 +139,12 @@ def resident_detail(request: Request, pk: int) -> HttpResponse:
                 resident, record, services.child_visits(), timezone.localdate()
             ),
             "elderly": queries.elderly_status(resident, record, timezone.localdate()),
+            "maternal": queries.maternal_status(record, services.maternal_rules(), timezone.localdate())
+            if resident.sex == 2
+            else None,
+            "pregnancy_form": PregnancyForm(initial={"registered_on": timezone.localdate()}),
+            "birth_form": BirthForm(),
+            "maternal_form": MaternalVisitForm(initial={"visited_on": timezone.localdate()}),
             "measurement_form": MeasurementForm(initial={"taken_on": timezone.localdate()}),
             "history_form": HistoryForm(
                 initial={k: getattr(record, k) for k in HistoryForm.base_fields} if record else None
@@ -166,6 +175,9 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
         "followup": FollowUpForm,
         "check": CheckForm,
         "child": ChildVisitForm,
+        "pregnancy": PregnancyForm,
+        "birth": BirthForm,
+        "maternal": MaternalVisitForm,
     }
     if record is None or part not in forms_by_part:
         raise Http404
@@ -185,6 +197,16 @@ def record_edit(request: Request, pk: int, part: str) -> HttpResponse:
             services.add_measurement(request.user, record, **form.cleaned_data)
         elif part == "child":
             services.record_child_visit(request.user, record, **form.cleaned_data)
+        elif part == "pregnancy":
+            services.register_pregnancy(request.user, record, **form.cleaned_data)
+        elif part in ("birth", "maternal"):
+            pregnancy = record.pregnancies.first()
+            if pregnancy is None:
+                raise services.HealthError(_("Register the pregnancy first."))
+            if part == "birth":
+                services.record_birth(request.user, pregnancy, **form.cleaned_data)
+            else:
+                services.record_maternal_visit(request.user, pregnancy, **form.cleaned_data)
         elif part == "check":
             _check, counts_as = services.record_check(request.user, record, **form.cleaned_data)
             messages.success(request, str(CHECK_MESSAGES[counts_as]))
@@ -229,7 +251,12 @@ def followups(request: Request) -> HttpResponse:
     today = timezone.localdate()
     order = ChoiceForm(request.GET, name="sort", allowed=("due", "name", "kind")).chosen() or "due"
     rows = queries.followup_worklist(
-        request.user, today, visits=services.child_visits(), order=order, request=request
+        request.user,
+        today,
+        visits=services.child_visits(),
+        order=order,
+        request=request,
+        maternal_rules=services.maternal_rules(),
     )
     return render(
         request,
