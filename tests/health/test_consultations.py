@@ -133,3 +133,32 @@ def test_response_times_per_team(people, care):  # type: ignore[no-untyped-def]
     (row,) = [r for r in queries.consultation_figures(24, now.year) if r["team"] == care["team_a"]]
     assert row["asked"] == 10 and row["answers"] == 10 and row["median_hours"] == 16.5
     assert row["in_time_rate"] == 80.0  # 3 … 24 hours in time, 27 and 30 late
+
+
+def test_the_api(people, care, client_of):  # type: ignore[no-untyped-def]
+    resident = client_of(people["me"].user)
+    made = resident.post(
+        "/api/health/my/consultations",
+        {"subject": "复诊", "body": "药快吃完了"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    cid = made.json()["id"]
+    assert made.json()["waiting_since"] is not None and made.json()["messages"][0]["body"] == "药快吃完了"
+    son = resident.post(
+        "/api/health/my/consultations",
+        {"subject": "x", "body": "y", "resident_id": people["son"].pk},
+        content_type="application/json",
+    )
+    assert son.status_code in (400, 404)  # the son is no consenting guardian's ward here, or has no contract
+    assert [c["id"] for c in resident.get("/api/health/my/consultations").json()] == [cid]
+    doctor = client_of(care["doctor"])
+    inbox = doctor.get("/api/health/consultations").json()
+    assert [c["id"] for c in inbox] == [cid] and inbox[0]["id_masked"] == people["me"].id_masked
+    answer = doctor.post(f"/api/health/consultations/{cid}/messages", {"body": "本周来取药"})
+    assert answer.status_code == 200 and answer.json()["waiting_since"] is None
+    assert doctor.post(f"/api/health/consultations/{cid}/messages", {"body": " "}).status_code == 400
+    other = client_of(care["other_doctor"])
+    assert other.get(f"/api/health/consultations/{cid}").status_code == 404
+    assert other.post(f"/api/health/consultations/{cid}/messages", {"body": "x"}).status_code == 404
+    assert client_of(people["neighbour"].user).get(f"/api/health/consultations/{cid}").status_code == 404

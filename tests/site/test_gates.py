@@ -147,6 +147,8 @@ ELSEWHERE = {
     "health:consultation_file": "a consultation's file, read by its two sides (tests/health/test_access.py)",
     "health:teleconsult": "a remote consultation, gated by its two institutions (tests/health/test_teleconsults.py)",
     "health:teleconsult_new": "a person, gated by the care relation (tests/health/test_access.py)",
+    "api:get_consultation": "a consultation, read by the resident and her team (tests/health/test_consultations.py)",
+    "api:post_consult_message": "a consultation, written by the resident and her team (tests/health/test_consultations.py)",
     "health:referral": "a referral, gated by its two sides (tests/health/test_access.py, test_referrals.py)",
     "health:referral_new": "a person, gated by the care relation (tests/health/test_access.py)",
     "api:get_referral": "a referral, gated by its two sides (tests/health/test_referrals.py)",

@@ -377,3 +377,116 @@ def referral_step(
     except ValidationError as exc:
         return Status(400, {"error": "refused", "detail": " ".join(exc.messages)})
     return _referral(r, request.user, timezone.now())
+
+
+# ---- online consultation
+
+
+class ConsultMessageOut(Schema):
+    at: str
+    from_resident: bool
+    body: str
+    attachment: str | None = Field(None, description="the file's name (downloaded on the page)")
+
+
+class ConsultationOut(Schema):
+    id: int
+    subject: str
+    resident: str
+    id_masked: str
+    team: str
+    state: str
+    asked_at: str
+    waiting_since: str | None
+    answer_due: str | None
+    answer_overdue: bool
+    messages: list[ConsultMessageOut]
+
+
+def _consultation(c: Any, now: dt.datetime, *, with_messages: bool = True) -> dict[str, Any]:
+    waiting = queries.consult_waiting(c, services.consult_answer_hours(), now)
+    return {
+        "id": c.pk,
+        "subject": c.subject,
+        "resident": c.resident.name,
+        "id_masked": c.resident.id_masked,
+        "team": c.team.name,
+        "state": c.state,
+        "asked_at": c.created_at.isoformat(),
+        "waiting_since": _iso(waiting.since),
+        "answer_due": _iso(waiting.due),
+        "answer_overdue": waiting.overdue,
+        "messages": [
+            {
+                "at": m.created_at.isoformat(),
+                "from_resident": m.from_resident,
+                "body": m.body,
+                "attachment": m.attachment.name if m.attachment_id else None,
+            }
+            for m in c.messages.select_related("attachment")
+        ]
+        if with_messages
+        else [],
+    }
+
+
+@router.get("/my/consultations", response=answers({200: list[ConsultationOut]}, 404))
+def my_consultations(request: Request) -> list[dict[str, Any]]:
+    """The resident's questions to her family-doctor team (and her children's), with their threads."""
+    me = access.own_resident(request.user)
+    now = timezone.now()
+    return [_consultation(c, now) for c in queries.resident_consultations([me, *access.wards_of(me)])]
+
+
+class AskIn(StrictIn):
+    subject: Annotated[str, Field(min_length=1, max_length=100)]
+    body: Annotated[str, Field(min_length=1, max_length=2000)]
+    resident_id: Id | None = Field(None, description="a child in the resident's care; none: herself")
+
+
+@router.post("/my/consultations", response=answers({201: ConsultationOut}, 400, 404, 422))
+def ask(request: Request, body: AskIn) -> Any:
+    """Ask the family-doctor team holding the contract (health advice and chronic follow-up only: no
+    first diagnosis online; files are added on the page)."""
+    me = access.own_resident(request.user)
+    person = me if body.resident_id in (None, me.pk) else access.ward_for(request.user, body.resident_id)
+    try:
+        c = services.ask(request.user, person, subject=body.subject, body=body.body)
+    except ValidationError as exc:
+        return Status(400, {"error": "refused", "detail": " ".join(exc.messages)})
+    return Status(201, _consultation(c, timezone.now()))
+
+
+@router.get("/consultations", response=answers({200: list[ConsultationOut]}, 403))
+def team_consultations(request: Request) -> list[dict[str, Any]]:
+    """The questions asked of the caller's teams, waiting ones first (threads left out: read one by id)."""
+    now = timezone.now()
+    rows = queries.team_inbox(request.user, services.consult_answer_hours(), now, request=request)
+    return [_consultation(r["c"], now, with_messages=False) for r in rows]
+
+
+@router.get("/consultations/{consultation_id}", response=answers({200: ConsultationOut}, 404, 422))
+def get_consultation(request: Request, consultation_id: Id) -> dict[str, Any]:
+    """One consultation with its thread, to the resident's side or her team (the read is audited)."""
+    c, _side = queries.consultation_thread(request.user, consultation_id, request=request)
+    return _consultation(c, timezone.now())
+
+
+class ConsultMessageIn(Schema):
+    """A form's field (a form has no null)."""
+
+    body: Annotated[str, Field(max_length=2000)] = ""
+
+
+@router.post(
+    "/consultations/{consultation_id}/messages", response=answers({200: ConsultationOut}, 400, 404, 422)
+)
+def post_consult_message(request: Request, consultation_id: Id, body: Form[ConsultMessageIn]) -> Any:
+    """A message from the resident's side or her team in an open consultation."""
+    c, side = access.consultation_for(request.user, consultation_id)
+    try:
+        services.post_message(request.user, c, side=side, body=body.body)
+    except ValidationError as exc:
+        return Status(400, {"error": "refused", "detail": " ".join(exc.messages)})
+    c.refresh_from_db()
+    return _consultation(c, timezone.now())
