@@ -232,6 +232,35 @@ def year_figures(
     return YearFigures(managed, regular, controlled)
 
 
+@dataclass(frozen=True)
+class Timeliness:
+    due: int  # follow-ups that fell due in the year (after an earlier visit set their day)
+    on_time: int  # … made on or before that day
+
+    @property
+    def rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+
+def timeliness(
+    patients: Iterable[Sequence[tuple[dt.date, dt.date]]], year: int, today: dt.date
+) -> Timeliness:
+    """Follow-up timeliness (随访及时率): each visit sets the day the next one is due; a due day in the year
+    (and not after ``today``) is met when the next visit comes on or before it. Each patient's list is
+    (visit day, next due day) of one kind, in any order. A due day without a later visit is judged only
+    once it has passed (on the day itself the visit is still in time)."""
+    due = on_time = 0
+    for visits in patients:
+        ordered = sorted(visits)
+        for k, (_day, next_due) in enumerate(ordered):
+            following = ordered[k + 1][0] if k + 1 < len(ordered) else None
+            if next_due.year != year or (following is None and next_due >= today):
+                continue
+            due += 1
+            on_time += following is not None and following <= next_due
+    return Timeliness(due, on_time)
+
+
 def suppressed(count: int, minimum: int = 5) -> int | None:
     """A count for publication: None (shown as "< 5") when it is positive and below ``minimum``."""
     return None if 0 < count < minimum else count

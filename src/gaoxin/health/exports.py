@@ -459,6 +459,7 @@ def kpi_workbook(context: dict[str, Any]) -> bytes:
                 _("Patients followed up"),
                 _("Regular management rate"),
                 _("Control rate"),
+                _("Follow-ups on time"),
                 _("65+ checked this year"),
             )
         ]
@@ -472,10 +473,11 @@ def kpi_workbook(context: dict[str, Any]) -> bytes:
                     _shown(k["managed"]),
                     _rate(k["regular_rate"]),
                     _rate(k["control_rate"]),
+                    _rate(k["timely_rate"]),
                     _rate(r["elderly_rate"]),
                 ]
             )
-    tidy_sheet(sheet, percent=[4, 5, 6])
+    tidy_sheet(sheet, percent=[4, 5, 6, 7])
     sheet = book.create_sheet(str(_("Two-way referral"))[:31])
     sheet.append(
         [

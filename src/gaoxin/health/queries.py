@@ -582,6 +582,13 @@ def _figures(followups: list[FollowUp], year: int, rules: chronic.Rules) -> dict
 KPI_GROUPS = ("team", "institution", "street")
 
 
+def _timely_rate(chains: list[list[tuple[dt.date, dt.date]]], year: int, today: dt.date) -> float | None:
+    """随访及时率 as published: the share of the follow-ups due in the year made by their day (counts of
+    follow-ups; a count under five is not shown)."""
+    t = chronic.timeliness(chains, year, today)
+    return rate(t.on_time, t.due)
+
+
 def _kpi_groups(by: str) -> list[tuple[Any, QuerySet[Any]]]:
     """The groups of a KPI table and the residents of each: a team's or an institution's contracted
     residents (a contract held), or a street's registered residents."""
@@ -613,10 +620,17 @@ def followup_kpis(
     rows = []
     for group, residents in _kpi_groups(by):
         followups = list(
-            FollowUp.objects.filter(record__resident_id__in=residents, visit_on__year=year).only(
-                "record_id", "kind", "visit_on", "way", "visit_class", "controlled", "urgent"
+            FollowUp.objects.filter(record__resident_id__in=residents, visit_on__year__gte=year - 1).only(
+                "record_id", "kind", "visit_on", "way", "visit_class", "controlled", "urgent", "next_due_on"
             )
         )
+        timely: dict[str, list[list[tuple[dt.date, dt.date]]]] = defaultdict(list)
+        chains: dict[tuple[int, str], list[tuple[dt.date, dt.date]]] = defaultdict(list)
+        for f in followups:
+            chains[(f.record_id, f.kind)].append((f.visit_on, f.next_due_on))
+        for (_record, kind), chain in chains.items():
+            timely[kind].append(chain)
+        followups = [f for f in followups if f.visit_on.year == year]
         figures = _figures(followups, year, rules)
         eligible = checked = 0
         for resident in Resident.objects.filter(pk__in=residents).prefetch_related("records__checks"):
@@ -636,6 +650,7 @@ def followup_kpis(
                         "managed": cell(f.managed),
                         "regular_rate": rate(f.regular, f.managed),
                         "control_rate": rate(f.controlled, f.managed),
+                        "timely_rate": _timely_rate(timely.get(kind, []), year, today),
                     }
                     for kind, f in figures.items()
                 ],
