@@ -45,9 +45,12 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     """Replace every place of the registry with the generated demo zone and create the demo users."""
     sync_facility_types()
     ensure_roles()
+    from gaoxin.common.models import Attachment
     from gaoxin.demo.health import load_health
     from gaoxin.demo.parks import load_parks
     from gaoxin.health.models import (
+        Consultation,
+        ConsultMessage,
         Contract,
         Guardianship,
         HealthRecord,
@@ -57,6 +60,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         ServicePackage,
         Slot,
         Team,
+        Teleconsult,
     )
     from gaoxin.parks.models import (
         Application,
@@ -75,6 +79,10 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
 
     Slot.objects.all().delete()  # with their appointments (a resident is protected while booked)
     Referral.objects.all().delete()
+    files = list(ConsultMessage.objects.exclude(attachment=None).values_list("attachment_id", flat=True))
+    Consultation.objects.all().delete()  # with their messages
+    Attachment.objects.filter(pk__in=files).delete()
+    Teleconsult.objects.all().delete()
     Contract.objects.all().delete()
     Guardianship.objects.all().delete()
     HealthRecord.objects.all().delete()
