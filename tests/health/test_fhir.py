@@ -176,6 +176,7 @@ def test_search_by_identifier_and_the_gates(chart, care, people, client_of):  # 
     bad = h.get("/fhir/Observation?subject=1")
     assert bad.status_code == 400 and bad.json()["issue"][0]["code"] == "invalid"
     assert h.get("/fhir/Observation").status_code == 400
+    assert h.get("/fhir/Observation", {"patient": "1" * 50}).status_code == 400  # longer than any id
     assert h.get("/fhir/Medication/1").status_code == 404
     assert h.get("/fhir/Observation/fu-x-bp").status_code == 404
     assert h.get("/fhir/Observation/xx-1-bp").status_code == 404

@@ -378,3 +378,24 @@ class MaternalVisitForm(forms.Form):
     code = forms.ChoiceField(label=_("Visit"), choices=MaternalVisitCode.choices)
     visited_on = forms.DateField(label=_("Visit date"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+# ---- the FHIR search parameters
+
+
+class FhirSearchForm(forms.Form):
+    """The search parameters of the FHIR read API (each at most a token's length); a parameter the server
+    does not support is reported, not ignored (FHIR's strict handling)."""
+
+    identifier = forms.CharField(max_length=200, required=False)
+    patient = forms.CharField(max_length=40, required=False)
+    code = forms.CharField(max_length=100, required=False)
+    _id = forms.CharField(max_length=40, required=False)
+    _format = forms.CharField(max_length=40, required=False)
+
+    def unknown(self) -> list[str]:
+        return sorted(set(self.data) - set(self.fields))
+
+    def values(self) -> dict[str, str]:
+        cleaned = self.cleaned_data if self.is_valid() else {}
+        return {k: str(v).strip() for k, v in cleaned.items() if v}

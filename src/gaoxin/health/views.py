@@ -36,6 +36,7 @@ from gaoxin.health.forms import (
     ConditionForm,
     DeliveryForm,
     EscalateForm,
+    FhirSearchForm,
     FollowUpForm,
     HistoryForm,
     InstitutionFilterForm,
@@ -939,9 +940,12 @@ def fhir_search(request: Request, kind: str) -> JsonResponse:
     def build() -> dict[str, Any]:
         if kind not in exports.SEARCH_PARAMS:
             raise Http404
-        params = {k: request.GET.get(k, "").strip() for k in request.GET}
+        form = FhirSearchForm(request.GET)
+        if not form.is_valid():
+            raise ValueError("A search parameter is too long.")
+        params = form.values()
         allowed = set(exports.SEARCH_PARAMS[kind]) | {"_format"}
-        unknown = sorted(set(params) - allowed)
+        unknown = sorted(set(form.unknown()) | (set(params) - allowed))
         if unknown:
             raise ValueError("Search parameters not supported here: %s" % ", ".join(unknown))
         if params.get("_id"):
