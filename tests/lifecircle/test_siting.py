@@ -259,7 +259,7 @@ def test_the_shortest_walk_model_and_the_proposals_export(client_of, planner, ne
     assert 'id="walks"' in page.content.decode()
     xlsx = siting_page(c, {"type": "day_care_center", "p": 1}, xlsx=True)
     rows = list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
-    assert rows[-1][0] == 1 and rows[-1][3] > 0  # one proposed site with the people it adds
+    assert rows[-1][0] == 1 and rows[-1][4] > 0  # one proposed site with the people it adds
 
 
 def test_capacitated_cover_everyone_and_shortest_walk(network_zone, planner, client_of):

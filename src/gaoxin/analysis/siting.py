@@ -276,6 +276,8 @@ def _solve(
         if gaps is not None:
             gaps.append(float(getattr(res, "mip_gap", 0.0) or 0.0))
         return np.asarray(res.x)
+    if res.status == 2:
+        raise AnalysisError("infeasible", "no solution meets every constraint")
     if res.status != 0 or res.x is None:
         if res.status == 1:
             raise AnalysisError("siting_time", "the time limit stopped the solver before any solution")

@@ -87,6 +87,20 @@ MESSAGES: dict[str, Promise] = {
     "solver": _("The optimisation found no solution for this request; try another budget or street."),
     "uncoverable": _("Some residential areas have no candidate site within the radius."),
     "capacity": _("The places within reach cannot take everyone, even with a new site at every candidate."),
+    "infeasible": _(
+        "No answer meets every condition of the request; relax the budget, the shares or the sites."
+    ),
+    "pcenter_budget": _(
+        "%(p)s new sites cannot bring everyone within the walking reach; at least %(needed)s are needed."
+    ),
+    "money_budget": _("Give the budget as an amount of yuan, zero or more (or a number of sites)."),
+    "lot_cost": _("The land or premises costs must be amounts of zero or more, one per candidate site."),
+    "site_cost": _("The building and running costs must be amounts of zero or more."),
+    "existing_cost": _("The running costs of the existing facilities must be amounts of zero or more."),
+    "type_value": _("The weight of a facility type must be a positive number."),
+    "min_share": _("The share per street lies between 0 and 100 %%."),
+    "groups": _("Each residential area needs its street for the share per street."),
+    "plan_types": _("Choose at least one facility type."),
     # the 亩产效益 scheme and data (analysis.mu_benefit)
     "missing_key": _("%(where)s: “%(key)s” is required."),
     "not_a_number": _("%(where)s: not a number."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -218,7 +219,8 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
 
 def load_candidates(zone: Zone, planner: User) -> int:
     """An illustrative candidate list for 王因街道 (synthetic, like every demo geometry): a ground-floor
-    配套用房 in every third residential area, and a vacant parcel between every fifth pair of areas."""
+    配套用房 in every third residential area, and a vacant parcel between every fifth pair of areas,
+    each with an illustrative land or premises cost."""
     from gaoxin.lifecircle.choices import CandidateKind
     from gaoxin.lifecircle.models import CandidateList, CandidateSite
 
@@ -235,8 +237,9 @@ def load_candidates(zone: Zone, planner: User) -> int:
             lat=round(a.center_lat - 0.0003, 6),
             capacity=60,
             address=f"{a.name}临街底层",
+            land_cost=Decimal(60 + 15 * (k % 4)),  # rent of the rooms for the plan's years, 万元
         )
-        for a in areas[::3]
+        for k, a in enumerate(areas[::3])
     ]
     sites += [
         CandidateSite(
@@ -245,8 +248,9 @@ def load_candidates(zone: Zone, planner: User) -> int:
             kind=CandidateKind.VACANT_LAND,
             lon=round((a.center_lon + b.center_lon) / 2, 6),
             lat=round((a.center_lat + b.center_lat) / 2, 6),
+            land_cost=Decimal(150 + 40 * (k % 3)),  # land transfer for a small public building, 万元
         )
-        for a, b in list(zip(areas, areas[1:], strict=False))[::5]
+        for k, (a, b) in enumerate(list(zip(areas, areas[1:], strict=False))[::5])
     ]
     CandidateSite.objects.bulk_create(sites)
     return len(sites)

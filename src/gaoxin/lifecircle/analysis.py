@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from gaoxin.analysis import access as engine
-from gaoxin.analysis import siting
+from gaoxin.analysis import siting, siting_plan
 from gaoxin.analysis.circles import CircleInputs, CircleResult, mean_supply_ratio, weighted_coverage
 from gaoxin.analysis.circles import evaluate as evaluate_arrays
 from gaoxin.analysis.errors import AnalysisError
@@ -233,6 +233,7 @@ def propose(
     p: int | None,
     capacity_per_site: float | None = None,
     median: bool = False,
+    center: bool = False,
     candidate_list: CandidateList | None = None,
     candidate_spacing_m: float = 100.0,
 ) -> dict[str, Any]:
@@ -247,6 +248,7 @@ def propose(
             p=p,
             capacity_per_site=capacity_per_site,
             median=median,
+            center=center,
             candidate_list=candidate_list,
             candidate_spacing_m=candidate_spacing_m,
         )
@@ -261,6 +263,7 @@ def _propose(
     p: int | None,
     capacity_per_site: float | None = None,
     median: bool = False,
+    center: bool = False,
     candidate_list: CandidateList | None = None,
     candidate_spacing_m: float = 100.0,
 ) -> dict[str, Any]:
@@ -280,7 +283,12 @@ def _propose(
     With ``median`` the p-median is solved instead: ``p`` new sites that minimise the total walking
     distance of the demand to its nearest site (over walks up to ``MEDIAN_REACH`` × the radius); the
     result carries the average walk today and with the sites, and each site's gain is the person-metres
-    its closing alone would add."""
+    its closing alone would add.
+
+    With ``center`` the p-center is solved: at most ``p`` new sites so that the longest walk of anyone
+    to the nearest site is the shortest possible (the equity objective; over the same walks as the
+    p-median). Without capacity and ``center`` or ``median``, the result carries the coverage curve:
+    for k = 0 … the sites proposed, the most people k new sites can reach (each k solved on its own)."""
     group = item.demand_group or "all"
     weights = np.array([sum(getattr(a, band) for band in DEMAND_BANDS[group]) for a in areas], dtype=float)
     gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
@@ -302,7 +310,9 @@ def _propose(
     )
     all_sites = sites if fixed_snap is None else engine.concat(sites, fixed_snap)
     n_new = len(sites)
-    pairs = engine.pairs_within(network, origins, all_sites, max_m=reach * (MEDIAN_REACH if median else 1))
+    pairs = engine.pairs_within(
+        network, origins, all_sites, max_m=reach * (MEDIAN_REACH if median or center else 1)
+    )
     demand = gate_area[pairs.origin]
     site_pairs = siting.Pairs(demand=demand, site=pairs.facility, distance_m=pairs.distance_m)
     fixed = np.arange(n_new, n_new + len(existing), dtype=np.int64)
@@ -318,6 +328,10 @@ def _propose(
             dtype=float,
         )
     )
+    if center:
+        return _center_proposal(
+            item, group, areas, weights, site_pairs, n_new, fixed, p, cands, len(existing)
+        )
     if median:
         return _median_proposal(
             item,
@@ -362,6 +376,11 @@ def _propose(
         cands.proposal(j, round(gain), _served_areas(result, site_pairs, areas, j))
         for j, gain in zip(result.chosen.tolist(), result.gain.tolist(), strict=True)
     ]
+    curve: list[dict[str, Any]] = []
+    if capacity is None:  # the people k new sites can reach at best, k = 0 … the sites proposed
+        for k in range(result.chosen.size + 1):
+            best = siting.mclp(site_pairs, p=k, **common)
+            curve.append({"sites": k, "total": round(best.covered_weight, 1), "proven": best.gap is None})
     return {
         "item": item,
         "group": group,
@@ -375,6 +394,7 @@ def _propose(
         "unreachable_candidates": cands.dropped,
         "covered_before": round(covered_before, 1),
         "capacity_per_site": capacity_per_site,
+        "curve": _curve_steps(curve, float(weights.sum())),
     }
 
 
@@ -390,6 +410,7 @@ class Candidates:
     snapped: engine.Snapped
     dropped: list[str]
     list_name: str | None = None
+    land_cost: np.ndarray | None = None  # yuan per listed site (NaN: not given)
 
     def proposal(self, j: int, gain: float | None, areas: list[str]) -> dict[str, Any]:
         return {
@@ -453,7 +474,13 @@ def _listed_candidates(network: Any, box: tuple[float, ...], candidate_list: Can
         ),
         dropped=dropped,
         list_name=candidate_list.name,
+        land_cost=np.array([_yuan_or_nan(listed[i].land_cost) for i in keep.tolist()]),
     )
+
+
+def _yuan_or_nan(amount_10k: Any) -> float:
+    """A listed site's land cost (万元) in yuan; NaN when the list gives none."""
+    return float(amount_10k) * 1e4 if amount_10k is not None else float("nan")
 
 
 def _served_areas(result: siting.SitingResult, pairs: siting.Pairs, areas: list[Any], site: int) -> list[str]:
@@ -555,6 +582,342 @@ def _median_proposal(
         "candidate_list": cands.list_name,
         "unreachable_candidates": cands.dropped,
         "capacity_per_site": capacity_per_site,
+    }
+
+
+def _longest_walk(
+    pairs: siting.Pairs, open_sites: np.ndarray, weights: np.ndarray, n_demand: int
+) -> float | None:
+    """The longest walk of anyone (areas with people) to the nearest open site over the pairs; None
+    when someone has no open site within them."""
+    walk = np.full(n_demand, np.inf)
+    on = open_sites[pairs.site]
+    np.minimum.at(walk, pairs.demand[on], pairs.distance_m[on])
+    need = weights > 0
+    if not need.any():
+        return 0.0
+    longest = float(walk[need].max())
+    return round(longest) if np.isfinite(longest) else None
+
+
+def _center_proposal(
+    item: ProfileItem,
+    group: str,
+    areas: list[Any],
+    weights: np.ndarray,
+    site_pairs: siting.Pairs,
+    n_new: int,
+    fixed: np.ndarray,
+    p: int | None,
+    cands: Candidates,
+    n_existing: int,
+) -> dict[str, Any]:
+    if p is None:
+        raise EvaluationError(_("The longest-walk model needs the number of new sites."))
+    n_sites = n_new + n_existing
+    try:
+        result = siting_plan.p_center(
+            site_pairs, n_demand=len(areas), n_sites=n_sites, p=p, fixed=fixed, weights=weights
+        )
+    except siting.InfeasibleError as exc:
+        raise EvaluationError(_infeasible_message(exc, areas, float(item.radius_m) * MEDIAN_REACH)) from None
+    except AnalysisError as exc:
+        raise EvaluationError(describe(exc)) from None
+    today = np.zeros(n_sites, dtype=bool)
+    today[fixed] = True
+    after = today.copy()
+    after[result.chosen] = True
+    within = site_pairs.distance_m <= float(item.radius_m)
+    d = site_pairs.demand
+
+    def reached(open_sites: np.ndarray) -> float:
+        return float(weights[np.unique(d[within & open_sites[site_pairs.site]])].sum())
+
+    served = [float(weights[result.assigned == j].sum()) for j in result.chosen.tolist()]
+    order = np.argsort(-np.array(served), kind="stable") if served else np.array([], dtype=np.int64)
+    proposals = [
+        cands.proposal(
+            int(result.chosen[k]),
+            round(served[k]),
+            sorted({areas[i].name for i in np.flatnonzero(result.assigned == result.chosen[k]).tolist()}),
+        )
+        for k in order.tolist()
+    ]
+    return {
+        "item": item,
+        "group": group,
+        "model": "center",
+        "proposals": proposals,
+        "total_weight": float(weights.sum()),
+        "covered_before": round(reached(today), 1),
+        "covered_after": round(reached(after), 1),
+        "longest_before_m": _longest_walk(site_pairs, today, weights, len(areas)),
+        "longest_after_m": round(result.objective),
+        "reach_m": round(float(item.radius_m) * MEDIAN_REACH),
+        "sites_used": int(result.chosen.size),
+        "sites_asked": p,
+        "solver_gap": result.gap,
+        "existing": n_existing,
+        "candidates": n_new,
+        "candidate_list": cands.list_name,
+        "unreachable_candidates": cands.dropped,
+        "capacity_per_site": None,
+    }
+
+
+# --- plans: several types, costs and a budget --------------------------------------------------------
+
+
+def _curve_steps(curve: list[dict[str, Any]], whole: float) -> list[dict[str, Any]]:
+    """The coverage curve's points with what each further site adds and the share of the demand
+    reached (per cent, for the bars)."""
+    for k, pt in enumerate(curve):
+        pt["added"] = round(pt["total"] - curve[k - 1]["total"], 1) if k else 0.0
+        pt["percent"] = round(100.0 * pt["total"] / whole, 1) if whole > 0 else 0.0
+    return curve
+
+
+def _ten_thousands(yuan: float) -> float:
+    """An amount of yuan in 万元 (two decimals), as the zone's budgets are written."""
+    return round(float(yuan) / 1e4, 2)
+
+
+@dataclass(frozen=True)
+class TypeCosts:
+    """What a new site of a type costs (yuan): building or fit-out once, and running per year."""
+
+    build_yuan: float
+    running_yuan: float
+
+
+def plan(
+    items: list[ProfileItem],
+    areas: list[ResidentialArea],
+    existing: dict[str, list[Facility]],
+    network: Network,
+    *,
+    costs: dict[str, TypeCosts],
+    years: int,
+    land_cost_yuan: float,
+    budget_yuan: float | None,
+    max_lots: int | None = None,
+    colocate: bool = False,
+    closable: bool = False,
+    min_street_share: float | None = None,
+    candidate_list: CandidateList | None = None,
+    candidate_spacing_m: float = 100.0,
+    outside: list[ResidentialArea] | None = None,
+) -> dict[str, Any]:
+    """Where to build next with money: one or several facility types (e.g. the elderly canteen with
+    the day-care centre) on shared candidate lots, spending at most ``budget_yuan`` (None: no money
+    limit, then ``max_lots``) over the plan's ``years``: a lot's land or premises cost (the candidate
+    list's, else ``land_cost_yuan``) is paid once however many types it hosts, each type's building
+    cost and its running cost × years per site. With ``colocate`` every lot used hosts every type; with
+    ``closable`` existing facilities may close (the running cost × years a closure saves pays for new
+    sites; closing one to open a better-placed one is a move); ``min_street_share`` asks each street to
+    have at least that share of each type's demand reached (equity). The result carries the coverage
+    curve (the best plan with 0, 1, … lots, within the same budget) and, like the other models, the
+    solver's gap when its time limit stopped it (settings.GAOXIN_SITING_TIME_LIMIT_S). An existing
+    facility that also serves ``outside`` areas (the zone's others, when one street is planned) never
+    closes."""
+    with siting.time_limit(settings.GAOXIN_SITING_TIME_LIMIT_S):
+        return _plan(
+            items,
+            areas,
+            existing,
+            network,
+            costs=costs,
+            years=years,
+            land_cost_yuan=land_cost_yuan,
+            budget_yuan=budget_yuan,
+            max_lots=max_lots,
+            colocate=colocate,
+            closable=closable,
+            min_street_share=min_street_share,
+            candidate_list=candidate_list,
+            candidate_spacing_m=candidate_spacing_m,
+            outside=outside or [],
+        )
+
+
+def _plan(
+    items: list[ProfileItem],
+    areas: list[ResidentialArea],
+    existing: dict[str, list[Facility]],
+    network: Network,
+    *,
+    costs: dict[str, TypeCosts],
+    years: int,
+    land_cost_yuan: float,
+    budget_yuan: float | None,
+    max_lots: int | None,
+    colocate: bool,
+    closable: bool,
+    min_street_share: float | None,
+    candidate_list: CandidateList | None,
+    candidate_spacing_m: float,
+    outside: list[ResidentialArea],
+) -> dict[str, Any]:
+    gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
+    gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
+    gx, gy = to_projected(gates[:, 0], gates[:, 1], crs=network.crs)
+    reach = max(float(it.radius_m) for it in items)
+    box = (gx.min() - reach, gx.max() + reach, gy.min() - reach, gy.max() + reach)
+    cands = (
+        _network_candidates(network, box, candidate_spacing_m)
+        if candidate_list is None
+        else _listed_candidates(network, box, candidate_list)
+    )
+    n_lots = len(cands.snapped)
+    land = np.full(n_lots, float(land_cost_yuan))
+    if cands.land_cost is not None:
+        land = np.where(np.isfinite(cands.land_cost), cands.land_cost, land)
+    origins = engine.snap(network, gates[:, 0], gates[:, 1])
+    streets = np.array([a.street_id or 0 for a in areas], dtype=np.int64)
+    unused: dict[str, list[str]] = {}
+    demands: list[siting_plan.TypeDemand] = []
+    for it in items:
+        code = it.facility_type.code
+        group = it.demand_group or "all"
+        weights = np.array(
+            [sum(getattr(a, band) for band in DEMAND_BANDS[group]) for a in areas], dtype=float
+        )
+        ex = existing.get(code, [])
+        sites = cands.snapped
+        may_close = np.ones(len(ex), dtype=bool)
+        if ex:
+            ex_snapped = engine.snap(
+                network, [f.access_point[0] for f in ex], [f.access_point[1] for f in ex]
+            )
+            sites = engine.concat(sites, ex_snapped)
+            if closable and outside:  # a facility that serves people outside the plan stays
+                out_gates = np.array([g for a in outside for g in a.gate_points()], dtype=float)
+                out = engine.pairs_within(
+                    network,
+                    engine.snap(network, out_gates[:, 0], out_gates[:, 1]),
+                    ex_snapped,
+                    max_m=float(it.radius_m),
+                )
+                may_close[np.unique(out.facility)] = False
+        pairs = engine.pairs_within(network, origins, sites, max_m=float(it.radius_m))
+        site_pairs = siting.Pairs(
+            demand=gate_area[pairs.origin], site=pairs.facility, distance_m=pairs.distance_m
+        )
+        # A facility that reaches no residential area at all is left alone (the data may miss its
+        # users; it is listed for a check), and so is one that also serves people outside the plan.
+        reaches = np.zeros(len(ex), dtype=bool)
+        reaches[site_pairs.site[site_pairs.site >= n_lots] - n_lots] = True
+        may_close &= reaches
+        unused[code] = [f.name for f, r in zip(ex, reaches.tolist(), strict=True) if not r]
+        cost = costs[code]
+        demands.append(
+            siting_plan.TypeDemand(
+                name=code,
+                pairs=site_pairs,
+                n_demand=len(areas),
+                n_existing=len(ex),
+                radius_m=float(it.radius_m),
+                weights=weights,
+                site_cost=cost.build_yuan + cost.running_yuan * years,
+                existing_cost=cost.running_yuan * years,
+                groups=streets if min_street_share else None,
+                min_share=min_street_share or None,
+                may_close=may_close,
+            )
+        )
+    try:
+        result, curve = siting_plan.coverage_curve(
+            demands,
+            n_lots=n_lots,
+            lot_cost=land,
+            budget=budget_yuan,
+            max_lots=max_lots,
+            colocate=colocate,
+            closable=closable,
+        )
+    except AnalysisError as exc:
+        if exc.code == "infeasible":
+            raise EvaluationError(
+                _(
+                    "No plan within this budget gives every street %(share)s %% of its people: raise the "
+                    "budget or lower the share."
+                )
+                % {"share": round((min_street_share or 0) * 100)}
+            ) from None
+        raise EvaluationError(describe(exc)) from None
+    labels = {it.facility_type.code: it.facility_type.label for it in items}
+    proposals = []
+    for j, gain in zip(result.lots.tolist(), result.gain.tolist(), strict=True):
+        here = [k for k, tp in enumerate(result.types) if j in set(tp.lots.tolist())]
+        served = sorted(
+            {areas[i].name for k in here for i in np.flatnonzero(result.types[k].assigned == j).tolist()}
+        )
+        row = cands.proposal(j, round(gain), served)
+        row["types"] = [labels[result.types[k].name] for k in here]
+        row["land_yuan"] = round(float(land[j]))
+        row["cost_yuan"] = round(float(land[j]) + sum(float(demands[k].site_cost) for k in here))
+        row["cost_10k"] = _ten_thousands(row["cost_yuan"])
+        proposals.append(row)
+    type_rows = []
+    for it, tp, dem in zip(items, result.types, demands, strict=True):
+        ex = existing.get(it.facility_type.code, [])
+        type_rows.append(
+            {
+                "code": it.facility_type.code,
+                "label": it.facility_type.label,
+                "radius_m": it.radius_m,
+                "group": it.demand_group or "all",
+                "total": round(tp.total, 1),
+                "before": round(tp.covered_before, 1),
+                "after": round(tp.covered, 1),
+                "new_sites": int(tp.lots.size),
+                "cost_yuan": round(tp.cost),
+                "cost_10k": _ten_thousands(tp.cost),
+                "saved_10k": _ten_thousands(tp.saved),
+                "site_cost_yuan": round(float(dem.site_cost)),
+                "closed": [f.name for f, kept in zip(ex, tp.kept.tolist(), strict=True) if not kept],
+                "unused": unused.get(it.facility_type.code, []),
+            }
+        )
+    first = items[0]
+    return {
+        "item": first,
+        "group": first.demand_group or "all",
+        "model": "plan",
+        "types": type_rows,
+        "proposals": proposals,
+        "curve": _curve_steps(
+            [
+                {
+                    "sites": pt.lots,
+                    "covered": [round(c, 1) for c in pt.covered],
+                    "total": round(sum(pt.covered), 1),
+                    "cost_yuan": round(pt.cost),
+                    "cost_10k": _ten_thousands(pt.cost),
+                    "proven": pt.gap is None,
+                }
+                for pt in curve
+            ],
+            sum(tp.total for tp in result.types),
+        ),
+        "cost_yuan": round(result.cost),
+        "cost_10k": _ten_thousands(result.cost),
+        "budget_yuan": None if budget_yuan is None else round(budget_yuan),
+        "budget_10k": None if budget_yuan is None else _ten_thousands(budget_yuan),
+        "years": years,
+        "colocate": colocate,
+        "closable": closable,
+        "min_street_share": min_street_share,
+        "min_street_percent": round(min_street_share * 100) if min_street_share else None,
+        "total_weight": sum(r["total"] for r in type_rows),
+        "covered_before": sum(r["before"] for r in type_rows),
+        "covered_after": sum(r["after"] for r in type_rows),
+        "solver_gap": max((pt.gap for pt in curve if pt.gap is not None), default=None),
+        "existing": sum(len(v) for v in existing.values()),
+        "candidates": n_lots,
+        "candidate_list": cands.list_name,
+        "unreachable_candidates": cands.dropped,
+        "capacity_per_site": None,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.shortcuts import get_object_or_404
@@ -12,7 +13,7 @@ from gaoxin.common.api import Id, JobOut, StrictIn, answers
 from gaoxin.lifecircle import access, queries
 from gaoxin.lifecircle.analysis import EvaluationError
 from gaoxin.lifecircle.models import Evaluation
-from gaoxin.lifecircle.queries import MAX_NEW_SITES, SitingRequest
+from gaoxin.lifecircle.queries import MAX_NEW_SITES, MAX_YEARS, MAX_YUAN, SitingRequest
 from gaoxin.places import access as places_access
 from gaoxin.places.web import Request
 
@@ -150,6 +151,16 @@ def gaps(request: Request, evaluation_id: Id) -> list[dict[str, Any]]:
     ]
 
 
+def _decimal(amount: float | None) -> Decimal | None:
+    return None if amount is None else Decimal(str(amount))
+
+
+class TypeCostIn(StrictIn):
+    type: str = Field(min_length=1, max_length=64)
+    build_yuan: float | None = Field(None, ge=0, le=MAX_YUAN, description="building or fit-out per site")
+    running_yuan_per_year: float | None = Field(None, ge=0, le=MAX_YUAN, description="running per site")
+
+
 class SitingIn(StrictIn):
     type: str = Field(min_length=1, max_length=64, description="a facility type code of the profile")
     street_id: Id | None = None
@@ -159,11 +170,29 @@ class SitingIn(StrictIn):
         le=MAX_NEW_SITES,
         description="new sites (0: today's only); none: as few as reach everyone",
     )
-    model: Literal["cover", "median"] = "cover"
+    model: Literal["cover", "median", "center"] = "cover"
     capacity: int | None = Field(
         None, ge=1, le=1_000_000, description="places per new site (capacitated models)"
     )
     candidate_list_id: Id | None = None
+    also_types: list[str] = Field(
+        default_factory=list, max_length=3, description="facility types sited together with `type` (a plan)"
+    )
+    budget_yuan: float | None = Field(None, ge=0, le=MAX_YUAN, description="the plan's budget in yuan")
+    costs: list[TypeCostIn] = Field(
+        default_factory=list, max_length=4, description="costs per type; a missing one: the installation's"
+    )
+    years: int | None = Field(None, ge=1, le=MAX_YEARS, description="years of running costs in the plan")
+    land_yuan: float | None = Field(
+        None, ge=0, le=MAX_YUAN, description="land or premises per lot without its own figure, yuan"
+    )
+    colocate: bool = Field(False, description="every lot used hosts every type")
+    closable: bool = Field(
+        False, description="existing facilities may close; what that saves pays for new sites"
+    )
+    min_street_share: float | None = Field(
+        None, ge=0, le=1, description="each street reaches at least this share of each type's demand"
+    )
 
 
 @router.post("/siting", response=answers({200: dict[str, Any]}, 400, 404, 422))
@@ -171,7 +200,10 @@ def siting(request: Request, payload: SitingIn) -> Any:
     """Where to build next (planners): the ``p`` best new sites for a facility type (maximal covering,
     or with ``model`` "median" the shortest total walk), or without ``p`` the fewest that reach
     everyone; ``capacity`` (places per new site) solves the capacitated model; ``candidate_list_id``
-    chooses among a candidate list's sites instead of street-network points. The same computation as
+    chooses among a candidate list's sites instead of street-network points; ``model`` "center" makes
+    the longest walk as short as possible. A budget (``budget_yuan``), further types (``also_types``),
+    ``colocate``, ``closable`` or ``min_street_share`` ask for a plan: the most people reached within the
+    money, lots shared by the types (land paid once), with the coverage curve (``curve``). The same computation as
     the page (one :class:`SitingRequest`); nothing is stored."""
     access.require_run(request.user)
     street = (
@@ -188,7 +220,18 @@ def siting(request: Request, payload: SitingIn) -> Any:
         street=street,
         capacity_per_site=payload.capacity,
         median=payload.model == "median",
+        center=payload.model == "center",
         candidate_list=listed,
+        also=tuple(t for t in payload.also_types if t != payload.type),
+        budget_yuan=_decimal(payload.budget_yuan),
+        costs_yuan=tuple(
+            (c.type, _decimal(c.build_yuan), _decimal(c.running_yuan_per_year)) for c in payload.costs
+        ),
+        years=payload.years,
+        land_yuan=_decimal(payload.land_yuan),
+        colocate=payload.colocate,
+        closable=payload.closable,
+        min_street_share=payload.min_street_share or None,
     )
     try:
         result = queries.propose(request.user, request.zone, question)

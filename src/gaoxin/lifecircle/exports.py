@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 import openpyxl
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.styles import Font, PatternFill
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -193,12 +194,97 @@ def proposals_xlsx(proposal: dict[str, Any], street_name: str) -> bytes:
     )
     if proposal.get("capacity_per_site"):
         sheet.append([_("Capacitated: places per new site"), proposal["capacity_per_site"]])
+    if proposal.get("model") == "center":
+        sheet.append(
+            [
+                _("Longest walk today (m)"),
+                proposal["longest_before_m"],
+                _("with the proposed sites (m)"),
+                proposal["longest_after_m"],
+            ]
+        )
+    plan = proposal.get("model") == "plan"
+    if plan:
+        sheet.append(
+            [
+                _("Cost (10k yuan)"),
+                proposal["cost_10k"],
+                pgettext("siting", "Budget (10k yuan)"),
+                proposal["budget_10k"],
+                _("Years of running costs"),
+                proposal["years"],
+            ]
+        )
+    sheet.append(
+        [_("Solver"), _("exact optimum") if proposal.get("solver_gap") is None else _("not proven optimal")]
+        + ([] if proposal.get("solver_gap") is None else [_("gap"), proposal["solver_gap"]])
+    )
     sheet.append([])
-    sheet.append(["#", _("Longitude"), _("Latitude"), _("People it adds"), _("Areas it serves")])
+    head = ["#", _("Name"), _("Longitude"), _("Latitude")]
+    if plan:
+        head += [_("Types here"), _("Land or premises (10k yuan)"), _("Cost (10k yuan)")]
+    sheet.append([*head, _("People it adds"), _("Areas it serves")])
     header_row = sheet.max_row
     for n, s in enumerate(proposal["proposals"], 1):
-        sheet.append([n, s["lon"], s["lat"], s["gain"], "、".join(s["areas"])])
+        row = [n, s.get("name") or "", s["lon"], s["lat"]]
+        if plan:
+            row += ["、".join(s["types"]), round(s["land_yuan"] / 1e4, 2), s["cost_10k"]]
+        sheet.append([*row, s["gain"], "、".join(s["areas"])])
     tidy_sheet(sheet, header_row=header_row)
+    if plan:
+        types = book.create_sheet(_("Types")[:31])
+        types.append(
+            [
+                _("Facility type"),
+                _("Radius (m)"),
+                _("Demand (people)"),
+                _("reached today"),
+                _("with the plan"),
+                _("New sites"),
+                _("Cost per new site (10k yuan)"),
+                _("Cost (10k yuan)"),
+                _("Closed or moved"),
+            ]
+        )
+        for t in proposal["types"]:
+            types.append(
+                [
+                    t["label"],
+                    t["radius_m"],
+                    round(t["total"]),
+                    round(t["before"]),
+                    round(t["after"]),
+                    t["new_sites"],
+                    round(t["site_cost_yuan"] / 1e4, 2),
+                    t["cost_10k"],
+                    "、".join(t["closed"]),
+                ]
+            )
+        tidy_sheet(types, header_row=1)
+    if proposal.get("curve"):
+        curve = book.create_sheet(_("Coverage curve")[:31])
+        curve.append(
+            [
+                _("New sites"),
+                _("People reached"),
+                _("Added by this site"),
+                _("Share of the demand (%)"),
+                *([_("Cost (10k yuan)")] if plan else []),
+                _("Solver"),
+            ]
+        )
+        for pt in proposal["curve"]:
+            curve.append(
+                [
+                    pt["sites"],
+                    round(pt["total"]),
+                    round(pt["added"]),
+                    pt["percent"],
+                    *([pt["cost_10k"]] if plan else []),
+                    _("exact optimum") if pt["proven"] else _("not proven optimal"),
+                ]
+            )
+        tidy_sheet(curve, header_row=1)
     return save_workbook(book)
 
 

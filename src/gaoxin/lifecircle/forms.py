@@ -6,16 +6,18 @@ query that uses it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gaoxin.common.choices import CoordinateSystem
 from gaoxin.common.forms import UploadField, limit_choices, set_choices
 from gaoxin.common.imports import lon_lat_problem
 from gaoxin.lifecircle.models import CandidateList, Evaluation, Profile, Scenario
-from gaoxin.lifecircle.queries import MAX_NEW_SITES, SitingRequest
+from gaoxin.lifecircle.queries import MAX_NEW_SITES, MAX_YEARS, SitingRequest
 from gaoxin.lifecircle.services import ProposedSite
 from gaoxin.places.models import Street, Zone
 
@@ -83,6 +85,29 @@ class IsochroneForm(_LonLat):
     distance = forms.FloatField(label=_("Walking distance (m)"), required=False, initial=300)
 
 
+def _Money(label: Any) -> forms.DecimalField:  # noqa: N802 - a field factory, read like a class
+    """An amount of 万元, zero or more, at most 1,000 亿元 (10,000,000 万元); two decimals."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=10_000_000,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "invalid": _("Give an amount of 万元, e.g. 120 or 85.5."),
+            "min_value": _("An amount cannot be negative."),
+            "max_value": _("An amount above 1,000 亿元 (10,000,000 万元) is not plausible."),
+            "max_digits": _("An amount above 1,000 亿元 (10,000,000 万元) is not plausible."),
+            "max_decimal_places": _("Give an amount of 万元 with at most two decimals."),
+        },
+    )
+
+
+def _yuan(amount_10k: Decimal | None) -> Decimal | None:
+    return None if amount_10k is None else amount_10k * 10_000
+
+
 class SitingForm(forms.Form):
     """The siting page's question; :meth:`request` is the same :class:`SitingRequest` the API builds."""
 
@@ -102,7 +127,9 @@ class SitingForm(forms.Form):
     candidates = forms.ModelChoiceField(
         label=_("Candidate sites"), queryset=CandidateList.objects.none(), required=False
     )
-    model = forms.ChoiceField(choices=[("cover", "cover"), ("median", "median")], required=False)
+    model = forms.ChoiceField(
+        choices=[("cover", "cover"), ("median", "median"), ("center", "center")], required=False
+    )
     capacitated = forms.BooleanField(required=False)
     capacity = forms.IntegerField(
         required=False,
@@ -114,10 +141,47 @@ class SitingForm(forms.Form):
     )
     format = forms.ChoiceField(choices=FORMATS, required=False)
     job = forms.IntegerField(required=False, min_value=1)  # the page of a siting job's result
+    # A plan with money and several types (all amounts in 万元, as the zone's budgets are written)
+    type2 = forms.ChoiceField(label=_("Together with"), required=False)
+    type3 = forms.ChoiceField(label=_("and with"), required=False)
+    budget = _Money(label=pgettext_lazy("siting", "Budget (10k yuan)"))
+    build = _Money(label=_("Building or fit-out per site (10k yuan)"))
+    running = _Money(label=_("Running per site and year (10k yuan)"))
+    build2 = _Money(label=_("Building or fit-out per site (10k yuan)"))
+    running2 = _Money(label=_("Running per site and year (10k yuan)"))
+    build3 = _Money(label=_("Building or fit-out per site (10k yuan)"))
+    running3 = _Money(label=_("Running per site and year (10k yuan)"))
+    land = _Money(label=_("Land or premises per lot without its own figure (10k yuan)"))
+    years = forms.IntegerField(
+        label=_("Years of running costs"),
+        required=False,
+        min_value=1,
+        max_value=MAX_YEARS,
+        error_messages={
+            "invalid": _("The plan's years are a whole number."),
+            "min_value": _("The plan's years are at least 1."),
+            "max_value": _("The plan's years lie between 1 and %(limit_value)s."),
+        },
+    )
+    colocate = forms.BooleanField(required=False)
+    closable = forms.BooleanField(required=False)
+    min_share = forms.IntegerField(
+        label=_("At least this share of each street's people (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "invalid": _("The share per street is a whole percentage, 0 to 100."),
+            "min_value": _("The share per street is a whole percentage, 0 to 100."),
+            "max_value": _("The share per street is a whole percentage, 0 to 100."),
+        },
+    )
 
     def __init__(self, data: Any, *, zone: Zone, types: list[str]) -> None:
         super().__init__(data)
         set_choices(self, "type", [(t, t) for t in types])
+        set_choices(self, "type2", [("", "-"), *((t, t) for t in types)])
+        set_choices(self, "type3", [("", "-"), *((t, t) for t in types)])
         limit_choices(self, "street", Street.objects.filter(zone=zone))
         limit_choices(self, "candidates", CandidateList.objects.filter(zone=zone))
 
@@ -125,6 +189,19 @@ class SitingForm(forms.Form):
         data = super().clean() or {}
         if data.get("capacitated") and data.get("capacity") is None and "capacity" not in self.errors:
             self.add_error("capacity", _("Give the places of a new site as a whole number."))
+        if not self.errors and self.request().is_plan():
+            if data.get("model") in ("median", "center") or data.get("capacitated"):
+                self.add_error(
+                    "model",
+                    _(
+                        "A plan with a budget or several types reaches the most people; it has no "
+                        "capacity, p-median or longest-walk variant."
+                    ),
+                )
+            elif data.get("budget") is None and data.get("p") is None:
+                self.add_error("budget", _("Give a budget or the number of sites for the plan."))
+        if not self.errors and data.get("model") == "center" and data.get("p") is None:
+            self.add_error("p", _("The longest-walk model needs the number of new sites."))
         return data
 
     def asked(self) -> bool:
@@ -135,7 +212,12 @@ class SitingForm(forms.Form):
         """The models that take seconds to minutes (the p-median, the capacitated models, a whole zone)
         run as a job; the covering of one street answers at once."""
         d = self.cleaned_data
-        return d.get("model") == "median" or bool(d.get("capacitated")) or d.get("street") is None
+        return (
+            d.get("model") in ("median", "center")
+            or bool(d.get("capacitated"))
+            or d.get("street") is None
+            or self.request().is_plan()
+        )
 
     def request(self) -> SitingRequest:
         d = self.cleaned_data
@@ -145,7 +227,20 @@ class SitingForm(forms.Form):
             street=d.get("street"),
             capacity_per_site=d.get("capacity") if d.get("capacitated") else None,
             median=d.get("model") == "median",
+            center=d.get("model") == "center",
             candidate_list=d.get("candidates"),
+            also=tuple(t for t in (d.get("type2"), d.get("type3")) if t and t != d["type"]),
+            budget_yuan=_yuan(d.get("budget")),
+            costs_yuan=tuple(
+                (code, _yuan(d.get(f"build{n}")), _yuan(d.get(f"running{n}")))
+                for code, n in ((d["type"], ""), (d.get("type2"), "2"), (d.get("type3"), "3"))
+                if code
+            ),
+            years=d.get("years"),
+            land_yuan=_yuan(d.get("land")),
+            colocate=bool(d.get("colocate")),
+            closable=bool(d.get("closable")),
+            min_street_share=None if not d.get("min_share") else d["min_share"] / 100,
         )
 
     def message(self) -> str:

@@ -1,9 +1,10 @@
 """Candidate site lists on the kit's import pipeline (gaoxin.common.imports): a file of vacant
 parcels or ground-floor 配套用房 (name, longitude and latitude or a Point geometry; optionally kind,
-places and address) becomes a named list the siting models choose among."""
+places, address and the land or premises cost in 万元) becomes a named list the siting models choose among."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from gaoxin.lifecircle.models import CandidateList, CandidateSite
 from gaoxin.places.models import Zone
 
 KIND = "lifecircle.candidates"
+MAX_LAND_COST = Decimal("100000000")  # 万元: below the column's 10 integer digits
 
 COLUMNS = [
     Column("name", "名称", True),
@@ -35,6 +37,7 @@ COLUMNS = [
     Column("kind", "类别"),
     Column("capacity", "名额"),
     Column("address", "地址"),
+    Column("land_cost", "用地费用（万元）", aliases=("用地费用", "用地费用(万元)", "费用（万元）")),
 ]
 
 # The Chinese words for the kinds, whatever the language of the user interface.
@@ -84,7 +87,11 @@ class CandidatesImporter(Importer):
                 kind=KIND_WORDS.get(r.text("kind")) or r.choice("kind", CandidateKind, CandidateKind.OTHER),
                 capacity=r.integer("capacity", minimum=1, maximum=100_000),
                 address=r.text("address", max_length=200),
+                land_cost=r.decimal("land_cost", places="0.01"),
             )
+            if site.land_cost is not None and site.land_cost >= MAX_LAND_COST:
+                r.problem("land_cost", _("A land cost of 100 million 万元 or more is not plausible."))
+                site.land_cost = None
             point = r.point("lon", "lat", required=True)
             if point is not None:
                 site.lon, site.lat = point

@@ -316,6 +316,16 @@ class CandidateSite(models.Model):
         help_text=_("Places or beds a facility here would hold, if known."),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    land_cost = models.DecimalField(
+        _("land or premises cost (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "What the lot or the rooms cost for the plan's years, paid once however many types share it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("candidate site")

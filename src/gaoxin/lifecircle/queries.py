@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from gaoxin import standards
 from gaoxin.accounts.models import User
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.network import Network
@@ -329,6 +330,50 @@ def streets(zone: Zone) -> QuerySet[Street]:
 
 
 MAX_NEW_SITES = 50  # new sites one question may ask for (page, API, jobs): beyond, a plan, not a query
+MAX_PLAN_TYPES = 4  # facility types one plan sites together
+MAX_YUAN = Decimal("100000000000")  # 1,000 亿元: beyond, a typing error
+MAX_YEARS = 50
+
+
+def cost_defaults() -> dict[str, Any]:
+    """The planning cost assumptions (standards/siting_costs.toml, 万元): the defaults and per type."""
+    data = standards.load("siting_costs")
+    return {"defaults": data.get("defaults", {}), "types": data.get("types", {})}
+
+
+def cost_rows(items: Iterable[ProfileItem]) -> list[dict[str, Any]]:
+    """The cost assumptions the siting page starts from, per profile item (万元)."""
+    table = cost_defaults()
+    base = table["defaults"]
+    rows = []
+    for it in items:
+        own = table["types"].get(it.facility_type.code, {})
+        rows.append(
+            {
+                "label": it.facility_type.label,
+                "build": own.get("build_10k_yuan", base.get("build_10k_yuan", 0)),
+                "running": own.get("running_10k_yuan", base.get("running_10k_yuan", 0)),
+            }
+        )
+    return rows
+
+
+def type_costs(code: str, build: Decimal | None, running: Decimal | None) -> analysis.TypeCosts:
+    """A type's costs in yuan: the planner's figures (yuan), else the installation's assumptions (万元)."""
+    table = cost_defaults()
+    own = table["types"].get(code, {})
+    base = table["defaults"]
+    b = (
+        build
+        if build is not None
+        else Decimal(str(own.get("build_10k_yuan", base.get("build_10k_yuan", 0)))) * 10_000
+    )
+    r = (
+        running
+        if running is not None
+        else Decimal(str(own.get("running_10k_yuan", base.get("running_10k_yuan", 0)))) * 10_000
+    )
+    return analysis.TypeCosts(build_yuan=float(b), running_yuan=float(r))
 
 
 @dataclass(frozen=True)
@@ -344,6 +389,27 @@ class SitingRequest:
     capacity_per_site: int | None = None
     median: bool = False
     candidate_list: CandidateList | None = None
+    center: bool = False
+    # a plan with money (yuan): the types sited together with ``type_code``, the budget, the costs
+    also: tuple[str, ...] = ()
+    budget_yuan: Decimal | None = None
+    costs_yuan: tuple[tuple[str, Decimal | None, Decimal | None], ...] = ()  # (type, build, running/year)
+    years: int | None = None
+    land_yuan: Decimal | None = None
+    colocate: bool = False
+    closable: bool = False
+    min_street_share: float | None = None
+
+    def is_plan(self) -> bool:
+        """Whether the budgeted several-type model answers (money, several types, co-location, closing
+        or a share per street); else the single-type models."""
+        return bool(
+            self.also
+            or self.budget_yuan is not None
+            or self.colocate
+            or self.closable
+            or self.min_street_share
+        )
 
 
 def proposal_of(result: dict[str, Any]) -> dict[str, Any]:
@@ -366,6 +432,8 @@ def propose(
     if request.p is not None and not 0 <= request.p <= MAX_NEW_SITES:
         raise EvaluationError(_("The number of new sites lies between 0 and %(n)s.") % {"n": MAX_NEW_SITES})
     profile = profile or default_profile()
+    if request.is_plan():
+        return _plan(zone, request, profile)
     item = profile.items.select_related("facility_type").filter(facility_type__code=request.type_code).first()
     if item is None:
         raise EvaluationError(_("The profile %(p)s has no item for this facility type.") % {"p": profile})
@@ -385,7 +453,73 @@ def propose(
         p=request.p,
         capacity_per_site=request.capacity_per_site,
         median=request.median,
+        center=request.center,
         candidate_list=request.candidate_list,
+    )
+
+
+def _plan(zone: Zone, request: SitingRequest, profile: Profile) -> dict[str, Any]:
+    """The budgeted plan of one or several types (see :func:`gaoxin.lifecircle.analysis.plan`)."""
+    codes = list(dict.fromkeys([request.type_code, *request.also]))
+    if len(codes) > MAX_PLAN_TYPES:
+        raise EvaluationError(_("At most %(n)s facility types in one plan.") % {"n": MAX_PLAN_TYPES})
+    if request.median or request.center or request.capacity_per_site is not None:
+        raise EvaluationError(
+            _(
+                "A plan with a budget or several types reaches the most people; it has no capacity, p-median or longest-walk variant."
+            )
+        )
+    budget = request.budget_yuan
+    if budget is not None and not (Decimal(0) <= budget <= MAX_YUAN):
+        raise EvaluationError(_("The budget is an amount of yuan between 0 and 100 billion."))
+    if budget is None and request.p is None:
+        raise EvaluationError(_("Give a budget or the number of sites for the plan."))
+    if request.min_street_share is not None and not 0 <= request.min_street_share <= 1:
+        raise EvaluationError(_("The share per street lies between 0 and 100 %."))
+    defaults = cost_defaults()["defaults"]
+    years = request.years if request.years is not None else int(defaults.get("years", 5))
+    if not 1 <= years <= MAX_YEARS:
+        raise EvaluationError(_("The plan's years lie between 1 and %(n)s.") % {"n": MAX_YEARS})
+    land = (
+        request.land_yuan
+        if request.land_yuan is not None
+        else Decimal(str(defaults.get("land_10k_yuan", 0))) * 10_000
+    )
+    given = {code: (build, running) for code, build, running in request.costs_yuan}
+    amounts = [land, *(a for pair in given.values() for a in pair if a is not None)]
+    if not all(Decimal(0) <= a <= MAX_YUAN for a in amounts):
+        raise EvaluationError(_("A cost is an amount of yuan between 0 and 100 billion."))
+    items = list(profile.items.select_related("facility_type").filter(facility_type__code__in=codes))
+    found = {it.facility_type.code: it for it in items}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise EvaluationError(_("The profile %(p)s has no item for this facility type.") % {"p": profile})
+    items = [found[c] for c in codes]
+    street = request.street
+    every = load(zone, item_snapshot(items)).areas
+    areas = [a for a in every if street is None or a.street_id == street.pk]
+    if not areas:
+        raise EvaluationError(_("No residential area with population here."))
+    existing: dict[str, list[Facility]] = defaultdict(list)
+    for f in Facility.objects.filter(
+        street__zone=zone, status=FacilityStatus.OPEN, type__code__in=codes
+    ).select_related("type"):
+        existing[f.type.code].append(f)
+    return analysis.plan(
+        items,
+        areas,
+        dict(existing),
+        network_of(zone),
+        costs={code: type_costs(code, *given.get(code, (None, None))) for code in codes},
+        years=years,
+        land_cost_yuan=float(land),
+        budget_yuan=None if budget is None else float(budget),
+        max_lots=request.p,
+        colocate=request.colocate,
+        closable=request.closable,
+        min_street_share=request.min_street_share,
+        candidate_list=request.candidate_list,
+        outside=[a for a in every if street is not None and a.street_id != street.pk],
     )
 
 

@@ -263,6 +263,9 @@ def siting_page(request: Request) -> HttpResponse:
     context: dict[str, object] = choices | {
         "params": form.data,
         "max_new_sites": queries.MAX_NEW_SITES,
+        "cost_rows": queries.cost_rows(choices["items"]),
+        "cost_base": queries.cost_defaults()["defaults"],
+        "plan_slots": [(2, form.data.get("type2", "")), (3, form.data.get("type3", ""))],
         "map_strings": {
             "existing": _("existing"),
             "proposed": _("proposed"),
@@ -291,6 +294,7 @@ def siting_page(request: Request) -> HttpResponse:
                 context["error"] = str(exc)
             else:
                 context["proposal"] = proposal
+                context["several_types"] = len(proposal.get("types", [])) > 1
                 if form.cleaned_data["format"] == "xlsx":
                     where = question.street.name if question.street else _("whole zone")
                     return attachment(
