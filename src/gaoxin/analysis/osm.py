@@ -16,6 +16,7 @@ Walking filter (the tag rules; documented in docs/methods.md):
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ import osmium
 
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import utm_crs
-from gaoxin.analysis.network import Network, from_arrays
+from gaoxin.analysis.network import Network, build_network, from_arrays, lines_from_geojson
 
 WALKABLE_HIGHWAYS = frozenset(
     {
@@ -120,3 +121,21 @@ def read_pbf(path: str | Path, *, crs: str | None = None) -> Network:
     if crs is None:
         crs = utm_crs(float(np.median(lon_a)), float(np.median(lat_a)))
     return from_arrays(lon_a, lat_a, np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64), crs=crs)
+
+
+def read_network(path: str | Path) -> Network:
+    """A walking network from a file: an OpenStreetMap ``.osm.pbf`` extract or a GeoJSON file of
+    LineStrings; a missing file, a directory or an unreadable one is the core's error."""
+    path = Path(path)
+    if not path.is_file():
+        raise AnalysisError(
+            "network_file", f"{path}: no such file" if not path.exists() else f"{path}: not a file"
+        )
+    if path.name.endswith(".pbf"):
+        return read_pbf(path)
+    try:
+        return build_network(lines_from_geojson(json.loads(path.read_text(encoding="utf-8"))))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise AnalysisError("network_file", f"{path.name} is neither .osm.pbf nor GeoJSON: {exc}") from None
+    except OSError as exc:
+        raise AnalysisError("network_file", f"{path}: {exc.strerror or exc}") from None

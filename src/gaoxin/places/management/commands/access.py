@@ -25,24 +25,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gaoxin.analysis import access
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import gcj02_to_wgs84
-from gaoxin.analysis.network import Network, build_network, lines_from_geojson
-from gaoxin.analysis.osm import read_pbf
+from gaoxin.analysis.osm import read_network
 from gaoxin.common.tabular import TableError, read_csv
-
-
-def _network(path: Path) -> Network:
-    if not path.is_file():
-        raise AnalysisError(
-            "network_file", f"{path}: no such file" if not path.exists() else f"{path}: not a file"
-        )
-    if path.name.endswith(".pbf"):
-        return read_pbf(path)
-    try:
-        return build_network(lines_from_geojson(json.loads(path.read_text(encoding="utf-8"))))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise AnalysisError("network_file", f"{path.name} is neither .osm.pbf nor GeoJSON: {exc}") from None
-    except OSError as exc:
-        raise AnalysisError("network_file", f"{path}: {exc.strerror or exc}") from None
 
 
 def _points(path: Path, *, needs_category: bool, gcj02: bool) -> dict[str, Any]:
@@ -138,7 +122,7 @@ class Command(BaseCommand):
         labels = sorted(set(facilities["categories"]))
         cat_index = np.array([labels.index(c) for c in facilities["categories"]], dtype=np.int64)
         try:
-            net = _network(Path(o["network"]))
+            net = read_network(Path(o["network"]))
             so = access.snap(net, origins["lon"], origins["lat"], tolerance_m=o["snap_tolerance"])
             sf = access.snap(net, facilities["lon"], facilities["lat"], tolerance_m=o["snap_tolerance"])
             for name, pts, snapped in (("origin", origins, so), ("facility", facilities, sf)):
