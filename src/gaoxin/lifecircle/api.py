@@ -151,14 +151,17 @@ def gaps(request: Request, evaluation_id: Id) -> list[dict[str, Any]]:
     ]
 
 
+_MAX_YUAN = int(MAX_YUAN)  # a JSON number in the schema
+
+
 def _decimal(amount: float | None) -> Decimal | None:
     return None if amount is None else Decimal(str(amount))
 
 
 class TypeCostIn(StrictIn):
     type: str = Field(min_length=1, max_length=64)
-    build_yuan: float | None = Field(None, ge=0, le=MAX_YUAN, description="building or fit-out per site")
-    running_yuan_per_year: float | None = Field(None, ge=0, le=MAX_YUAN, description="running per site")
+    build_yuan: float | None = Field(None, ge=0, le=_MAX_YUAN, description="building or fit-out per site")
+    running_yuan_per_year: float | None = Field(None, ge=0, le=_MAX_YUAN, description="running per site")
 
 
 class SitingIn(StrictIn):
@@ -178,13 +181,13 @@ class SitingIn(StrictIn):
     also_types: list[str] = Field(
         default_factory=list, max_length=3, description="facility types sited together with `type` (a plan)"
     )
-    budget_yuan: float | None = Field(None, ge=0, le=MAX_YUAN, description="the plan's budget in yuan")
+    budget_yuan: float | None = Field(None, ge=0, le=_MAX_YUAN, description="the plan's budget in yuan")
     costs: list[TypeCostIn] = Field(
         default_factory=list, max_length=4, description="costs per type; a missing one: the installation's"
     )
     years: int | None = Field(None, ge=1, le=MAX_YEARS, description="years of running costs in the plan")
     land_yuan: float | None = Field(
-        None, ge=0, le=MAX_YUAN, description="land or premises per lot without its own figure, yuan"
+        None, ge=0, le=_MAX_YUAN, description="land or premises per lot without its own figure, yuan"
     )
     colocate: bool = Field(False, description="every lot used hosts every type")
     closable: bool = Field(
