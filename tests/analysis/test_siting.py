@@ -108,6 +108,12 @@ def test_p_median_equals_brute_force(case, p):
     r = p_median(all_pairs(d), n_demand=d.shape[0], n_sites=d.shape[1], p=p, fixed=fixed, weights=w)
     assert r.objective == pytest.approx(best)
     assert (r.assigned >= 0).all()
+    # each site's gain: what closing it alone adds (the others open), recomputed from the matrix
+    open_now = sorted(set(r.chosen.tolist()) | set(fixed.tolist()))
+    for j, gain in zip(r.chosen.tolist(), r.gain.tolist(), strict=True):
+        rest = [k for k in open_now if k != j]
+        without = float((w * d[:, rest].min(axis=1)).sum()) if rest else float("inf")
+        assert gain == pytest.approx(without - r.objective) if rest else gain == float("inf")
 
 
 def test_uncoverable_points_are_listed_not_a_solver_error():
@@ -495,3 +501,49 @@ def test_a_time_limit_returns_the_best_found_with_its_gap_or_the_optimum():
     with pytest.raises(AnalysisError):
         with siting.time_limit(0):
             pass
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_p_median_with_lagrangian_fixing_equals_the_full_program(seed):
+    """Medium random cases (sparse pairs, existing sites, an unserved cost or not): the answer after the
+    heuristic, the subgradient bound and the fixing equals the integer program over every pair."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    from gaoxin.analysis.siting import _MedianModel
+
+    rng = np.random.default_rng(seed)
+    n_d, n_s = 40, 60
+    pts, sites = rng.uniform(0, 3000, (n_d, 2)), rng.uniform(0, 3000, (n_s, 2))
+    dist = np.hypot(pts[:, None, 0] - sites[None, :, 0], pts[:, None, 1] - sites[None, :, 1])
+    i, j = np.nonzero(dist <= 1400)
+    pairs = Pairs(i.astype(np.int64), j.astype(np.int64), dist[i, j])
+    w = rng.integers(0, 60, n_d).astype(float)
+    fixed = rng.choice(n_s, size=int(rng.integers(0, 3)), replace=False).astype(np.int64)
+    unserved = 1500.0 if seed % 2 else None
+    p = int(rng.integers(1, 6))
+    if unserved is None:  # every point with people needs a pair
+        has = np.bincount(pairs.demand, minlength=n_d) > 0
+        w[~has] = 0.0
+    weighted = w[pairs.demand] > 0
+    mp = Pairs(pairs.demand[weighted], pairs.site[weighted], pairs.distance_m[weighted])
+    fixed_mask = np.zeros(n_s, dtype=bool)
+    fixed_mask[fixed] = True
+    model = _MedianModel(mp, w, fixed_mask, p, unserved)
+    full = milp(
+        model.c,
+        integrality=np.concatenate([np.ones(n_s), np.zeros(model.n - n_s)]),
+        bounds=Bounds(model.lower, np.ones(model.n)),
+        constraints=[
+            LinearConstraint(model.assign, lb=(w > 0).astype(float), ub=1),
+            LinearConstraint(model.link, lb=-np.inf, ub=0),
+            LinearConstraint(model.budget, lb=p, ub=p),
+        ],
+    )
+    if full.status == 2:  # no p sites reach every point: the model says so
+        with pytest.raises(AnalysisError) as exc:
+            p_median(pairs, n_demand=n_d, n_sites=n_s, p=p, fixed=fixed, weights=w, unserved_m=unserved)
+        assert exc.value.code == "infeasible"
+        return
+    res = p_median(pairs, n_demand=n_d, n_sites=n_s, p=p, fixed=fixed, weights=w, unserved_m=unserved)
+    ours = res.objective + (unserved or 0.0) * float(w[res.assigned < 0].sum())
+    assert ours == pytest.approx(full.fun, rel=1e-9)
