@@ -99,7 +99,7 @@ MESSAGES: dict[str, Promise] = {
     "existing_cost": _("The running costs of the existing facilities must be amounts of zero or more."),
     "type_value": _("The weight of a facility type must be a positive number."),
     "min_share": _("The share per street lies between 0 and 100 %%."),
-    "groups": _("Each residential area needs its street for the share per street."),
+    "network_file": _("The walking network file is missing or is neither .osm.pbf nor GeoJSON."),
     "plan_types": _("Choose at least one facility type."),
     # the 亩产效益 scheme and data (analysis.mu_benefit)
     "missing_key": _("%(where)s: “%(key)s” is required."),
@@ -168,6 +168,7 @@ MESSAGES: dict[str, Promise] = {
 # a person sees one general message and the code, never the English text.
 INTERNAL = frozenset(
     {
+        "may_close",
         "negative_area",
         "prior_weight",
         "notice_hours",
