@@ -308,3 +308,20 @@ def test_plan_within_a_time_limit_says_so_or_is_optimal():
     assert plan.cost <= 2e6 + 1e-6
     if plan.status == "time_limit":
         assert plan.gap is not None and plan.gap >= 0
+
+
+def test_the_curve_reports_each_point_and_stops_when_asked():
+    d = np.array([[100.0, 900.0, 900.0], [900.0, 100.0, 900.0], [900.0, 900.0, 100.0]])
+    t = TypeDemand("x", all_pairs(d), 3, 0, 300, [5.0, 4.0, 3.0], site_cost=1.0)
+    seen = []
+    plan, curve = coverage_curve([t], n_lots=3, budget=10.0, on_point=lambda k, n: seen.append((k, n)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)] and len(curve) == 4
+
+    class Stop(Exception):
+        pass
+
+    def stop(k, n):
+        raise Stop
+
+    with pytest.raises(Stop):
+        coverage_curve([t], n_lots=3, budget=10.0, on_point=stop)

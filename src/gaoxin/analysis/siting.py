@@ -647,8 +647,10 @@ def _lagrangian_fixed(
         lam: NDArray[np.float64],
     ) -> tuple[float, NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
         a = c - lam[d]
-        rho = np.bincount(s, weights=np.minimum(a, 0.0), minlength=n_sites)
-        chosen = free[np.argpartition(rho[free], p - 1)[:p]] if p < free.size else free
+        rho = np.bincount(s, weights=np.minimum(a, 0.0), minlength=n_sites).astype(np.float64)
+        chosen = np.asarray(
+            free[np.argpartition(rho[free], p - 1)[:p]] if p < free.size else free, dtype=np.int64
+        )
         value = float(lam[idx].sum() + rho[fixed_idx].sum() + rho[chosen].sum())
         if u_cost is not None:
             value += float(np.minimum(u_cost[idx] - lam[idx], 0.0).sum())

@@ -15,6 +15,7 @@ All models solve exactly with HiGHS (``scipy.optimize.milp``) within the time li
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -466,10 +467,12 @@ def coverage_curve(
     max_lots: int | None = None,
     colocate: bool = False,
     closable: bool = False,
+    on_point: Callable[[int, int], None] | None = None,
 ) -> tuple[PlanResult, list[CurvePoint]]:
     """The plan of :func:`budgeted_cover` and the coverage curve that argues for its size: for k = 0, 1,
     … up to the lots the plan uses, the best plan with at most k lots within the same budget (each
-    point solved on its own, so a point is the best for its k, not the first k of the plan)."""
+    point solved on its own, so a point is the best for its k, not the first k of the plan).
+    ``on_point(k, n)`` is called after each of the n points (e.g. a job's progress; it may raise to stop)."""
     plan = budgeted_cover(
         types,
         n_lots=n_lots,
@@ -504,6 +507,8 @@ def coverage_curve(
                 gap=res.gap,
             )
         )
+        if on_point is not None:
+            on_point(k + 1, plan.lots.size + 1)
     return plan, points
 
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -707,6 +707,7 @@ def plan(
     candidate_list: CandidateList | None = None,
     candidate_spacing_m: float = 100.0,
     outside: list[ResidentialArea] | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, Any]:
     """Where to build next with money: one or several facility types (e.g. the elderly canteen with
     the day-care centre) on shared candidate lots, spending at most ``budget_yuan`` (None: no money
@@ -737,6 +738,7 @@ def plan(
             candidate_list=candidate_list,
             candidate_spacing_m=candidate_spacing_m,
             outside=outside or [],
+            progress=progress,
         )
 
 
@@ -757,6 +759,7 @@ def _plan(
     candidate_list: CandidateList | None,
     candidate_spacing_m: float,
     outside: list[ResidentialArea],
+    progress: Callable[[float, str], None] | None,
 ) -> dict[str, Any]:
     gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
     gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
@@ -834,6 +837,11 @@ def _plan(
             max_lots=max_lots,
             colocate=colocate,
             closable=closable,
+            on_point=None
+            if progress is None
+            else lambda k, n: progress(
+                0.2 + 0.75 * k / n, _("coverage curve: %(k)s of %(n)s") % {"k": k, "n": n}
+            ),
         )
     except AnalysisError as exc:
         if exc.code == "infeasible":

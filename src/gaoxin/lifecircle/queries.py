@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -418,7 +418,12 @@ def proposal_of(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def propose(
-    actor: User, zone: Zone, request: SitingRequest, *, profile: Profile | None = None
+    actor: User,
+    zone: Zone,
+    request: SitingRequest,
+    *,
+    profile: Profile | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> dict[str, Any]:
     """Where to build next (planners): see :func:`gaoxin.lifecircle.analysis.propose`. Nothing is stored."""
     if not access.can_run(actor):
@@ -433,7 +438,7 @@ def propose(
         raise EvaluationError(_("The number of new sites lies between 0 and %(n)s.") % {"n": MAX_NEW_SITES})
     profile = profile or default_profile()
     if request.is_plan():
-        return _plan(zone, request, profile)
+        return _plan(zone, request, profile, progress)
     item = profile.items.select_related("facility_type").filter(facility_type__code=request.type_code).first()
     if item is None:
         raise EvaluationError(_("The profile %(p)s has no item for this facility type.") % {"p": profile})
@@ -458,7 +463,9 @@ def propose(
     )
 
 
-def _plan(zone: Zone, request: SitingRequest, profile: Profile) -> dict[str, Any]:
+def _plan(
+    zone: Zone, request: SitingRequest, profile: Profile, progress: Callable[[float, str], None] | None
+) -> dict[str, Any]:
     """The budgeted plan of one or several types (see :func:`gaoxin.lifecircle.analysis.plan`)."""
     codes = list(dict.fromkeys([request.type_code, *request.also]))
     if len(codes) > MAX_PLAN_TYPES:
@@ -520,6 +527,7 @@ def _plan(zone: Zone, request: SitingRequest, profile: Profile) -> dict[str, Any
         min_street_share=request.min_street_share,
         candidate_list=request.candidate_list,
         outside=[a for a in every if street is not None and a.street_id != street.pk],
+        progress=progress,
     )
 
 

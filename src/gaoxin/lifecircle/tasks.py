@@ -75,7 +75,7 @@ def siting(job: Job, progress: jobs.Progress) -> dict[str, Any]:
     if job.created_by is None:
         raise jobs.JobFailed(str(_("A siting job needs the planner who asked for it.")))
     try:
-        proposal = queries.propose(job.created_by, zone, form.request())
+        proposal = queries.propose(job.created_by, zone, form.request(), progress=lambda f, m: progress(f, m))
     except EvaluationError as exc:
         raise jobs.JobFailed(str(exc)) from None
     item = proposal.pop("item")
