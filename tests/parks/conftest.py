@@ -50,6 +50,7 @@ def example_zone(zone):  # type: ignore[no-untyped-def]
             high_tech="high_tech" in row["flags"],  # type: ignore[operator]
             production_started_on=dt.date(2015, 1, 1),
             power_account=f"37000000{k:02d}",
+            water_account=f"W3708{k:04d}",
         )
         area = (Decimal(str(row["land_mu"])) * M2_PER_MU).quantize(Decimal("0.01"))
         parcel = LandParcel.objects.create(park=e.park, code=f"P-{k:02d}", area_m2=area)

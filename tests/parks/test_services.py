@@ -238,3 +238,35 @@ def test_the_score_button_is_offered_only_where_scoring_is_allowed(
     services.publish_notice(None, evaluation_2025, on=dt.date(2026, 7, 1))
     page = c.get(url).content.decode()
     assert 'id="step-score"' not in page  # during the notice ("notice" is not "land_notice")
+
+
+def test_the_policies_by_class_on_the_page_in_xlsx_and_the_api(
+    evaluation_2025, client_of, park_staff
+) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    services.score(None, evaluation_2025)
+    c = client_of(park_staff)
+    url = reverse("parks:evaluation", args=[evaluation_2025.pk])
+    page = c.get(url).content.decode()
+    assert 'id="class-policies"' in page and "差别化水价" in page and "城镇土地使用税减免" in page
+    water = openpyxl.load_workbook(io.BytesIO(c.get(url, {"format": "policy", "policy": "water"}).content))
+    rows = list(water.active.iter_rows(values_only=True))
+    e3 = enterprise("E3")
+    d_rows = [r for r in rows[3:] if r[4] == "D"]
+    assert [(r[1], r[5], r[6], r[7]) for r in d_rows] == [("E3 企业", e3.water_account, 1, 0.5)]
+    relief = openpyxl.load_workbook(
+        io.BytesIO(c.get(url, {"format": "policy", "policy": "land_use_tax"}).content)
+    )
+    rrows = list(relief.active.iter_rows(values_only=True))[3:]
+    e1 = result_of("E1")
+    a_row = next(r for r in rrows if r[1] == "E1 企业")
+    assert a_row[4] == "A" and a_row[6] == 1.0
+    assert a_row[7] == pytest.approx(float(e1.land_mu) * 10_000 / 15 * 6.0, abs=0.01)
+    assert {r[4] for r in rrows} <= {"A", "B"}
+    assert c.get(url, {"format": "policy", "policy": "nothere"}).status_code == 404
+    api = c.get(f"/api/parks/evaluations/{evaluation_2025.pk}/policies")
+    assert api.status_code == 200
+    by_code = {p["code"]: p for p in api.json()}
+    assert [f["enterprise"] for f in by_code["water"]["firms"] if f["klass"] == "D"] == ["E3 企业"]
+    assert by_code["credit"]["kind"] == "list" and all(f["treatment"] for f in by_code["credit"]["firms"])

@@ -24,6 +24,7 @@ enterprise's reasons on demand, so scoring 100,000 firms does not build 100,000 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,6 +145,142 @@ class Surcharge:
         return self.tiers_yuan_per_kwh[min(consecutive_d, len(self.tiers_yuan_per_kwh)) - 1]
 
 
+POLICY_KINDS = ("surcharge", "relief", "list")
+POLICY_CLASSES = ("A", "B", "C", "D")  # the classes a policy differentiates (T: not rated)
+SQUARE_METRES_PER_MU = 10_000 / 15  # 1 亩 = 666.67 m²
+
+
+@dataclass(frozen=True)
+class ClassPolicy:
+    """A policy differentiated by the 亩产效益 class (亩均论英雄): what each class gets.
+
+    ``kind`` "surcharge": a price added per unit of ``resource`` (water 元/m³, gas 元/m³, electricity
+    元/kWh), ``rate[class]``, with ``d_tiers`` by consecutive D years instead of a flat D rate;
+    "relief": a share (0..1) of a tax waived (城镇土地使用税), with ``yuan_per_m2`` the tax's yearly rate
+    to estimate the amount from the land area; "list": who is on a list and how (banks' 亩均贷 and
+    credit, energy and emission quotas), ``treatment[class]`` in words. A class without an entry is
+    not on the policy's list."""
+
+    code: str
+    label: str
+    kind: str
+    resource: str
+    unit: str = ""
+    rate: Mapping[str, float] = field(default_factory=dict)
+    d_tiers: tuple[float, ...] = ()
+    treatment: Mapping[str, str] = field(default_factory=dict)
+    yuan_per_m2: float = 0.0
+    clause: str = ""
+
+    def applies(self, klass: str) -> bool:
+        if self.kind == "list":
+            return klass in self.treatment
+        return klass in self.rate or (klass == "D" and bool(self.d_tiers))
+
+    def value(self, klass: str, consecutive_d: int = 0) -> float:
+        """The rate (surcharge per unit) or the share waived (relief) for a firm of this class; 0 when
+        the class is not on the policy (and for lists, which carry words)."""
+        if self.kind == "list":
+            return 0.0
+        if klass == "D" and self.d_tiers and consecutive_d > 0:
+            return self.d_tiers[min(consecutive_d, len(self.d_tiers)) - 1]
+        return float(self.rate.get(klass, 0.0))
+
+
+@dataclass(frozen=True)
+class PolicyLine:
+    """One firm on one policy's list: its value (rate or share), the estimated yuan where the data allows
+    (relief × rate × land), and ``superseded_by`` the code of the policy that applies instead when
+    surcharges on the same resource do not stack."""
+
+    key: Any
+    klass: str
+    value: float
+    treatment: str = ""
+    amount_yuan: float | None = None
+    superseded_by: str = ""
+
+
+def policy_lines(
+    scheme: Scheme, firms: Sequence[tuple[Any, str, int, float | None]]
+) -> dict[str, list[PolicyLine]]:
+    """Every policy of the scheme over the firms (key, class, consecutive D years, land in 亩): the firms
+    each policy lists, in the firms' order. Surcharges on one resource do not stack by default
+    (``scheme.overlap`` "highest": the highest applies and the others name it; "sum": all apply)."""
+    out: dict[str, list[PolicyLine]] = {}
+    policies = scheme.all_policies()
+    for pol in policies:
+        lines = []
+        for key, klass, d_years, land_mu in firms:
+            if not pol.applies(klass):
+                continue
+            value = pol.value(klass, d_years)
+            amount = None
+            if pol.kind == "relief" and pol.yuan_per_m2 and land_mu is not None:
+                amount = value * pol.yuan_per_m2 * float(land_mu) * SQUARE_METRES_PER_MU
+            lines.append(PolicyLine(key, klass, value, pol.treatment.get(klass, ""), amount))
+        out[pol.code] = lines
+    if scheme.overlap == "highest":
+        surcharges = [p for p in policies if p.kind == "surcharge"]
+        for pol in surcharges:
+            same = [q for q in surcharges if q.resource == pol.resource]  # in the scheme's order
+            if len(same) < 2:
+                continue
+            best_of: dict[Any, tuple[str, float]] = {}
+            for q in same:
+                for line in out[q.code]:
+                    cur = best_of.get(line.key)
+                    # the highest rate wins; of equal rates the policy listed first
+                    if cur is None or line.value > cur[1]:
+                        best_of[line.key] = (q.code, line.value)
+            out[pol.code] = [
+                line
+                if best_of[line.key][0] == pol.code
+                else dataclasses.replace(line, superseded_by=best_of[line.key][0])
+                for line in out[pol.code]
+            ]
+    return out
+
+
+def _policy(d: Mapping[str, Any], where: str) -> ClassPolicy:
+    code = str(_req(d, "code", where))
+    where = f"{where} {code}"
+    kind = str(_req(d, "kind", where))
+    if kind not in POLICY_KINDS:
+        raise SchemeError("bad_rule", f"{where}: kind must be one of {POLICY_KINDS}", where=where)
+    rate = {}
+    for klass, v in dict(d.get("rate", {})).items():
+        if klass not in POLICY_CLASSES:
+            raise SchemeError("bad_rule", f"{where}: unknown class {klass!r}", where=where)
+        rate[klass] = _share(v, f"{where} rate") if kind == "relief" else _num(v, f"{where} rate")
+        if rate[klass] < 0:
+            raise SchemeError("not_positive", f"{where}: a rate cannot be negative", where=where)
+    tiers = tuple(_num(x, f"{where} d_tiers") for x in d.get("d_tiers", ()))
+    if any(t < 0 for t in tiers):
+        raise SchemeError("not_positive", f"{where}: a rate cannot be negative", where=where)
+    treatment = {str(k): str(v) for k, v in dict(d.get("treatment", {})).items()}
+    if any(k not in POLICY_CLASSES for k in treatment):
+        raise SchemeError("bad_rule", f"{where}: unknown class in treatment", where=where)
+    if kind == "list" and not treatment:
+        raise SchemeError(
+            "missing_key", f"{where}: a list needs its treatment per class", key="treatment", where=where
+        )
+    if kind != "list" and not rate and not tiers:
+        raise SchemeError("missing_key", f"{where}: a rate per class is required", key="rate", where=where)
+    return ClassPolicy(
+        code=code,
+        label=str(d.get("label", code)),
+        kind=kind,
+        resource=str(_req(d, "resource", where)),
+        unit=str(d.get("unit", "")),
+        rate=rate,
+        d_tiers=tiers,
+        treatment=treatment,
+        yuan_per_m2=_num(d.get("yuan_per_m2", 0.0), f"{where} yuan_per_m2"),
+        clause=str(d.get("clause", "")),
+    )
+
+
 @dataclass(frozen=True)
 class Scheme:
     name: str
@@ -152,6 +289,22 @@ class Scheme:
     pools: tuple[Pool, ...]
     surcharge: Surcharge = field(default_factory=Surcharge)
     land: LandRules = field(default_factory=lambda: LandRules())
+    policies: tuple[ClassPolicy, ...] = ()
+    overlap: str = "highest"  # surcharges on one resource: "highest" applies, or "sum" of all
+
+    def all_policies(self) -> tuple[ClassPolicy, ...]:
+        """The class policies: the D-class electricity surcharge of ``[surcharge]`` first, then the
+        scheme's ``[[policy]]`` entries."""
+        electricity = ClassPolicy(
+            code="electricity",
+            label="差别化电价",
+            kind="surcharge",
+            resource="electricity",
+            unit="元/千瓦时",
+            d_tiers=self.surcharge.tiers_yuan_per_kwh,
+            clause="鲁发改价格〔2022〕56号",
+        )
+        return (electricity, *self.policies)
 
     def pool(self, code: str) -> Pool:
         for p in self.pools:
@@ -320,6 +473,15 @@ def scheme_from_dict(d: Mapping[str, Any]) -> Scheme:
         let_share=_share(ld.get("let_share", 0.5), "land let_share"),
         idle_fee_share=_share(ld.get("idle_fee_share", 0.20), "land idle_fee_share"),
     )
+    policies = tuple(_policy(p, "policy") for p in d.get("policy", ()))
+    codes = ["electricity", *(p.code for p in policies)]
+    if len(set(codes)) != len(codes):
+        raise SchemeError(
+            "duplicate", "scheme: policy codes must be unique (electricity is taken)", where="policy"
+        )
+    overlap = str(d.get("policy_overlap", "highest"))
+    if overlap not in ("highest", "sum"):
+        raise SchemeError("bad_rule", "scheme: policy_overlap is highest or sum", where="policy_overlap")
     return Scheme(
         name=str(d.get("name", "")),
         title=str(d.get("title", "")),
@@ -327,6 +489,8 @@ def scheme_from_dict(d: Mapping[str, Any]) -> Scheme:
         pools=pools,
         surcharge=Surcharge(tiers),
         land=land,
+        policies=policies,
+        overlap=overlap,
     )
 
 

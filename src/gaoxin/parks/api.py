@@ -147,6 +147,68 @@ def evaluation_results(
     return [_result(r) for r in queries.filtered_results(evaluation, f).select_related("evaluation")]
 
 
+class PolicyFirmOut(Schema):
+    enterprise_id: int
+    enterprise: str
+    uscc: str
+    klass: str
+    consecutive_d: int
+    value: float = Field(description="surcharge per unit, or the share waived (0..1); 0 for a list")
+    treatment: str
+    account: str = Field(description="the utility account a surcharge is applied by")
+    estimated_relief_yuan: float | None
+    superseded_by: str = Field(description="the policy that applies instead (surcharges do not stack)")
+
+
+class ClassPolicyOut(Schema):
+    code: str
+    label: str
+    kind: str
+    resource: str
+    unit: str
+    clause: str
+    firms: list[PolicyFirmOut]
+
+
+@router.get("/evaluations/{evaluation_id}/policies", response=answers({200: list[ClassPolicyOut]}, 404, 422))
+def evaluation_policies(request: Request, evaluation_id: Id) -> list[dict[str, Any]]:
+    """The scheme's policies by class over the evaluation's results: the D-class electricity, water and gas
+    surcharges by account number, the land-use tax relief with its estimated amount, and the banks' and the
+    quotas' lists, as on the evaluation page and in its xlsx lists."""
+    evaluation = access.evaluation_for(request.user, request.zone, evaluation_id)
+    out = []
+    for listed in queries.class_policies(evaluation):
+        pol = listed["policy"]
+        out.append(
+            {
+                "code": pol.code,
+                "label": pol.label,
+                "kind": pol.kind,
+                "resource": pol.resource,
+                "unit": pol.unit,
+                "clause": pol.clause,
+                "firms": [
+                    {
+                        "enterprise_id": r["enterprise"].pk,
+                        "enterprise": r["enterprise"].name,
+                        "uscc": r["enterprise"].uscc,
+                        "klass": r["klass"],
+                        "consecutive_d": r["consecutive_d"],
+                        "value": r["value"],
+                        "treatment": r["treatment"],
+                        "account": r["account"] or "",
+                        "estimated_relief_yuan": None
+                        if r["amount_yuan"] is None
+                        else round(r["amount_yuan"], 2),
+                        "superseded_by": r["superseded_by"],
+                    }
+                    for r in listed["rows"]
+                ],
+            }
+        )
+    return out
+
+
 @router.get("/results/{result_id}", response=answers({200: ResultOut}, 404, 422))
 def get_result(request: Request, result_id: Id) -> dict[str, Any]:
     """One result: staff see every one; an enterprise its own, from the public notice on."""

@@ -109,6 +109,57 @@ def surcharge_xlsx(evaluation: Evaluation) -> bytes:
     return _save(book)
 
 
+def policy_xlsx(evaluation: Evaluation, listed: dict[str, Any]) -> bytes:
+    """One policy's list by class (water or gas surcharge for the utility, by account number; the
+    land-use tax relief for the tax office; the banks' and the quotas' lists)."""
+    from openpyxl.styles import Font
+
+    pol = listed["policy"]
+    book = _book()
+    sheet = book.active
+    sheet.title = pol.code[:31]
+    sheet.append(
+        [_("%(year)s %(policy)s by 亩产效益 class") % {"year": evaluation.year, "policy": pol.label}]
+    )
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([pol.clause])
+    header = [_("No."), _("Enterprise"), _("Unified social credit code"), _("Park"), _("Class")]
+    if pol.kind == "surcharge":
+        header += [
+            _("Account number"),
+            _("Consecutive D years"),
+            _("Surcharge (%(unit)s)") % {"unit": pol.unit},
+        ]
+        header += [_("Applies")]
+    elif pol.kind == "relief":
+        header += [_("Land (mu)"), _("Share waived"), _("Estimated relief (yuan/year)")]
+    else:
+        header += [_("Treatment")]
+    sheet.append(header)
+    for n, r in enumerate(listed["rows"], 1):
+        e = r["enterprise"]
+        row: list[Any] = [n, e.name, e.uscc, e.park.name if e.park else "", r["klass"]]
+        if pol.kind == "surcharge":
+            applies = (
+                _("yes")
+                if not r["superseded_by"]
+                else _("no: %(other)s applies") % {"other": r["superseded_by"]}
+            )
+            row += [r["account"], r["consecutive_d"], r["value"], applies]
+        elif pol.kind == "relief":
+            land = r["result"].land_mu
+            row += [
+                float(land) if land is not None else None,
+                r["value"],
+                round(r["amount_yuan"], 2) if r["amount_yuan"] is not None else None,
+            ]
+        else:
+            row += [r["treatment"]]
+        sheet.append(row)
+    tidy_sheet(sheet, header_row=3, percent=[7] if pol.kind == "relief" else [])
+    return _save(book)
+
+
 def land_xlsx(rows: list[dict[str, Any]]) -> bytes:
     """Parcels with their flags: the working list of the land office."""
     from gaoxin.common.tabular import write_xlsx

@@ -147,14 +147,20 @@ class AnswerForm(forms.Form):
 
 
 class DownloadForm(forms.Form):
-    """``?format=notice|surcharge``: the notice list or the D-class electricity list."""
+    """``?format=notice|surcharge|policy``: the notice list, the D-class electricity list, or with
+    ``policy=<code>`` one policy's list by class."""
 
     format = forms.ChoiceField(
-        choices=[("", ""), ("notice", "notice"), ("surcharge", "surcharge")], required=False
+        choices=[("", ""), ("notice", "notice"), ("surcharge", "surcharge"), ("policy", "policy")],
+        required=False,
     )
+    policy = forms.SlugField(required=False, max_length=40)
 
     def chosen(self) -> str:
         return str(self.cleaned_data.get("format") or "") if self.is_valid() else ""
+
+    def policy_code(self) -> str:
+        return str(self.cleaned_data.get("policy") or "") if self.is_valid() else ""
 
 
 class LandDownloadForm(forms.Form):

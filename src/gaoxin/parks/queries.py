@@ -252,6 +252,54 @@ def tax_per_mu_by_park(evaluation: Evaluation) -> list[dict[str, Any]]:
     return [{"park": k, "tax_per_mu": v[0] / v[1]} for k, v in sorted(acc.items()) if v[1] > 0]
 
 
+ACCOUNT_OF = {"electricity": "power_account", "water": "water_account", "gas": "gas_account"}
+
+
+def class_policies(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The scheme's policies by class over the evaluation's results (亩均论英雄: water and gas surcharges,
+    the land-use tax relief, the banks' and the quotas' lists, with the D-class electricity surcharge):
+    per policy its firms with the rate, share or treatment, the account number the utility applies a
+    surcharge by, the estimated relief in yuan, and the policy that applies instead where surcharges on
+    one resource do not stack."""
+    scheme = parse_scheme(evaluation.scheme.source)
+    results = list(
+        evaluation.results.exclude(klass="T")
+        .select_related("enterprise", "enterprise__park")
+        .order_by("klass", "-consecutive_d", "enterprise__name")
+    )
+    firms = [
+        (r.pk, r.klass, r.consecutive_d, float(r.land_mu) if r.land_mu is not None else None) for r in results
+    ]
+    lines = mb.policy_lines(scheme, firms)
+    by_pk = {r.pk: r for r in results}
+    labels = {p.code: p.label for p in scheme.all_policies()}
+    out = []
+    for pol in scheme.all_policies():
+        rows = [
+            {
+                "result": by_pk[line.key],
+                "enterprise": by_pk[line.key].enterprise,
+                "klass": line.klass,
+                "consecutive_d": by_pk[line.key].consecutive_d,
+                "value": line.value,
+                "treatment": line.treatment,
+                "amount_yuan": line.amount_yuan,
+                "account": getattr(by_pk[line.key].enterprise, ACCOUNT_OF.get(pol.resource, ""), "")
+                if pol.resource in ACCOUNT_OF
+                else "",
+                "superseded_by": labels.get(line.superseded_by, ""),
+            }
+            for line in lines[pol.code]
+        ]
+        counts = {k: sum(1 for r in rows if r["klass"] == k) for k in mb.POLICY_CLASSES}
+        out.append({"policy": pol, "rows": rows, "counts": counts, "overlap": scheme.overlap})
+    return out
+
+
+def class_policy(evaluation: Evaluation, code: str) -> dict[str, Any] | None:
+    return next((p for p in class_policies(evaluation) if p["policy"].code == code), None)
+
+
 def surcharge_list(evaluation: Evaluation) -> QuerySet[Result]:
     """D-class firms with the surcharge the power company applies, by account number (鲁发改价格〔2022〕56号)."""
     return (

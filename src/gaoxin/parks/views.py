@@ -179,7 +179,17 @@ def evaluation_list(request: Request) -> HttpResponse:
 @login_required
 def evaluation_detail(request: Request, pk: int) -> HttpResponse:
     evaluation = access.evaluation_for(request.user, request.zone, pk)
-    fmt = DownloadForm(request.GET).chosen()
+    download = DownloadForm(request.GET)
+    fmt = download.chosen()
+    if fmt == "policy":
+        listed = queries.class_policy(evaluation, download.policy_code())
+        if listed is None:
+            raise Http404
+        return attachment(
+            request,
+            exports.policy_xlsx(evaluation, listed),
+            f"mu-benefit-{evaluation.year}-{listed['policy'].code}.xlsx",
+        )
     if fmt == "notice":
         return attachment(
             request, exports.notice_xlsx(evaluation), f"mu-benefit-{evaluation.year}-notice.xlsx"
@@ -210,6 +220,7 @@ def evaluation_detail(request: Request, pk: int) -> HttpResponse:
             "can_manage": access.can_manage(request.user),
             "land": land_notice,
             "land_rows": queries.land_notice_rows(evaluation) if land_notice else [],
+            "policies": queries.class_policies(evaluation) if evaluation.scored_at else [],
             "measures": queries.measures(),
             "today": timezone.localdate(),
         },
