@@ -270,3 +270,66 @@ def test_the_policies_by_class_on_the_page_in_xlsx_and_the_api(
     by_code = {p["code"]: p for p in api.json()}
     assert [f["enterprise"] for f in by_code["water"]["firms"] if f["klass"] == "D"] == ["E3 企业"]
     assert by_code["credit"]["kind"] == "list" and all(f["treatment"] for f in by_code["credit"]["firms"])
+
+
+def test_an_enterprise_reads_and_downloads_its_report_against_its_peers(  # type: ignore[no-untyped-def]
+    evaluation_2025, client_of, park_staff, e1_user
+) -> None:
+    from django.urls import reverse
+
+    from gaoxin.parks import queries
+
+    services.score(None, evaluation_2025)
+    e1 = result_of("E1")
+    report = queries.result_report(park_staff, e1)
+    peers = (
+        Result.objects.filter(evaluation=evaluation_2025, pool=e1.pool).exclude(pk=e1.pk).exclude(klass="T")
+    )
+    same = [r for r in peers if r.enterprise.industry_code[:2] == e1.enterprise.industry_code[:2]]
+    assert report["industry_peers"] == len(same) and report["pool_peers"] == peers.count()
+    tax = report["rows"][0]
+    values = sorted(
+        x["value"] for r in same for x in r.indicators if x["code"] == "tax_per_mu" and x["value"] is not None
+    )
+    import statistics
+
+    assert tax["industry"].median == pytest.approx(statistics.median(values))
+    assert [t["year"] for t in report["trend"]] == [2025]
+    # before the notice the enterprise sees nothing; from the notice on its own report, as PDF too
+    c = client_of(e1_user)
+    url = reverse("parks:result", args=[e1.pk])
+    assert c.get(url).status_code == 404
+    services.run_step(None, evaluation_2025, "notice")
+    page = c.get(url)
+    assert page.status_code == 200 and 'id="peers"' in page.content.decode()
+    pdf = c.get(url, {"format": "pdf"})
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    other = result_of("E2")
+    assert c.get(reverse("parks:result", args=[other.pk]), {"format": "pdf"}).status_code == 404
+
+
+def test_the_parks_and_industries_ranked_by_tax_per_mu(evaluation_2025, client_of, park_staff) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from gaoxin.parks import queries
+
+    services.score(None, evaluation_2025)
+    tables = queries.group_tables(evaluation_2025)
+    rated = Result.objects.filter(evaluation=evaluation_2025).exclude(klass="T")
+    tax = sum(
+        x["value"] * float(r.land_mu)
+        for r in rated
+        for x in r.indicators
+        if x["code"] == "tax_per_mu" and x["value"]
+    )
+    land = sum(
+        float(r.land_mu) for r in rated for x in r.indicators if x["code"] == "tax_per_mu" and x["value"]
+    )
+    (zone,) = tables["zone"]
+    assert zone.firms == rated.count() and zone.tax_per_mu == pytest.approx(tax / land)
+    parks = tables["park"]
+    assert [g.rank for g in parks] == list(range(1, len(parks) + 1))
+    figures = [g.tax_per_mu for g in parks if g.tax_per_mu is not None]
+    assert figures == sorted(figures, reverse=True)
+    page = client_of(park_staff).get(reverse("parks:evaluation", args=[evaluation_2025.pk])).content.decode()
+    assert 'id="group-figures"' in page

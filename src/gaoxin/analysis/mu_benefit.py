@@ -1070,3 +1070,89 @@ def land_flags(
         reclaimable=years >= 2,
         low_efficiency=tuple(low),
     )
+
+
+# ------------------------------------------------------------------- peers, groups and trends
+
+MIN_PEERS = 3  # an aggregate of fewer other firms could be undone to one firm's figure: not shown
+
+
+@dataclass(frozen=True)
+class PeerFigure:
+    """One indicator of a firm beside its peers (the other firms of its industry and pool): how many
+    peers have a value, their median and mean, and the share of them below the firm (its position; all
+    the scheme's indicators are higher-is-better ratios). The aggregates are None when fewer than
+    ``MIN_PEERS`` peers have a value."""
+
+    code: str
+    own: float | None
+    peers: int
+    median: float | None
+    mean: float | None
+    share_below: float | None
+
+
+def peer_figures(
+    own: Mapping[str, float | None],
+    peers: Sequence[Mapping[str, float | None]],
+    codes: Sequence[str],
+    *,
+    min_peers: int = MIN_PEERS,
+) -> list[PeerFigure]:
+    out = []
+    for code in codes:
+        values = np.array([p[code] for p in peers if p.get(code) is not None], dtype=np.float64)
+        values = values[np.isfinite(values)]
+        mine = own.get(code)
+        if values.size < min_peers:
+            out.append(PeerFigure(code, mine, int(values.size), None, None, None))
+            continue
+        below = None if mine is None else float((values < mine).sum() / values.size)
+        out.append(
+            PeerFigure(code, mine, int(values.size), float(np.median(values)), float(values.mean()), below)
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class GroupFigure:
+    """A park's, an industry's or the zone's 亩均 figures: firms rated, land, Σ tax ÷ Σ land (万元/亩), the
+    mean score, the classes, and its rank by tax per mu among the groups (1 = highest)."""
+
+    group: str
+    firms: int
+    land_mu: float
+    tax_per_mu: float | None
+    mean_score: float | None
+    classes: Mapping[str, int]
+    rank: int = 0
+
+
+def group_figures(
+    rows: Sequence[tuple[str, float | None, float | None, float | None, str]],
+) -> list[GroupFigure]:
+    """Rows (group, tax per mu, land in 亩, score, class) of rated firms (A–D) → one figure per group,
+    ranked by tax per mu (groups without land last, by name)."""
+    acc: dict[str, dict[str, Any]] = {}
+    for group, tax_per_mu, land, score, klass in rows:
+        g = acc.setdefault(group, {"n": 0, "tax": 0.0, "land": 0.0, "scores": [], "classes": {}})
+        g["n"] += 1
+        g["classes"][klass] = g["classes"].get(klass, 0) + 1
+        if score is not None:
+            g["scores"].append(float(score))
+        if tax_per_mu is not None and land is not None and land > 0:
+            g["tax"] += float(tax_per_mu) * float(land)
+            g["land"] += float(land)
+    figures = [
+        GroupFigure(
+            group=name,
+            firms=g["n"],
+            land_mu=g["land"],
+            tax_per_mu=g["tax"] / g["land"] if g["land"] > 0 else None,
+            mean_score=float(np.mean(g["scores"])) if g["scores"] else None,
+            classes={k: g["classes"].get(k, 0) for k in POLICY_CLASSES},
+        )
+        for name, g in acc.items()
+    ]
+    figures.sort(key=lambda f: (f.tax_per_mu is None, -(f.tax_per_mu or 0.0), f.group))
+    return [dataclasses.replace(f, rank=k + 1) for k, f in enumerate(figures)]

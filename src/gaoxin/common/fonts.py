@@ -36,3 +36,31 @@ def _find(configured: str) -> tuple[Path, int] | None:
 def cjk_truetype_font() -> tuple[Path, int] | None:
     """The font file and its index in a collection, or None when the installation has none."""
     return _find(settings.GAOXIN_PDF_FONT)
+
+
+CID_FONT = "STSong-Light"  # Adobe's CID font: every PDF reader has it, but it is not embedded
+EMBEDDED = "GaoxinCJK"
+
+
+def pdf_font() -> str:
+    """The reportlab font name for Chinese text: an embedded CJK TrueType font when the installation has
+    one (GAOXIN_PDF_FONT or a system font), subset into the PDF so that it prints the same everywhere;
+    else the CID font."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    registered = pdfmetrics.getRegisteredFontNames()
+    if EMBEDDED in registered:
+        return EMBEDDED
+    found = cjk_truetype_font()
+    if found is not None:
+        path, index = found
+        try:
+            pdfmetrics.registerFont(TTFont(EMBEDDED, str(path), subfontIndex=index))
+            return EMBEDDED
+        except Exception:  # noqa: BLE001 - an unreadable font file falls back to the CID font
+            pass
+    if CID_FONT not in registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    return CID_FONT

@@ -18,12 +18,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from gaoxin.common.fonts import cjk_truetype_font
+from gaoxin.common.fonts import CID_FONT, pdf_font
 from gaoxin.common.tabular import save_workbook, tidy_sheet
 from gaoxin.lifecircle import queries
 from gaoxin.lifecircle.models import AreaResult, Evaluation
@@ -290,30 +287,8 @@ def proposals_xlsx(proposal: dict[str, Any], street_name: str) -> bytes:
 
 # --- the area report as PDF ---------------------------------------------------------------------
 
-FONT = "STSong-Light"  # Adobe's CID font: every PDF reader has it, but it is not embedded
-EMBEDDED = "GaoxinCJK"
 
-
-def _font() -> str:
-    """An embedded CJK TrueType font when the installation has one (GAOXIN_PDF_FONT or a system font,
-    gaoxin.common.fonts), subset into the PDF so that it prints the same everywhere; else the CID font."""
-    registered = pdfmetrics.getRegisteredFontNames()
-    if EMBEDDED in registered:
-        return EMBEDDED
-    found = cjk_truetype_font()
-    if found is not None:
-        path, index = found
-        try:
-            pdfmetrics.registerFont(TTFont(EMBEDDED, str(path), subfontIndex=index))
-            return EMBEDDED
-        except Exception:  # noqa: BLE001 - an unreadable font file falls back to the CID font
-            pass
-    if FONT not in registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _summary_line(evaluation: Evaluation, result: AreaResult, font: str = FONT) -> str:
+def _summary_line(evaluation: Evaluation, result: AreaResult, font: str = CID_FONT) -> str:
     text = _(
         "%(street)s · %(community)s · population %(pop)s · completeness %(c)s%% · profile %(p)s · evaluated %(t)s"
     ) % {
@@ -324,11 +299,11 @@ def _summary_line(evaluation: Evaluation, result: AreaResult, font: str = FONT) 
         "p": evaluation.profile,
         "t": localtime(evaluation.created_at).strftime("%Y-%m-%d %H:%M"),
     }
-    return text.replace(" · ", "，") if font == FONT else text  # the CID font has no middle dot
+    return text.replace(" · ", "，") if font == CID_FONT else text  # the CID font has no middle dot
 
 
 def area_report_pdf(evaluation: Evaluation, result: AreaResult, rows: list[dict[str, Any]]) -> bytes:
-    font = _font()
+    font = pdf_font()
     title = ParagraphStyle("t", fontName=font, fontSize=15, leading=20)
     body = ParagraphStyle("b", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     out = io.BytesIO()

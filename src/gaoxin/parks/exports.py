@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.common.tabular import tidy_sheet
 from gaoxin.parks.choices import Klass, Scale
-from gaoxin.parks.models import Evaluation
+from gaoxin.parks.models import Evaluation, Result
 from gaoxin.parks.queries import surcharge_list
 
 
@@ -353,3 +353,140 @@ def funnel_xlsx(rows: list[dict[str, Any]], total: Any, paid: Any) -> bytes:
         _("Financed of the incubated"),
     ]
     return tabular.write_xlsx(columns, out, title=_("Incubation funnel"), percent=shares)
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    return "—" if value is None else f"{float(value):,.{digits}f}"
+
+
+def result_pdf(result: Result, report: dict[str, Any]) -> bytes:
+    """One page for the enterprise: its 亩产效益 result, each indicator beside its industry's and its pool's
+    peers (median; position among the peers), and its score and class over the years. Chinese text in an
+    embedded font (gaoxin.common.fonts)."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from gaoxin.common.fonts import pdf_font
+
+    font = pdf_font()
+    title = ParagraphStyle("t", fontName=font, fontSize=15, leading=20)
+    body = ParagraphStyle("b", fontName=font, fontSize=9.5, leading=13, wordWrap="CJK")
+    cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
+    small = ParagraphStyle(
+        "s", fontName=font, fontSize=7.5, leading=10, wordWrap="CJK", textColor=colors.grey
+    )
+
+    def p(text: object, style: ParagraphStyle = cell) -> Paragraph:
+        return Paragraph(escape(str(text)), style)
+
+    e = result.enterprise
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=14 * mm,
+        rightMargin=14 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=f"{e.name} {result.evaluation.year}",
+    )
+    rated = result.klass != "T"
+    summary = (
+        _("%(year)s: score %(score)s, class %(klass)s, rank %(rank)s in its pool; %(land)s mu.")
+        % {
+            "year": result.evaluation.year,
+            "score": result.score,
+            "klass": result.klass,
+            "rank": result.rank,
+            "land": _num(result.land_mu),
+        }
+        if rated
+        else _("%(year)s: not rated (class T).") % {"year": result.evaluation.year}
+    )
+    story: list[Any] = [
+        p(_("亩产效益 report: %(name)s") % {"name": e.name}, title),
+        Spacer(1, 3 * mm),
+        p(f"{e.uscc} · {e.park.name if e.park else '—'} · {report['division']}", body),
+        p(summary, body),
+        Spacer(1, 4 * mm),
+        p(
+            _("Beside its peers: %(i)s other rated firms of its industry division, %(p)s of its pool.")
+            % {"i": report["industry_peers"], "p": report["pool_peers"]},
+            body,
+        ),
+        Spacer(1, 2 * mm),
+    ]
+    head = [
+        _("Indicator"),
+        _("The firm"),
+        _("Industry median"),
+        _("Position in the industry"),
+        _("Pool median"),
+        _("Position in the pool"),
+    ]
+    data: list[list[Any]] = [[p(h) for h in head]]
+    for row in report["rows"]:
+        ind, pool = row["industry"], row["pool"]
+
+        def position(f: Any) -> str:  # a peer figure of the report
+            if f.share_below is None:
+                return "—"
+            return _("above %(share)s %%") % {"share": round(100 * f.share_below)}
+
+        data.append(
+            [
+                p(f"{row['label']}（{row['unit']}）" if row["unit"] else row["label"]),
+                p(_num(ind.own, 3)),
+                p(_num(ind.median, 3)),
+                p(position(ind)),
+                p(_num(pool.median, 3)),
+                p(position(pool)),
+            ]
+        )
+    table = Table(data, colWidths=[48 * mm, 25 * mm, 27 * mm, 28 * mm, 25 * mm, 28 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b0bec5")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eceff1")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story += [table, Spacer(1, 2 * mm)]
+    story.append(
+        p(
+            _(
+                "A median of fewer than %(n)s peers is not shown (it could be traced to one firm). Position: the "
+                "share of peers with a lower value; every indicator is better when higher."
+            )
+            % {"n": report["min_peers"]},
+            small,
+        )
+    )
+    story += [Spacer(1, 5 * mm), p(_("Over the years"), body), Spacer(1, 2 * mm)]
+    trend: list[list[Any]] = [
+        [p(h) for h in (_("Year"), _("Score"), _("Class"), _("Rank"), _("Tax per mu (10k yuan)"))]
+    ]
+    for t in report["trend"]:
+        trend.append(
+            [p(t["year"]), p(t["score"]), p(t["klass"]), p(t["rank"] or "—"), p(_num(t["tax_per_mu"], 2))]
+        )
+    ttable = Table(trend, colWidths=[25 * mm, 30 * mm, 20 * mm, 20 * mm, 40 * mm], repeatRows=1)
+    ttable.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b0bec5")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eceff1")),
+            ]
+        )
+    )
+    story.append(ttable)
+    story += [Spacer(1, 4 * mm), p(result.evaluation.scheme.title, small)]
+    doc.build(story)
+    return out.getvalue()

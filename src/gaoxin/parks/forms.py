@@ -163,6 +163,15 @@ class DownloadForm(forms.Form):
         return str(self.cleaned_data.get("policy") or "") if self.is_valid() else ""
 
 
+class ReportFormatForm(forms.Form):
+    """``?format=pdf``: a result as the enterprise's one-page report against its peers."""
+
+    format = forms.ChoiceField(choices=[("", ""), ("pdf", "pdf")], required=False)
+
+    def chosen(self) -> str:
+        return str(self.cleaned_data.get("format") or "") if self.is_valid() else ""
+
+
 class LandDownloadForm(forms.Form):
     format = forms.ChoiceField(choices=[("", ""), ("xlsx", "xlsx"), ("geojson", "geojson")], required=False)
 

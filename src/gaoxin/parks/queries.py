@@ -252,6 +252,86 @@ def tax_per_mu_by_park(evaluation: Evaluation) -> list[dict[str, Any]]:
     return [{"park": k, "tax_per_mu": v[0] / v[1]} for k, v in sorted(acc.items()) if v[1] > 0]
 
 
+DIVISIONS: dict[str, str] = load_standard("gbt4754_divisions")["divisions"]
+
+
+def division_label(code: str | None) -> str:
+    """The GB/T 4754 division (大类) of an industry code, e.g. '35 专用设备制造业'."""
+    division = (code or "")[:2]
+    return f"{division} {DIVISIONS.get(division, '')}".strip() if division else "—"
+
+
+def _indicator_values(r: Result) -> dict[str, float | None]:
+    return {i["code"]: i["value"] for i in r.indicators}
+
+
+def result_report(user: User, result: Result) -> dict[str, Any]:
+    """A firm's result beside its peers — the other rated firms of its pool and GB/T 4754 division in the
+    same evaluation (median, mean, its position; fewer than three peers: not shown) and the whole pool —
+    and its trend: score, class, rank and tax per mu in every evaluation the viewer may see."""
+    division = (result.enterprise.industry_code or "")[:2]
+    pool = list(
+        result.evaluation.results.filter(pool=result.pool)
+        .exclude(klass="T")
+        .exclude(pk=result.pk)
+        .select_related("enterprise")
+    )
+    industry = [r for r in pool if division and (r.enterprise.industry_code or "")[:2] == division]
+    codes = [i["code"] for i in result.indicators]
+    own = _indicator_values(result)
+    by_industry = mb.peer_figures(own, [_indicator_values(r) for r in industry], codes)
+    by_pool = mb.peer_figures(own, [_indicator_values(r) for r in pool], codes)
+    rows = [
+        {"label": i.get("label", i["code"]), "unit": i.get("unit", ""), "industry": a, "pool": b}
+        for i, a, b in zip(result.indicators, by_industry, by_pool, strict=True)
+    ]
+    history = Result.objects.filter(enterprise=result.enterprise, evaluation__zone=result.evaluation.zone)
+    if not access.can_view_all(user):
+        history = history.filter(evaluation__status__in=access.PUBLIC)
+    trend = [
+        {
+            "year": r.evaluation.year,
+            "score": r.score,
+            "klass": r.klass,
+            "rank": r.rank,
+            "tax_per_mu": _indicator_values(r).get("tax_per_mu"),
+            "current": r.pk == result.pk,
+        }
+        for r in history.select_related("evaluation").order_by("evaluation__year")
+    ]
+    return {
+        "division": division_label(result.enterprise.industry_code),
+        "industry_peers": len(industry),
+        "pool_peers": len(pool),
+        "rows": rows,
+        "trend": trend,
+        "min_peers": mb.MIN_PEERS,
+    }
+
+
+def group_tables(evaluation: Evaluation) -> dict[str, list[mb.GroupFigure]]:
+    """亩均 figures per park, per GB/T 4754 division and for the zone, each ranked by tax per mu."""
+    rated = list(evaluation.results.exclude(klass="T").select_related("enterprise", "enterprise__park"))
+
+    def rows(key: Callable[[Result], str]) -> list[tuple[str, float | None, float | None, float | None, str]]:
+        return [
+            (
+                key(r),
+                _indicator_values(r).get("tax_per_mu"),
+                float(r.land_mu) if r.land_mu is not None else None,
+                float(r.score),
+                r.klass,
+            )
+            for r in rated
+        ]
+
+    return {
+        "park": mb.group_figures(rows(lambda r: r.enterprise.park.name if r.enterprise.park else "—")),
+        "industry": mb.group_figures(rows(lambda r: division_label(r.enterprise.industry_code))),
+        "zone": mb.group_figures(rows(lambda r: str(evaluation.zone))),
+    }
+
+
 ACCOUNT_OF = {"electricity": "power_account", "water": "water_account", "gas": "gas_account"}
 
 

@@ -46,6 +46,7 @@ from gaoxin.parks.forms import (
     PortalActionForm,
     PortalForm,
     RateForm,
+    ReportFormatForm,
     RequestForm,
     ReviewForm,
     RoundForm,
@@ -221,6 +222,7 @@ def evaluation_detail(request: Request, pk: int) -> HttpResponse:
             "land": land_notice,
             "land_rows": queries.land_notice_rows(evaluation) if land_notice else [],
             "policies": queries.class_policies(evaluation) if evaluation.scored_at else [],
+            "groups": queries.group_tables(evaluation) if evaluation.scored_at else {},
             "measures": queries.measures(),
             "today": timezone.localdate(),
         },
@@ -248,6 +250,14 @@ def evaluation_step(request: Request, pk: int, step: str) -> HttpResponse:
 @login_required
 def result_detail(request: Request, pk: int) -> HttpResponse:
     result = access.result_for(request.user, request.zone, pk)
+    report = queries.result_report(request.user, result)
+    if ReportFormatForm(request.GET).chosen() == "pdf":
+        return attachment(
+            request,
+            exports.result_pdf(result, report),
+            f"mu-benefit-{result.evaluation.year}-{result.enterprise.uscc}.pdf",
+            "application/pdf",
+        )
     own = access.own_enterprises(request.user).filter(pk=result.enterprise_id).exists()
     form = AppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -282,6 +292,7 @@ def result_detail(request: Request, pk: int) -> HttpResponse:
             "appeals": result.appeals.all(),
             "measures": queries.measures(klass=result.klass),
             "notice_open": result.evaluation.status == EvaluationStatus.NOTICE,
+            "report": report,
         },
     )
 
