@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gaoxin.parks.models import Fact, Result
@@ -65,3 +67,56 @@ def test_a_net_negative_tax_is_imported_and_scores_zero_points_like_the_core(  #
     energy = SimpleUploadedFile("stats.csv", f"uscc,energy_tce\n{uscc(1)},-5\n".encode())
     r = c.post("/api/parks/imports", {"dataset": "stats", "year": 2025, "file": energy})
     assert r.status_code == 400 and "-5" in r.json()["problems"][0]["message"]
+
+
+def test_a_department_pushes_its_figures_without_a_file(client_of, park_staff, example_zone) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.common.models import AuditEvent, ImportBatch
+    from gaoxin.parks.models import Fact
+    from tests.parks.conftest import enterprise
+
+    c = client_of(park_staff)
+    e1, e2 = enterprise("E1"), enterprise("E2")
+    body = {
+        "year": 2025,
+        "rows": [
+            {"统一社会信用代码": e1.uscc, "实缴税收(万元)": 1234.5, "营业收入(万元)": "50000"},
+            {"统一社会信用代码": e2.uscc, "实缴税收(万元)": -30},  # a net refund (留抵退税), as in a file
+        ],
+    }
+    before = Fact.objects.count()
+    r = c.post("/api/parks/departments/tax/figures", data=body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["written"] == 3
+
+    def tax_of(e):  # type: ignore[no-untyped-def]
+        return Fact.objects.get(enterprise=e, year=2025, metric="tax_yuan", source="tax").value
+
+    assert (tax_of(e1), tax_of(e2)) == (Decimal("12345000"), Decimal("-300000"))  # 万元 stored as yuan
+    before = Fact.objects.count()
+    batch = ImportBatch.objects.get(pk=r.json()["batch_id"])
+    assert batch.filename == "api:tax:2025" and batch.status == "applied"
+    assert AuditEvent.objects.filter(action="import", target_id=str(batch.pk)).exists()
+    # one bad row: nothing is written, the row and the field are named
+    # the columns' codes work as well; one bad row: nothing is written, the row and the field are named
+    bad = body | {
+        "rows": [
+            {"uscc": e1.uscc, "tax_10k_yuan": 99},
+            {"uscc": e2.uscc, "tax_10k_yuan": "abc"},
+            {"uscc": "nope", "tax_10k_yuan": 1},
+        ]
+    }
+    r = c.post("/api/parks/departments/tax/figures", data=bad, content_type="application/json")
+    assert r.status_code == 400 and Fact.objects.count() == before and tax_of(e1) == Decimal("12345000")
+    rows = {(p["row"], p["field"]) for p in r.json()["problems"]}
+    assert (3, "tax_10k_yuan") in rows and (4, "uscc") in rows
+    for wrong in ({"year": 1999}, {"rows": []}, {"rows": [{"uscc": {"x": 1}}]}):
+        assert (
+            c.post(
+                "/api/parks/departments/tax/figures", data=body | wrong, content_type="application/json"
+            ).status_code
+            == 422
+        )
+    assert (
+        c.post("/api/parks/departments/nope/figures", data=body, content_type="application/json").status_code
+        == 422
+    )

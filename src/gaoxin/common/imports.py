@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -511,11 +511,13 @@ def _check(
     content: bytes,
     file_format: str | None,
     options: dict[str, Any],
+    rows: list[Row] | None = None,
 ) -> Checked:
-    try:
-        rows = read_rows(content, filename=filename, formats=importer.formats, file_format=file_format)
-    except ImportRejected as exc:
-        return Checked(problems=exc.problems)
+    if rows is None:
+        try:
+            rows = read_rows(content, filename=filename, formats=importer.formats, file_format=file_format)
+        except ImportRejected as exc:
+            return Checked(problems=exc.problems)
     checked = importer.check(rows, actor=actor, options=options)
     checked.summary.setdefault("rows", len(rows))
     return checked
@@ -590,6 +592,17 @@ def apply(batch: ImportBatch, *, actor: Actor) -> ImportBatch:
     raise ImportRejected(checked.problems)
 
 
+def rows_of_records(records: Sequence[Mapping[str, Any]]) -> list[Row]:
+    """Records pushed as JSON (one object per row) as the rows of a file: every row with every key any
+    record has (missing: empty), numbered from 2 as in a file whose header is row 1."""
+    keys: dict[str, None] = {}
+    for record in records:
+        keys.update(dict.fromkeys(str(k) for k in record))
+    return [
+        Row(number=k + 2, cells={key: record.get(key) for key in keys}) for k, record in enumerate(records)
+    ]
+
+
 def run(
     kind: str,
     *,
@@ -598,12 +611,16 @@ def run(
     content: bytes,
     options: dict[str, Any] | None = None,
     file_format: str | None = None,
+    rows: list[Row] | None = None,
 ) -> ImportBatch:
     """Check and write a file at once, all or nothing: with any problem, ImportRejected is raised and
-    nothing is kept (no batch either)."""
+    nothing is kept (no batch either). ``rows`` instead of a file: records pushed through an API
+    (:func:`rows_of_records`), checked and written the same way (``filename`` names their source)."""
     importer = importer_for(kind)
     _require(importer, actor)
     options = dict(options or {})
+    if rows is not None and not rows:
+        raise ImportRejected([Problem(0, "rows", _("There is no row."))])
     with transaction.atomic():
         checked = _check(
             importer,
@@ -612,6 +629,7 @@ def run(
             content=content,
             file_format=file_format,
             options=options,
+            rows=rows,
         )
         if checked.problems:
             raise ImportRejected(checked.problems)

@@ -13,7 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import StrictFloat, StrictInt
 
-from gaoxin.common.api import Id, answers, checked_filters
+from gaoxin.common.api import Id, StrictIn, answers, checked_filters
 from gaoxin.common.filters import SEARCH_MAX_LENGTH
 from gaoxin.parks import access, queries, services
 from gaoxin.parks.analysis import reason_text
@@ -240,6 +240,41 @@ def import_file(
     if report.batch is None:
         problems = [{"row": p.row, "field": p.field, "message": p.message} for p in report.problems]
         return Status(400, {"error": "invalid_file", "detail": "nothing was written", "problems": problems})
+    return Status(201, {"batch_id": report.batch.pk, "written": report.written})
+
+
+Figure = Annotated[StrictFloat | StrictInt | str | None, Field(description="a number (万元, t, …) or empty")]
+
+
+class DepartmentRowsIn(StrictIn):
+    year: int = Field(ge=2000, le=2100, description="the data year")
+    rows: list[dict[Annotated[str, Field(max_length=64)], Figure]] = Field(
+        min_length=1,
+        max_length=20_000,
+        description="one object per enterprise: 统一社会信用代码 (or uscc) and the dataset's columns, by "
+        "their Chinese header or their code (e.g. tax_10k_yuan); as the file import's columns",
+    )
+
+
+@router.post(
+    "/departments/{dataset}/figures", response=answers({201: ImportOut, 400: ImportErrorOut}, 403, 422)
+)
+def push_department_figures(request: Request, dataset: DatasetName, payload: DepartmentRowsIn) -> Any:
+    """A department's yearly figures pushed by its system, without a file (tax, stats, power, eco; land:
+    统一社会信用代码, 宗地编号, 使用方式, 使用面积(平方米)). The same checks as the file import; all rows
+    or nothing; each problem names the row (the position in ``rows`` + 1, as in a file with a header
+    row) and the field; a push that writes is in the audit log like a file."""
+    access.require_manage(request.user)
+    report = services.import_department_rows(
+        request.user,
+        dataset=dataset,
+        year=payload.year,
+        records=payload.rows,
+        source=f"api:{dataset}:{payload.year}",
+    )
+    if report.batch is None:
+        problems = [{"row": p.row, "field": p.field, "message": p.message} for p in report.problems]
+        return Status(400, {"error": "invalid_rows", "detail": "nothing was written", "problems": problems})
     return Status(201, {"batch_id": report.batch.pk, "written": report.written})
 
 

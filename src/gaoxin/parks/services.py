@@ -149,6 +149,27 @@ def import_department_file(
     return ImportReport(batch=batch, written=batch.summary["written"])
 
 
+def import_department_rows(
+    actor: User | None, *, dataset: str, year: int, records: list[dict[str, Any]], source: str
+) -> ImportReport:
+    """A department's figures pushed as records (the API for systems without files): the same columns,
+    checks and all-or-nothing write as :func:`import_department_file`; problems name the row (its
+    position in the records + 1, as in a file with its header on row 1) and the field."""
+    try:
+        batch = imports.run(
+            kind_of(dataset),
+            actor=actor,
+            filename=source,
+            content=b"",
+            file_format="api",
+            options={"year": year},
+            rows=imports.rows_of_records(records),
+        )
+    except ImportRejected as exc:
+        return ImportReport(problems=exc.problems)
+    return ImportReport(batch=batch, written=batch.summary["written"])
+
+
 def import_land_file(
     actor: User | None, *, filename: str, content: bytes, year: int | None = None
 ) -> ImportReport:
