@@ -333,3 +333,45 @@ def test_the_parks_and_industries_ranked_by_tax_per_mu(evaluation_2025, client_o
     assert figures == sorted(figures, reverse=True)
     page = client_of(park_staff).get(reverse("parks:evaluation", args=[evaluation_2025.pk])).content.decode()
     assert 'id="group-figures"' in page
+
+
+def test_every_step_of_the_year_is_in_the_audit_log(evaluation_2025, client_of, park_staff, e3_user) -> None:  # type: ignore[no-untyped-def]
+    """Import, land notice, score, notice, an objection and its decision, publication and every export:
+    each leaves an audit event naming who and what."""
+    from django.urls import reverse
+
+    from gaoxin.common.models import AuditEvent
+
+    c = client_of(park_staff)
+    start = AuditEvent.objects.count()
+    content = _csv([["统一社会信用代码", "实缴税收(万元)"], [enterprise("E1").uscc, "1700"]])
+    report = services.import_department_file(
+        park_staff, dataset="tax", year=2025, filename="tax.csv", content=content
+    )
+    assert report.batch is not None
+    for step in ("land_notice", "score", "notice"):
+        services.run_step(park_staff, evaluation_2025, step)
+    appeal = services.file_appeal(e3_user, result_of("E3"), "用地面积有误，见附件")
+    services.decide_appeal(park_staff, appeal, upheld=False, response="面积以不动产登记为准")
+    url = reverse("parks:evaluation", args=[evaluation_2025.pk])
+    for params in ({"format": "notice"}, {"format": "surcharge"}, {"format": "policy", "policy": "water"}):
+        assert c.get(url, params).status_code == 200
+    assert c.get(reverse("parks:result", args=[result_of("E1").pk]), {"format": "pdf"}).status_code == 200
+    services.finalize(
+        park_staff, evaluation_2025, today=evaluation_2025.notice_ends_on + dt.timedelta(days=1)
+    )
+    events = list(AuditEvent.objects.order_by("pk")[start:])
+    actions = [(e.action, e.target_type) for e in events]
+    for wanted in [
+        ("import", "parks.tax"),
+        ("land_notice", "mu_evaluation"),
+        ("score", "mu_evaluation"),
+        ("notice", "mu_evaluation"),
+        ("create", "mu_appeal"),
+        ("decide", "mu_appeal"),
+        ("publish", "mu_evaluation"),
+    ]:
+        assert wanted in actions, wanted
+    exports_taken = [e.target_label for e in events if e.action == "export"]
+    assert len(exports_taken) == 4 and any(label.endswith(".pdf") for label in exports_taken)
+    assert all(e.actor_name for e in events)

@@ -492,7 +492,9 @@ def _plan(
         if request.land_yuan is not None
         else Decimal(str(defaults.get("land_10k_yuan", 0))) * 10_000
     )
-    given = {code: (build, running) for code, build, running in request.costs_yuan}
+    given: dict[str, tuple[Decimal | None, Decimal | None]] = {}
+    for code, build, running in request.costs_yuan:
+        given.setdefault(code, (build, running))  # a type named twice keeps its first costs
     amounts = [land, *(a for pair in given.values() for a in pair if a is not None)]
     if not all(Decimal(0) <= a <= MAX_YUAN for a in amounts):
         raise EvaluationError(_("A cost is an amount of yuan between 0 and 100 billion."))
