@@ -73,3 +73,87 @@ def test_the_land_page_map_data_and_export(client_of, park_staff, land) -> None:
 def test_an_enterprise_and_a_planner_cannot_open_the_land_page(client_of, e1_user, planner, land) -> None:  # type: ignore[no-untyped-def]
     assert client_of(e1_user).get(reverse("parks:land")).status_code == 403
     assert client_of(planner).get(reverse("parks:land") + "?format=geojson").status_code == 403
+
+
+def test_an_idle_parcel_goes_from_investigation_to_taken_back_with_its_documents(  # type: ignore[no-untyped-def]
+    land, client_of, park_staff, leader, e1_user
+) -> None:
+    from gaoxin.parks.models import IdleLandCase
+
+    parcel = LandParcel.objects.get(code="IDLE-1")  # contracted start 2024-03-01, not started
+    c = client_of(park_staff)
+    cases_url = reverse("parks:idle_cases")
+    page = c.get(cases_url)
+    assert page.status_code == 200 and "IDLE-1" in page.content.decode()  # a candidate without a case
+    # opened 2026-03-05 (idle two full years since 2026-03-02): the notice's answer is due 30 days later
+    r = c.post(cases_url, {"parcel": parcel.pk, "on": "2026-03-05", "note": "现场核查"})
+    case = IdleLandCase.objects.get(parcel=parcel)
+    assert r.status_code == 302 and r["Location"] == reverse("parks:idle_case", args=[case.pk])
+    (notice,) = case.documents.all()
+    assert notice.number == "济高新闲调〔2026〕1号" and notice.due_on == dt.date(2026, 4, 4)
+    url = reverse("parks:idle_case", args=[case.pk])
+    steps = [
+        {"action": "determine", "on": "2026-04-10", "government_cause": "0", "note": "企业原因"},
+        {"action": "decide_fee", "on": "2026-04-20"},
+        {"action": "record_payment", "on": "2026-05-10"},
+        {"action": "reclaim", "on": "2026-06-01"},
+    ]
+    for step in steps:
+        assert c.post(url, step).status_code == 302, step
+    case.refresh_from_db()
+    assert case.stage == "reclaimed" and case.closed_on == dt.date(2026, 6, 1)
+    assert case.fee_yuan == Decimal("1920000.00")  # 20 % of 9,600,000
+    docs = list(case.documents.order_by("issued_on"))
+    assert [d.kind for d in docs] == [
+        "investigation",
+        "determination",
+        "fee_decision",
+        "payment",
+        "reclamation",
+    ]
+    assert docs[2].due_on == dt.date(2026, 5, 20) and docs[4].number == "济高新闲收〔2026〕1号"
+    detail = c.get(url).content.decode()
+    assert "收回国有建设用地使用权决定书" in detail and 'id="next-step"' not in detail  # final
+    ledger = openpyxl.load_workbook(io.BytesIO(c.get(cases_url, {"format": "xlsx"}).content))
+    assert len(ledger.sheetnames) == 2 and ledger.worksheets[1].max_row == 6
+    # a leader reads, an enterprise does not
+    assert client_of(leader).get(url).status_code == 200
+    # land taken back is no candidate for a new case
+    c = client_of(park_staff)  # the test client is shared: log the staff in again
+    assert "IDLE-1" not in c.get(cases_url).content.decode().split('id="open-case"')[1]
+    with pytest.raises(services.WorkflowError):
+        services.open_idle_case(park_staff, parcel, on=dt.date(2026, 7, 1))
+    assert client_of(e1_user).get(url).status_code in (403, 404)
+
+
+def test_a_delay_caused_by_the_government_is_extended_never_charged(land, client_of, park_staff) -> None:  # type: ignore[no-untyped-def]
+    from gaoxin.parks.models import IdleLandCase
+
+    parcel = LandParcel.objects.get(code="IDLE-1")
+    case = services.open_idle_case(park_staff, parcel, on=dt.date(2026, 3, 5))
+    services.advance_idle_case(
+        park_staff, case, "determine", on=dt.date(2026, 3, 20), government_cause=True, note="规划调整"
+    )
+    with pytest.raises(services.WorkflowError):
+        services.advance_idle_case(park_staff, case, "decide_fee", on=dt.date(2026, 3, 25))
+    with pytest.raises(services.WorkflowError):  # more than a year
+        services.advance_idle_case(
+            park_staff, case, "extend", on=dt.date(2026, 3, 25), extension_until=dt.date(2027, 4, 1)
+        )
+    services.advance_idle_case(
+        park_staff, case, "extend", on=dt.date(2026, 3, 25), extension_until=dt.date(2027, 3, 1)
+    )
+    case.refresh_from_db()
+    assert case.stage == "extended" and case.government_cause and case.cause_note == "规划调整"
+    assert case.extended_until == dt.date(2027, 3, 1) and case.fee_yuan is None
+    # the page shows the step refused in words, nothing changes
+    r = client_of(park_staff).post(
+        reverse("parks:idle_case", args=[case.pk]), {"action": "reclaim", "on": "2026-04-01"}
+    )
+    assert r.status_code == 200 and IdleLandCase.objects.get(pk=case.pk).stage == "extended"
+    # one open case per parcel; a parcel that is not idle gets none
+    with pytest.raises(services.WorkflowError):
+        services.open_idle_case(park_staff, parcel, on=dt.date(2026, 4, 1))
+    built = LandParcel.objects.exclude(code="IDLE-1").first()
+    with pytest.raises(services.WorkflowError):
+        services.open_idle_case(park_staff, built, on=dt.date(2026, 4, 1))

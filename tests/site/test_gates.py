@@ -28,7 +28,9 @@ from gaoxin.parks.models import (
     Confirmation,
     Enterprise,
     ExpertReview,
+    IdleLandCase,
     IncubationCall,
+    LandParcel,
     Lease,
     Park,
     Plant,
@@ -83,6 +85,7 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "parks:evaluation": ("park", "get", {"pk": "park_evaluation"}),
     "parks:evaluation_step": ("park", "post", {"pk": "park_evaluation", "step": "score"}),
     "parks:result": ("park", "get", {"pk": "result"}),
+    "parks:idle_case": ("park", "post", {"pk": "idle_case"}),
     "parks:appeal_decide": ("park", "post", {"pk": "appeal"}),
     "parks:objection_answer": ("park", "post", {"pk": "data_objection"}),
     "parks:attachment": ("park", "get", {"pk": "appeal_evidence"}),
@@ -393,6 +396,8 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         capacity=900,
     )
     catchment_plan = CatchmentPlan.objects.create(zone=other, level="primary", name="别处学区", year=2026)
+    parcel = LandParcel.objects.create(park=park, code="OTHER-1", area_m2=Decimal(6667))
+    idle_case = IdleLandCase.objects.create(parcel=parcel, opened_on=dt.date(2026, 1, 5))
     return {
         "housing_kg": housing_kg.pk,
         "development": development.pk,
@@ -434,6 +439,7 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         "park_evaluation": park_evaluation.pk,
         "result": result.pk,
         "appeal": appeal.pk,
+        "idle_case": idle_case.pk,
     }
 
 

@@ -82,6 +82,7 @@ AUDIT_TARGETS = {
     "figures": pgettext_lazy("audit", "enterprise figures"),
     "mu_evaluation": pgettext_lazy("audit", "亩产效益 evaluation"),
     "mu_appeal": pgettext_lazy("audit", "objection"),
+    "idle_case": pgettext_lazy("audit", "idle land case"),
     "database": pgettext_lazy("audit", "database"),
     "target": pgettext_lazy("audit", "target"),
     "programme": pgettext_lazy("audit", "programme"),

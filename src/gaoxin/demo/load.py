@@ -67,6 +67,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         Application,
         Enterprise,
         Evaluation,
+        IdleLandCase,
         IncubationCall,
         LandParcel,
         Lease,
@@ -119,6 +120,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     ParkUpgrade.objects.all().delete()
     Plant.objects.all().delete()  # an owner is protected while it owns a plant
     Enterprise.objects.all().delete()
+    IdleLandCase.objects.all().delete()  # with their documents (a parcel is protected while it has a case)
     LandParcel.objects.all().delete()
     Park.objects.all().delete()
     WalkEdge.objects.all().delete()

@@ -14,6 +14,8 @@ import math
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from gaoxin.accounts.models import User
 from gaoxin.analysis.identifiers import USCC_ALPHABET, uscc_check_char
 from gaoxin.common.units import YUAN_PER_WAN, YUAN_PER_YI, m2_to_mu, mu_to_m2
@@ -263,6 +265,7 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
             lat=lat,
         )
     facts, flags = [], []
+    n_cases = _idle_cases(users)
     for year, growth in ((2024, 1.0), (2025, 1.07)):
         for e in enterprises:
             use = e.land_uses.first()
@@ -293,4 +296,32 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
     services.finalize(actor, past, today=dt.date(2025, 7, 20))
     Evaluation.objects.filter(pk=past.pk).update(published_on=dt.date(2025, 7, 20))
     services.open_evaluation(actor, zone=zone, year=2025, scheme=scheme)
-    return {"parks": len(parks), "enterprises": len(enterprises), "parcels": n_parcels, "figures": len(facts)}
+    return {
+        "parks": len(parks),
+        "enterprises": len(enterprises),
+        "parcels": n_parcels,
+        "figures": len(facts),
+        "idle_cases": n_cases,
+    }
+
+
+def _idle_cases(users: dict[str, User]) -> int:
+    """Two idle-land case files: the oldest idle parcel taken back step by step in 2026 with its five
+    documents, and a second one just opened, its answer due soon."""
+    staff = users.get("park")
+    oldest = LandParcel.objects.filter(code__endswith="-X01").first()
+    second = LandParcel.objects.filter(code__endswith="-X02").first()
+    if oldest is None or second is None:
+        return 0
+    case = services.open_idle_case(staff, oldest, on=dt.date(2026, 3, 5), note="现场核查：未动工，场地闲置")
+    services.advance_idle_case(
+        staff, case, "determine", on=dt.date(2026, 4, 10), government_cause=False, note="企业自身原因未动工"
+    )
+    services.advance_idle_case(staff, case, "decide_fee", on=dt.date(2026, 4, 20))
+    services.advance_idle_case(staff, case, "record_payment", on=dt.date(2026, 5, 12), note="已足额缴纳")
+    services.advance_idle_case(
+        staff, case, "reclaim", on=dt.date(2026, 6, 1), note="闲置满两年，依法无偿收回"
+    )
+    today = timezone.localdate()
+    services.open_idle_case(staff, second, on=today - dt.timedelta(days=25), note="调查通知书已送达")
+    return 2

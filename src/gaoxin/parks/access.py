@@ -39,7 +39,9 @@ from gaoxin.parks.models import (
     Enterprise,
     Evaluation,
     ExpertReview,
+    IdleLandCase,
     IncubationCall,
+    LandParcel,
     Lease,
     Park,
     Plant,
@@ -364,3 +366,21 @@ def plan_for(user: User, zone: Zone, pk: int) -> Attachment:
         raise Http404
     application_for(user, zone, application.pk)
     return get_object_or_404(Attachment, pk=pk)
+
+
+def idle_case_for(user: User, zone: Zone, pk: int) -> IdleLandCase:
+    """An idle-land case of the zone: park staff, leaders and the zone administration see them."""
+    require_view_all(user)
+    return get_object_or_404(
+        IdleLandCase.objects.filter(parcel__park__zone=zone).select_related("parcel", "parcel__park"), pk=pk
+    )
+
+
+def idle_case_for_change(user: User, zone: Zone, pk: int) -> IdleLandCase:
+    require_manage(user)
+    return idle_case_for(user, zone, pk)
+
+
+def parcel_for_case(user: User, zone: Zone, pk: int) -> LandParcel:
+    require_manage(user)
+    return get_object_or_404(LandParcel.objects.filter(park__zone=zone), pk=pk)

@@ -284,3 +284,39 @@ class UpgradeStage(models.TextChoices):
     PLANNED = "planned", _("planned")
     UNDERWAY = "underway", _("underway")
     ACCEPTED = "accepted", _("accepted")
+
+
+class CaseStage(models.TextChoices):
+    """A stage of an idle-land case file (国土资源部令第53号)."""
+
+    INVESTIGATION = "investigation", _("under investigation")
+    DETERMINED = "determined", _("determined idle")
+    FEE_DECIDED = "fee_decided", _("idle land fee decided")
+    FEE_PAID = "fee_paid", _("idle land fee paid")
+    EXTENDED = "extended", _("start of construction extended")
+    RECLAIMED = "reclaimed", _("taken back")
+    CLOSED = "closed", _("closed")
+
+
+class CaseDocumentKind(models.TextChoices):
+    """The documents of an idle-land case, one per step."""
+
+    INVESTIGATION = "investigation", _("闲置土地调查通知书")
+    DETERMINATION = "determination", _("闲置土地认定书")
+    FEE_DECISION = "fee_decision", _("征缴土地闲置费决定书")
+    PAYMENT = "payment", _("土地闲置费缴纳凭证")
+    EXTENSION = "extension", _("延长动工开发期限协议")
+    RECLAMATION = "reclamation", _("收回国有建设用地使用权决定书")
+    CLOSING = "closing", _("结案（已动工开发）")
+
+
+# the document each step of a case issues, and the prefix of its number
+CASE_DOCUMENTS = {
+    "open": (CaseDocumentKind.INVESTIGATION, "济高新闲调"),
+    "determine": (CaseDocumentKind.DETERMINATION, "济高新闲认"),
+    "decide_fee": (CaseDocumentKind.FEE_DECISION, "济高新闲费"),
+    "record_payment": (CaseDocumentKind.PAYMENT, "济高新闲缴"),
+    "extend": (CaseDocumentKind.EXTENSION, "济高新闲延"),
+    "reclaim": (CaseDocumentKind.RECLAMATION, "济高新闲收"),
+    "close": (CaseDocumentKind.CLOSING, "济高新闲结"),
+}

@@ -490,3 +490,55 @@ def result_pdf(result: Result, report: dict[str, Any]) -> bytes:
     story += [Spacer(1, 4 * mm), p(result.evaluation.scheme.title, small)]
     doc.build(story)
     return out.getvalue()
+
+
+def idle_cases_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """The idle-land ledger (闲置土地处置台账): a case per row with its stage, cause, fee, time limit, and
+    a second sheet with every dated document."""
+    book = _book()
+    sheet = book.active
+    sheet.title = _("Cases")[:31]
+    sheet.append(
+        [
+            _("Parcel"),
+            _("Park"),
+            _("Opened on"),
+            _("Stage"),
+            _("Cause of the delay"),
+            _("Idle land fee (yuan)"),
+            _("Construction to start by"),
+            _("Time limit until"),
+            _("Overdue"),
+            _("Closed on"),
+        ]
+    )
+    docs = book.create_sheet(_("Documents")[:31])
+    docs.append(
+        [_("Parcel"), _("Document"), _("Document number"), _("Issued on"), _("Time limit until"), _("Note")]
+    )
+    for r in rows:
+        case = r["case"]
+        sheet.append(
+            [
+                case.parcel.code,
+                case.parcel.park.name,
+                case.opened_on,
+                case.get_stage_display(),
+                _("the government (art. 8)") if case.government_cause else _("the holder (art. 14)"),
+                float(case.fee_yuan) if case.fee_yuan is not None else None,
+                case.extended_until,
+                r["due_on"],
+                _("yes") if r["overdue"] else "",
+                case.closed_on,
+            ]
+        )
+        for d in r["documents"]:
+            docs.append([case.parcel.code, d.get_kind_display(), d.number, d.issued_on, d.due_on, d.note])
+    for ws in (sheet, docs):
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if hasattr(cell.value, "isoformat"):
+                    cell.number_format = "yyyy-mm-dd"
+    tidy_sheet(sheet, header_row=1)
+    tidy_sheet(docs, header_row=1)
+    return _save(book)

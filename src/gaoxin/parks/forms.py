@@ -624,3 +624,47 @@ class LeaveForm(forms.Form):
     )
     on = forms.DateField(label=_("Date"), widget=DateInput())
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+
+class OpenCaseForm(forms.Form):
+    """Open an idle parcel's case with the investigation notice."""
+
+    parcel = forms.TypedChoiceField(label=_("Idle parcel"), coerce=int)
+    on = forms.DateField(label=_("Notice issued on"), widget=DateInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attachment = EvidenceField(label=_("Signed scan (PDF or image)"), required=False)
+
+    def __init__(self, *args: Any, parcels: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parcel"].choices = parcels  # type: ignore[attr-defined]
+
+
+class CaseStepForm(forms.Form):
+    """One step of a case: the action open now, its date, the cause (with 认定), an extension's new
+    start, a note and the signed document."""
+
+    action = forms.ChoiceField(label=_("Step"))
+    on = forms.DateField(label=_("Document dated"), widget=DateInput)
+    government_cause = forms.TypedChoiceField(
+        label=_("Cause of the delay"),
+        choices=[("0", _("the holder (art. 14)")), ("1", _("the government (art. 8)"))],
+        coerce=lambda v: v == "1",
+        required=False,
+    )
+    extension_until = forms.DateField(label=_("Construction to start by"), widget=DateInput, required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attachment = EvidenceField(label=_("Signed scan (PDF or image)"), required=False)
+
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = actions  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "extend" and not data.get("extension_until"):
+            self.add_error("extension_until", _("Give the new start of construction."))
+        return data

@@ -23,6 +23,8 @@ from gaoxin.parks.choices import (
     AppealStatus,
     ApplicationStatus,
     CallStatus,
+    CaseDocumentKind,
+    CaseStage,
     EvaluationStatus,
     Flag,
     Klass,
@@ -1091,3 +1093,90 @@ class ParkUpgrade(TimeStamped):
             raise ValidationError({"accepted_on": _("Only an accepted project has an acceptance day.")})
         if self.started_on and self.accepted_on and self.accepted_on < self.started_on:
             raise ValidationError({"accepted_on": _("A project is accepted after it starts.")})
+
+
+class IdleLandCase(TimeStamped):
+    """An idle parcel's disposal case file (国土资源部令第53号): its stage, whether the delay was the
+    government's (art. 8: then an extension, never a fee or a taking back), the fee decided and the
+    extended start; its dated documents in ``documents``."""
+
+    parcel = models.ForeignKey(
+        LandParcel, verbose_name=_("parcel"), on_delete=models.PROTECT, related_name="idle_cases"
+    )
+    opened_on = models.DateField(_("opened on"))
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=CaseStage.choices, default=CaseStage.INVESTIGATION
+    )
+    government_cause = models.BooleanField(
+        _("caused by the government (art. 8)"),
+        default=False,
+        help_text=_(
+            "Planning changes, late handover of the land, or other government acts delayed the start."
+        ),
+    )
+    cause_note = models.TextField(_("cause"), blank=True)
+    fee_yuan = models.DecimalField(
+        _("idle land fee (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    extended_until = models.DateField(_("construction to start by"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("idle land case")
+        verbose_name_plural = _("idle land cases")
+        ordering = ["-opened_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parcel"],
+                condition=~models.Q(stage__in=["reclaimed", "closed"]),
+                name="one_open_case_per_parcel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parcel.code} · {self.get_stage_display()}"
+
+
+class CaseDocument(models.Model):
+    """A dated document of a case: its number (文号), the day it was issued and the last day of its time
+    limit, with a note and the signed scan."""
+
+    case = models.ForeignKey(
+        IdleLandCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("document"), max_length=20, choices=CaseDocumentKind.choices)
+    number = models.CharField(_("document number"), max_length=60)
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("time limit until"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("signed scan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["issued_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["number"], name="case_document_number_once")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_kind_display()}"

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.models import User
-from gaoxin.analysis import incubation, leasing, matching
+from gaoxin.analysis import idle_land, incubation, leasing, matching
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.common.measures import Counted, Reading
 from gaoxin.common.units import M2_PER_MU, YUAN_PER_WAN, YUAN_PER_YI, yuan_to_yi
@@ -38,12 +38,14 @@ from gaoxin.parks.filtersets import EnterpriseFilter, LandFilter, PlantFilter, R
 from gaoxin.parks.models import (
     Appeal,
     Application,
+    CaseDocument,
     Confirmation,
     Enterprise,
     Evaluation,
     ExpertReview,
     Fact,
     FinancingRound,
+    IdleLandCase,
     IncubationCall,
     IncubationMilestone,
     LandParcel,
@@ -1207,3 +1209,88 @@ def upgrades_measure(zone: Zone, params: dict[str, Any], day: dt.date) -> Readin
         for u in qs.select_related("park").order_by("accepted_on")
     ]
     return Reading(Decimal(len(rows)), rows)
+
+
+# ------------------------------------------------------------------------ idle land case files
+
+CASE_ACTION_LABELS = {
+    "determine": _("Determine idle (认定书)"),
+    "decide_fee": _("Decide the idle land fee (征缴决定书)"),
+    "record_payment": _("Record the payment of the fee"),
+    "extend": _("Extend the start of construction (art. 8)"),
+    "reclaim": _("Take the land back (收回决定书)"),
+    "close": _("Close: construction has started"),
+}
+SOON_DAYS = 7  # a time limit this close shows as a reminder
+
+
+def land_rules() -> mb.LandRules:
+    """The land rules of the latest evaluation's scheme (the idle land fee share), else the defaults."""
+    evaluation = Evaluation.objects.order_by("-year").first()
+    return parse_scheme(evaluation.scheme.source).land if evaluation else mb.LandRules()
+
+
+def parcel_state(parcel: LandParcel, on: dt.date) -> mb.LandFlags:
+    """A parcel's idle flags on a day (部令53号 by the Civil Code's reckoning, gaoxin.analysis.mu_benefit)."""
+    evaluation = latest_evaluation(parcel.park.zone_id)
+    ((_parcel, flags, _klass),) = parcel_flags([parcel], evaluation, on)
+    return flags
+
+
+def _reminder(case: IdleLandCase, documents: list[CaseDocument], today: dt.date) -> dict[str, Any]:
+    """The time limit a case waits on (the latest document's), and whether it is near or past."""
+    open_limit = None
+    if case.stage not in ("reclaimed", "closed"):
+        open_limit = next((d for d in reversed(documents) if d.due_on is not None), None)
+        if open_limit is not None and open_limit is not documents[-1]:
+            open_limit = None  # a later step answered it
+    due_on = open_limit.due_on if open_limit else None
+    return {
+        "due_on": due_on,
+        "overdue": due_on is not None and today > due_on,
+        "soon": due_on is not None and today <= due_on <= today + dt.timedelta(days=SOON_DAYS),
+    }
+
+
+def idle_cases(user: User, zone: Zone, today: dt.date) -> list[dict[str, Any]]:
+    """The zone's idle-land cases, open ones first, each with its documents and its reminder."""
+    access.require_view_all(user)
+    cases = (
+        IdleLandCase.objects.filter(parcel__park__zone=zone)
+        .select_related("parcel", "parcel__park")
+        .prefetch_related("documents")
+    )
+    rows = []
+    for case in cases:
+        documents = list(case.documents.all())
+        rows.append({"case": case, "documents": documents, **_reminder(case, documents, today)})
+    rows.sort(key=lambda r: (r["case"].stage in ("reclaimed", "closed"), r["due_on"] or dt.date.max))
+    return rows
+
+
+def idle_candidates(user: User, zone: Zone, today: dt.date) -> list[dict[str, Any]]:
+    """Idle parcels without an open case: where a case should be opened."""
+    access.require_view_all(user)
+    open_ids = set(  # an open case, or the land taken back: no new case
+        IdleLandCase.objects.exclude(stage="closed").values_list("parcel_id", flat=True)
+    )
+    return [
+        r
+        for r in land_rows(zone.pk, latest_evaluation(zone.pk), today)
+        if r["flags"].idle and r["parcel"].pk not in open_ids
+    ]
+
+
+def idle_case_page(case: IdleLandCase, today: dt.date) -> dict[str, Any]:
+    """A case's documents, its parcel's flags today and the steps open now (labelled)."""
+    documents = list(case.documents.select_related("attachment", "issued_by"))
+    flags = parcel_state(case.parcel, today)
+    actions = idle_land.allowed(
+        case.stage, government_cause=case.government_cause, idle_years=flags.idle_years
+    )
+    return {
+        "documents": documents,
+        "flags": flags,
+        "actions": [(a, CASE_ACTION_LABELS[a]) for a in actions],
+        **_reminder(case, documents, today),
+    }

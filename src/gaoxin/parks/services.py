@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from gaoxin.accounts.choices import Role
 from gaoxin.accounts.models import User
-from gaoxin.analysis import eligibility, incubation, leasing, matching
+from gaoxin.analysis import eligibility, idle_land, incubation, leasing, matching
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.analysis.dates import add_months
 from gaoxin.analysis.errors import AnalysisError
@@ -29,6 +29,7 @@ from gaoxin.common.imports import ImportRejected, Problem
 from gaoxin.common.models import ImportBatch
 from gaoxin.parks import access, analysis, queries
 from gaoxin.parks.choices import (
+    CASE_DOCUMENTS,
     NEED_FIELD,
     WAS_INCUBATED,
     AppealStatus,
@@ -49,14 +50,17 @@ from gaoxin.parks.imports import kind_of
 from gaoxin.parks.models import (
     Appeal,
     Application,
+    CaseDocument,
     Confirmation,
     Enterprise,
     Evaluation,
     ExpertReview,
     Fact,
     FinancingRound,
+    IdleLandCase,
     IncubationCall,
     IncubationMilestone,
+    LandParcel,
     Lease,
     Plant,
     PlantUnit,
@@ -71,6 +75,7 @@ from gaoxin.parks.models import (
 from gaoxin.parks.validators import parse_scheme
 from gaoxin.places.models import Zone
 from gaoxin.standards import STANDARDS_DIR
+from gaoxin.standards import load as load_standard
 
 
 def _audit(actor: User | None, action: str, kind: str, pk: object, label: str, detail: str = "") -> None:
@@ -1379,3 +1384,148 @@ def leave_programme(
         gettext_noop("graduated") if graduated else gettext_noop("left the programme"),
     )
     return application
+
+
+# ------------------------------------------------------------------------ idle land case files
+
+
+def idle_limits() -> idle_land.Limits:
+    """The case files' time limits (standards/land_disposal.toml)."""
+    d = load_standard("land_disposal")
+    return idle_land.Limits(
+        answer_days=int(d.get("answer_days", 30)),
+        payment_days=int(d.get("payment_days", 30)),
+        max_extension_days=int(d.get("max_extension_days", 366)),
+    )
+
+
+def _document_number(prefix: str, year: int) -> str:
+    """The next number of a document series of the year: 济高新闲认〔2026〕3号."""
+    stem = f"{prefix}〔{year}〕"
+    used = CaseDocument.objects.filter(number__startswith=stem).count()
+    return f"{stem}{used + 1}号"
+
+
+def _issue(
+    actor: User | None,
+    case: IdleLandCase,
+    step: str,
+    *,
+    on: dt.date,
+    due: dt.date | None,
+    note: str,
+    attachment: Any,
+) -> CaseDocument:
+    kind, prefix = CASE_DOCUMENTS[step]
+    stored = attachments.store(attachment, actor) if attachment else None
+    return CaseDocument.objects.create(
+        case=case,
+        kind=kind,
+        number=_document_number(prefix, on.year),
+        issued_on=on,
+        due_on=due,
+        note=note.strip(),
+        attachment=stored,
+        issued_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+@transaction.atomic
+def open_idle_case(
+    actor: User | None, parcel: LandParcel, *, on: dt.date, note: str = "", attachment: Any = None
+) -> IdleLandCase:
+    """Open a parcel's case with the investigation notice (部令53号 art. 9): the parcel must be idle by
+    the rules on ``on`` and have no open case; the holder's answer is due ``answer_days`` later."""
+    access.require_manage(actor)
+    LandParcel.objects.select_for_update().filter(pk=parcel.pk).first()
+    flags = queries.parcel_state(parcel, on)
+    if not flags.idle:
+        raise WorkflowError(_("The parcel is not idle by the rules on %(date)s.") % {"date": on.isoformat()})
+    if parcel.idle_cases.exclude(stage__in=idle_land.FINAL).exists():
+        raise WorkflowError(_("The parcel already has an open case."))
+    if parcel.idle_cases.filter(stage="reclaimed").exists():
+        raise WorkflowError(_("The land of this parcel has been taken back."))
+    case = IdleLandCase.objects.create(
+        parcel=parcel,
+        opened_on=on,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    limits = idle_limits()
+    _issue(
+        actor,
+        case,
+        "open",
+        on=on,
+        due=idle_land.due(on, limits.answer_days),
+        note=note,
+        attachment=attachment,
+    )
+    _audit(actor, "create", "idle_case", case.pk, parcel.code)
+    return case
+
+
+@transaction.atomic
+def advance_idle_case(
+    actor: User | None,
+    case: IdleLandCase,
+    action: str,
+    *,
+    on: dt.date,
+    note: str = "",
+    government_cause: bool | None = None,
+    extension_until: dt.date | None = None,
+    attachment: Any = None,
+) -> IdleLandCase:
+    """One step of a case with its dated document: 认定 (stating whether the government caused the
+    delay), the idle land fee decision (20 % of the land price, due ``payment_days`` later), its payment,
+    an extension (government cause only, at most a year), the taking back (two full years), or closing
+    when construction started. The step must be open by 部令53号 (see gaoxin.analysis.idle_land)."""
+    access.require_manage(actor)
+    case = IdleLandCase.objects.select_for_update().select_related("parcel").get(pk=case.pk)
+    if action == "determine" and government_cause is not None:
+        case.government_cause = government_cause
+        if note.strip():
+            case.cause_note = note.strip()
+    flags = queries.parcel_state(case.parcel, on)
+    limits = idle_limits()
+    try:
+        stage = idle_land.advance(
+            case.stage,
+            action,
+            government_cause=case.government_cause,
+            idle_years=flags.idle_years,
+            on=on,
+            opened_on=case.opened_on,
+            extension_until=extension_until,
+            limits=limits,
+        )
+    except AnalysisError as exc:
+        raise WorkflowError(describe(exc)) from None
+    due = None
+    if action == "decide_fee":
+        rules = queries.land_rules()
+        fee = idle_land.fee(
+            None if case.parcel.land_price_yuan is None else float(case.parcel.land_price_yuan),
+            rules.idle_fee_share,
+        )
+        if fee is None:
+            raise WorkflowError(_("Record the parcel's land price first: the fee is a share of it."))
+        case.fee_yuan = Decimal(str(fee))
+        due = idle_land.due(on, limits.payment_days)
+    if action == "extend":
+        case.extended_until = extension_until
+        due = extension_until
+    case.stage = stage
+    if stage in idle_land.FINAL:
+        case.closed_on = on
+    case.save()
+    _issue(actor, case, action, on=on, due=due, note=note, attachment=attachment)
+    _audit(
+        actor,
+        "update",
+        "idle_case",
+        case.pk,
+        case.parcel.code,
+        audit.note(gettext_noop("stage: %(stage)s"), stage=case.get_stage_display()),
+    )
+    return case

@@ -28,6 +28,7 @@ from gaoxin.parks.forms import (
     ApplicationForm,
     AssignForm,
     CallForm,
+    CaseStepForm,
     CloseRequestForm,
     ConfirmForm,
     DecisionForm,
@@ -40,6 +41,7 @@ from gaoxin.parks.forms import (
     LeaseForm,
     LeaveForm,
     MilestoneForm,
+    OpenCaseForm,
     OwnFiguresForm,
     PlantForm,
     PolicyForm,
@@ -464,6 +466,82 @@ def land_page(request: Request) -> HttpResponse:
                 "low": sum(bool(r["flags"].low_efficiency) for r in rows),
             },
         },
+    )
+
+
+@login_required
+def idle_cases_page(request: Request) -> HttpResponse:
+    """The idle-land case files (部令53号): open cases with the time limit each waits on (near or past
+    limits first), the idle parcels without a case (open one with its investigation notice), the ledger
+    as xlsx."""
+    today = timezone.localdate()
+    rows = queries.idle_cases(request.user, request.zone, today)
+    if LandDownloadForm(request.GET).chosen() == "xlsx":
+        return attachment(request, exports.idle_cases_xlsx(rows), "idle-land-cases.xlsx")
+    candidates = queries.idle_candidates(request.user, request.zone, today)
+    choices = [(r["parcel"].pk, f"{r['parcel'].code} · {r['parcel'].park.name}") for r in candidates]
+    form = OpenCaseForm(request.POST or None, request.FILES or None, parcels=choices, initial={"on": today})
+    if request.method == "POST" and form.is_valid():
+        parcel = access.parcel_for_case(request.user, request.zone, form.cleaned_data["parcel"])
+        try:
+            case = services.open_idle_case(
+                request.user,
+                parcel,
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                attachment=form.cleaned_data["attachment"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The case is open; the investigation notice is recorded."))
+            return redirect("parks:idle_case", pk=case.pk)
+    return render(
+        request,
+        "parks/idle_cases.html",
+        {
+            "rows": rows,
+            "candidates": candidates,
+            "form": form,
+            "can_manage": access.can_manage(request.user),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def idle_case_page(request: Request, pk: int) -> HttpResponse:
+    """One case: its parcel's flags, the dated documents and the step open now."""
+    case = access.idle_case_for(request.user, request.zone, pk)
+    today = timezone.localdate()
+    page = queries.idle_case_page(case, today)
+    form = CaseStepForm(
+        request.POST or None, request.FILES or None, actions=page["actions"], initial={"on": today}
+    )
+    if request.method == "POST":
+        case = access.idle_case_for_change(request.user, request.zone, pk)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.advance_idle_case(
+                    request.user,
+                    case,
+                    d["action"],
+                    on=d["on"],
+                    note=d["note"],
+                    government_cause=d["government_cause"] if d["action"] == "determine" else None,
+                    extension_until=d.get("extension_until"),
+                    attachment=d["attachment"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The step and its document are recorded."))
+                return redirect("parks:idle_case", pk=pk)
+    return render(
+        request,
+        "parks/idle_case.html",
+        {"case": case, "form": form, "can_manage": access.can_manage(request.user), "today": today, **page},
     )
 
 
