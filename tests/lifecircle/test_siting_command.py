@@ -156,74 +156,34 @@ def test_bad_options_are_refused_before_any_file_is_read(tmp_path, args, message
     assert message in str(exc.value)
 
 
-def test_bad_files_name_file_and_line(tmp_path):
+@pytest.mark.parametrize(
+    "files, radius, message",
+    [
+        ({"demand": "id,lon,lat,weight\na,116.6,35.4,5\nb,200,35.4,5\n"}, "300", r"demand.csv, line 3"),
+        ({"demand": "id,lon,lat,weight\na,116.601,35.401,-5\n"}, "300", "weight must be a finite number"),
+        ({"cands": "id,lon,lat\nc,116.601,35.401\nc,116.602,35.401\n"}, "300", "more than once"),
+        ({"net": None}, "300", "no such file"),
+        ({}, "20", "no candidate site"),  # a point beyond every candidate: LSCP names it, as the core's error
+    ],
+)
+def test_bad_files_name_file_and_line(tmp_path, files, radius, message):
     f = _files(tmp_path)
-    (f / "bad.csv").write_text("id,lon,lat,weight\na,116.6,35.4,5\nb,200,35.4,5\n", encoding="utf-8")
-    with pytest.raises(CommandError, match=r"bad.csv, line 3"):
+    paths = {"net": f / "net.geojson", "demand": f / "demand.csv", "cands": f / "cands.csv"}
+    for key, text in files.items():
+        if text is None:
+            paths[key] = f / "none.geojson"
+        else:
+            paths[key].write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
         call_command(
             "siting",
             "cover",
             "--radius",
-            "300",
+            radius,
             "--network",
-            str(f / "net.geojson"),
+            str(paths["net"]),
             "--demand",
-            str(f / "bad.csv"),
+            str(paths["demand"]),
             "--candidates",
-            str(f / "cands.csv"),
-        )
-    (f / "neg.csv").write_text("id,lon,lat,weight\na,116.601,35.401,-5\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="weight must be a finite number"):
-        call_command(
-            "siting",
-            "cover",
-            "--radius",
-            "300",
-            "--network",
-            str(f / "net.geojson"),
-            "--demand",
-            str(f / "neg.csv"),
-            "--candidates",
-            str(f / "cands.csv"),
-        )
-    (f / "dup.csv").write_text("id,lon,lat\nc,116.601,35.401\nc,116.602,35.401\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="more than once"):
-        call_command(
-            "siting",
-            "cover",
-            "--radius",
-            "300",
-            "--network",
-            str(f / "net.geojson"),
-            "--demand",
-            str(f / "demand.csv"),
-            "--candidates",
-            str(f / "dup.csv"),
-        )
-    with pytest.raises(CommandError, match="no such file"):
-        call_command(
-            "siting",
-            "cover",
-            "--radius",
-            "300",
-            "--network",
-            str(f / "none.geojson"),
-            "--demand",
-            str(f / "demand.csv"),
-            "--candidates",
-            str(f / "cands.csv"),
-        )
-    # a demand point beyond every candidate's reach: LSCP says which, as the core's error
-    with pytest.raises(CommandError, match="no candidate site"):
-        call_command(
-            "siting",
-            "cover",
-            "--radius",
-            "20",
-            "--network",
-            str(f / "net.geojson"),
-            "--demand",
-            str(f / "demand.csv"),
-            "--candidates",
-            str(f / "cands.csv"),
+            str(paths["cands"]),
         )

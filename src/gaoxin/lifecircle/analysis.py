@@ -291,17 +291,10 @@ def _propose(
     for k = 0 … the sites proposed, the most people k new sites can reach (each k solved on its own)."""
     group = item.demand_group or "all"
     weights = np.array([sum(getattr(a, band) for band in DEMAND_BANDS[group]) for a in areas], dtype=float)
-    gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
-    gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
-    gx, gy = to_projected(gates[:, 0], gates[:, 1], crs=network.crs)
     reach = float(item.radius_m)
-    box = (gx.min() - reach, gx.max() + reach, gy.min() - reach, gy.max() + reach)  # near the demand
-    cands = (
-        _network_candidates(network, box, candidate_spacing_m)
-        if candidate_list is None
-        else _listed_candidates(network, box, candidate_list)
+    gate_area, origins, cands = _gates_and_candidates(
+        areas, network, reach, candidate_list, candidate_spacing_m
     )
-    origins = engine.snap(network, gates[:, 0], gates[:, 1])
     sites = cands.snapped
     fixed_snap = (
         engine.snap(network, [f.access_point[0] for f in existing], [f.access_point[1] for f in existing])
@@ -396,6 +389,23 @@ def _propose(
         "capacity_per_site": capacity_per_site,
         "curve": _curve_steps(curve, float(weights.sum())),
     }
+
+
+def _gates_and_candidates(
+    areas: list[Any], network: Network, reach: float, candidate_list: CandidateList | None, spacing_m: float
+) -> tuple[np.ndarray, engine.Snapped, Candidates]:
+    """The areas' gates on the network (with the area of each) and the candidate sites near them (within
+    ``reach`` of a gate's box): street-network points about every ``spacing_m``, or the listed sites."""
+    gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
+    gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
+    gx, gy = to_projected(gates[:, 0], gates[:, 1], crs=network.crs)
+    box = (gx.min() - reach, gx.max() + reach, gy.min() - reach, gy.max() + reach)  # near the demand
+    cands = (
+        _network_candidates(network, box, spacing_m)
+        if candidate_list is None
+        else _listed_candidates(network, box, candidate_list)
+    )
+    return gate_area, engine.snap(network, gates[:, 0], gates[:, 1]), cands
 
 
 @dataclass
@@ -761,21 +771,14 @@ def _plan(
     outside: list[ResidentialArea],
     progress: Callable[[float, str], None] | None,
 ) -> dict[str, Any]:
-    gate_area = np.array([i for i, a in enumerate(areas) for _ in a.gate_points()], dtype=np.int64)
-    gates = np.array([g for a in areas for g in a.gate_points()], dtype=float)
-    gx, gy = to_projected(gates[:, 0], gates[:, 1], crs=network.crs)
     reach = max(float(it.radius_m) for it in items)
-    box = (gx.min() - reach, gx.max() + reach, gy.min() - reach, gy.max() + reach)
-    cands = (
-        _network_candidates(network, box, candidate_spacing_m)
-        if candidate_list is None
-        else _listed_candidates(network, box, candidate_list)
+    gate_area, origins, cands = _gates_and_candidates(
+        areas, network, reach, candidate_list, candidate_spacing_m
     )
     n_lots = len(cands.snapped)
     land = np.full(n_lots, float(land_cost_yuan))
     if cands.land_cost is not None:
         land = np.where(np.isfinite(cands.land_cost), cands.land_cost, land)
-    origins = engine.snap(network, gates[:, 0], gates[:, 1])
     streets = np.array([a.street_id or 0 for a in areas], dtype=np.int64)
     unused: dict[str, list[str]] = {}
     demands: list[siting_plan.TypeDemand] = []
