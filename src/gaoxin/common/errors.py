@@ -100,6 +100,11 @@ MESSAGES: dict[str, Promise] = {
     "type_value": _("The weight of a facility type must be a positive number."),
     "min_share": _("The share per street lies between 0 and 100 %%."),
     "network_file": _("The walking network file is missing or is neither .osm.pbf nor GeoJSON."),
+    "idle_step": _("This step of the idle-land case is not open now (see the cause and the years idle)."),
+    "idle_date": _("A step of the case cannot be dated before the case was opened."),
+    "idle_extension": _(
+        "An extension needs a new start of construction after the decision, at most a year later."
+    ),
     "plan_types": _("Choose at least one facility type."),
     # the 亩产效益 scheme and data (analysis.mu_benefit)
     "missing_key": _("%(where)s: “%(key)s” is required."),
@@ -168,6 +173,9 @@ MESSAGES: dict[str, Promise] = {
 # a person sees one general message and the code, never the English text.
 INTERNAL = frozenset(
     {
+        "idle_stage",
+        "idle_limit",
+        "idle_fee",
         "may_close",
         "negative_area",
         "prior_weight",

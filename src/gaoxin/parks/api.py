@@ -257,7 +257,7 @@ class DepartmentRowsIn(StrictIn):
 
 
 @router.post(
-    "/departments/{dataset}/figures", response=answers({201: ImportOut, 400: ImportErrorOut}, 403, 422)
+    "/departments/{dataset}/figures", response=answers({201: ImportOut, 400: ImportErrorOut}, 403, 404, 422)
 )
 def push_department_figures(request: Request, dataset: DatasetName, payload: DepartmentRowsIn) -> Any:
     """A department's yearly figures pushed by its system, without a file (tax, stats, power, eco; land:

@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import User
-from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices
+from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices, set_choices
 from gaoxin.parks.analysis import rules_text_of
 from gaoxin.parks.choices import METRIC_UNITS, NeedKind, Outcome, ProjectStage, RoundKind, ServiceField
 from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
@@ -638,7 +638,7 @@ class OpenCaseForm(forms.Form):
 
     def __init__(self, *args: Any, parcels: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parcel"].choices = parcels  # type: ignore[attr-defined]
+        set_choices(self, "parcel", parcels)
 
 
 class CaseStepForm(forms.Form):
@@ -661,7 +661,7 @@ class CaseStepForm(forms.Form):
 
     def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = actions  # type: ignore[attr-defined]
+        set_choices(self, "action", actions)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
