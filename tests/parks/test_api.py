@@ -94,7 +94,7 @@ def test_a_department_pushes_its_figures_without_a_file(client_of, park_staff, e
     assert (tax_of(e1), tax_of(e2)) == (Decimal("12345000"), Decimal("-300000"))  # 万元 stored as yuan
     before = Fact.objects.count()
     batch = ImportBatch.objects.get(pk=r.json()["batch_id"])
-    assert batch.filename == "api:tax:2025" and batch.status == "applied"
+    assert batch.filename == "接口推送（2025）" and batch.status == "applied" and batch.kind == "parks.tax"
     assert AuditEvent.objects.filter(action="import", target_id=str(batch.pk)).exists()
     # one bad row: nothing is written, the row and the field are named
     # the columns' codes work as well; one bad row: nothing is written, the row and the field are named

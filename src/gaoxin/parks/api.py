@@ -270,7 +270,7 @@ def push_department_figures(request: Request, dataset: DatasetName, payload: Dep
         dataset=dataset,
         year=payload.year,
         records=payload.rows,
-        source=f"api:{dataset}:{payload.year}",
+        source=_("pushed through the API (%(year)s)") % {"year": payload.year},
     )
     if report.batch is None:
         problems = [{"row": p.row, "field": p.field, "message": p.message} for p in report.problems]
