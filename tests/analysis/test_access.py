@@ -440,3 +440,128 @@ def test_scalar_thresholds_and_whole_number_categories():
     for bad in ([0.5, 0], [0, np.nan]):
         with pytest.raises(AnalysisError, match="whole numbers"):
             nearest(net, o, f, bad, n_categories=2, cutoff_m=500)
+
+
+# --- the faster kernels: bucket queue, parallel blocks, the snapping grid
+
+
+def _grid_network(side=14, seed=3, curved=False):
+    """A perturbed grid (some edges removed, some curved) with all nodes as origins and 40 facilities
+    on edges, with float weights that do not add exactly in every order."""
+    rng = np.random.default_rng(seed)
+    at = rng.uniform(-9, 9, (side, side, 2)) + np.stack(np.mgrid[0:side, 0:side], axis=-1) * 60.0
+    lines = []
+    for i in range(side):
+        for j in range(side):
+            for di, dj in ((1, 0), (0, 1)):
+                if i + di < side and j + dj < side and rng.random() > 0.1:
+                    a, b = tuple(at[i, j]), tuple(at[i + di, j + dj])
+                    mid = [] if not curved else [((a[0] + b[0]) / 2 + rng.uniform(-8, 8), (a[1] + b[1]) / 2)]
+                    lines.append([lonlat(*a), *[lonlat(*m) for m in mid], lonlat(*b)])
+    net = build_network(lines)
+    fx = rng.uniform(0, (side - 1) * 60, 40)
+    fy = rng.uniform(0, (side - 1) * 60, 40)
+    lon, lat = to_lon_lat(BASE_X + fx, BASE_Y + fy)
+    fac = snap(net, lon, lat)
+    return net, at_nodes(net, np.arange(net.n_nodes)), fac, rng.integers(0, 3, 40), rng.uniform(0.1, 9.9, 40)
+
+
+@pytest.mark.parametrize("curved", [False, True])
+def test_the_same_answers_with_one_and_with_several_threads(curved):
+    import numba
+
+    net, origins, fac, cats, weights = _grid_network(curved=curved)
+    default = numba.get_num_threads()
+
+    def run():
+        near = nearest(net, origins, fac, cats, n_categories=3, cutoff_m=400)
+        near3 = nearest(net, origins, fac, cats, n_categories=3, cutoff_m=400, k=3)
+        cnt = counts(net, origins, fac, cats, n_categories=3, thresholds_m=[100, 250, 400], weights=weights)
+        return near, near3, cnt
+
+    try:
+        numba.set_num_threads(1)
+        one = run()
+        numba.set_num_threads(max(2, default) if default > 1 else 1)
+        many = run()
+    finally:
+        numba.set_num_threads(default)
+    for a, b in zip(one[:2], many[:2], strict=True):
+        assert np.array_equal(a.distance_m, b.distance_m) and np.array_equal(a.facility, b.facility)
+    assert np.array_equal(one[2].count, many[2].count)
+    assert np.array_equal(one[2].weight, many[2].weight)  # bit for bit: the blocks add in one order
+    assert one[2].count.sum() > 0 and np.isfinite(one[0].distance_m).sum() > 0
+
+
+def test_the_bucket_queue_equals_the_heap_and_networkx_with_zero_length_links():
+    """A finite cutoff searches with buckets, an infinite one with the heap: the same distances, and
+    networkx's, also where snapped points make zero-length links."""
+    net, origins, fac, cats, _w = _grid_network(seed=5)
+    both = snap(net, *to_lon_lat(net.x_m[:5], net.y_m[:5]))  # facilities exactly at nodes
+    from gaoxin.analysis.access import concat
+
+    fac = concat(fac, both)
+    cats = np.concatenate([cats, [0, 1, 2, 0, 1]])
+    bucket = nearest(net, origins, fac, cats, n_categories=3, cutoff_m=1e7)
+    heap = nearest(net, origins, fac, cats, n_categories=3, cutoff_m=math.inf)
+    np.testing.assert_allclose(bucket.distance_m, heap.distance_m, rtol=0, atol=1e-9)
+    g = nx.Graph()
+    lines = net.edge_lines()
+    for e, (u, v) in enumerate(zip(net.edge_u, net.edge_v, strict=True)):
+        w = float(net.edge_length_m[e])
+        if not g.has_edge(u, v) or g[u][v]["w"] > w:
+            g.add_edge(int(u), int(v), w=w)
+    for c in range(3):
+        best = np.full(net.n_nodes, np.inf)
+        for j in np.flatnonzero(cats == c):
+            e, off = int(fac.edge[j]), float(fac.offset_m[j])
+            if fac.node[j] >= 0:
+                ends = [(int(fac.node[j]), 0.0)]
+            else:
+                ends = [(int(net.edge_u[e]), off), (int(net.edge_v[e]), float(lines[e].length) - off)]
+            for node, extra in ends:
+                for v, d in nx.single_source_dijkstra_path_length(g, node, weight="w").items():
+                    best[v] = min(best[v], d + extra)
+        np.testing.assert_allclose(bucket.distance_m[:, c, 0], best, rtol=0, atol=1e-6)
+
+
+def test_a_bounded_bucket_search_that_runs_out_of_room_restores_its_arrays():
+    from gaoxin.analysis import _kernels
+
+    net, *_rest = _grid_network()
+    csr = net.csr()
+    n = net.n_nodes
+    dist = np.full(n, np.inf)
+    head = np.full(int(300 / 5.0) + 2, -1, dtype=np.int64)
+    out_n, out_d = np.empty(n, dtype=np.int64), np.empty(n)
+    args = (csr.indptr.astype(np.int64), csr.indices.astype(np.int64), csr.data, 0, 300.0, 5.0, dist, head)
+    small = _kernels._settle_buckets(*args, np.empty(3, np.int64), np.empty(3, np.int64), out_n, out_d)
+    assert small == -1 and np.isinf(dist).all() and (head == -1).all()
+    full = _kernels._settle_buckets(
+        *args, np.empty(10 * n, np.int64), np.empty(10 * n, np.int64), out_n, out_d
+    )
+    expected = nx.single_source_dijkstra_path_length(nx.from_scipy_sparse_array(csr), 0, cutoff=300.0)
+    assert dict(zip(out_n[:full].tolist(), out_d[:full].tolist(), strict=True)) == pytest.approx(expected)
+    assert np.isinf(dist).all() and (head == -1).all()
+
+
+@pytest.mark.parametrize("curved", [False, True])
+def test_snapping_equals_shapely_nearest_also_far_away_and_at_vertices(curved):
+    net, *_rest = _grid_network(curved=curved, seed=11)
+    lines = net.edge_lines()
+    tree = shapely.STRtree(lines)
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.uniform(-400, 1200, 300), net.x_m[:20] - BASE_X, [5_000.0, -80_000.0]])
+    y = np.concatenate([rng.uniform(-400, 1200, 300), net.y_m[:20] - BASE_Y, [5_000.0, 3_000.0]])
+    s = snap(net, *to_lon_lat(BASE_X + x, BASE_Y + y), tolerance_m=100)
+    px, py = to_projected(*to_lon_lat(BASE_X + x, BASE_Y + y))
+    for i in range(x.size):
+        p = Point(px[i], py[i])
+        near = tree.query_nearest(p, all_matches=True)
+        d = min(lines[e].distance(p) for e in near)
+        assert s.distance_m[i] == pytest.approx(d, abs=1e-6)
+        assert s.reachable[i] == (d <= 100)
+        if s.reachable[i]:
+            e = int(s.edge[i])
+            assert lines[e].distance(p) == pytest.approx(d, abs=1e-6)  # one of the nearest edges
+            assert s.offset_m[i] == pytest.approx(lines[e].project(p), abs=1e-6)

@@ -7,10 +7,14 @@ numpy arrays. Compiled once and cached on disk (``cache=True``).
 # mypy: ignore-errors
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
+
+
+def threads() -> int:
+    """The number of threads the parallel kernels use (``NUMBA_NUM_THREADS``, by default the cores)."""
+    return int(get_num_threads())
+
 
 # --- an indexed binary heap over arrays: keys ``hk``, nodes ``hv``, position ``pos[node]``
 # (-1 never seen, -2 settled, >= 0 its slot), with decrease-key; no allocation per push.
@@ -122,63 +126,274 @@ def _settle(indptr, indices, weights, start, limit, dist, pos, hk, hv, out_nodes
     return n_out
 
 
+@njit(cache=True, inline="always")
+def _settle_buckets(
+    indptr, indices, weights, start, limit, delta, dist, head, e_node, e_next, out_nodes, out_dist
+):
+    """:func:`_settle` with a bucket queue (width ``delta``; ``head`` holds at least
+    ``limit / delta + 2`` empty buckets): writes every node within ``limit`` and its distance to
+    ``out_nodes``/``out_dist`` (in no particular order) and returns how many; restores ``dist`` and
+    ``head``. Returns -1, with everything restored, when ``e_node`` has no room for the queue entries
+    (the caller then uses the heap)."""
+    n_out = 1
+    out_nodes[0] = start
+    dist[start] = 0.0
+    head[0] = 0
+    e_node[0] = start
+    e_next[0] = -1
+    n_e = 1
+    cap = e_node.shape[0]
+    overflow = False
+    last = int(limit / delta) + 1
+    for b in range(last + 1):
+        floor = b * delta
+        while head[b] >= 0:
+            entry = head[b]
+            head[b] = e_next[entry]
+            if overflow:
+                continue
+            v = e_node[entry]
+            d = dist[v]
+            if d < floor:
+                continue
+            for e in range(indptr[v], indptr[v + 1]):
+                u = indices[e]
+                nd = d + weights[e]
+                if nd <= limit and nd < dist[u]:
+                    if n_e >= cap:
+                        overflow = True
+                        break
+                    if dist[u] == np.inf:
+                        out_nodes[n_out] = u
+                        n_out += 1
+                    dist[u] = nd
+                    bb = int(nd / delta)
+                    if bb < b:
+                        bb = b
+                    e_node[n_e] = u
+                    e_next[n_e] = head[bb]
+                    head[bb] = n_e
+                    n_e += 1
+    for i in range(n_out):
+        v = out_nodes[i]
+        out_dist[i] = dist[v]
+        dist[v] = np.inf
+    if overflow:
+        return -1
+    return n_out
+
+
+@njit(cache=True)
+def _nearest_buckets(indptr, indices, weights, sources, cutoff, delta, dist, label):
+    """Multi-source search with a bucket queue (buckets of width ``delta`` up to ``cutoff``): the nodes of
+    the lowest non-empty bucket are scanned in any order and a node improved again is scanned again
+    (label-correcting within a bucket), so the distances are exact, as with the heap, in fewer steps."""
+    n_buckets = int(cutoff / delta) + 2
+    head = np.full(n_buckets, -1, dtype=np.int64)
+    e_node = np.empty(indptr.shape[0] + sources.shape[0] + 16, dtype=np.int64)
+    e_next = np.empty(e_node.shape[0], dtype=np.int64)
+    n_e = 0
+    for s in range(sources.shape[0]):
+        v = sources[s]
+        if dist[v] > 0.0:
+            dist[v] = 0.0
+            label[v] = s
+            e_node[n_e] = v
+            e_next[n_e] = head[0]
+            head[0] = n_e
+            n_e += 1
+    for b in range(n_buckets):
+        floor = b * delta
+        while head[b] >= 0:
+            entry = head[b]
+            head[b] = e_next[entry]
+            v = e_node[entry]
+            d = dist[v]
+            if d < floor:
+                continue  # improved into an earlier bucket since and scanned there
+            lv = label[v]
+            for e in range(indptr[v], indptr[v + 1]):
+                u = indices[e]
+                nd = d + weights[e]
+                if nd <= cutoff and nd < dist[u]:
+                    dist[u] = nd
+                    label[u] = lv
+                    bb = int(nd / delta)
+                    if bb < b:
+                        bb = b
+                    if n_e >= e_node.shape[0]:
+                        e_node = _grown(e_node, n_e)
+                        e_next = _grown(e_next, n_e)
+                    e_node[n_e] = u
+                    e_next[n_e] = head[bb]
+                    head[bb] = n_e
+                    n_e += 1
+
+
 @njit(cache=True, parallel=True)
-def nearest_by_category(indptr, indices, weights, sources, category_ptr, cutoff):
-    """For every node and category, the distance to the nearest source of that category within
-    ``cutoff`` and which source (index into ``sources``). ``sources`` are grouped by category:
-    category c owns ``sources[category_ptr[c]:category_ptr[c + 1]]``. Categories run in parallel."""
+def nearest_by_category(
+    indptr, indices, weights, sources, category_ptr, cutoff, delta, origin_nodes, members
+):
+    """For every origin and category, the distance to the nearest source of that category within
+    ``cutoff`` and which (``members[i]`` for source i; -1 when none). ``sources`` are grouped by
+    category: category c owns ``sources[category_ptr[c]:category_ptr[c + 1]]``; an origin at node -1
+    reaches nothing. Categories run in parallel. ``delta`` > 0 selects the bucket queue of that width
+    (a finite cutoff), otherwise the heap."""
     n = indptr.shape[0] - 1
     n_cat = category_ptr.shape[0] - 1
-    dist = np.full((n_cat, n), np.inf)
-    label = np.full((n_cat, n), -1, dtype=np.int64)
+    n_orig = origin_nodes.shape[0]
+    out_dist = np.full((n_orig, n_cat), np.inf)
+    out_which = np.full((n_orig, n_cat), -1, dtype=np.int64)
     for c in prange(n_cat):
         lo = category_ptr[c]
         hi = category_ptr[c + 1]
         if hi > lo:
-            _nearest_one(indptr, indices, weights, sources[lo:hi], cutoff, dist[c], label[c])
-            for v in range(n):
-                if label[c, v] >= 0:
-                    label[c, v] += lo
-    return dist, label
+            dist = np.full(n, np.inf)
+            label = np.full(n, -1, dtype=np.int64)
+            if delta > 0:
+                _nearest_buckets(indptr, indices, weights, sources[lo:hi], cutoff, delta, dist, label)
+            else:
+                _nearest_one(indptr, indices, weights, sources[lo:hi], cutoff, dist, label)
+            for i in range(n_orig):
+                v = origin_nodes[i]
+                if v >= 0 and label[v] >= 0:
+                    out_dist[i, c] = dist[v]
+                    out_which[i, c] = members[lo + label[v]]
+    return out_dist, out_which
+
+
+@njit(cache=True, inline="always")
+def _before(hk, hv, hs, i, j):
+    """Heap order of entries i and j: by distance, then node, then source."""
+    if hk[i] != hk[j]:
+        return hk[i] < hk[j]
+    if hv[i] != hv[j]:
+        return hv[i] < hv[j]
+    return hs[i] < hs[j]
+
+
+@njit(cache=True, inline="always")
+def _entry_push(hk, hv, hs, size, key, v, s):
+    """Push (key, v, s) onto the entry heap (capacity checked by the caller); returns the new size."""
+    i = size
+    hk[i] = key
+    hv[i] = v
+    hs[i] = s
+    while i > 0:
+        parent = (i - 1) >> 1
+        if not _before(hk, hv, hs, i, parent):
+            break
+        hk[i], hk[parent] = hk[parent], hk[i]
+        hv[i], hv[parent] = hv[parent], hv[i]
+        hs[i], hs[parent] = hs[parent], hs[i]
+        i = parent
+    return size + 1
+
+
+@njit(cache=True, inline="always")
+def _entry_pop(hk, hv, hs, size):
+    """Remove the first entry of the heap; returns it and the new size."""
+    d, v, s = hk[0], hv[0], hs[0]
+    size -= 1
+    hk[0], hv[0], hs[0] = hk[size], hv[size], hs[size]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and _before(hk, hv, hs, c + 1, c):
+            c += 1
+        if not _before(hk, hv, hs, c, i):
+            break
+        hk[i], hk[c] = hk[c], hk[i]
+        hv[i], hv[c] = hv[c], hv[i]
+        hs[i], hs[c] = hs[c], hs[i]
+        i = c
+    return d, v, s, size
 
 
 @njit(cache=True)
-def k_nearest_sources(indptr, indices, weights, sources, k, cutoff):
-    """For every node, the ``k`` nearest distinct sources within ``cutoff`` (multi-source Dijkstra
-    where a node may be settled once per source, at most ``k`` times).
+def _grown(a, size):
+    """``a`` at twice its length, its first ``size`` items kept."""
+    out = np.empty(2 * a.shape[0], dtype=a.dtype)
+    out[:size] = a[:size]
+    return out
 
-    Returns ``dist`` (n, k) with inf where fewer than k sources are in reach and ``src`` (n, k)
-    with the index into ``sources`` (-1 where none), both sorted by distance.
-    """
+
+@njit(cache=True)
+def _k_nearest_one(indptr, indices, weights, sources, k, cutoff, dist, src):
+    """The k nearest distinct sources of every node (see :func:`k_nearest_by_category`): a node is
+    settled at most k times, once per source, in the order of an entry heap (lazy deletion)."""
     n = indptr.shape[0] - 1
-    dist = np.full((n, k), np.inf)
-    src = np.full((n, k), -1, dtype=np.int64)
     settled = np.zeros(n, dtype=np.int64)
-    heap = [(0.0, np.int64(0), np.int64(0))]
-    heap.pop()
+    cap = n + sources.shape[0] + 16
+    hk = np.empty(cap)
+    hv = np.empty(cap, dtype=np.int64)
+    hs = np.empty(cap, dtype=np.int64)
+    size = 0
     for s in range(sources.shape[0]):
-        heapq.heappush(heap, (0.0, sources[s], np.int64(s)))
-    while len(heap) > 0:
-        d, v, s = heapq.heappop(heap)
-        c = settled[v]
-        if c >= k:
+        size = _entry_push(hk, hv, hs, size, 0.0, sources[s], s)
+    while size > 0:
+        d, v, s, size = _entry_pop(hk, hv, hs, size)
+        count = settled[v]
+        if count >= k:
             continue
         seen = False
-        for j in range(c):
+        for j in range(count):
             if src[v, j] == s:
                 seen = True
                 break
         if seen:
             continue
-        dist[v, c] = d
-        src[v, c] = s
-        settled[v] = c + 1
+        dist[v, count] = d
+        src[v, count] = s
+        settled[v] = count + 1
         for e in range(indptr[v], indptr[v + 1]):
             u = indices[e]
             nd = d + weights[e]
             if nd <= cutoff and settled[u] < k:
-                heapq.heappush(heap, (nd, u, s))
-    return dist, src
+                if size >= hk.shape[0]:
+                    hk = _grown(hk, size)
+                    hv = _grown(hv, size)
+                    hs = _grown(hs, size)
+                size = _entry_push(hk, hv, hs, size, nd, u, s)
+
+
+@njit(cache=True, parallel=True)
+def k_nearest_by_category(indptr, indices, weights, sources, category_ptr, k, cutoff, origin_nodes, members):
+    """For every origin and category, the ``k`` nearest distinct sources of that category within
+    ``cutoff`` (multi-source Dijkstra where a node may be settled once per source, at most ``k``
+    times); ``sources`` grouped by category and ``members``/``origin_nodes`` as in
+    :func:`nearest_by_category`; categories in parallel.
+
+    Returns ``dist`` (n_origins, n_cat, k) with inf where fewer than k sources are in reach and
+    ``which`` (n_origins, n_cat, k), the member of each (-1 where none), both sorted by distance.
+    """
+    n = indptr.shape[0] - 1
+    n_cat = category_ptr.shape[0] - 1
+    n_orig = origin_nodes.shape[0]
+    out_dist = np.full((n_orig, n_cat, k), np.inf)
+    out_which = np.full((n_orig, n_cat, k), -1, dtype=np.int64)
+    for c in prange(n_cat):
+        lo = category_ptr[c]
+        hi = category_ptr[c + 1]
+        if hi > lo:
+            dist = np.full((n, k), np.inf)
+            src = np.full((n, k), -1, dtype=np.int64)
+            _k_nearest_one(indptr, indices, weights, sources[lo:hi], k, cutoff, dist, src)
+            for i in range(n_orig):
+                v = origin_nodes[i]
+                if v >= 0:
+                    for j in range(k):
+                        if src[v, j] >= 0:
+                            out_dist[i, c, j] = dist[v, j]
+                            out_which[i, c, j] = members[lo + src[v, j]]
+    return out_dist, out_which
+
+
+# Facilities of one category are cut into this many blocks (fewer when there are fewer facilities);
+# the blocks' sums are added in block order, so counts and weights do not depend on the thread count.
+COUNT_BLOCKS = 8
 
 
 @njit(cache=True, parallel=True)
@@ -193,13 +408,17 @@ def bounded_counts(
     origin_ptr,
     origin_ids,
     n_origins,
+    n_threads,
+    delta,
 ):
     """Count (and sum the weight of) facilities of each category within each threshold of each origin.
 
     One search per facility bounded by the largest threshold, crediting every origin it settles;
     ``origin_ptr``/``origin_ids`` map a node to the origins at it (CSR). Facilities are grouped by
-    category (``category_ptr`` as in :func:`nearest_by_category`); categories run in parallel, each
-    writing only its own slice of the result. ``thresholds`` must be sorted ascending.
+    category (``category_ptr`` as in :func:`nearest_by_category`). Within a category the facilities
+    run in :data:`COUNT_BLOCKS` blocks, ``n_threads`` at a time, each block into its own buffer,
+    so both cores work on one category. ``thresholds`` must be sorted ascending. ``delta`` > 0
+    searches with a bucket queue of that width, otherwise with the heap.
     """
     n = indptr.shape[0] - 1
     n_cat = category_ptr.shape[0] - 1
@@ -207,27 +426,82 @@ def bounded_counts(
     limit = thresholds[n_thr - 1]
     count = np.zeros((n_origins, n_cat, n_thr), dtype=np.int64)
     wsum = np.zeros((n_origins, n_cat, n_thr))
-    for c in prange(n_cat):
-        dist = np.full(n, np.inf)
-        pos = np.full(n, -1, dtype=np.int64)
-        hk = np.empty(n)
-        hv = np.empty(n, dtype=np.int64)
-        out_nodes = np.empty(n, dtype=np.int64)
-        out_dist = np.empty(n)
-        for f in range(category_ptr[c], category_ptr[c + 1]):
-            wf = fac_weight[f]
-            n_out = _settle(
-                indptr, indices, weights, fac_nodes[f], limit, dist, pos, hk, hv, out_nodes, out_dist
-            )
-            for s in range(n_out):
-                v = out_nodes[s]
-                d = out_dist[s]
-                for o in range(origin_ptr[v], origin_ptr[v + 1]):
-                    oid = origin_ids[o]
+    width = max(1, min(n_threads, COUNT_BLOCKS))
+    buf_count = np.zeros((width, n_origins, n_thr), dtype=np.int64)
+    buf_weight = np.zeros((width, n_origins, n_thr))
+    touched = np.empty((width, n_origins), dtype=np.int64)
+    n_touched = np.zeros(width, dtype=np.int64)
+    dist = np.full((width, n), np.inf)
+    pos = np.full((width, n), -1, dtype=np.int64)
+    hk = np.empty((width, n))
+    hv = np.empty((width, n), dtype=np.int64)
+    out_nodes = np.empty((width, n), dtype=np.int64)
+    out_dist = np.empty((width, n))
+    n_buckets = int(limit / delta) + 2 if delta > 0 else 1
+    head = np.full((width, n_buckets), -1, dtype=np.int64)
+    e_node = np.empty((width, indices.shape[0] + 16 if delta > 0 else 1), dtype=np.int64)
+    e_next = np.empty_like(e_node)
+    for c in range(n_cat):
+        lo = category_ptr[c]
+        n_f = category_ptr[c + 1] - lo
+        n_blocks = min(COUNT_BLOCKS, n_f)
+        for first in range(0, n_blocks, width):
+            n_here = min(width, n_blocks - first)
+            for j in prange(n_here):
+                b = first + j
+                for f in range(lo + n_f * b // n_blocks, lo + n_f * (b + 1) // n_blocks):
+                    wf = fac_weight[f]
+                    n_out = -1
+                    if delta > 0:
+                        n_out = _settle_buckets(
+                            indptr,
+                            indices,
+                            weights,
+                            fac_nodes[f],
+                            limit,
+                            delta,
+                            dist[j],
+                            head[j],
+                            e_node[j],
+                            e_next[j],
+                            out_nodes[j],
+                            out_dist[j],
+                        )
+                    if n_out < 0:
+                        n_out = _settle(
+                            indptr,
+                            indices,
+                            weights,
+                            fac_nodes[f],
+                            limit,
+                            dist[j],
+                            pos[j],
+                            hk[j],
+                            hv[j],
+                            out_nodes[j],
+                            out_dist[j],
+                        )
+                    for s in range(n_out):
+                        v = out_nodes[j, s]
+                        d = out_dist[j, s]
+                        for o in range(origin_ptr[v], origin_ptr[v + 1]):
+                            oid = origin_ids[o]
+                            if buf_count[j, oid, n_thr - 1] == 0:  # first reached in this block
+                                touched[j, n_touched[j]] = oid
+                                n_touched[j] += 1
+                            for t in range(n_thr):
+                                if d <= thresholds[t]:
+                                    buf_count[j, oid, t] += 1
+                                    buf_weight[j, oid, t] += wf
+            for j in range(n_here):  # add the blocks' sums in block order
+                for i in prange(n_touched[j]):
+                    oid = touched[j, i]
                     for t in range(n_thr):
-                        if d <= thresholds[t]:
-                            count[oid, c, t] += 1
-                            wsum[oid, c, t] += wf
+                        count[oid, c, t] += buf_count[j, oid, t]
+                        wsum[oid, c, t] += buf_weight[j, oid, t]
+                        buf_count[j, oid, t] = 0
+                        buf_weight[j, oid, t] = 0.0
+                n_touched[j] = 0
     return count, wsum
 
 
@@ -273,3 +547,119 @@ def single_source(indptr, indices, weights, source, cutoff):
     for s in range(n_out):
         result[out_nodes[s]] = out_dist[s]
     return result
+
+
+# --- snapping: the segments of the network's edges in a uniform grid of cells (each segment in every
+# cell its bounding box touches); a point searches rings of cells around its own until no unseen
+# segment can be nearer than the best found.
+
+
+@njit(cache=True)
+def segment_grid(x0, y0, x1, y1, gx, gy, cell, nx, ny):
+    """The cells (row-major, ``nx`` × ``ny`` from the corner ``gx``, ``gy``) of every segment's
+    bounding box, as CSR: ``cell_ptr`` and the segment ids ``items``."""
+    n_seg = x0.shape[0]
+    cell_ptr = np.zeros(nx * ny + 1, dtype=np.int64)
+    for s in range(n_seg):
+        cx0 = int((min(x0[s], x1[s]) - gx) / cell)
+        cx1 = int((max(x0[s], x1[s]) - gx) / cell)
+        cy0 = int((min(y0[s], y1[s]) - gy) / cell)
+        cy1 = int((max(y0[s], y1[s]) - gy) / cell)
+        for cy in range(cy0, cy1 + 1):
+            for cx in range(cx0, cx1 + 1):
+                cell_ptr[cy * nx + cx + 1] += 1
+    for i in range(nx * ny):
+        cell_ptr[i + 1] += cell_ptr[i]
+    fill = cell_ptr[:-1].copy()
+    items = np.empty(cell_ptr[nx * ny], dtype=np.int64)
+    for s in range(n_seg):
+        cx0 = int((min(x0[s], x1[s]) - gx) / cell)
+        cx1 = int((max(x0[s], x1[s]) - gx) / cell)
+        cy0 = int((min(y0[s], y1[s]) - gy) / cell)
+        cy1 = int((max(y0[s], y1[s]) - gy) / cell)
+        for cy in range(cy0, cy1 + 1):
+            for cx in range(cx0, cx1 + 1):
+                c = cy * nx + cx
+                items[fill[c]] = s
+                fill[c] += 1
+    return cell_ptr, items
+
+
+@njit(cache=True, inline="always")
+def _scan_cell(px, py, c, cell_ptr, items, x0, y0, x1, y1, seg_edge, best):
+    """Compare the segments of cell ``c`` with the best (distance, edge, segment, t) so far."""
+    for i in range(cell_ptr[c], cell_ptr[c + 1]):
+        s = items[i]
+        dx = x1[s] - x0[s]
+        dy = y1[s] - y0[s]
+        l2 = dx * dx + dy * dy
+        t = 0.0
+        if l2 > 0.0:
+            t = ((px - x0[s]) * dx + (py - y0[s]) * dy) / l2
+        if t <= 0.0:  # the ends exactly, so that pieces meeting at a vertex tie there
+            t = 0.0
+            d = np.hypot(px - x0[s], py - y0[s])
+        elif t >= 1.0:
+            t = 1.0
+            d = np.hypot(px - x1[s], py - y1[s])
+        else:
+            d = np.hypot(px - (x0[s] + t * dx), py - (y0[s] + t * dy))
+        e = seg_edge[s]
+        if d < best[0] or (d == best[0] and (e < best[1] or (e == best[1] and s < best[2]))):
+            best[0] = d
+            best[1] = e
+            best[2] = s
+            best[3] = t
+
+
+@njit(cache=True, parallel=True)
+def snap_points(px, py, x0, y0, x1, y1, seg_edge, seg_start, cell_ptr, items, gx, gy, cell, nx, ny):
+    """For every point the nearest segment (ties: lowest edge, then lowest segment): its edge, the
+    distance, and the offset along the edge (``seg_start`` + the projection along the segment)."""
+    n = px.shape[0]
+    edge = np.full(n, -1, dtype=np.int64)
+    dist = np.full(n, np.inf)
+    offset = np.zeros(n)
+    for p in prange(n):
+        best = np.empty(4)
+        best[0] = np.inf
+        best[1] = -1.0
+        best[2] = -1.0
+        best[3] = 0.0
+        cx = int(np.floor((px[p] - gx) / cell))
+        cy = int(np.floor((py[p] - gy) / cell))
+        r = max(0, cx - (nx - 1), -cx, cy - (ny - 1), -cy)  # the first ring that meets the grid
+        while True:
+            lo_y = max(cy - r, 0)
+            hi_y = min(cy + r, ny - 1)
+            lo_x = max(cx - r, 0)
+            hi_x = min(cx + r, nx - 1)
+            if lo_y > hi_y or lo_x > hi_x:
+                break  # the ring lies wholly outside the grid: every cell has been seen
+            for yy in range(lo_y, hi_y + 1):
+                if yy == cy - r or yy == cy + r:
+                    for xx in range(lo_x, hi_x + 1):
+                        _scan_cell(
+                            px[p], py[p], yy * nx + xx, cell_ptr, items, x0, y0, x1, y1, seg_edge, best
+                        )
+                else:
+                    if cx - r >= 0:
+                        _scan_cell(
+                            px[p], py[p], yy * nx + cx - r, cell_ptr, items, x0, y0, x1, y1, seg_edge, best
+                        )
+                    if r > 0 and cx + r <= nx - 1:
+                        _scan_cell(
+                            px[p], py[p], yy * nx + cx + r, cell_ptr, items, x0, y0, x1, y1, seg_edge, best
+                        )
+            # segments not seen lie in rings beyond r, at least r cells away
+            if best[0] <= r * cell:
+                break
+            if cx - r <= 0 and cy - r <= 0 and cx + r >= nx - 1 and cy + r >= ny - 1:
+                break  # the ring has reached every border: every cell has been seen
+            r += 1
+        if best[1] >= 0:
+            s = int(best[2])
+            edge[p] = int(best[1])
+            dist[p] = best[0]
+            offset[p] = seg_start[s] + best[3] * np.hypot(x1[s] - x0[s], y1[s] - y0[s])
+    return edge, dist, offset

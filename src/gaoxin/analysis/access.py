@@ -82,23 +82,27 @@ def snap(network: Network, lon: Any, lat: Any, *, tolerance_m: float = DEFAULT_S
     if not tolerance_m > 0:
         raise AnalysisError("tolerance", "tolerance_m must be positive")
     x, y = to_projected(lon, lat, crs=network.crs)
-    lines, tree = network.edge_index
-    points = shapely.points(x, y)
+    g = network.segments
+    edge, distance, offset = _kernels.snap_points(
+        np.ascontiguousarray(x, dtype=np.float64),
+        np.ascontiguousarray(y, dtype=np.float64),
+        g.x0,
+        g.y0,
+        g.x1,
+        g.y1,
+        g.edge,
+        g.start_m,
+        g.cell_ptr,
+        g.items,
+        g.gx,
+        g.gy,
+        g.cell_m,
+        g.nx,
+        g.ny,
+    )
     n = lon.shape[0]
-    edge = np.full(n, -1, dtype=np.int64)
-    distance = np.full(n, np.inf)
-    (p_idx, e_idx), dists = tree.query_nearest(points, return_distance=True, all_matches=True)
-    order = np.lexsort((e_idx, p_idx))
-    p_idx, e_idx, dists = p_idx[order], e_idx[order], dists[order]
-    first = np.ones(p_idx.shape[0], dtype=bool)
-    first[1:] = p_idx[1:] != p_idx[:-1]
-    edge[p_idx[first]] = e_idx[first]
-    distance[p_idx[first]] = dists[first]
     reachable = (edge >= 0) & (distance <= tolerance_m)
-    offset = np.zeros(n)
-    idx = np.flatnonzero(reachable)
-    if idx.size:
-        offset[idx] = shapely.line_locate_point(lines[edge[idx]], points[idx])
+    offset = np.where(reachable, np.minimum(offset, network.edge_length_m[np.maximum(edge, 0)]), 0.0)
     edge[~reachable] = -1
     return Snapped(
         edge=edge,
@@ -241,7 +245,8 @@ def nearest(
 ) -> NearestResult:
     """The ``k`` (≤ 5) nearest facilities of each category from every origin, up to ``cutoff_m``.
 
-    One multi-source search per category from all its reachable facilities at once. Origins or
+    One multi-source search per category from all its reachable facilities at once (categories in
+    parallel; k = 1 with a bucket queue, k > 1 with a heap that settles a node once per source). Origins or
     facilities that did not snap give inf / -1; a category with no facility gives inf everywhere.
     Facilities at equal distance come in the order the search settles them.
     """
@@ -253,31 +258,34 @@ def nearest(
     p = _prepared(network, origins, facilities, prepared)
     graph, onodes, fnodes = p.graph, p.origin_nodes, p.facility_nodes
     n_orig = onodes.shape[0]
-    dist = np.full((n_orig, n_categories, k), np.inf)
-    which = np.full((n_orig, n_categories, k), -1, dtype=np.int64)
-    ok = onodes >= 0
+    members, ptr = _group(cats, fnodes >= 0, n_categories)
     if k == 1:
-        members, ptr = _group(cats, fnodes >= 0, n_categories)
-        if members.size == 0:  # no facility on the network: nothing is reachable
-            return NearestResult(distance_m=dist, facility=which)
-        d, s = _kernels.nearest_by_category(
-            graph.indptr, graph.indices, graph.weights, fnodes[members], ptr, float(cutoff_m)
+        d1, w1 = _kernels.nearest_by_category(
+            graph.indptr,
+            graph.indices,
+            graph.weights,
+            fnodes[members],
+            ptr,
+            float(cutoff_m),
+            _bucket_width(graph, float(cutoff_m)),
+            onodes,
+            members,
         )
-        dist[ok, :, 0] = d[:, onodes[ok]].T
-        src = s[:, onodes[ok]].T
-        which[ok, :, 0] = np.where(src >= 0, members[np.maximum(src, 0)], -1)
-        return NearestResult(distance_m=dist, facility=which)
-    for c in range(n_categories):
-        members = np.flatnonzero((cats == c) & (fnodes >= 0))
-        if members.size == 0:
-            continue
-        d, s = _kernels.k_nearest_sources(
-            graph.indptr, graph.indices, graph.weights, fnodes[members], k, float(cutoff_m)
+        return NearestResult(
+            distance_m=d1.reshape(n_orig, n_categories, 1), facility=w1.reshape(n_orig, n_categories, 1)
         )
-        dist[ok, c, :] = d[onodes[ok]]
-        src = s[onodes[ok]]
-        which[ok, c, :] = np.where(src >= 0, members[np.maximum(src, 0)], -1)
-    return NearestResult(distance_m=dist, facility=which)
+    dk, wk = _kernels.k_nearest_by_category(
+        graph.indptr, graph.indices, graph.weights, fnodes[members], ptr, k, float(cutoff_m), onodes, members
+    )
+    return NearestResult(distance_m=dk, facility=wk)
+
+
+def _bucket_width(graph: _Graph, cutoff_m: float) -> float:
+    """The bucket width of the nearest search: a quarter of the mean edge, at most 65,536 buckets up
+    to the cutoff (0 selects the heap, for an infinite cutoff). Any width gives exact distances."""
+    if not np.isfinite(cutoff_m) or graph.weights.size == 0:
+        return 0.0
+    return max(float(graph.weights.mean()) / 4.0, cutoff_m / 65_536.0)
 
 
 def _group(
@@ -339,6 +347,8 @@ def counts(
         origin_ptr,
         origin_ids,
         len(origins),
+        _kernels.threads(),
+        _bucket_width(graph, float(thr[-1])),
     )
     return CountsResult(count=count, weight=wsum, thresholds_m=thr)
 

@@ -70,6 +70,11 @@ class Network:
         lines = self.edge_lines()
         return lines, shapely.STRtree(lines)
 
+    @functools.cached_property
+    def segments(self) -> Segments:
+        """The edges' straight pieces in a grid of cells, built once per network (snapping uses them)."""
+        return _segments(self)
+
     def csr(self) -> sp.csr_matrix:
         """Symmetric CSR adjacency with lengths in metres as weights."""
         return symmetric_csr(self.n_nodes, self.edge_u, self.edge_v, self.edge_length_m)
@@ -89,6 +94,73 @@ class Network:
             axis=1,
         )
         return np.asarray(shapely.linestrings(seg))
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Every straight piece of every edge: ends ``x0, y0, x1, y1``, its edge, and where it starts along
+    that edge (``start_m``); and a uniform grid of square cells (``cell_m``, ``nx`` × ``ny`` from the
+    corner ``gx``, ``gy``) listing the pieces whose bounding box touches each cell (CSR)."""
+
+    x0: NDArray[np.float64]
+    y0: NDArray[np.float64]
+    x1: NDArray[np.float64]
+    y1: NDArray[np.float64]
+    edge: NDArray[np.int64]
+    start_m: NDArray[np.float64]
+    gx: float
+    gy: float
+    cell_m: float
+    nx: int
+    ny: int
+    cell_ptr: NDArray[np.int64]
+    items: NDArray[np.int64]
+
+
+def _segments(network: Network) -> Segments:
+    from gaoxin.analysis import _kernels  # compiled code loads on first use
+
+    if network.edge_coords is None:
+        x0, y0 = network.x_m[network.edge_u], network.y_m[network.edge_u]
+        x1, y1 = network.x_m[network.edge_v], network.y_m[network.edge_v]
+        edge = np.arange(network.n_edges, dtype=np.int64)
+        start = np.zeros(network.n_edges)
+    else:
+        pieces = [c.shape[0] - 1 for c in network.edge_coords]
+        flat = np.concatenate(network.edge_coords)
+        ends = np.cumsum([c.shape[0] for c in network.edge_coords])
+        first = np.ones(flat.shape[0], dtype=bool)
+        first[ends - 1] = False  # an edge's last vertex starts no piece of it
+        a = np.flatnonzero(first)
+        x0, y0, x1, y1 = flat[a, 0], flat[a, 1], flat[a + 1, 0], flat[a + 1, 1]
+        edge = np.repeat(np.arange(network.n_edges, dtype=np.int64), pieces)
+        length = np.hypot(x1 - x0, y1 - y0)
+        start = np.cumsum(length) - length
+        start -= np.repeat(start[np.cumsum([0, *pieces[:-1]])], pieces)
+    gx = float(min(x0.min(), x1.min()))
+    gy = float(min(y0.min(), y1.min()))
+    width = float(max(x0.max(), x1.max())) - gx
+    height = float(max(y0.max(), y1.max())) - gy
+    mean = float(np.hypot(x1 - x0, y1 - y0).mean())
+    # about a piece per cell, and never more than four cells per piece
+    cell = max(mean, float(np.sqrt(width * height / (4.0 * x0.size))), 1.0)
+    nx, ny = int(width / cell) + 1, int(height / cell) + 1
+    cell_ptr, items = _kernels.segment_grid(x0, y0, x1, y1, gx, gy, cell, nx, ny)
+    return Segments(
+        x0=x0,
+        y0=y0,
+        x1=x1,
+        y1=y1,
+        edge=edge,
+        start_m=start,
+        gx=gx,
+        gy=gy,
+        cell_m=cell,
+        nx=nx,
+        ny=ny,
+        cell_ptr=cell_ptr,
+        items=items,
+    )
 
 
 # Explicit zero weights are not edges for scipy's csgraph; a zero-length link gets this instead.
