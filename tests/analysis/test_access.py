@@ -525,7 +525,7 @@ def test_the_bucket_queue_equals_the_heap_and_networkx_with_zero_length_links():
         np.testing.assert_allclose(bucket.distance_m[:, c, 0], best, rtol=0, atol=1e-6)
 
 
-def test_a_bounded_bucket_search_that_runs_out_of_room_restores_its_arrays():
+def test_a_bounded_bucket_search_that_runs_out_of_room_restores_its_arrays_and_gives_up():
     from gaoxin.analysis import _kernels
 
     net, *_rest = _grid_network()
@@ -542,7 +542,10 @@ def test_a_bounded_bucket_search_that_runs_out_of_room_restores_its_arrays():
     )
     expected = nx.single_source_dijkstra_path_length(nx.from_scipy_sparse_array(csr), 0, cutoff=300.0)
     assert dict(zip(out_n[:full].tolist(), out_d[:full].tolist(), strict=True)) == pytest.approx(expected)
-    assert np.isinf(dist).all() and (head == -1).all()
+    assert (head == -1).all() and np.isfinite(dist).sum() == full  # kept for the caller to read
+    pos = np.full(n, -1, dtype=np.int64)
+    _kernels._unsettle(dist, pos, out_n, full)
+    assert np.isinf(dist).all()
 
 
 @pytest.mark.parametrize("curved", [False, True])
@@ -565,3 +568,137 @@ def test_snapping_equals_shapely_nearest_also_far_away_and_at_vertices(curved):
             e = int(s.edge[i])
             assert lines[e].distance(p) == pytest.approx(d, abs=1e-6)  # one of the nearest edges
             assert s.offset_m[i] == pytest.approx(lines[e].project(p), abs=1e-6)
+
+
+# --- contraction: chains of degree-2 nodes are one edge in the search, with exact answers
+
+
+def _point_distance_reference(net):
+    """Exact walking distance between two located points of ``net`` (node, or edge and offset),
+    by networkx on the full (uncontracted) network."""
+    g = nx.MultiGraph()
+    for e, (u, v) in enumerate(zip(net.edge_u.tolist(), net.edge_v.tolist(), strict=True)):
+        g.add_edge(u, v, w=float(net.edge_length_m[e]))
+    d = dict(nx.all_pairs_dijkstra_path_length(g, weight="w"))
+
+    def ends(p):
+        node, edge, off = p
+        if node >= 0:
+            return [(node, 0.0)]
+        length = float(net.edge_length_m[edge])
+        off = min(max(off, 0.0), length)
+        return [(int(net.edge_u[edge]), off), (int(net.edge_v[edge]), length - off)]
+
+    def between(p, q):
+        best = min(a + d[x].get(y, math.inf) + b for x, a in ends(p) for y, b in ends(q))
+        if p[0] < 0 and q[0] < 0 and p[1] == q[1]:
+            best = min(best, abs(p[2] - q[2]))
+        return best
+
+    return between
+
+
+def _located(s, i):
+    return (int(s.node[i]), int(s.edge[i]), float(s.offset_m[i]))
+
+
+def _chainy(seed):
+    """Streets drawn as many short pieces (inner nodes of degree 2): a random graph whose edges are
+    cut into 1-6 pieces, two parallel streets between the same corners, and a loop hanging off a
+    corner (a chain that starts and ends at one node)."""
+    rng = np.random.default_rng(seed)
+    corners = rng.uniform(0, 1500, (7, 2))
+    pairs = {(i, int(rng.integers(0, i))) for i in range(1, 7)} | {(0, 6), (2, 5)}
+    lines = []
+    for a, b in sorted(pairs):
+        pieces = int(rng.integers(1, 7))
+        pts = [corners[a]]
+        for k in range(1, pieces):
+            t = k / pieces
+            pts.append(corners[a] * (1 - t) + corners[b] * t + rng.uniform(-30, 30, 2))
+        pts.append(corners[b])
+        lines += [[lonlat(*p), lonlat(*q)] for p, q in zip(pts[:-1], pts[1:], strict=False)]
+    bend = (corners[0] + corners[6]) / 2 + 120.0  # a second street 0 → 6 by another way
+    lines += [[lonlat(*corners[0]), lonlat(*bend)], [lonlat(*bend), lonlat(*corners[6])]]
+    c = corners[3]
+    loop = [c, c + [60, 0], c + [60, 60], c + [0, 60]]
+    lines += [[lonlat(*p), lonlat(*q)] for p, q in zip(loop, [*loop[1:], c], strict=True)]
+    return build_network(lines), rng
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_contracted_searches_equal_networkx_on_the_full_network(seed):
+    net, rng = _chainy(seed)
+    c = net.contracted
+    assert c.n_terminals < net.n_nodes  # there is something to contract
+    between = _point_distance_reference(net)
+    xs = rng.uniform(-50, 1550, 40)
+    ys = rng.uniform(-50, 1550, 40)
+    fac = snap(net, *to_lon_lat(BASE_X + xs[:12], BASE_Y + ys[:12]), tolerance_m=5000)
+    cats = rng.integers(0, 2, 12)
+    from gaoxin.analysis.access import concat
+
+    origins = concat(
+        at_nodes(net, np.arange(net.n_nodes)),
+        snap(net, *to_lon_lat(BASE_X + xs[12:], BASE_Y + ys[12:]), tolerance_m=5000),
+    )
+    origins = concat(origins, fac)  # origins exactly at facilities
+    cutoff = 900.0
+    near = nearest(net, origins, fac, cats, n_categories=2, cutoff_m=cutoff, k=3)
+    one = nearest(net, origins, fac, cats, n_categories=2, cutoff_m=cutoff)
+    thresholds = [150.0, 400.0, 900.0]
+    cnt = counts(net, origins, fac, cats, n_categories=2, thresholds_m=thresholds)
+    pairs = pairs_within(net, origins, fac, max_m=cutoff)
+    got_pairs = {
+        (int(o), int(f)): d for o, f, d in zip(pairs.origin, pairs.facility, pairs.distance_m, strict=True)
+    }
+    for i in range(len(origins)):
+        d = np.array([between(_located(origins, i), _located(fac, j)) for j in range(12)])
+        for k in range(2):
+            ds = np.sort(d[cats == k])
+            ds = ds[ds <= cutoff][:3]
+            got = near.distance_m[i, k]
+            np.testing.assert_allclose(got[: ds.size], ds, rtol=0, atol=1e-6)
+            assert np.isinf(got[ds.size :]).all()
+            if ds.size:
+                assert one.distance_m[i, k, 0] == pytest.approx(ds[0], abs=1e-6)
+                assert abs(d[one.facility[i, k, 0]] - ds[0]) < 1e-6
+            for t, thr in enumerate(thresholds):
+                inside = (d[cats == k] <= thr).sum()
+                near_edge = (np.abs(d[cats == k] - thr) < 1e-6).sum()
+                assert abs(int(cnt.count[i, k, t]) - int(inside)) <= near_edge
+        for j in range(12):
+            if d[j] <= cutoff - 1e-6:
+                assert got_pairs[(i, j)] == pytest.approx(d[j], abs=1e-6)
+            elif d[j] > cutoff + 1e-6:
+                assert (i, j) not in got_pairs
+
+
+def test_chains_cover_every_edge_once_and_place_inner_nodes_along_them():
+    net, _rng = _chainy(3)
+    c = net.contracted
+    assert (c.edge_chain >= 0).all()
+    inner = c.terminal < 0
+    assert (c.node_chain[inner] >= 0).all() and (c.node_chain[~inner] == -1).all()
+    # the sum of a chain's edges is its length; each inner node lies strictly inside its chain
+    np.testing.assert_allclose(
+        np.bincount(c.edge_chain, weights=net.edge_length_m), c.chain_length_m, atol=1e-9
+    )
+    assert (c.node_pos_m[inner] > 0).all() and (
+        c.node_pos_m[inner] < c.chain_length_m[c.node_chain[inner]]
+    ).all()
+    # about every other node of a street drawn in pieces is gone from the search
+    assert c.n_terminals <= net.n_nodes * 0.7
+
+
+def test_a_ring_without_junctions_contracts_around_one_node():
+    ring = [lonlat(100 * math.cos(a), 100 * math.sin(a)) for a in np.linspace(0, 2 * math.pi, 13)[:-1]]
+    net = build_network([[p, q] for p, q in zip(ring, [*ring[1:], ring[0]], strict=True)])
+    c = net.contracted
+    assert c.n_terminals == 1 and c.chain_u.size == 1 and c.chain_u[0] == c.chain_v[0]
+    fac = at_nodes(net, [0])
+    r = nearest(net, at_nodes(net, np.arange(net.n_nodes)), fac, [0], n_categories=1, cutoff_m=1000)
+    between = _point_distance_reference(net)
+    expected = [between((i, -1, 0.0), (0, -1, 0.0)) for i in range(net.n_nodes)]
+    np.testing.assert_allclose(r.distance_m[:, 0, 0], expected, atol=1e-6)
+    assert max(expected) == pytest.approx(net.edge_length_m.sum() / 2, rel=0.05)

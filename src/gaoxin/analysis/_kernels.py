@@ -101,9 +101,10 @@ def _nearest_one(indptr, indices, weights, sources, cutoff, dist, label):
 @njit(cache=True, inline="always")
 def _settle(indptr, indices, weights, start, limit, dist, pos, hk, hv, out_nodes, out_dist):
     """One search from ``start`` bounded by ``limit``: writes the settled nodes and their distances in
-    settling order to ``out_nodes``/``out_dist`` and returns how many. The work arrays ``dist`` (inf)
-    and ``pos`` (-1) are restored for the settled nodes, so they can be reused without a full reset
-    (every node pushed is within the limit and so is settled before the heap empties)."""
+    settling order to ``out_nodes``/``out_dist`` and returns how many. ``dist`` keeps the distances of
+    the settled nodes (inf elsewhere) until :func:`_unsettle` restores the work arrays ``dist`` (inf)
+    and ``pos`` (-1), so they can be reused without a full reset (every node pushed is within the
+    limit and so is settled before the heap empties)."""
     n_out = 0
     dist[start] = 0.0
     size = _push(hk, hv, pos, 0, start, 0.0)
@@ -120,10 +121,15 @@ def _settle(indptr, indices, weights, start, limit, dist, pos, hk, hv, out_nodes
             if nd <= limit and nd < dist[u]:
                 dist[u] = nd
                 size = _push(hk, hv, pos, size, u, nd)
+    return n_out
+
+
+@njit(cache=True, inline="always")
+def _unsettle(dist, pos, out_nodes, n_out):
+    """Restore the work arrays of :func:`_settle` (or of :func:`_settle_buckets`, ``pos`` untouched)."""
     for i in range(n_out):
         dist[out_nodes[i]] = np.inf
         pos[out_nodes[i]] = -1
-    return n_out
 
 
 @njit(cache=True, inline="always")
@@ -132,9 +138,9 @@ def _settle_buckets(
 ):
     """:func:`_settle` with a bucket queue (width ``delta``; ``head`` holds at least
     ``limit / delta + 2`` empty buckets): writes every node within ``limit`` and its distance to
-    ``out_nodes``/``out_dist`` (in no particular order) and returns how many; restores ``dist`` and
-    ``head``. Returns -1, with everything restored, when ``e_node`` has no room for the queue entries
-    (the caller then uses the heap)."""
+    ``out_nodes``/``out_dist`` (in no particular order) and returns how many; ``head`` is left empty
+    and ``dist`` as with :func:`_settle`. Returns -1, with ``dist`` restored, when ``e_node`` has no
+    room for the queue entries (the caller then uses the heap)."""
     n_out = 1
     out_nodes[0] = start
     dist[start] = 0.0
@@ -174,12 +180,12 @@ def _settle_buckets(
                     e_next[n_e] = head[bb]
                     head[bb] = n_e
                     n_e += 1
-    for i in range(n_out):
-        v = out_nodes[i]
-        out_dist[i] = dist[v]
-        dist[v] = np.inf
     if overflow:
+        for i in range(n_out):
+            dist[out_nodes[i]] = np.inf
         return -1
+    for i in range(n_out):
+        out_dist[i] = dist[out_nodes[i]]
     return n_out
 
 
@@ -232,16 +238,16 @@ def _nearest_buckets(indptr, indices, weights, sources, cutoff, delta, dist, lab
 
 @njit(cache=True, parallel=True)
 def nearest_by_category(
-    indptr, indices, weights, sources, category_ptr, cutoff, delta, origin_nodes, members
+    indptr, indices, weights, sources, category_ptr, cutoff, delta, left, left_m, right, right_m, members
 ):
     """For every origin and category, the distance to the nearest source of that category within
     ``cutoff`` and which (``members[i]`` for source i; -1 when none). ``sources`` are grouped by
-    category: category c owns ``sources[category_ptr[c]:category_ptr[c + 1]]``; an origin at node -1
-    reaches nothing. Categories run in parallel. ``delta`` > 0 selects the bucket queue of that width
-    (a finite cutoff), otherwise the heap."""
+    category: category c owns ``sources[category_ptr[c]:category_ptr[c + 1]]``; origins are attached
+    at ``left``/``right`` as described with :func:`bounded_counts`. Categories run in parallel.
+    ``delta`` > 0 selects the bucket queue of that width (a finite cutoff), otherwise the heap."""
     n = indptr.shape[0] - 1
     n_cat = category_ptr.shape[0] - 1
-    n_orig = origin_nodes.shape[0]
+    n_orig = left.shape[0]
     out_dist = np.full((n_orig, n_cat), np.inf)
     out_which = np.full((n_orig, n_cat), -1, dtype=np.int64)
     for c in prange(n_cat):
@@ -255,9 +261,16 @@ def nearest_by_category(
             else:
                 _nearest_one(indptr, indices, weights, sources[lo:hi], cutoff, dist, label)
             for i in range(n_orig):
-                v = origin_nodes[i]
-                if v >= 0 and label[v] >= 0:
-                    out_dist[i, c] = dist[v]
+                if left[i] < 0:
+                    continue
+                v = left[i]
+                d = dist[v] + left_m[i]
+                r = dist[right[i]] + right_m[i]
+                if r < d:
+                    v = right[i]
+                    d = r
+                if d <= cutoff and label[v] >= 0:
+                    out_dist[i, c] = d
                     out_which[i, c] = members[lo + label[v]]
     return out_dist, out_which
 
@@ -360,18 +373,20 @@ def _k_nearest_one(indptr, indices, weights, sources, k, cutoff, dist, src):
 
 
 @njit(cache=True, parallel=True)
-def k_nearest_by_category(indptr, indices, weights, sources, category_ptr, k, cutoff, origin_nodes, members):
+def k_nearest_by_category(
+    indptr, indices, weights, sources, category_ptr, k, cutoff, left, left_m, right, right_m, members
+):
     """For every origin and category, the ``k`` nearest distinct sources of that category within
     ``cutoff`` (multi-source Dijkstra where a node may be settled once per source, at most ``k``
-    times); ``sources`` grouped by category and ``members``/``origin_nodes`` as in
-    :func:`nearest_by_category`; categories in parallel.
+    times); ``sources`` grouped by category, ``members`` and the origins as in
+    :func:`nearest_by_category`; categories in parallel. An origin merges the lists of its two ends.
 
     Returns ``dist`` (n_origins, n_cat, k) with inf where fewer than k sources are in reach and
     ``which`` (n_origins, n_cat, k), the member of each (-1 where none), both sorted by distance.
     """
     n = indptr.shape[0] - 1
     n_cat = category_ptr.shape[0] - 1
-    n_orig = origin_nodes.shape[0]
+    n_orig = left.shape[0]
     out_dist = np.full((n_orig, n_cat, k), np.inf)
     out_which = np.full((n_orig, n_cat, k), -1, dtype=np.int64)
     for c in prange(n_cat):
@@ -382,13 +397,108 @@ def k_nearest_by_category(indptr, indices, weights, sources, category_ptr, k, cu
             src = np.full((n, k), -1, dtype=np.int64)
             _k_nearest_one(indptr, indices, weights, sources[lo:hi], k, cutoff, dist, src)
             for i in range(n_orig):
-                v = origin_nodes[i]
-                if v >= 0:
+                if left[i] >= 0:
+                    _merge_ends(
+                        dist,
+                        src,
+                        k,
+                        cutoff,
+                        left[i],
+                        left_m[i],
+                        right[i],
+                        right_m[i],
+                        out_dist[i, c],
+                        out_which[i, c],
+                    )
                     for j in range(k):
-                        if src[v, j] >= 0:
-                            out_dist[i, c, j] = dist[v, j]
-                            out_which[i, c, j] = members[lo + src[v, j]]
+                        if out_which[i, c, j] >= 0:
+                            out_which[i, c, j] = members[lo + out_which[i, c, j]]
     return out_dist, out_which
+
+
+@njit(cache=True, inline="always")
+def _merge_ends(dist, src, k, cutoff, a, a_m, b, b_m, out_d, out_s):
+    """The k nearest distinct sources (within ``cutoff``) of a point ``a_m`` from node a and ``b_m``
+    from node b, merged from the two nodes' sorted lists (ties: a's first)."""
+    ia = 0
+    ib = 0
+    n = 0
+    while n < k:
+        da = np.inf
+        if ia < k and src[a, ia] >= 0:
+            da = dist[a, ia] + a_m
+        db = np.inf
+        if ib < k and src[b, ib] >= 0:
+            db = dist[b, ib] + b_m
+        if da == np.inf and db == np.inf:
+            break
+        if da <= db:
+            d = da
+            which = src[a, ia]
+            ia += 1
+        else:
+            d = db
+            which = src[b, ib]
+            ib += 1
+        if d > cutoff:
+            break
+        seen = False
+        for j in range(n):
+            if out_s[j] == which:
+                seen = True
+                break
+        if not seen:
+            out_d[n] = d
+            out_s[n] = which
+            n += 1
+
+
+# --- origins are attached to the search graph: origin i lies ``left_m[i]`` from node ``left[i]`` and
+# ``right_m[i]`` from node ``right[i]`` (both -1 when it is off the network; equal, at 0 m, when it is a
+# node), and reaches what either end reaches; ``left_ptr``/``left_ids`` list the origins by their left
+# node and ``right_ptr``/``right_ids`` by their right node (only those whose two ends differ).
+
+
+@njit(cache=True, inline="always")
+def _reached_origins(
+    out_nodes,
+    out_dist,
+    n_out,
+    dist,
+    limit,
+    left_m,
+    right,
+    right_m,
+    left,
+    left_ptr,
+    left_ids,
+    right_ptr,
+    right_ids,
+    buf_o,
+    buf_d,
+):
+    """The origins within ``limit`` of a finished bounded search (``dist`` still set), each once, with
+    its distance, into ``buf_o``/``buf_d``; returns how many. An origin is credited from its left end
+    when that is at least as near, otherwise from its right end."""
+    k = 0
+    for s in range(n_out):
+        v = out_nodes[s]
+        dv = out_dist[s]
+        for j in range(left_ptr[v], left_ptr[v + 1]):
+            i = left_ids[j]
+            d = dv + left_m[i]
+            if d <= limit and d <= dist[right[i]] + right_m[i]:
+                buf_o[k] = i
+                buf_d[k] = d
+                k += 1
+        for j in range(right_ptr[v], right_ptr[v + 1]):
+            i = right_ids[j]
+            d = dv + right_m[i]
+            if d <= limit and d < dist[left[i]] + left_m[i]:
+                buf_o[k] = i
+                buf_d[k] = d
+                k += 1
+    return k
 
 
 # Facilities of one category are cut into this many blocks (fewer when there are fewer facilities);
@@ -405,22 +515,28 @@ def bounded_counts(
     category_ptr,
     fac_weight,
     thresholds,
-    origin_ptr,
-    origin_ids,
-    n_origins,
+    left,
+    left_m,
+    right,
+    right_m,
+    left_ptr,
+    left_ids,
+    right_ptr,
+    right_ids,
     n_threads,
     delta,
 ):
     """Count (and sum the weight of) facilities of each category within each threshold of each origin.
 
-    One search per facility bounded by the largest threshold, crediting every origin it settles;
-    ``origin_ptr``/``origin_ids`` map a node to the origins at it (CSR). Facilities are grouped by
+    One search per facility bounded by the largest threshold, crediting every origin it reaches
+    (origins attached as above). Facilities are grouped by
     category (``category_ptr`` as in :func:`nearest_by_category`). Within a category the facilities
     run in :data:`COUNT_BLOCKS` blocks, ``n_threads`` at a time, each block into its own buffer,
     so both cores work on one category. ``thresholds`` must be sorted ascending. ``delta`` > 0
     searches with a bucket queue of that width, otherwise with the heap.
     """
     n = indptr.shape[0] - 1
+    n_origins = left.shape[0]
     n_cat = category_ptr.shape[0] - 1
     n_thr = thresholds.shape[0]
     limit = thresholds[n_thr - 1]
@@ -430,6 +546,8 @@ def bounded_counts(
     buf_count = np.zeros((width, n_origins, n_thr), dtype=np.int64)
     buf_weight = np.zeros((width, n_origins, n_thr))
     touched = np.empty((width, n_origins), dtype=np.int64)
+    reached_o = np.empty((width, n_origins), dtype=np.int64)
+    reached_d = np.empty((width, n_origins))
     n_touched = np.zeros(width, dtype=np.int64)
     dist = np.full((width, n), np.inf)
     pos = np.full((width, n), -1, dtype=np.int64)
@@ -481,18 +599,34 @@ def bounded_counts(
                             out_nodes[j],
                             out_dist[j],
                         )
-                    for s in range(n_out):
-                        v = out_nodes[j, s]
-                        d = out_dist[j, s]
-                        for o in range(origin_ptr[v], origin_ptr[v + 1]):
-                            oid = origin_ids[o]
-                            if buf_count[j, oid, n_thr - 1] == 0:  # first reached in this block
-                                touched[j, n_touched[j]] = oid
-                                n_touched[j] += 1
-                            for t in range(n_thr):
-                                if d <= thresholds[t]:
-                                    buf_count[j, oid, t] += 1
-                                    buf_weight[j, oid, t] += wf
+                    n_reached = _reached_origins(
+                        out_nodes[j],
+                        out_dist[j],
+                        n_out,
+                        dist[j],
+                        limit,
+                        left_m,
+                        right,
+                        right_m,
+                        left,
+                        left_ptr,
+                        left_ids,
+                        right_ptr,
+                        right_ids,
+                        reached_o[j],
+                        reached_d[j],
+                    )
+                    _unsettle(dist[j], pos[j], out_nodes[j], n_out)
+                    for r in range(n_reached):
+                        oid = reached_o[j, r]
+                        d = reached_d[j, r]
+                        if buf_count[j, oid, n_thr - 1] == 0:  # first reached in this block
+                            touched[j, n_touched[j]] = oid
+                            n_touched[j] += 1
+                        for t in range(n_thr):
+                            if d <= thresholds[t]:
+                                buf_count[j, oid, t] += 1
+                                buf_weight[j, oid, t] += wf
             for j in range(n_here):  # add the blocks' sums in block order
                 for i in prange(n_touched[j]):
                     oid = touched[j, i]
@@ -506,8 +640,23 @@ def bounded_counts(
 
 
 @njit(cache=True)
-def bounded_pairs(indptr, indices, weights, fac_nodes, limit, origin_ptr, origin_ids):
-    """Every (origin, facility, distance) within ``limit``: one bounded search per facility."""
+def bounded_pairs(
+    indptr,
+    indices,
+    weights,
+    fac_nodes,
+    limit,
+    left,
+    left_m,
+    right,
+    right_m,
+    left_ptr,
+    left_ids,
+    right_ptr,
+    right_ids,
+):
+    """Every (origin, facility, distance) within ``limit``: one bounded search per facility (origins
+    attached as above)."""
     n = indptr.shape[0] - 1
     dist = np.full(n, np.inf)
     pos = np.full(n, -1, dtype=np.int64)
@@ -515,6 +664,8 @@ def bounded_pairs(indptr, indices, weights, fac_nodes, limit, origin_ptr, origin
     hv = np.empty(n, dtype=np.int64)
     out_nodes = np.empty(n, dtype=np.int64)
     out_dist = np.empty(n)
+    buf_o = np.empty(left.shape[0], dtype=np.int64)
+    buf_d = np.empty(left.shape[0])
     pair_o = [np.int64(0)]
     pair_f = [np.int64(0)]
     pair_d = [0.0]
@@ -523,12 +674,28 @@ def bounded_pairs(indptr, indices, weights, fac_nodes, limit, origin_ptr, origin
     pair_d.pop()
     for f in range(fac_nodes.shape[0]):
         n_out = _settle(indptr, indices, weights, fac_nodes[f], limit, dist, pos, hk, hv, out_nodes, out_dist)
-        for s in range(n_out):
-            v = out_nodes[s]
-            for o in range(origin_ptr[v], origin_ptr[v + 1]):
-                pair_o.append(origin_ids[o])
-                pair_f.append(np.int64(f))
-                pair_d.append(out_dist[s])
+        k = _reached_origins(
+            out_nodes,
+            out_dist,
+            n_out,
+            dist,
+            limit,
+            left_m,
+            right,
+            right_m,
+            left,
+            left_ptr,
+            left_ids,
+            right_ptr,
+            right_ids,
+            buf_o,
+            buf_d,
+        )
+        _unsettle(dist, pos, out_nodes, n_out)
+        for r in range(k):
+            pair_o.append(buf_o[r])
+            pair_f.append(np.int64(f))
+            pair_d.append(buf_d[r])
     return np.array(pair_o, dtype=np.int64), np.array(pair_f, dtype=np.int64), np.array(pair_d)
 
 
@@ -663,3 +830,105 @@ def snap_points(px, py, x0, y0, x1, y1, seg_edge, seg_start, cell_ptr, items, gx
             dist[p] = best[0]
             offset[p] = seg_start[s] + best[3] * np.hypot(x1[s] - x0[s], y1[s] - y0[s])
     return edge, dist, offset
+
+
+# --- contraction: chains of degree-2 nodes become one edge between their end nodes (terminals)
+
+
+@njit(cache=True)
+def contract_chains(n, edge_u, edge_v, edge_length):
+    """Cut the network into chains: maximal paths whose inner nodes have degree 2 (counting parallel
+    edges), between terminals (nodes of any other degree; in a cycle without one, its first node).
+
+    Returns ``terminal`` (the terminal id of each node, -1 for an inner node), ``n_terminals``,
+    per chain its end terminals ``chain_u``/``chain_v`` and ``chain_length``, per edge its chain,
+    the position of its u end along the chain (``edge_pos_u``) and whether it runs u → v in the
+    chain's direction (``edge_forward``), and per inner node its chain and position (``node_chain``,
+    ``node_pos``; -1 and 0 for terminals)."""
+    m = edge_u.shape[0]
+    degree = np.zeros(n, dtype=np.int64)
+    for e in range(m):
+        degree[edge_u[e]] += 1
+        degree[edge_v[e]] += 1
+    inc_ptr = np.zeros(n + 1, dtype=np.int64)
+    for v in range(n):
+        inc_ptr[v + 1] = inc_ptr[v] + degree[v]
+    fill = inc_ptr[:-1].copy()
+    inc = np.empty(2 * m, dtype=np.int64)
+    for e in range(m):
+        inc[fill[edge_u[e]]] = e
+        fill[edge_u[e]] += 1
+        inc[fill[edge_v[e]]] = e
+        fill[edge_v[e]] += 1
+    terminal = np.full(n, -1, dtype=np.int64)
+    n_terminals = 0
+    for v in range(n):
+        if degree[v] != 2:
+            terminal[v] = n_terminals
+            n_terminals += 1
+    edge_chain = np.full(m, -1, dtype=np.int64)
+    edge_pos_u = np.zeros(m)
+    edge_forward = np.zeros(m, dtype=np.bool_)
+    node_chain = np.full(n, -1, dtype=np.int64)
+    node_pos = np.zeros(n)
+    chain_u = np.empty(m, dtype=np.int64)
+    chain_v = np.empty(m, dtype=np.int64)
+    chain_length = np.empty(m)
+    n_chains = 0
+    for rnd in range(2):  # first from the terminals; then the cycles that have none
+        for start_node in range(n):
+            if rnd == 1 and terminal[start_node] < 0:
+                has_free = False
+                for i in range(inc_ptr[start_node], inc_ptr[start_node + 1]):
+                    if edge_chain[inc[i]] < 0:
+                        has_free = True
+                if not has_free:
+                    continue
+                terminal[start_node] = n_terminals  # a cycle's first node stands for its terminal
+                n_terminals += 1
+                node_chain[start_node] = -1
+                node_pos[start_node] = 0.0
+            if terminal[start_node] < 0:
+                continue
+            for i in range(inc_ptr[start_node], inc_ptr[start_node + 1]):
+                e = inc[i]
+                if edge_chain[e] >= 0:
+                    continue
+                c = n_chains
+                n_chains += 1
+                cur = start_node
+                pos = 0.0
+                while True:
+                    edge_chain[e] = c
+                    if edge_u[e] == cur and not (edge_v[e] == cur):
+                        edge_forward[e] = True
+                        edge_pos_u[e] = pos
+                        nxt = edge_v[e]
+                    else:
+                        edge_forward[e] = False
+                        edge_pos_u[e] = pos + edge_length[e]
+                        nxt = edge_u[e]
+                    pos += edge_length[e]
+                    if terminal[nxt] >= 0:
+                        break
+                    node_chain[nxt] = c
+                    node_pos[nxt] = pos
+                    a = inc[inc_ptr[nxt]]
+                    b = inc[inc_ptr[nxt] + 1]
+                    e = b if a == e else a
+                    cur = nxt
+                chain_u[c] = terminal[start_node]
+                chain_v[c] = terminal[nxt]
+                chain_length[c] = pos
+    return (
+        terminal,
+        n_terminals,
+        chain_u[:n_chains].copy(),
+        chain_v[:n_chains].copy(),
+        chain_length[:n_chains].copy(),
+        edge_chain,
+        edge_pos_u,
+        edge_forward,
+        node_chain,
+        node_pos,
+    )

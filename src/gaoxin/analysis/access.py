@@ -12,6 +12,7 @@ facility that credits every origin it reaches.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from numpy.typing import NDArray
 from gaoxin.analysis import _kernels
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import to_lon_lat, to_projected
-from gaoxin.analysis.network import Network, symmetric_csr
+from gaoxin.analysis.network import Contracted, Network, symmetric_csr
 
 DEFAULT_SNAP_TOLERANCE_M = 300.0
 # GB 50180-2018 Table 3.0.4 tiers 300/500/1000 m for 5/10/15 minutes imply about 1.0 m/s.
@@ -180,19 +181,161 @@ def _augment(network: Network, groups: list[Snapped]) -> tuple[_Graph, list[NDAr
 
 @dataclass(frozen=True)
 class Prepared:
-    """Origins and facilities placed in the network once (edges split at the snapped points), to be
-    reused by :func:`nearest` and :func:`counts` on the same inputs."""
+    """Origins and facilities placed in the network once, to be reused by :func:`nearest`,
+    :func:`counts` and :func:`pairs_within` on the same inputs.
+
+    The search graph is the contracted network (``Network.contracted``: one edge per chain of
+    degree-2 nodes) with every facility that lies inside a chain as a node splitting it. Origins are
+    not added: origin i lies ``left_m[i]`` from graph node ``left[i]`` and ``right_m[i]`` from
+    ``right[i]`` (the nearest graph nodes on either side along its chain; the same node at 0 m when it
+    is one; -1 when it is off the network) and reaches whatever either end reaches, which is exact.
+    """
 
     graph: _Graph
-    origin_nodes: NDArray[np.int64]
     facility_nodes: NDArray[np.int64]
+    left: NDArray[np.int64]
+    left_m: NDArray[np.float64]
+    right: NDArray[np.int64]
+    right_m: NDArray[np.float64]
     network_key: str = ""  # the network it was made on (Network.key): refused on another
+
+    @functools.cached_property
+    def origin_index(
+        self,
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """The origins by their left node and, where it differs, by their right node (CSR pairs)."""
+        ok = self.left >= 0
+        two = ok & (self.right != self.left)
+        return (*_by_node(self.left, ok, self.graph.n), *_by_node(self.right, two, self.graph.n))
+
+
+def _by_node(
+    node: NDArray[np.int64], use: NDArray[np.bool_], n: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The indices ``i`` with ``use[i]``, grouped by ``node[i]`` (CSR pointer over ``n`` nodes, ids)."""
+    ids = np.flatnonzero(use)
+    ids = ids[np.argsort(node[ids], kind="stable")].astype(np.int64)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(ptr, node[ids] + 1, 1)
+    return np.cumsum(ptr), ids
+
+
+def _locate(
+    network: Network, points: Snapped
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Where each point lies in the contracted network: a terminal (its id), or a chain and the
+    position along it; -1 and -1 for a point off the network."""
+    c = network.contracted
+    n = len(points)
+    term = np.full(n, -1, dtype=np.int64)
+    chain = np.full(n, -1, dtype=np.int64)
+    pos = np.zeros(n)
+    at_node = np.flatnonzero(points.reachable & (points.node >= 0))
+    nodes = points.node[at_node]
+    term[at_node] = c.terminal[nodes]
+    inner = at_node[c.terminal[nodes] < 0]
+    chain[inner] = c.node_chain[points.node[inner]]
+    pos[inner] = c.node_pos_m[points.node[inner]]
+    on_edge = np.flatnonzero(points.reachable & (points.node < 0))
+    e = points.edge[on_edge]
+    off = np.clip(points.offset_m[on_edge], 0.0, network.edge_length_m[e])
+    chain[on_edge] = c.edge_chain[e]
+    pos[on_edge] = np.where(c.edge_forward[e], c.edge_pos_u_m[e] + off, c.edge_pos_u_m[e] - off)
+    on_chain = chain >= 0
+    pos[on_chain] = np.clip(pos[on_chain], 0.0, c.chain_length_m[chain[on_chain]])
+    return term, chain, pos
 
 
 def prepare(network: Network, origins: Snapped, facilities: Snapped) -> Prepared:
     """Place origins and facilities in the network (see :class:`Prepared`)."""
-    graph, (onodes, fnodes) = _augment(network, [origins, facilities])
-    return Prepared(graph=graph, origin_nodes=onodes, facility_nodes=fnodes, network_key=network.key)
+    c = network.contracted
+    t = c.n_terminals
+    f_term, f_chain, f_pos = _locate(network, facilities)
+    fnodes = f_term.copy()
+    split = np.flatnonzero(f_chain >= 0)
+    fnodes[split] = t + np.arange(split.size)
+    split = split[np.lexsort((f_pos[split], f_chain[split]))]
+    sc, sp, sn = f_chain[split], f_pos[split], fnodes[split]
+    has = np.zeros(c.chain_u.size, dtype=bool)
+    has[sc] = True
+    whole = ~has & (c.chain_u != c.chain_v)  # a loop without a facility shortens no walk
+    u, v, w = [c.chain_u[whole]], [c.chain_v[whole]], [c.chain_length_m[whole]]
+    if sc.size:  # chain start → first facility → next facility … → last facility → chain end
+        starts = np.ones(sc.size, dtype=bool)
+        starts[1:] = sc[1:] != sc[:-1]
+        ends = np.ones(sc.size, dtype=bool)
+        ends[:-1] = sc[1:] != sc[:-1]
+        u += [np.where(starts, c.chain_u[sc], np.roll(sn, 1)), sn[ends]]
+        v += [sn, c.chain_v[sc[ends]]]
+        w += [sp - np.where(starts, 0.0, np.roll(sp, 1)), c.chain_length_m[sc[ends]] - sp[ends]]
+    csr = symmetric_csr(
+        t + split.size, np.concatenate(u), np.concatenate(v), np.maximum(np.concatenate(w), 0.0)
+    )
+    graph = _Graph(
+        csr.indptr.astype(np.int64), csr.indices.astype(np.int64), csr.data.astype(np.float64), t + split.size
+    )
+    left, left_m, right, right_m = _attach(c, origins_at=_locate(network, origins), sc=sc, sp=sp, sn=sn)
+    return Prepared(
+        graph=graph,
+        facility_nodes=fnodes,
+        left=left,
+        left_m=left_m,
+        right=right,
+        right_m=right_m,
+        network_key=network.key,
+    )
+
+
+def _attach(
+    c: Contracted,
+    *,
+    origins_at: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
+    sc: NDArray[np.int64],
+    sp: NDArray[np.float64],
+    sn: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
+    """Each origin's nearest graph nodes on either side (see :class:`Prepared`), given the facilities
+    that split chains sorted by chain and position (``sc``, ``sp``, their nodes ``sn``)."""
+    term, chain, pos = origins_at
+    left, right = term.copy(), term.copy()
+    left_m, right_m = np.zeros(term.size), np.zeros(term.size)
+    on = np.flatnonzero(chain >= 0)
+    oc, op = chain[on], pos[on]
+    left[on], left_m[on] = c.chain_u[oc], op
+    right[on], right_m[on] = c.chain_v[oc], c.chain_length_m[oc] - op
+    if sc.size and on.size:
+        # splits and origins in one order (chain, position, splits first); the nearest split before
+        # and after each origin on its chain
+        keys_c = np.concatenate([sc, oc])
+        keys_p = np.concatenate([sp, op])
+        is_split = np.concatenate([np.ones(sc.size, dtype=bool), np.zeros(oc.size, dtype=bool)])
+        order = np.lexsort((~is_split, keys_p, keys_c))
+        idx = np.arange(order.size)
+        split_here = is_split[order]
+        before = np.maximum.accumulate(np.where(split_here, idx, -1))
+        after = np.minimum.accumulate(np.where(split_here, idx, order.size)[::-1])[::-1]
+        where = np.empty(order.size, dtype=np.int64)
+        where[order] = idx  # the place of each item in the order
+        mine = where[sc.size :]
+        b = before[mine]
+        b_ok = b >= 0
+        b_ok[b_ok] = keys_c[order[b[b_ok]]] == oc[b_ok]
+        bs = order[b[b_ok]]  # split index
+        left[on[b_ok]] = sn[bs]
+        left_m[on[b_ok]] = op[b_ok] - sp[bs]
+        at = np.zeros(on.size, dtype=bool)
+        at[b_ok] = sp[bs] == op[b_ok]  # on a facility: both ends are it
+        a = after[mine]
+        a_ok = (a < order.size) & ~at
+        a_ok[a_ok] = keys_c[order[a[a_ok]]] == oc[a_ok]
+        as_ = order[a[a_ok]]
+        right[on[a_ok]] = sn[as_]
+        right_m[on[a_ok]] = sp[as_] - op[a_ok]
+        right[on[at]] = left[on[at]]
+        right_m[on[at]] = 0.0
+    same = left == right  # a loop, or on a node: the nearer way round from that one node
+    left_m[same] = right_m[same] = np.minimum(left_m[same], right_m[same])
+    return left, np.maximum(left_m, 0.0), right, np.maximum(right_m, 0.0)
 
 
 def _prepared(network: Network, origins: Snapped, facilities: Snapped, prepared: Prepared | None) -> Prepared:
@@ -200,7 +343,7 @@ def _prepared(network: Network, origins: Snapped, facilities: Snapped, prepared:
         return prepare(network, origins, facilities)
     if prepared.network_key != network.key:
         raise AnalysisError("prepared", "the prepared inputs were made on another network")
-    if prepared.origin_nodes.shape[0] != len(origins) or prepared.facility_nodes.shape[0] != len(facilities):
+    if prepared.left.shape[0] != len(origins) or prepared.facility_nodes.shape[0] != len(facilities):
         raise AnalysisError("prepared", "the prepared inputs do not match these origins and facilities")
     return prepared
 
@@ -256,8 +399,8 @@ def nearest(
         raise AnalysisError("k", f"k must lie in 1..{MAX_K}")
     cats = _check_categories(categories, n_categories, len(facilities))
     p = _prepared(network, origins, facilities, prepared)
-    graph, onodes, fnodes = p.graph, p.origin_nodes, p.facility_nodes
-    n_orig = onodes.shape[0]
+    graph, fnodes = p.graph, p.facility_nodes
+    n_orig = p.left.shape[0]
     members, ptr = _group(cats, fnodes >= 0, n_categories)
     if k == 1:
         d1, w1 = _kernels.nearest_by_category(
@@ -268,14 +411,28 @@ def nearest(
             ptr,
             float(cutoff_m),
             _bucket_width(graph, float(cutoff_m)),
-            onodes,
+            p.left,
+            p.left_m,
+            p.right,
+            p.right_m,
             members,
         )
         return NearestResult(
             distance_m=d1.reshape(n_orig, n_categories, 1), facility=w1.reshape(n_orig, n_categories, 1)
         )
     dk, wk = _kernels.k_nearest_by_category(
-        graph.indptr, graph.indices, graph.weights, fnodes[members], ptr, k, float(cutoff_m), onodes, members
+        graph.indptr,
+        graph.indices,
+        graph.weights,
+        fnodes[members],
+        ptr,
+        k,
+        float(cutoff_m),
+        p.left,
+        p.left_m,
+        p.right,
+        p.right_m,
+        members,
     )
     return NearestResult(distance_m=dk, facility=wk)
 
@@ -334,7 +491,6 @@ def counts(
         raise AnalysisError("weights", "weights must be one finite number per facility")
     p = _prepared(network, origins, facilities, prepared)
     graph, fnodes = p.graph, p.facility_nodes
-    origin_ptr, origin_ids = _origin_index(p)
     members, ptr = _group(cats, fnodes >= 0, n_categories)
     count, wsum = _kernels.bounded_counts(
         graph.indptr,
@@ -344,9 +500,11 @@ def counts(
         ptr,
         w[members],
         thr,
-        origin_ptr,
-        origin_ids,
-        len(origins),
+        p.left,
+        p.left_m,
+        p.right,
+        p.right_m,
+        *p.origin_index,
         _kernels.threads(),
         _bucket_width(graph, float(thr[-1])),
     )
@@ -369,23 +527,20 @@ def pairs_within(
     if not max_m > 0:
         raise AnalysisError("cutoff", "max_m must be positive")
     p = _prepared(network, origins, facilities, prepared)
-    ptr, ids = _origin_index(p)
     live = np.flatnonzero(p.facility_nodes >= 0)
     o, f, d = _kernels.bounded_pairs(
-        p.graph.indptr, p.graph.indices, p.graph.weights, p.facility_nodes[live], float(max_m), ptr, ids
+        p.graph.indptr,
+        p.graph.indices,
+        p.graph.weights,
+        p.facility_nodes[live],
+        float(max_m),
+        p.left,
+        p.left_m,
+        p.right,
+        p.right_m,
+        *p.origin_index,
     )
     return Pairs(origin=o, facility=live[f], distance_m=d)
-
-
-def _origin_index(p: Prepared) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Which origins sit at each node of the prepared graph, as CSR (pointer, origin ids)."""
-    onodes = p.origin_nodes
-    ok = np.flatnonzero(onodes >= 0)
-    order = np.argsort(onodes[ok], kind="stable")
-    ids = ok[order].astype(np.int64)
-    ptr = np.zeros(p.graph.n + 1, dtype=np.int64)
-    np.add.at(ptr, onodes[ok] + 1, 1)
-    return np.cumsum(ptr), ids
 
 
 @dataclass(frozen=True)

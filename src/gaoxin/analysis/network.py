@@ -75,6 +75,14 @@ class Network:
         """The edges' straight pieces in a grid of cells, built once per network (snapping uses them)."""
         return _segments(self)
 
+    @functools.cached_property
+    def contracted(self) -> Contracted:
+        """The network with its chains of degree-2 nodes as single edges, built once per network."""
+        from gaoxin.analysis import _kernels  # compiled code loads on first use
+
+        parts = _kernels.contract_chains(self.n_nodes, self.edge_u, self.edge_v, self.edge_length_m)
+        return Contracted(*parts)
+
     def csr(self) -> sp.csr_matrix:
         """Symmetric CSR adjacency with lengths in metres as weights."""
         return symmetric_csr(self.n_nodes, self.edge_u, self.edge_v, self.edge_length_m)
@@ -94,6 +102,25 @@ class Network:
             axis=1,
         )
         return np.asarray(shapely.linestrings(seg))
+
+
+@dataclass(frozen=True)
+class Contracted:
+    """The network cut into chains (see ``_kernels.contract_chains``): paths whose inner nodes have
+    degree 2, between terminals (every other node). Searches run on the terminals and one edge per
+    chain; a point inside a chain is reached through the chain's two ends, at its position along it.
+    Every edge keeps its geometry (snapping and isochrones use the full network)."""
+
+    terminal: NDArray[np.int64]
+    n_terminals: int
+    chain_u: NDArray[np.int64]
+    chain_v: NDArray[np.int64]
+    chain_length_m: NDArray[np.float64]
+    edge_chain: NDArray[np.int64]
+    edge_pos_u_m: NDArray[np.float64]
+    edge_forward: NDArray[np.bool_]
+    node_chain: NDArray[np.int64]
+    node_pos_m: NDArray[np.float64]
 
 
 @dataclass(frozen=True)
