@@ -200,7 +200,7 @@ class Prepared:
     network_key: str = ""  # the network it was made on (Network.key): refused on another
 
     @functools.cached_property
-    def slots(self) -> tuple[NDArray[Any], ...]:
+    def slots(self) -> _Slots:
         """The reachable origins in slots ordered by their left node, for the bounded searches (see
         ``_kernels``): slot → origin, the slots of each node (CSR pointer), each slot's ends and
         distances, and by right node the slots whose two ends differ (CSR pointer, slots)."""
@@ -218,6 +218,18 @@ class Prepared:
             right_ptr,
             right_slots,
         )
+
+
+_Slots = tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+]
 
 
 def _by_node(
