@@ -702,3 +702,111 @@ def test_a_ring_without_junctions_contracts_around_one_node():
     expected = [between((i, -1, 0.0), (0, -1, 0.0)) for i in range(net.n_nodes)]
     np.testing.assert_allclose(r.distance_m[:, 0, 0], expected, atol=1e-6)
     assert max(expected) == pytest.approx(net.edge_length_m.sum() / 2, rel=0.05)
+
+
+# --- walking profiles (impedance)
+
+
+def test_edge_kinds_from_osm_tags():
+    from gaoxin.analysis.network import CROSSING, PATH, STEPS, STREET, kind_of_tags
+
+    assert kind_of_tags({"highway": "steps"}) == STEPS
+    assert kind_of_tags({"highway": "footway", "footway": "crossing"}) == CROSSING
+    assert kind_of_tags({"highway": "path", "path": "crossing"}) == CROSSING
+    assert kind_of_tags({"highway": "crossing"}) == CROSSING
+    assert kind_of_tags({"highway": "footway"}) == PATH
+    assert kind_of_tags({"highway": "pedestrian"}) == PATH
+    assert kind_of_tags({"highway": "residential"}) == STREET
+    assert kind_of_tags({"highway": "primary", "sidewalk": "both"}) == STREET
+    assert kind_of_tags({}) == STREET
+
+
+def _kinded():
+    """A street 0–200 m, then steps 200–260 m, then a crossing 260–280 m, then a path to 400 m; and a
+    detour street from 200 m to 280 m of 150 m."""
+    lines = [
+        [lonlat(0, 0), lonlat(200, 0)],
+        [lonlat(200, 0), lonlat(260, 0)],
+        [lonlat(260, 0), lonlat(280, 0)],
+        [lonlat(280, 0), lonlat(400, 0)],
+        [lonlat(200, 0), lonlat(240, 55), lonlat(280, 0)],
+    ]
+    from gaoxin.analysis.network import CROSSING, PATH, STEPS, STREET
+
+    return build_network(lines, kinds=[STREET, STEPS, CROSSING, PATH, STREET])
+
+
+def test_a_profile_turns_lengths_into_time_costs_and_takes_the_detour_when_it_is_quicker():
+    from gaoxin.analysis.network import WalkProfile, with_profile
+
+    net = _kinded()
+    assert with_profile(net, WalkProfile("distance", 1.0)) is net
+    elderly = with_profile(net, WalkProfile("elderly", 0.5, (1.0, 1.0, 4.0, 1.0)))
+    np.testing.assert_allclose(elderly.geometric_length_m, net.edge_length_m)
+    factor = np.array([1.0, 1.0, 4.0, 1.0])[net.edge_kind]
+    np.testing.assert_allclose(elderly.edge_length_m, net.edge_length_m * factor * 2.0)
+    start = snap(net, *map(np.array, zip(lonlat(100, 0), strict=True)))
+    end = snap(net, *map(np.array, zip(lonlat(340, 0), strict=True)))
+    plain = nearest(net, start, end, [0], n_categories=1, cutoff_m=5000).distance_m[0, 0, 0]
+    assert plain == pytest.approx(240.0, abs=0.01)  # straight on, over the steps
+    slow = nearest(elderly, start, end, [0], n_categories=1, cutoff_m=5000).distance_m[0, 0, 0]
+    # steps (60 m x 4) and the crossing cost more than the 136 m detour from 200 m to 280 m
+    detour = float(np.hypot(40, 55) + np.hypot(40, 55))
+    assert slow == pytest.approx((100 + detour + 60) * 2.0, abs=0.01)
+    # the snapped points serve both networks: their offsets are along the geometry
+    c = counts(elderly, start, end, [0], n_categories=1, thresholds_m=[slow - 0.1, slow + 0.1])
+    assert c.count[0, 0].tolist() == [0, 1]
+
+
+def test_an_isochrone_for_a_slower_profile_reaches_less():
+    from gaoxin.analysis.network import WalkProfile, with_profile
+
+    net = _kinded()
+    start = snap(net, *map(np.array, zip(lonlat(150, 0), strict=True)))
+    plain = shapely.geometry.shape(isochrone(net, start, distance_m=200, buffer_m=5))
+    slow_net = with_profile(net, WalkProfile("elderly", 0.9, (1.0, 1.0, 2.0, 1.5)))
+    slow = shapely.geometry.shape(isochrone(slow_net, start, distance_m=200, buffer_m=5))
+    assert slow.area < plain.area and slow.difference(plain).area < 1e-4 * slow.area  # lon/lat degrees
+    r = reachable(slow_net, start, distance_m=200)
+    lo, hi = r.own_interval_m  # along the own edge, in metres of geometry
+    assert lo == pytest.approx(0.0) and hi == pytest.approx(200.0)  # to its end at 200 m
+    assert r.own_edge == 0
+
+
+def test_profiles_and_kinds_are_checked():
+    from gaoxin.analysis.network import WalkProfile, profile_from_toml
+
+    with pytest.raises(AnalysisError):
+        WalkProfile("x", 0.0)
+    with pytest.raises(AnalysisError):
+        WalkProfile("x", 1.0, (1.0, 1.0, 0.5, 1.0))  # faster on steps
+    with pytest.raises(AnalysisError):
+        profile_from_toml({"code": "x", "speed_m_s": 1.0, "factor": {"stairs": 2.0}})
+    p = profile_from_toml({"code": "x", "speed_m_s": 0.8, "factor": {"steps": 2.0}})
+    assert p.factor == (1.0, 1.0, 2.0, 1.0) and p.minutes_to_cost_m(5) == 300.0
+    with pytest.raises(AnalysisError):
+        build_network([straight(0, 100)], kinds=[7])
+
+
+def test_geojson_features_carry_their_kind():
+    from gaoxin.analysis.network import STEPS, STREET, kinds_and_lines_from_geojson
+
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"highway": "steps"},
+                "geometry": {"type": "LineString", "coordinates": straight(0, 50)},
+            },
+            {
+                "type": "Feature",
+                "properties": None,
+                "geometry": {"type": "MultiLineString", "coordinates": [straight(50, 90), straight(90, 120)]},
+            },
+        ],
+    }
+    kinds, lines = kinds_and_lines_from_geojson(fc)
+    assert kinds == [STEPS, STREET, STREET] and len(lines) == 3
+    net = build_network(lines, kinds=kinds)
+    assert sorted(net.edge_kind.tolist()) == [STREET, STREET, STEPS]

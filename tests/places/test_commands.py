@@ -231,3 +231,24 @@ def test_access_with_facilities_in_another_city_gives_empty_results(files):
         str(files / "elsewhere.csv"),
     )
     assert rows and all(r["distance_m"] == "" for r in rows) and "K9" in err
+
+
+def test_access_with_a_walking_profile_weighs_steps_and_speed(files):
+    """The side street drawn as steps: for residents aged 60+ (0.9 m/s, steps twice as slow; the
+    zone's standards/walk_profiles.toml) the walk from B to the school costs more than its metres."""
+    fc = json.loads((files / "net.geojson").read_text())
+    fc["features"][1]["properties"] = {"highway": "steps"}
+    (files / "steps.geojson").write_text(json.dumps(fc))
+    base = ["nearest", "--network", str(files / "steps.geojson"), "--origins", str(files / "origins.csv")]
+    base += ["--facilities", str(files / "facilities.csv")]
+    plain, _ = run(*base)
+    slow, _ = run(*base, "--profile", "elderly")
+    pick = {(r["origin_id"], r["category"]): r for r in plain}
+    pick_slow = {(r["origin_id"], r["category"]): r for r in slow}
+    metres = float(pick[("B", "小学")]["distance_m"])
+    assert metres == pytest.approx(200.0, abs=0.5)  # along the steps from 300 m to 100 m
+    cost = float(pick_slow[("B", "小学")]["distance_m"])
+    assert cost == pytest.approx(200.0 * 2.0 / 0.9, abs=0.5)
+    assert float(pick_slow[("B", "小学")]["minutes"]) == pytest.approx(cost / 60, abs=0.01)
+    with pytest.raises(CommandError, match="exclude"):
+        run(*base, "--profile", "elderly", "--speed", "0.8")

@@ -103,7 +103,7 @@ def snap(network: Network, lon: Any, lat: Any, *, tolerance_m: float = DEFAULT_S
     )
     n = lon.shape[0]
     reachable = (edge >= 0) & (distance <= tolerance_m)
-    offset = np.where(reachable, np.minimum(offset, network.edge_length_m[np.maximum(edge, 0)]), 0.0)
+    offset = np.where(reachable, np.minimum(offset, network.geometric_length_m[np.maximum(edge, 0)]), 0.0)
     edge[~reachable] = -1
     return Snapped(
         edge=edge,
@@ -153,8 +153,8 @@ def _augment(network: Network, groups: list[Snapped]) -> tuple[_Graph, list[NDAr
     u, v, w = network.edge_u, network.edge_v, network.edge_length_m
     if on_edge.size:
         e = edge[on_edge]
-        length = w[e]
-        off = np.clip(offset[on_edge], 0.0, length)
+        length = w[e]  # offsets are along the geometry; lengths may be a profile's costs
+        off = np.clip(offset[on_edge] * network.cost_per_metre(e), 0.0, length)
         order = np.lexsort((off, e))
         e, off, pid = e[order], off[order], ids[on_edge][order]
         starts = np.ones(e.size, dtype=bool)
@@ -261,7 +261,7 @@ def _locate(
     pos[inner] = c.node_pos_m[points.node[inner]]
     on_edge = np.flatnonzero(points.reachable & (points.node < 0))
     e = points.edge[on_edge]
-    off = np.clip(points.offset_m[on_edge], 0.0, network.edge_length_m[e])
+    off = np.clip(points.offset_m[on_edge], 0.0, network.geometric_length_m[e]) * network.cost_per_metre(e)
     chain[on_edge] = c.edge_chain[e]
     pos[on_edge] = np.where(c.edge_forward[e], c.edge_pos_u_m[e] + off, c.edge_pos_u_m[e] - off)
     on_chain = chain >= 0
@@ -576,7 +576,8 @@ class Reachable:
 
 
 def reachable(network: Network, point: Snapped, *, distance_m: float) -> Reachable:
-    """The part of the network within ``distance_m`` walking of one snapped point."""
+    """The part of the network within ``distance_m`` walking of one snapped point (in the network's
+    cost metres when a walking profile set them: ``network.with_profile``)."""
     if len(point) != 1 or not point.reachable[0]:
         raise AnalysisError("point", "give exactly one point that snapped onto the network")
     if not distance_m > 0:
@@ -592,10 +593,12 @@ def reachable(network: Network, point: Snapped, *, distance_m: float) -> Reachab
     whole = from_u + from_v >= 1.0
     from_u[whole], from_v[whole] = 1.0, 1.0
     own_edge, interval = -1, (0.0, 0.0)
-    if point.node[0] < 0:
+    if point.node[0] < 0:  # along the own edge in cost, then back to metres along its geometry
         own_edge = int(point.edge[0])
-        off = float(point.offset_m[0])
-        interval = (max(0.0, off - distance_m), min(float(length[own_edge]), off + distance_m))
+        rate = float(network.cost_per_metre(np.array([own_edge]))[0])
+        off = float(point.offset_m[0]) * rate
+        lo, hi = max(0.0, off - distance_m), min(float(length[own_edge]), off + distance_m)
+        interval = (lo / rate, hi / rate)
     return Reachable(
         node_distance_m=d,
         from_u=from_u,

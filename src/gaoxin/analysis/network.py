@@ -8,9 +8,10 @@ largest connected component is kept; what was dropped is reported in :class:`Net
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,85 @@ from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import UTM_50N, to_projected
 
 Polyline = Sequence[Sequence[float]]
+
+# Edge kinds, for walking impedance (see kind_of_tags); a network without kinds is all streets.
+STREET, PATH, STEPS, CROSSING = 0, 1, 2, 3
+EDGE_KINDS = ("street", "path", "steps", "crossing")
+PATH_HIGHWAYS = frozenset({"footway", "path", "pedestrian", "cycleway", "track", "bridleway", "corridor"})
+# GB 50180-2018 Table 3.0.4 gives 300/500/1,000 m for the 5/10/15-minute circles: about 1.0 m/s. A walking
+# profile's costs are metres at this speed, so a circle's radius keeps its meaning in minutes.
+REFERENCE_SPEED_M_S = 1.0
+
+
+def kind_of_tags(tags: Mapping[str, str]) -> int:
+    """The edge kind of an OpenStreetMap way (or of a stored edge's road class as ``highway``):
+    ``highway=steps``; a crossing (``highway=crossing``, or ``footway``/``path``/``cycleway=crossing``);
+    a path (footway, path, pedestrian, cycleway, track, bridleway, corridor); otherwise a street."""
+    highway = tags.get("highway", "")
+    if highway == "steps":
+        return STEPS
+    if highway == "crossing" or "crossing" in (tags.get("footway"), tags.get("path"), tags.get("cycleway")):
+        return CROSSING
+    if highway in PATH_HIGHWAYS:
+        return PATH
+    return STREET
+
+
+@dataclass(frozen=True)
+class WalkProfile:
+    """Who walks: a speed and, per edge kind, a factor on the walking time (steps are slower for the
+    elderly, a crossing means waiting). Costs are metres at :data:`REFERENCE_SPEED_M_S`; the
+    default profile (speed 1.0, every factor 1) is the plain walking distance GB 50180-2018 measures."""
+
+    code: str
+    speed_m_s: float
+    factor: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
+
+    def __post_init__(self) -> None:
+        if not (np.isfinite(self.speed_m_s) and self.speed_m_s > 0):
+            raise AnalysisError("speed", f"profile {self.code}: the speed must be a positive number")
+        if len(self.factor) != len(EDGE_KINDS) or not all(np.isfinite(f) and f >= 1.0 for f in self.factor):
+            raise AnalysisError(
+                "impedance", f"profile {self.code}: one factor of at least 1 per kind {', '.join(EDGE_KINDS)}"
+            )
+
+    @property
+    def is_distance(self) -> bool:
+        return self.speed_m_s == REFERENCE_SPEED_M_S and all(f == 1.0 for f in self.factor)
+
+    def minutes_to_cost_m(self, minutes: float) -> float:
+        """A walk of ``minutes`` in this profile's cost metres (the same for every profile)."""
+        return float(minutes) * 60.0 * REFERENCE_SPEED_M_S
+
+
+def profile_from_toml(entry: Mapping[str, object]) -> WalkProfile:
+    """A profile from a ``[[profile]]`` table: ``code``, ``speed_m_s`` and ``factor.<kind>``."""
+    factors = entry.get("factor") or {}
+    if not isinstance(factors, Mapping) or set(factors) - set(EDGE_KINDS):
+        raise AnalysisError(
+            "impedance", f"profile {entry.get('code')}: factor keys must be {', '.join(EDGE_KINDS)}"
+        )
+    try:
+        return WalkProfile(
+            code=str(entry["code"]),
+            speed_m_s=float(entry["speed_m_s"]),  # type: ignore[arg-type]  # checked by WalkProfile
+            factor=tuple(float(factors.get(k, 1.0)) for k in EDGE_KINDS),  # type: ignore[arg-type]  # four kinds
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnalysisError("impedance", f"profile {entry.get('code')}: {exc}") from None
+
+
+def with_profile(network: Network, profile: WalkProfile) -> Network:
+    """The network with each edge's length replaced by its cost for ``profile`` (metres at the reference
+    speed): the same nodes, edges and geometry, so points snapped on the network stay valid; the
+    geometric lengths are kept in ``edge_geom_m``. The distance profile returns the network itself."""
+    if profile.is_distance:
+        return network
+    geometric = network.geometric_length_m
+    kind = network.edge_kind if network.edge_kind is not None else np.zeros(network.n_edges, dtype=np.int8)
+    factor = np.asarray(profile.factor, dtype=np.float64)[kind]
+    cost = geometric * factor * (REFERENCE_SPEED_M_S / profile.speed_m_s)
+    return dataclasses.replace(network, edge_length_m=cost, edge_geom_m=geometric)
 
 
 @dataclass(frozen=True)
@@ -46,6 +126,23 @@ class Network:
     dropped_nodes: int
     dropped_edges: int
     self_loops: int
+    edge_kind: NDArray[np.int8] | None = None  # EDGE_KINDS per edge; None: all streets
+    edge_geom_m: NDArray[np.float64] | None = None  # geometric lengths when edge_length_m holds costs
+
+    @property
+    def geometric_length_m(self) -> NDArray[np.float64]:
+        """Each edge's length along its geometry (``edge_length_m`` unless a profile set costs)."""
+        return self.edge_length_m if self.edge_geom_m is None else self.edge_geom_m
+
+    def cost_per_metre(self, edges: NDArray[np.int64]) -> NDArray[np.float64]:
+        """For the given edges, cost metres per geometric metre (1 without a walking profile)."""
+        if self.edge_geom_m is None:
+            return np.ones(edges.shape[0])
+        geom = self.edge_geom_m[edges]
+        out: NDArray[np.float64] = np.divide(
+            self.edge_length_m[edges], geom, out=np.ones(edges.shape[0]), where=geom > 0
+        )
+        return out
 
     @property
     def n_nodes(self) -> int:
@@ -243,13 +340,21 @@ def _polyline_length(coords: NDArray[np.float64]) -> float:
     return float(np.hypot(np.diff(coords[:, 0]), np.diff(coords[:, 1])).sum())
 
 
-def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_tolerance_m: float = 0.5) -> Network:
+def build_network(
+    lines: Sequence[Polyline],
+    *,
+    crs: str = UTM_50N,
+    node_tolerance_m: float = 0.5,
+    kinds: Sequence[int] | None = None,
+) -> Network:
     """Build a network from polylines of WGS-84 ``[lon, lat]`` vertices.
 
     Vertices closer than ``node_tolerance_m`` are one point. A node is a polyline end or a vertex
     shared by two polylines (or met twice by one): lines are split there, so streets that cross at a
     common vertex are connected even when neither ends there (usual in GeoJSON exports). Streets that
     cross without a shared vertex (bridges, tunnels) stay apart.
+
+    ``kinds`` gives each polyline's edge kind (:data:`EDGE_KINDS`); its pieces inherit it.
 
     Raises :class:`AnalysisError` for an empty input, a polyline with fewer than two vertices, or a
     coordinate that is not finite or out of range.
@@ -258,6 +363,8 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
         raise AnalysisError("tolerance", "node_tolerance_m must be positive")
     if len(lines) == 0:
         raise AnalysisError("empty_network", "the network has no edges")
+    if kinds is not None and (len(kinds) != len(lines) or any(not 0 <= k < len(EDGE_KINDS) for k in kinds)):
+        raise AnalysisError("impedance", "one edge kind per line, each one of " + ", ".join(EDGE_KINDS))
     arrays: list[NDArray[np.float64]] = []
     for i, line in enumerate(lines):
         arr = np.asarray(line, dtype=np.float64)
@@ -299,6 +406,7 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
 
     us: list[int] = []
     vs: list[int] = []
+    ks: list[int] = []
     coords: list[NDArray[np.float64]] = []
     for k in range(len(arrays)):
         lo, hi = int(ends[k]), int(ends[k + 1])
@@ -306,6 +414,7 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
         for a, b in zip(cut[:-1], cut[1:], strict=True):
             us.append(int(node_of_point[point[a]]))
             vs.append(int(node_of_point[point[b]]))
+            ks.append(0 if kinds is None else int(kinds[k]))
             coords.append(xy[a : b + 1])
     u_all, v_all = np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64)
     loops = u_all == v_all
@@ -315,8 +424,16 @@ def build_network(lines: Sequence[Polyline], *, crs: str = UTM_50N, node_toleran
     kept = [c for c, k in zip(coords, keep, strict=True) if k]
     lengths = np.array([_polyline_length(c) for c in kept])
     straight = all(c.shape[0] == 2 for c in kept)  # then the node coordinates say it all
+    kind_all = None if kinds is None else np.array(ks, dtype=np.int8)[keep]
     return _keep_largest(
-        node_xy, u_all[keep], v_all[keep], lengths, None if straight else kept, crs, int(loops.sum())
+        node_xy,
+        u_all[keep],
+        v_all[keep],
+        lengths,
+        None if straight else kept,
+        crs,
+        int(loops.sum()),
+        kind_all,
     )
 
 
@@ -348,6 +465,7 @@ def _keep_largest(
     coords: list[NDArray[np.float64]] | None,
     crs: str,
     self_loops: int,
+    kinds: NDArray[np.int8] | None = None,
 ) -> Network:
     n_all = node_xy.shape[0]
     graph = symmetric_csr(n_all, u, v, lengths)
@@ -372,6 +490,7 @@ def _keep_largest(
         dropped_nodes=int((used & ~keep_nodes).sum()),
         dropped_edges=int((~in_main).sum()),
         self_loops=self_loops,
+        edge_kind=None if kinds is None else kinds[in_main],
     )
 
 
@@ -388,10 +507,12 @@ def from_arrays(
     edge_v: NDArray[np.int64],
     *,
     crs: str = UTM_50N,
+    edge_kind: NDArray[np.int8] | None = None,
 ) -> Network:
     """Build a network from node coordinates (WGS-84) and edge index arrays, with straight edges
-    (the form pandana and most routing exports use). Same cleaning as :func:`build_network`:
-    self-loops dropped, parallel edges keep the shortest, largest component kept."""
+    (the form pandana and most routing exports use), optionally with each edge's kind. Same cleaning
+    as :func:`build_network`: self-loops dropped, parallel edges keep the shortest, largest component
+    kept."""
     lon = np.asarray(node_lon, dtype=np.float64)
     lat = np.asarray(node_lat, dtype=np.float64)
     u = np.asarray(edge_u, dtype=np.int64)
@@ -406,24 +527,41 @@ def from_arrays(
         raise AnalysisError("coordinate_range", "a node lies outside the lon/lat range")
     if u.min() < 0 or v.min() < 0 or max(u.max(), v.max()) >= lon.size:
         raise AnalysisError("edge_index", "an edge refers to a node that does not exist")
+    kind = None if edge_kind is None else np.asarray(edge_kind, dtype=np.int8)
+    if kind is not None and (kind.shape != u.shape or kind.min() < 0 or kind.max() >= len(EDGE_KINDS)):
+        raise AnalysisError("impedance", "one edge kind per edge, each one of " + ", ".join(EDGE_KINDS))
     x, y = to_projected(lon, lat, crs=crs)
     loops = u == v
     u, v = u[~loops], v[~loops]
+    kind = None if kind is None else kind[~loops]
     if u.size == 0:
         raise AnalysisError("empty_network", "every edge is a self-loop; the network is empty")
     lengths = np.hypot(x[u] - x[v], y[u] - y[v])
-    return _keep_largest(np.column_stack([x, y]), u, v, lengths, None, crs, int(loops.sum()))
+    return _keep_largest(np.column_stack([x, y]), u, v, lengths, None, crs, int(loops.sum()), kind)
 
 
 def lines_from_geojson(collection: dict[str, Any]) -> list[list[list[float]]]:
     """The LineString and MultiLineString parts of a GeoJSON FeatureCollection, as polylines."""
+    return kinds_and_lines_from_geojson(collection)[1]
+
+
+def kinds_and_lines_from_geojson(collection: dict[str, Any]) -> tuple[list[int], list[list[list[float]]]]:
+    """The polylines of a GeoJSON FeatureCollection and each one's edge kind, from the feature's OSM tags
+    among its properties (``highway``, ``footway``…; :func:`kind_of_tags`)."""
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise AnalysisError("geojson_type", "expected a GeoJSON FeatureCollection")
     lines: list[list[list[float]]] = []
+    kinds: list[int] = []
     for feature in collection.get("features", []):
         geometry = (feature or {}).get("geometry") or {}
+        properties = (feature or {}).get("properties") or {}
+        tags = {str(k): str(v) for k, v in properties.items()} if isinstance(properties, dict) else {}
         if geometry.get("type") == "LineString":
-            lines.append(geometry["coordinates"])
+            parts = [geometry["coordinates"]]
         elif geometry.get("type") == "MultiLineString":
-            lines.extend(geometry["coordinates"])
-    return lines
+            parts = list(geometry["coordinates"])
+        else:
+            continue
+        lines.extend(parts)
+        kinds.extend([kind_of_tags(tags)] * len(parts))
+    return kinds, lines

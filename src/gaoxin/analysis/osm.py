@@ -11,7 +11,9 @@ Walking filter (the tag rules; documented in docs/methods.md):
   (a plaza outline is not a path), or when walking is forbidden: ``foot=no``/``foot=use_sidepath``,
   or ``access`` in {no, private} without ``foot`` in {yes, designated, permissive};
 * every pair of consecutive nodes of a kept way becomes an edge (straight, length in the projected
-  CRS); ways are joined by their shared OSM node ids.
+  CRS); ways are joined by their shared OSM node ids;
+* each edge keeps its way's kind for walking profiles (``network.kind_of_tags``: steps, crossings,
+  paths, streets).
 """
 
 from __future__ import annotations
@@ -24,7 +26,13 @@ import osmium
 
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import utm_crs
-from gaoxin.analysis.network import Network, build_network, from_arrays, lines_from_geojson
+from gaoxin.analysis.network import (
+    Network,
+    build_network,
+    from_arrays,
+    kind_of_tags,
+    kinds_and_lines_from_geojson,
+)
 
 WALKABLE_HIGHWAYS = frozenset(
     {
@@ -94,11 +102,16 @@ def read_pbf(path: str | Path, *, crs: str | None = None) -> Network:
     lat: list[float] = []
     us: list[int] = []
     vs: list[int] = []
+    kinds: list[int] = []
     try:
         processor = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
         for way in processor:
-            if not isinstance(way, osmium.osm.Way) or not is_walkable(dict(way.tags)):
+            if not isinstance(way, osmium.osm.Way):
                 continue
+            tags = dict(way.tags)
+            if not is_walkable(tags):
+                continue
+            kind = kind_of_tags(tags)
             previous = -1
             for node in way.nodes:
                 if not node.location.valid():
@@ -112,6 +125,7 @@ def read_pbf(path: str | Path, *, crs: str | None = None) -> Network:
                 if previous >= 0 and previous != idx:
                     us.append(previous)
                     vs.append(idx)
+                    kinds.append(kind)
                 previous = idx
     except RuntimeError as exc:
         raise AnalysisError("pbf", f"cannot read {path.name}: {exc}") from None
@@ -120,7 +134,14 @@ def read_pbf(path: str | Path, *, crs: str | None = None) -> Network:
     lon_a, lat_a = np.array(lon), np.array(lat)
     if crs is None:
         crs = utm_crs(float(np.median(lon_a)), float(np.median(lat_a)))
-    return from_arrays(lon_a, lat_a, np.array(us, dtype=np.int64), np.array(vs, dtype=np.int64), crs=crs)
+    return from_arrays(
+        lon_a,
+        lat_a,
+        np.array(us, dtype=np.int64),
+        np.array(vs, dtype=np.int64),
+        crs=crs,
+        edge_kind=np.array(kinds, dtype=np.int8),
+    )
 
 
 def read_network(path: str | Path) -> Network:
@@ -134,7 +155,8 @@ def read_network(path: str | Path) -> Network:
     if path.name.endswith(".pbf"):
         return read_pbf(path)
     try:
-        return build_network(lines_from_geojson(json.loads(path.read_text(encoding="utf-8"))))
+        kinds, lines = kinds_and_lines_from_geojson(json.loads(path.read_text(encoding="utf-8")))
+        return build_network(lines, kinds=kinds)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise AnalysisError("network_file", f"{path.name} is neither .osm.pbf nor GeoJSON: {exc}") from None
     except OSError as exc:

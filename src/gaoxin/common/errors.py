@@ -206,6 +206,7 @@ INTERNAL = frozenset(
         "distance",
         "buffer",
         "speed",
+        "impedance",
         "radius",
         "values",
         "population",

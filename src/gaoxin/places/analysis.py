@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import numpy as np
 
+from gaoxin import standards
 from gaoxin.analysis.geo import to_lon_lat
-from gaoxin.analysis.network import Network, build_network
+from gaoxin.analysis.network import (
+    Network,
+    WalkProfile,
+    build_network,
+    kind_of_tags,
+    profile_from_toml,
+    with_profile,
+)
+from gaoxin.places.choices import WalkProfileCode
 from gaoxin.places.models import WalkEdge, Zone
 
 # Built networks by network version, a UUID renewed on every change and read from the database on every
@@ -20,13 +30,42 @@ def network_for_zone(zone: Zone) -> Network:
     key = Zone.objects.filter(pk=zone.pk).values_list("network_version", flat=True).first() or uuid.uuid4()
     network = _NETWORKS.get(key)
     if network is None:
-        lines = list(
-            WalkEdge.objects.filter(zone=zone).values_list("coords", flat=True).iterator(chunk_size=5000)
+        rows = list(
+            WalkEdge.objects.filter(zone=zone).values_list("coords", "highway").iterator(chunk_size=5000)
         )
-        network = build_network(lines)
+        # each edge's kind from its road class (steps, crossings, paths), for the walking profiles
+        network = build_network(
+            [coords for coords, _hw in rows], kinds=[kind_of_tags({"highway": hw}) for _c, hw in rows]
+        )
         _NETWORKS.clear()  # keep only the current network
         _NETWORKS[key] = network
+        _PROFILED.clear()
     return network
+
+
+_PROFILED: dict[tuple[str, str], Network] = {}
+
+
+def network_for_profile(zone: Zone, code: str) -> Network:
+    """The zone's network with the costs of a walking profile (the network itself for distance)."""
+    network = network_for_zone(zone)
+    profile = walk_profiles()[code]
+    if profile.is_distance:
+        return network
+    key = (network.key, code)
+    if key not in _PROFILED:
+        _PROFILED[key] = with_profile(network, profile)
+    return _PROFILED[key]
+
+
+@functools.cache
+def walk_profiles() -> dict[str, WalkProfile]:
+    """The walking profiles of standards/walk_profiles.toml by code (every WalkProfileCode has one)."""
+    profiles = {p.code: p for p in map(profile_from_toml, standards.load("walk_profiles")["profile"])}
+    missing = set(WalkProfileCode.values) - set(profiles)
+    if missing:
+        raise ValueError(f"standards/walk_profiles.toml lacks the profiles {sorted(missing)}")
+    return profiles
 
 
 def bump_data_version(zone_id: int | None) -> None:

@@ -63,3 +63,11 @@ class ImportDataset(models.TextChoices):
     COMMUNITIES = "communities", _("Communities")
     AREAS = "areas", _("Residential areas")
     FACILITIES = "facilities", _("Facilities")
+
+
+class WalkProfileCode(models.TextChoices):
+    """Who walks (standards/walk_profiles.toml holds each profile's speed and factors)."""
+
+    DISTANCE = "distance", _("Walking distance (GB 50180-2018)")
+    ELDERLY = "elderly", _("Residents aged 60+ (slower; steps and crossings harder)")
+    CHILD = "child", _("Children (slower; steps and crossings harder)")

@@ -8,6 +8,8 @@ Output, one row per origin and category (nearest) or per origin, category and th
   nearest: origin_id, category, rank, facility_id, distance_m, minutes   (empty when none within the cutoff)
   counts:  origin_id, category, threshold_m, count, weight
 Headers in any case. Points farther than --snap-tolerance from any street are reported on stderr and get empty results.
+--profile elderly|child weighs steps and crossings and a slower speed (standards/walk_profiles.toml); distances
+are then the walk's cost in metres at 1.0 m/s.
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gaoxin.analysis import access
 from gaoxin.analysis.errors import AnalysisError
 from gaoxin.analysis.geo import gcj02_to_wgs84
+from gaoxin.analysis.network import with_profile
 from gaoxin.analysis.osm import read_network
 from gaoxin.common.tabular import TableError, read_csv
+from gaoxin.places.analysis import walk_profiles
 
 
 def _points(path: Path, *, needs_category: bool, gcj02: bool) -> dict[str, Any]:
@@ -89,6 +93,14 @@ class Command(BaseCommand):
             default=access.DEFAULT_WALKING_SPEED_M_S,
             help="walking speed in m/s for minutes",
         )
+        parser.add_argument(
+            "--profile",
+            choices=list(walk_profiles()),
+            default="distance",
+            help="who walks (standards/walk_profiles.toml): distance as GB 50180-2018 measures it, or a slower "
+            "walker for whom steps and crossings cost more; then distance_m is the walk's cost in metres at "
+            "1.0 m/s and minutes its time",
+        )
         parser.add_argument("--snap-tolerance", type=float, default=access.DEFAULT_SNAP_TOLERANCE_M)
         parser.add_argument(
             "--crs", choices=["wgs84", "gcj02"], default="wgs84", help="coordinate system of the CSV files"
@@ -104,6 +116,8 @@ class Command(BaseCommand):
             raise CommandError(f"--k must lie in 1..{access.MAX_K}")
         if not (o["speed"] > 0 and math.isfinite(o["speed"])):
             raise CommandError("--speed must be a positive number of m/s")
+        if o["profile"] != "distance" and o["speed"] != access.DEFAULT_WALKING_SPEED_M_S:
+            raise CommandError("--speed and --profile exclude each other: the profile sets the speed")
         if not (o["snap_tolerance"] > 0 and math.isfinite(o["snap_tolerance"])):
             raise CommandError("--snap-tolerance must be a positive number of metres")
         try:
@@ -130,6 +144,7 @@ class Command(BaseCommand):
                     self.stderr.write(
                         f"{name} {pts['ids'][i]} is {snapped.distance_m[i]:.0f} m from the nearest street: unreachable"
                     )
+            net = with_profile(net, walk_profiles()[o["profile"]])  # snapped points stay valid
             prepared = access.prepare(net, so, sf)
             if o["query"] == "nearest":
                 r = access.nearest(
