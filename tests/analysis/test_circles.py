@@ -216,3 +216,33 @@ def test_a_zone_without_facilities_is_evaluated_not_a_crash():
     )
     res = evaluate(STREET, empty)
     assert np.isinf(res.distance_m).all() and not res.covered.any() and res.completeness[0] == 0.0
+
+
+def test_an_item_measured_for_a_slower_walker_fails_where_the_distance_passes():
+    """A day-care centre 280 m away passes at 300 m by distance; measured for residents aged 60+
+    (0.9 m/s) the walk costs 311 m and fails, while the kindergarten item stays on distance."""
+    import dataclasses
+
+    from gaoxin.analysis.network import WalkProfile, with_profile
+
+    kg = (300.0, True, 0, np.nan, -1)
+    care = (300.0, True, 1, 2.0, 0)
+    base = inputs([(100, 0)], [0], [(380, 0, 0), (380, 0, 1)], [kg, care], capacity=[0.0, 40.0])
+    elderly = with_profile(STREET, WalkProfile("elderly", 0.9))
+    plain = evaluate(STREET, base)
+    assert plain.covered[0].tolist() == [True, True]
+    mixed = evaluate(
+        STREET,
+        dataclasses.replace(base, item_network=np.array([0, 1])),
+        profile_networks=[elderly],
+    )
+    assert mixed.distance_m[0, 0] == pytest.approx(280.0, abs=0.01)
+    assert mixed.distance_m[0, 1] == pytest.approx(280.0 / 0.9, abs=0.01)
+    assert mixed.covered[0].tolist() == [True, False]
+    assert mixed.count[0].tolist() == [1, 0]
+    assert plain.supply_ratio[0, 1] > 0 and mixed.supply_ratio[0, 1] == 0.0  # out of reach: no supply
+    with pytest.raises(AnalysisError):
+        evaluate(STREET, dataclasses.replace(base, item_network=np.array([0, 2])), profile_networks=[elderly])
+    other = build_network([[ll(0, 0), ll(500, 0)]])
+    with pytest.raises(AnalysisError):
+        evaluate(STREET, dataclasses.replace(base, item_network=np.array([0, 1])), profile_networks=[other])

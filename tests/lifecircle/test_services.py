@@ -148,3 +148,35 @@ def test_a_profile_can_weigh_catchments_with_the_gaussian_decay(network_zone):
     )
     # one area, one centre: the Gaussian weight cancels out (R_j and A_i carry the same weight)
     assert flat == pytest.approx(20 / 300 / 0.02, rel=1e-3) and gaussian == pytest.approx(flat, rel=1e-3)
+
+
+def test_an_item_measured_for_residents_aged_60_plus_walks_slower_than_the_distance(network_zone):
+    """The zone's profile measures the mutual-aid home for residents aged 60+ (0.9 m/s): the same walk
+    costs distance / 0.9; the day-care centre stays on plain distance. The run keeps the profile."""
+    jining = Profile.objects.get(name="jining-2026", version=1)
+    item = jining.items.get(facility_type__code="mutual_aid_home")
+    assert item.walk_profile == "elderly"
+    area = ResidentialArea.objects.get(code="RA-DZ-01")
+    gate_lon, gate_lat = area.gates[0]
+    for code, type_code in (("F-MA", "mutual_aid_home"), ("F-DC", "day_care_center")):
+        Facility.objects.create(
+            code=code,
+            name=code,
+            type=FacilityType.objects.get(code=type_code),
+            street=area.street,
+            lon=gate_lon + 0.002,
+            lat=gate_lat,
+            capacity=10,
+        )
+    run = services.evaluate(actor=None, zone=network_zone)
+    r = run.area_results.get(area__code="RA-DZ-01")
+    walk = r.items["day_care_center"]["distance_m"]
+    assert r.items["mutual_aid_home"]["distance_m"] == pytest.approx(walk / 0.9, rel=1e-3)
+    snapshot = {it["type"]: it for it in run.items}
+    assert snapshot["mutual_aid_home"]["walk_profile"] == "elderly"
+    assert snapshot["day_care_center"]["walk_profile"] == "distance"
+    # distance everywhere when the item is switched back
+    item.walk_profile = "distance"
+    item.save()
+    r = services.evaluate(actor=None, zone=network_zone).area_results.get(area__code="RA-DZ-01")
+    assert r.items["mutual_aid_home"]["distance_m"] == pytest.approx(walk, abs=0.01)

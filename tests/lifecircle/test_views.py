@@ -5,6 +5,7 @@ import re
 
 import openpyxl
 import pytest
+import shapely.geometry
 from django.urls import reverse
 
 from gaoxin.lifecircle import services
@@ -104,6 +105,16 @@ def test_isochrone_endpoint(client_of, planner, run):
     assert c.get(reverse("lifecircle:isochrone"), {"lon": "x", "lat": 35.41}).status_code == 400
     far = c.get(reverse("lifecircle:isochrone"), {"lon": 116.9, "lat": 35.9})
     assert far.status_code == 400 and far.json()["error"] == "unreachable"
+    # the same 5 minutes for a resident aged 60+ reach less of the street
+    slow = c.get(
+        reverse("lifecircle:isochrone"),
+        {"lon": 116.640, "lat": 35.410, "distance": 300, "profile": "elderly"},
+    ).json()
+    assert slow["properties"] == {"distance_m": 300.0, "minutes": 5.0, "profile": "elderly"}
+    area = shapely.geometry.shape(ok["geometry"]).area
+    assert shapely.geometry.shape(slow["geometry"]).area < area
+    bad = c.get(reverse("lifecircle:isochrone"), {"lon": 116.640, "lat": 35.410, "profile": "horse"})
+    assert bad.status_code == 400
 
 
 def test_compare_lists_changed_areas(client_of, planner, run, network_zone):

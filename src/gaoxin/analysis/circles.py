@@ -8,6 +8,7 @@ Gaussian variant (Dai 2010); docs/methods.md. Inputs are plain arrays; distances
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -170,6 +171,8 @@ class CircleInputs:
     item_norm: NDArray[np.float64]
     item_group: NDArray[np.int64]
     n_classes: int
+    # which of evaluate()'s networks (walking profiles) measures each item; None: all on the first
+    item_network: NDArray[np.int64] | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,17 @@ def _min_per_area(
     return best, fac
 
 
+def _same_geometry(a: Network, b: Network) -> bool:
+    """Whether two networks have the same nodes and edges (one may carry a walking profile's costs)."""
+    return a is b or (
+        np.array_equal(a.x_m, b.x_m)
+        and np.array_equal(a.y_m, b.y_m)
+        and np.array_equal(a.edge_u, b.edge_u)
+        and np.array_equal(a.edge_v, b.edge_v)
+        and np.array_equal(a.geometric_length_m, b.geometric_length_m)
+    )
+
+
 def evaluate(
     network: Network,
     inputs: CircleInputs,
@@ -215,12 +229,17 @@ def evaluate(
     search_factor: float = 3.0,
     snap_tolerance_m: float = 300.0,
     decay: Decay = "flat",
+    profile_networks: Sequence[Network] = (),
 ) -> CircleResult:
     """Evaluate every area against every item of a profile.
 
     Nearest distances are searched up to ``search_factor`` × the largest radius so that a gap shows
     how far the nearest facility is. An area's distance to a facility is the shortest from any of its
     gates. Counts and catchments use the same area–facility distances.
+
+    An item measured for a walking profile (``inputs.item_network[k]`` = j ≥ 1) is measured on
+    ``profile_networks[j - 1]``: the same network with that profile's costs (``network.with_profile``),
+    so its distances are costs in metres at the standard's speed and its radius keeps its minutes.
     """
     n_areas = int(inputs.area_population.shape[0])
     n_items = int(inputs.item_radius_m.shape[0])
@@ -235,25 +254,41 @@ def evaluate(
     if inputs.gate_area.size and (inputs.gate_area.min() < 0 or inputs.gate_area.max() >= n_areas):
         raise AnalysisError("gate_area", "a gate refers to an area that does not exist")
     radius = np.asarray(inputs.item_radius_m, dtype=np.float64)
+    networks = [network, *profile_networks]
+    which = np.zeros(n_items, dtype=np.int64) if inputs.item_network is None else inputs.item_network
+    if which.shape != (n_items,) or which.min() < 0 or which.max() >= len(networks):
+        raise AnalysisError("item_network", "every item needs one of the given networks")
+    if any(not _same_geometry(n, network) for n in profile_networks):
+        raise AnalysisError("item_network", "the profile networks must be the network with other costs")
+    # Points are snapped once: a profile changes costs, not geometry.
     gates = access.snap(network, inputs.gate_lon, inputs.gate_lat, tolerance_m=snap_tolerance_m)
     facilities = access.snap(network, inputs.facility_lon, inputs.facility_lat, tolerance_m=snap_tolerance_m)
-    prepared = access.prepare(network, gates, facilities)
     cutoff = float(radius.max()) * search_factor
-    near = access.nearest(
-        network,
-        gates,
-        facilities,
-        inputs.facility_item,
-        n_categories=n_items,
-        cutoff_m=cutoff,
-        prepared=prepared,
-    )
-    distance, facility = _min_per_area(
-        inputs.gate_area, near.distance_m[..., 0], near.facility[..., 0], n_areas
-    )
+    gate_distance = np.full((len(gates), n_items), np.inf)
+    gate_facility = np.full((len(gates), n_items), -1, dtype=np.int64)
+    pair_parts = []
+    for j in np.unique(which).tolist():
+        net = networks[j]
+        mine = which == j
+        prepared = access.prepare(net, gates, facilities)
+        near = access.nearest(
+            net,
+            gates,
+            facilities,
+            inputs.facility_item,
+            n_categories=n_items,
+            cutoff_m=cutoff,
+            prepared=prepared,
+        )
+        gate_distance[:, mine] = near.distance_m[:, mine, 0]
+        gate_facility[:, mine] = near.facility[:, mine, 0]
+        pairs = access.pairs_within(net, gates, facilities, max_m=float(radius.max()), prepared=prepared)
+        keep = mine[inputs.facility_item[pairs.facility]]
+        pair_parts.append((pairs.origin[keep], pairs.facility[keep], pairs.distance_m[keep]))
+    distance, facility = _min_per_area(inputs.gate_area, gate_distance, gate_facility, n_areas)
 
     # Area–facility distances within the largest radius (shortest over the area's gates).
-    pairs = access.pairs_within(network, gates, facilities, max_m=float(radius.max()), prepared=prepared)
+    pairs = access.Pairs(*(np.concatenate(parts) for parts in zip(*pair_parts, strict=True)))
     pa = inputs.gate_area[pairs.origin]
     key = pa * max(1, facilities.edge.size) + pairs.facility
     order = np.lexsort((pairs.distance_m, key))

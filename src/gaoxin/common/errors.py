@@ -207,6 +207,7 @@ INTERNAL = frozenset(
         "buffer",
         "speed",
         "impedance",
+        "item_network",
         "radius",
         "values",
         "population",

@@ -676,7 +676,10 @@ def _network(outline: Polygon, rng: random.Random) -> list[dict[str, Any]]:
             edges.append(
                 {
                     "coords": [list(a), list(b)],
-                    "highway": "primary" if arterial else ("footway" if crosses else "residential"),
+                    # every other footbridge over the river has steps (slower for the elderly)
+                    "highway": "primary"
+                    if arterial
+                    else (("steps" if j % 12 == 0 else "footway") if crosses else "residential"),
                 }
             )
     return edges

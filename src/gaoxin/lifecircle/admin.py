@@ -28,6 +28,7 @@ class ProfileItemInline(admin.TabularInline[ProfileItem, Profile]):
         "min_land_area_m2",
         "norm_per_person",
         "demand_group",
+        "walk_profile",
         "checklist_min_coverage",
         "clause",
     )

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,7 @@ class Loaded:
     areas: list[ResidentialArea]
     facility_ids: list[int]
     items: list[dict[str, Any]]
+    profile_codes: list[str] = field(default_factory=list)  # walking profiles other than distance
 
 
 def item_snapshot(profile_items: Any) -> list[dict[str, Any]]:
@@ -54,6 +55,7 @@ def item_snapshot(profile_items: Any) -> list[dict[str, Any]]:
             "mandatory": it.mandatory,
             "norm_per_person": float(it.norm_per_person) if it.norm_per_person is not None else None,
             "demand_group": it.demand_group,
+            "walk_profile": it.walk_profile,
             "checklist_min_coverage": float(it.checklist_min_coverage)
             if it.checklist_min_coverage is not None
             else None,
@@ -123,6 +125,7 @@ def load(
         [f.access_point for f in facilities] + [(e.lon, e.lat) for e in extras], dtype=float
     ).reshape(-1, 2)
     gxy = np.array(gate_xy, dtype=float).reshape(-1, 2)
+    profile_codes = sorted({_walk(it) for it in items} - {"distance"})
     demand = np.zeros((len(areas), len(GROUPS)))
     for g, group in enumerate(GROUPS):
         for band in DEMAND_BANDS[group]:
@@ -152,10 +155,23 @@ def load(
             [GROUPS.index(it["demand_group"]) if it["demand_group"] else -1 for it in items], dtype=np.int64
         ),
         n_classes=len(CLASSES),
+        item_network=np.array(
+            [0 if _walk(it) == "distance" else 1 + profile_codes.index(_walk(it)) for it in items],
+            dtype=np.int64,
+        ),
     )
     return Loaded(
-        inputs=inputs, areas=areas, facility_ids=[f.pk for f in facilities] + [0] * len(extras), items=items
+        inputs=inputs,
+        areas=areas,
+        facility_ids=[f.pk for f in facilities] + [0] * len(extras),
+        items=items,
+        profile_codes=profile_codes,
     )
+
+
+def _walk(item: dict[str, Any]) -> str:
+    """The walking profile an item is measured for (runs stored before profiles: distance)."""
+    return str(item.get("walk_profile") or "distance")
 
 
 def _num(x: float) -> float | None:
@@ -957,6 +973,7 @@ def compare(
     base: Loaded,
     what_if: Loaded,
     focus: Sequence[bool] | None = None,
+    profile_networks: Sequence[Network] = (),
 ) -> dict[str, Any]:
     """Today (``base``) and a scenario (``what_if``), evaluated with the same engine and items, side by
     side: per item the share of residents (and of its demand group) within its radius and the
@@ -964,7 +981,8 @@ def compare(
     areas whose number of missing mandatory items changes (planned housing has no "before").
     ``focus`` (one flag per area of the scenario, today's first): the same shares for those areas only
     — the street a proposal was made for — under the key ``focus``."""
-    r0, r1 = evaluate_arrays(network, base.inputs), evaluate_arrays(network, what_if.inputs)
+    r0 = evaluate_arrays(network, base.inputs, profile_networks=profile_networks)
+    r1 = evaluate_arrays(network, what_if.inputs, profile_networks=profile_networks)
     out = _compare_results(items, base, what_if, r0, r1)
     if focus is not None:
         mask1 = np.asarray(focus, dtype=bool)

@@ -19,6 +19,7 @@ from gaoxin.common.imports import lon_lat_problem
 from gaoxin.lifecircle.models import CandidateList, Evaluation, Profile, Scenario
 from gaoxin.lifecircle.queries import MAX_NEW_SITES, MAX_YEARS, SitingRequest
 from gaoxin.lifecircle.services import ProposedSite
+from gaoxin.places.choices import WalkProfileCode
 from gaoxin.places.models import Street, Zone
 
 FORMATS = [("", _("page")), ("xlsx", "xlsx"), ("pdf", "PDF")]
@@ -83,6 +84,12 @@ class CompareForm(forms.Form):
 
 class IsochroneForm(_LonLat):
     distance = forms.FloatField(label=_("Walking distance (m)"), required=False, initial=300)
+    profile = forms.ChoiceField(
+        label=_("Who walks"),
+        choices=WalkProfileCode.choices,
+        required=False,
+        initial=WalkProfileCode.DISTANCE,
+    )
 
 
 def _Money(label: Any) -> forms.DecimalField:  # noqa: N802 - a field factory, read like a class

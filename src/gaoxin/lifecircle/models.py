@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gaoxin.common.models import TimeStamped
 from gaoxin.lifecircle.choices import CandidateKind, DemandGroup
+from gaoxin.places.choices import WalkProfileCode
 from gaoxin.places.models import FacilityType, ResidentialArea, Street, Zone
 
 
@@ -73,6 +74,16 @@ class ProfileItem(models.Model):
         help_text=_("Places, beds or seats per person of the demand group."),
     )
     demand_group = models.CharField(_("demand group"), max_length=20, choices=DemandGroup.choices, blank=True)
+    walk_profile = models.CharField(
+        _("measured for"),
+        max_length=20,
+        choices=WalkProfileCode.choices,
+        default=WalkProfileCode.DISTANCE,
+        help_text=_(
+            "Walking distance as GB 50180-2018 measures it, or the walk of a slower resident, for whom steps and "
+            "crossings cost more (standards/walk_profiles.toml); the radius then keeps its minutes."
+        ),
+    )
     checklist_min_coverage = models.DecimalField(
         _("checklist: minimum coverage"),
         max_digits=4,

@@ -25,7 +25,7 @@ from gaoxin.analysis.network import Network
 from gaoxin.common.errors import describe
 from gaoxin.common.measures import Counted, Reading
 from gaoxin.lifecircle import access, analysis
-from gaoxin.lifecircle.analysis import EvaluationError, ExtraFacility, item_snapshot, load
+from gaoxin.lifecircle.analysis import EvaluationError, ExtraFacility, Loaded, item_snapshot, load
 from gaoxin.lifecircle.models import (
     AreaResult,
     CandidateList,
@@ -35,8 +35,8 @@ from gaoxin.lifecircle.models import (
     Scenario,
     ScenarioFacility,
 )
-from gaoxin.places.analysis import network_for_zone
-from gaoxin.places.choices import FacilityStatus, ServiceClass
+from gaoxin.places.analysis import network_for_profile, network_for_zone
+from gaoxin.places.choices import FacilityStatus, ServiceClass, WalkProfileCode
 from gaoxin.places.models import Facility, FacilityType, Street, Zone
 from gaoxin.places.queries import street_at
 
@@ -93,6 +93,11 @@ def evaluation_or_latest(user: User, zone: Zone, pk: int | None) -> Evaluation |
     return latest(zone)
 
 
+def profile_networks(zone: Zone, loaded: Loaded) -> list[Network]:
+    """The zone's network with the costs of each walking profile the loaded items use (in order)."""
+    return [network_for_profile(zone, code) for code in loaded.profile_codes]
+
+
 def item_label(item: dict[str, Any]) -> str:
     return str(item["type_zh"] if (get_language() or "zh").startswith("zh") else item["type_en"])
 
@@ -100,8 +105,16 @@ def item_label(item: dict[str, Any]) -> str:
 def items(evaluation: Evaluation) -> list[dict[str, Any]]:
     """The profile items of a run, with their display label and class label."""
     classes = dict(ServiceClass.choices)
+    walks = dict(WalkProfileCode.choices)
     return [
-        it | {"label": item_label(it), "class_label": classes.get(it["class"], it["class"])}
+        it
+        | {
+            "label": item_label(it),
+            "class_label": classes.get(it["class"], it["class"]),
+            "walk_label": walks.get(it.get("walk_profile") or "distance", "")
+            if (it.get("walk_profile") or "distance") != "distance"
+            else "",
+        }
         for it in evaluation.items
     ]
 
@@ -619,7 +632,9 @@ def compare_scenario(*, actor: User, scenario: Scenario) -> dict[str, Any]:
         focus = [getattr(a, "street_id", None) == scenario.street_id for a in base.areas] + [
             (street_at(a.lon, a.lat, scenario.zone) or Street()).pk == scenario.street_id for a in planned
         ]
-    return analysis.compare(network, items, base, what_if, focus)
+    return analysis.compare(
+        network, items, base, what_if, focus, profile_networks=profile_networks(scenario.zone, base)
+    )
 
 
 @dataclass(frozen=True)
@@ -677,13 +692,22 @@ def candidate_lists(user: User, zone: Zone) -> QuerySet[CandidateList]:
 # --- isochrones -------------------------------------------------------------------------------------
 
 
-def isochrone(user: User, zone: Zone, lon: float, lat: float, distance_m: float) -> dict[str, Any]:
+def isochrone(
+    user: User, zone: Zone, lon: float, lat: float, distance_m: float, *, profile: str = "distance"
+) -> dict[str, Any]:
     """The area a walk of ``distance_m`` (clamped to 50–2,000 m) from the point reaches, as a GeoJSON
-    Feature; EvaluationError when no street lies within the snapping tolerance of the point."""
+    Feature; EvaluationError when no street lies within the snapping tolerance of the point. For a
+    walking profile other than distance the walk is the same time (``distance_m`` at the standard's
+    1.0 m/s: ``minutes`` in the properties) for that walker, so it reaches less."""
     access.require_view(user)
     distance = min(max(float(distance_m), ISOCHRONE_MIN_M), ISOCHRONE_MAX_M)
-    geometry = analysis.isochrone(network_of(zone), lon, lat, distance)
-    return {"type": "Feature", "properties": {"distance_m": distance}, "geometry": geometry}
+    network_of(zone)  # the zone's network, or why there is none
+    geometry = analysis.isochrone(network_for_profile(zone, profile), lon, lat, distance)
+    return {
+        "type": "Feature",
+        "properties": {"distance_m": distance, "minutes": round(distance / 60.0, 1), "profile": profile},
+        "geometry": geometry,
+    }
 
 
 def facility_choices(zone: Zone) -> list[tuple[str, str]]:

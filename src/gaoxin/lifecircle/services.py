@@ -96,6 +96,7 @@ def sync_builtin_profiles() -> None:
                     facility_type=types[item["type"]],
                     defaults={
                         "radius_m": item["radius_m"],
+                        "walk_profile": item.get("walk_profile", "distance"),
                         "mandatory": item["mandatory"],
                         "min_floor_area_m2": item.get("min_floor_area_m2"),
                         "min_land_area_m2": item.get("min_land_area_m2"),
@@ -171,11 +172,15 @@ def evaluate(
     network = queries.network_of(zone)
     progress(0.35, _("loading areas and facilities"))
     loaded = load(zone, items)
+    profiled = queries.profile_networks(zone, loaded)
     if not loaded.areas:
         raise EvaluationError(_("The zone has no residential area with population."))
     progress(0.5, _("walking distances from every gate"))
     result = evaluate_arrays(
-        network, loaded.inputs, decay="gaussian" if profile.catchment_decay == "gaussian" else "flat"
+        network,
+        loaded.inputs,
+        decay="gaussian" if profile.catchment_decay == "gaussian" else "flat",
+        profile_networks=profiled,
     )
     progress(0.85, _("storing the results"))
     rows = area_rows(loaded, result)

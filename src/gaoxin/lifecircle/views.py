@@ -39,7 +39,7 @@ from gaoxin.lifecircle.forms import (
     StreetPageForm,
     errors_in_words,
 )
-from gaoxin.places.choices import ServiceClass
+from gaoxin.places.choices import ServiceClass, WalkProfileCode
 from gaoxin.places.web import Request
 
 
@@ -115,6 +115,7 @@ def map_page(request: Request) -> HttpResponse:
             "gaps": gaps,
             "version": version,
             "classes": ServiceClass.choices,
+            "walk_profiles": WalkProfileCode.choices,
             "strings": {
                 "completeness": _("Completeness"),
                 "missing": _("Missing"),
@@ -153,6 +154,7 @@ def isochrone(request: Request) -> JsonResponse:
             d["lon"],
             d["lat"],
             d["distance"] if d["distance"] is not None else 300,
+            profile=d["profile"] or WalkProfileCode.DISTANCE,
         )
     except EvaluationError as exc:
         return JsonResponse({"error": "unreachable", "detail": str(exc)}, status=400)

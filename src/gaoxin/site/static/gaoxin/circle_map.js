@@ -63,7 +63,9 @@
   document.querySelectorAll("input[data-class]").forEach(function (i) { i.addEventListener("change", showClasses); });
   map.on("click", function (e) {
     var d = document.getElementById("iso-distance").value;
-    var url = el.dataset.isoUrl + "?lon=" + e.latlng.lng + "&lat=" + e.latlng.lat + "&distance=" + d;
+    var who = document.getElementById("iso-profile");
+    var url = el.dataset.isoUrl + "?lon=" + e.latlng.lng + "&lat=" + e.latlng.lat + "&distance=" + d +
+      (who ? "&profile=" + encodeURIComponent(who.value) : "");
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (g) {
       if (iso) map.removeLayer(iso);
       if (!g.geometry) return;
