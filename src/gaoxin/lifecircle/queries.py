@@ -36,7 +36,7 @@ from gaoxin.lifecircle.models import (
     ScenarioFacility,
 )
 from gaoxin.places.analysis import network_for_profile, network_for_zone
-from gaoxin.places.choices import FacilityStatus, ServiceClass, WalkProfileCode
+from gaoxin.places.choices import WALK_PROFILE_SHORT, FacilityStatus, ServiceClass
 from gaoxin.places.models import Facility, FacilityType, Street, Zone
 from gaoxin.places.queries import street_at
 
@@ -105,7 +105,7 @@ def item_label(item: dict[str, Any]) -> str:
 def items(evaluation: Evaluation) -> list[dict[str, Any]]:
     """The profile items of a run, with their display label and class label."""
     classes = dict(ServiceClass.choices)
-    walks = dict(WalkProfileCode.choices)
+    walks = WALK_PROFILE_SHORT
     return [
         it
         | {

@@ -39,7 +39,7 @@ from gaoxin.lifecircle.forms import (
     StreetPageForm,
     errors_in_words,
 )
-from gaoxin.places.choices import ServiceClass, WalkProfileCode
+from gaoxin.places.choices import WALK_PROFILE_SHORT, ServiceClass, WalkProfileCode
 from gaoxin.places.web import Request
 
 
@@ -115,7 +115,9 @@ def map_page(request: Request) -> HttpResponse:
             "gaps": gaps,
             "version": version,
             "classes": ServiceClass.choices,
-            "walk_profiles": WalkProfileCode.choices,
+            "walk_profiles": [
+                (code, WALK_PROFILE_SHORT[code], label) for code, label in WalkProfileCode.choices
+            ],
             "strings": {
                 "completeness": _("Completeness"),
                 "missing": _("Missing"),

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -71,3 +72,11 @@ class WalkProfileCode(models.TextChoices):
     DISTANCE = "distance", _("Walking distance (GB 50180-2018)")
     ELDERLY = "elderly", _("Residents aged 60+ (slower; steps and crossings harder)")
     CHILD = "child", _("Children (slower; steps and crossings harder)")
+
+
+# Short names of the walking profiles, for table cells and narrow selects.
+WALK_PROFILE_SHORT: dict[str, Promise] = {
+    WalkProfileCode.DISTANCE.value: _("Walking distance"),
+    WalkProfileCode.ELDERLY.value: _("Walk of residents aged 60+"),
+    WalkProfileCode.CHILD.value: _("Walk of children"),
+}

@@ -70,7 +70,8 @@
       if (iso) map.removeLayer(iso);
       if (!g.geometry) return;
       iso = L.geoJSON(g, { style: { color: "#1565c0", weight: 2, fillOpacity: 0.15 }, interactive: false }).addTo(map);
-      iso.bindTooltip(esc(S.walk) + " " + d + " m ≈ " + Math.round(d / 60) + " " + esc(S.minutes), { permanent: true, direction: "top" });
+      var whom = who && who.value !== "distance" ? " · " + who.options[who.selectedIndex].text : "";
+      iso.bindTooltip(esc(S.walk) + " " + d + " m ≈ " + Math.round(d / 60) + " " + esc(S.minutes) + esc(whom), { permanent: true, direction: "top" });
       el.dataset.isochrone = "shown";
     });
   });
