@@ -810,3 +810,80 @@ def test_geojson_features_carry_their_kind():
     assert kinds == [STEPS, STREET, STREET] and len(lines) == 3
     net = build_network(lines, kinds=kinds)
     assert sorted(net.edge_kind.tolist()) == [STREET, STREET, STEPS]
+
+
+# --- blocks of origins over regions (the city-scale path): the same answers bit for bit
+
+
+def _block_case(seed, curved):
+    net, origins, fac, cats, weights = _grid_network(side=16, seed=seed, curved=curved)
+    extra = snap(net, *to_lon_lat(BASE_X + np.linspace(30, 800, 25), BASE_Y + np.linspace(900, 20, 25)))
+    from gaoxin.analysis.access import concat
+
+    return net, concat(origins, extra), fac, cats, weights
+
+
+@pytest.mark.parametrize(("seed", "curved", "n_blocks"), [(1, False, 2), (2, True, 3), (3, False, 5)])
+def test_blocks_of_origins_over_their_regions_equal_the_whole_network_bit_for_bit(seed, curved, n_blocks):
+    from gaoxin.analysis.access import Region, split_blocks, subset
+    from gaoxin.analysis.network import WalkProfile, with_profile
+
+    net, origins, fac, cats, weights = _block_case(seed, curved)
+    if seed == 2:  # a walking profile: costs are not metres
+        net = with_profile(net, WalkProfile("fast", 1.3, (1.0, 1.0, 1.0, 1.0)))
+    x, y = origin_xy(net, origins)
+    whole_near = nearest(net, origins, fac, cats, n_categories=3, cutoff_m=300)
+    whole_k = nearest(net, origins, fac, cats, n_categories=3, cutoff_m=300, k=2)
+    whole_cnt = counts(net, origins, fac, cats, n_categories=3, thresholds_m=[120, 300], weights=weights)
+    whole_pairs = pairs_within(net, origins, fac, max_m=300)
+    blocks = split_blocks(x, y, n_blocks)
+    assert sorted(np.concatenate(blocks).tolist()) == list(range(len(origins)))
+    assert max(b.size for b in blocks) - min(b.size for b in blocks) <= 1
+    got_pairs = set()
+    smaller = 0
+    for b in blocks:
+        part = subset(origins, b)
+        p = prepare(net, part, fac, region=Region.around(x[b], y[b], 300))
+        smaller += p.graph.n < prepare(net, part, fac).graph.n
+        near = nearest(net, part, fac, cats, n_categories=3, cutoff_m=300, prepared=p)
+        assert np.array_equal(near.distance_m, whole_near.distance_m[b])
+        assert np.array_equal(near.facility, whole_near.facility[b])
+        k2 = nearest(net, part, fac, cats, n_categories=3, cutoff_m=300, k=2, prepared=p)
+        assert np.array_equal(k2.distance_m, whole_k.distance_m[b])
+        cnt = counts(
+            net, part, fac, cats, n_categories=3, thresholds_m=[120, 300], weights=weights, prepared=p
+        )
+        assert np.array_equal(cnt.count, whole_cnt.count[b]) and np.array_equal(
+            cnt.weight, whole_cnt.weight[b]
+        )
+        pr = pairs_within(net, part, fac, max_m=300, prepared=p)
+        got_pairs |= {
+            (int(b[o]), int(f), float(d))
+            for o, f, d in zip(pr.origin, pr.facility, pr.distance_m, strict=True)
+        }
+        with pytest.raises(AnalysisError):
+            nearest(net, part, fac, cats, n_categories=3, cutoff_m=301, prepared=p)  # beyond the region
+    want = {
+        (int(o), int(f), float(d))
+        for o, f, d in zip(whole_pairs.origin, whole_pairs.facility, whole_pairs.distance_m, strict=True)
+    }
+    assert got_pairs == want
+    assert smaller >= 1  # a region is less than the whole network
+
+
+def origin_xy(net, snapped):
+    """Projected coordinates of located points (a node, or along its edge's straight line)."""
+    node = snapped.node
+    e = np.maximum(snapped.edge, 0)
+    t = snapped.offset_m / np.maximum(net.geometric_length_m[e], 1e-12)
+    x = np.where(
+        node >= 0,
+        net.x_m[np.maximum(node, 0)],
+        net.x_m[net.edge_u[e]] + t * (net.x_m[net.edge_v[e]] - net.x_m[net.edge_u[e]]),
+    )
+    y = np.where(
+        node >= 0,
+        net.y_m[np.maximum(node, 0)],
+        net.y_m[net.edge_u[e]] + t * (net.y_m[net.edge_v[e]] - net.y_m[net.edge_u[e]]),
+    )
+    return x, y

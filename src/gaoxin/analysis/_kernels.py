@@ -572,6 +572,8 @@ def bounded_counts(
             for j in prange(n_here):
                 b = first + j
                 for f in range(lo + n_f * b // n_blocks, lo + n_f * (b + 1) // n_blocks):
+                    if fac_nodes[f] < 0:
+                        continue  # outside the region searched
                     wf = fac_weight[f]
                     n_out = -1
                     if delta > 0:

@@ -13,6 +13,7 @@ facility that credits every origin it reaches.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ import shapely
 import shapely.geometry
 import shapely.ops
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix as sp_csr
 
 from gaoxin.analysis import _kernels
 from gaoxin.analysis.errors import AnalysisError
@@ -62,6 +64,18 @@ def _check_points(lon: Any, lat: Any) -> tuple[NDArray[np.float64], NDArray[np.f
     if (np.abs(lon) > 180).any() or (np.abs(lat) > 90).any():
         raise AnalysisError("coordinate_range", "a point lies outside the lon/lat range")
     return lon, lat
+
+
+def subset(points: Snapped, index: Any) -> Snapped:
+    """Some of the located points, in the order of ``index``."""
+    i = np.asarray(index, dtype=np.int64)
+    return Snapped(
+        edge=points.edge[i],
+        offset_m=points.offset_m[i],
+        distance_m=points.distance_m[i],
+        reachable=points.reachable[i],
+        node=points.node[i],
+    )
 
 
 def concat(a: Snapped, b: Snapped) -> Snapped:
@@ -131,8 +145,8 @@ def at_nodes(network: Network, nodes: Any) -> Snapped:
 
 @dataclass(frozen=True)
 class _Graph:
-    indptr: NDArray[np.int32]
-    indices: NDArray[np.int32]
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int64]
     weights: NDArray[np.float64]
     n: int
 
@@ -198,6 +212,7 @@ class Prepared:
     right: NDArray[np.int64]
     right_m: NDArray[np.float64]
     network_key: str = ""  # the network it was made on (Network.key): refused on another
+    reach_m: float = math.inf  # walks longer than this may be missing (a region's graph)
 
     @functools.cached_property
     def slots(self) -> _Slots:
@@ -269,8 +284,62 @@ def _locate(
     return term, chain, pos
 
 
-def prepare(network: Network, origins: Snapped, facilities: Snapped) -> Prepared:
-    """Place origins and facilities in the network (see :class:`Prepared`)."""
+@dataclass(frozen=True)
+class Region:
+    """The part of the network a block of origins can use for walks up to ``reach_m``: the nodes whose
+    straight-line distance to the block's bounding box (projected metres) is at most that far — a walk
+    is never shorter than the straight line, so every walk of the block within ``reach_m`` stays inside.
+    Searches restricted to it give the same answers, bit for bit, as on the whole network."""
+
+    xmin: float
+    xmax: float
+    ymin: float
+    ymax: float
+    reach_m: float
+
+    @staticmethod
+    def around(x: Any, y: Any, reach_m: float) -> Region:
+        """The region of points at projected ``x``, ``y`` (at least one) for walks up to ``reach_m``."""
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        if x.size == 0 or not (np.isfinite(x).all() and np.isfinite(y).all()):
+            raise AnalysisError("region", "a region needs at least one point with finite coordinates")
+        if not (reach_m > 0 and np.isfinite(reach_m)):
+            raise AnalysisError("region", "a region needs a positive, finite reach")
+        return Region(float(x.min()), float(x.max()), float(y.min()), float(y.max()), float(reach_m))
+
+    def gap(self, x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The straight-line distance of each point to the bounding box (0 inside it)."""
+        dx = np.maximum(np.maximum(self.xmin - x, x - self.xmax), 0.0)
+        dy = np.maximum(np.maximum(self.ymin - y, y - self.ymax), 0.0)
+        out: NDArray[np.float64] = np.hypot(dx, dy)
+        return out
+
+
+def split_blocks(x: Any, y: Any, n_blocks: int) -> list[NDArray[np.int64]]:
+    """Points cut into ``n_blocks`` compact blocks of nearly equal size (each cut across the longer side
+    of the bounding box at the share of the blocks on either side); each block's indices ascending."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if not 1 <= n_blocks <= max(1, x.size):
+        raise AnalysisError("blocks", "the number of blocks must lie in 1..the number of points")
+
+    def cut(ids: NDArray[np.int64], n: int) -> list[NDArray[np.int64]]:
+        if n == 1:
+            return [np.sort(ids)]
+        axis = x if np.ptp(x[ids]) >= np.ptp(y[ids]) else y
+        order = ids[np.argsort(axis[ids], kind="stable")]
+        k = int(round(ids.size * (n // 2) / n))
+        return cut(order[:k], n // 2) + cut(order[k:], n - n // 2)
+
+    return cut(np.arange(x.size, dtype=np.int64), int(n_blocks))
+
+
+def prepare(
+    network: Network, origins: Snapped, facilities: Snapped, *, region: Region | None = None
+) -> Prepared:
+    """Place origins and facilities in the network (see :class:`Prepared`); with a ``region``, only
+    the part of the network there (for a block of origins: see :class:`Region`)."""
     c = network.contracted
     t = c.n_terminals
     f_term, f_chain, f_pos = _locate(network, facilities)
@@ -298,6 +367,9 @@ def prepare(network: Network, origins: Snapped, facilities: Snapped) -> Prepared
         csr.indptr.astype(np.int64), csr.indices.astype(np.int64), csr.data.astype(np.float64), t + split.size
     )
     left, left_m, right, right_m = _attach(c, origins_at=_locate(network, origins), sc=sc, sp=sp, sn=sn)
+    if region is not None:
+        keep = _in_region(network, region, sc, sp, sn)
+        graph, fnodes, left, right = _restrict(graph, keep, fnodes, left, right)
     return Prepared(
         graph=graph,
         facility_nodes=fnodes,
@@ -306,7 +378,55 @@ def prepare(network: Network, origins: Snapped, facilities: Snapped) -> Prepared
         right=right,
         right_m=right_m,
         network_key=network.key,
+        reach_m=math.inf if region is None else region.reach_m,
     )
+
+
+def _in_region(
+    network: Network, region: Region, sc: NDArray[np.int64], sp: NDArray[np.float64], sn: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Which nodes of the prepared graph (terminals, then the facilities that split chains) may lie
+    within the region's reach. Costs of a walking profile may be below the metres walked: the reach
+    in metres is scaled by the largest metres per cost."""
+    c = network.contracted
+    scale = 1.0
+    if network.edge_geom_m is not None and network.n_edges:
+        rate = network.cost_per_metre(np.arange(network.n_edges))
+        scale = max(1.0, float(1.0 / rate[rate > 0].min())) if (rate > 0).any() else 1.0
+    reach = region.reach_m * scale
+    nodes = np.flatnonzero(c.terminal >= 0)
+    node_of = np.empty(c.n_terminals, dtype=np.int64)
+    node_of[c.terminal[nodes]] = nodes
+    gap = region.gap(network.x_m[node_of], network.y_m[node_of])
+    # a facility inside a chain is no nearer to the box than its chain ends less its way along the chain
+    low = np.maximum(
+        gap[c.chain_u[sc]] - sp * scale, gap[c.chain_v[sc]] - (c.chain_length_m[sc] - sp) * scale
+    )
+    inside = np.zeros(sn.size, dtype=bool)
+    inside[sn - c.n_terminals] = low <= reach  # split nodes are numbered after the terminals
+    return np.concatenate([gap <= reach, inside])
+
+
+def _restrict(
+    graph: _Graph,
+    keep: NDArray[np.bool_],
+    fnodes: NDArray[np.int64],
+    left: NDArray[np.int64],
+    right: NDArray[np.int64],
+) -> tuple[_Graph, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The graph on the kept nodes (same order, same weights) and one more node that nothing reaches;
+    facilities outside are -2 (searched from nowhere, still in their category's blocks), origin ends
+    outside point at the unreached node."""
+    k = int(keep.sum())
+    new = np.full(keep.size, k, dtype=np.int64)
+    new[keep] = np.arange(k)
+    csr = sp_csr((graph.weights, graph.indices, graph.indptr), shape=(graph.n, graph.n))[keep][:, keep]
+    csr.sort_indices()
+    indptr = np.concatenate([csr.indptr, csr.indptr[-1:]]).astype(np.int64)
+    sub = _Graph(indptr, csr.indices.astype(np.int64), csr.data.astype(np.float64), k + 1)
+    f = np.where(fnodes >= 0, np.where(keep[np.maximum(fnodes, 0)], new[np.maximum(fnodes, 0)], -2), fnodes)
+    lr = [np.where(a >= 0, new[np.maximum(a, 0)], -1) for a in (left, right)]
+    return sub, f, lr[0], lr[1]
 
 
 def _attach(
@@ -361,9 +481,13 @@ def _attach(
     return left, np.maximum(left_m, 0.0), right, np.maximum(right_m, 0.0)
 
 
-def _prepared(network: Network, origins: Snapped, facilities: Snapped, prepared: Prepared | None) -> Prepared:
+def _prepared(
+    network: Network, origins: Snapped, facilities: Snapped, prepared: Prepared | None, need_m: float
+) -> Prepared:
     if prepared is None:
         return prepare(network, origins, facilities)
+    if need_m > prepared.reach_m:
+        raise AnalysisError("region", "the prepared region does not reach this far; prepare a wider one")
     if prepared.network_key != network.key:
         raise AnalysisError("prepared", "the prepared inputs were made on another network")
     if prepared.left.shape[0] != len(origins) or prepared.facility_nodes.shape[0] != len(facilities):
@@ -421,7 +545,7 @@ def nearest(
     if not 1 <= k <= MAX_K:
         raise AnalysisError("k", f"k must lie in 1..{MAX_K}")
     cats = _check_categories(categories, n_categories, len(facilities))
-    p = _prepared(network, origins, facilities, prepared)
+    p = _prepared(network, origins, facilities, prepared, float(cutoff_m))
     graph, fnodes = p.graph, p.facility_nodes
     n_orig = p.left.shape[0]
     members, ptr = _group(cats, fnodes >= 0, n_categories)
@@ -512,9 +636,11 @@ def counts(
     w = np.ones(n_fac) if weights is None else np.asarray(weights, dtype=np.float64)
     if w.shape != (n_fac,) or not np.isfinite(w).all():
         raise AnalysisError("weights", "weights must be one finite number per facility")
-    p = _prepared(network, origins, facilities, prepared)
+    p = _prepared(network, origins, facilities, prepared, float(thr[-1]))
     graph, fnodes = p.graph, p.facility_nodes
-    members, ptr = _group(cats, fnodes >= 0, n_categories)
+    # facilities outside a region (-2) keep their place in their category's blocks: the sums of a
+    # block of origins then add in the same order as on the whole network
+    members, ptr = _group(cats, fnodes != -1, n_categories)
     count, wsum = _kernels.bounded_counts(
         graph.indptr,
         graph.indices,
@@ -547,7 +673,7 @@ def pairs_within(
     """All origin–facility walking distances up to ``max_m`` (for floating catchments)."""
     if not max_m > 0:
         raise AnalysisError("cutoff", "max_m must be positive")
-    p = _prepared(network, origins, facilities, prepared)
+    p = _prepared(network, origins, facilities, prepared, float(max_m))
     live = np.flatnonzero(p.facility_nodes >= 0)
     o, f, d = _kernels.bounded_pairs(
         p.graph.indptr,

@@ -207,6 +207,8 @@ INTERNAL = frozenset(
         "buffer",
         "speed",
         "impedance",
+        "region",
+        "blocks",
         "item_network",
         "radius",
         "values",
