@@ -252,3 +252,146 @@ def test_access_with_a_walking_profile_weighs_steps_and_speed(files):
     assert float(pick_slow[("B", "小学")]["minutes"]) == pytest.approx(cost / 60, abs=0.01)
     with pytest.raises(CommandError, match="exclude"):
         run(*base, "--profile", "elderly", "--speed", "0.8")
+
+
+def _grid_files(tmp_path, side=14, seed=4):
+    """A perturbed street grid (60 m blocks, some streets curved, some steps) with 150 origins and 40
+    facilities in three categories with fractional weights."""
+    import random
+
+    rng = random.Random(seed)
+    at = {
+        (i, j): (i * 60 + rng.uniform(-8, 8), j * 60 + rng.uniform(-8, 8))
+        for i in range(side)
+        for j in range(side)
+    }
+    features = []
+    for (i, j), a in at.items():
+        for di, dj in ((1, 0), (0, 1)):
+            b = at.get((i + di, j + dj))
+            if b is None or rng.random() < 0.08:
+                continue
+            mid = [((a[0] + b[0]) / 2 + rng.uniform(-6, 6), (a[1] + b[1]) / 2)] if rng.random() < 0.3 else []
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"highway": "steps" if rng.random() < 0.05 else "residential"},
+                    "geometry": {
+                        "type": "LineString",
+                        "coordinates": [ll(*a), *[ll(*m) for m in mid], ll(*b)],
+                    },
+                }
+            )
+    (tmp_path / "grid.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    span = (side - 1) * 60
+    rows = [(f"O{k}", *ll(rng.uniform(0, span), rng.uniform(0, span))) for k in range(150)]
+    (tmp_path / "o.csv").write_text("id,lon,lat\n" + "".join(f"{i},{x},{y}\n" for i, x, y in rows))
+    fac = [
+        (f"F{k}", "ABC"[k % 3], *ll(rng.uniform(0, span), rng.uniform(0, span)), round(rng.uniform(1, 9), 3))
+        for k in range(40)
+    ]
+    (tmp_path / "f.csv").write_text(
+        "id,category,lon,lat,weight\n" + "".join(f"{i},{c},{x},{y},{w}\n" for i, c, x, y, w in fac)
+    )
+    return [
+        "--network",
+        str(tmp_path / "grid.geojson"),
+        "--origins",
+        str(tmp_path / "o.csv"),
+        "--facilities",
+        str(tmp_path / "f.csv"),
+    ]
+
+
+@pytest.mark.parametrize("query", ["nearest", "counts"])
+def test_access_in_blocks_of_origins_gives_the_same_file_as_one_process(db, tmp_path, query):
+    files = _grid_files(tmp_path)
+    extra = ["--cutoff", "400", "--k", "2"] if query == "nearest" else ["--thresholds", "150,400"]
+    out, err = io.StringIO(), io.StringIO()
+    call_command("access", query, *files, *extra, "--profile", "elderly", stdout=out, stderr=err)
+    one = out.getvalue()
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "access", query, *files, *extra, "--profile", "elderly", "--blocks", "4", stdout=out, stderr=err
+    )
+    assert out.getvalue() == one  # the same answer, to the last digit
+    lines = [line for line in err.getvalue().splitlines() if line.startswith("block ")]
+    assert len(lines) == 4 and all("graph nodes" in line for line in lines)
+    assert len(one.splitlines()) > 150
+    with pytest.raises(CommandError, match="--blocks"):
+        call_command("access", query, *files, "--blocks", "0", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def test_access_in_blocks_runs_on_two_celery_workers_with_the_answer_of_one_process(tmp_path):
+    """The city-scale path for real: an installation of its own, two Celery worker processes taking the
+    blocks through Redis, and the merged file equal to the one-process file."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    if not _redis_up():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Redis on 127.0.0.1:6379")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    files = _grid_files(tmp_path, side=24)
+    gaoxin = [str(Path(sys.executable).parent / "gaoxin")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAOXIN_") and k != "DATABASE_URL"}
+    env |= {
+        "GAOXIN_HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/city.sqlite3",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/10",
+        "DJANGO_SETTINGS_MODULE": "gaoxin.site.settings",
+    }
+    done = subprocess.run(
+        [*gaoxin, "migrate", "--no-input"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    workers = [
+        subprocess.Popen(
+            [*gaoxin, "worker", "--concurrency", "1"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(2)
+    ]
+    count_live = (
+        "from gaoxin.common import jobs; print(len([w for w in jobs.live_workers() if w.kind == 'celery']))"
+    )
+    query = ["counts", *files, "--thresholds", "150,400", "--profile", "elderly"]
+    try:
+        for _ in range(120):  # both workers up (each says so on its heartbeat)
+            live = subprocess.run(
+                [*gaoxin, "shell", "-c", count_live], env=env, capture_output=True, text=True
+            )
+            if live.stdout.strip().splitlines()[-1:] == ["2"]:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("the two Celery workers did not start")
+        blocks = subprocess.run(
+            [*gaoxin, "access", *query, "--blocks", "4"], env=env, capture_output=True, text=True, timeout=600
+        )
+        assert blocks.returncode == 0, blocks.stderr
+    finally:
+        for w in workers:
+            w.terminate()
+        logs = [w.communicate(timeout=60)[0].decode(errors="replace") for w in workers]
+    alone = subprocess.run([*gaoxin, "access", *query], env=env, capture_output=True, text=True, timeout=600)
+    assert alone.returncode == 0, alone.stderr
+    assert blocks.stdout == alone.stdout and len(alone.stdout.splitlines()) > 300
+    ran_on = {line.rsplit(" on ", 1)[1] for line in blocks.stderr.splitlines() if line.startswith("block ")}
+    assert len(ran_on) == 2, blocks.stderr  # both workers took blocks
+    assert all("gaoxin.run_job" in log for log in logs)

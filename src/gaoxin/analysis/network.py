@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -565,3 +566,58 @@ def kinds_and_lines_from_geojson(collection: dict[str, Any]) -> tuple[list[int],
         lines.extend(parts)
         kinds.extend([kind_of_tags(tags)] * len(parts))
     return kinds, lines
+
+
+def save_npz(network: Network, path: Any) -> None:
+    """Write the network to ``path`` (numpy .npz, no pickles) exactly as it is: :func:`load_npz` gives it
+    back with the same arrays, so the same key, contraction and answers (how the workers of a
+    city-scale job share one network)."""
+    coords = network.edge_coords
+    meta = {
+        "crs": network.crs,
+        "dropped_nodes": network.dropped_nodes,
+        "dropped_edges": network.dropped_edges,
+        "self_loops": network.self_loops,
+        "coords": coords is not None,
+        "kind": network.edge_kind is not None,
+        "geom": network.edge_geom_m is not None,
+    }
+    np.savez(
+        path,
+        x_m=network.x_m,
+        y_m=network.y_m,
+        edge_u=network.edge_u,
+        edge_v=network.edge_v,
+        edge_length_m=network.edge_length_m,
+        coords=np.zeros((0, 2)) if coords is None else np.concatenate(coords),
+        coord_sizes=np.array([] if coords is None else [c.shape[0] for c in coords], dtype=np.int64),
+        edge_kind=np.zeros(0, dtype=np.int8) if network.edge_kind is None else network.edge_kind,
+        edge_geom_m=np.zeros(0) if network.edge_geom_m is None else network.edge_geom_m,
+        meta=np.array(json.dumps(meta)),
+    )
+
+
+def load_npz(path: Any) -> Network:
+    """The network :func:`save_npz` wrote."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            coords = None
+            if meta["coords"]:
+                coords = tuple(np.split(data["coords"], np.cumsum(data["coord_sizes"])[:-1]))
+            return Network(
+                x_m=data["x_m"],
+                y_m=data["y_m"],
+                edge_u=data["edge_u"],
+                edge_v=data["edge_v"],
+                edge_length_m=data["edge_length_m"],
+                edge_coords=coords,
+                crs=str(meta["crs"]),
+                dropped_nodes=int(meta["dropped_nodes"]),
+                dropped_edges=int(meta["dropped_edges"]),
+                self_loops=int(meta["self_loops"]),
+                edge_kind=data["edge_kind"] if meta["kind"] else None,
+                edge_geom_m=data["edge_geom_m"] if meta["geom"] else None,
+            )
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise AnalysisError("network_file", f"cannot read the saved network: {exc}") from None

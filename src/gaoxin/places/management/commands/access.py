@@ -18,6 +18,8 @@ import csv
 import io
 import json
 import math
+import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +28,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gaoxin.analysis import access
 from gaoxin.analysis.errors import AnalysisError
-from gaoxin.analysis.geo import gcj02_to_wgs84
+from gaoxin.analysis.geo import gcj02_to_wgs84, to_projected
 from gaoxin.analysis.network import with_profile
 from gaoxin.analysis.osm import read_network
+from gaoxin.common import jobs
+from gaoxin.common.choices import JobStatus
+from gaoxin.common.models import Job
 from gaoxin.common.tabular import TableError, read_csv
-from gaoxin.places.analysis import walk_profiles
+from gaoxin.places.analysis import merge_access_blocks, new_access_workdir, save_access_job, walk_profiles
 
 
 def _points(path: Path, *, needs_category: bool, gcj02: bool) -> dict[str, Any]:
@@ -105,6 +110,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--crs", choices=["wgs84", "gcj02"], default="wgs84", help="coordinate system of the CSV files"
         )
+        parser.add_argument(
+            "--blocks",
+            type=int,
+            default=1,
+            help="cut the origins into this many blocks, each a background job on the platform's workers "
+            "(Celery with a broker set, else this process) over the part of the network it can reach; the "
+            "merged answer is the same as in one process. For networks too large or slow for one process",
+        )
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
         parser.add_argument("-o", "--output", help="file to write; default standard output")
 
@@ -118,6 +131,8 @@ class Command(BaseCommand):
             raise CommandError("--speed must be a positive number of m/s")
         if o["profile"] != "distance" and o["speed"] != access.DEFAULT_WALKING_SPEED_M_S:
             raise CommandError("--speed and --profile exclude each other: the profile sets the speed")
+        if not 1 <= o["blocks"] <= 1000:
+            raise CommandError("--blocks must lie in 1..1000")
         if not (o["snap_tolerance"] > 0 and math.isfinite(o["snap_tolerance"])):
             raise CommandError("--snap-tolerance must be a positive number of metres")
         try:
@@ -127,6 +142,70 @@ class Command(BaseCommand):
         if not thresholds or not all(t > 0 and math.isfinite(t) for t in thresholds):
             raise CommandError("--thresholds must be positive distances in metres")
         return thresholds
+
+    def _in_blocks(
+        self,
+        o: dict[str, Any],
+        net: Any,
+        origins: dict[str, Any],
+        so: access.Snapped,
+        sf: access.Snapped,
+        cat_index: np.ndarray,
+        n_categories: int,
+        thresholds: list[float],
+        facilities: dict[str, Any],
+    ) -> dict[str, np.ndarray]:
+        """The question in blocks of origins, one background job each; the blocks merged."""
+        workdir = new_access_workdir()
+        try:
+            x, y = to_projected(origins["lon"], origins["lat"], crs=net.crs)
+            weights = facilities["weights"]
+            params = {
+                "query": o["query"],
+                "cutoff": o["cutoff"],
+                "k": o["k"],
+                "thresholds": thresholds,
+                "n_categories": n_categories,
+            }
+            blocks = save_access_job(
+                workdir,
+                net,
+                so,
+                np.asarray(x),
+                np.asarray(y),
+                sf,
+                cat_index,
+                None if weights is None else np.asarray(weights, dtype=np.float64),
+                params,
+                min(o["blocks"], max(1, len(so))),
+            )
+            queued = [
+                jobs.submit("places.access_block", actor=None, params={"workdir": workdir.name, "block": i})
+                for i in range(len(blocks))
+            ]
+            done = self._wait([job.pk for job in queued])
+            for job in done:
+                if job.status != JobStatus.DONE:
+                    raise CommandError(f"block {job.params.get('block')} {job.status}: {job.error}")
+                res = job.result
+                self.stderr.write(
+                    f"block {res['block']}: {res['origins']} origins, {res['graph_nodes']} graph nodes, "
+                    f"{res['seconds']:.2f} s, peak {res['peak_mb']:.0f} MB on {res['worker']}"
+                )
+            return merge_access_blocks(workdir, blocks, len(so))
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def _wait(self, pks: list[int]) -> list[Job]:
+        """The jobs once finished: Celery workers take them when a broker is set; otherwise this process
+        runs them (the embedded worker)."""
+        if not jobs.broker():
+            jobs.work(once=True)
+        while True:
+            done = list(Job.objects.filter(pk__in=pks).order_by("pk"))
+            if all(job.finished for job in done):
+                return done
+            time.sleep(0.2)
 
     def handle(self, *args: Any, **o: Any) -> None:
         thresholds = self._check_options(o)
@@ -145,18 +224,26 @@ class Command(BaseCommand):
                         f"{name} {pts['ids'][i]} is {snapped.distance_m[i]:.0f} m from the nearest street: unreachable"
                     )
             net = with_profile(net, walk_profiles()[o["profile"]])  # snapped points stay valid
-            prepared = access.prepare(net, so, sf)
-            if o["query"] == "nearest":
-                r = access.nearest(
-                    net,
-                    so,
-                    sf,
-                    cat_index,
-                    n_categories=len(labels),
-                    cutoff_m=o["cutoff"],
-                    k=o["k"],
-                    prepared=prepared,
+            if o["blocks"] > 1:
+                merged = self._in_blocks(
+                    o, net, origins, so, sf, cat_index, len(labels), thresholds, facilities
                 )
+            else:
+                prepared = access.prepare(net, so, sf)
+            if o["query"] == "nearest":
+                if o["blocks"] > 1:
+                    r = access.NearestResult(distance_m=merged["distance"], facility=merged["facility"])
+                else:
+                    r = access.nearest(
+                        net,
+                        so,
+                        sf,
+                        cat_index,
+                        n_categories=len(labels),
+                        cutoff_m=o["cutoff"],
+                        k=o["k"],
+                        prepared=prepared,
+                    )
                 mins = access.minutes(r.distance_m, speed_m_s=o["speed"])
                 columns = ["origin_id", "category", "rank", "facility_id", "distance_m", "minutes"]
                 rows = [
@@ -175,16 +262,21 @@ class Command(BaseCommand):
                     for rank in range(o["k"])
                 ]
             else:
-                cr = access.counts(
-                    net,
-                    so,
-                    sf,
-                    cat_index,
-                    n_categories=len(labels),
-                    thresholds_m=thresholds,
-                    weights=facilities["weights"],
-                    prepared=prepared,
-                )
+                if o["blocks"] > 1:
+                    cr = access.CountsResult(
+                        count=merged["count"], weight=merged["weight"], thresholds_m=merged["thresholds"]
+                    )
+                else:
+                    cr = access.counts(
+                        net,
+                        so,
+                        sf,
+                        cat_index,
+                        n_categories=len(labels),
+                        thresholds_m=thresholds,
+                        weights=facilities["weights"],
+                        prepared=prepared,
+                    )
                 columns = ["origin_id", "category", "threshold_m", "count", "weight"]
                 rows = [
                     [
