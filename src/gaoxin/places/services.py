@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+import time
+from typing import Any
+
+import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from gaoxin import standards
 from gaoxin.accounts.models import User
-from gaoxin.common import imports
+from gaoxin.common import imports, jobs
+from gaoxin.common.choices import JobStatus
 from gaoxin.common.imports import ImportRejected
-from gaoxin.common.models import ImportBatch
+from gaoxin.common.models import ImportBatch, Job
 from gaoxin.places import access
+from gaoxin.places.analysis import merge_access_blocks, new_access_workdir, save_access_job
 from gaoxin.places.datasets import COLUMNS
 from gaoxin.places.imports import kind_of
 from gaoxin.places.models import Facility, FacilityType, ResidentialArea, WalkEdge, Zone
@@ -131,3 +138,53 @@ def replace_walk_network(
 
 def columns_for(dataset: str) -> list[str]:
     return [c.name for c in COLUMNS[dataset]]
+
+
+def access_in_blocks(
+    network: Any,
+    origins: Any,
+    origin_x: Any,
+    origin_y: Any,
+    facilities: Any,
+    categories: Any,
+    weights: Any,
+    params: dict[str, Any],
+    n_blocks: int,
+) -> tuple[dict[str, np.ndarray], list[dict[str, Any]]]:
+    """A walking-distance question (``params``: query nearest|counts, cutoff, k, thresholds,
+    n_categories) in ``n_blocks`` blocks of origins, one background job each — Celery workers when a
+    broker is set, this process otherwise — merged in order (the answer of one process). Returns the
+    merged arrays and each block's report (origins, graph nodes, seconds, peak memory, worker); raises
+    JobFailed naming the block that did not finish."""
+    workdir = new_access_workdir()
+    try:
+        blocks = save_access_job(
+            workdir,
+            network,
+            origins,
+            origin_x,
+            origin_y,
+            facilities,
+            categories,
+            weights,
+            params,
+            min(n_blocks, max(1, len(origins))),
+        )
+        queued = [
+            jobs.submit("places.access_block", actor=None, params={"workdir": workdir.name, "block": i})
+            for i in range(len(blocks))
+        ]
+        if not jobs.broker():
+            jobs.work(once=True)
+        pks = [job.pk for job in queued]
+        while True:
+            done = list(Job.objects.filter(pk__in=pks).order_by("pk"))
+            if all(job.finished for job in done):
+                break
+            time.sleep(0.2)
+        for job in done:
+            if job.status != JobStatus.DONE:
+                raise jobs.JobFailed(f"block {job.params.get('block')} {job.status}: {job.error}")
+        return merge_access_blocks(workdir, blocks, len(origins)), [job.result for job in done]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -18,8 +18,6 @@ import csv
 import io
 import json
 import math
-import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +30,9 @@ from gaoxin.analysis.geo import gcj02_to_wgs84, to_projected
 from gaoxin.analysis.network import with_profile
 from gaoxin.analysis.osm import read_network
 from gaoxin.common import jobs
-from gaoxin.common.choices import JobStatus
-from gaoxin.common.models import Job
 from gaoxin.common.tabular import TableError, read_csv
-from gaoxin.places.analysis import merge_access_blocks, new_access_workdir, save_access_job, walk_profiles
+from gaoxin.places.analysis import walk_profiles
+from gaoxin.places.services import access_in_blocks
 
 
 def _points(path: Path, *, needs_category: bool, gcj02: bool) -> dict[str, Any]:
@@ -156,19 +153,17 @@ class Command(BaseCommand):
         facilities: dict[str, Any],
     ) -> dict[str, np.ndarray]:
         """The question in blocks of origins, one background job each; the blocks merged."""
-        workdir = new_access_workdir()
+        x, y = to_projected(origins["lon"], origins["lat"], crs=net.crs)
+        weights = facilities["weights"]
+        params = {
+            "query": o["query"],
+            "cutoff": o["cutoff"],
+            "k": o["k"],
+            "thresholds": thresholds,
+            "n_categories": n_categories,
+        }
         try:
-            x, y = to_projected(origins["lon"], origins["lat"], crs=net.crs)
-            weights = facilities["weights"]
-            params = {
-                "query": o["query"],
-                "cutoff": o["cutoff"],
-                "k": o["k"],
-                "thresholds": thresholds,
-                "n_categories": n_categories,
-            }
-            blocks = save_access_job(
-                workdir,
+            merged, reports = access_in_blocks(
                 net,
                 so,
                 np.asarray(x),
@@ -177,35 +172,16 @@ class Command(BaseCommand):
                 cat_index,
                 None if weights is None else np.asarray(weights, dtype=np.float64),
                 params,
-                min(o["blocks"], max(1, len(so))),
+                o["blocks"],
             )
-            queued = [
-                jobs.submit("places.access_block", actor=None, params={"workdir": workdir.name, "block": i})
-                for i in range(len(blocks))
-            ]
-            done = self._wait([job.pk for job in queued])
-            for job in done:
-                if job.status != JobStatus.DONE:
-                    raise CommandError(f"block {job.params.get('block')} {job.status}: {job.error}")
-                res = job.result
-                self.stderr.write(
-                    f"block {res['block']}: {res['origins']} origins, {res['graph_nodes']} graph nodes, "
-                    f"{res['seconds']:.2f} s, peak {res['peak_mb']:.0f} MB on {res['worker']}"
-                )
-            return merge_access_blocks(workdir, blocks, len(so))
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-
-    def _wait(self, pks: list[int]) -> list[Job]:
-        """The jobs once finished: Celery workers take them when a broker is set; otherwise this process
-        runs them (the embedded worker)."""
-        if not jobs.broker():
-            jobs.work(once=True)
-        while True:
-            done = list(Job.objects.filter(pk__in=pks).order_by("pk"))
-            if all(job.finished for job in done):
-                return done
-            time.sleep(0.2)
+        except jobs.JobFailed as exc:
+            raise CommandError(str(exc)) from None
+        for res in reports:
+            self.stderr.write(
+                f"block {res['block']}: {res['origins']} origins, {res['graph_nodes']} graph nodes, "
+                f"{res['seconds']:.2f} s, peak {res['peak_mb']:.0f} MB on {res['worker']}"
+            )
+        return merged
 
     def handle(self, *args: Any, **o: Any) -> None:
         thresholds = self._check_options(o)
