@@ -41,6 +41,7 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -r bench/requirements.txt
 	$(BIN)/python bench/access_bench.py --out docs/performance.md
+	$(BIN)/python bench/city_bench.py --append docs/performance.md
 	$(BIN)/python bench/lifecircle_bench.py --append docs/performance.md
 	$(BIN)/python bench/siting_bench.py --append docs/performance.md
 	$(BIN)/python bench/catchment_bench.py --append docs/performance.md
