@@ -143,8 +143,12 @@ def by_id(result: mb.Result) -> dict[str, int]:
     return {fid: i for i, fid in enumerate(result.firms.ids)}
 
 
+# The worked example's quotas (docs/methods.md): 20 / 40 / 35 / 5 %, B to the nearest firm.
+EXAMPLE_QUOTAS = {"a_share": 0.2, "b_share": 0.4, "d_share": 0.05, "basis": "total", "b_rounding": "nearest"}
+
+
 def test_worked_example_scores_and_classes() -> None:
-    res = mb.evaluate(example_scheme(), firms_of(example_rows()), prior_means=PRIOR)
+    res = mb.evaluate(example_scheme(quotas=EXAMPLE_QUOTAS), firms_of(example_rows()), prior_means=PRIOR)
     ix = by_id(res)
     assert res.score[ix["E1"]] == pytest.approx(157.0)
     assert res.score[ix["E2"]] == pytest.approx(37.7)
@@ -262,9 +266,40 @@ def test_jining_2023_quotas_of_275_firms_with_10_in_t() -> None:
     )
     res = mb.evaluate(example_scheme(), firms)
     counts = res.pools["above"].counts
-    assert (counts["A"], counts["D"], counts["T"]) == (55, 14, 10)
-    assert counts["A"] + counts["B"] + counts["C"] + counts["D"] == 265
+    # the zone's published 2023 split, exactly: 55 / 97 / 99 / 14 and 10 in T
+    assert counts == {"A": 55, "B": 97, "C": 99, "D": 14, "T": 10}
     assert set(res.pools["above"].benchmark_source.values()) == {"current_mean"}
+
+
+def test_jining_2023_quotas_of_100_firms_below_the_scale() -> None:
+    """The published 2023 规下 result: 100 firms of at least 3 亩 → A 20 / B 40 / C 35 / D 5."""
+    n = 100
+    rng = np.random.default_rng(8)
+    metrics = {m: np.full(n, np.nan) for m in METRICS}
+    metrics["tax_10k_yuan"] = rng.uniform(1, 100, n)
+    metrics["land_mu"] = rng.uniform(3, 60, n)
+    firms = mb.Firms([f"S{k}" for k in range(n)], ["below"] * n, metrics)
+    res = mb.evaluate(example_scheme(), firms)
+    assert res.pools["below"].counts == {"A": 20, "B": 40, "C": 35, "D": 5, "T": 0}
+
+
+@pytest.mark.parametrize(
+    ("n", "how", "b"),
+    [
+        (275, "up", 97),
+        (275, "nearest", 96),
+        (275, "down", 96),
+        (100, "up", 35),
+        (101, "nearest", 35),
+        (103, "nearest", 36),
+    ],
+)
+def test_each_quota_rounds_as_the_scheme_says(n: int, how: str, b: int) -> None:
+    q = mb.Quotas(b_share=0.35, b_rounding=how)  # type: ignore[arg-type]  # a literal from the table
+    assert q.sizes(n)["B"] == b
+    assert q.sizes(275)["A"] == 55 and q.sizes(275)["D"] == 14 and q.sizes(100)["D"] == 5
+    with pytest.raises(mb.SchemeError):
+        example_scheme(quotas={"b_rounding": "sideways"})
 
 
 def test_a_tie_at_the_a_boundary_is_decided_by_tax_per_mu() -> None:

@@ -27,7 +27,9 @@ def test_scoring_the_registry_reproduces_the_worked_example(evaluation_2025) -> 
     assert (result_of("E3").score, result_of("E3").klass) == (Decimal("7.30"), "D")
     evaluation_2025.refresh_from_db()
     assert evaluation_2025.status == "scored"
-    assert evaluation_2025.counts["above"] == {"A": 4, "B": 8, "C": 7, "D": 1, "T": 0}
+    # the shipped scheme's quotas (B 35 % rounded up, from the zone's 2023 split): B 7 of 20, not the
+    # worked example's 8 (B 40 %); the scores, ranks and the three firms' classes are the example's
+    assert evaluation_2025.counts["above"] == {"A": 4, "B": 7, "C": 8, "D": 1, "T": 0}
     assert evaluation_2025.benchmarks["above"]["tax_per_mu"] == pytest.approx(20)
     e1 = result_of("E1")
     assert e1.indicators[2]["capped"] and e1.indicators[0]["sources"] == ["tax"]

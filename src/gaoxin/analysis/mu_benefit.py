@@ -9,8 +9,10 @@ where ``x_i = scale_i × numerator_i / denominator_i`` is the enterprise's value
 平均值的2倍左右"), ``w_i`` its weight and ``cap`` the per-indicator cap on the ratio (each sub-score
 ≤ cap × weight). Enterprises are ranked within their pool (规上 and 规下 are separate pools) and
 classed by quota: A is the top ``floor(a_share × N)`` (A ≤ 20 %), D the bottom ``ceil(d_share × N)``
-(D ≥ 5 %), B the next ``round(b_share × N)`` after A and C the rest; N is the pool's total or only
-its evaluated firms, as the scheme says (the zone's published 2023 规下 result, 20/40/35/5 of 100, matches N = total incl. T).
+(D ≥ 5 %), B the next ``b_share × N`` (rounded as the scheme says: nearest by default) after A and C the
+rest; N is the pool's total or only its evaluated firms, as the scheme says (the zone's published 2023
+result matches N = total incl. T: 规上 275 → 55 / 97 / 99 / 14 with B 35 % rounded up, 规下 100 →
+20 / 40 / 35 / 5).
 
 Everything that is policy is in the scheme (a standards TOML, editable per year and jurisdiction):
 indicators, weights, benchmarks, the cap, the missing-data rule per indicator (zero / pool-average
@@ -41,6 +43,8 @@ CLASSES = ("A", "B", "C", "D", "T")
 MissingRule = Literal["zero", "pool_mean", "penalty"]
 BenchmarkMethod = Literal["fixed", "prior_mean"]
 QuotaBasis = Literal["total", "evaluated"]
+Rounding = Literal["down", "nearest", "up"]
+ROUNDINGS = ("down", "nearest", "up")
 
 
 class SchemeError(AnalysisError):
@@ -97,10 +101,35 @@ class Veto:
 
 @dataclass(frozen=True)
 class Quotas:
+    """Class sizes as shares of the pool and how each rounds to whole firms: A down (A ≤ 20 %), D up
+    (D ≥ 5 %), B to the nearest (half up) unless the scheme says otherwise. The zone's published 2023
+    split (规上 275 firms with 10 T → A 55 / B 97 / C 99 / D 14; 规下 100 → 20 / 40 / 35 / 5) is B 35 %
+    rounded up for 规上 and B 40 % for 规下, on the pool's total."""
+
     a_share: float = 0.20
     b_share: float = 0.40
     d_share: float = 0.05
     basis: QuotaBasis = "total"
+    a_rounding: Rounding = "down"
+    b_rounding: Rounding = "nearest"
+    d_rounding: Rounding = "up"
+
+    def sizes(self, n: int) -> dict[str, int]:
+        """The A, B and D quotas of a pool whose basis counts ``n`` firms."""
+        return {
+            "A": _rounded(self.a_share * n, self.a_rounding),
+            "B": _rounded(self.b_share * n, self.b_rounding),
+            "D": _rounded(self.d_share * n, self.d_rounding),
+        }
+
+
+def _rounded(x: float, how: str) -> int:
+    """A share of firms as whole firms (1e-9 absorbs float noise: 0.2 × 275 is 55, not 55.000…01)."""
+    if how == "down":
+        return math.floor(x + 1e-9)
+    if how == "up":
+        return math.ceil(x - 1e-9)
+    return math.floor(x + 0.5)
 
 
 @dataclass(frozen=True)
@@ -402,7 +431,15 @@ def _pool(d: Mapping[str, Any], where: str) -> Pool:
         b_share=_share(q.get("b_share", 0.40), f"{where} b_share"),
         d_share=_share(q.get("d_share", 0.05), f"{where} d_share"),
         basis=cast(QuotaBasis, str(q.get("basis", "total"))),  # checked just below
+        a_rounding=cast(Rounding, str(q.get("a_rounding", "down"))),  # checked just below
+        b_rounding=cast(Rounding, str(q.get("b_rounding", "nearest"))),
+        d_rounding=cast(Rounding, str(q.get("d_rounding", "up"))),
     )
+    for name in ("a_rounding", "b_rounding", "d_rounding"):
+        if getattr(quotas, name) not in ROUNDINGS:
+            raise SchemeError(
+                "bad_rule", f"{where}: {name} '{getattr(quotas, name)}' is not down/nearest/up", where=where
+            )
     if quotas.basis not in ("total", "evaluated"):
         raise SchemeError(
             "bad_rule", f"{where}: quota basis '{quotas.basis}' is not total/evaluated", where=where
@@ -919,11 +956,7 @@ def evaluate(
 
         n_total, n_eval = rows.size, ev.size
         basis = n_total if pool.quotas.basis == "total" else n_eval
-        quota = {
-            "A": math.floor(pool.quotas.a_share * basis + 1e-9),
-            "B": math.floor(pool.quotas.b_share * basis + 0.5),
-            "D": math.ceil(pool.quotas.d_share * basis - 1e-9),
-        }
+        quota = pool.quotas.sizes(basis)
         cls = forced.copy()
         free = order[forced[order] == ""]  # ranked, not vetoed
         taken = {c: int((forced == c).sum()) for c in "ABCD"}
