@@ -39,6 +39,18 @@ def test_demo_loads_into_the_database(db):
     from gaoxin.lifecircle.models import CandidateList
 
     assert CandidateList.objects.get().sites.count() == counts["candidate_sites"] > 5
+    # each 亩产效益 evaluation on its own year's scheme, however often the demo is loaded
+    from gaoxin.parks.models import Evaluation as MuEvaluation
+
+    for year in (2024, 2025):
+        scheme = MuEvaluation.objects.get(year=year).scheme
+        assert f"{year}年度" in scheme.title and f"year = {year}" in scheme.source
+    assert (
+        MuEvaluation.objects.get(year=2024)
+        .scheme.__class__.objects.filter(title__contains="2024年度")
+        .count()
+        == 1
+    )
     # the year's targets and the 双带 table tell the story whenever the demo is loaded
     import datetime as dt
 

@@ -290,7 +290,13 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
         first.users.add(users["enterprise"])
     scheme = Scheme.objects.get(name="jining-2025", version=1)
     actor = users.get("park")
-    past = services.open_evaluation(actor, zone=zone, year=2024, scheme=scheme)
+    # the 2024 evaluation on its own year's scheme: the 2025 rules, titled and dated 2024
+    title_2024 = "济宁高新区2024年度亩产效益评价方案（演示：规则同2025年度）"
+    source_2024 = scheme.source.replace("year = 2025", "year = 2024", 1).replace("2025年度", "2024年度", 1)
+    scheme_2024 = Scheme.objects.filter(
+        name=scheme.name, title=title_2024
+    ).first() or services.save_scheme_copy(actor, scheme, title=title_2024, source=source_2024)
+    past = services.open_evaluation(actor, zone=zone, year=2024, scheme=scheme_2024)
     services.score(actor, past)
     services.publish_notice(actor, past, on=dt.date(2025, 7, 10))
     services.finalize(actor, past, today=dt.date(2025, 7, 20))
