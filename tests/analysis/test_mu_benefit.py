@@ -529,3 +529,37 @@ def test_the_last_tie_break_orders_numeric_ids_by_value_not_as_text() -> None:
     )
     order = [mixed.ids[i] for i in np.argsort(mb.evaluate(example_scheme(), mixed).rank)]
     assert order == ["9", "10", "a", "b"]
+
+
+# ---------------------------------------------------------------- the public notice in working days
+
+HOLIDAYS_2025 = frozenset(dt.date(2025, 10, d) for d in range(1, 9))
+WORKDAYS_2025 = frozenset({dt.date(2025, 9, 28), dt.date(2025, 10, 11)})
+
+
+@pytest.mark.parametrize(
+    ("published", "days", "end"),
+    [
+        (dt.date(2025, 7, 11), 5, dt.date(2025, 7, 18)),  # a Friday: the next five weekdays
+        (dt.date(2025, 7, 12), 1, dt.date(2025, 7, 14)),  # published on a Saturday: Monday is the first
+        (
+            dt.date(2025, 9, 30),
+            5,
+            dt.date(2025, 10, 14),
+        ),  # over National Day, with Saturday 11 October worked
+        (dt.date(2025, 9, 26), 1, dt.date(2025, 9, 28)),  # Sunday 28 September is a working day
+    ],
+)
+def test_a_notice_in_working_days_skips_weekends_and_holidays_and_counts_moved_workdays(
+    published, days, end
+) -> None:  # type: ignore[no-untyped-def]
+    assert dates.working_days_end(published, days, HOLIDAYS_2025, WORKDAYS_2025) == end
+    scheme = mb.scheme_from_dict(load("mu_benefit_jining_2025"))
+    assert scheme.notice_days == "working"
+    assert scheme.notice_end(published, days, HOLIDAYS_2025, WORKDAYS_2025) == end
+    calendar = mb.scheme_from_dict({**load("mu_benefit_jining_2025"), "notice_days": "calendar"})
+    assert calendar.notice_end(published, days, HOLIDAYS_2025, WORKDAYS_2025) == published + dt.timedelta(
+        days=days
+    )
+    with pytest.raises(mb.SchemeError):
+        mb.scheme_from_dict({**load("mu_benefit_jining_2025"), "notice_days": "lunar"})

@@ -109,7 +109,7 @@ def test_classes_come_from_the_published_evaluation(example_zone, evaluation_202
     assert not policy.matches.exists()  # the 2024 evaluation has no results; 2025 is not published
     services.score(None, evaluation_2025)
     services.publish_notice(None, evaluation_2025, on=dt.date(2026, 7, 1))
-    services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 8))
+    services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 9))  # after five working days
     services.publish_policy(None, example_zone, policy.pk, today=DAY)
     a_class = set(evaluation_2025.results.filter(klass="A").values_list("enterprise_id", flat=True))
     assert a_class and set(policy.matches.values_list("enterprise_id", flat=True)) == a_class

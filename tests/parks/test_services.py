@@ -111,18 +111,21 @@ def test_the_notice_window_and_appeals(evaluation_2025, e3_user) -> None:  # typ
     services.score(None, evaluation_2025)
     with pytest.raises(ValidationError):
         services.file_appeal(e3_user, result_of("E3"), "land is wrong")  # no notice yet
+    # published on Wednesday 1 July 2026: the zone's scheme counts five working days after that day —
+    # Thu 2, Fri 3, Mon 6, Tue 7, Wed 8 July (five calendar days would have ended on Monday 6 July)
     services.publish_notice(None, evaluation_2025, on=dt.date(2026, 7, 1))
-    appeal = services.file_appeal(e3_user, result_of("E3"), "用地面积有误", today=dt.date(2026, 7, 6))
+    assert evaluation_2025.notice_ends_on == dt.date(2026, 7, 8)
+    appeal = services.file_appeal(e3_user, result_of("E3"), "用地面积有误", today=dt.date(2026, 7, 8))
     with pytest.raises(ValidationError):
-        services.file_appeal(e3_user, result_of("E3"), "too late", today=dt.date(2026, 7, 7))
+        services.file_appeal(e3_user, result_of("E3"), "too late", today=dt.date(2026, 7, 9))
     with pytest.raises(ValidationError):
-        services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 6))  # window open
+        services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 8))  # window open
     with pytest.raises(ValidationError):
-        services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 8))  # an objection is open
+        services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 9))  # an objection is open
     services.decide_appeal(None, appeal, upheld=False, response="面积以不动产登记为准")  # type: ignore[arg-type]
-    services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 8))
+    services.finalize(None, evaluation_2025, today=dt.date(2026, 7, 9))
     evaluation_2025.refresh_from_db()
-    assert evaluation_2025.status == "final" and evaluation_2025.published_on == dt.date(2026, 7, 8)
+    assert evaluation_2025.status == "final" and evaluation_2025.published_on == dt.date(2026, 7, 9)
     with pytest.raises(ValidationError):
         services.score(None, evaluation_2025)  # published results are frozen
     with pytest.raises(ValidationError):
@@ -377,3 +380,15 @@ def test_every_step_of_the_year_is_in_the_audit_log(evaluation_2025, client_of, 
     exports_taken = [e.target_label for e in events if e.action == "export"]
     assert len(exports_taken) == 4 and any(label.endswith(".pdf") for label in exports_taken)
     assert all(e.actor_name for e in events)
+
+
+def test_the_notice_over_national_day_counts_the_holiday_calendar(evaluation_2025, e3_user) -> None:  # type: ignore[no-untyped-def]
+    """Published Wednesday 30 September 2026: 1–7 October are public holidays, Saturday 10 October is
+    worked (standards/holidays_cn.toml) — the five working days are 8, 9, 10, 12 and 13 October."""
+    services.score(None, evaluation_2025)
+    services.publish_notice(None, evaluation_2025, on=dt.date(2026, 9, 30))
+    evaluation_2025.refresh_from_db()
+    assert evaluation_2025.notice_until == dt.date(2026, 10, 13)
+    services.file_appeal(e3_user, result_of("E3"), "用地面积有误", today=dt.date(2026, 10, 13))
+    with pytest.raises(ValidationError):
+        services.file_appeal(e3_user, result_of("E3"), "too late", today=dt.date(2026, 10, 14))

@@ -51,3 +51,24 @@ def add_months(day: date, months: int) -> date:
     total = day.month - 1 + months
     year, month = day.year + total // 12, total % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def is_working_day(day: date, holidays: frozenset[date], workdays: frozenset[date]) -> bool:
+    """Monday to Friday unless a public holiday; a weekend day the State Council moves work to (调休)
+    is a working day."""
+    if day in workdays:
+        return True
+    return day.weekday() < 5 and day not in holidays
+
+
+def working_days_end(start: date, n: int, holidays: frozenset[date], workdays: frozenset[date]) -> date:
+    """The last day of a period of ``n`` working days that begins the day after ``start`` (the day of
+    publication is not counted: Civil Code art. 201); the period ends at 24:00 of that day (art. 203)."""
+    if n < 1:
+        raise ValueError("a period of working days needs at least one day")
+    day, counted = start, 0
+    while counted < n:
+        day = day.fromordinal(day.toordinal() + 1)
+        if is_working_day(day, holidays, workdays):
+            counted += 1
+    return day

@@ -30,13 +30,13 @@ import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from gaoxin.analysis.dates import day_after_years, periods_passed
+from gaoxin.analysis.dates import day_after_years, periods_passed, working_days_end
 from gaoxin.analysis.errors import AnalysisError
 
 CLASSES = ("A", "B", "C", "D", "T")
@@ -320,6 +320,16 @@ class Scheme:
     land: LandRules = field(default_factory=lambda: LandRules())
     policies: tuple[ClassPolicy, ...] = ()
     overlap: str = "highest"  # surcharges on one resource: "highest" applies, or "sum" of all
+    notice_days: str = "calendar"  # the objection window counts "calendar" or "working" days
+
+    def notice_end(
+        self, published: date, days: int, holidays: frozenset[date], workdays: frozenset[date]
+    ) -> date:
+        """The last day objections are accepted: ``days`` after the day of publication (not counted,
+        Civil Code art. 201), working days with the zone's holiday calendar when the scheme says so."""
+        if self.notice_days == "working":
+            return working_days_end(published, days, holidays, workdays)
+        return published + timedelta(days=days)
 
     def all_policies(self) -> tuple[ClassPolicy, ...]:
         """The class policies: the D-class electricity surcharge of ``[surcharge]`` first, then the
@@ -519,6 +529,9 @@ def scheme_from_dict(d: Mapping[str, Any]) -> Scheme:
     overlap = str(d.get("policy_overlap", "highest"))
     if overlap not in ("highest", "sum"):
         raise SchemeError("bad_rule", "scheme: policy_overlap is highest or sum", where="policy_overlap")
+    notice = str(d.get("notice_days", "calendar"))
+    if notice not in ("calendar", "working"):
+        raise SchemeError("bad_rule", "scheme: notice_days is calendar or working", where="notice_days")
     return Scheme(
         name=str(d.get("name", "")),
         title=str(d.get("title", "")),
@@ -528,6 +541,7 @@ def scheme_from_dict(d: Mapping[str, Any]) -> Scheme:
         land=land,
         policies=policies,
         overlap=overlap,
+        notice_days=notice,
     )
 
 

@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gaoxin import standards
 from gaoxin.analysis import eligibility, matching
 from gaoxin.analysis import mu_benefit as mb
 from gaoxin.analysis.dates import full_years
@@ -568,3 +569,20 @@ def suggest_providers(
         prior_mean=prior_mean,
         prior_weight=prior_weight,
     )
+
+
+def holiday_calendar() -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    """The zone's public holidays and the weekend days moved to work (standards/holidays_cn.toml)."""
+    data = standards.load("holidays_cn")
+    holidays: set[dt.date] = set()
+    workdays: set[dt.date] = set()
+    for year in data.values():
+        if isinstance(year, dict):
+            holidays.update(dt.date.fromisoformat(d) for d in year.get("holidays", []))
+            workdays.update(dt.date.fromisoformat(d) for d in year.get("workdays", []))
+    return frozenset(holidays), frozenset(workdays)
+
+
+def notice_end(scheme_source: str, published: dt.date, days: int) -> dt.date:
+    """The last day of the public notice of an evaluation under its scheme (calendar or working days)."""
+    return parse_scheme(scheme_source).notice_end(published, days, *holiday_calendar())

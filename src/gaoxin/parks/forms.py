@@ -43,7 +43,15 @@ class ImportForm(forms.Form):
 class EvaluationForm(forms.Form):
     year = forms.IntegerField(label=_("Data year"), validators=YEAR_VALIDATORS, initial=_default_year)
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=Scheme.objects.all())
-    notice_days = forms.IntegerField(label=_("Objection window (days)"), min_value=1, max_value=60, initial=5)
+    notice_days = forms.IntegerField(
+        label=_("Objection window (days)"),
+        min_value=1,
+        max_value=60,
+        initial=5,
+        help_text=_(
+            "Counted after the day of publication, in working days when the scheme says so (the zone's does)."
+        ),
+    )
 
 
 class SchemeForm(forms.Form):

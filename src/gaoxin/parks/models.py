@@ -519,6 +519,12 @@ class Evaluation(TimeStamped):
     land_notice_on = models.DateField(_("land areas published on"), null=True, blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     notice_on = models.DateField(_("notice published on"), null=True, blank=True)
+    notice_until = models.DateField(
+        _("objections accepted until"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the notice is published: calendar or working days, as the scheme says."),
+    )
     published_on = models.DateField(_("results published on"), null=True, blank=True)
     pool_means = models.JSONField(_("pool means"), default=dict, blank=True)
     benchmarks = models.JSONField(_("benchmarks"), default=dict, blank=True)
@@ -543,7 +549,9 @@ class Evaluation(TimeStamped):
 
     @property
     def notice_ends_on(self) -> dt.date | None:
-        return None if self.notice_on is None else self.notice_on + dt.timedelta(days=self.notice_days)
+        if self.notice_on is None:
+            return None
+        return self.notice_until or self.notice_on + dt.timedelta(days=self.notice_days)
 
     def pool_counts(self) -> list[tuple[str, dict[str, int]]]:
         """The counts by class of each pool, the pool by its name (规上, 规下)."""

@@ -481,12 +481,16 @@ def _db_metrics(ind: mb.Indicator) -> list[str]:
 
 @transaction.atomic
 def publish_notice(actor: User | None, evaluation: Evaluation, *, on: dt.date | None = None) -> Evaluation:
-    """公示: the results go public and objections are open for ``notice_days`` days."""
+    """公示: the results go public and objections are open for ``notice_days`` days after the day of
+    publication — working days with the zone's holiday calendar when the scheme counts them so."""
     access.require_manage(actor)
     _require_status(evaluation, EvaluationStatus.SCORED)
     evaluation.status = EvaluationStatus.NOTICE
     evaluation.notice_on = on or timezone.localdate()
-    evaluation.save(update_fields=["status", "notice_on", "updated_at"])
+    evaluation.notice_until = analysis.notice_end(
+        evaluation.scheme.source, evaluation.notice_on, evaluation.notice_days
+    )
+    evaluation.save(update_fields=["status", "notice_on", "notice_until", "updated_at"])
     _audit(actor, "notice", "mu_evaluation", evaluation.pk, f"{evaluation.year}")
     return evaluation
 
