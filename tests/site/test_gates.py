@@ -36,6 +36,7 @@ from gaoxin.parks.models import (
     Plant,
     PlantUnit,
     Policy,
+    Redevelopment,
     Result,
     Scheme,
     ServiceRequest,
@@ -86,6 +87,7 @@ ZONE_OBJECTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "parks:evaluation_step": ("park", "post", {"pk": "park_evaluation", "step": "score"}),
     "parks:result": ("park", "get", {"pk": "result"}),
     "parks:idle_case": ("park", "post", {"pk": "idle_case"}),
+    "parks:redevelopment": ("park", "post", {"pk": "redevelopment"}),
     "parks:appeal_decide": ("park", "post", {"pk": "appeal"}),
     "parks:objection_answer": ("park", "post", {"pk": "data_objection"}),
     "parks:attachment": ("park", "get", {"pk": "appeal_evidence"}),
@@ -400,6 +402,9 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
     catchment_plan = CatchmentPlan.objects.create(zone=other, level="primary", name="别处学区", year=2026)
     parcel = LandParcel.objects.create(park=park, code="OTHER-1", area_m2=Decimal(6667))
     idle_case = IdleLandCase.objects.create(parcel=parcel, opened_on=dt.date(2026, 1, 5))
+    redevelopment = Redevelopment.objects.create(
+        parcel=parcel, approach="upgrade", started_on=dt.date(2026, 1, 5), due_on=dt.date(2027, 1, 4)
+    )
     return {
         "housing_kg": housing_kg.pk,
         "development": development.pk,
@@ -442,6 +447,7 @@ def other_zone(zone: Zone, planner: object) -> dict[str, Any]:
         "result": result.pk,
         "appeal": appeal.pk,
         "idle_case": idle_case.pk,
+        "redevelopment": redevelopment.pk,
     }
 
 

@@ -10,7 +10,9 @@ years → the land taken back without compensation (无偿收回). A case closes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from gaoxin.analysis.errors import AnalysisError
 
@@ -100,3 +102,30 @@ def fee(land_price_yuan: float | None, share: float) -> float | None:
     if not (0.0 <= share <= 1.0) or land_price_yuan < 0:
         raise AnalysisError("idle_fee", "the fee is a share of a non-negative land price")
     return round(land_price_yuan * share, 2)
+
+
+def redevelopment_outcome(before: Sequence[str], after: Sequence[str]) -> dict[str, Any]:
+    """What a finished redevelopment of low-efficiency land achieved: the rules the parcel met when it
+    started and no longer meets (``cleared``), those it still meets (``remaining``) and any it meets
+    now but did not then (``new``); ``achieved`` when it meets none."""
+    b, a = list(dict.fromkeys(before)), list(dict.fromkeys(after))
+    return {
+        "cleared": [r for r in b if r not in a],
+        "remaining": [r for r in b if r in a],
+        "new": [r for r in a if r not in b],
+        "achieved": not a,
+    }
+
+
+def redevelopment_progress(last: int | None, progress: int, last_on: dt.date | None, on: dt.date) -> None:
+    """A progress report must not go back in time or in progress, and lies in 0–100 %."""
+    if not 0 <= progress <= 100:
+        raise AnalysisError("redevelopment_progress", "progress is a share from 0 to 100 %")
+    if last is not None and progress < last:
+        raise AnalysisError(
+            "redevelopment_progress", f"progress cannot fall below the last report's {last} %"
+        )
+    if last_on is not None and on < last_on:
+        raise AnalysisError(
+            "redevelopment_date", f"a report cannot be dated before the last one ({last_on.isoformat()})"
+        )

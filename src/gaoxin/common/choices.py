@@ -83,6 +83,7 @@ AUDIT_TARGETS = {
     "mu_evaluation": pgettext_lazy("audit", "亩产效益 evaluation"),
     "mu_appeal": pgettext_lazy("audit", "objection"),
     "idle_case": pgettext_lazy("audit", "idle land case"),
+    "redevelopment": pgettext_lazy("audit", "low-efficiency land redevelopment"),
     "database": pgettext_lazy("audit", "database"),
     "target": pgettext_lazy("audit", "target"),
     "programme": pgettext_lazy("audit", "programme"),

@@ -21,6 +21,11 @@ from gaoxin.analysis.errors import AnalysisError
 
 # code → message; %(name)s placeholders are filled from the error's params.
 MESSAGES: dict[str, Promise] = {
+    # low-efficiency land redevelopment (analysis.idle_land)
+    "redevelopment_progress": _(
+        "Progress is a share from 0 to 100 %% and cannot fall below the last report's."
+    ),
+    "redevelopment_date": _("A report cannot be dated before the last one."),
     # policy eligibility rules (analysis.eligibility)
     "rule_field": _("Line %(line)s: unknown field %(field)s."),
     "rule_operator": _("Line %(line)s: this field cannot be compared that way."),

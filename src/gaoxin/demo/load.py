@@ -76,6 +76,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
         Plant,
         Policy,
         Provider,
+        Redevelopment,
         ServiceRequest,
     )
 
@@ -121,6 +122,7 @@ def load_demo(seed: int = 20261127) -> dict[str, int]:
     Plant.objects.all().delete()  # an owner is protected while it owns a plant
     Enterprise.objects.all().delete()
     IdleLandCase.objects.all().delete()  # with their documents (a parcel is protected while it has a case)
+    Redevelopment.objects.all().delete()  # with their progress reports
     LandParcel.objects.all().delete()
     Park.objects.all().delete()
     WalkEdge.objects.all().delete()

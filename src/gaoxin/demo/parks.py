@@ -19,7 +19,7 @@ from django.utils import timezone
 from gaoxin.accounts.models import User
 from gaoxin.analysis.identifiers import USCC_ALPHABET, uscc_check_char
 from gaoxin.common.units import YUAN_PER_WAN, YUAN_PER_YI, m2_to_mu, mu_to_m2
-from gaoxin.parks import services
+from gaoxin.parks import queries, services
 from gaoxin.parks.choices import Flag, LandRole, MeasureKind, Metric, Scale, Source
 from gaoxin.parks.models import (
     Enterprise,
@@ -308,7 +308,50 @@ def load_parks(zone: Zone, users: dict[str, User], seed: int = 20261127) -> dict
         "parcels": n_parcels,
         "figures": len(facts),
         "idle_cases": n_cases,
+        "redevelopments": _redevelopments(zone, users),
     }
+
+
+def _redevelopments(zone: Zone, users: dict[str, User]) -> int:
+    """Two redevelopments of low-efficiency parcels (by the 2024 results): one completed after an upgrade
+    that raised its plot ratio (measured on completion), one under way and past its date."""
+    staff = users.get("park")
+    start = dt.date(2025, 8, 1)
+    rows = [
+        r
+        for r in queries.land_rows(zone.pk, queries.latest_evaluation(zone.pk), start)
+        if r["flags"].low_efficiency and r["parcel"].completed_on is not None
+    ][:2]
+    if len(rows) < 2:
+        return 0
+    done, late = rows[0]["parcel"], rows[1]["parcel"]
+    first = services.start_redevelopment(
+        staff,
+        done,
+        approach="upgrade",
+        started_on=start,
+        due_on=dt.date(2026, 6, 30),
+        plan="加建二层厂房，技改投资（演示）",
+    )
+    services.report_redevelopment(
+        staff, first, on=dt.date(2025, 10, 15), progress=40, note="规划许可已批，开工建设"
+    )
+    services.report_redevelopment(staff, first, on=dt.date(2026, 4, 20), progress=100, note="新厂房竣工验收")
+    done.plot_ratio = Decimal("1.60")  # the new floors, as the land register records them
+    done.save(update_fields=["plot_ratio", "updated_at"])
+    services.finish_redevelopment(staff, first, on=dt.date(2026, 5, 10), done=True)
+    second = services.start_redevelopment(
+        staff,
+        late,
+        approach="replace",
+        started_on=start,
+        due_on=dt.date(2026, 9, 30),
+        plan="引入新企业（腾笼换鸟，演示）",
+    )
+    services.report_redevelopment(
+        staff, second, on=dt.date(2025, 12, 1), progress=20, note="原企业退出协议已签"
+    )
+    return 2
 
 
 def _idle_cases(users: dict[str, User]) -> int:

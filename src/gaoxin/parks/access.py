@@ -49,6 +49,7 @@ from gaoxin.parks.models import (
     Policy,
     PolicyMatch,
     Provider,
+    Redevelopment,
     Result,
     Scheme,
     ServiceRequest,
@@ -379,6 +380,19 @@ def idle_case_for(user: User, zone: Zone, pk: int) -> IdleLandCase:
 def idle_case_for_change(user: User, zone: Zone, pk: int) -> IdleLandCase:
     require_manage(user)
     return idle_case_for(user, zone, pk)
+
+
+def redevelopment_for(user: User, zone: Zone, pk: int) -> Redevelopment:
+    """A redevelopment of low-efficiency land in the zone (as the idle-land cases)."""
+    require_view_all(user)
+    return get_object_or_404(
+        Redevelopment.objects.filter(parcel__park__zone=zone).select_related("parcel", "parcel__park"), pk=pk
+    )
+
+
+def redevelopment_for_change(user: User, zone: Zone, pk: int) -> Redevelopment:
+    require_manage(user)
+    return redevelopment_for(user, zone, pk)
 
 
 def parcel_for_case(user: User, zone: Zone, pk: int) -> LandParcel:

@@ -320,3 +320,18 @@ CASE_DOCUMENTS = {
     "reclaim": (CaseDocumentKind.RECLAMATION, "济高新闲收"),
     "close": (CaseDocumentKind.CLOSING, "济高新闲结"),
 }
+
+
+class RedevelopmentApproach(models.TextChoices):
+    """How a low-efficiency parcel is put to better use (亩均论英雄 practice: 低效用地再开发)."""
+
+    UPGRADE = "upgrade", _("technical upgrade and more floor area (技改提升、提容增效)")
+    MERGER = "merger", _("merger or takeover by a stronger firm (兼并重组)")
+    REPLACE = "replace", _("a new user for the parcel (腾笼换鸟)")
+    TAKEBACK = "takeback", _("taken back and granted again (收回再出让)")
+
+
+class RedevelopmentStatus(models.TextChoices):
+    UNDER_WAY = "under_way", _("under way")
+    DONE = "done", _("completed")
+    CANCELLED = "cancelled", _("stopped")

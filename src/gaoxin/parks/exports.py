@@ -542,3 +542,58 @@ def idle_cases_xlsx(rows: list[dict[str, Any]]) -> bytes:
     tidy_sheet(sheet, header_row=1)
     tidy_sheet(docs, header_row=1)
     return _save(book)
+
+
+def redevelopments_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """The ledger of low-efficiency land redevelopment (低效用地再开发台账): one per row with its
+    approach, dates, progress and outcome, and a second sheet with every progress report."""
+    book = _book()
+    sheet = book.active
+    sheet.title = _("Redevelopments")[:31]
+    sheet.append(
+        [
+            _("Parcel"),
+            _("Park"),
+            _("Approach"),
+            _("Started on"),
+            _("To be completed by"),
+            _("Status"),
+            _("Progress (%)"),
+            _("Late"),
+            _("Low-efficiency rules met at the start"),
+            _("Finished on"),
+            _("Rules still met on completion"),
+            _("Achieved"),
+        ]
+    )
+    steps = book.create_sheet(_("Progress reports")[:31])
+    steps.append([_("Parcel"), _("Date"), _("Progress (%)"), _("What happened")])
+    for r in rows:
+        item = r["item"]
+        outcome = r["outcome"]
+        sheet.append(
+            [
+                item.parcel.code,
+                item.parcel.park.name,
+                item.get_approach_display(),
+                item.started_on,
+                item.due_on,
+                item.get_status_display(),
+                r["progress"],
+                _("yes") if r["late"] else "",
+                "、".join(r["before"]),
+                item.finished_on,
+                "、".join(r["remaining"]) if outcome else "",
+                (_("yes") if outcome["achieved"] else _("no")) if outcome else "",
+            ]
+        )
+        for s in item.steps.all():
+            steps.append([item.parcel.code, s.on, s.progress, s.note])
+    for ws in (sheet, steps):
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if hasattr(cell.value, "isoformat"):
+                    cell.number_format = "yyyy-mm-dd"
+    tidy_sheet(sheet, header_row=1)
+    tidy_sheet(steps, header_row=1)
+    return _save(book)

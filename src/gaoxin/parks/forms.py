@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.accounts.models import User
 from gaoxin.common.forms import DateInput, EvidenceField, UploadField, limit_choices, set_choices
 from gaoxin.parks.analysis import rules_text_of
-from gaoxin.parks.choices import METRIC_UNITS, NeedKind, Outcome, ProjectStage, RoundKind, ServiceField
+from gaoxin.parks.choices import (
+    METRIC_UNITS,
+    NeedKind,
+    Outcome,
+    ProjectStage,
+    RedevelopmentApproach,
+    RoundKind,
+    ServiceField,
+)
 from gaoxin.parks.datasets import DATASETS, LAND_DATASET, LAND_LABEL
 from gaoxin.parks.models import (
     YEAR_VALIDATORS,
@@ -675,4 +683,50 @@ class CaseStepForm(forms.Form):
         data = super().clean() or {}
         if data.get("action") == "extend" and not data.get("extension_until"):
             self.add_error("extension_until", _("Give the new start of construction."))
+        return data
+
+
+class StartRedevelopmentForm(forms.Form):
+    """Start the redevelopment of a low-efficiency parcel."""
+
+    parcel = forms.TypedChoiceField(label=_("Low-efficiency parcel"), coerce=int)
+    approach = forms.ChoiceField(label=_("Approach"), choices=RedevelopmentApproach.choices)
+    started_on = forms.DateField(label=_("Started on"), widget=DateInput)
+    due_on = forms.DateField(label=_("To be completed by"), widget=DateInput)
+    plan = forms.CharField(
+        label=_("Plan"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, parcels: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "parcel", parcels)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("started_on") and data.get("due_on") and data["due_on"] < data["started_on"]:
+            self.add_error("due_on", _("The completion date cannot come before the start."))
+        return data
+
+
+class RedevelopmentStepForm(forms.Form):
+    """A progress report, or the end: completed (measured from the data) or stopped."""
+
+    action = forms.ChoiceField(
+        label=_("Report"),
+        choices=[("report", _("progress")), ("done", _("completed")), ("stop", _("stopped"))],
+    )
+    on = forms.DateField(label=_("Date"), widget=DateInput)
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100, required=False)
+    note = forms.CharField(
+        label=_("What happened"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attachment = EvidenceField(label=_("Evidence (PDF or image)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "report":
+            if data.get("progress") is None:
+                self.add_error("progress", _("Give the progress in per cent."))
+            if not (data.get("note") or "").strip():
+                self.add_error("note", _("Say what happened."))
         return data

@@ -39,6 +39,8 @@ from gaoxin.parks.choices import (
     PolicyStatus,
     ProjectStage,
     ProviderKind,
+    RedevelopmentApproach,
+    RedevelopmentStatus,
     RequestStatus,
     RoundKind,
     Scale,
@@ -1188,3 +1190,84 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
+
+
+class Redevelopment(TimeStamped):
+    """The redevelopment of a low-efficiency parcel (低效用地再开发), tracked to completion: how, from
+    when and by when, the low-efficiency rules the parcel met when it started, its progress steps, and on
+    completion the rules it still meets (measured from the data, not declared)."""
+
+    parcel = models.ForeignKey(
+        LandParcel, verbose_name=_("parcel"), on_delete=models.PROTECT, related_name="redevelopments"
+    )
+    approach = models.CharField(_("approach"), max_length=20, choices=RedevelopmentApproach.choices)
+    started_on = models.DateField(_("started on"))
+    due_on = models.DateField(_("to be completed by"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=RedevelopmentStatus.choices, default=RedevelopmentStatus.UNDER_WAY
+    )
+    plan = models.TextField(
+        _("plan"), blank=True, help_text=_("What is to be built or changed, and the investment.")
+    )
+    rules_before = models.JSONField(_("low-efficiency rules met at the start"), default=list)
+    rules_after = models.JSONField(_("low-efficiency rules met on completion"), null=True, blank=True)
+    finished_on = models.DateField(_("finished on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("low-efficiency land redevelopment")
+        verbose_name_plural = _("low-efficiency land redevelopments")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parcel"], condition=models.Q(status="under_way"), name="one_redevelopment_under_way"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("started_on")), name="redevelopment_due_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parcel.code} · {self.get_approach_display()}"
+
+
+class RedevelopmentStep(models.Model):
+    """A dated progress report of a redevelopment: how far it is (per cent), what happened, evidence."""
+
+    redevelopment = models.ForeignKey(
+        Redevelopment, verbose_name=_("redevelopment"), on_delete=models.CASCADE, related_name="steps"
+    )
+    on = models.DateField(_("date"))
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    note = models.TextField(_("what happened"))
+    attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("evidence"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("redevelopment step")
+        verbose_name_plural = _("redevelopment steps")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.redevelopment} {self.on} {self.progress}%"

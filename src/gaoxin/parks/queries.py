@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from gaoxin.parks.choices import (
     MatchState,
     Metric,
     PlantStage,
+    RedevelopmentStatus,
     RequestStatus,
     Scale,
     ServiceField,
@@ -60,6 +61,7 @@ from gaoxin.parks.models import (
     PolicyMatch,
     PolicyMeasure,
     Provider,
+    Redevelopment,
     Result,
     Scheme,
     Service,
@@ -1293,4 +1295,82 @@ def idle_case_page(case: IdleLandCase, today: dt.date) -> dict[str, Any]:
         "flags": flags,
         "actions": [(a, CASE_ACTION_LABELS[a]) for a in actions],
         **_reminder(case, documents, today),
+    }
+
+
+# --- low-efficiency land: redevelopment -------------------------------------------------------------
+
+
+def _rule_labels(codes: Iterable[str] | None) -> list[str]:
+    return [str(LOW_EFFICIENCY_LABELS.get(c, c)) for c in codes or []]
+
+
+def redevelopments(user: User, zone: Zone, today: dt.date) -> list[dict[str, Any]]:
+    """The zone's redevelopments of low-efficiency land, those under way first (late ones first), each
+    with its last progress and, when completed, what it achieved (measured from the data)."""
+    access.require_view_all(user)
+    items = list(
+        Redevelopment.objects.filter(parcel__park__zone=zone)
+        .select_related("parcel", "parcel__park")
+        .prefetch_related("steps")
+    )
+    rows = []
+    for item in items:
+        steps = list(item.steps.all())
+        last = steps[-1] if steps else None
+        outcome = (
+            idle_land.redevelopment_outcome(item.rules_before, item.rules_after)
+            if item.rules_after is not None
+            else None
+        )
+        rows.append(
+            {
+                "item": item,
+                "progress": last.progress if last else 0,
+                "last_on": last.on if last else None,
+                "late": item.status == RedevelopmentStatus.UNDER_WAY and today > item.due_on,
+                "before": _rule_labels(item.rules_before),
+                "outcome": outcome,
+                "remaining": _rule_labels(outcome["remaining"] + outcome["new"]) if outcome else [],
+            }
+        )
+    order = {RedevelopmentStatus.UNDER_WAY: 0, RedevelopmentStatus.DONE: 1, RedevelopmentStatus.CANCELLED: 2}
+
+    def key(row: dict[str, Any]) -> tuple[int, bool, dt.date, int]:
+        it: Redevelopment = row["item"]
+        return (order.get(RedevelopmentStatus(it.status), 3), not row["late"], it.due_on, it.pk)
+
+    rows.sort(key=key)
+    return rows
+
+
+def redevelopment_candidates(user: User, zone: Zone, today: dt.date) -> list[dict[str, Any]]:
+    """Low-efficiency parcels without a redevelopment under way."""
+    access.require_view_all(user)
+    busy = set(
+        Redevelopment.objects.filter(status=RedevelopmentStatus.UNDER_WAY).values_list("parcel_id", flat=True)
+    )
+    return [
+        r
+        for r in land_rows(zone.pk, latest_evaluation(zone.pk), today)
+        if r["flags"].low_efficiency and r["parcel"].pk not in busy
+    ]
+
+
+def redevelopment_page(item: Redevelopment, today: dt.date) -> dict[str, Any]:
+    """One redevelopment: its steps, the parcel's rules today, and what it achieved when completed."""
+    flags = parcel_state(item.parcel, today)
+    outcome = (
+        idle_land.redevelopment_outcome(item.rules_before, item.rules_after)
+        if item.rules_after is not None
+        else None
+    )
+    return {
+        "steps": list(item.steps.select_related("attachment", "by")),
+        "before": _rule_labels(item.rules_before),
+        "now": _rule_labels(flags.low_efficiency),
+        "outcome": outcome,
+        "cleared": _rule_labels(outcome["cleared"]) if outcome else [],
+        "remaining": _rule_labels(outcome["remaining"] + outcome["new"]) if outcome else [],
+        "late": item.status == RedevelopmentStatus.UNDER_WAY and today > item.due_on,
     }

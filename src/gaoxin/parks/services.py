@@ -41,6 +41,7 @@ from gaoxin.parks.choices import (
     PlantStage,
     PolicyMode,
     PolicyStatus,
+    RedevelopmentStatus,
     RequestStatus,
     ServiceField,
     Source,
@@ -67,6 +68,8 @@ from gaoxin.parks.models import (
     Policy,
     PolicyMatch,
     Provider,
+    Redevelopment,
+    RedevelopmentStep,
     Result,
     Scheme,
     Service,
@@ -1533,3 +1536,103 @@ def advance_idle_case(
         audit.note(gettext_noop("stage: %(stage)s"), stage=case.get_stage_display()),
     )
     return case
+
+
+# --- low-efficiency land: redevelopment tracked to completion ---------------------------------------
+
+
+@transaction.atomic
+def start_redevelopment(
+    actor: User | None,
+    parcel: LandParcel,
+    *,
+    approach: str,
+    started_on: dt.date,
+    due_on: dt.date,
+    plan: str = "",
+) -> Redevelopment:
+    """Start the redevelopment of a parcel that is low-efficiency by the rules on ``started_on`` (the
+    rules it meets are kept to measure the outcome against); one at a time per parcel."""
+    access.require_manage(actor)
+    LandParcel.objects.select_for_update().filter(pk=parcel.pk).first()
+    if due_on < started_on:
+        raise WorkflowError(_("The completion date cannot come before the start."))
+    rules = list(queries.parcel_state(parcel, started_on).low_efficiency)
+    if not rules:
+        raise WorkflowError(
+            _("The parcel is not low-efficiency by the rules on %(date)s.") % {"date": started_on.isoformat()}
+        )
+    if parcel.redevelopments.filter(status=RedevelopmentStatus.UNDER_WAY).exists():
+        raise WorkflowError(_("The parcel's redevelopment is already under way."))
+    item = Redevelopment.objects.create(
+        parcel=parcel,
+        approach=approach,
+        started_on=started_on,
+        due_on=due_on,
+        plan=plan.strip(),
+        rules_before=rules,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    _audit(actor, "create", "redevelopment", item.pk, parcel.code, ", ".join(rules))
+    return item
+
+
+@transaction.atomic
+def report_redevelopment(
+    actor: User | None,
+    item: Redevelopment,
+    *,
+    on: dt.date,
+    progress: int,
+    note: str,
+    attachment: Any = None,
+) -> RedevelopmentStep:
+    """A dated progress report (progress and dates never go back)."""
+    access.require_manage(actor)
+    item = Redevelopment.objects.select_for_update().get(pk=item.pk)
+    if item.status != RedevelopmentStatus.UNDER_WAY:
+        raise WorkflowError(_("The redevelopment is finished."))
+    if not note.strip():
+        raise ValidationError(_("Say what happened."))
+    if on < item.started_on:
+        raise WorkflowError(_("A report cannot be dated before the start."))
+    last = item.steps.order_by("-on", "-pk").first()
+    try:
+        idle_land.redevelopment_progress(
+            None if last is None else last.progress, progress, None if last is None else last.on, on
+        )
+    except AnalysisError as exc:
+        raise WorkflowError(describe(exc)) from None
+    stored = attachments.store(attachment, actor) if attachment else None
+    step = RedevelopmentStep.objects.create(
+        redevelopment=item,
+        on=on,
+        progress=progress,
+        note=note.strip(),
+        attachment=stored,
+        by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    _audit(actor, "update", "redevelopment", item.pk, item.parcel.code, f"{on.isoformat()} {progress}%")
+    return step
+
+
+@transaction.atomic
+def finish_redevelopment(
+    actor: User | None, item: Redevelopment, *, on: dt.date, done: bool
+) -> Redevelopment:
+    """Completed (the low-efficiency rules the parcel still meets on ``on`` are measured from the data
+    and kept) or stopped."""
+    access.require_manage(actor)
+    item = Redevelopment.objects.select_for_update().select_related("parcel__park").get(pk=item.pk)
+    if item.status != RedevelopmentStatus.UNDER_WAY:
+        raise WorkflowError(_("The redevelopment is finished."))
+    last = item.steps.order_by("-on", "-pk").first()
+    if on < item.started_on or (last is not None and on < last.on):
+        raise WorkflowError(_("The end cannot come before the start or the last report."))
+    item.status = RedevelopmentStatus.DONE if done else RedevelopmentStatus.CANCELLED
+    item.finished_on = on
+    if done:
+        item.rules_after = list(queries.parcel_state(item.parcel, on).low_efficiency)
+    item.save(update_fields=["status", "finished_on", "rules_after", "updated_at"])
+    _audit(actor, "update", "redevelopment", item.pk, item.parcel.code, item.status)
+    return item

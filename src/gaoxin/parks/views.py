@@ -3,6 +3,7 @@ for a change, then render. Every object of a zone is loaded through its gate in 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -48,6 +49,7 @@ from gaoxin.parks.forms import (
     PortalActionForm,
     PortalForm,
     RateForm,
+    RedevelopmentStepForm,
     ReportFormatForm,
     RequestForm,
     ReviewForm,
@@ -58,6 +60,7 @@ from gaoxin.parks.forms import (
     SchemeForm,
     SchemeValuesForm,
     ScreenForm,
+    StartRedevelopmentForm,
     UnitsForm,
 )
 from gaoxin.parks.imports import kind_of
@@ -1055,3 +1058,84 @@ def review_page(request: Request, pk: int) -> HttpResponse:
 def plan_download(request: Request, pk: int) -> HttpResponse:
     found = access.plan_for(request.user, request.zone, pk)
     return attachment(request, bytes(found.data), found.name, found.content_type)
+
+
+@login_required
+def redevelopments_page(request: Request) -> HttpResponse:
+    """The redevelopment of low-efficiency land (低效用地再开发): under way (late first), completed with
+    what they achieved (measured from the data), the low-efficiency parcels without one (start one), the
+    ledger as xlsx."""
+    today = timezone.localdate()
+    rows = queries.redevelopments(request.user, request.zone, today)
+    if LandDownloadForm(request.GET).chosen() == "xlsx":
+        return attachment(request, exports.redevelopments_xlsx(rows), "low-efficiency-redevelopment.xlsx")
+    candidates = queries.redevelopment_candidates(request.user, request.zone, today)
+    choices = [(r["parcel"].pk, f"{r['parcel'].code} · {r['parcel'].park.name}") for r in candidates]
+    form = StartRedevelopmentForm(
+        request.POST or None,
+        parcels=choices,
+        initial={"started_on": today, "due_on": today + dt.timedelta(days=365)},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        parcel = access.parcel_for_case(request.user, request.zone, d["parcel"])
+        try:
+            item = services.start_redevelopment(
+                request.user,
+                parcel,
+                approach=d["approach"],
+                started_on=d["started_on"],
+                due_on=d["due_on"],
+                plan=d["plan"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("The redevelopment is recorded with the rules the parcel meets today.")
+            )
+            return redirect("parks:redevelopment", pk=item.pk)
+    return render(
+        request,
+        "parks/redevelopments.html",
+        {"rows": rows, "candidates": candidates, "form": form, "can_manage": access.can_manage(request.user)},
+    )
+
+
+@login_required
+def redevelopment_page(request: Request, pk: int) -> HttpResponse:
+    """One redevelopment: its progress reports, the parcel's rules then and now, and the next report."""
+    item = access.redevelopment_for(request.user, request.zone, pk)
+    today = timezone.localdate()
+    form = RedevelopmentStepForm(request.POST or None, request.FILES or None, initial={"on": today})
+    if request.method == "POST":
+        item = access.redevelopment_for_change(request.user, request.zone, pk)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if d["action"] == "report":
+                    services.report_redevelopment(
+                        request.user,
+                        item,
+                        on=d["on"],
+                        progress=d["progress"],
+                        note=d["note"],
+                        attachment=d["attachment"],
+                    )
+                else:
+                    services.finish_redevelopment(request.user, item, on=d["on"], done=d["action"] == "done")
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Recorded."))
+                return redirect("parks:redevelopment", pk=pk)
+    return render(
+        request,
+        "parks/redevelopment.html",
+        {
+            "item": item,
+            "form": form,
+            "can_manage": access.can_manage(request.user),
+            **queries.redevelopment_page(item, today),
+        },
+    )
