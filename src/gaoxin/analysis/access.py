@@ -1,13 +1,15 @@
 """Walking distances on a :class:`~gaoxin.analysis.network.Network`.
 
 Points (residential-area gates, facility entrances) snap to the nearest point on the nearest edge,
-not the nearest node. Each snapped point becomes a node that splits its edge, so distances are
-exact along the street, also between two points on one edge. Points may also be network nodes
-(:func:`at_nodes`), e.g. every node as an origin.
+not the nearest node. Searches run on the contracted network (chains of degree-2 nodes as one edge);
+a facility becomes a node that splits its chain, an origin reaches the graph through the nodes on either
+side of it along its chain, so distances are exact along the street, also between two points on one
+edge. Points may also be network nodes (:func:`at_nodes`), e.g. every node as an origin.
 
 Searches are compiled (numba, ``_kernels``): one multi-source search per category from all of its
 facilities at once, with a cutoff (never one search per origin); counts use one bounded search per
-facility that credits every origin it reaches.
+facility that credits every origin it reaches. A block of origins can be searched on its region only
+(:class:`Region`, :func:`split_blocks`) with the same answers: the city-scale path.
 """
 
 from __future__ import annotations
