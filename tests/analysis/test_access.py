@@ -887,3 +887,36 @@ def origin_xy(net, snapped):
         net.y_m[net.edge_u[e]] + t * (net.y_m[net.edge_v[e]] - net.y_m[net.edge_u[e]]),
     )
     return x, y
+
+
+@pytest.mark.parametrize(("seed", "curved"), [(6, False), (7, True)])
+def test_one_category_on_several_cores_searches_blocks_of_origins_with_the_same_answers(
+    seed, curved, monkeypatch
+):
+    """Fewer categories than threads: the origins are cut into blocks searched on their regions in
+    parallel — nearest and k nearest equal the one-thread search bit for bit."""
+    import numba
+
+    from gaoxin.analysis import access as engine
+
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("one core: nothing to spread")
+    net, origins, fac, _cats, _w = _grid_network(side=16, seed=seed, curved=curved)
+    one_cat = np.zeros(len(fac), dtype=np.int64)
+    default = numba.get_num_threads()
+    monkeypatch.setattr(engine, "BLOCK_MIN_ORIGINS", 1)
+    monkeypatch.setattr(engine, "BLOCKS_FROM_K", 1)  # k = 1 too (by default one search)
+    try:
+        numba.set_num_threads(1)
+        alone = [nearest(net, origins, fac, one_cat, n_categories=1, cutoff_m=250, k=k) for k in (1, 3)]
+        numba.set_num_threads(2)
+        p = prepare(net, origins, fac)
+        block, masks = engine._origin_blocks(net, p, origins, 2, 250.0)
+        assert masks.shape[0] == 2 and set(block.tolist()) == {0, 1}
+        assert 0 < masks.sum(axis=1).min() and masks.sum(axis=1).max() < p.graph.n  # regions, not the whole
+        spread = [nearest(net, origins, fac, one_cat, n_categories=1, cutoff_m=250, k=k) for k in (1, 3)]
+    finally:
+        numba.set_num_threads(default)
+    for a, b in zip(alone, spread, strict=True):
+        assert np.array_equal(a.distance_m, b.distance_m) and np.array_equal(a.facility, b.facility)
+    assert np.isfinite(alone[0].distance_m).sum() > 50

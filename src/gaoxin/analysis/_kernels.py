@@ -73,7 +73,7 @@ def _pop(hk, hv, pos, size):
 
 
 @njit(cache=True)
-def _nearest_one(indptr, indices, weights, sources, cutoff, dist, label):
+def _nearest_one(indptr, indices, weights, sources, cutoff, dist, label, masked, mask):
     n = indptr.shape[0] - 1
     hk = np.empty(n)
     hv = np.empty(n, dtype=np.int64)
@@ -81,6 +81,8 @@ def _nearest_one(indptr, indices, weights, sources, cutoff, dist, label):
     size = 0
     for s in range(sources.shape[0]):
         v = sources[s]
+        if masked and not mask[v]:
+            continue
         if pos[v] == -1:
             dist[v] = 0.0
             label[v] = s
@@ -89,7 +91,7 @@ def _nearest_one(indptr, indices, weights, sources, cutoff, dist, label):
         d, v, size = _pop(hk, hv, pos, size)
         for e in range(indptr[v], indptr[v + 1]):
             u = indices[e]
-            if pos[u] == -2:
+            if pos[u] == -2 or (masked and not mask[u]):
                 continue
             nd = d + weights[e]
             if nd <= cutoff and nd < dist[u]:
@@ -190,7 +192,7 @@ def _settle_buckets(
 
 
 @njit(cache=True)
-def _nearest_buckets(indptr, indices, weights, sources, cutoff, delta, dist, label):
+def _nearest_buckets(indptr, indices, weights, sources, cutoff, delta, dist, label, masked, mask):
     """Multi-source search with a bucket queue (buckets of width ``delta`` up to ``cutoff``): the nodes of
     the lowest non-empty bucket are scanned in any order and a node improved again is scanned again
     (label-correcting within a bucket), so the distances are exact, as with the heap, in fewer steps."""
@@ -201,6 +203,8 @@ def _nearest_buckets(indptr, indices, weights, sources, cutoff, delta, dist, lab
     n_e = 0
     for s in range(sources.shape[0]):
         v = sources[s]
+        if masked and not mask[v]:
+            continue
         if dist[v] > 0.0:
             dist[v] = 0.0
             label[v] = s
@@ -220,6 +224,8 @@ def _nearest_buckets(indptr, indices, weights, sources, cutoff, delta, dist, lab
             lv = label[v]
             for e in range(indptr[v], indptr[v + 1]):
                 u = indices[e]
+                if masked and not mask[u]:
+                    continue
                 nd = d + weights[e]
                 if nd <= cutoff and nd < dist[u]:
                     dist[u] = nd
@@ -238,30 +244,57 @@ def _nearest_buckets(indptr, indices, weights, sources, cutoff, delta, dist, lab
 
 @njit(cache=True, parallel=True)
 def nearest_by_category(
-    indptr, indices, weights, sources, category_ptr, cutoff, delta, left, left_m, right, right_m, members
+    indptr,
+    indices,
+    weights,
+    sources,
+    category_ptr,
+    cutoff,
+    delta,
+    left,
+    left_m,
+    right,
+    right_m,
+    members,
+    origin_block,
+    masks,
 ):
     """For every origin and category, the distance to the nearest source of that category within
     ``cutoff`` and which (``members[i]`` for source i; -1 when none). ``sources`` are grouped by
     category: category c owns ``sources[category_ptr[c]:category_ptr[c + 1]]``; origins are attached
-    at ``left``/``right`` as described with :func:`bounded_counts`. Categories run in parallel.
-    ``delta`` > 0 selects the bucket queue of that width (a finite cutoff), otherwise the heap."""
+    at ``left``/``right`` as described with :func:`bounded_counts`. ``delta`` > 0 selects the bucket
+    queue of that width (a finite cutoff), otherwise the heap.
+
+    The work runs as (category, block) tasks in parallel: with one block (``masks`` of one row) a task
+    is a category's search over the whole graph; with several, origin i belongs to block
+    ``origin_block[i]`` and its task searches only the nodes of ``masks[block]`` (the block's region:
+    every walk of its origins within the cutoff stays inside), so fewer categories than threads still
+    keep every core busy."""
     n = indptr.shape[0] - 1
     n_cat = category_ptr.shape[0] - 1
     n_orig = left.shape[0]
+    n_blocks = masks.shape[0]
+    masked = n_blocks > 1
     out_dist = np.full((n_orig, n_cat), np.inf)
     out_which = np.full((n_orig, n_cat), -1, dtype=np.int64)
-    for c in prange(n_cat):
+    for task in prange(n_cat * n_blocks):
+        c = task // n_blocks
+        blk = task % n_blocks
         lo = category_ptr[c]
         hi = category_ptr[c + 1]
         if hi > lo:
             dist = np.full(n, np.inf)
             label = np.full(n, -1, dtype=np.int64)
             if delta > 0:
-                _nearest_buckets(indptr, indices, weights, sources[lo:hi], cutoff, delta, dist, label)
+                _nearest_buckets(
+                    indptr, indices, weights, sources[lo:hi], cutoff, delta, dist, label, masked, masks[blk]
+                )
             else:
-                _nearest_one(indptr, indices, weights, sources[lo:hi], cutoff, dist, label)
+                _nearest_one(
+                    indptr, indices, weights, sources[lo:hi], cutoff, dist, label, masked, masks[blk]
+                )
             for i in range(n_orig):
-                if left[i] < 0:
+                if left[i] < 0 or origin_block[i] != blk:
                     continue
                 v = left[i]
                 d = dist[v] + left_m[i]
@@ -334,7 +367,7 @@ def _grown(a, size):
 
 
 @njit(cache=True)
-def _k_nearest_one(indptr, indices, weights, sources, k, cutoff, dist, src):
+def _k_nearest_one(indptr, indices, weights, sources, k, cutoff, dist, src, masked, mask):
     """The k nearest distinct sources of every node (see :func:`k_nearest_by_category`): a node is
     settled at most k times, once per source, in the order of an entry heap (lazy deletion)."""
     n = indptr.shape[0] - 1
@@ -345,6 +378,8 @@ def _k_nearest_one(indptr, indices, weights, sources, k, cutoff, dist, src):
     hs = np.empty(cap, dtype=np.int64)
     size = 0
     for s in range(sources.shape[0]):
+        if masked and not mask[sources[s]]:
+            continue
         size = _entry_push(hk, hv, hs, size, 0.0, sources[s], s)
     while size > 0:
         d, v, s, size = _entry_pop(hk, hv, hs, size)
@@ -363,6 +398,8 @@ def _k_nearest_one(indptr, indices, weights, sources, k, cutoff, dist, src):
         settled[v] = count + 1
         for e in range(indptr[v], indptr[v + 1]):
             u = indices[e]
+            if masked and not mask[u]:
+                continue
             nd = d + weights[e]
             if nd <= cutoff and settled[u] < k:
                 if size >= hk.shape[0]:
@@ -374,12 +411,25 @@ def _k_nearest_one(indptr, indices, weights, sources, k, cutoff, dist, src):
 
 @njit(cache=True, parallel=True)
 def k_nearest_by_category(
-    indptr, indices, weights, sources, category_ptr, k, cutoff, left, left_m, right, right_m, members
+    indptr,
+    indices,
+    weights,
+    sources,
+    category_ptr,
+    k,
+    cutoff,
+    left,
+    left_m,
+    right,
+    right_m,
+    members,
+    origin_block,
+    masks,
 ):
     """For every origin and category, the ``k`` nearest distinct sources of that category within
     ``cutoff`` (multi-source Dijkstra where a node may be settled once per source, at most ``k``
-    times); ``sources`` grouped by category, ``members`` and the origins as in
-    :func:`nearest_by_category`; categories in parallel. An origin merges the lists of its two ends.
+    times); ``sources`` grouped by category, ``members``, the origins and the (category, block) tasks
+    as in :func:`nearest_by_category`. An origin merges the lists of its two ends.
 
     Returns ``dist`` (n_origins, n_cat, k) with inf where fewer than k sources are in reach and
     ``which`` (n_origins, n_cat, k), the member of each (-1 where none), both sorted by distance.
@@ -387,17 +437,21 @@ def k_nearest_by_category(
     n = indptr.shape[0] - 1
     n_cat = category_ptr.shape[0] - 1
     n_orig = left.shape[0]
+    n_blocks = masks.shape[0]
+    masked = n_blocks > 1
     out_dist = np.full((n_orig, n_cat, k), np.inf)
     out_which = np.full((n_orig, n_cat, k), -1, dtype=np.int64)
-    for c in prange(n_cat):
+    for task in prange(n_cat * n_blocks):
+        c = task // n_blocks
+        blk = task % n_blocks
         lo = category_ptr[c]
         hi = category_ptr[c + 1]
         if hi > lo:
             dist = np.full((n, k), np.inf)
             src = np.full((n, k), -1, dtype=np.int64)
-            _k_nearest_one(indptr, indices, weights, sources[lo:hi], k, cutoff, dist, src)
+            _k_nearest_one(indptr, indices, weights, sources[lo:hi], k, cutoff, dist, src, masked, masks[blk])
             for i in range(n_orig):
-                if left[i] >= 0:
+                if left[i] >= 0 and origin_block[i] == blk:
                     _merge_ends(
                         dist,
                         src,

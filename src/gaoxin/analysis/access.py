@@ -215,6 +215,9 @@ class Prepared:
     right_m: NDArray[np.float64]
     network_key: str = ""  # the network it was made on (Network.key): refused on another
     reach_m: float = math.inf  # walks longer than this may be missing (a region's graph)
+    # the facilities that split chains, by node (node t + i): their chain and position along it
+    split_chain: NDArray[np.int64] | None = None
+    split_pos: NDArray[np.float64] | None = None
 
     @functools.cached_property
     def slots(self) -> _Slots:
@@ -381,7 +384,16 @@ def prepare(
         right_m=right_m,
         network_key=network.key,
         reach_m=math.inf if region is None else region.reach_m,
+        split_chain=_by_split_node(sc, sn, t),
+        split_pos=_by_split_node(sp, sn, t),
     )
+
+
+def _by_split_node(values: NDArray[Any], sn: NDArray[np.int64], t: int) -> NDArray[Any]:
+    """Values of the split facilities (sorted by chain and position) in the order of their nodes."""
+    out = np.empty(sn.size, dtype=values.dtype)
+    out[sn - t] = values
+    return out
 
 
 def _in_region(
@@ -551,6 +563,18 @@ def nearest(
     graph, fnodes = p.graph, p.facility_nodes
     n_orig = p.left.shape[0]
     members, ptr = _group(cats, fnodes >= 0, n_categories)
+    threads = _kernels.threads()
+    origin_block, masks = np.zeros(n_orig, dtype=np.int64), np.ones((1, 1), dtype=bool)
+    if (
+        n_categories < threads
+        and k >= BLOCKS_FROM_K
+        and n_orig >= BLOCK_MIN_ORIGINS
+        and math.isinf(p.reach_m)
+        and math.isfinite(float(cutoff_m))
+    ):  # fewer categories than cores: blocks of origins keep every core busy (same answers)
+        origin_block, masks = _origin_blocks(
+            network, p, origins, -(-threads // n_categories), float(cutoff_m)
+        )
     if k == 1:
         d1, w1 = _kernels.nearest_by_category(
             graph.indptr,
@@ -565,6 +589,8 @@ def nearest(
             p.right,
             p.right_m,
             members,
+            origin_block,
+            masks,
         )
         return NearestResult(
             distance_m=d1.reshape(n_orig, n_categories, 1), facility=w1.reshape(n_orig, n_categories, 1)
@@ -582,8 +608,66 @@ def nearest(
         p.right,
         p.right_m,
         members,
+        origin_block,
+        masks,
     )
     return NearestResult(distance_m=dk, facility=wk)
+
+
+# Fewer categories than threads: the origins are cut into blocks searched on their regions in parallel,
+# when there are at least this many origins and k is at least BLOCKS_FROM_K. Measured on 250,000 nodes
+# with one category (2 cores): k = 3 0.62 s → 0.35 s (grid), 0.15 → 0.12 s (tiled OSM); k = 1 takes
+# 0.02–0.05 s whole and cutting costs more than it saves, so it stays one search.
+BLOCK_MIN_ORIGINS = 5_000
+BLOCKS_FROM_K = 2
+
+
+def _metres_per_cost(network: Network) -> float:
+    """The most metres walked per cost metre (1 without a profile): bounds a straight line by a cost."""
+    if network.edge_geom_m is None or network.n_edges == 0:
+        return 1.0
+    rate = network.cost_per_metre(np.arange(network.n_edges))
+    return max(1.0, float(1.0 / rate[rate > 0].min())) if (rate > 0).any() else 1.0
+
+
+def _origin_blocks(
+    network: Network, p: Prepared, origins: Snapped, n_blocks: int, cutoff_m: float
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Each origin's block and each block's region as a mask over the prepared graph's nodes: the nodes
+    whose straight-line distance to the block can be walked within the cutoff (see :class:`Region`)."""
+    c = network.contracted
+    t = c.n_terminals
+    nodes = np.flatnonzero(c.terminal >= 0)
+    node_of = np.empty(t, dtype=np.int64)
+    node_of[c.terminal[nodes]] = nodes
+    tx, ty = network.x_m[node_of], network.y_m[node_of]
+    scale = _metres_per_cost(network)
+    term, chain, pos = _locate(network, origins)
+    on = chain >= 0
+    ch = np.maximum(chain, 0)
+    near_u = pos <= c.chain_length_m[ch] - pos
+    anchor = np.where(term >= 0, term, np.where(near_u, c.chain_u[ch], c.chain_v[ch]))
+    anchor_m = np.where(on, np.minimum(pos, c.chain_length_m[ch] - pos), 0.0) * scale
+    ok = (term >= 0) | on
+    block = np.zeros(len(origins), dtype=np.int64)
+    live = np.flatnonzero(ok)
+    parts = split_blocks(tx[anchor[live]], ty[anchor[live]], min(n_blocks, max(1, live.size)))
+    masks = np.zeros((len(parts), p.graph.n), dtype=bool)
+    split_chain = p.split_chain if p.split_chain is not None else np.zeros(0, dtype=np.int64)
+    split_pos = p.split_pos if p.split_pos is not None else np.zeros(0)
+    for b, part in enumerate(parts):
+        mine = live[part]
+        block[mine] = b
+        region = Region.around(
+            tx[anchor[mine]], ty[anchor[mine]], cutoff_m * scale + float(anchor_m[mine].max())
+        )
+        gap = region.gap(tx, ty)
+        low = np.maximum(
+            gap[c.chain_u[split_chain]] - split_pos * scale,
+            gap[c.chain_v[split_chain]] - (c.chain_length_m[split_chain] - split_pos) * scale,
+        )
+        masks[b] = np.concatenate([gap <= region.reach_m, low <= region.reach_m])
+    return block, masks
 
 
 def _bucket_width(graph: _Graph, cutoff_m: float) -> float:
