@@ -547,3 +547,65 @@ def test_p_median_with_lagrangian_fixing_equals_the_full_program(seed):
     res = p_median(pairs, n_demand=n_d, n_sites=n_s, p=p, fixed=fixed, weights=w, unserved_m=unserved)
     ours = res.objective + (unserved or 0.0) * float(w[res.assigned < 0].sum())
     assert ours == pytest.approx(full.fun, rel=1e-9)
+
+
+def test_set_covering_by_highspy_equals_scipy_s_highs_and_stops_at_the_time_limit(monkeypatch):
+    """The set covering solve goes to HiGHS itself (highspy); scipy's milp is the fallback without it.
+    Both give the same fewest sites; the time limit keeps the best cover found and its gap."""
+    import builtins
+    import math
+
+    from gaoxin.analysis import siting
+
+    rng = np.random.default_rng(5)
+    d = rng.uniform(0, 6000, (400, 2))
+    s = rng.uniform(0, 6000, (1000, 2))
+    cost = np.hypot(d[:, None, 0] - s[None, :, 0], d[:, None, 1] - s[None, :, 1])
+    i, j = np.nonzero(cost <= 600)
+    pairs = siting.Pairs(demand=i.astype(np.int64), site=j.astype(np.int64), distance_m=cost[i, j])
+    with_highspy = siting.lscp(pairs, n_demand=400, n_sites=1000, radius_m=600)
+    real_import = builtins.__import__
+
+    def no_highspy(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "highspy":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_highspy)
+    assert siting._set_cover_highs(siting._coverage_matrix(pairs, 400, 1000, 600)) is None
+    with_scipy = siting.lscp(pairs, n_demand=400, n_sites=1000, radius_m=600)
+    monkeypatch.setattr(builtins, "__import__", real_import)
+    assert with_highspy.objective == with_scipy.objective and with_highspy.status == "optimal"
+    a = siting._coverage_matrix(pairs, 400, 1000, 600)
+    for r in (with_highspy, with_scipy):  # every point covered
+        opened = np.zeros(1000, dtype=bool)
+        opened[r.chosen] = True
+        assert ((a @ opened.astype(float)) > 0).all()
+    for seconds in (0.001, 0.02):
+        try:
+            with siting.time_limit(seconds):
+                quick = siting.lscp(pairs, n_demand=400, n_sites=1000, radius_m=600)
+        except AnalysisError as exc:  # stopped before any cover was found: said so
+            assert exc.code == "siting_time"
+            continue
+        if quick.status == "time_limit":
+            assert quick.gap is not None and math.isfinite(quick.gap)
+            assert quick.objective >= with_highspy.objective
+        else:
+            assert quick.objective == with_highspy.objective
+
+
+def test_the_solver_prints_nothing_on_the_standard_output():
+    """HiGHS greets on its first use; a command writing CSV to a pipe must not carry it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import numpy as np\n"
+        "from gaoxin.analysis import siting\n"
+        "p = siting.Pairs(demand=np.array([0, 1]), site=np.array([0, 1]), distance_m=np.array([10.0, 10.0]))\n"
+        "print(siting.lscp(p, n_demand=2, n_sites=2, radius_m=300).objective)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "2.0\n"
